@@ -1,0 +1,24 @@
+"""``njit``: numba's compiler when numba is importable (and not disabled), else a no-op.
+
+The case-flow kernel is plain Python over numpy arrays; numba compiles it to machine code. Without
+numba the same functions run as ordinary Python (slower, same results).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+try:  # pragma: no cover - depends on the environment
+    if os.environ.get("SWSIM_NO_JIT"):
+        raise ImportError
+    import numba
+
+    def njit(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return numba.njit(cache=True, nogil=True)(fn)
+
+    JIT = True
+except ImportError:  # pragma: no cover
+    def njit(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return fn
+
+    JIT = False

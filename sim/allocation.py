@@ -1,0 +1,334 @@
+"""Case flow: allocating cases to workers under limits and eligibility, the waiting list,
+episode ends and step-ups, and reallocation when a worker leaves.
+
+Cases live in arrays (one column per case), not as Python objects, and one call advances the
+case flow by one day: episode ends first, then new referrals, then allocation. The functions
+below are compiled by numba (see ``_jit``).
+
+Rules:
+- A case goes to the eligible worker (level >= the type's ``min_level``) with the lowest weighted
+  load whose load plus the case's weight stays within their limit; ties go to the lower slot.
+  If none has room the case waits: types in priority order, first come first served within a type.
+- An episode's clock starts when the case is first allocated in that episode; its end day is then
+  fixed. At the end the case closes or steps to its next type; it stays with its worker if the
+  worker is eligible and has room, else it waits for a new worker.
+- When a worker leaves (or must shed cases after a change of limit) their cases rejoin the
+  waiting list; each allocation to a different worker than the last counts a change of worker.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import njit
+from .demand import Caseload, CaseTypeTable
+
+# Rows of the per-case integer table ``cs``.
+ARRIVAL, FIRST_EP, N_EP, CUR, WORKER, LAST_UID, STARTED, END_DAY, WAIT_START, FIRST_ALLOC, \
+    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE = range(15)
+N_CASE_ROWS = 15
+# Rows of the worker tables: integers ``wi`` and floats ``wf``.
+W_ACTIVE, W_LEVEL, W_COUNT, W_UID = range(4)
+W_LIMIT, W_LOAD = range(2)
+# Counters ``ctr``.
+C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_ALLOCATIONS, C_EVENTS, C_OVER_LIMIT, \
+    C_ALLOW_OVER = range(8)
+N_COUNTERS = 8
+EPS = 1e-9
+
+
+@njit
+def _enqueue(cs, qbuf, qgen, qht, c, t, day, n_cases):
+    cs[QGEN, c] += 1
+    pos = qht[1, t] % n_cases
+    qbuf[t, pos] = c
+    qgen[t, pos] = cs[QGEN, c]
+    qht[1, t] += 1
+    cs[TYPE, c] = t
+
+
+@njit
+def _link_end(cs, bucket_head, c, day):
+    cs[END_DAY, c] = day
+    if day < bucket_head.shape[0]:
+        cs[NEXT_IN_BUCKET, c] = bucket_head[day]
+        bucket_head[day] = c
+
+
+@njit
+def _find_worker(wi, wf, min_level, weight, allow_over):
+    best = -1
+    best_load = np.inf
+    for w in range(wi.shape[1]):
+        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level:
+            load = wf[W_LOAD, w]
+            if load + weight <= wf[W_LIMIT, w] + EPS and load < best_load:
+                best = w
+                best_load = load
+    if best < 0 and allow_over:
+        for w in range(wi.shape[1]):
+            if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wf[W_LOAD, w] < best_load:
+                best = w
+                best_load = wf[W_LOAD, w]
+    return best
+
+
+@njit
+def _start_episode(cs, ep, bucket_head, c, day):
+    cs[STARTED, c] = 1
+    _link_end(cs, bucket_head, c, day + ep[1, cs[FIRST_EP, c] + cs[CUR, c]])
+
+
+@njit
+def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
+    t = cs[TYPE, c]
+    cs[WORKER, c] = w
+    wf[W_LOAD, w] += t_weight[t]
+    wi[W_COUNT, w] += 1
+    if wf[W_LOAD, w] > wf[W_LIMIT, w] + EPS:
+        ctr[C_OVER_LIMIT] += 1
+    if cs[FIRST_ALLOC, c] < 0:
+        cs[FIRST_ALLOC, c] = day
+    uid = wi[W_UID, w]
+    if cs[LAST_UID, c] != uid:
+        if cs[LAST_UID, c] >= 0:
+            cs[CHANGES, c] += 1
+        cs[LAST_UID, c] = uid
+    if cs[STARTED, c] == 0:
+        _start_episode(cs, ep, bucket_head, c, day)
+    ctr[C_ALLOCATIONS] += 1
+
+
+@njit
+def _unassign(cs, wi, wf, t_weight, c):
+    w = cs[WORKER, c]
+    wf[W_LOAD, w] -= t_weight[cs[TYPE, c]]
+    if wf[W_LOAD, w] < EPS:
+        wf[W_LOAD, w] = 0.0
+    wi[W_COUNT, w] -= 1
+    cs[WORKER, c] = -1
+
+
+@njit
+def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_head, ctr, c, day):
+    n_cases = cs.shape[1]
+    w = cs[WORKER, c]
+    cs[CUR, c] += 1
+    if cs[CUR, c] >= cs[N_EP, c]:  # the case closes
+        if w >= 0:
+            _unassign(cs, wi, wf, t_weight, c)
+        else:
+            ctr[C_WAITING] -= 1
+        cs[CLOSED, c] = day
+        cs[QGEN, c] += 1  # invalidates any queue entry
+        ctr[C_OPEN] -= 1
+        ctr[C_CLOSED] += 1
+        return
+    new_t = ep[0, cs[FIRST_EP, c] + cs[CUR, c]]
+    old_t = cs[TYPE, c]
+    if w >= 0:
+        new_load = wf[W_LOAD, w] - t_weight[old_t] + t_weight[new_t]
+        if wi[W_LEVEL, w] >= t_min_level[new_t] and new_load <= wf[W_LIMIT, w] + EPS:
+            wf[W_LOAD, w] = new_load
+            cs[TYPE, c] = new_t
+            _start_episode(cs, ep, bucket_head, c, day)
+            return
+        _unassign(cs, wi, wf, t_weight, c)
+        ctr[C_WAITING] += 1
+        cs[WAIT_START, c] = day
+    cs[STARTED, c] = 0
+    _enqueue(cs, qbuf, qgen, qht, c, new_t, day, n_cases)
+
+
+@njit
+def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qht,
+             bucket_head, ctr, daily):
+    """Advance the case flow by one day: episode ends, arrivals, allocation."""
+    n_cases = cs.shape[1]
+    # 1. episodes ending today
+    c = bucket_head[day] if day < bucket_head.shape[0] else -1
+    while c >= 0:
+        nxt = cs[NEXT_IN_BUCKET, c]
+        if cs[STARTED, c] == 1 and cs[END_DAY, c] == day and cs[CLOSED, c] < 0:
+            _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_head,
+                         ctr, c, day)
+            ctr[C_EVENTS] += 1
+        c = nxt
+    # 2. new cases
+    c = ctr[C_NEXT_ARRIVAL]
+    while c < n_cases and cs[ARRIVAL, c] <= day:
+        cs[WAIT_START, c] = day
+        _enqueue(cs, qbuf, qgen, qht, c, ep[0, cs[FIRST_EP, c]], day, n_cases)
+        ctr[C_OPEN] += 1
+        ctr[C_WAITING] += 1
+        ctr[C_EVENTS] += 1
+        c += 1
+    ctr[C_NEXT_ARRIVAL] = c
+    # 3. allocation, by priority then first come
+    allow_over = ctr[C_ALLOW_OVER] == 1
+    for k in range(t_order.shape[0]):
+        t = t_order[k]
+        while qht[0, t] < qht[1, t]:
+            pos = qht[0, t] % n_cases
+            c = qbuf[t, pos]
+            if qgen[t, pos] != cs[QGEN, c] or cs[WORKER, c] >= 0 or cs[CLOSED, c] >= 0:
+                qht[0, t] += 1  # stale entry
+                continue
+            w = _find_worker(wi, wf, t_min_level[t], t_weight[t], allow_over)
+            if w < 0:
+                break
+            qht[0, t] += 1
+            ctr[C_WAITING] -= 1
+            _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
+            ctr[C_EVENTS] += 1
+    daily[0, day] = ctr[C_OPEN]
+    daily[1, day] = ctr[C_WAITING]
+
+
+@njit
+def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_level, qbuf, qgen,
+                  qht, ctr):
+    """Send cases of worker ``w`` back to the waiting list, newest first: all of them if
+    ``release_all``, else those the worker's level may not hold and then as many as needed to bring
+    the load down to ``keep_load``. Returns the number released."""
+    n_cases = cs.shape[1]
+    released = 0
+    c = ctr[C_NEXT_ARRIVAL] - 1
+    while c >= 0 and wi[W_COUNT, w] > 0:
+        if cs[WORKER, c] == w and (release_all or wf[W_LOAD, w] > keep_load + EPS
+                                   or t_min_level[cs[TYPE, c]] > wi[W_LEVEL, w]):
+            _unassign(cs, wi, wf, t_weight, c)
+            cs[WAIT_START, c] = day
+            ctr[C_WAITING] += 1
+            _enqueue(cs, qbuf, qgen, qht, c, cs[TYPE, c], day, n_cases)
+            released += 1
+        c -= 1
+    return released
+
+
+class CaseBook:
+    """The case-flow state of one authority: case, worker and queue arrays plus the kernel calls."""
+
+    def __init__(self, caseload: Caseload, table: CaseTypeTable, n_days: int, max_workers: int,
+                 allow_over_limit: bool):
+        n = caseload.n_cases
+        self.n_days = n_days
+        self.table = table
+        self.cs = np.full((N_CASE_ROWS, n), -1, dtype=np.int64)
+        self.cs[ARRIVAL] = caseload.arrival_day
+        self.cs[FIRST_EP] = caseload.first_episode
+        self.cs[N_EP] = caseload.n_episodes
+        self.cs[[CUR, STARTED, CHANGES, QGEN]] = 0
+        self.initial = caseload.initial
+        self.ep = np.vstack((caseload.episode_type, caseload.episode_days)).astype(np.int64)
+        self.wi = np.zeros((4, max_workers), dtype=np.int64)
+        self.wi[W_UID] = -1
+        self.wf = np.zeros((2, max_workers), dtype=np.float64)
+        n_types = len(table.names)
+        qcap = max(n, 1)
+        self.qbuf = np.zeros((n_types, qcap), dtype=np.int64)
+        self.qgen = np.zeros((n_types, qcap), dtype=np.int64)
+        self.qht = np.zeros((2, n_types), dtype=np.int64)
+        self.bucket_head = np.full(n_days, -1, dtype=np.int64)
+        self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
+        self.ctr[C_ALLOW_OVER] = int(allow_over_limit)
+        self.daily = np.zeros((2, n_days), dtype=np.int64)
+        self.referrals_per_day = caseload.referrals_per_day
+
+    # -- kernel calls --------------------------------------------------------------------
+    def step(self, day: int) -> None:
+        t = self.table
+        step_day(day, self.cs, self.ep, self.wi, self.wf, t.weight, t.min_level, t.priority_order,
+                 self.qbuf, self.qgen, self.qht, self.bucket_head, self.ctr, self.daily)
+
+    def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
+        """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
+        they may not hold at their level and enough to bring their load down to ``keep_load``."""
+        return int(release_cases(slot, np.inf if keep_load is None else keep_load,
+                                 keep_load is None, day, self.cs, self.wi, self.wf,
+                                 self.table.weight, self.table.min_level, self.qbuf, self.qgen,
+                                 self.qht, self.ctr))
+
+    # -- worker slots ----------------------------------------------------------------------
+    def open_slot(self, slot: int, uid: int, level: int, limit: float) -> None:
+        self.wi[:, slot] = (1, level, 0, uid)
+        self.wf[:, slot] = (limit, 0.0)
+
+    def set_level(self, slot: int, level: int, limit: float, day: int) -> None:
+        """Change a worker's level and limit, handing back cases they may no longer hold."""
+        lower = level < self.wi[W_LEVEL, slot]
+        self.wi[W_LEVEL, slot] = level
+        self.wf[W_LIMIT, slot] = limit
+        over = self.wf[W_LOAD, slot] > limit + EPS and not self.ctr[C_ALLOW_OVER]
+        if over or (lower and self.wi[W_COUNT, slot] > 0):
+            self.release(slot, day, keep_load=np.inf if self.ctr[C_ALLOW_OVER] else limit)
+
+    def close_slot(self, slot: int, day: int) -> int:
+        released = self.release(slot, day)
+        self.wi[W_ACTIVE, slot] = 0
+        return released
+
+    # -- views -----------------------------------------------------------------------------
+    @property
+    def load(self) -> np.ndarray:
+        return self.wf[W_LOAD]
+
+    @property
+    def count(self) -> np.ndarray:
+        return self.wi[W_COUNT]
+
+    @property
+    def active(self) -> np.ndarray:
+        return self.wi[W_ACTIVE] == 1
+
+    @property
+    def open_cases(self) -> int:
+        return int(self.ctr[C_OPEN])
+
+    @property
+    def waiting(self) -> int:
+        return int(self.ctr[C_WAITING])
+
+    @property
+    def events(self) -> int:
+        return int(self.ctr[C_EVENTS])
+
+    def check_counts(self) -> None:
+        """Cheap check (every month): open cases = waiting + held by workers."""
+        if self.ctr[C_OPEN] != self.ctr[C_WAITING] + self.wi[W_COUNT].sum() \
+                or self.ctr[C_NEXT_ARRIVAL] != self.ctr[C_OPEN] + self.ctr[C_CLOSED]:
+            raise ConservationError(
+                f"cases referred {self.ctr[C_NEXT_ARRIVAL]} != closed {self.ctr[C_CLOSED]} + "
+                f"allocated {self.wi[W_COUNT].sum()} + waiting {self.ctr[C_WAITING]}")
+
+    def check_conservation(self) -> None:
+        """Full check (end of run): cases referred = closed + allocated + waiting, case by case;
+        loads match the cases held; no worker over their limit unless the scenario allows it."""
+        arrived = int(self.ctr[C_NEXT_ARRIVAL])
+        cs = self.cs[:, :arrived]
+        closed = int((cs[CLOSED] >= 0).sum())
+        allocated = int((cs[WORKER] >= 0).sum())
+        waiting = arrived - closed - allocated
+        problems = []
+        if closed != self.ctr[C_CLOSED] or waiting != self.ctr[C_WAITING] \
+                or allocated + waiting != self.ctr[C_OPEN]:
+            problems.append(f"cases referred {arrived} != closed {self.ctr[C_CLOSED]} + allocated "
+                            f"{allocated} + waiting {self.ctr[C_WAITING]}")
+        if allocated != int(self.wi[W_COUNT].sum()):
+            problems.append(f"allocated cases {allocated} != cases held by workers {self.wi[W_COUNT].sum()}")
+        held = cs[WORKER][cs[WORKER] >= 0]
+        if held.size and not self.active[held].all():
+            problems.append("a case is held by a worker who has left")
+        weights = np.bincount(held, weights=self.table.weight[cs[TYPE][cs[WORKER] >= 0]],
+                              minlength=self.wf.shape[1])
+        if not np.allclose(weights, self.wf[W_LOAD], atol=1e-6):
+            problems.append("worker loads do not match the cases they hold")
+        if not self.ctr[C_ALLOW_OVER] and self.ctr[C_OVER_LIMIT] > 0:
+            problems.append(f"{self.ctr[C_OVER_LIMIT]} allocations took a worker over their limit")
+        if not self.ctr[C_ALLOW_OVER] and (self.wf[W_LOAD] > self.wf[W_LIMIT] + 1e-6).any():
+            problems.append("a worker holds more than their hard limit")
+        if problems:
+            raise ConservationError("; ".join(problems))
+
+
+class ConservationError(RuntimeError):
+    """The model lost or invented a case or a worker."""

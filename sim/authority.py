@@ -1,0 +1,221 @@
+"""``Authority``: one local authority's case flow and workforce as SimPy processes in one environment.
+
+An authority is self-contained: it is given an environment, its scenario and its random streams,
+so several can share one environment. Staff changes go through its few primitives (``hire``,
+``leave``, ``move``, ``start_agency``, ``end_agency``, ``convert``), which keep posts, workers
+and the case-flow arrays consistent.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import simpy
+
+from .allocation import CaseBook
+from .costs import CostRates
+from .demand import DAYS_PER_YEAR, CaseTypeTable, draw_caseload
+from .metrics import Recorder
+from .recruitment import assignment, backfill, conversions, recruit
+from .scenario import LEVELS, Scenario
+from .streams import Streams
+from .turnover import leavers, pressure_watch
+from .workforce import AGENCY, ASYE, MONTH_DAYS, PERMANENT, Establishment, Post, SocialWorker, \
+    asye_year, promotions
+
+# Within a month, events run in this order after the day's case flow (times are fractions of a day).
+OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CONVERSIONS, OFFSET_RECORD = 0.55, 0.6, 0.65, 0.9
+
+
+class Authority:
+    """One local authority: posts, social workers, cases, and the processes that move them."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
+                 years: float, warmup_years: float):
+        self.env = env
+        self.scenario = scenario
+        self.streams = streams
+        self.n_days = int(round((years + warmup_years) * DAYS_PER_YEAR))
+        self.n_months = int(round((years + warmup_years) * 12))
+        self.warmup_months = int(round(warmup_years * 12))
+        self.levels = scenario.workforce.levels.ordered()
+        self.agency_level = LEVELS.index(scenario.agency.level)
+        self.costs = CostRates.from_scenario(scenario)
+        table = CaseTypeTable.from_scenario(scenario)
+        caseload = draw_caseload(scenario, self.n_days, streams["referrals"],
+                                 streams["case_careers"], streams["initial"])
+        establishment = sum(lv.establishment for lv in self.levels)
+        self.max_workers = 2 * establishment + 64
+        self.book = CaseBook(caseload, table, self.n_days, self.max_workers,
+                             scenario.allocation.allow_over_limit)
+        self.pressure = np.zeros(self.max_workers)
+        self.free_slots = list(range(self.max_workers - 1, -1, -1))
+        self.establishment = Establishment(
+            [Post(level) for level, lv in enumerate(self.levels) for _ in range(lv.establishment)])
+        self.active: dict[int, SocialWorker] = {}
+        self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
+        self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
+        self.recorder = Recorder(self)
+        self._staff_at_start()
+        for proc in (self._case_flow(), pressure_watch(self),
+                     leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
+                     promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS),
+                     self.recorder.run(OFFSET_RECORD)):
+            env.process(proc)
+
+    # -- processes ---------------------------------------------------------------------------
+    def _case_flow(self):
+        """Daily: episode ends, referrals and allocation (the compiled case-flow kernel)."""
+        for day in range(self.n_days):
+            self.book.step(day)
+            yield self.env.timeout(1.0)
+
+    def _staff_at_start(self) -> None:
+        """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies."""
+        rng = self.streams["initial"]
+        fill = self.scenario.workforce.initial_fill
+        for level, lv in enumerate(self.levels):
+            posts = [p for p in self.establishment.posts if p.level == level]
+            filled = rng.permutation(len(posts))[: int(round(fill * len(posts)))]
+            for i in sorted(filled):
+                if level == ASYE:
+                    tenure = rng.uniform(0.0, self.scenario.workforce.asye_months * MONTH_DAYS)
+                else:
+                    tenure = rng.exponential(DAYS_PER_YEAR / max(lv.leave_rate, 0.05))
+                worker = self.hire(posts[i], "initial", hired_day=-tenure)
+                worker.level_since = -rng.uniform(0.0, tenure) if level > ASYE else -tenure
+        for post in self.establishment.posts:
+            if post.holder is None:
+                self.env.process(recruit(self, post))
+                if rng.random() < self.scenario.agency.backfill_probability:
+                    self.env.process(assignment(self, self.start_agency(post)))
+
+    # -- primitives ----------------------------------------------------------------------------
+    def _new_worker(self, level: int, contract: str, pipeline: str, hired_day: float,
+                    post: Post) -> SocialWorker:
+        if not self.free_slots:
+            raise RuntimeError("no free worker slot: raise Authority.max_workers")
+        slot = self.free_slots.pop()
+        worker = SocialWorker(uid=len(self.workers), slot=slot, level=level, contract=contract,
+                              hired_day=hired_day, pipeline=pipeline, level_since=hired_day,
+                              post=post)
+        self.workers.append(worker)
+        self.active[worker.uid] = worker
+        self.pressure[slot] = 0.0
+        self.book.open_slot(slot, worker.uid, level, self._limit(worker))
+        return worker
+
+    def _limit(self, worker: SocialWorker) -> float:
+        return self.levels[worker.level].caseload_limit
+
+    def _close(self, worker: SocialWorker) -> None:
+        self.book.close_slot(worker.slot, self.day)
+        self.free_slots.append(worker.slot)
+        del self.active[worker.uid]
+        worker.left_day = self.env.now
+
+    @property
+    def day(self) -> int:
+        return min(int(self.env.now), self.n_days - 1)
+
+    def hire(self, post: Post, pipeline: str, hired_day: float | None = None) -> SocialWorker:
+        """A permanent worker starts in ``post``; an agency worker covering it is let go."""
+        worker = self._new_worker(post.level, PERMANENT, pipeline,
+                                  self.env.now if hired_day is None else hired_day, post)
+        post.holder = worker
+        if post.agency is not None:
+            self.end_agency(post.agency)
+        if pipeline != "initial":
+            self.tally["hires"] += 1
+            self.tally["external_hires"] += 1
+        if post.level == ASYE:
+            self.env.process(asye_year(self, worker))
+        return worker
+
+    def leave(self, worker: SocialWorker, destination: str) -> None:
+        """A permanent worker leaves; their cases go back for reallocation."""
+        self._close(worker)
+        worker.destination = destination
+        self.tally["leavers"] += 1
+        self.tally[f"leavers_{destination}"] += 1
+        self._vacate(worker.post)
+        worker.post = None
+
+    def move(self, worker: SocialWorker, post: Post) -> None:
+        """A permanent worker takes another post (promotion, end of ASYE) at its level."""
+        old = worker.post
+        worker.post = post
+        post.holder = worker
+        if post.agency is not None:
+            self.end_agency(post.agency)
+        self.regrade(worker, post.level)
+        self._vacate(old)
+
+    def regrade(self, worker: SocialWorker, level: int) -> None:
+        """A worker starts practising at ``level`` (caseload limit and eligibility follow)."""
+        if worker.level != level:
+            worker.level_since = self.env.now
+        worker.level = level
+        self.book.set_level(worker.slot, level, self._limit(worker), self.day)
+
+    def start_agency(self, post: Post) -> SocialWorker:
+        """An agency worker starts covering a vacant post."""
+        worker = self._new_worker(self.agency_level, AGENCY, "agency", self.env.now, post)
+        post.agency = worker
+        self.tally["agency_starts"] += 1
+        return worker
+
+    def end_agency(self, worker: SocialWorker) -> None:
+        self._close(worker)
+        if worker.post is not None and worker.post.agency is worker:
+            worker.post.agency = None
+        self.tally["agency_ends"] += 1
+
+    def convert(self, worker: SocialWorker) -> None:
+        """An agency worker becomes the permanent holder of the post they cover (keeps their cases)."""
+        post = worker.post
+        post.agency = None
+        post.holder = worker
+        worker.contract = PERMANENT
+        worker.pipeline = "conversion"
+        worker.hired_day = self.env.now
+        self.regrade(worker, post.level)
+        self.tally["hires"] += 1
+        self.tally["conversions"] += 1
+
+    def add_unfunded_post(self, level: int) -> Post:
+        post = Post(level, funded=False)
+        self.establishment.posts.append(post)
+        return post
+
+    def _vacate(self, post: Post | None) -> None:
+        if post is None:
+            return
+        post.holder = None
+        if not post.funded:
+            self.establishment.posts.remove(post)
+            return
+        if not post.recruiting:
+            self.env.process(recruit(self, post))
+        if post.agency is None and not post.backfilling:
+            self.env.process(backfill(self, post))
+
+    # -- views -------------------------------------------------------------------------------
+    def permanent(self) -> list[SocialWorker]:
+        return [w for w in self.active.values() if w.contract == PERMANENT]
+
+    def agency_workers(self) -> list[SocialWorker]:
+        return [w for w in self.active.values() if w.contract == AGENCY]
+
+    def check_conservation(self, full: bool = True) -> None:
+        """Raise if workers hired != active + left, or cases were lost (see CaseBook)."""
+        if full:
+            self.book.check_conservation()
+        else:
+            self.book.check_counts()
+        left = sum(1 for w in self.workers if w.left_day is not None)
+        if len(self.workers) != len(self.active) + left:
+            raise RuntimeError(f"workers hired {len(self.workers)} != active {len(self.active)} + left {left}")
+        holders = [p.holder for p in self.establishment.posts if p.holder is not None]
+        if len(holders) != len(self.permanent()) or len({id(h) for h in holders}) != len(holders):
+            raise RuntimeError("permanent workers and post holders disagree")

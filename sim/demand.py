@@ -1,0 +1,174 @@
+"""Referrals and case careers, drawn up front as arrays.
+
+Referrals arrive as a non-homogeneous Poisson process; counts per day are independent Poisson
+variables with the day's integrated rate, which is exact at the model's one-day resolution. Each
+case's career (its sequence of case types and episode durations) is drawn at once from the case
+type chain, so every scenario with the same seed sees the same families in the same order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scenario import CLOSE, LEVELS, CaseType, Demand, Scenario
+
+DAYS_PER_YEAR = 365.0
+MAX_EPISODES = 60  # a career is cut after this many episodes (the chain's mean is about 2)
+
+
+def referral_rate_per_day(demand: Demand, day: np.ndarray | float) -> np.ndarray:
+    """Expected referrals per day at ``day`` (trend and seasonality applied)."""
+    t = np.asarray(day, dtype=float)
+    trend = (1.0 + demand.annual_trend) ** (t / DAYS_PER_YEAR)
+    season = 1.0 + demand.seasonal_amplitude * np.cos(
+        2.0 * np.pi * (t - demand.seasonal_peak_day) / DAYS_PER_YEAR)
+    return demand.referrals_per_year / DAYS_PER_YEAR * trend * season
+
+
+@dataclass(frozen=True)
+class CaseTypeTable:
+    """The case types as arrays indexed by type number (the order of the scenario)."""
+
+    names: tuple[str, ...]
+    weight: np.ndarray      # float64
+    min_level: np.ndarray   # int64, index into LEVELS
+    priority_order: np.ndarray  # int64, type numbers in allocation order
+    next_cum: np.ndarray    # (types, types + 1) cumulative probabilities; last column = close
+    mean_days: np.ndarray
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> "CaseTypeTable":
+        names = tuple(scenario.type_names)
+        cts = [scenario.case_types[n] for n in names]
+        n = len(names)
+        probs = np.zeros((n, n + 1))
+        for i, ct in enumerate(cts):
+            for target, p in ct.next.items():
+                probs[i, n if target == CLOSE else names.index(target)] += p
+        order = sorted(range(n), key=lambda i: (cts[i].priority, i))
+        return cls(
+            names=names,
+            weight=np.array([ct.weight for ct in cts], dtype=float),
+            min_level=np.array([LEVELS.index(ct.min_level) for ct in cts], dtype=np.int64),
+            priority_order=np.array(order, dtype=np.int64),
+            next_cum=np.cumsum(probs, axis=1),
+            mean_days=np.array([ct.mean_days for ct in cts], dtype=float),
+        )
+
+    @property
+    def transition(self) -> np.ndarray:
+        """Type-to-type transition matrix (without the close column)."""
+        probs = np.diff(self.next_cum, axis=1, prepend=0.0)
+        return probs[:, :-1]
+
+
+def draw_durations(ct: CaseType, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Episode durations in whole days (at least one)."""
+    if ct.distribution == "exponential":
+        x = rng.exponential(ct.mean_days, n)
+    elif ct.distribution == "lognormal":
+        sigma2 = np.log1p(ct.cv ** 2)
+        x = rng.lognormal(np.log(ct.mean_days) - sigma2 / 2.0, np.sqrt(sigma2), n)
+    else:
+        x = np.full(n, ct.mean_days)
+    return np.maximum(1, np.rint(x)).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """All cases of one run: arrival, and their careers as flat episode arrays."""
+
+    arrival_day: np.ndarray  # int64, sorted; cases open at the start have day 0 and initial=True
+    initial: np.ndarray      # bool
+    first_episode: np.ndarray  # int64 offset into episode arrays
+    n_episodes: np.ndarray   # int64
+    episode_type: np.ndarray  # int64
+    episode_days: np.ndarray  # int64
+    referrals_per_day: np.ndarray  # int64, length n_days
+
+    @property
+    def n_cases(self) -> int:
+        return len(self.arrival_day)
+
+
+def draw_careers(scenario: Scenario, table: CaseTypeTable, first_type: np.ndarray,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Careers of cases starting with ``first_type``: (first_episode, n_episodes, type, days)."""
+    n = len(first_type)
+    n_types = len(table.names)
+    cts = [scenario.case_types[name] for name in table.names]
+    rows, types, days = [], [], []
+    idx = np.arange(n)
+    cur = np.asarray(first_type, dtype=np.int64)
+    for _ in range(MAX_EPISODES):
+        if len(idx) == 0:
+            break
+        dur = np.empty(len(idx), dtype=np.int64)
+        for t in range(n_types):
+            sel = cur == t
+            if sel.any():
+                dur[sel] = draw_durations(cts[t], int(sel.sum()), rng)
+        rows.append(idx)
+        types.append(cur)
+        days.append(dur)
+        u = rng.random(len(idx))
+        nxt = (u[:, None] >= table.next_cum[cur]).sum(axis=1)
+        nxt = np.minimum(nxt, n_types)  # guards against rounding in the cumulative sum
+        keep = nxt < n_types
+        idx, cur = idx[keep], nxt[keep]
+    row = np.concatenate(rows) if rows else np.empty(0, np.int64)
+    order = np.argsort(row, kind="stable")
+    ep_type = np.concatenate(types)[order] if types else np.empty(0, np.int64)
+    ep_days = np.concatenate(days)[order] if days else np.empty(0, np.int64)
+    n_ep = np.bincount(row, minlength=n).astype(np.int64)
+    first = np.concatenate(([0], np.cumsum(n_ep)[:-1])).astype(np.int64)
+    return first, n_ep, ep_type, ep_days
+
+
+def expected_open_cases(scenario: Scenario, table: CaseTypeTable | None = None,
+                        referrals_per_year: float | None = None) -> np.ndarray:
+    """Steady-state mean open cases by type, from the traffic equations and Little's law.
+
+    Waiting time is not included: this is the allocated caseload when allocation is immediate.
+    """
+    table = table or CaseTypeTable.from_scenario(scenario)
+    d = scenario.demand
+    lam = (referrals_per_year or d.referrals_per_year) * d.case_share / DAYS_PER_YEAR
+    gamma = np.array([d.initial_type.get(name, 0.0) for name in table.names]) * lam
+    flow = np.linalg.solve(np.eye(len(table.names)) - table.transition.T, gamma)
+    return flow * table.mean_days
+
+
+def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Generator,
+                  career_rng: np.random.Generator, initial_rng: np.random.Generator) -> Caseload:
+    """The open caseload at the start (steady-state mix) and every referral of the run."""
+    d = scenario.demand
+    table = CaseTypeTable.from_scenario(scenario)
+    # Referrals: Poisson count per day, thinned to cases.
+    day = np.arange(n_days)
+    mean_per_day = referral_rate_per_day(d, day + 0.5)
+    referrals = referral_rng.poisson(mean_per_day)
+    cases = referral_rng.binomial(referrals, d.case_share)
+    arrival = np.repeat(day, cases).astype(np.int64)
+    shares = np.array([d.initial_type.get(name, 0.0) for name in table.names])
+    first_new = np.searchsorted(np.cumsum(shares), career_rng.random(len(arrival)), side="right")
+    first_new = np.minimum(first_new, len(shares) - 1).astype(np.int64)
+    # Open caseload at the start: Poisson(expected open cases) per type. For exponential
+    # durations the remaining time of an open episode has the same law as a fresh one.
+    stock = initial_rng.poisson(expected_open_cases(scenario, table))
+    first_init = np.repeat(np.arange(len(table.names)), stock).astype(np.int64)
+    # Careers of new cases come from their own stream whatever the size of the opening stock.
+    f_new, n_new, t_new, d_new = draw_careers(scenario, table, first_new, career_rng)
+    f_init, n_init_ep, t_init, d_init = draw_careers(scenario, table, first_init, initial_rng)
+    first = np.concatenate((f_init, f_new + len(t_init)))
+    n_ep = np.concatenate((n_init_ep, n_new))
+    ep_type = np.concatenate((t_init, t_new))
+    ep_days = np.concatenate((d_init, d_new))
+    n_init = len(first_init)
+    return Caseload(
+        arrival_day=np.concatenate((np.zeros(n_init, np.int64), arrival)),
+        initial=np.concatenate((np.ones(n_init, bool), np.zeros(len(arrival), bool))),
+        first_episode=first, n_episodes=n_ep, episode_type=ep_type, episode_days=ep_days,
+        referrals_per_day=referrals.astype(np.int64),
+    )

@@ -1,0 +1,134 @@
+"""Recording: monthly snapshots of one authority, and the per-replication summary.
+
+The recorder keeps one row per month (a tidy table once the replication ends); ``summarise``
+turns the rows after warm-up, the cases and the worker records into one row of outcomes.
+Definitions follow DfE's workforce statistics where DfE has one (turnover, vacancy and agency rates,
+caseload per case holder).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .allocation import CHANGES, CLOSED, FIRST_ALLOC, ARRIVAL
+from .demand import DAYS_PER_YEAR
+from .scenario import DESTINATIONS, LEVELS
+from .workforce import AGENCY, MONTH_DAYS, PERMANENT
+
+if TYPE_CHECKING:
+    from .authority import Authority
+
+TWO_YEARS = 2 * DAYS_PER_YEAR
+
+
+class Recorder:
+    """Takes a snapshot of an authority at the end of every month."""
+
+    def __init__(self, auth: "Authority"):
+        self.auth = auth
+        self.rows: list[dict[str, float]] = []
+
+    def run(self, offset: float):
+        auth = self.auth
+        yield auth.env.timeout(MONTH_DAYS - 1.0 + offset)
+        for month in range(auth.n_months):
+            self.rows.append(self.snapshot(month))
+            auth.tally.clear()
+            auth.check_conservation(full=False)
+            yield auth.env.timeout(MONTH_DAYS)
+
+    def snapshot(self, month: int) -> dict[str, float]:
+        auth = self.auth
+        n_levels = len(LEVELS)
+        perm = np.zeros(n_levels)
+        agency = np.zeros(n_levels)
+        for w in auth.active.values():
+            if w.contract == PERMANENT:
+                perm[w.level] += 1
+            else:
+                agency[w.post.level] += 1
+        vacancies = np.zeros(n_levels)
+        for p in auth.establishment.posts:
+            if p.funded and p.holder is None:
+                vacancies[p.level] += 1
+        book = auth.book
+        holding = book.active & (book.count > 0)
+        counts = book.count[holding]
+        first_day = int(round(month * MONTH_DAYS))
+        last_day = int(round((month + 1) * MONTH_DAYS))
+        tally = auth.tally
+        staff_cost, agency_cost, recruit_cost = auth.costs.month(perm, agency, tally["external_hires"])
+        row: dict[str, float] = {"month": month - auth.warmup_months}
+        for i, name in enumerate(LEVELS):
+            row[f"perm_{name}"] = perm[i]
+        for i, name in enumerate(LEVELS):
+            row[f"agency_{name}"] = agency[i]
+        for i, name in enumerate(LEVELS):
+            row[f"vacancies_{name}"] = vacancies[i]
+        row.update(
+            perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
+            leavers=tally["leavers"],
+            **{f"leavers_{d}": tally[f"leavers_{d}"] for d in DESTINATIONS},
+            hires=tally["hires"], conversions=tally["conversions"], promotions=tally["promotions"],
+            agency_starts=tally["agency_starts"],
+            referrals=int(book.referrals_per_day[first_day:last_day].sum()),
+            cases_open=book.open_cases, cases_waiting=book.waiting,
+            case_holders=int(holding.sum()),
+            caseload_mean=float(counts.mean()) if counts.size else 0.0,
+            caseload_p95=float(np.percentile(counts, 95)) if counts.size else 0.0,
+            weighted_load_mean=float(book.load[holding].mean()) if counts.size else 0.0,
+            share_over_cap=float((counts > auth.scenario.reporting.caseload_cap).mean()) if counts.size else 0.0,
+            staff_cost_gbp_month=staff_cost, agency_cost_gbp_month=agency_cost,
+            recruitment_cost_gbp_month=recruit_cost,
+            cost_gbp_month=staff_cost + agency_cost + recruit_cost,
+        )
+        return row
+
+
+def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
+              workers: list[Any], start_day: float, end_day: float) -> dict[str, float]:
+    """One replication's outcomes over the reporting window [start_day, end_day).
+
+    ``months``: the recorder's rows for the window; ``cases``: the case table (rows as in
+    ``allocation``); ``initial``: which cases were open at the start; ``workers``: every worker.
+    Counts and money are per year.
+    """
+    years = (end_day - start_day) / DAYS_PER_YEAR
+    perm = months["perm_total"]
+    agency = months["agency_total"]
+    vac = months["vacancies_total"]
+    referred = ~initial
+    first_alloc = cases[FIRST_ALLOC]
+    allocated = referred & (first_alloc >= start_day) & (first_alloc < end_day)
+    closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
+    asye = [w for w in workers if w.pipeline == "newly_qualified"
+            and start_day <= w.hired_day < end_day - TWO_YEARS]
+    stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
+    out: dict[str, float] = {
+        "turnover_rate": float(months["leavers"].sum() / perm.mean() / years),
+        "vacancy_rate": float((vac / (vac + perm)).mean()),
+        "agency_share": float((agency / (agency + perm)).mean()),
+        "mean_caseload": float(months["caseload_mean"].mean()),
+        "p95_caseload": float(months["caseload_p95"].mean()),
+        "share_over_cap": float(months["share_over_cap"].mean()),
+        "mean_wait_days": float((first_alloc[allocated] - cases[ARRIVAL][allocated]).mean())
+        if allocated.any() else float("nan"),
+        "worker_changes_per_case": float(cases[CHANGES][closed].mean()) if closed.any() else float("nan"),
+        "asye_retention_2y": len(stayed) / len(asye) if asye else float("nan"),
+        "asye_cohort": float(len(asye)),
+    }
+    for d in DESTINATIONS:
+        out[f"leavers_{d}"] = float(months[f"leavers_{d}"].sum() / years)
+    out.update(
+        referrals_per_year=float(months["referrals"].sum() / years),
+        cases_waiting_mean=float(months["cases_waiting"].mean()),
+        total_cost_gbp=float(months["cost_gbp_month"].sum() / years),
+        agency_cost_gbp=float(months["agency_cost_gbp_month"].sum() / years),
+    )
+    last = months.iloc[-1]
+    for name in LEVELS:
+        out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
+    out["headcount_end_agency"] = float(last["agency_total"])
+    return out

@@ -1,0 +1,101 @@
+"""Result files of a run: written atomically, so an interrupted run never leaves a half file."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .scenario import Scenario, scenario_to_toml
+
+VERSION = "0.1.0"
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` then move the finished file onto ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_run(out: Path, scenario: Scenario, timeseries: pd.DataFrame, summary: pd.DataFrame,
+              table: pd.DataFrame, wall_seconds: float, workers: int) -> None:
+    """timeseries.parquet, summary.parquet/.csv, summary_ci.csv, scenario.toml, run.json, overview.png."""
+    atomic_write(out / "timeseries.parquet", lambda p: timeseries.to_parquet(p, index=False))
+    atomic_write(out / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
+    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    atomic_write(out / "summary_ci.csv", lambda p: table.to_csv(p, index=False))
+    write_text(out / "scenario.toml", scenario_to_toml(scenario))
+    atomic_write(out / "overview.png", lambda p: plot_overview(timeseries, scenario.name, p))
+    meta = {
+        "scenario": scenario.name, "seed": scenario.run.seed, "reps": scenario.run.reps,
+        "years": scenario.run.years, "warmup_years": scenario.run.warmup_years,
+        "workers": workers, "version": VERSION, "wall_seconds": round(wall_seconds, 3),
+        "python": platform.python_version(),
+        "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    write_text(out / "run.json", json.dumps(meta, indent=2) + "\n")
+
+
+def print_table(table: pd.DataFrame) -> None:
+    """Each summary metric's mean and 95% confidence interval."""
+    print(f"{'metric':28s} {'mean':>14s} {'95% CI':>32s}")
+    for row in table.itertuples():
+        print(f"{row.metric:28s} {_fmt(row.mean):>14s} {'[' + _fmt(row.ci_low) + ', ' + _fmt(row.ci_high) + ']':>32s}")
+
+
+def _fmt(x: float) -> str:
+    if x != x:
+        return "nan"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3f}"
+
+
+def plot_overview(timeseries: pd.DataFrame, name: str, path: Path) -> None:
+    """Monthly mean over replications with a 5-95% band: staff, vacancies, caseload, waiting."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [("Permanent staff", ["perm_asye", "perm_l2", "perm_l3", "perm_l4", "perm_l5"]),
+              ("Agency workers and vacancies", ["agency_total", "vacancies_total"]),
+              ("Cases per case holder", ["caseload_mean", "caseload_p95"]),
+              ("Cases waiting for allocation", ["cases_waiting"])]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    grouped = timeseries.groupby("month")
+    for ax, (title, cols) in zip(axes.flat, panels):
+        for col in cols:
+            g = grouped[col]
+            mean, lo, hi = g.mean(), g.quantile(0.05), g.quantile(0.95)
+            ax.plot(mean.index / 12.0, mean.values, label=col)
+            ax.fill_between(mean.index / 12.0, lo.values, hi.values, alpha=0.2)
+        ax.set_title(title)
+        ax.legend(fontsize=7)
+    for ax in axes[1]:
+        ax.set_xlabel("years after warm-up")
+    fig.suptitle(f"{name}: mean over replications, band 5-95%")
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=90)
+    plt.close(fig)

@@ -1,0 +1,349 @@
+"""The scenario schema: every model parameter, its unit, allowed range, default and source.
+
+A scenario is read from TOML, validated by pydantic and frozen. Units: days for durations, years
+for rates ("per year"), GBP per year for money. Each default names its source in the field's
+description: a seed paper (``../shared/seeds``), a DfE statistic (``../shared/data``) or the word
+"assumption".
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+LEVELS: tuple[str, ...] = ("asye", "l2", "l3", "l4", "l5")
+LevelName = Literal["asye", "l2", "l3", "l4", "l5"]
+CLOSE = "close"
+DESTINATIONS: tuple[str, ...] = ("profession", "other_la", "agency")
+_SUM_TOL = 1e-6
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be read or validated; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_shares(value: dict[str, float], what: str) -> dict[str, float]:
+    if not value:
+        raise ValueError(f"{what} must name at least one entry")
+    for key, share in value.items():
+        if share < 0 or share > 1:
+            raise ValueError(f"share for '{key}' is {share}; each share must be between 0 and 1")
+    total = sum(value.values())
+    if abs(total - 1.0) > _SUM_TOL:
+        raise ValueError(f"{what} sum to {total:g}; they must sum to 1")
+    return value
+
+
+class Demand(_Strict):
+    """Referrals: a non-homogeneous Poisson process with trend and seasonality."""
+
+    referrals_per_year: float = Field(
+        7525.0, gt=0,
+        description="Referrals per year at the start of the run. DfE West Midlands 2020: 30.1 "
+        "referrals per case-holding FTE (68,710 referrals / 2,282 FTE case holders), times the "
+        "baseline's 250 posts.")
+    case_share: float = Field(
+        0.936, ge=0, le=1,
+        description="Share of referrals that become a case (are assessed). DfE CIN table C1, "
+        "West Midlands 2020: 6.4% of referrals end in no further action.")
+    annual_trend: float = Field(
+        0.0, ge=-0.5, le=1.0,
+        description="Growth of the referral rate per year (0.05 = +5%/year). DfE C1: West "
+        "Midlands referrals fell from 76,650 (2014) to 68,710 (2020), so 0 for the baseline; "
+        "Monmouthshire reports +69% cases 2013/14-2017 (about +14%/year).")
+    seasonal_amplitude: float = Field(
+        0.1, ge=0, lt=1,
+        description="Relative amplitude of the annual seasonal cycle of referrals. Assumption "
+        "(Warwickshire: demand 'at different times of year' makes caseloads feel unmanageable).")
+    seasonal_peak_day: int = Field(
+        305, ge=0, le=364, description="Day of the year at which referrals peak. Assumption (November).")
+    initial_type: dict[str, float] = Field(
+        default_factory=lambda: {"assessment": 1.0},
+        description="Shares of new cases by first case type; must sum to 1.")
+
+    @field_validator("initial_type")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        return _check_shares(v, "initial_type shares")
+
+
+class CaseType(_Strict):
+    """One type of case: how long an episode lasts, how much it weighs, who may hold it."""
+
+    weight: float = Field(gt=0, le=10, description="Workload weight of one case of this type.")
+    mean_days: float = Field(gt=0, le=20000, description="Mean episode duration in days.")
+    distribution: Literal["exponential", "lognormal", "fixed"] = Field(
+        "exponential", description="Episode duration distribution.")
+    cv: float = Field(1.0, gt=0, le=10, description="Coefficient of variation (lognormal only).")
+    min_level: LevelName = Field("asye", description="Lowest level allowed to hold this type.")
+    priority: int = Field(0, ge=0, le=100, description="Allocation priority; lower goes first.")
+    next: dict[str, float] = Field(
+        default_factory=lambda: {CLOSE: 1.0},
+        description="Probabilities of what follows an episode: another case type (step up or "
+        "down) or 'close'; must sum to 1.")
+
+    @field_validator("next")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        return _check_shares(v, "next probabilities")
+
+
+class Level(_Strict):
+    """One grade of permanent social worker."""
+
+    establishment: int = Field(ge=0, le=100000, description="Funded posts (FTE).")
+    salary_gbp: float = Field(gt=0, description="Annual salary, GBP.")
+    market_salary_gbp: float | None = Field(
+        None, gt=0, description="Salary the market pays for this level; default: own salary (no gap).")
+    caseload_limit: float = Field(ge=1, description="Hard limit on weighted caseload.")
+    leave_rate: float = Field(ge=0, le=5, description="Base annual leaving hazard (per year).")
+    fill_days_mean: float = Field(gt=0, le=3650, description="Mean days to fill a vacancy by recruitment.")
+    min_years_to_progress: float = Field(0.0, ge=0, le=40, description="Minimum years in level before promotion.")
+    progression_rate: float = Field(0.0, ge=0, le=12, description="Promotion hazard per year once eligible.")
+
+    @property
+    def market_salary(self) -> float:
+        return self.market_salary_gbp if self.market_salary_gbp is not None else self.salary_gbp
+
+
+class Levels(_Strict):
+    asye: Level
+    l2: Level
+    l3: Level
+    l4: Level
+    l5: Level
+
+    def ordered(self) -> list[Level]:
+        return [getattr(self, name) for name in LEVELS]
+
+
+class Workforce(_Strict):
+    levels: Levels
+    initial_fill: float = Field(
+        0.85, ge=0, le=1,
+        description="Share of funded posts held by permanent staff at the start. DfE CSWW, West "
+        "Midlands 2020: vacancy rate 17.9%.")
+    asye_months: float = Field(12.0, gt=0, le=60, description="Length of the ASYE year (months).")
+    asye_pass_probability: float = Field(
+        0.95, ge=0, le=1, description="Probability of passing the ASYE. Assumption.")
+    progression_requires_funded_post: bool = Field(
+        True, description="Promotion from level 2 up needs a vacant funded post at the next level.")
+    asye_completion_requires_funded_post: bool = Field(
+        True, description="Passing the ASYE needs a vacant funded level-2 post (else the worker is "
+        "carried above establishment).")
+
+
+class Turnover(_Strict):
+    tenure_bands_years: list[float] = Field(
+        default_factory=lambda: [2.0, 5.0],
+        description="Tenure band edges (years at this authority).")
+    tenure_hazard_ratios: list[float] = Field(
+        default_factory=lambda: [1.3, 1.0, 0.7],
+        description="Hazard ratio per tenure band (one more than the edges). Assumption shaped by "
+        "DfE 2019: 35% of leavers had under 2 years' service, 33% 2-5 years.")
+    pressure_threshold: float = Field(
+        20.0, ge=0,
+        description="Weighted caseload above which a worker is under pressure. Assumption: "
+        "Monmouthshire's 'safe' range is 20-25 cases, Dudley's target no one over 21.")
+    pressure_window_weeks: float = Field(
+        8.0, gt=0, le=520,
+        description="Mean age (weeks) of the exponentially weighted average of weekly excess load "
+        "that counts as sustained pressure. Assumption.")
+    pressure_hazard_ratio_per_case: float = Field(
+        1.10, gt=0, le=10,
+        description="Leaving hazard ratio per weighted case of sustained excess load. Assumption "
+        "(Monmouthshire 3.15: leaving 'strongly correlates to unmanageable workloads').")
+    pay_gap_hazard_ratio_per_10pct: float = Field(
+        1.20, gt=0, le=10,
+        description="Leaving hazard ratio per 10% that the market pays above own salary. Assumption "
+        "(Warwickshire: social workers 'did not stay if they were being [paid] more money elsewhere').")
+    destinations: dict[str, float] = Field(
+        default_factory=lambda: {"profession": 0.53, "other_la": 0.31, "agency": 0.16},
+        description="Where leavers go. DfE attrition 2020 (leavers_and_service_england.csv): "
+        "7.2% left the profession, 4.2% moved to another LA, 2.2% went into agency work.")
+
+    @field_validator("destinations")
+    @classmethod
+    def _dest(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(DESTINATIONS))
+        if unknown:
+            raise ValueError(f"unknown destination(s) {unknown}; allowed: {list(DESTINATIONS)}")
+        return _check_shares(v, "destination shares")
+
+    @model_validator(mode="after")
+    def _bands(self) -> "Turnover":
+        if len(self.tenure_hazard_ratios) != len(self.tenure_bands_years) + 1:
+            raise ValueError(
+                f"tenure_hazard_ratios has {len(self.tenure_hazard_ratios)} entries; it needs one "
+                f"more than tenure_bands_years ({len(self.tenure_bands_years) + 1})")
+        if any(r < 0 for r in self.tenure_hazard_ratios):
+            raise ValueError("tenure_hazard_ratios must be >= 0")
+        if list(self.tenure_bands_years) != sorted(self.tenure_bands_years):
+            raise ValueError("tenure_bands_years must be increasing")
+        return self
+
+
+class Agency(_Strict):
+    backfill_probability: float = Field(
+        0.771, ge=0, le=1,
+        description="Probability that a vacancy is backfilled by an agency worker. DfE CSWW, West "
+        "Midlands 2020: agency workers covered 77.1% of vacancies.")
+    backfill_delay_days: float = Field(21.0, gt=0, le=365, description="Mean days to find an agency worker. Assumption.")
+    premium_gbp_per_year: float = Field(
+        20000.0, ge=0,
+        description="Extra cost per year of an agency worker over a permanent one. Warwickshire 2022: "
+        "'£20,000 more than a normal social worker' (Monmouthshire 2017: ~£13,000; FutureSocial "
+        "2017: at least £7/hour).")
+    assignment_months_mean: float = Field(9.0, gt=0, le=120, description="Mean length of an agency assignment. Assumption.")
+    conversion_rate_per_year: float = Field(
+        0.10, ge=0, le=12,
+        description="Rate at which an agency worker converts to permanent in the post they cover. "
+        "Assumption (Monmouthshire moved agency workers onto council terms: 18 to 7 in 18 months).")
+    level: LevelName = Field(
+        "l3", description="Level at which an agency worker practises (eligibility and caseload limit). Assumption.")
+
+
+class Allocation(_Strict):
+    allow_over_limit: bool = Field(
+        False, description="When no eligible worker has room, allocate to the least-loaded eligible "
+        "worker above their limit instead of waiting.")
+
+
+class Costs(_Strict):
+    on_cost_rate: float = Field(
+        0.30, ge=0, le=2,
+        description="Employer on-costs (NI, pension) as a share of salary. Assumption.")
+    recruitment_cost_gbp: float = Field(
+        5000.0, ge=0,
+        description="Cost of one external hire. Assumption (Warwickshire 2022: £125,000 for 25 "
+        "international recruits, £5,000 each).")
+
+
+class Reporting(_Strict):
+    caseload_cap: float = Field(
+        21.0, ge=1, description="Cases per worker above which a worker counts as over the cap in "
+        "`share_over_cap`. Dudley 2018: 'no social worker will have caseload over 21'.")
+
+
+class RunSettings(_Strict):
+    years: float = Field(10.0, gt=0, le=100, description="Simulated years reported after warm-up.")
+    warmup_years: float = Field(3.0, ge=0, le=50, description="Years simulated before reporting starts.")
+    reps: int = Field(20, ge=1, le=100000, description="Replications.")
+    seed: int = Field(20261125, ge=0, description="Root seed of the SeedSequence.")
+
+
+class Scenario(_Strict):
+    name: str = Field("unnamed", min_length=1)
+    description: str = ""
+    demand: Demand = Field(default_factory=Demand)
+    case_types: dict[str, CaseType]
+    workforce: Workforce
+    turnover: Turnover = Field(default_factory=Turnover)
+    agency: Agency = Field(default_factory=Agency)
+    allocation: Allocation = Field(default_factory=Allocation)
+    costs: Costs = Field(default_factory=Costs)
+    reporting: Reporting = Field(default_factory=Reporting)
+    run: RunSettings = Field(default_factory=RunSettings)
+
+    @model_validator(mode="after")
+    def _references(self) -> "Scenario":
+        names = set(self.case_types)
+        if CLOSE in names:
+            raise ValueError(f"'{CLOSE}' is reserved and cannot name a case type")
+        problems = [f"demand.initial_type names unknown case type '{k}' (known: {sorted(names)})"
+                    for k in self.demand.initial_type if k not in names]
+        for tname, ct in self.case_types.items():
+            problems += [f"case_types.{tname}.next names unknown case type '{k}' "
+                         f"(allowed: {sorted(names | {CLOSE})})"
+                         for k in ct.next if k != CLOSE and k not in names]
+        if problems:
+            raise ValueError("; ".join(problems))
+        if sum(lv.establishment for lv in self.workforce.levels.ordered()) < 1:
+            raise ValueError("workforce.levels: total establishment must be at least 1 post")
+        return self
+
+    # -- derived, read-only views used by the model ---------------------------------------
+    @property
+    def type_names(self) -> list[str]:
+        return list(self.case_types)
+
+    def with_overrides(self, **sections: dict[str, Any]) -> "Scenario":
+        """A new validated scenario with some fields replaced (nested dicts merge)."""
+        return parse_scenario(_deep_merge(self.model_dump(mode="python"), sections))
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def format_validation_error(err: ValidationError) -> list[str]:
+    """One line per problem: the field path, the bad value and what is allowed."""
+    lines = []
+    for e in err.errors():
+        path = ".".join(str(p) for p in e["loc"]) or "(scenario)"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key (not a field of this section)"
+        value = e.get("input")
+        shown = "" if isinstance(value, dict) or e["type"] == "missing" else f" = {value!r}"
+        lines.append(f"{path}{shown}: {msg}")
+    return lines
+
+
+def parse_scenario(data: dict[str, Any]) -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(format_validation_error(err)) from None
+
+
+def load_scenario(source: str | Path) -> Scenario:
+    """Load a built-in scenario by name or a TOML file by path."""
+    path = Path(source)
+    if not path.suffix and not path.exists():
+        path = builtin_path(str(source))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{source}: no such scenario file or built-in scenario "
+                             f"(built-ins: {', '.join(builtin_names())})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError([f"{path}: malformed TOML: {err}"]) from None
+    return parse_scenario(data)
+
+
+def builtin_dir() -> Path:
+    return Path(__file__).parent / "scenarios"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.toml"))
+
+
+def builtin_path(name: str) -> Path:
+    return builtin_dir() / f"{name}.toml"
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The fully resolved scenario as TOML (every default written out)."""
+    data = scenario.model_dump(mode="python", exclude_none=True)
+    return tomli_w.dumps(data)

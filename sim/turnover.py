@@ -1,0 +1,71 @@
+"""Who leaves, when, and where to.
+
+Each permanent worker's leaving hazard (per year) is
+
+    h = leave_rate[level] * tenure_ratio[band] * HR_pressure ** pressure * HR_pay ** (10 * gap)
+
+where ``pressure`` is the worker's sustained excess weighted load (an exponentially weighted mean
+of weekly ``max(0, load - threshold)``), ``gap`` is ``market_salary / salary - 1`` (0 when
+paid at market) and the HRs are the scenario's named hazard ratios.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .scenario import DESTINATIONS, Scenario
+
+if TYPE_CHECKING:
+    from .authority import Authority
+
+WEEK_DAYS = 7.0
+
+
+def leaving_hazard(scenario: Scenario, level: np.ndarray, tenure_years: np.ndarray,
+                   pressure: np.ndarray, pay_gap: np.ndarray | None = None) -> np.ndarray:
+    """Annual leaving hazard of each worker (vectorised over workers)."""
+    t = scenario.turnover
+    levels = scenario.workforce.levels.ordered()
+    base = np.array([lv.leave_rate for lv in levels])[level]
+    band = np.searchsorted(np.asarray(t.tenure_bands_years), tenure_years, side="right")
+    tenure = np.asarray(t.tenure_hazard_ratios)[band]
+    if pay_gap is None:
+        pay_gap = np.array([lv.market_salary / lv.salary_gbp - 1.0 for lv in levels])[level]
+    return (base * tenure * np.power(t.pressure_hazard_ratio_per_case, pressure)
+            * np.power(t.pay_gap_hazard_ratio_per_10pct, 10.0 * np.asarray(pay_gap)))
+
+
+def pressure_watch(auth: "Authority"):
+    """Weekly: update each worker's sustained caseload pressure from their current load."""
+    t = auth.scenario.turnover
+    alpha = min(1.0, 1.0 / t.pressure_window_weeks)
+    yield auth.env.timeout(WEEK_DAYS - 0.5)
+    while True:
+        excess = np.maximum(0.0, auth.book.load - t.pressure_threshold)
+        auth.pressure += alpha * (excess - auth.pressure)
+        yield auth.env.timeout(WEEK_DAYS)
+
+
+def leavers(auth: "Authority", offset: float, month_days: float):
+    """Monthly: each permanent worker leaves with probability 1 - exp(-h/12)."""
+    rng = auth.streams["leaving"]
+    dest_names = list(auth.scenario.turnover.destinations)
+    dest_cum = np.cumsum([auth.scenario.turnover.destinations[d] for d in dest_names])
+    assert set(dest_names) <= set(DESTINATIONS)
+    yield auth.env.timeout(offset)
+    while True:
+        now = auth.env.now
+        staff = auth.permanent()
+        if staff:
+            level = np.array([w.level for w in staff])
+            tenure = np.array([w.tenure_years(now) for w in staff])
+            pressure = auth.pressure[[w.slot for w in staff]]
+            h = leaving_hazard(auth.scenario, level, tenure, pressure)
+            u = rng.random(len(staff))
+            leaving = np.nonzero(u < -np.expm1(-h / 12.0))[0]
+            if len(leaving):
+                where = np.searchsorted(dest_cum, rng.random(len(leaving)) * dest_cum[-1], side="right")
+                for i, d in zip(leaving, where):
+                    auth.leave(staff[i], dest_names[min(d, len(dest_names) - 1)])
+        yield auth.env.timeout(month_days)

@@ -1,0 +1,125 @@
+"""Social workers, the posts they hold, and their progression (ASYE year, promotion)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator
+
+import numpy as np
+
+from .demand import DAYS_PER_YEAR
+from .scenario import LEVELS
+
+if TYPE_CHECKING:
+    from .authority import Authority
+
+ASYE, L2 = 0, 1
+PERMANENT, AGENCY = "permanent", "agency"
+MONTH_DAYS = DAYS_PER_YEAR / 12.0
+
+
+@dataclass(eq=False)
+class SocialWorker:
+    """A permanent or agency social worker."""
+
+    uid: int
+    slot: int             # column in the case-flow worker arrays
+    level: int            # index into LEVELS (the level they practise at)
+    contract: str         # PERMANENT or AGENCY
+    hired_day: float
+    pipeline: str         # initial, newly_qualified, experienced, agency, conversion
+    level_since: float = 0.0
+    post: "Post | None" = None
+    asye_passed: bool = False
+    left_day: float | None = None
+    destination: str | None = None
+
+    @property
+    def level_name(self) -> str:
+        return LEVELS[self.level]
+
+    def tenure_years(self, now: float) -> float:
+        return (now - self.hired_day) / DAYS_PER_YEAR
+
+
+@dataclass(eq=False)
+class Post:
+    """A post at a level: funded (part of the establishment) or carried above it."""
+
+    level: int
+    funded: bool = True
+    holder: SocialWorker | None = None   # the permanent worker in post
+    agency: SocialWorker | None = None   # an agency worker covering the vacancy
+    recruiting: bool = False
+    backfilling: bool = False
+
+    @property
+    def vacant(self) -> bool:
+        return self.holder is None
+
+
+@dataclass
+class Establishment:
+    """All posts of an authority."""
+
+    posts: list[Post] = field(default_factory=list)
+
+    def vacant_funded(self, level: int) -> Iterator[Post]:
+        return (p for p in self.posts if p.funded and p.level == level and p.holder is None)
+
+    def first_vacant(self, level: int) -> Post | None:
+        return next(self.vacant_funded(level), None)
+
+    def funded(self, level: int) -> int:
+        return sum(1 for p in self.posts if p.funded and p.level == level)
+
+
+def asye_year(auth: "Authority", worker: SocialWorker):
+    """The Assessed and Supported Year in Employment: pass and move to level 2, or leave."""
+    wf = auth.scenario.workforce
+    remaining = wf.asye_months * MONTH_DAYS - (auth.env.now - worker.hired_day)
+    yield auth.env.timeout(max(remaining, 0.0))
+    if worker.left_day is not None or worker.level != ASYE:
+        return
+    if auth.streams["progression"].random() >= wf.asye_pass_probability:
+        auth.leave(worker, "profession")
+        return
+    worker.asye_passed = True
+    target = auth.establishment.first_vacant(L2)
+    if target is None and not wf.asye_completion_requires_funded_post:
+        target = auth.add_unfunded_post(L2)
+    if target is not None:
+        auth.move(worker, target)
+    else:  # practises at level 2 in the ASYE post until `promotions` finds a level-2 post
+        auth.regrade(worker, L2)
+
+
+def promotions(auth: "Authority", offset: float):
+    """Monthly: workers past their minimum time in level are promoted at the level's rate."""
+    wf = auth.scenario.workforce
+    levels = auth.scenario.workforce.levels.ordered()
+    rng = auth.streams["progression"]
+    p_month = np.array([1.0 - np.exp(-lv.progression_rate / 12.0) for lv in levels])
+    min_days = np.array([lv.min_years_to_progress * DAYS_PER_YEAR for lv in levels])
+    yield auth.env.timeout(offset)
+    while True:
+        now = auth.env.now
+        # ASYE workers who passed but found no level-2 post move as soon as one is free
+        for worker in [w for w in auth.permanent() if w.asye_passed and w.post.level == ASYE]:
+            target = auth.establishment.first_vacant(L2)
+            if target is not None:
+                auth.move(worker, target)
+        candidates = [w for w in auth.permanent()
+                      if ASYE < w.post.level == w.level < len(levels) - 1
+                      and now - w.level_since >= min_days[w.level]]
+        if candidates:
+            draws = rng.random(len(candidates))
+            for worker, u in zip(candidates, draws):
+                if u >= p_month[worker.level]:
+                    continue
+                target = auth.establishment.first_vacant(worker.level + 1)
+                if target is None and not wf.progression_requires_funded_post:
+                    target = auth.add_unfunded_post(worker.level + 1)
+                if target is not None:
+                    auth.move(worker, target)
+                    auth.tally["promotions"] += 1
+        yield auth.env.timeout(MONTH_DAYS)
