@@ -1,0 +1,129 @@
+"""Conservation, common random numbers, and the direction of the main effects."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import simpy
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from sim.allocation import ConservationError, WORKER
+from sim.authority import Authority
+from sim.experiment import run_experiment, run_replication
+from sim.streams import replication_streams
+from sim.turnover import leaving_hazard
+
+
+def _authority(scenario, years=2.0, warmup=0.0, seed=3, rep=0):
+    env = simpy.Environment()
+    auth = Authority(env, scenario, replication_streams(seed, rep), years, warmup)
+    env.run(until=auth.n_days)
+    return auth
+
+
+def test_conservation_of_cases_and_workers(baseline):
+    auth = _authority(baseline, years=3.0)
+    auth.check_conservation()
+    book = auth.book
+    arrived = int(book.ctr[0])
+    closed = int((book.cs[11, :arrived] >= 0).sum())
+    allocated = int((book.cs[WORKER, :arrived] >= 0).sum())
+    assert arrived == closed + allocated + book.waiting
+    assert len(auth.workers) == len(auth.active) + sum(w.left_day is not None for w in auth.workers)
+    assert (book.load[book.active] <= book.wf[0][book.active] + 1e-9).all()
+    assert sum(w.left_day is not None for w in auth.workers) > 0  # people did leave
+    assert closed > 0 and allocated > 0
+
+
+def test_conservation_check_catches_a_lost_case(baseline):
+    auth = _authority(baseline, years=0.5)
+    held = np.nonzero(auth.book.cs[WORKER] >= 0)[0]
+    auth.book.cs[WORKER, held[0]] = -1  # lose a case
+    with pytest.raises(ConservationError):
+        auth.check_conservation()
+
+
+def test_over_limit_allowed_only_when_configured(baseline):
+    tight = baseline.with_overrides(demand={"referrals_per_year": 14000.0},
+                                    run={"years": 1.0})
+    auth = _authority(tight, years=1.0)
+    assert auth.book.waiting > 0
+    assert (auth.book.load <= auth.book.wf[0] + 1e-9).all()
+    loose = tight.with_overrides(allocation={"allow_over_limit": True})
+    auth = _authority(loose, years=1.0)
+    assert auth.book.waiting == 0
+    assert (auth.book.load > auth.book.wf[0] + 1e-9).any()
+    auth.check_conservation()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(referrals=st.floats(500, 12000), limit=st.floats(1, 30), leave=st.floats(0, 1.5),
+       backfill=st.floats(0, 1), fill=st.floats(0, 1), conversion=st.floats(0, 2),
+       seed=st.integers(0, 2**31))
+def test_conservation_holds_for_any_valid_scenario(baseline, referrals, limit, leave, backfill,
+                                                   fill, conversion, seed):
+    s = baseline.with_overrides(
+        demand={"referrals_per_year": referrals},
+        workforce={"initial_fill": fill,
+                   "levels": {"l3": {"caseload_limit": limit, "leave_rate": leave}}},
+        agency={"backfill_probability": backfill, "conversion_rate_per_year": conversion})
+    auth = _authority(s, years=1.5, seed=seed)
+    auth.check_conservation()  # raises on any lost case or worker
+
+
+def test_same_referrals_across_scenarios(baseline):
+    """Common random numbers: a workforce change leaves the referrals untouched."""
+    a = _authority(baseline, years=1.0)
+    b = _authority(baseline.with_overrides(workforce={"levels": {"l3": {"establishment": 120}}},
+                                           agency={"premium_gbp_per_year": 1.0}), years=1.0)
+    np.testing.assert_array_equal(a.book.referrals_per_day, b.book.referrals_per_day)
+    np.testing.assert_array_equal(a.book.cs[0], b.book.cs[0])
+    np.testing.assert_array_equal(a.book.ep, b.book.ep)
+
+
+def _means(scenario, reps=6, years=6.0, warmup=2.0):
+    _, summary = run_experiment(scenario, reps=reps, seed=5, years=years, warmup_years=warmup)
+    return summary
+
+
+def test_caseload_pressure_raises_turnover(baseline):
+    busy = baseline.with_overrides(demand={"referrals_per_year": 9000.0})
+    calm = _means(busy.with_overrides(turnover={"pressure_hazard_ratio_per_case": 1.0}))
+    hot = _means(busy.with_overrides(turnover={"pressure_hazard_ratio_per_case": 1.4}))
+    assert hot["turnover_rate"].mean() > calm["turnover_rate"].mean() + 0.01
+    # the hazard itself: monotone in pressure
+    h = leaving_hazard(busy, np.array([2, 2]), np.array([3.0, 3.0]), np.array([0.0, 2.0]))
+    assert h[1] == pytest.approx(h[0] * 1.1 ** 2)
+
+
+def test_agency_premium_raises_agency_cost(baseline):
+    low = _means(baseline.with_overrides(agency={"premium_gbp_per_year": 10000.0}), reps=3)
+    high = _means(baseline.with_overrides(agency={"premium_gbp_per_year": 30000.0}), reps=3)
+    # common random numbers: the premium changes no decision, so agency use is identical
+    np.testing.assert_array_equal(low["agency_share"], high["agency_share"])
+    assert (high["agency_cost_gbp"] > low["agency_cost_gbp"]).all()
+
+
+def test_more_posts_means_shorter_waits(baseline):
+    busy = baseline.with_overrides(demand={"referrals_per_year": 9500.0})
+    base = _means(busy)
+    more = _means(busy.with_overrides(workforce={"levels": {"l3": {"establishment": 130}}}))
+    assert base["mean_wait_days"].mean() > 1.0  # there is a queue to shorten
+    assert more["mean_wait_days"].mean() < 0.5 * base["mean_wait_days"].mean()
+
+
+def test_pay_gap_raises_the_hazard(baseline):
+    gap = baseline.with_overrides(workforce={"levels": {"l3": {"market_salary_gbp": 42900.0}}})
+    h0 = leaving_hazard(baseline, np.array([2]), np.array([3.0]), np.array([0.0]))
+    h1 = leaving_hazard(gap, np.array([2]), np.array([3.0]), np.array([0.0]))
+    assert h1[0] == pytest.approx(h0[0] * 1.2 ** (10 * 0.1), rel=1e-6)
+
+
+def test_summary_rates_follow_their_definitions(baseline):
+    result = run_replication(baseline, rep=0, seed=9, years=3.0, warmup_years=1.0)
+    ts, s = result.timeseries, result.summary
+    assert s["turnover_rate"] == pytest.approx(ts["leavers"].sum() / ts["perm_total"].mean() / 3.0)
+    assert s["leavers_profession"] + s["leavers_other_la"] + s["leavers_agency"] == pytest.approx(
+        ts["leavers"].sum() / 3.0)
+    assert s["total_cost_gbp"] == pytest.approx(ts["cost_gbp_month"].sum() / 3.0)
+    assert 0 <= s["vacancy_rate"] < 1 and 0 <= s["agency_share"] < 1
+    assert s["p95_caseload"] >= s["mean_caseload"] > 0
