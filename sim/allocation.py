@@ -22,50 +22,52 @@ import numpy as np
 from ._jit import njit
 from .demand import Caseload, CaseTypeTable
 
-# Rows of the per-case integer table ``cs``.
+# Fields of the per-case integer table ``cs`` (one row per case; ``CaseBook.cases`` is its
+# transpose, one row per field).
 ARRIVAL, FIRST_EP, N_EP, CUR, WORKER, LAST_UID, STARTED, END_DAY, WAIT_START, FIRST_ALLOC, \
-    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE = range(15)
-N_CASE_ROWS = 15
+    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE, PREV_HELD, NEXT_HELD = range(17)
+N_CASE_ROWS = 17
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
-W_ACTIVE, W_LEVEL, W_COUNT, W_UID = range(4)
+W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST = range(5)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
 # Counters ``ctr``.
 C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_ALLOCATIONS, C_EVENTS, C_OVER_LIMIT, \
-    C_ALLOW_OVER = range(8)
-N_COUNTERS = 8
+    C_ALLOW_OVER, C_SLOTS = range(9)
+N_COUNTERS = 9
 EPS = 1e-9
+SHORT_QUEUE = 3  # queues up to this long are allocated by a linear scan, longer ones by a heap
 
 
 @njit
 def _enqueue(cs, qbuf, qgen, qht, c, t, day, n_cases):
-    cs[QGEN, c] += 1
+    cs[c, QGEN] += 1
     pos = qht[1, t] % n_cases
     qbuf[t, pos] = c
-    qgen[t, pos] = cs[QGEN, c]
+    qgen[t, pos] = cs[c, QGEN]
     qht[1, t] += 1
-    cs[TYPE, c] = t
+    cs[c, TYPE] = t
 
 
 @njit
 def _link_end(cs, bucket_head, c, day):
-    cs[END_DAY, c] = day
+    cs[c, END_DAY] = day
     if day < bucket_head.shape[0]:
-        cs[NEXT_IN_BUCKET, c] = bucket_head[day]
+        cs[c, NEXT_IN_BUCKET] = bucket_head[day]
         bucket_head[day] = c
 
 
 @njit
-def _find_worker(wi, wf, min_level, weight, allow_over):
+def _find_worker(wi, wf, min_level, weight, allow_over, n_slots):
     best = -1
     best_load = np.inf
-    for w in range(wi.shape[1]):
+    for w in range(n_slots):
         if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level:
             load = wf[W_LOAD, w]
             if load + weight <= wf[W_LIMIT, w] + EPS and load < best_load:
                 best = w
                 best_load = load
     if best < 0 and allow_over:
-        for w in range(wi.shape[1]):
+        for w in range(n_slots):
             if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wf[W_LOAD, w] < best_load:
                 best = w
                 best_load = wf[W_LOAD, w]
@@ -74,114 +76,213 @@ def _find_worker(wi, wf, min_level, weight, allow_over):
 
 @njit
 def _start_episode(cs, ep, bucket_head, c, day):
-    cs[STARTED, c] = 1
-    _link_end(cs, bucket_head, c, day + ep[1, cs[FIRST_EP, c] + cs[CUR, c]])
+    cs[c, STARTED] = 1
+    _link_end(cs, bucket_head, c, day + ep[cs[c, FIRST_EP] + cs[c, CUR], 1])
 
 
 @njit
 def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
-    t = cs[TYPE, c]
-    cs[WORKER, c] = w
+    t = cs[c, TYPE]
+    cs[c, WORKER] = w
+    head = wi[W_NEWEST, w]  # push onto the worker's list of held cases, newest first
+    cs[c, PREV_HELD] = -1
+    cs[c, NEXT_HELD] = head
+    if head >= 0:
+        cs[head, PREV_HELD] = c
+    wi[W_NEWEST, w] = c
     wf[W_LOAD, w] += t_weight[t]
     wi[W_COUNT, w] += 1
     if wf[W_LOAD, w] > wf[W_LIMIT, w] + EPS:
         ctr[C_OVER_LIMIT] += 1
-    if cs[FIRST_ALLOC, c] < 0:
-        cs[FIRST_ALLOC, c] = day
+    if cs[c, FIRST_ALLOC] < 0:
+        cs[c, FIRST_ALLOC] = day
     uid = wi[W_UID, w]
-    if cs[LAST_UID, c] != uid:
-        if cs[LAST_UID, c] >= 0:
-            cs[CHANGES, c] += 1
-        cs[LAST_UID, c] = uid
-    if cs[STARTED, c] == 0:
+    if cs[c, LAST_UID] != uid:
+        if cs[c, LAST_UID] >= 0:
+            cs[c, CHANGES] += 1
+        cs[c, LAST_UID] = uid
+    if cs[c, STARTED] == 0:
         _start_episode(cs, ep, bucket_head, c, day)
     ctr[C_ALLOCATIONS] += 1
 
 
 @njit
 def _unassign(cs, wi, wf, t_weight, c):
-    w = cs[WORKER, c]
-    wf[W_LOAD, w] -= t_weight[cs[TYPE, c]]
+    w = cs[c, WORKER]
+    prev, nxt = cs[c, PREV_HELD], cs[c, NEXT_HELD]
+    if prev >= 0:
+        cs[prev, NEXT_HELD] = nxt
+    else:
+        wi[W_NEWEST, w] = nxt
+    if nxt >= 0:
+        cs[nxt, PREV_HELD] = prev
+    wf[W_LOAD, w] -= t_weight[cs[c, TYPE]]
     if wf[W_LOAD, w] < EPS:
         wf[W_LOAD, w] = 0.0
     wi[W_COUNT, w] -= 1
-    cs[WORKER, c] = -1
+    cs[c, WORKER] = -1
 
 
 @njit
 def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_head, ctr, c, day):
-    n_cases = cs.shape[1]
-    w = cs[WORKER, c]
-    cs[CUR, c] += 1
-    if cs[CUR, c] >= cs[N_EP, c]:  # the case closes
+    n_cases = cs.shape[0]
+    w = cs[c, WORKER]
+    cs[c, CUR] += 1
+    if cs[c, CUR] >= cs[c, N_EP]:  # the case closes
         if w >= 0:
             _unassign(cs, wi, wf, t_weight, c)
         else:
             ctr[C_WAITING] -= 1
-        cs[CLOSED, c] = day
-        cs[QGEN, c] += 1  # invalidates any queue entry
+        cs[c, CLOSED] = day
+        cs[c, QGEN] += 1  # invalidates any queue entry
         ctr[C_OPEN] -= 1
         ctr[C_CLOSED] += 1
         return
-    new_t = ep[0, cs[FIRST_EP, c] + cs[CUR, c]]
-    old_t = cs[TYPE, c]
+    new_t = ep[cs[c, FIRST_EP] + cs[c, CUR], 0]
+    old_t = cs[c, TYPE]
     if w >= 0:
         new_load = wf[W_LOAD, w] - t_weight[old_t] + t_weight[new_t]
         if wi[W_LEVEL, w] >= t_min_level[new_t] and new_load <= wf[W_LIMIT, w] + EPS:
             wf[W_LOAD, w] = new_load
-            cs[TYPE, c] = new_t
+            cs[c, TYPE] = new_t
             _start_episode(cs, ep, bucket_head, c, day)
             return
         _unassign(cs, wi, wf, t_weight, c)
         ctr[C_WAITING] += 1
-        cs[WAIT_START, c] = day
-    cs[STARTED, c] = 0
+        cs[c, WAIT_START] = day
+    cs[c, STARTED] = 0
     _enqueue(cs, qbuf, qgen, qht, c, new_t, day, n_cases)
 
 
 @njit
+def _before(hk, hs, i, j):
+    return hk[i] < hk[j] or (hk[i] == hk[j] and hs[i] < hs[j])
+
+
+@njit
+def _sift_down(hk, hs, i, n):
+    while True:
+        left = 2 * i + 1
+        if left >= n:
+            return
+        m = left
+        if left + 1 < n and _before(hk, hs, left + 1, left):
+            m = left + 1
+        if not _before(hk, hs, m, i):
+            return
+        hk[i], hk[m] = hk[m], hk[i]
+        hs[i], hs[m] = hs[m], hs[i]
+        i = m
+
+
+@njit
+def _candidates(wi, wf, min_level, weight, n_slots, hk, hs):
+    """A heap (by load, then slot) of the eligible workers with room for a case of ``weight``."""
+    n = 0
+    for w in range(n_slots):
+        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level \
+                and wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
+            hk[n] = wf[W_LOAD, w]
+            hs[n] = w
+            n += 1
+    for i in range(n // 2 - 1, -1, -1):
+        _sift_down(hk, hs, i, n)
+    return n
+
+
+@njit
+def _head(cs, qbuf, qgen, qht, t, n_cases):
+    """The first valid case waiting in queue ``t`` (dropping stale entries), or -1."""
+    while qht[0, t] < qht[1, t]:
+        pos = qht[0, t] % n_cases
+        c = qbuf[t, pos]
+        if qgen[t, pos] == cs[c, QGEN] and cs[c, WORKER] < 0 and cs[c, CLOSED] < 0:
+            return c
+        qht[0, t] += 1
+    return -1
+
+
+@njit
 def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qht,
-             bucket_head, ctr, daily):
+             bucket_head, ctr, daily, hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
-    n_cases = cs.shape[1]
+    n_cases = cs.shape[0]
     # 1. episodes ending today
     c = bucket_head[day] if day < bucket_head.shape[0] else -1
     while c >= 0:
-        nxt = cs[NEXT_IN_BUCKET, c]
-        if cs[STARTED, c] == 1 and cs[END_DAY, c] == day and cs[CLOSED, c] < 0:
+        nxt = cs[c, NEXT_IN_BUCKET]
+        if cs[c, STARTED] == 1 and cs[c, END_DAY] == day and cs[c, CLOSED] < 0:
             _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_head,
                          ctr, c, day)
             ctr[C_EVENTS] += 1
         c = nxt
     # 2. new cases
     c = ctr[C_NEXT_ARRIVAL]
-    while c < n_cases and cs[ARRIVAL, c] <= day:
-        cs[WAIT_START, c] = day
-        _enqueue(cs, qbuf, qgen, qht, c, ep[0, cs[FIRST_EP, c]], day, n_cases)
+    while c < n_cases and cs[c, ARRIVAL] <= day:
+        cs[c, WAIT_START] = day
+        _enqueue(cs, qbuf, qgen, qht, c, ep[cs[c, FIRST_EP], 0], day, n_cases)
         ctr[C_OPEN] += 1
         ctr[C_WAITING] += 1
         ctr[C_EVENTS] += 1
         c += 1
     ctr[C_NEXT_ARRIVAL] = c
-    # 3. allocation, by priority then first come
+    # 3. allocation, by priority then first come, each case to the least-loaded eligible
+    #    worker with room (a heap of candidates per type)
     allow_over = ctr[C_ALLOW_OVER] == 1
+    n_slots = ctr[C_SLOTS]
     for k in range(t_order.shape[0]):
         t = t_order[k]
-        while qht[0, t] < qht[1, t]:
-            pos = qht[0, t] % n_cases
-            c = qbuf[t, pos]
-            if qgen[t, pos] != cs[QGEN, c] or cs[WORKER, c] >= 0 or cs[CLOSED, c] >= 0:
-                qht[0, t] += 1  # stale entry
-                continue
-            w = _find_worker(wi, wf, t_min_level[t], t_weight[t], allow_over)
-            if w < 0:
+        c = _head(cs, qbuf, qgen, qht, t, n_cases)
+        if c < 0:
+            continue
+        weight = t_weight[t]
+        if qht[1, t] - qht[0, t] <= SHORT_QUEUE:  # a few cases: scan the workers for each
+            while c >= 0:
+                w = _find_worker(wi, wf, t_min_level[t], weight, allow_over, n_slots)
+                if w < 0:
+                    break
+                qht[0, t] += 1
+                ctr[C_WAITING] -= 1
+                _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
+                ctr[C_EVENTS] += 1
+                c = _head(cs, qbuf, qgen, qht, t, n_cases)
+            continue
+        n = _candidates(wi, wf, t_min_level[t], weight, n_slots, hk, hs)
+        while c >= 0:
+            if n > 0:
+                w = hs[0]
+            elif allow_over:
+                w = _find_worker(wi, wf, t_min_level[t], weight, True, n_slots)
+                if w < 0:
+                    break
+            else:
                 break
             qht[0, t] += 1
             ctr[C_WAITING] -= 1
             _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
             ctr[C_EVENTS] += 1
+            if n > 0:
+                if wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
+                    hk[0] = wf[W_LOAD, w]
+                else:
+                    n -= 1
+                    hk[0] = hk[n]
+                    hs[0] = hs[n]
+                _sift_down(hk, hs, 0, n)
+            c = _head(cs, qbuf, qgen, qht, t, n_cases)
     daily[0, day] = ctr[C_OPEN]
     daily[1, day] = ctr[C_WAITING]
+
+
+@njit
+def step_days(first, last, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qht,
+              bucket_head, ctr, daily):
+    """Advance the case flow over days ``first`` to ``last`` inclusive."""
+    hk = np.empty(wi.shape[1], dtype=np.float64)
+    hs = np.empty(wi.shape[1], dtype=np.int64)
+    for day in range(first, last + 1):
+        step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qht,
+                 bucket_head, ctr, daily, hk, hs)
 
 
 @njit
@@ -190,18 +291,18 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
     """Send cases of worker ``w`` back to the waiting list, newest first: all of them if
     ``release_all``, else those the worker's level may not hold and then as many as needed to bring
     the load down to ``keep_load``. Returns the number released."""
-    n_cases = cs.shape[1]
+    n_cases = cs.shape[0]
     released = 0
-    c = ctr[C_NEXT_ARRIVAL] - 1
-    while c >= 0 and wi[W_COUNT, w] > 0:
-        if cs[WORKER, c] == w and (release_all or wf[W_LOAD, w] > keep_load + EPS
-                                   or t_min_level[cs[TYPE, c]] > wi[W_LEVEL, w]):
+    c = wi[W_NEWEST, w]
+    while c >= 0:
+        nxt = cs[c, NEXT_HELD]
+        if release_all or wf[W_LOAD, w] > keep_load + EPS or t_min_level[cs[c, TYPE]] > wi[W_LEVEL, w]:
             _unassign(cs, wi, wf, t_weight, c)
-            cs[WAIT_START, c] = day
+            cs[c, WAIT_START] = day
             ctr[C_WAITING] += 1
-            _enqueue(cs, qbuf, qgen, qht, c, cs[TYPE, c], day, n_cases)
+            _enqueue(cs, qbuf, qgen, qht, c, cs[c, TYPE], day, n_cases)
             released += 1
-        c -= 1
+        c = nxt
     return released
 
 
@@ -213,15 +314,15 @@ class CaseBook:
         n = caseload.n_cases
         self.n_days = n_days
         self.table = table
-        self.cs = np.full((N_CASE_ROWS, n), -1, dtype=np.int64)
-        self.cs[ARRIVAL] = caseload.arrival_day
-        self.cs[FIRST_EP] = caseload.first_episode
-        self.cs[N_EP] = caseload.n_episodes
-        self.cs[[CUR, STARTED, CHANGES, QGEN]] = 0
+        self.cs = np.full((n, N_CASE_ROWS), -1, dtype=np.int64)  # case-major: fields adjacent
+        self.cases[ARRIVAL] = caseload.arrival_day
+        self.cases[FIRST_EP] = caseload.first_episode
+        self.cases[N_EP] = caseload.n_episodes
+        self.cases[[CUR, STARTED, CHANGES, QGEN]] = 0
         self.initial = caseload.initial
-        self.ep = np.vstack((caseload.episode_type, caseload.episode_days)).astype(np.int64)
-        self.wi = np.zeros((4, max_workers), dtype=np.int64)
-        self.wi[W_UID] = -1
+        self.ep = np.column_stack((caseload.episode_type, caseload.episode_days)).astype(np.int64)
+        self.wi = np.zeros((5, max_workers), dtype=np.int64)
+        self.wi[[W_UID, W_NEWEST]] = -1
         self.wf = np.zeros((2, max_workers), dtype=np.float64)
         n_types = len(table.names)
         qcap = max(n, 1)
@@ -235,10 +336,12 @@ class CaseBook:
         self.referrals_per_day = caseload.referrals_per_day
 
     # -- kernel calls --------------------------------------------------------------------
-    def step(self, day: int) -> None:
+    def step(self, first: int, last: int) -> None:
+        """Run the case flow for days ``first`` to ``last`` inclusive."""
         t = self.table
-        step_day(day, self.cs, self.ep, self.wi, self.wf, t.weight, t.min_level, t.priority_order,
-                 self.qbuf, self.qgen, self.qht, self.bucket_head, self.ctr, self.daily)
+        step_days(first, last, self.cs, self.ep, self.wi, self.wf, t.weight, t.min_level,
+                  t.priority_order, self.qbuf, self.qgen, self.qht, self.bucket_head, self.ctr,
+                  self.daily)
 
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
@@ -250,8 +353,9 @@ class CaseBook:
 
     # -- worker slots ----------------------------------------------------------------------
     def open_slot(self, slot: int, uid: int, level: int, limit: float) -> None:
-        self.wi[:, slot] = (1, level, 0, uid)
+        self.wi[:, slot] = (1, level, 0, uid, -1)
         self.wf[:, slot] = (limit, 0.0)
+        self.ctr[C_SLOTS] = max(self.ctr[C_SLOTS], slot + 1)
 
     def set_level(self, slot: int, level: int, limit: float, day: int) -> None:
         """Change a worker's level and limit, handing back cases they may no longer hold."""
@@ -268,6 +372,11 @@ class CaseBook:
         return released
 
     # -- views -----------------------------------------------------------------------------
+    @property
+    def cases(self) -> np.ndarray:
+        """The case table by field: ``cases[ARRIVAL]`` is every case's arrival day (a view)."""
+        return self.cs.T
+
     @property
     def load(self) -> np.ndarray:
         return self.wf[W_LOAD]
@@ -304,7 +413,7 @@ class CaseBook:
         """Full check (end of run): cases referred = closed + allocated + waiting, case by case;
         loads match the cases held; no worker over their limit unless the scenario allows it."""
         arrived = int(self.ctr[C_NEXT_ARRIVAL])
-        cs = self.cs[:, :arrived]
+        cs = self.cases[:, :arrived]
         closed = int((cs[CLOSED] >= 0).sum())
         allocated = int((cs[WORKER] >= 0).sum())
         waiting = arrived - closed - allocated

@@ -7,6 +7,7 @@ and the case-flow arrays consistent.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -52,8 +53,15 @@ class Authority:
         self.free_slots = list(range(self.max_workers - 1, -1, -1))
         self.establishment = Establishment(
             [Post(level) for level, lv in enumerate(self.levels) for _ in range(lv.establishment)])
-        self.active: dict[int, SocialWorker] = {}
+        self.staff: dict[int, SocialWorker] = {}  # permanent workers in post, by uid
+        self.temps: dict[int, SocialWorker] = {}  # agency workers on assignment, by uid
+        # by worker slot, for fast monthly counts: 0 free, 1 permanent, 2 agency; the post's level
+        self.slot_contract = np.zeros(self.max_workers, dtype=np.int8)
+        self.slot_post_level = np.zeros(self.max_workers, dtype=np.int64)
+        self.slot_funded = np.zeros(self.max_workers, dtype=bool)
         self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
+        self.n_left = 0
+        self.funded_posts = np.array([lv.establishment for lv in self.levels])
         self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
         self.recorder = Recorder(self)
         self._staff_at_start()
@@ -65,10 +73,18 @@ class Authority:
 
     # -- processes ---------------------------------------------------------------------------
     def _case_flow(self):
-        """Daily: episode ends, referrals and allocation (the compiled case-flow kernel)."""
-        for day in range(self.n_days):
-            self.book.step(day)
-            yield self.env.timeout(1.0)
+        """Daily: episode ends, referrals and allocation (the compiled case-flow kernel).
+
+        Days on which nothing else happens are run in one call: the process runs every day up to
+        the next scheduled event of any other process, then waits for the following day."""
+        day = 0
+        while day < self.n_days:
+            upcoming = self.env.peek()
+            last = self.n_days - 1 if upcoming == float("inf") else int(math.ceil(upcoming)) - 1
+            last = min(max(last, day), self.n_days - 1)
+            self.book.step(day, last)
+            day = last + 1
+            yield self.env.timeout(day - self.env.now)
 
     def _staff_at_start(self) -> None:
         """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies."""
@@ -100,7 +116,9 @@ class Authority:
                               hired_day=hired_day, pipeline=pipeline, level_since=hired_day,
                               post=post)
         self.workers.append(worker)
-        self.active[worker.uid] = worker
+        (self.staff if contract == PERMANENT else self.temps)[worker.uid] = worker
+        self.slot_contract[slot] = 1 if contract == PERMANENT else 2
+        self._place(worker, post)
         self.pressure[slot] = 0.0
         self.book.open_slot(slot, worker.uid, level, self._limit(worker))
         return worker
@@ -111,8 +129,15 @@ class Authority:
     def _close(self, worker: SocialWorker) -> None:
         self.book.close_slot(worker.slot, self.day)
         self.free_slots.append(worker.slot)
-        del self.active[worker.uid]
+        self.slot_contract[worker.slot] = 0
+        del (self.staff if worker.contract == PERMANENT else self.temps)[worker.uid]
         worker.left_day = self.env.now
+        self.n_left += 1
+
+    def _place(self, worker: SocialWorker, post: Post) -> None:
+        worker.post = post
+        self.slot_post_level[worker.slot] = post.level
+        self.slot_funded[worker.slot] = post.funded
 
     @property
     def day(self) -> int:
@@ -144,7 +169,7 @@ class Authority:
     def move(self, worker: SocialWorker, post: Post) -> None:
         """A permanent worker takes another post (promotion, end of ASYE) at its level."""
         old = worker.post
-        worker.post = post
+        self._place(worker, post)
         post.holder = worker
         if post.agency is not None:
             self.end_agency(post.agency)
@@ -177,6 +202,9 @@ class Authority:
         post.agency = None
         post.holder = worker
         worker.contract = PERMANENT
+        del self.temps[worker.uid]
+        self.staff[worker.uid] = worker
+        self.slot_contract[worker.slot] = 1
         worker.pipeline = "conversion"
         worker.hired_day = self.env.now
         self.regrade(worker, post.level)
@@ -202,20 +230,38 @@ class Authority:
 
     # -- views -------------------------------------------------------------------------------
     def permanent(self) -> list[SocialWorker]:
-        return [w for w in self.active.values() if w.contract == PERMANENT]
+        return list(self.staff.values())
 
     def agency_workers(self) -> list[SocialWorker]:
-        return [w for w in self.active.values() if w.contract == AGENCY]
+        return list(self.temps.values())
+
+    @property
+    def n_active(self) -> int:
+        return len(self.staff) + len(self.temps)
+
+    def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(permanent by level, agency by level of the post covered, funded vacancies by level)."""
+        n = len(LEVELS)
+        level = self.book.wi[1]
+        perm = self.slot_contract == 1
+        permanent = np.bincount(level[perm], minlength=n).astype(float)
+        agency = np.bincount(self.slot_post_level[self.slot_contract == 2], minlength=n).astype(float)
+        in_funded = np.bincount(self.slot_post_level[perm & self.slot_funded], minlength=n)
+        vacancies = (self.funded_posts - in_funded).astype(float)
+        return permanent, agency, vacancies
 
     def check_conservation(self, full: bool = True) -> None:
         """Raise if workers hired != active + left, or cases were lost (see CaseBook)."""
-        if full:
-            self.book.check_conservation()
-        else:
+        if not full:
             self.book.check_counts()
+            if len(self.workers) != self.n_active + self.n_left:
+                raise RuntimeError(f"workers hired {len(self.workers)} != active {self.n_active} "
+                                   f"+ left {self.n_left}")
+            return
+        self.book.check_conservation()
         left = sum(1 for w in self.workers if w.left_day is not None)
-        if len(self.workers) != len(self.active) + left:
-            raise RuntimeError(f"workers hired {len(self.workers)} != active {len(self.active)} + left {left}")
+        if len(self.workers) != self.n_active + left or left != self.n_left:
+            raise RuntimeError(f"workers hired {len(self.workers)} != active {self.n_active} + left {left}")
         holders = [p.holder for p in self.establishment.posts if p.holder is not None]
         if len(holders) != len(self.permanent()) or len({id(h) for h in holders}) != len(holders):
             raise RuntimeError("permanent workers and post holders disagree")

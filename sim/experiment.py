@@ -54,7 +54,7 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
     months = pd.DataFrame(auth.recorder.rows)
     window = months[months["month"] >= 0].reset_index(drop=True)
     start = warmup_years * DAYS_PER_YEAR
-    summary = summarise(window, auth.book.cs, auth.book.initial, auth.workers,
+    summary = summarise(window, auth.book.cases, auth.book.initial, auth.workers,
                         start_day=start, end_day=auth.n_days)
     window.insert(0, "rep", rep)
     return Replication(window, {"rep": rep, **summary}, env.processed + auth.book.events)

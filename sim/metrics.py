@@ -15,7 +15,7 @@ import pandas as pd
 from .allocation import CHANGES, CLOSED, FIRST_ALLOC, ARRIVAL
 from .demand import DAYS_PER_YEAR
 from .scenario import DESTINATIONS, LEVELS
-from .workforce import AGENCY, MONTH_DAYS, PERMANENT
+from .workforce import MONTH_DAYS
 
 if TYPE_CHECKING:
     from .authority import Authority
@@ -41,18 +41,7 @@ class Recorder:
 
     def snapshot(self, month: int) -> dict[str, float]:
         auth = self.auth
-        n_levels = len(LEVELS)
-        perm = np.zeros(n_levels)
-        agency = np.zeros(n_levels)
-        for w in auth.active.values():
-            if w.contract == PERMANENT:
-                perm[w.level] += 1
-            else:
-                agency[w.post.level] += 1
-        vacancies = np.zeros(n_levels)
-        for p in auth.establishment.posts:
-            if p.funded and p.holder is None:
-                vacancies[p.level] += 1
+        perm, agency, vacancies = auth.headcount()
         book = auth.book
         holding = book.active & (book.count > 0)
         counts = book.count[holding]

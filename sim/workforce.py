@@ -103,14 +103,19 @@ def promotions(auth: "Authority", offset: float):
     yield auth.env.timeout(offset)
     while True:
         now = auth.env.now
+        waiting, candidates = [], []
+        for w in auth.permanent():
+            if w.post.level == w.level:
+                if ASYE < w.level < len(levels) - 1 and now - w.level_since >= min_days[w.level]:
+                    candidates.append(w)
+            elif w.asye_passed:
+                waiting.append(w)
         # ASYE workers who passed but found no level-2 post move as soon as one is free
-        for worker in [w for w in auth.permanent() if w.asye_passed and w.post.level == ASYE]:
+        for worker in waiting:
             target = auth.establishment.first_vacant(L2)
-            if target is not None:
-                auth.move(worker, target)
-        candidates = [w for w in auth.permanent()
-                      if ASYE < w.post.level == w.level < len(levels) - 1
-                      and now - w.level_since >= min_days[w.level]]
+            if target is None:
+                break
+            auth.move(worker, target)
         if candidates:
             draws = rng.random(len(candidates))
             for worker, u in zip(candidates, draws):

@@ -25,10 +25,10 @@ def test_conservation_of_cases_and_workers(baseline):
     auth.check_conservation()
     book = auth.book
     arrived = int(book.ctr[0])
-    closed = int((book.cs[11, :arrived] >= 0).sum())
-    allocated = int((book.cs[WORKER, :arrived] >= 0).sum())
+    closed = int((book.cases[11, :arrived] >= 0).sum())
+    allocated = int((book.cases[WORKER, :arrived] >= 0).sum())
     assert arrived == closed + allocated + book.waiting
-    assert len(auth.workers) == len(auth.active) + sum(w.left_day is not None for w in auth.workers)
+    assert len(auth.workers) == auth.n_active + sum(w.left_day is not None for w in auth.workers)
     assert (book.load[book.active] <= book.wf[0][book.active] + 1e-9).all()
     assert sum(w.left_day is not None for w in auth.workers) > 0  # people did leave
     assert closed > 0 and allocated > 0
@@ -36,8 +36,8 @@ def test_conservation_of_cases_and_workers(baseline):
 
 def test_conservation_check_catches_a_lost_case(baseline):
     auth = _authority(baseline, years=0.5)
-    held = np.nonzero(auth.book.cs[WORKER] >= 0)[0]
-    auth.book.cs[WORKER, held[0]] = -1  # lose a case
+    held = np.nonzero(auth.book.cases[WORKER] >= 0)[0]
+    auth.book.cases[WORKER, held[0]] = -1  # lose a case
     with pytest.raises(ConservationError):
         auth.check_conservation()
 
@@ -76,7 +76,7 @@ def test_same_referrals_across_scenarios(baseline):
     b = _authority(baseline.with_overrides(workforce={"levels": {"l3": {"establishment": 120}}},
                                            agency={"premium_gbp_per_year": 1.0}), years=1.0)
     np.testing.assert_array_equal(a.book.referrals_per_day, b.book.referrals_per_day)
-    np.testing.assert_array_equal(a.book.cs[0], b.book.cs[0])
+    np.testing.assert_array_equal(a.book.cases[0], b.book.cases[0])
     np.testing.assert_array_equal(a.book.ep, b.book.ep)
 
 

@@ -25,7 +25,7 @@ def _run(scenario, rep):
     env.run(until=auth.n_days)
     auth.check_conservation()
     start = int(WARMUP * DAYS_PER_YEAR)
-    cs = auth.book.cs
+    cs = auth.book.cases
     sel = (~auth.book.initial) & (cs[ARRIVAL] >= start) & (cs[FIRST_ALLOC] >= 0)
     waits = cs[FIRST_ALLOC][sel] - cs[ARRIVAL][sel]
     arrivals = ((cs[ARRIVAL] >= start) & ~auth.book.initial).sum()
