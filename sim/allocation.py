@@ -25,8 +25,8 @@ from .demand import Caseload, CaseTypeTable
 # Fields of the per-case integer table ``cs`` (one row per case; ``CaseBook.cases`` is its
 # transpose, one row per field).
 ARRIVAL, FIRST_EP, N_EP, CUR, WORKER, LAST_UID, STARTED, END_DAY, WAIT_START, FIRST_ALLOC, \
-    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE, PREV_HELD, NEXT_HELD = range(17)
-N_CASE_ROWS = 17
+    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE, PREV_HELD, NEXT_HELD, UNALLOCATED = range(18)
+N_CASE_ROWS = 18
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST = range(5)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
@@ -94,6 +94,7 @@ def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
     wi[W_COUNT, w] += 1
     if wf[W_LOAD, w] > wf[W_LIMIT, w] + EPS:
         ctr[C_OVER_LIMIT] += 1
+    cs[c, UNALLOCATED] += day - cs[c, WAIT_START]
     if cs[c, FIRST_ALLOC] < 0:
         cs[c, FIRST_ALLOC] = day
     uid = wi[W_UID, w]
@@ -131,8 +132,9 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_
     if cs[c, CUR] >= cs[c, N_EP]:  # the case closes
         if w >= 0:
             _unassign(cs, wi, wf, t_weight, c)
-        else:
+        else:  # closes while waiting for a new worker
             ctr[C_WAITING] -= 1
+            cs[c, UNALLOCATED] += day - cs[c, WAIT_START]
         cs[c, CLOSED] = day
         cs[c, QGEN] += 1  # invalidates any queue entry
         ctr[C_OPEN] -= 1
@@ -318,7 +320,7 @@ class CaseBook:
         self.cases[ARRIVAL] = caseload.arrival_day
         self.cases[FIRST_EP] = caseload.first_episode
         self.cases[N_EP] = caseload.n_episodes
-        self.cases[[CUR, STARTED, CHANGES, QGEN]] = 0
+        self.cases[[CUR, STARTED, CHANGES, QGEN, UNALLOCATED]] = 0
         self.initial = caseload.initial
         self.ep = np.column_stack((caseload.episode_type, caseload.episode_days)).astype(np.int64)
         self.wi = np.zeros((5, max_workers), dtype=np.int64)

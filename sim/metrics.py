@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .allocation import CHANGES, CLOSED, FIRST_ALLOC, ARRIVAL
+from .allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
 from .demand import DAYS_PER_YEAR
 from .scenario import DESTINATIONS, LEVELS
 from .workforce import MONTH_DAYS
@@ -105,6 +105,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         "mean_wait_days": float((first_alloc[allocated] - cases[ARRIVAL][allocated]).mean())
         if allocated.any() else float("nan"),
         "worker_changes_per_case": float(cases[CHANGES][closed].mean()) if closed.any() else float("nan"),
+        "unallocated_days_per_case": float(cases[UNALLOCATED][closed].mean()) if closed.any() else float("nan"),
         "asye_retention_2y": len(stayed) / len(asye) if asye else float("nan"),
         "asye_cohort": float(len(asye)),
     }

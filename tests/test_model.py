@@ -127,3 +127,29 @@ def test_summary_rates_follow_their_definitions(baseline):
     assert s["total_cost_gbp"] == pytest.approx(ts["cost_gbp_month"].sum() / 3.0)
     assert 0 <= s["vacancy_rate"] < 1 and 0 <= s["agency_share"] < 1
     assert s["p95_caseload"] >= s["mean_caseload"] > 0
+
+
+def test_authorities_are_self_contained(baseline):
+    """Two authorities in one environment run exactly as each does alone."""
+    other = baseline.with_overrides(demand={"referrals_per_year": 9000.0},
+                                    workforce={"levels": {"l3": {"establishment": 60}}})
+    env = simpy.Environment()
+    a = Authority(env, baseline, replication_streams(3, 0), 2.0, 0.0)
+    b = Authority(env, other, replication_streams(3, 1), 2.0, 0.0)
+    env.run(until=max(a.n_days, b.n_days))
+    alone_a = _authority(baseline, years=2.0, seed=3, rep=0)
+    alone_b = _authority(other, years=2.0, seed=3, rep=1)
+    for together, alone in ((a, alone_a), (b, alone_b)):
+        together.check_conservation()
+        np.testing.assert_array_equal(together.book.cs, alone.book.cs)
+        assert together.recorder.rows == alone.recorder.rows
+
+
+def test_waits_after_a_worker_leaves_are_counted(baseline):
+    from sim.allocation import FIRST_ALLOC, ARRIVAL, UNALLOCATED
+    auth = _authority(baseline.with_overrides(demand={"referrals_per_year": 9500.0}), years=2.0)
+    cases = auth.book.cases
+    seen = cases[FIRST_ALLOC] >= 0
+    first_wait = cases[FIRST_ALLOC][seen] - cases[ARRIVAL][seen]
+    assert (cases[UNALLOCATED][seen] >= first_wait).all()
+    assert (cases[UNALLOCATED][seen] > first_wait).any()
