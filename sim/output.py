@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import __version__
 from .scenario import Scenario, scenario_to_toml
 
-VERSION = "0.1.0"
 
 
 def atomic_write(path: Path, write) -> None:
@@ -51,7 +51,7 @@ def write_run(out: Path, scenario: Scenario, timeseries: pd.DataFrame, summary: 
     meta = {
         "scenario": scenario.name, "seed": scenario.run.seed, "reps": scenario.run.reps,
         "years": scenario.run.years, "warmup_years": scenario.run.warmup_years,
-        "workers": workers, "version": VERSION, "wall_seconds": round(wall_seconds, 3),
+        "workers": workers, "version": __version__, "wall_seconds": round(wall_seconds, 3),
         "python": platform.python_version(),
         "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

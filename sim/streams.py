@@ -37,12 +37,8 @@ class Streams:
         return cls({name: np.random.default_rng(child) for name, child in zip(STREAM_NAMES, children)})
 
 
-def replication_seeds(root_seed: int, reps: int) -> list[np.random.SeedSequence]:
-    """One SeedSequence per replication, spawned from the root seed (independent of worker count)."""
-    return np.random.SeedSequence(root_seed).spawn(reps)
-
-
 def replication_streams(root_seed: int, rep: int) -> Streams:
-    """The streams of replication ``rep`` under ``root_seed`` (same as ``replication_seeds``)."""
+    """The streams of replication ``rep`` under ``root_seed``: the ``rep``-th child of
+    ``SeedSequence(root_seed)``, whatever process or machine runs it."""
     seq = np.random.SeedSequence(root_seed, spawn_key=(rep,))
     return Streams.from_seed_sequence(seq)

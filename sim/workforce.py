@@ -69,9 +69,6 @@ class Establishment:
     def first_vacant(self, level: int) -> Post | None:
         return next(self.vacant_funded(level), None)
 
-    def funded(self, level: int) -> int:
-        return sum(1 for p in self.posts if p.funded and p.level == level)
-
 
 def asye_year(auth: "Authority", worker: SocialWorker):
     """The Assessed and Supported Year in Employment: pass and move to level 2, or leave."""
