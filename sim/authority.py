@@ -14,18 +14,26 @@ import numpy as np
 import simpy
 
 from .allocation import CaseBook
-from .costs import CostRates
 from .demand import DAYS_PER_YEAR, CaseTypeTable, draw_caseload
 from .metrics import Recorder
+from .rates import Rates
 from .recruitment import assignment, backfill, conversions, recruit
 from .scenario import LEVELS, Scenario
 from .streams import Streams
+from policies import get_policy
 from .turnover import leavers, pressure_watch
 from .workforce import AGENCY, ASYE, MONTH_DAYS, PERMANENT, Establishment, Post, SocialWorker, \
     asye_year, promotions
 
 # Within a month, events run in this order after the day's case flow (times are fractions of a day).
-OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CONVERSIONS, OFFSET_RECORD = 0.55, 0.6, 0.65, 0.9
+OFFSET_POLICY_START, OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CONVERSIONS, OFFSET_POLICY_TICK, \
+    OFFSET_RECORD = 0.5, 0.55, 0.6, 0.65, 0.85, 0.9
+
+
+POST_CYCLES = 48  # vacancy spells per post drawn up front; later ones draw from the posts stream
+FILL, COVER, COVER_DELAY, RESILIENCE, DESTINATION = range(5)
+N_POST_DRAWS = 5
+RECRUITED = ("newly_qualified", "experienced")  # pipelines that bear the recruitment cost
 
 
 class Authority:
@@ -41,7 +49,12 @@ class Authority:
         self.warmup_months = int(round(warmup_years * 12))
         self.levels = scenario.workforce.levels.ordered()
         self.agency_level = LEVELS.index(scenario.agency.level)
-        self.costs = CostRates.from_scenario(scenario)
+        self.policies = [get_policy(spec.name)(get_policy(spec.name).Params(**spec.params),
+                                               spec.start_month,
+                                               streams.for_policy(spec.name, occurrence=i))
+                         for i, spec in enumerate(scenario.policy)]
+        self.active_policies: list = []
+        self.rates = Rates.from_scenario(scenario)
         table = CaseTypeTable.from_scenario(scenario)
         caseload = draw_caseload(scenario, self.n_days, streams["referrals"],
                                  streams["case_careers"], streams["initial"])
@@ -53,6 +66,11 @@ class Authority:
         self.free_slots = list(range(self.max_workers - 1, -1, -1))
         self.establishment = Establishment(
             [Post(level) for level, lv in enumerate(self.levels) for _ in range(lv.establishment)])
+        for i, post in enumerate(self.establishment.posts):
+            post.index = i
+        # Common random numbers by post: the k-th vacancy of post p draws the same numbers in every
+        # scenario (time to fill, agency cover and delay, the next holder's resilience, destination).
+        self.post_draws = streams["posts"].random((len(self.establishment.posts), POST_CYCLES, N_POST_DRAWS))
         self.staff: dict[int, SocialWorker] = {}  # permanent workers in post, by uid
         self.temps: dict[int, SocialWorker] = {}  # agency workers on assignment, by uid
         # by worker slot, for fast monthly counts: 0 free, 1 permanent, 2 agency; the post's level
@@ -70,6 +88,8 @@ class Authority:
                      promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS),
                      self.recorder.run(OFFSET_RECORD)):
             env.process(proc)
+        for policy in self.policies:
+            env.process(self._run_policy(policy))
 
     # -- processes ---------------------------------------------------------------------------
     def _case_flow(self):
@@ -85,6 +105,30 @@ class Authority:
             self.book.step(day, last)
             day = last + 1
             yield self.env.timeout(day - self.env.now)
+
+    def _run_policy(self, policy):
+        """Start a policy at its month (after warm-up), then tick it monthly and book its cost."""
+        month = self.warmup_months + policy.start_month
+        if month >= self.n_months:
+            return
+        yield self.env.timeout(month * MONTH_DAYS + OFFSET_POLICY_START)
+        self.active_policies.append(policy)
+        self.refresh_rates()
+        policy.start(self)
+        yield self.env.timeout(OFFSET_POLICY_TICK - OFFSET_POLICY_START + MONTH_DAYS - 1.0)
+        while True:
+            policy.monthly(self)
+            self.tally["policy_cost"] += policy.monthly_cost(self)
+            yield self.env.timeout(MONTH_DAYS)
+
+    def refresh_rates(self) -> None:
+        """Recompute the rates from the scenario and the active policies; apply new limits."""
+        rates = Rates.from_scenario(self.scenario)
+        for policy in self.active_policies:
+            policy.adjust(rates)
+        self.rates = rates
+        for worker in list(self.staff.values()) + list(self.temps.values()):
+            self.book.set_level(worker.slot, worker.level, self._limit(worker), self.day)
 
     def _staff_at_start(self) -> None:
         """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies."""
@@ -114,7 +158,7 @@ class Authority:
         slot = self.free_slots.pop()
         worker = SocialWorker(uid=len(self.workers), slot=slot, level=level, contract=contract,
                               hired_day=hired_day, pipeline=pipeline, level_since=hired_day,
-                              post=post)
+                              start_level=level, post=post)
         self.workers.append(worker)
         (self.staff if contract == PERMANENT else self.temps)[worker.uid] = worker
         self.slot_contract[slot] = 1 if contract == PERMANENT else 2
@@ -123,8 +167,14 @@ class Authority:
         self.book.open_slot(slot, worker.uid, level, self._limit(worker))
         return worker
 
+    def post_draw(self, post: Post, which: int) -> float:
+        """A uniform draw for ``post``'s current vacancy spell (see ``post_draws``)."""
+        if 0 <= post.index and post.cycle < POST_CYCLES:
+            return float(self.post_draws[post.index, post.cycle, which])
+        return float(self.streams["posts"].random())
+
     def _limit(self, worker: SocialWorker) -> float:
-        return self.levels[worker.level].caseload_limit
+        return self.rates.limit(worker.level)
 
     def _close(self, worker: SocialWorker) -> None:
         self.book.close_slot(worker.slot, self.day)
@@ -148,14 +198,26 @@ class Authority:
         worker = self._new_worker(post.level, PERMANENT, pipeline,
                                   self.env.now if hired_day is None else hired_day, post)
         post.holder = worker
+        self._draw_resilience(worker, post)
         if post.agency is not None:
             self.end_agency(post.agency)
         if pipeline != "initial":
             self.tally["hires"] += 1
+        if pipeline in RECRUITED:
             self.tally["external_hires"] += 1
         if post.level == ASYE:
             self.env.process(asye_year(self, worker))
         return worker
+
+    def _draw_resilience(self, worker: SocialWorker, post: Post) -> None:
+        worker.resistance = -math.log1p(-self.post_draw(post, RESILIENCE))
+        worker.destination_draw = self.post_draw(post, DESTINATION)
+        worker.cum_hazard = 0.0
+
+    def hire_into_level(self, level: int, pipeline: str) -> SocialWorker:
+        """Hire into a vacant funded post at ``level``, or above establishment if none is vacant."""
+        post = self.establishment.first_vacant(level) or self.add_unfunded_post(level)
+        return self.hire(post, pipeline)
 
     def leave(self, worker: SocialWorker, destination: str) -> None:
         """A permanent worker leaves; their cases go back for reallocation."""
@@ -165,6 +227,8 @@ class Authority:
         self.tally[f"leavers_{destination}"] += 1
         self._vacate(worker.post)
         worker.post = None
+        for policy in self.active_policies:
+            policy.on_leaver(self, worker)
 
     def move(self, worker: SocialWorker, post: Post) -> None:
         """A permanent worker takes another post (promotion, end of ASYE) at its level."""
@@ -192,8 +256,11 @@ class Authority:
 
     def end_agency(self, worker: SocialWorker) -> None:
         self._close(worker)
-        if worker.post is not None and worker.post.agency is worker:
-            worker.post.agency = None
+        post = worker.post
+        if post is not None and post.agency is worker:
+            post.agency = None
+            if not post.funded and post.holder is None:  # an extra post for this assignment only
+                self.establishment.posts.remove(post)
         self.tally["agency_ends"] += 1
 
     def convert(self, worker: SocialWorker) -> None:
@@ -207,6 +274,7 @@ class Authority:
         self.slot_contract[worker.slot] = 1
         worker.pipeline = "conversion"
         worker.hired_day = self.env.now
+        self._draw_resilience(worker, post)
         self.regrade(worker, post.level)
         self.tally["hires"] += 1
         self.tally["conversions"] += 1
@@ -223,10 +291,13 @@ class Authority:
         if not post.funded:
             self.establishment.posts.remove(post)
             return
+        post.cycle += 1
         if not post.recruiting:
             self.env.process(recruit(self, post))
         if post.agency is None and not post.backfilling:
             self.env.process(backfill(self, post))
+        for policy in self.active_policies:
+            policy.on_vacancy(self, post)
 
     # -- views -------------------------------------------------------------------------------
     def permanent(self) -> list[SocialWorker]:

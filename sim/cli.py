@@ -50,6 +50,26 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("scenario")
 
     sub.add_parser("scenarios", help="list the built-in scenarios")
+    sub.add_parser("policies", help="list the installed policies and their parameters")
+
+    cmp_ = sub.add_parser("compare", help="compare a baseline with variants on common random numbers")
+    cmp_.add_argument("items", nargs="+", metavar="SCENARIO_OR_POLICY",
+                      help="the baseline (scenario file or built-in name), then variants: policy "
+                      "names (added to the baseline with default parameters) or scenario files/names")
+    cmp_.add_argument("--reps", type=_positive_int, help="replications (default: the baseline's)")
+    cmp_.add_argument("--years", type=_positive_float, help="years reported after warm-up")
+    cmp_.add_argument("--warmup-years", type=_nonnegative_float, help="years of warm-up")
+    cmp_.add_argument("--seed", type=int, help="root seed (default: the baseline's)")
+    cmp_.add_argument("--out", type=Path, help="output directory (default: results/compare)")
+    cmp_.add_argument("--workers", type=_positive_int, default=1, help="parallel processes")
+    cmp_.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    cmp_.add_argument("--target-metric", default="turnover_rate",
+                      help="metric for --target-halfwidth (default turnover_rate)")
+    cmp_.add_argument("--target-halfwidth", type=_positive_float,
+                      help="add replications until the 95%% CI half-width of the target metric's paired "
+                      "difference (or, alone, its mean) is at most this")
+    cmp_.add_argument("--max-reps", type=_positive_int, default=1000,
+                      help="most replications with --target-halfwidth")
 
     bench = sub.add_parser("bench", help="time replications of a scenario")
     bench.add_argument("scenario", nargs="?", default="baseline")
@@ -67,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "scenarios":
             return _scenarios()
+        if args.command == "policies":
+            return _policies()
+        if args.command == "compare":
+            return _compare(args)
         scenario = load_scenario(args.scenario)
     except ScenarioError as err:
         for line in err.problems:
@@ -89,16 +113,76 @@ def _scenarios() -> int:
     return 0
 
 
+def _policies() -> int:
+    from policies import registry
+
+    for name, cls in registry().items():
+        print(f"{name}: {cls.description}")
+        print(f"    source: {cls.source}")
+        for key, info in cls.parameters().items():
+            print(f"    {key} = {info['default']!r}  {info['description']}")
+    return 0
+
+
+def _run_settings(scenario, args: argparse.Namespace):
+    """The scenario with the command line's run settings applied (validated)."""
+    overrides = {k: v for k, v in {"reps": args.reps, "years": args.years,
+                                   "warmup_years": args.warmup_years, "seed": args.seed}.items()
+                 if v is not None}
+    return scenario.with_overrides(run=overrides)
+
+
+def _variant(base, item: str):
+    from policies import registry
+
+    if Path(item).exists() or item not in registry():
+        return load_scenario(item).with_overrides(run=base.run.model_dump())
+    return base.with_policy(item)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import time
+
+    from .compare import KEY_METRICS, compare
+    from .output import print_comparison, write_comparison
+
+    base = _run_settings(load_scenario(args.items[0]), args)
+    variants = [_variant(base, item) for item in args.items[1:]]
+    settings = base.run
+    started = time.perf_counter()
+    result = compare([base, *variants], reps=settings.reps, seed=settings.seed,
+                     years=settings.years, warmup_years=settings.warmup_years,
+                     workers=args.workers, progress=not args.quiet,
+                     target_metric=args.target_metric if args.target_halfwidth else None,
+                     target_halfwidth=args.target_halfwidth, max_reps=args.max_reps)
+    wall = time.perf_counter() - started
+    table = result.table()
+    if args.target_halfwidth and args.target_metric not in set(table["metric"]):
+        raise ScenarioError([f"--target-metric {args.target_metric!r}: not a summary metric"])
+    out = args.out or Path("results") / "compare"
+    write_comparison(out, [base, *variants], result, table, wall_seconds=wall, workers=args.workers,
+                     target=(args.target_metric, args.target_halfwidth) if args.target_halfwidth else None)
+    if not args.quiet:
+        print(f"{len(variants) + 1} scenarios x {result.reps} replications x {settings.years:g} years "
+              f"(+{settings.warmup_years:g} warm-up), seed {settings.seed}, common random numbers, "
+              f"{wall:.1f} s")
+        if args.target_halfwidth:
+            width = result.halfwidth(args.target_metric)
+            print(f"target: {args.target_metric} half-width {width:.4g} "
+                  f"({'met' if width <= args.target_halfwidth else 'NOT met'}, target "
+                  f"{args.target_halfwidth:g}) after {result.reps} replications")
+        print_comparison(table, KEY_METRICS)
+        print(f"results written to {out}/")
+    return 0
+
+
 def _run(scenario, args: argparse.Namespace) -> int:
     from .output import print_table, write_run
     from .experiment import confidence_intervals, run_experiment
     import time
 
-    overrides = {k: v for k, v in {"reps": args.reps, "years": args.years,
-                                   "warmup_years": args.warmup_years, "seed": args.seed}.items()
-                 if v is not None}
     try:
-        scenario = scenario.with_overrides(run=overrides)
+        scenario = _run_settings(scenario, args)
     except ScenarioError as err:
         for line in err.problems:
             print(f"error: {line}", file=sys.stderr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -60,40 +60,46 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
     return Replication(window, {"rep": rep, **summary}, env.processed + auth.book.events)
 
 
-def _run_one(args: tuple[Scenario, int, int, float, float]) -> tuple[int, pd.DataFrame, dict]:
-    scenario, rep, seed, years, warmup = args
+def _run_one(args: tuple[int, Scenario, int, int, float, float]) -> tuple[int, int, pd.DataFrame, dict]:
+    index, scenario, rep, seed, years, warmup = args
     result = run_replication(scenario, rep, seed, years, warmup)
-    return rep, result.timeseries, result.summary
+    return index, rep, result.timeseries, result.summary
 
 
-def run_experiment(scenario: Scenario, reps: int, seed: int, years: float, warmup_years: float,
-                   workers: int = 1, progress: bool = False,
-                   on_result: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run ``reps`` replications; return (timeseries, summary), both sorted by replication."""
-    jobs = [(scenario, rep, seed, years, warmup_years) for rep in range(reps)]
-    results: dict[int, tuple[pd.DataFrame, dict]] = {}
-    bar = _progress_bar(reps, progress, scenario.name)
-    if workers <= 1:
-        stream: Iterable = map(_run_one, jobs)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        stream = pool.map(_run_one, jobs)
+def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: int, years: float,
+                     warmup_years: float, workers: int = 1, progress: bool = False
+                     ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Run replications ``reps`` of each scenario (in parallel processes if ``workers`` > 1).
+
+    Returns (timeseries, summary) per scenario, in order, rows sorted by replication. Replication
+    ``r`` of every scenario uses the same streams: comparisons are paired (common random numbers)."""
+    jobs = [(i, sc, rep, seed, years, warmup_years) for i, sc in enumerate(scenarios) for rep in reps]
+    results: dict[tuple[int, int], tuple[pd.DataFrame, dict]] = {}
+    label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
+    bar = _progress_bar(len(jobs), progress, label)
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    stream: Iterable = pool.map(_run_one, jobs) if pool else map(_run_one, jobs)
     try:
-        for rep, ts, summ in stream:
-            results[rep] = (ts, summ)
+        for index, rep, ts, summ in stream:
+            results[index, rep] = (ts, summ)
             if bar is not None:
                 bar.update(1)
-            if on_result is not None:
-                on_result(rep)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         if bar is not None:
             bar.close()
-    timeseries = pd.concat([results[r][0] for r in range(reps)], ignore_index=True)
-    summary = pd.DataFrame([results[r][1] for r in range(reps)])
-    return timeseries, summary
+    out = []
+    for i in range(len(scenarios)):
+        out.append((pd.concat([results[i, r][0] for r in reps], ignore_index=True),
+                    pd.DataFrame([results[i, r][1] for r in reps])))
+    return out
+
+
+def run_experiment(scenario: Scenario, reps: int, seed: int, years: float, warmup_years: float,
+                   workers: int = 1, progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run replications 0..reps-1 of one scenario; return (timeseries, summary)."""
+    return run_replications([scenario], range(reps), seed, years, warmup_years, workers, progress)[0]
 
 
 def _progress_bar(total: int, enabled: bool, name: str):
@@ -103,20 +109,26 @@ def _progress_bar(total: int, enabled: bool, name: str):
     return tqdm(total=total, desc=f"{name}", unit="rep", file=sys.stderr)
 
 
+def t_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and t-based confidence interval of the finite values (nan interval with fewer than two)."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+    return mean, mean - half, mean + half
+
+
 def confidence_intervals(summary: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Mean and t-based confidence interval of each summary column over replications."""
     rows = []
     for col in summary.columns:
         if col == "rep":
             continue
-        x = summary[col].to_numpy(dtype=float)
-        x = x[np.isfinite(x)]
-        n = len(x)
-        mean = float(x.mean()) if n else float("nan")
-        if n > 1:
-            half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
-        else:
-            half = float("nan")
-        rows.append({"metric": col, "mean": mean, "ci_low": mean - half, "ci_high": mean + half,
-                     "n": n})
+        mean, lo, hi = t_interval(summary[col].to_numpy(), level)
+        rows.append({"metric": col, "mean": mean, "ci_low": lo, "ci_high": hi,
+                     "n": int(np.isfinite(summary[col].to_numpy(dtype=float)).sum())})
     return pd.DataFrame(rows)

@@ -15,7 +15,7 @@ import pandas as pd
 from .allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
 from .demand import DAYS_PER_YEAR
 from .scenario import DESTINATIONS, LEVELS
-from .workforce import MONTH_DAYS
+from .workforce import ASYE, MONTH_DAYS, PERMANENT
 
 if TYPE_CHECKING:
     from .authority import Authority
@@ -48,7 +48,11 @@ class Recorder:
         first_day = int(round(month * MONTH_DAYS))
         last_day = int(round((month + 1) * MONTH_DAYS))
         tally = auth.tally
-        staff_cost, agency_cost, recruit_cost = auth.costs.month(perm, agency, tally["external_hires"])
+        rates = auth.rates
+        staff_cost = float(rates.permanent_cost @ perm) / 12.0
+        agency_cost = float(rates.agency_cost @ agency) / 12.0
+        recruit_cost = tally["external_hires"] * rates.recruitment_cost
+        policy_cost = float(tally["policy_cost"])
         row: dict[str, float] = {"month": month - auth.warmup_months}
         for i, name in enumerate(LEVELS):
             row[f"perm_{name}"] = perm[i]
@@ -68,10 +72,12 @@ class Recorder:
             caseload_mean=float(counts.mean()) if counts.size else 0.0,
             caseload_p95=float(np.percentile(counts, 95)) if counts.size else 0.0,
             weighted_load_mean=float(book.load[holding].mean()) if counts.size else 0.0,
+            effective_load_mean=float(book.load[holding].mean() / auth.rates.capacity_factor)
+            if counts.size else 0.0,
             share_over_cap=float((counts > auth.scenario.reporting.caseload_cap).mean()) if counts.size else 0.0,
             staff_cost_gbp_month=staff_cost, agency_cost_gbp_month=agency_cost,
-            recruitment_cost_gbp_month=recruit_cost,
-            cost_gbp_month=staff_cost + agency_cost + recruit_cost,
+            recruitment_cost_gbp_month=recruit_cost, policy_cost_gbp_month=policy_cost,
+            cost_gbp_month=staff_cost + agency_cost + recruit_cost + policy_cost,
         )
         return row
 
@@ -92,8 +98,8 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     first_alloc = cases[FIRST_ALLOC]
     allocated = referred & (first_alloc >= start_day) & (first_alloc < end_day)
     closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
-    asye = [w for w in workers if w.pipeline == "newly_qualified"
-            and start_day <= w.hired_day < end_day - TWO_YEARS]
+    asye = [w for w in workers if w.start_level == ASYE and w.contract == PERMANENT
+            and w.pipeline != "initial" and start_day <= w.hired_day < end_day - TWO_YEARS]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
     out: dict[str, float] = {
         "turnover_rate": float(months["leavers"].sum() / perm.mean() / years),
@@ -102,6 +108,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         "mean_caseload": float(months["caseload_mean"].mean()),
         "p95_caseload": float(months["caseload_p95"].mean()),
         "share_over_cap": float(months["share_over_cap"].mean()),
+        "effective_load_mean": float(months["effective_load_mean"].mean()),
         "mean_wait_days": float((first_alloc[allocated] - cases[ARRIVAL][allocated]).mean())
         if allocated.any() else float("nan"),
         "worker_changes_per_case": float(cases[CHANGES][closed].mean()) if closed.any() else float("nan"),
@@ -116,6 +123,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         cases_waiting_mean=float(months["cases_waiting"].mean()),
         total_cost_gbp=float(months["cost_gbp_month"].sum() / years),
         agency_cost_gbp=float(months["agency_cost_gbp_month"].sum() / years),
+        policy_cost_gbp=float(months["policy_cost_gbp_month"].sum() / years),
     )
     last = months.iloc[-1]
     for name in LEVELS:

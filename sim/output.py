@@ -99,3 +99,43 @@ def plot_overview(timeseries: pd.DataFrame, name: str, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=90)
     plt.close(fig)
+
+
+def write_comparison(out: Path, scenarios, comparison, table: pd.DataFrame, wall_seconds: float,
+                     workers: int, target: tuple[str, float] | None) -> None:
+    """comparison.parquet/.csv, summaries.parquet (every replication of every scenario),
+    scenarios/<name>.toml and run.json."""
+    atomic_write(out / "comparison.parquet", lambda p: table.to_parquet(p, index=False))
+    atomic_write(out / "comparison.csv", lambda p: table.to_csv(p, index=False))
+    summaries = pd.concat([s.assign(scenario=name) for name, s in
+                           zip(comparison.names, comparison.summaries)], ignore_index=True)
+    atomic_write(out / "summaries.parquet", lambda p: summaries.to_parquet(p, index=False))
+    for name, scenario in zip(comparison.names, scenarios):
+        write_text(out / "scenarios" / f"{name}.toml", scenario_to_toml(scenario))
+    run = scenarios[0].run
+    meta = {"scenarios": comparison.names, "seed": run.seed, "reps": comparison.reps,
+            "years": run.years, "warmup_years": run.warmup_years, "workers": workers,
+            "common_random_numbers": True, "version": __version__,
+            "wall_seconds": round(wall_seconds, 3),
+            "target": {"metric": target[0], "halfwidth": target[1],
+                       "reached": comparison.halfwidth(target[0])} if target else None,
+            "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    write_text(out / "run.json", json.dumps(meta, indent=2) + "\n")
+
+
+def print_comparison(table: pd.DataFrame, metrics: list[str]) -> None:
+    """Key metrics: each scenario's mean and CI, and the paired difference to the baseline."""
+    names = list(dict.fromkeys(table["scenario"]))
+    print(f"{'metric':30s} {'scenario':28s} {'mean [95% CI]':>36s} {'difference [95% CI]':>40s}")
+    for metric in metrics:
+        rows = table[table["metric"] == metric]
+        for i, name in enumerate(names):
+            r = rows[rows["scenario"] == name]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            est = f"{_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]"
+            diff = "" if i == 0 or r["diff"] != r["diff"] else \
+                f"{_fmt(r['diff'])} [{_fmt(r['diff_low'])}, {_fmt(r['diff_high'])}]"
+            print(f"{metric if i == 0 or metric == 'cost_per_pp_turnover_avoided' and i == 1 else '':30s} "
+                  f"{name[:28]:28s} {est:>36s} {diff:>40s}")

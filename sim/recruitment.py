@@ -7,6 +7,7 @@ covers the post until their assignment ends, the post is filled, or they convert
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,12 +17,14 @@ from .workforce import ASYE, MONTH_DAYS, Post
 if TYPE_CHECKING:
     from .authority import Authority
 
+FILL, COVER, COVER_DELAY = 0, 1, 2  # which of a post's draws (see Authority.post_draws)
+
 
 def recruit(auth: "Authority", post: Post):
     """Advertise a vacancy and hire into it after the level's time to fill."""
     post.recruiting = True
-    mean = auth.scenario.workforce.levels.ordered()[post.level].fill_days_mean
-    yield auth.env.timeout(auth.streams["recruitment"].exponential(mean))
+    mean = auth.rates.fill_days[post.level]
+    yield auth.env.timeout(-mean * math.log1p(-auth.post_draw(post, FILL)))
     post.recruiting = False
     if post.holder is None and post in auth.establishment.posts:
         pipeline = "newly_qualified" if post.level == ASYE else "experienced"
@@ -31,10 +34,9 @@ def recruit(auth: "Authority", post: Post):
 def backfill(auth: "Authority", post: Post):
     """Perhaps find an agency worker to cover a vacancy, after a short delay."""
     ag = auth.scenario.agency
-    rng = auth.streams["agency"]
     post.backfilling = True
-    covered = rng.random() < ag.backfill_probability
-    delay = rng.exponential(ag.backfill_delay_days)
+    covered = auth.post_draw(post, COVER) < ag.backfill_probability
+    delay = -ag.backfill_delay_days * math.log1p(-auth.post_draw(post, COVER_DELAY))
     if covered:
         yield auth.env.timeout(delay)
     post.backfilling = False
@@ -57,9 +59,9 @@ def assignment(auth: "Authority", worker):
 def conversions(auth: "Authority", offset: float):
     """Monthly: agency workers covering posts above ASYE convert to permanent at a rate."""
     rng = auth.streams["agency"]
-    p = -np.expm1(-auth.scenario.agency.conversion_rate_per_year / 12.0)
     yield auth.env.timeout(offset)
     while True:
+        p = -np.expm1(-auth.rates.conversion_rate / 12.0)
         temps = [w for w in auth.agency_workers() if w.post is not None and w.post.level > ASYE]
         if temps:
             for worker, u in zip(temps, rng.random(len(temps))):

@@ -243,6 +243,36 @@ class RunSettings(_Strict):
     seed: int = Field(20261125, ge=0, description="Root seed of the SeedSequence.")
 
 
+class PolicySpec(BaseModel):
+    """A policy named in a scenario: ``[[policy]]`` with ``name``, ``start_month`` and its parameters."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    name: str = Field(min_length=1, description="An installed policy (see `swsim policies`).")
+    start_month: int = Field(
+        0, ge=0, le=1200, description="Months after warm-up at which the policy starts.")
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+def _normalise_policy(index: int, spec: PolicySpec) -> PolicySpec:
+    """Check a policy's name and parameters against the installed policy; fill in defaults."""
+    from policies import registry  # the registry only: the core imports no specific policy
+
+    known = registry()
+    where = f"policy[{index}]"
+    if spec.name not in known:
+        raise ValueError(f"{where}.name = {spec.name!r}: unknown policy; known policies: "
+                         f"{', '.join(known)}")
+    try:
+        params = known[spec.name].Params.model_validate(spec.params)
+    except ValidationError as err:
+        lines = [f"{where} ({spec.name}).{line}" for line in format_validation_error(err)]
+        raise ValueError("; ".join(lines)) from None
+    return PolicySpec(name=spec.name, start_month=spec.start_month, **params.model_dump())
+
+
 class Scenario(_Strict):
     name: str = Field("unnamed", min_length=1)
     description: str = ""
@@ -255,6 +285,12 @@ class Scenario(_Strict):
     costs: Costs = Field(default_factory=Costs)
     reporting: Reporting = Field(default_factory=Reporting)
     run: RunSettings = Field(default_factory=RunSettings)
+    policy: list[PolicySpec] = Field(default_factory=list, description="Policies, in order.")
+
+    @field_validator("policy")
+    @classmethod
+    def _policies(cls, v: list[PolicySpec]) -> list[PolicySpec]:
+        return [_normalise_policy(i, spec) for i, spec in enumerate(v)]
 
     @model_validator(mode="after")
     def _references(self) -> "Scenario":
@@ -278,7 +314,14 @@ class Scenario(_Strict):
     def type_names(self) -> list[str]:
         return list(self.case_types)
 
-    def with_overrides(self, **sections: dict[str, Any]) -> "Scenario":
+    def with_policy(self, name: str, start_month: int = 0, **params: Any) -> "Scenario":
+        """A new scenario with one more policy (named ``<name>+<policy>``)."""
+        data = self.model_dump(mode="python")
+        data["policy"] = data["policy"] + [{"name": name, "start_month": start_month, **params}]
+        data["name"] = f"{self.name}+{name}"
+        return parse_scenario(data)
+
+    def with_overrides(self, **sections: Any) -> "Scenario":
         """A new validated scenario with some fields replaced (nested dicts merge)."""
         return parse_scenario(_deep_merge(self.model_dump(mode="python"), sections))
 

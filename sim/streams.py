@@ -6,6 +6,7 @@ random numbers). New streams are only ever appended to ``STREAM_NAMES``, never i
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,11 +15,10 @@ STREAM_NAMES: tuple[str, ...] = (
     "referrals",     # arrival counts per day
     "case_careers",  # case types, step-ups and episode durations
     "initial",       # the open caseload and staff at the start of a run
-    "leaving",       # who leaves and where they go
-    "recruitment",   # time to fill vacancies
     "agency",        # agency backfill, assignment ends, conversion
-    "progression",   # ASYE outcome and promotions
-    "policy",        # reserved for policies
+    "progression",   # promotions
+    "asye",          # ASYE outcomes (apart from promotions, so policies that change those keep CRN)
+    "posts",         # per post and vacancy: time to fill, agency cover, the next holder's resilience
 )
 
 
@@ -27,14 +27,21 @@ class Streams:
     """The generators of one replication, by process name."""
 
     generators: dict[str, np.random.Generator]
+    seed: np.random.SeedSequence
 
     def __getitem__(self, name: str) -> np.random.Generator:
         return self.generators[name]
 
     @classmethod
     def from_seed_sequence(cls, seq: np.random.SeedSequence) -> "Streams":
-        children = seq.spawn(len(STREAM_NAMES))
-        return cls({name: np.random.default_rng(child) for name, child in zip(STREAM_NAMES, children)})
+        children = np.random.SeedSequence(seq.entropy, spawn_key=seq.spawn_key).spawn(len(STREAM_NAMES))
+        return cls({name: np.random.default_rng(child) for name, child in zip(STREAM_NAMES, children)},
+                   seq)
+
+    def for_policy(self, name: str, occurrence: int = 0) -> np.random.Generator:
+        """A policy's own generator, keyed by its name: adding one policy never shifts another's draws."""
+        key = self.seed.spawn_key + (1_000_000, zlib.crc32(name.encode()), occurrence)
+        return np.random.default_rng(np.random.SeedSequence(self.seed.entropy, spawn_key=key))
 
 
 def replication_streams(root_seed: int, rep: int) -> Streams:

@@ -4,8 +4,9 @@ Each permanent worker's leaving hazard (per year) is
 
     h = leave_rate[level] * tenure_ratio[band] * HR_pressure ** pressure * HR_pay ** (10 * gap)
 
-where ``pressure`` is the worker's sustained excess weighted load (an exponentially weighted mean
-of weekly ``max(0, load - threshold)``), ``gap`` is ``market_salary / salary - 1`` (0 when
+where ``pressure`` is the worker's sustained excess load (an exponentially weighted mean of weekly
+``max(0, load / capacity_factor - threshold)``: weighted cases, scaled by the time they take when
+policies change it), ``gap`` is ``market_salary / salary - 1`` (0 when
 paid at market) and the HRs are the scenario's named hazard ratios.
 """
 from __future__ import annotations
@@ -42,14 +43,17 @@ def pressure_watch(auth: "Authority"):
     alpha = min(1.0, 1.0 / t.pressure_window_weeks)
     yield auth.env.timeout(WEEK_DAYS - 0.5)
     while True:
-        excess = np.maximum(0.0, auth.book.load - t.pressure_threshold)
+        # time the cases take: weighted load over the capacity factor (support, CPD days)
+        excess = np.maximum(0.0, auth.book.load / auth.rates.capacity_factor - t.pressure_threshold)
         auth.pressure += alpha * (excess - auth.pressure)
         yield auth.env.timeout(WEEK_DAYS)
 
 
 def leavers(auth: "Authority", offset: float, month_days: float):
-    """Monthly: each permanent worker leaves with probability 1 - exp(-h/12)."""
-    rng = auth.streams["leaving"]
+    """Monthly: each permanent worker's cumulative hazard grows by h/12; they leave when it passes
+    their resilience (a unit-exponential draw made at hire). This is the same law as leaving with
+    probability 1 - exp(-h/12) each month, and couples scenarios closely: with common random
+    numbers the same person leaves later, not at random, when their hazard falls."""
     dest_names = list(auth.scenario.turnover.destinations)
     dest_cum = np.cumsum([auth.scenario.turnover.destinations[d] for d in dest_names])
     assert set(dest_names) <= set(DESTINATIONS)
@@ -61,11 +65,14 @@ def leavers(auth: "Authority", offset: float, month_days: float):
             level = np.array([w.level for w in staff])
             tenure = np.array([w.tenure_years(now) for w in staff])
             pressure = auth.pressure[[w.slot for w in staff]]
-            h = leaving_hazard(auth.scenario, level, tenure, pressure)
-            u = rng.random(len(staff))
-            leaving = np.nonzero(u < -np.expm1(-h / 12.0))[0]
-            if len(leaving):
-                where = np.searchsorted(dest_cum, rng.random(len(leaving)) * dest_cum[-1], side="right")
-                for i, d in zip(leaving, where):
-                    auth.leave(staff[i], dest_names[min(d, len(dest_names) - 1)])
+            rates = auth.rates
+            h = leaving_hazard(auth.scenario, level, tenure, pressure, rates.pay_gap[level])
+            h = h * rates.hazard_factor[level]
+            for policy in auth.active_policies:
+                h = policy.leaving_hazard(auth, staff, h)
+            for worker, dh in zip(staff, h / 12.0):
+                worker.cum_hazard += dh
+                if worker.cum_hazard >= worker.resistance:
+                    d = int(np.searchsorted(dest_cum, worker.destination_draw * dest_cum[-1], side="right"))
+                    auth.leave(worker, dest_names[min(d, len(dest_names) - 1)])
         yield auth.env.timeout(month_days)

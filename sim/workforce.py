@@ -28,7 +28,11 @@ class SocialWorker:
     hired_day: float
     pipeline: str         # initial, newly_qualified, experienced, agency, conversion
     level_since: float = 0.0
+    start_level: int = 0
     post: "Post | None" = None
+    resistance: float = 0.0   # unit-exponential draw: leaves when cumulative hazard passes it
+    cum_hazard: float = 0.0
+    destination_draw: float = 0.0
     asye_passed: bool = False
     left_day: float | None = None
     destination: str | None = None
@@ -47,6 +51,8 @@ class Post:
 
     level: int
     funded: bool = True
+    index: int = -1                      # row in the authority's per-post random draws (-1: none)
+    cycle: int = 0                       # how many times the post has fallen vacant
     holder: SocialWorker | None = None   # the permanent worker in post
     agency: SocialWorker | None = None   # an agency worker covering the vacancy
     recruiting: bool = False
@@ -77,7 +83,7 @@ def asye_year(auth: "Authority", worker: SocialWorker):
     yield auth.env.timeout(max(remaining, 0.0))
     if worker.left_day is not None or worker.level != ASYE:
         return
-    if auth.streams["progression"].random() >= wf.asye_pass_probability:
+    if auth.streams["asye"].random() >= auth.rates.asye_pass_probability:
         auth.leave(worker, "profession")
         return
     worker.asye_passed = True
@@ -95,11 +101,11 @@ def promotions(auth: "Authority", offset: float):
     wf = auth.scenario.workforce
     levels = auth.scenario.workforce.levels.ordered()
     rng = auth.streams["progression"]
-    p_month = np.array([1.0 - np.exp(-lv.progression_rate / 12.0) for lv in levels])
     min_days = np.array([lv.min_years_to_progress * DAYS_PER_YEAR for lv in levels])
     yield auth.env.timeout(offset)
     while True:
         now = auth.env.now
+        p_month = -np.expm1(-auth.rates.progression_rate / 12.0)
         waiting, candidates = [], []
         for w in auth.permanent():
             if w.post.level == w.level:

@@ -1,0 +1,50 @@
+"""A children and families training academy (Warwickshire 2022): ASYE support and coaching that
+raise early-career retention, faster progression, CPD days that take capacity, a running cost."""
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from sim.demand import DAYS_PER_YEAR
+
+from .base import Policy, PolicyParams
+
+EARLY_CAREER_YEARS = 2.0
+
+
+class AcademyParams(PolicyParams):
+    early_career_hazard_ratio: float = Field(
+        0.65, gt=0, le=2,
+        description="Leaving hazard ratio for staff who started in an ASYE post, in their first two "
+        "years. Warwickshire 2022: ASYE retention 'improved by 10%' after the academy's launch; 0.65 "
+        "lifts the baseline's two-year retention by about 10 points.")
+    progression_rate_factor: float = Field(
+        1.25, ge=0, le=10, description="Multiplies promotion rates. Assumption ('faster progression').")
+    cpd_days_per_year: float = Field(
+        5.0, ge=0, le=60, description="CPD days per worker per year. Warwickshire 2022: five days.")
+    working_days_per_year: float = Field(
+        220.0, gt=0, le=366, description="Working days per year. Assumption.")
+    annual_cost_gbp: float = Field(
+        250000.0, ge=0, description="Running cost per year (staff, programmes). Assumption: a small "
+        "team of practice educators; Warwickshire gives no figure.")
+
+
+class Academy(Policy):
+    name = "academy"
+    description = "Training academy: better early-career retention, faster progression, CPD time, a cost"
+    source = "Warwickshire children and families workforce strategy review 2022"
+    Params = AcademyParams
+
+    def adjust(self, rates) -> None:
+        p = self.params
+        rates.capacity_factor *= 1.0 - p.cpd_days_per_year / p.working_days_per_year
+        rates.progression_rate = rates.progression_rate * p.progression_rate_factor
+
+    def leaving_hazard(self, auth, workers, hazard):
+        now = auth.env.now
+        early = np.array([w.start_level == 0 and w.pipeline != "initial"
+                          and now - w.hired_day < EARLY_CAREER_YEARS * DAYS_PER_YEAR for w in workers])
+        return np.where(early, hazard * self.params.early_career_hazard_ratio, hazard)
+
+    def monthly_cost(self, auth) -> float:
+        return self.params.annual_cost_gbp / 12.0

@@ -1,0 +1,81 @@
+"""The policy interface: a lever a council can pull, acting on a running authority through hooks.
+
+A policy is a subclass of ``Policy`` with a ``name``, a one-line ``description``, the ``source`` it
+comes from, and a pydantic ``Params`` model of its parameters. It becomes active at its
+``start_month`` (months after warm-up) and then acts through any of these hooks:
+
+- ``adjust(rates)``: change the model's rates (salaries, limits, times to fill, hazards, ...);
+  called whenever the set of active policies changes.
+- ``start(auth)``: once, when the policy starts (it may start SimPy processes of its own).
+- ``monthly(auth)``: every month while active, before the month is recorded.
+- ``leaving_hazard(auth, workers, hazard)``: adjust each permanent worker's annual hazard.
+- ``on_vacancy(auth, post)``, ``on_leaver(auth, worker)``: when a post falls vacant, when someone leaves.
+- ``monthly_cost(auth)``: the policy's own cost this month, GBP.
+
+Random draws come from ``self.rng``, a generator of the policy's own (common random numbers: a
+policy's draws never shift another process's stream).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from sim.authority import Authority
+    from sim.rates import Rates
+    from sim.workforce import Post, SocialWorker
+
+
+class PolicyParams(BaseModel):
+    """Base of every policy's parameters: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Policy:
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    source: ClassVar[str] = ""
+    Params: ClassVar[type[PolicyParams]] = PolicyParams
+
+    def __init__(self, params: PolicyParams, start_month: int, rng: np.random.Generator):
+        self.params = params
+        self.start_month = start_month
+        self.rng = rng
+
+    # -- hooks (all optional) ---------------------------------------------------------------
+    def adjust(self, rates: "Rates") -> None:
+        """Change the model's rates while this policy is active."""
+
+    def start(self, auth: "Authority") -> None:
+        """Called once when the policy starts."""
+
+    def monthly(self, auth: "Authority") -> None:
+        """Called every month while the policy is active."""
+
+    def leaving_hazard(self, auth: "Authority", workers: list["SocialWorker"],
+                       hazard: np.ndarray) -> np.ndarray:
+        """Each permanent worker's annual leaving hazard, adjusted."""
+        return hazard
+
+    def on_vacancy(self, auth: "Authority", post: "Post") -> None:
+        """A funded post has just fallen vacant."""
+
+    def on_leaver(self, auth: "Authority", worker: "SocialWorker") -> None:
+        """A permanent worker has just left."""
+
+    def monthly_cost(self, auth: "Authority") -> float:
+        """This policy's own cost in the current month, GBP."""
+        return 0.0
+
+    # -- description -------------------------------------------------------------------------
+    @classmethod
+    def parameters(cls) -> dict[str, dict[str, Any]]:
+        """Each parameter's default and description (for ``swsim policies``)."""
+        out = {}
+        for key, field in cls.Params.model_fields.items():
+            out[key] = {"default": field.get_default(call_default_factory=True),
+                        "description": field.description or ""}
+        return out

@@ -1,0 +1,51 @@
+"""Extra entry routes (Dudley 2018): Step Up to Social Work / Frontline trainees who qualify into
+ASYE posts, and Return to Social Work entrants who start as qualified social workers."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.scenario import LEVELS, LevelName
+
+from ._cohorts import yearly_cohorts
+from .base import Policy, PolicyParams
+
+
+class StepUpReturnParams(PolicyParams):
+    step_up_per_year: int = Field(
+        4, ge=0, le=1000, description="Step Up / Frontline trainees a year. Dudley 2018 targets: 4 "
+        "recruits from Step Up, apprenticeships and Return by July 2019, 6 by December.")
+    step_up_months: float = Field(14.0, gt=0, le=60, description="Months to qualify. Step Up to Social Work: 14.")
+    step_up_completion_probability: float = Field(0.9, ge=0, le=1, description="Share who qualify. Assumption.")
+    return_per_year: int = Field(2, ge=0, le=1000, description="Return to Social Work entrants a year. Assumption.")
+    return_months: float = Field(4.0, ge=0, le=60, description="Months of the return course. Assumption.")
+    return_level: LevelName = Field("l2", description="Level returners start at. Assumption.")
+    cost_per_trainee_gbp: float = Field(
+        3000.0, ge=0, description="Cost to the authority per trainee or returner (placement, "
+        "supervision). Assumption; programme fees are paid nationally.")
+
+
+class StepUpReturn(Policy):
+    name = "step_up_return"
+    description = "Step Up / Frontline trainees into ASYE posts and Return to Social Work entrants"
+    source = "Dudley children's services workforce strategy 2018"
+    Params = StepUpReturnParams
+
+    def __init__(self, params, start_month, rng):
+        super().__init__(params, start_month, rng)
+        self.in_training = 0
+        self.months_active = 0
+
+    def start(self, auth) -> None:
+        p = self.params
+        auth.env.process(yearly_cohorts(self, auth, p.step_up_per_year, p.step_up_months,
+                                        p.step_up_completion_probability, 0, "step_up"))
+        auth.env.process(yearly_cohorts(self, auth, p.return_per_year, p.return_months, 1.0,
+                                        LEVELS.index(p.return_level), "return"))
+
+    def monthly_cost(self, auth) -> float:
+        """Each trainee's cost is booked in the month their cohort starts."""
+        new = 0
+        if self.months_active % 12 == 0:
+            new = self.params.step_up_per_year + self.params.return_per_year
+        self.months_active += 1
+        return new * self.params.cost_per_trainee_gbp

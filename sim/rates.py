@@ -1,0 +1,69 @@
+"""The rates the model reads while it runs: the scenario's values, as adjusted by active policies.
+
+Processes read ``Authority.rates`` each time they act, so a policy that starts mid-run changes
+salaries, limits, recruitment times and so on from that moment. Arrays are indexed by level.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scenario import Scenario
+
+
+@dataclass
+class Rates:
+    establishment: np.ndarray     # funded posts
+    salary: np.ndarray            # GBP per year
+    market_salary: np.ndarray     # GBP per year the market pays
+    caseload_limit: np.ndarray    # weighted cases
+    limit_cap: float              # a cap on every worker's limit (inf: none)
+    capacity_factor: float        # multiplies every limit (e.g. support officers, CPD days)
+    fill_days: np.ndarray         # mean days to fill a vacancy
+    progression_rate: np.ndarray  # promotions per year once eligible
+    hazard_factor: np.ndarray     # multiplies the leaving hazard
+    asye_pass_probability: float
+    conversion_rate: float        # agency to permanent, per year
+    agency_premium: float         # GBP per year
+    on_cost_rate: float
+    recruitment_cost: float       # GBP per external hire
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> "Rates":
+        levels = scenario.workforce.levels.ordered()
+        return cls(
+            establishment=np.array([lv.establishment for lv in levels]),
+            salary=np.array([lv.salary_gbp for lv in levels]),
+            market_salary=np.array([lv.market_salary for lv in levels]),
+            caseload_limit=np.array([lv.caseload_limit for lv in levels]),
+            limit_cap=np.inf,
+            capacity_factor=1.0,
+            fill_days=np.array([lv.fill_days_mean for lv in levels]),
+            progression_rate=np.array([lv.progression_rate for lv in levels]),
+            hazard_factor=np.ones(len(levels)),
+            asye_pass_probability=scenario.workforce.asye_pass_probability,
+            conversion_rate=scenario.agency.conversion_rate_per_year,
+            agency_premium=scenario.agency.premium_gbp_per_year,
+            on_cost_rate=scenario.costs.on_cost_rate,
+            recruitment_cost=scenario.costs.recruitment_cost_gbp,
+        )
+
+    def limit(self, level: int) -> float:
+        """A worker's hard caseload limit at ``level`` (weighted cases)."""
+        return min(self.caseload_limit[level] * self.capacity_factor, self.limit_cap)
+
+    @property
+    def pay_gap(self) -> np.ndarray:
+        """Market salary over own salary, minus one, by level (0 when paid at market)."""
+        return self.market_salary / self.salary - 1.0
+
+    @property
+    def permanent_cost(self) -> np.ndarray:
+        """Annual cost of a permanent FTE by level: salary plus on-costs."""
+        return self.salary * (1.0 + self.on_cost_rate)
+
+    @property
+    def agency_cost(self) -> np.ndarray:
+        """Annual cost of an agency FTE covering a post of each level."""
+        return self.permanent_cost + self.agency_premium

@@ -1,0 +1,90 @@
+"""Comparing scenarios: paired differences on common random numbers, files, adaptive replications."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from sim.cli import main
+from sim.compare import Comparison, compare, cost_per_pp
+from sim.experiment import run_replications, t_interval
+
+
+def test_compare_writes_and_prints_the_comparison(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "caseload_cap", "pay_alignment", "--reps", "3", "--years",
+                 "2", "--warmup-years", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "difference [95% CI]" in printed and "baseline+caseload_cap" in printed
+    table = pd.read_parquet(out / "comparison.parquet")
+    assert set(table.columns) >= {"scenario", "metric", "mean", "ci_low", "ci_high", "diff",
+                                  "diff_low", "diff_high", "n"}
+    assert list(dict.fromkeys(table["scenario"])) == ["baseline", "baseline+caseload_cap",
+                                                       "baseline+pay_alignment"]
+    base = table[table["scenario"] == "baseline"]
+    assert (base["diff"].dropna() == 0).all()
+    # the paired difference is the mean of per-replication differences
+    summaries = pd.read_parquet(out / "summaries.parquet")
+    b = summaries[summaries["scenario"] == "baseline"]["total_cost_gbp"].to_numpy()
+    v = summaries[summaries["scenario"] == "baseline+pay_alignment"]["total_cost_gbp"].to_numpy()
+    row = table[(table["scenario"] == "baseline+pay_alignment") & (table["metric"] == "total_cost_gbp")].iloc[0]
+    assert row["diff"] == np.mean(v - b)
+    assert "cost_per_pp_turnover_avoided" in set(table["metric"])
+    assert (out / "scenarios" / "baseline+caseload_cap.toml").exists()
+    assert pd.read_csv(out / "comparison.csv").shape == table.shape
+
+
+def test_common_random_numbers_narrow_the_paired_interval(baseline):
+    """The same policy effect, estimated from paired runs and from independent runs."""
+    variant = baseline.with_policy("pay_alignment")
+    reps, years = 8, 4.0
+    (_, b), (_, v) = run_replications([baseline, variant], range(reps), 31, years, 1.0)
+    (_, v_indep), = run_replications([variant], range(reps), 9031, years, 1.0)
+    for metric in ["total_cost_gbp", "mean_caseload", "vacancy_rate"]:
+        _, lo, hi = t_interval(v[metric].to_numpy() - b[metric].to_numpy())
+        paired = (hi - lo) / 2
+        # independent samples: Welch half-width of the difference of means
+        se = np.sqrt(v_indep[metric].var(ddof=1) / reps + b[metric].var(ddof=1) / reps)
+        independent = 2.0 * se
+        assert paired < 0.6 * independent, (metric, paired, independent)
+
+
+def test_target_halfwidth_adds_replications_until_met(baseline):
+    variant = baseline.with_policy("pay_alignment")
+    target = 0.004
+    result = compare([baseline, variant], reps=3, seed=5, years=2.0, warmup_years=1.0,
+                     target_metric="turnover_rate", target_halfwidth=target, max_reps=60, batch=3)
+    assert result.reps > 3
+    assert result.halfwidth("turnover_rate") <= target
+    # replications are the same ones a single run would give (rep r uses seed stream r)
+    again = compare([baseline, variant], reps=result.reps, seed=5, years=2.0, warmup_years=1.0)
+    pd.testing.assert_frame_equal(result.summaries[1], again.summaries[1])
+
+
+def test_target_stops_at_max_reps(tmp_path):
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "academy", "--reps", "2", "--years", "1",
+                 "--warmup-years", "0", "--target-halfwidth", "1e-9", "--max-reps", "4",
+                 "--out", str(out), "--quiet"]) == 0
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["reps"] == 4 and meta["target"]["reached"] > 1e-9
+
+
+def test_cost_per_point_of_turnover_avoided():
+    d_cost = np.array([100000.0, 120000.0, 80000.0])
+    d_turn = np.array([-0.01, -0.01, -0.01])
+    point, lo, hi = cost_per_pp(d_cost, d_turn)
+    assert point == 100000.0 and lo <= point <= hi
+    assert np.isnan(cost_per_pp(d_cost, -d_turn)[0])  # turnover rose: nothing avoided
+
+
+def test_comparison_table_from_summaries():
+    base = pd.DataFrame({"rep": [0, 1, 2], "turnover_rate": [0.15, 0.16, 0.14],
+                         "total_cost_gbp": [1.0, 2.0, 3.0]})
+    var = base.assign(turnover_rate=base["turnover_rate"] - 0.02, total_cost_gbp=base["total_cost_gbp"] + 10)
+    table = Comparison(["a", "b"], [base, var]).table()
+    row = table[(table["scenario"] == "b") & (table["metric"] == "turnover_rate")].iloc[0]
+    assert abs(row["diff"] + 0.02) < 1e-12 and abs(row["diff_low"] - row["diff_high"]) < 1e-12
+    ratio = table[(table["scenario"] == "b") & (table["metric"] == "cost_per_pp_turnover_avoided")].iloc[0]
+    assert abs(ratio["mean"] - 5.0) < 1e-9  # 10 GBP per 2 points
