@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .experiment import run_replications, t_interval
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 
 COST_PER_PP = "cost_per_pp_turnover_avoided"
 BOOTSTRAP = 2000
@@ -33,9 +33,11 @@ def cost_per_pp(d_cost: np.ndarray, d_turnover: np.ndarray, seed: int = 0) -> tu
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(d_cost), size=(BOOTSTRAP, len(d_cost)))
     boot_avoided = -100.0 * d_turnover[idx].mean(axis=1)
-    boot = np.where(boot_avoided > 0, d_cost[idx].mean(axis=1) / np.where(boot_avoided > 0, boot_avoided, 1), np.inf)
-    lo, hi = np.percentile(boot, [2.5, 97.5])
-    return point, float(lo), float(hi)
+    # resamples that avoid no turnover have an unbounded cost per point: they sort last
+    boot = np.sort(np.where(boot_avoided > 0,
+                            d_cost[idx].mean(axis=1) / np.where(boot_avoided > 0, boot_avoided, 1.0),
+                            np.inf))
+    return point, float(boot[int(0.025 * BOOTSTRAP)]), float(boot[int(np.ceil(0.975 * BOOTSTRAP)) - 1])
 
 
 @dataclass
@@ -104,6 +106,10 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
             parts.append(summ)
         done += todo
         comparison = Comparison(names, [pd.concat(p, ignore_index=True) for p in summaries])
+        if target_metric is not None and target_metric not in comparison.summaries[0].columns:
+            known = ", ".join(c for c in comparison.summaries[0].columns if c != "rep")
+            raise ScenarioError([f"--target-metric {target_metric!r}: not a summary metric; "
+                                 f"known: {known}"])
         if target_metric is None or target_halfwidth is None or done >= max_reps:
             return comparison
         width = comparison.halfwidth(target_metric)

@@ -125,17 +125,13 @@ def write_comparison(out: Path, scenarios, comparison, table: pd.DataFrame, wall
 
 def print_comparison(table: pd.DataFrame, metrics: list[str]) -> None:
     """Key metrics: each scenario's mean and CI, and the paired difference to the baseline."""
-    names = list(dict.fromkeys(table["scenario"]))
+    baseline = table["scenario"].iloc[0]
     print(f"{'metric':30s} {'scenario':28s} {'mean [95% CI]':>36s} {'difference [95% CI]':>40s}")
     for metric in metrics:
-        rows = table[table["metric"] == metric]
-        for i, name in enumerate(names):
-            r = rows[rows["scenario"] == name]
-            if r.empty:
-                continue
-            r = r.iloc[0]
-            est = f"{_fmt(r['mean'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]"
-            diff = "" if i == 0 or r["diff"] != r["diff"] else \
-                f"{_fmt(r['diff'])} [{_fmt(r['diff_low'])}, {_fmt(r['diff_high'])}]"
-            print(f"{metric if i == 0 or metric == 'cost_per_pp_turnover_avoided' and i == 1 else '':30s} "
-                  f"{name[:28]:28s} {est:>36s} {diff:>40s}")
+        label = metric
+        for r in table[table["metric"] == metric].itertuples():
+            est = f"{_fmt(r.mean)} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]"
+            diff = "" if r.scenario == baseline or r.diff != r.diff else \
+                f"{_fmt(r.diff)} [{_fmt(r.diff_low)}, {_fmt(r.diff_high)}]"
+            print(f"{label:30s} {r.scenario[:28]:28s} {est:>36s} {diff:>40s}")
+            label = ""

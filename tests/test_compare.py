@@ -88,3 +88,31 @@ def test_comparison_table_from_summaries():
     assert abs(row["diff"] + 0.02) < 1e-12 and abs(row["diff_low"] - row["diff_high"]) < 1e-12
     ratio = table[(table["scenario"] == "b") & (table["metric"] == "cost_per_pp_turnover_avoided")].iloc[0]
     assert abs(ratio["mean"] - 5.0) < 1e-9  # 10 GBP per 2 points
+
+
+def test_welch_warmup_finds_the_end_of_a_transient():
+    from sim.experiment import welch_warmup
+
+    months = np.arange(240)
+    rng = np.random.default_rng(0)
+    rows = []
+    for rep in range(10):
+        level = 100.0 + 30.0 * np.exp(-months / 12.0) + rng.normal(0, 0.5, len(months))
+        rows.append(pd.DataFrame({"rep": rep, "month": months, "x": level}))
+    ts = pd.concat(rows)
+    found = welch_warmup(ts, "x", tolerance=0.01)
+    # 30 exp(-t/12) falls below 1% of 100 at t = 12 ln 30 = 41 months; the moving average lags ~6
+    assert 35 <= found <= 55, found
+    flat = ts.assign(x=100.0 + rng.normal(0, 0.5, len(ts)))
+    assert welch_warmup(flat, "x") == 0
+
+
+def test_bad_compare_input_exits_2(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", "baseline", "no_such_policy", "--out", str(out)]) == 2
+    assert "no_such_policy" in capsys.readouterr().err
+    assert main(["compare", "baseline", "academy", "--reps", "2", "--years", "1", "--warmup-years",
+                 "0", "--target-halfwidth", "0.01", "--target-metric", "happiness",
+                 "--out", str(out)]) == 2
+    assert "happiness" in capsys.readouterr().err
+    assert not out.exists()
