@@ -49,10 +49,7 @@ class Authority:
         self.warmup_months = int(round(warmup_years * 12))
         self.levels = scenario.workforce.levels.ordered()
         self.agency_level = LEVELS.index(scenario.agency.level)
-        self.policies = [get_policy(spec.name)(get_policy(spec.name).Params(**spec.params),
-                                               spec.start_month,
-                                               streams.for_policy(spec.name, occurrence=i))
-                         for i, spec in enumerate(scenario.policy)]
+        self.policies = [self._make_policy(spec, i) for i, spec in enumerate(scenario.policy)]
         self.active_policies: list = []
         self.rates = Rates.from_scenario(scenario)
         table = CaseTypeTable.from_scenario(scenario)
@@ -79,7 +76,6 @@ class Authority:
         self.slot_funded = np.zeros(self.max_workers, dtype=bool)
         self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
         self.n_left = 0
-        self.funded_posts = np.array([lv.establishment for lv in self.levels])
         self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
         self.recorder = Recorder(self)
         self._staff_at_start()
@@ -105,6 +101,11 @@ class Authority:
             self.book.step(day, last)
             day = last + 1
             yield self.env.timeout(day - self.env.now)
+
+    def _make_policy(self, spec, index: int):
+        cls = get_policy(spec.name)
+        return cls(cls.Params(**spec.params), spec.start_month,
+                   self.streams.for_policy(spec.name, occurrence=index))
 
     def _run_policy(self, policy):
         """Start a policy at its month (after warm-up), then tick it monthly and book its cost."""
@@ -318,7 +319,7 @@ class Authority:
         permanent = np.bincount(level[perm], minlength=n).astype(float)
         agency = np.bincount(self.slot_post_level[self.slot_contract == 2], minlength=n).astype(float)
         in_funded = np.bincount(self.slot_post_level[perm & self.slot_funded], minlength=n)
-        vacancies = (self.funded_posts - in_funded).astype(float)
+        vacancies = (self.rates.establishment - in_funded).astype(float)
         return permanent, agency, vacancies
 
     def check_conservation(self, full: bool = True) -> None:
