@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="output directory (default: results/<scenario>)")
     run.add_argument("--workers", type=_positive_int, default=1, help="parallel processes")
     run.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    run.add_argument("--posterior", type=Path,
+                     help="parameter draws (a calibration's posterior.csv): replication r uses draw r")
 
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario")
@@ -70,6 +72,36 @@ def build_parser() -> argparse.ArgumentParser:
                       "difference (or, alone, its mean) is at most this")
     cmp_.add_argument("--max-reps", type=_positive_int, default=1000,
                       help="most replications with --target-halfwidth")
+    cmp_.add_argument("--posterior", type=Path,
+                      help="parameter draws: replication r of every scenario uses draw r")
+
+    cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets")
+    cal.add_argument("scenario", nargs="?", default="baseline")
+    cal.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
+    cal.add_argument("--budget", type=_positive_int, default=40, help="objective evaluations (default 40)")
+    cal.add_argument("--reps", type=_positive_int, default=8, help="replications per evaluation")
+    cal.add_argument("--years", type=_positive_float, default=5.0, help="years per replication")
+    cal.add_argument("--warmup-years", type=_nonnegative_float, default=3.0)
+    cal.add_argument("--seed", type=int, default=20261125)
+    cal.add_argument("--workers", type=_positive_int, default=1)
+    cal.add_argument("--out", type=Path, help="output directory (default: results/calibration/<scenario>)")
+
+    vc = sub.add_parser("validate-calibration", help="report a scenario against the targets")
+    vc.add_argument("scenario", nargs="?", default="baseline")
+    vc.add_argument("--targets", type=Path)
+    vc.add_argument("--reps", type=_positive_int, default=20)
+    vc.add_argument("--years", type=_positive_float, default=10.0)
+    vc.add_argument("--warmup-years", type=_nonnegative_float, default=3.0)
+    vc.add_argument("--seed", type=int, default=20261125)
+    vc.add_argument("--workers", type=_positive_int, default=1)
+    vc.add_argument("--posterior", type=Path)
+    vc.add_argument("--out", type=Path, help="output directory (default: results/validation/<scenario>)")
+
+    dfe = sub.add_parser("scenario-from-dfe", help="a scenario for a council from DfE statistics")
+    dfe.add_argument("council", help="council name as DfE spells it, e.g. Warwickshire")
+    dfe.add_argument("--year", type=int, default=2020, help="reporting year (workforce data: 2017-2020)")
+    dfe.add_argument("--base", default="baseline", help="scenario supplying the other rates")
+    dfe.add_argument("--out", type=Path, help="write the scenario here (default: print it)")
 
     warm = sub.add_parser("warmup", help="estimate the warm-up period (Welch's method)")
     warm.add_argument("scenario", nargs="?", default="baseline")
@@ -100,9 +132,17 @@ def main(argv: list[str] | None = None) -> int:
             return _policies()
         if args.command == "compare":
             return _compare(args)
+        if args.command == "scenario-from-dfe":
+            return _scenario_from_dfe(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
+        if args.command == "validate-calibration":
+            return _validate_calibration(args)
         scenario = load_scenario(args.scenario)
         if args.command == "run":
             scenario = _run_settings(scenario, args)
+            args.draws = _draws(args.posterior)
+            _check_draws(scenario, args.draws)
     except ScenarioError as err:
         for line in err.problems:
             print(f"error: {line}", file=sys.stderr)
@@ -123,6 +163,109 @@ def _scenarios() -> int:
     for name in builtin_names():
         s = load_scenario(name)
         print(f"{name:20s} {s.description}")
+    return 0
+
+
+def _draws(path: Path | None):
+    """Parameter draws from a CSV whose columns are dotted scenario paths (checked on a scenario)."""
+    if path is None:
+        return None
+    import pandas as pd
+
+    try:
+        draws = pd.read_csv(path)
+    except (FileNotFoundError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ScenarioError([f"--posterior {path}: cannot read parameter draws: {err}"]) from None
+    if draws.empty or not all(pd.api.types.is_numeric_dtype(t) for t in draws.dtypes):
+        raise ScenarioError([f"--posterior {path}: need numeric columns named by scenario paths"])
+    return draws
+
+
+def _check_draws(scenario, draws) -> None:
+    if draws is not None:
+        scenario.with_values({k: float(v) for k, v in draws.iloc[0].items()})
+
+
+def _scenario_from_dfe(args: argparse.Namespace) -> int:
+    from calibration.dfe import scenario_from_dfe
+
+    from .scenario import scenario_to_toml
+    scenario = scenario_from_dfe(load_scenario(args.base), args.council, args.year)
+    text = scenario_to_toml(scenario)
+    if args.out:
+        from .output import write_text
+        write_text(args.out, text)
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from calibration.fit import Settings, calibrate
+    from calibration.report import validation_table, write_report
+    from calibration.targets import DEFAULT_TARGETS, load_targets
+
+    from .output import atomic_write, write_text
+    from .scenario import scenario_to_toml
+
+    base = load_scenario(args.scenario)
+    targets = load_targets(args.targets or DEFAULT_TARGETS, _summary_columns(base))
+    settings = Settings(reps=args.reps, years=args.years, warmup_years=args.warmup_years,
+                        seed=args.seed, workers=args.workers, budget=args.budget)
+    out = args.out or Path("results") / "calibration" / base.name
+    fit = calibrate(base, targets, settings)
+    atomic_write(out / "posterior.csv", lambda p: fit.posterior.to_csv(p, index=False))
+    atomic_write(out / "evaluations.csv", lambda p: fit.evaluations.to_csv(p, index=False))
+    atomic_write(out / "identifiability.csv", lambda p: fit.identifiability.to_csv(p, index=False))
+    write_text(out / "calibrated.toml", scenario_to_toml(fit.scenario))
+    table = validation_table(fit.scenario, targets, max(args.reps, 8), args.seed + 1, args.years,
+                             args.warmup_years, args.workers, draws=fit.posterior)
+    ident = fit.identifiability[["parameter", "role", "estimate", "low_90", "high_90",
+                                 "r2_with_fitted", "verdict"]]
+    extra = ("\n## Parameters\n\n" + _md_table(ident) +
+             f"\nFitted by the method of simulated moments (Nelder-Mead, {len(fit.evaluations)} "
+             f"evaluations of {args.reps} replications x {args.years:g} years); final distance "
+             f"{fit.loss:.3g} (sum of squared z-scores over {len(targets.fitted)} targets). Simulated "
+             f"values below use fresh seeds and draw the parameters from the posterior.\n")
+    write_report(out, table, f"Calibration of {base.name}", extra)
+    print(f"calibrated {base.name}: distance {fit.loss:.3g} after {len(fit.evaluations)} evaluations")
+    print(ident.to_string(index=False))
+    print(f"wrote {out}/calibrated.toml, posterior.csv, identifiability.csv, report.md/.csv/.png")
+    return 0
+
+
+def _md_table(frame) -> str:
+    cols = list(frame.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.4g}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _summary_columns(scenario) -> set[str]:
+    """The summary metrics a run of ``scenario`` reports (from a tiny run)."""
+    from .experiment import run_replication
+    return set(run_replication(scenario, 0, 0, 0.25, 0.0).summary)
+
+
+def _validate_calibration(args: argparse.Namespace) -> int:
+    from calibration.report import validation_table, write_report
+    from calibration.targets import DEFAULT_TARGETS, load_targets
+
+    scenario = load_scenario(args.scenario)
+    targets = load_targets(args.targets or DEFAULT_TARGETS, _summary_columns(scenario))
+    draws = _draws(args.posterior)
+    _check_draws(scenario, draws)
+    out = args.out or Path("results") / "validation" / scenario.name
+    table = validation_table(scenario, targets, args.reps, args.seed, args.years, args.warmup_years,
+                             args.workers, draws=draws)
+    write_report(out, table, f"Validation of {scenario.name}")
+    shown = table[table["status"] != "not simulated"][["id", "role", "target", "low", "high",
+                                                        "simulated_mean", "band_5", "band_95", "status"]]
+    print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(f"wrote {out}/report.md, report.csv, report.png")
     return 0
 
 
@@ -176,13 +319,16 @@ def _compare(args: argparse.Namespace) -> int:
 
     base = _run_settings(load_scenario(args.items[0]), args)
     variants = [_variant(base, item) for item in args.items[1:]]
+    draws = _draws(args.posterior)
+    for scenario in [base, *variants]:
+        _check_draws(scenario, draws)
     settings = base.run
     started = time.perf_counter()
     result = compare([base, *variants], reps=settings.reps, seed=settings.seed,
                      years=settings.years, warmup_years=settings.warmup_years,
                      workers=args.workers, progress=not args.quiet,
                      target_metric=args.target_metric if args.target_halfwidth else None,
-                     target_halfwidth=args.target_halfwidth, max_reps=args.max_reps)
+                     target_halfwidth=args.target_halfwidth, max_reps=args.max_reps, draws=draws)
     wall = time.perf_counter() - started
     table = result.table()
     out = args.out or Path("results") / "compare"
@@ -213,7 +359,8 @@ def _run(scenario, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     timeseries, summary = run_experiment(
         scenario, reps=settings.reps, seed=settings.seed, years=settings.years,
-        warmup_years=settings.warmup_years, workers=args.workers, progress=not args.quiet)
+        warmup_years=settings.warmup_years, workers=args.workers, progress=not args.quiet,
+        draws=args.draws)
     wall = time.perf_counter() - started
     table = confidence_intervals(summary)
     write_run(out, scenario, timeseries, summary, table, wall_seconds=wall, workers=args.workers)

@@ -92,7 +92,7 @@ def _row(name, metric, est, diff, n):
 def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmup_years: float,
             workers: int = 1, progress: bool = False, target_metric: str | None = None,
             target_halfwidth: float | None = None, max_reps: int = 1000,
-            batch: int | None = None) -> Comparison:
+            batch: int | None = None, draws: pd.DataFrame | None = None) -> Comparison:
     """Run every scenario on the same seeds; with a target, add replications in batches until the
     half-width of ``target_metric`` is at most ``target_halfwidth`` (or ``max_reps`` is reached)."""
     names = _unique([s.name for s in scenarios])
@@ -101,7 +101,7 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
     todo = reps
     while True:
         results = run_replications(scenarios, range(done, done + todo), seed, years, warmup_years,
-                                   workers, progress)
+                                   workers, progress, draws)
         for parts, (_, summ) in zip(summaries, results):
             parts.append(summ)
         done += todo

@@ -60,20 +60,31 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
     return Replication(window, {"rep": rep, **summary}, env.processed + auth.book.events)
 
 
-def _run_one(args: tuple[int, Scenario, int, int, float, float]) -> tuple[int, int, pd.DataFrame, dict]:
-    index, scenario, rep, seed, years, warmup = args
-    result = run_replication(scenario, rep, seed, years, warmup)
+def scenario_for_rep(scenario: Scenario, draws: pd.DataFrame | None, rep: int) -> Scenario:
+    """The scenario of replication ``rep``: with parameter draw ``rep mod len(draws)`` applied
+    (columns are dotted scenario paths), or unchanged without draws."""
+    if draws is None or draws.empty:
+        return scenario
+    row = draws.iloc[rep % len(draws)]
+    return scenario.with_values({k: float(v) for k, v in row.items()})
+
+
+def _run_one(args) -> tuple[int, int, pd.DataFrame, dict]:
+    index, scenario, rep, seed, years, warmup, draws = args
+    result = run_replication(scenario_for_rep(scenario, draws, rep), rep, seed, years, warmup)
     return index, rep, result.timeseries, result.summary
 
 
 def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: int, years: float,
-                     warmup_years: float, workers: int = 1, progress: bool = False
-                     ) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+                     warmup_years: float, workers: int = 1, progress: bool = False,
+                     draws: pd.DataFrame | None = None) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
     """Run replications ``reps`` of each scenario (in parallel processes if ``workers`` > 1).
 
     Returns (timeseries, summary) per scenario, in order, rows sorted by replication. Replication
-    ``r`` of every scenario uses the same streams: comparisons are paired (common random numbers)."""
-    jobs = [(i, sc, rep, seed, years, warmup_years) for i, sc in enumerate(scenarios) for rep in reps]
+    ``r`` of every scenario uses the same streams and the same parameter draw (``draws``, e.g. a
+    calibration posterior): comparisons are paired (common random numbers)."""
+    jobs = [(i, sc, rep, seed, years, warmup_years, draws)
+            for i, sc in enumerate(scenarios) for rep in reps]
     results: dict[tuple[int, int], tuple[pd.DataFrame, dict]] = {}
     label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = _progress_bar(len(jobs), progress, label)
@@ -97,9 +108,11 @@ def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: i
 
 
 def run_experiment(scenario: Scenario, reps: int, seed: int, years: float, warmup_years: float,
-                   workers: int = 1, progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   workers: int = 1, progress: bool = False,
+                   draws: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run replications 0..reps-1 of one scenario; return (timeseries, summary)."""
-    return run_replications([scenario], range(reps), seed, years, warmup_years, workers, progress)[0]
+    return run_replications([scenario], range(reps), seed, years, warmup_years, workers, progress,
+                            draws)[0]
 
 
 def _progress_bar(total: int, enabled: bool, name: str):

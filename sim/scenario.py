@@ -196,9 +196,9 @@ class Turnover(_Strict):
 
 class Agency(_Strict):
     backfill_probability: float = Field(
-        0.771, ge=0, le=1,
+        0.673, ge=0, le=1,
         description="Probability that a vacancy is backfilled by an agency worker. DfE CSWW, West "
-        "Midlands 2020: agency workers covered 77.1% of vacancies.")
+        "Midlands 2020: agency workers covered 67.3% of vacancies (vacancy_agency_cover_rate_fte).")
     backfill_delay_days: float = Field(21.0, gt=0, le=365, description="Mean days to find an agency worker. Assumption.")
     premium_gbp_per_year: float = Field(
         20000.0, ge=0,
@@ -320,6 +320,24 @@ class Scenario(_Strict):
         data["policy"] = data["policy"] + [{"name": name, "start_month": start_month, **params}]
         data["name"] = f"{self.name}+{name}"
         return parse_scenario(data)
+
+    def get_value(self, path: str) -> Any:
+        """The value at a dotted path, e.g. ``workforce.levels.l3.leave_rate``."""
+        node: Any = self
+        for key in path.split("."):
+            node = node[key] if isinstance(node, dict) else getattr(node, key)
+        return node
+
+    def with_values(self, values: dict[str, Any]) -> "Scenario":
+        """A new validated scenario with the values at dotted paths replaced."""
+        nested: dict[str, Any] = {}
+        for path, value in values.items():
+            node = nested
+            *head, last = path.split(".")
+            for key in head:
+                node = node.setdefault(key, {})
+            node[last] = value
+        return self.with_overrides(**nested)
 
     def with_overrides(self, **sections: Any) -> "Scenario":
         """A new validated scenario with some fields replaced (nested dicts merge)."""

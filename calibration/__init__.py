@@ -1,0 +1,1 @@
+"""Calibration: documented targets, DfE inputs, fitting by simulated moments, validation report."""
