@@ -133,3 +133,14 @@ def test_shipped_posterior_fits_the_baseline(baseline):
     for path in draws.columns:
         assert path.split(".")[0] in {"workforce", "agency"}
     baseline.with_values({k: float(v) for k, v in draws.iloc[0].items()})  # valid
+
+
+def test_shipped_baseline_hits_its_calibration_targets(baseline):
+    """The README claims the baseline's three targets are met: check it on fresh seeds."""
+    from calibration.report import validation_table
+
+    table = validation_table(baseline, load_targets(DEFAULT_TARGETS), reps=6, seed=777, years=6.0,
+                             warmup_years=3.0)
+    targets = table[table["role"] == "target"]
+    assert len(targets) == 3
+    assert (targets["status"] == "pass").all(), targets[["id", "target", "simulated_mean"]]
