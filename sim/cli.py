@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="output directory (default: results/<scenario>)")
     run.add_argument("--workers", type=_positive_int, default=1, help="parallel processes")
     run.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    run.add_argument("--report", action="store_true", help="also write DIR/report.html")
     run.add_argument("--posterior", type=Path,
                      help="parameter draws (a calibration's posterior.csv): replication r uses draw r")
 
@@ -52,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("scenario")
 
     sub.add_parser("scenarios", help="list the built-in scenarios")
+    rep = sub.add_parser("report", help="write DIR/report.html from the results of run or compare")
+    rep.add_argument("dir", type=Path)
     sub.add_parser("policies", help="list the installed policies and their parameters")
 
     cmp_ = sub.add_parser("compare", help="compare a baseline with variants on common random numbers")
@@ -72,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "difference (or, alone, its mean) is at most this")
     cmp_.add_argument("--max-reps", type=_positive_int, default=1000,
                       help="most replications with --target-halfwidth")
+    cmp_.add_argument("--report", action="store_true", help="also write DIR/report.html")
     cmp_.add_argument("--posterior", type=Path,
                       help="parameter draws: replication r of every scenario uses draw r")
 
@@ -128,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "scenarios":
             return _scenarios()
+        if args.command == "report":
+            return _report(args.dir)
         if args.command == "policies":
             return _policies()
         if args.command == "compare":
@@ -157,6 +163,23 @@ def main(argv: list[str] | None = None) -> int:
         bench(scenario, years=args.years, reps=args.reps)
         return 0
     return _run(scenario, args)
+
+
+def _report(directory: Path) -> int:
+    from .report import write_report
+    try:
+        page = write_report(directory)
+    except FileNotFoundError as err:
+        raise ScenarioError([str(err)]) from None
+    print(f"report: {page}")
+    return 0
+
+
+def _report_hint(out: Path, make: bool, quiet: bool) -> None:
+    if make:
+        _report(out)
+    elif not quiet:
+        print(f"for the board's report: swsim report {out}")
 
 
 def _scenarios() -> int:
@@ -345,6 +368,7 @@ def _compare(args: argparse.Namespace) -> int:
                   f"{args.target_halfwidth:g}) after {result.reps} replications")
         print_comparison(table, KEY_METRICS)
         print(f"results written to {out}/")
+    _report_hint(out, args.report, args.quiet)
     return 0
 
 
@@ -369,6 +393,7 @@ def _run(scenario, args: argparse.Namespace) -> int:
               f"(+{settings.warmup_years:g} warm-up), seed {settings.seed}, {wall:.1f} s")
         print_table(table)
         print(f"results written to {out}/")
+    _report_hint(out, args.report, args.quiet)
     return 0
 
 

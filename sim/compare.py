@@ -46,6 +46,7 @@ class Comparison:
 
     names: list[str]
     summaries: list[pd.DataFrame]
+    timeseries: list[pd.DataFrame] | None = None
 
     @property
     def reps(self) -> int:
@@ -98,14 +99,17 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
     names = _unique([s.name for s in scenarios])
     done = 0
     summaries: list[list[pd.DataFrame]] = [[] for _ in scenarios]
+    series: list[list[pd.DataFrame]] = [[] for _ in scenarios]
     todo = reps
     while True:
         results = run_replications(scenarios, range(done, done + todo), seed, years, warmup_years,
                                    workers, progress, draws)
-        for parts, (_, summ) in zip(summaries, results):
+        for parts, ts_parts, (ts, summ) in zip(summaries, series, results):
             parts.append(summ)
+            ts_parts.append(ts)
         done += todo
-        comparison = Comparison(names, [pd.concat(p, ignore_index=True) for p in summaries])
+        comparison = Comparison(names, [pd.concat(p, ignore_index=True) for p in summaries],
+                                [pd.concat(p, ignore_index=True) for p in series])
         if target_metric is not None and target_metric not in comparison.summaries[0].columns:
             known = ", ".join(c for c in comparison.summaries[0].columns if c != "rep")
             raise ScenarioError([f"--target-metric {target_metric!r}: not a summary metric; "

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from .authority import Authority
 
 TWO_YEARS = 2 * DAYS_PER_YEAR
+# Caseload bands for the monthly distribution of case holders (cases held, 3 wide; 21 is an edge)
+CASELOAD_BANDS = [(lo, lo + 2) for lo in range(1, 31, 3)] + [(31, None)]
+
+
+def band_column(lo: int, hi: int | None) -> str:
+    return f"holders_{lo:02d}_{hi:02d}" if hi is not None else f"holders_{lo:02d}_plus"
 
 
 class Recorder:
@@ -54,6 +60,9 @@ class Recorder:
         recruit_cost = tally["external_hires"] * rates.recruitment_cost
         policy_cost = float(tally["policy_cost"])
         row: dict[str, float] = {"month": month - auth.warmup_months}
+        for lo, hi in CASELOAD_BANDS:
+            inside = (counts >= lo) if hi is None else ((counts >= lo) & (counts <= hi))
+            row[band_column(lo, hi)] = int(inside.sum())
         for i, name in enumerate(LEVELS):
             row[f"perm_{name}"] = perm[i]
         for i, name in enumerate(LEVELS):

@@ -103,13 +103,17 @@ def plot_overview(timeseries: pd.DataFrame, name: str, path: Path) -> None:
 
 def write_comparison(out: Path, scenarios, comparison, table: pd.DataFrame, wall_seconds: float,
                      workers: int, target: tuple[str, float] | None) -> None:
-    """comparison.parquet/.csv, summaries.parquet (every replication of every scenario),
-    scenarios/<name>.toml and run.json."""
+    """comparison.parquet/.csv, summaries.parquet and timeseries.parquet (every replication of
+    every scenario, with a ``scenario`` column), scenarios/<name>.toml and run.json."""
     atomic_write(out / "comparison.parquet", lambda p: table.to_parquet(p, index=False))
     atomic_write(out / "comparison.csv", lambda p: table.to_csv(p, index=False))
     summaries = pd.concat([s.assign(scenario=name) for name, s in
                            zip(comparison.names, comparison.summaries)], ignore_index=True)
     atomic_write(out / "summaries.parquet", lambda p: summaries.to_parquet(p, index=False))
+    if comparison.timeseries is not None:
+        series = pd.concat([t.assign(scenario=name) for name, t in
+                            zip(comparison.names, comparison.timeseries)], ignore_index=True)
+        atomic_write(out / "timeseries.parquet", lambda p: series.to_parquet(p, index=False))
     for name, scenario in zip(comparison.names, scenarios):
         write_text(out / "scenarios" / f"{name}.toml", scenario_to_toml(scenario))
     run = scenarios[0].run
