@@ -37,6 +37,16 @@ class Results:
     meta: dict
 
 
+def from_comparison(comparison, scenarios: list[Scenario], meta: dict | None = None) -> Results:
+    """Results of an in-memory comparison (``sim.compare.compare``), as the report reads them."""
+    return Results("compare", list(comparison.names),
+                   pd.concat([t.assign(scenario=n) for n, t in zip(comparison.names, comparison.timeseries)],
+                             ignore_index=True),
+                   pd.concat([s.assign(scenario=n) for n, s in zip(comparison.names, comparison.summaries)],
+                             ignore_index=True),
+                   comparison.table(), dict(zip(comparison.names, scenarios)), meta or {})
+
+
 def load_results(directory: Path) -> Results:
     d = Path(directory)
     meta = json.loads((d / "run.json").read_text()) if (d / "run.json").exists() else {}
@@ -462,3 +472,27 @@ def _num(x: float) -> str:
     if not np.isfinite(x):
         return ""
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}"
+
+
+def tornado_figure(table: pd.DataFrame, base_value: float, label: str, title: str):
+    """One-way sensitivity: for each parameter (rows of ``table`` with columns ``parameter``,
+    ``low``, ``high``, ``at_low``, ``at_high``), the outcome at its low and high value as a bar
+    around the outcome at the base settings; widest at the top."""
+    import matplotlib.pyplot as plt
+
+    t = table.assign(width=(table["at_high"] - table["at_low"]).abs()).sort_values("width")
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(t) + 1.6))
+    for i, r in enumerate(t.itertuples()):
+        ax.barh(i, r.at_low - base_value, left=base_value, color=PALETTE[5], alpha=0.85,
+                label="parameter low" if i == 0 else None)
+        ax.barh(i, r.at_high - base_value, left=base_value, color=PALETTE[6], alpha=0.85,
+                label="parameter high" if i == 0 else None)
+        ax.text(max(r.at_low, r.at_high), i, f"  {r.low:g} / {r.high:g}", va="center", fontsize=7)
+    ax.axvline(base_value, color="black", lw=1)
+    ax.set_yticks(range(len(t)))
+    ax.set_yticklabels(t["parameter"], fontsize=8)
+    ax.set_xlabel(label, fontsize=8)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title(_wrap(title, 90), fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -12,4 +12,5 @@ def test_ci_runs_the_readme_test_command():
     assert ci_lines[-1] in readme
     assert "pytest" in ci_lines[-1]
     first_block = readme.split("```bash")[1]
-    assert "swsim run baseline" in first_block
+    assert "swsim run baseline --report" in first_block
+    assert "swsim compare baseline caseload_cap --report" in first_block
