@@ -107,6 +107,29 @@ def build_parser() -> argparse.ArgumentParser:
     dfe.add_argument("--base", default="baseline", help="scenario supplying the other rates")
     dfe.add_argument("--out", type=Path, help="write the scenario here (default: print it)")
 
+    sw = sub.add_parser("sweep", help="run a parameter sweep (resumable)")
+    sw.add_argument("scenario", nargs="?", help="scenario (default: the sweep file's, else baseline)")
+    sw.add_argument("--param", action="append", default=[], metavar="NAME=SPEC",
+                    help="a dotted scenario or policy parameter and a:b:step, a..b or v1,v2,...")
+    sw.add_argument("--file", type=Path, help="a sweep file (TOML) with [params] and settings")
+    sw.add_argument("--design", choices=["grid", "lhs", "sobol"])
+    sw.add_argument("--samples", type=_positive_int,
+                    help="lhs: points; sobol: base samples (N); grid: levels of a..b ranges")
+    sw.add_argument("--reps", type=_positive_int)
+    sw.add_argument("--years", type=_positive_float)
+    sw.add_argument("--warmup-years", type=_nonnegative_float)
+    sw.add_argument("--seed", type=int)
+    sw.add_argument("--out", type=Path, help="output directory (default: results/sweep)")
+    sw.add_argument("--workers", type=_positive_int, default=1)
+    sw.add_argument("--backend", choices=["local", "dask"], default="local")
+    sw.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
+    sw.add_argument("--quiet", action="store_true")
+
+    sens = sub.add_parser("sensitivity", help="sensitivity of a sweep's outcome to its parameters")
+    sens.add_argument("dir", type=Path)
+    sens.add_argument("--outcome", default="turnover_rate")
+    sens.add_argument("--method", choices=["auto", "sobol", "regression"], default="auto")
+
     warm = sub.add_parser("warmup", help="estimate the warm-up period (Welch's method)")
     warm.add_argument("scenario", nargs="?", default="baseline")
     warm.add_argument("--reps", type=_positive_int, default=20)
@@ -134,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
             return _scenarios()
         if args.command == "report":
             return _report(args.dir)
+        if args.command == "sweep":
+            return _sweep(args)
+        if args.command == "sensitivity":
+            return _sensitivity(args)
         if args.command == "policies":
             return _policies()
         if args.command == "compare":
@@ -163,6 +190,57 @@ def main(argv: list[str] | None = None) -> int:
         bench(scenario, years=args.years, reps=args.reps)
         return 0
     return _run(scenario, args)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    import tomllib
+
+    from .sweep import Sweep, parse_param, run_sweep
+
+    spec: dict = {}
+    if args.file:
+        try:
+            spec = tomllib.loads(args.file.read_text())
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ScenarioError([f"--file {args.file}: {err}"]) from None
+        unknown = set(spec) - {"scenario", "design", "samples", "reps", "years", "warmup_years", "seed", "params"}
+        if unknown:
+            raise ScenarioError([f"--file {args.file}: unknown key(s) {sorted(unknown)}"])
+    texts = [f"{k}={v}" for k, v in (spec.get("params") or {}).items()] + list(args.param)
+    if not texts:
+        raise ScenarioError(["sweep: give at least one --param NAME=SPEC (or a --file with [params])"])
+    params = [parse_param(t) for t in texts]
+    base = load_scenario(args.scenario or spec.get("scenario", "baseline"))
+    pick = lambda key, default: getattr(args, key) if getattr(args, key) is not None else spec.get(key, default)
+    kind = pick("design", "grid")
+    if kind in ("lhs", "sobol") and any(p.values is not None and len(p.values) < 2 for p in params):
+        raise ScenarioError([f"--design {kind}: every parameter needs a range"])
+    sweep = Sweep(out=args.out or Path("results") / "sweep", base=base, params=params, kind=kind,
+                  samples=pick("samples", 5 if kind == "grid" else 32), reps=pick("reps", 4),
+                  seed=pick("seed", base.run.seed), years=pick("years", base.run.years),
+                  warmup_years=pick("warmup_years", base.run.warmup_years))
+    import time
+    started = time.perf_counter()
+    before = len(sweep.missing_chunks()) if (sweep.out / "sweep.json").exists() else None
+    table = run_sweep(sweep, workers=args.workers, backend=args.backend, scheduler=args.scheduler,
+                      progress=not args.quiet)
+    if not args.quiet:
+        resumed = "" if before is None else f" (resumed: {before} chunks were missing)"
+        print(f"sweep: {len(sweep.points)} points x {sweep.reps} replications = {len(table)} runs in "
+              f"{time.perf_counter() - started:.1f} s{resumed}; results in {sweep.out}/")
+        print(f"next: swsim sensitivity {sweep.out} --outcome turnover_rate; swsim report {sweep.out}")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from .sensitivity import write_sensitivity
+
+    table, png = write_sensitivity(args.dir, args.outcome, args.method)
+    cols = [c for c in ["rank", "parameter", "low", "high", "at_low", "at_high", "src", "S1", "ST"]
+            if c in table.columns]
+    print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(f"wrote {args.dir}/sensitivity_{args.outcome}.csv and {png}")
+    return 0
 
 
 def _report(directory: Path) -> int:

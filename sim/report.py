@@ -382,19 +382,10 @@ def write_report(directory: Path) -> Path:
     import matplotlib.pyplot as plt
 
     d = Path(directory)
+    if (d / "sweep.json").exists():
+        return write_sweep_report(d)
     results = load_results(d)
-    blocks = []
-    for stem, fig, caption in figures(results):
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110)
-        png = buf.getvalue()
-        atomic_write(d / "figures" / f"{stem}.png", lambda p, png=png: p.write_bytes(png))
-        atomic_write(d / "figures" / f"{stem}.svg", lambda p, fig=fig: fig.savefig(p, format="svg"))
-        title = fig._suptitle.get_text() if fig._suptitle else fig.axes[0].get_title()
-        plt.close(fig)
-        blocks.append(f'<figure id="{stem}"><img alt="{html.escape(title)}" '
-                      f'src="data:image/png;base64,{base64.b64encode(png).decode()}">'
-                      f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    blocks = [_embed(d, stem, fig, caption) for stem, fig, caption in figures(results)]
     page = _page(results, blocks)
     write_text(d / "report.html", page)
     return d / "report.html"
@@ -496,3 +487,71 @@ def tornado_figure(table: pd.DataFrame, base_value: float, label: str, title: st
     ax.set_title(_wrap(title, 90), fontsize=9)
     fig.tight_layout()
     return fig
+
+
+# -- sweeps -----------------------------------------------------------------------------------
+SWEEP_OUTCOMES = [("turnover_rate", 100, "annual turnover (%)"),
+                  ("total_cost_gbp", 1e-3, "total cost (£ thousand a year)"),
+                  ("mean_wait_days", 1, "wait for allocation (days)")]
+
+
+def write_sweep_report(directory: Path) -> Path:
+    """The report of a sweep: what moves each key outcome (tornado), and the outcome against each
+    parameter over the design points."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .sensitivity import analyse, load_sweep, point_means
+
+    d = Path(directory)
+    settings, points, table = load_sweep(d)
+    blocks, findings = [], []
+    for outcome, scale, label in SWEEP_OUTCOMES:
+        sens = analyse(d, outcome, "regression")
+        y = point_means(points, table, outcome) * scale
+        top = sens.iloc[0]
+        findings.append(
+            f"Across {len(points)} design points ({len(table)} runs), mean {label} ranges from "
+            f"{np.nanmin(y):.2f} to {np.nanmax(y):.2f}; {top['parameter']} moves it most: "
+            f"{top['at_low'] * scale:.2f} at {top['low']:g} and {top['at_high'] * scale:.2f} at "
+            f"{top['high']:g} (others at their mean; linear fit R^2 = {top['r2']:.2f}).")
+        scaled = sens.assign(at_low=sens["at_low"] * scale, at_high=sens["at_high"] * scale)
+        fig = tornado_figure(scaled, float(np.nanmean(y)), label,
+                             f"{label}: {top['parameter']} moves it most")
+        blocks.append(_embed(d, f"tornado_{outcome}", fig, "Outcome at each parameter's low and high "
+                             "value, the others at their mean (regression on the design points)."))
+        fig, axes = plt.subplots(1, len(points.columns), figsize=(4.2 * len(points.columns), 3.4), squeeze=False)
+        for ax, name in zip(axes[0], points.columns):
+            ax.scatter(points[name], y, s=18, color=PALETTE[5])
+            ax.set_xlabel(name, fontsize=8)
+            ax.set_ylabel(label, fontsize=8)
+            ax.tick_params(labelsize=7)
+        fig.suptitle(_wrap(f"{label} at each design point (mean over {settings['reps']} replications)", 120), fontsize=9)
+        fig.tight_layout()
+        blocks.append(_embed(d, f"points_{outcome}", fig, "Each dot is one design point."))
+    info = (f"{settings['design']} design over {', '.join(points.columns)}; {len(points)} points x "
+            f"{settings['reps']} replications of {settings['years']} years, seed {settings['seed']}")
+    page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>swsim sweep</title>
+<style>body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 1.5em auto; padding: 0 1em; }}
+img {{ max-width: 100%; height: auto; border: 1px solid #ddd; }} figcaption {{ font-size: 0.85em; color: #555; }}</style>
+</head><body><h1>swsim sweep: {html.escape(settings['scenario'])}</h1><p>{html.escape(info)}.</p>
+<h2>What the sweep finds</h2><ul>{''.join(f'<li>{html.escape(f)}</li>' for f in findings)}</ul>
+<h2>Figures</h2>{''.join(blocks)}</body></html>
+"""
+    write_text(d / "report.html", page)
+    return d / "report.html"
+
+
+def _embed(d: Path, stem: str, fig, caption: str) -> str:
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    png = buf.getvalue()
+    atomic_write(d / "figures" / f"{stem}.png", lambda p: p.write_bytes(png))
+    atomic_write(d / "figures" / f"{stem}.svg", lambda p: fig.savefig(p, format="svg"))
+    title = fig._suptitle.get_text() if fig._suptitle else fig.axes[0].get_title()
+    plt.close(fig)
+    return (f'<figure id="{stem}"><img alt="{html.escape(title)}" src="data:image/png;base64,'
+            f'{base64.b64encode(png).decode()}"><figcaption>{html.escape(caption)}</figcaption></figure>')

@@ -1,0 +1,266 @@
+"""Parameter sweeps: a design over scenario or policy parameters, run as resumable chunks.
+
+A sweep is a list of design points (parameter values) times replications. Jobs are numbered in a
+fixed order (point, then replication) and grouped into chunks of ``CHUNK`` jobs; each finished chunk
+is written atomically as one Parquet file under ``DIR/results/``. Running the same sweep again
+skips the chunks already on disk, so an interrupted sweep resumes without losing or duplicating a
+run, and the final table is the same as an uninterrupted run's: replication ``r`` of every point
+uses the seed stream ``r`` whatever process, machine or backend runs it.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .experiment import run_replication
+from .output import atomic_write, write_text
+from .scenario import Scenario, ScenarioError, scenario_to_toml
+
+CHUNK = 8
+POLICY_PREFIX = "policy."
+
+
+@dataclass(frozen=True)
+class Param:
+    """A swept parameter: a dotted name and either a list of values or a range."""
+
+    name: str
+    values: tuple[float, ...] | None = None   # explicit values (grid)
+    low: float | None = None                  # a range, for lhs/sobol (and grid with --levels)
+    high: float | None = None
+
+    def grid(self, levels: int) -> list[float]:
+        if self.values is not None:
+            return list(self.values)
+        return list(np.linspace(self.low, self.high, levels))
+
+    def bounds(self) -> tuple[float, float]:
+        if self.values is not None:
+            return min(self.values), max(self.values)
+        return self.low, self.high
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+
+
+def parse_param(text: str) -> Param:
+    """``NAME=a:b:step`` (grid a to b inclusive), ``NAME=a..b`` (a range), ``NAME=v1,v2,...``."""
+    if "=" not in text:
+        raise ScenarioError([f"--param {text!r}: expected NAME=SPEC with SPEC a:b:step, a..b or v1,v2,..."])
+    name, spec = (part.strip() for part in text.split("=", 1))
+    where = f"--param {name}"
+    if not re.fullmatch(r"[A-Za-z_][\w]*(\.[\w]+)+", name):
+        raise ScenarioError([f"{where}: the name must be a dotted parameter path, e.g. "
+                             "turnover.pressure_hazard_ratio_per_case or policy.caseload_cap.cap"])
+    if m := re.fullmatch(rf"({_NUMBER}):({_NUMBER}):({_NUMBER})", spec):
+        a, b, step = (float(x) for x in m.groups())
+        if step <= 0 or b < a:
+            raise ScenarioError([f"{where}={spec}: need a <= b and step > 0 in a:b:step"])
+        n = int(np.floor((b - a) / step + 1e-9)) + 1
+        return Param(name, values=tuple(round(a + i * step, 12) for i in range(n)))
+    if m := re.fullmatch(rf"({_NUMBER})\.\.({_NUMBER})", spec):
+        a, b = (float(x) for x in m.groups())
+        if b <= a:
+            raise ScenarioError([f"{where}={spec}: need a < b in a..b"])
+        return Param(name, low=a, high=b)
+    parts = spec.split(",")
+    if all(re.fullmatch(_NUMBER, p.strip()) for p in parts) and parts:
+        return Param(name, values=tuple(float(p) for p in parts))
+    raise ScenarioError([f"{where}={spec}: SPEC must be a:b:step, a..b or a list v1,v2,... of numbers"])
+
+
+def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
+    """``base`` with the point's values set; ``policy.<name>.<param>`` adds the policy if absent."""
+    plain = {k: v for k, v in values.items() if not k.startswith(POLICY_PREFIX)}
+    scenario = base.with_values(plain) if plain else base
+    by_policy: dict[str, dict[str, float]] = {}
+    for key, value in values.items():
+        if key.startswith(POLICY_PREFIX):
+            _, policy, param = key.split(".", 2)
+            by_policy.setdefault(policy, {})[param] = value
+    if not by_policy:
+        return scenario
+    data = scenario.model_dump(mode="python")
+    specs = data["policy"]
+    for policy, params in by_policy.items():
+        existing = [s for s in specs if s["name"] == policy]
+        if existing:
+            existing[0].update(params)
+        else:
+            specs.append({"name": policy, "start_month": 0, **params})
+    data["policy"] = specs
+    from .scenario import parse_scenario
+    return parse_scenario(data)
+
+
+def design(params: list[Param], kind: str, samples: int, seed: int) -> pd.DataFrame:
+    """The design points: one row per point, one column per parameter."""
+    names = [p.name for p in params]
+    if kind == "grid":
+        rows = list(itertools.product(*(p.grid(samples) for p in params)))
+        return pd.DataFrame(rows, columns=names)
+    lows = np.array([p.bounds()[0] for p in params])
+    highs = np.array([p.bounds()[1] for p in params])
+    if kind == "lhs":
+        from scipy.stats import qmc
+        unit = qmc.LatinHypercube(d=len(params), seed=seed).random(samples)
+        return pd.DataFrame(lows + unit * (highs - lows), columns=names)
+    if kind == "sobol":
+        from SALib.sample import sobol as sobol_sample
+        problem = salib_problem(params)
+        points = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+        return pd.DataFrame(points, columns=names)
+    raise ScenarioError([f"--design {kind!r}: allowed grid, lhs, sobol"])
+
+
+def salib_problem(params: list[Param]) -> dict[str, Any]:
+    return {"num_vars": len(params), "names": [p.name for p in params],
+            "bounds": [list(p.bounds()) for p in params]}
+
+
+# -- running ----------------------------------------------------------------------------------
+@dataclass
+class Sweep:
+    """A sweep on disk: its settings (``sweep.json``), design and finished chunks."""
+
+    out: Path
+    base: Scenario
+    params: list[Param]
+    kind: str
+    samples: int
+    reps: int
+    seed: int
+    years: float
+    warmup_years: float
+
+    @property
+    def points(self) -> pd.DataFrame:
+        return design(self.params, self.kind, self.samples, self.seed)
+
+    def settings(self) -> dict[str, Any]:
+        return {"scenario": self.base.name, "params": [p.__dict__ for p in self.params],
+                "design": self.kind, "samples": self.samples, "reps": self.reps, "seed": self.seed,
+                "years": self.years, "warmup_years": self.warmup_years, "chunk": CHUNK}
+
+    def jobs(self) -> list[tuple[int, int]]:
+        return [(point, rep) for point in range(len(self.points)) for rep in range(self.reps)]
+
+    def chunk_path(self, k: int) -> Path:
+        return self.out / "results" / f"chunk-{k:06d}.parquet"
+
+    def prepare(self) -> None:
+        """Write (or check) the sweep's settings, scenario and design; refuse a different sweep."""
+        meta = self.out / "sweep.json"
+        settings = json.loads(json.dumps(self.settings()))
+        if meta.exists():
+            old = json.loads(meta.read_text())
+            if old != settings or (self.out / "scenario.toml").read_text() != scenario_to_toml(self.base):
+                raise ScenarioError([f"{self.out}: holds a different sweep; use another --out or the "
+                                     "same scenario and settings to resume it"])
+            return
+        # check every design value applies cleanly before anything runs
+        points = self.points
+        for _, row in points.iterrows():
+            apply_point(self.base, row.to_dict())
+        write_text(self.out / "scenario.toml", scenario_to_toml(self.base))
+        atomic_write(self.out / "design.parquet", lambda p: points.to_parquet(p, index=False))
+        write_text(meta, json.dumps(settings, indent=2) + "\n")
+
+    def missing_chunks(self) -> list[int]:
+        n = -(-len(self.jobs()) // CHUNK)
+        return [k for k in range(n) if not self.chunk_path(k).exists()]
+
+    def chunk_jobs(self, k: int) -> list[tuple[int, int]]:
+        return self.jobs()[k * CHUNK:(k + 1) * CHUNK]
+
+    def table(self) -> pd.DataFrame:
+        """Every finished replication, sorted by point and replication."""
+        files = sorted((self.out / "results").glob("chunk-*.parquet"))
+        if not files:
+            return pd.DataFrame()
+        return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True).sort_values(
+            ["point", "rep"]).reset_index(drop=True)
+
+
+def run_chunk(base: Scenario, points: pd.DataFrame, jobs: list[tuple[int, int]], seed: int,
+              years: float, warmup_years: float) -> pd.DataFrame:
+    """Simulate the jobs of one chunk: one row per (point, replication) with the parameter values."""
+    rows = []
+    for point, rep in jobs:
+        values = points.iloc[point].to_dict()
+        result = run_replication(apply_point(base, values), rep, seed, years, warmup_years)
+        rows.append({"point": point, **values, **result.summary})
+    return pd.DataFrame(rows)
+
+
+def _chunk_task(args) -> tuple[int, pd.DataFrame]:
+    k, base, points, jobs, seed, years, warmup = args
+    return k, run_chunk(base, points, jobs, seed, years, warmup)
+
+
+def run_sweep(sweep: Sweep, workers: int = 1, backend: str = "local", scheduler: str | None = None,
+              progress: bool = False) -> pd.DataFrame:
+    """Run the missing chunks (writing each as it finishes) and return the full table."""
+    sweep.prepare()
+    todo = sweep.missing_chunks()
+    points = sweep.points
+    tasks = [(k, sweep.base, points, sweep.chunk_jobs(k), sweep.seed, sweep.years, sweep.warmup_years)
+             for k in todo]
+    bar = None
+    if progress and sys.stderr.isatty() and tasks:
+        from tqdm import tqdm
+        bar = tqdm(total=len(tasks), desc="sweep", unit="chunk", file=sys.stderr)
+    for k, frame in _execute(tasks, workers, backend, scheduler):
+        atomic_write(sweep.chunk_path(k), lambda p, frame=frame: frame.to_parquet(p, index=False))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    table = sweep.table()
+    atomic_write(sweep.out / "summary.parquet", lambda p: table.to_parquet(p, index=False))
+    return table
+
+
+def _execute(tasks, workers: int, backend: str, scheduler: str | None) -> Iterable[tuple[int, pd.DataFrame]]:
+    if not tasks:
+        return
+    if backend == "dask":
+        yield from _dask(tasks, workers, scheduler)
+        return
+    if workers <= 1:
+        for task in tasks:
+            yield _chunk_task(task)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_chunk_task, t) for t in tasks]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _dask(tasks, workers: int, scheduler: str | None) -> Iterable[tuple[int, pd.DataFrame]]:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(_chunk_task, tasks, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
