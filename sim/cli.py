@@ -222,8 +222,14 @@ def _sweep(args: argparse.Namespace) -> int:
     import time
     started = time.perf_counter()
     before = len(sweep.missing_chunks()) if (sweep.out / "sweep.json").exists() else None
-    table = run_sweep(sweep, workers=args.workers, backend=args.backend, scheduler=args.scheduler,
-                      progress=not args.quiet)
+    try:
+        table = run_sweep(sweep, workers=args.workers, backend=args.backend,
+                          scheduler=args.scheduler, progress=not args.quiet)
+    except KeyboardInterrupt:
+        left = len(sweep.missing_chunks())
+        print(f"\ninterrupted: {left} chunks still to run; run the same command to resume",
+              file=sys.stderr)
+        return 130
     if not args.quiet:
         resumed = "" if before is None else f" (resumed: {before} chunks were missing)"
         print(f"sweep: {len(sweep.points)} points x {sweep.reps} replications = {len(table)} runs in "
