@@ -379,7 +379,6 @@ def write_report(directory: Path) -> Path:
     """Write DIR/report.html (self-contained) and DIR/figures/*.png, *.svg; return the page's path."""
     import matplotlib
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     d = Path(directory)
     if (d / "sweep.json").exists():

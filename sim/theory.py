@@ -1,7 +1,6 @@
 """Queueing theory the model is checked against (a fixed-staff case flow is an M/M/c queue)."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 

@@ -10,7 +10,6 @@ from calibration.fit import FITTED, Settings, apply, calibrate
 from calibration.targets import DEFAULT_TARGETS, load_targets
 from sim.cli import main
 from sim.experiment import run_experiment
-from sim.scenario import ScenarioError
 
 SHORT = ["--reps", "2", "--years", "1", "--warmup-years", "1"]
 

@@ -1,7 +1,6 @@
 """The worked analyses in notebooks/ run top to bottom (with few replications) and draw figures."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import nbformat

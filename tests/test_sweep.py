@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.scenario import ScenarioError
 from sim.sweep import CHUNK, parse_param
 
 SMALL = ["--years", "1", "--warmup-years", "1", "--quiet"]
