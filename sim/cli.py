@@ -31,6 +31,20 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _replication_options(parser: argparse.ArgumentParser, default_out: str) -> None:
+    """The options shared by ``run`` and ``compare``."""
+    parser.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
+    parser.add_argument("--years", type=_positive_float, help="years reported after warm-up")
+    parser.add_argument("--warmup-years", type=_nonnegative_float, help="years of warm-up")
+    parser.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    parser.add_argument("--out", type=Path, help=f"output directory (default: {default_out})")
+    parser.add_argument("--workers", type=_positive_int, default=1, help="parallel processes")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    parser.add_argument("--report", action="store_true", help="also write DIR/report.html")
+    parser.add_argument("--posterior", type=Path, help="parameter draws (a calibration's "
+                        "posterior.csv): replication r of every scenario uses draw r")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="swsim", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -38,16 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run replications of a scenario and write results")
     run.add_argument("scenario", nargs="?", default="baseline",
                      help="a scenario TOML file or a built-in name (default: baseline)")
-    run.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
-    run.add_argument("--years", type=_positive_float, help="years reported after warm-up")
-    run.add_argument("--warmup-years", type=_nonnegative_float, help="years of warm-up")
-    run.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    run.add_argument("--out", type=Path, help="output directory (default: results/<scenario>)")
-    run.add_argument("--workers", type=_positive_int, default=1, help="parallel processes")
-    run.add_argument("--quiet", action="store_true", help="no progress bar or table")
-    run.add_argument("--report", action="store_true", help="also write DIR/report.html")
-    run.add_argument("--posterior", type=Path,
-                     help="parameter draws (a calibration's posterior.csv): replication r uses draw r")
+    _replication_options(run, "results/<scenario>")
 
     val = sub.add_parser("validate", help="check a scenario file")
     val.add_argument("scenario")
@@ -61,13 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("items", nargs="+", metavar="SCENARIO_OR_POLICY",
                       help="the baseline (scenario file or built-in name), then variants: policy "
                       "names (added to the baseline with default parameters) or scenario files/names")
-    cmp_.add_argument("--reps", type=_positive_int, help="replications (default: the baseline's)")
-    cmp_.add_argument("--years", type=_positive_float, help="years reported after warm-up")
-    cmp_.add_argument("--warmup-years", type=_nonnegative_float, help="years of warm-up")
-    cmp_.add_argument("--seed", type=int, help="root seed (default: the baseline's)")
-    cmp_.add_argument("--out", type=Path, help="output directory (default: results/compare)")
-    cmp_.add_argument("--workers", type=_positive_int, default=1, help="parallel processes")
-    cmp_.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    _replication_options(cmp_, "results/compare")
     cmp_.add_argument("--target-metric", default="turnover_rate",
                       help="metric for --target-halfwidth (default turnover_rate)")
     cmp_.add_argument("--target-halfwidth", type=_positive_float,
@@ -75,9 +74,6 @@ def build_parser() -> argparse.ArgumentParser:
                       "difference (or, alone, its mean) is at most this")
     cmp_.add_argument("--max-reps", type=_positive_int, default=1000,
                       help="most replications with --target-halfwidth")
-    cmp_.add_argument("--report", action="store_true", help="also write DIR/report.html")
-    cmp_.add_argument("--posterior", type=Path,
-                      help="parameter draws: replication r of every scenario uses draw r")
 
     cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets")
     cal.add_argument("scenario", nargs="?", default="baseline")
