@@ -163,12 +163,15 @@ def assumptions(results: Results) -> list[str]:
     """Named assumptions (parameters documented as 'Assumption') that drive the turnover effects."""
     lines = []
     base = results.scenarios[results.names[0]]
+    first = ("pressure_hazard_ratio_per_case", "pressure_threshold", "pay_gap_hazard_ratio_per_10pct")
     for section in ("turnover", "agency"):
         model = getattr(base, section)
         for key, field in type(model).model_fields.items():
             desc = field.description or ""
             if "ssumption" in desc:
                 lines.append(f"{section}.{key} = {getattr(model, key)!r}: {desc}")
+    # the caseload-pressure and pay effects drive the policy results most: list them first
+    lines.sort(key=lambda line: next((i for i, k in enumerate(first) if f".{k} =" in line), len(first)))
     from policies import registry
     known = registry()
     seen = set()
