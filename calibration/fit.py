@@ -124,9 +124,10 @@ def apply(base: Scenario, parameters, u) -> Scenario:
 class Objective:
     """Simulated moments of the fitted targets as a function of unit coordinates (with a log)."""
 
-    def __init__(self, base: Scenario, parameters, targets: Targets, settings: Settings):
+    def __init__(self, base: Scenario, parameters, rows: pd.DataFrame, settings: Settings):
+        """``rows``: the targets to fit (``Targets.fitted``)."""
         self.base, self.parameters, self.settings = base, tuple(parameters), settings
-        self.rows = targets.fitted
+        self.rows = rows
         if self.rows.empty:
             raise ValueError("the targets file has no rows with role 'target' to fit")
         self.value = self.rows["value"].to_numpy(float)
@@ -170,7 +171,7 @@ def calibrate(base: Scenario, targets: Targets, settings: Settings | None = None
               parameters=FITTED, assumed=ASSUMED) -> Fit:
     """Fit ``parameters`` to the targets; report their uncertainty and identifiability."""
     s = settings or Settings()
-    objective = Objective(base, parameters, targets, s)
+    objective = Objective(base, parameters, targets.fitted, s)
     u0 = np.array([p.unit(base) for p in parameters])
     simplex = [u0] + [np.clip(u0 + 0.2 * np.eye(len(u0))[j] * (1 if u0[j] < 0.8 else -1), 0, 1)
                       for j in range(len(u0))]
@@ -202,7 +203,7 @@ def _identifiability(objective, base, parameters, assumed, u, G, cov_u, z0, s) -
         # each assumption's effect on the targets, from its current value
         fit_scenario = apply(base, parameters, u)
         a_u = np.array([p.unit(fit_scenario) for p in assumed])
-        objective_a = Objective(fit_scenario, assumed, _Rows(objective.rows), s)
+        objective_a = Objective(fit_scenario, assumed, objective.rows, s)
         Ga = _jacobian(objective_a, a_u, assumed, z0, s.step)
         for j, p in enumerate(assumed):
             col = Ga[:, j]
@@ -217,13 +218,6 @@ def _identifiability(objective, base, parameters, assumed, u, G, cov_u, z0, s) -
                          "high_90": float("nan"), "bounds": f"{p.low:g}-{p.high:g}",
                          "r2_with_fitted": r2, "verdict": verdict, "description": p.description})
     return pd.DataFrame(rows)
-
-
-class _Rows:
-    """A stand-in Targets holding only the fitted rows (for the assumptions' Jacobian)."""
-
-    def __init__(self, rows: pd.DataFrame):
-        self.fitted = rows
 
 
 def _posterior(base, parameters, u, cov_u, s: Settings) -> pd.DataFrame:

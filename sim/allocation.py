@@ -31,9 +31,9 @@ N_CASE_ROWS = 18
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST = range(5)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
 # Counters ``ctr``.
-C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_ALLOCATIONS, C_EVENTS, C_OVER_LIMIT, \
-    C_ALLOW_OVER, C_SLOTS = range(9)
-N_COUNTERS = 9
+C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_ALLOW_OVER, \
+    C_SLOTS = range(8)
+N_COUNTERS = 8
 EPS = 1e-9
 SHORT_QUEUE = 3  # queues up to this long are allocated by a linear scan, longer ones by a heap
 
@@ -104,7 +104,6 @@ def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
         cs[c, LAST_UID] = uid
     if cs[c, STARTED] == 0:
         _start_episode(cs, ep, bucket_head, c, day)
-    ctr[C_ALLOCATIONS] += 1
 
 
 @njit

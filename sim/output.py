@@ -47,7 +47,7 @@ def write_run(out: Path, scenario: Scenario, timeseries: pd.DataFrame, summary: 
     atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
     atomic_write(out / "summary_ci.csv", lambda p: table.to_csv(p, index=False))
     write_text(out / "scenario.toml", scenario_to_toml(scenario))
-    atomic_write(out / "overview.png", lambda p: plot_overview(timeseries, scenario.name, p))
+    atomic_write(out / "overview.png", lambda p: plot_overview(timeseries, summary, scenario, p))
     meta = {
         "scenario": scenario.name, "seed": scenario.run.seed, "reps": scenario.run.reps,
         "years": scenario.run.years, "warmup_years": scenario.run.warmup_years,
@@ -73,30 +73,20 @@ def _fmt(x: float) -> str:
     return f"{x:.3f}"
 
 
-def plot_overview(timeseries: pd.DataFrame, name: str, path: Path) -> None:
-    """Monthly mean over replications with a 5-95% band: staff, vacancies, caseload, waiting."""
+def plot_overview(timeseries: pd.DataFrame, summary: pd.DataFrame, scenario: Scenario,
+                  path: Path) -> None:
+    """The run at a glance: the report's fan charts of turnover, agency, vacancies and caseloads."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [("Permanent staff", ["perm_asye", "perm_l2", "perm_l3", "perm_l4", "perm_l5"]),
-              ("Agency workers and vacancies", ["agency_total", "vacancies_total"]),
-              ("Cases per case holder", ["caseload_mean", "caseload_p95"]),
-              ("Cases waiting for allocation", ["cases_waiting"])]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
-    grouped = timeseries.groupby("month")
-    for ax, (title, cols) in zip(axes.flat, panels):
-        for col in cols:
-            g = grouped[col]
-            mean, lo, hi = g.mean(), g.quantile(0.05), g.quantile(0.95)
-            ax.plot(mean.index / 12.0, mean.values, label=col)
-            ax.fill_between(mean.index / 12.0, lo.values, hi.values, alpha=0.2)
-        ax.set_title(title)
-        ax.legend(fontsize=7)
-    for ax in axes[1]:
-        ax.set_xlabel("years after warm-up")
-    fig.suptitle(f"{name}: mean over replications, band 5-95%")
-    fig.tight_layout()
+    from .report import Results, fan_figure
+
+    name = scenario.name
+    results = Results("run", [name], timeseries.assign(scenario=name), summary.assign(scenario=name),
+                      None, {name: scenario}, {})
+    fig = fan_figure(results, ["turnover", "agency_share", "vacancy_rate", "caseload_p95"],
+                     f"{name}: the workforce over time")
     fig.savefig(path, format="png", dpi=90)
     plt.close(fig)
 

@@ -44,8 +44,7 @@ def analyse(out: Path, outcome: str, method: str = "auto") -> pd.DataFrame:
     if ok.sum() < len(points.columns) + 2:
         raise ScenarioError([f"{out}: too few finished design points ({int(ok.sum())}) for a sensitivity analysis"])
     X = points.to_numpy(dtype=float)
-    params = [Param(**p) if isinstance(p, dict) else p for p in settings["params"]]
-    params = [Param(p.name, tuple(p.values) if p.values is not None else None, p.low, p.high) for p in params]
+    params = [Param.from_json(p) for p in settings["params"]]
     sd_x = X[ok].std(axis=0)
     sd_x[sd_x == 0] = 1.0
     Z = (X[ok] - X[ok].mean(axis=0)) / sd_x

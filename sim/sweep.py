@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -41,6 +42,16 @@ class Param:
         if self.values is not None:
             return list(self.values)
         return list(np.linspace(self.low, self.high, levels))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "values": list(self.values) if self.values is not None else None,
+                "low": self.low, "high": self.high}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Param":
+        values = data.get("values")
+        return cls(data["name"], tuple(values) if values is not None else None, data.get("low"),
+                   data.get("high"))
 
     def bounds(self) -> tuple[float, float]:
         if self.values is not None:
@@ -141,12 +152,13 @@ class Sweep:
     years: float
     warmup_years: float
 
-    @property
+    @cached_property
     def points(self) -> pd.DataFrame:
+        """The design (drawn once: Sobol and LHS designs draw random numbers)."""
         return design(self.params, self.kind, self.samples, self.seed)
 
     def settings(self) -> dict[str, Any]:
-        return {"scenario": self.base.name, "params": [p.__dict__ for p in self.params],
+        return {"scenario": self.base.name, "params": [p.to_json() for p in self.params],
                 "design": self.kind, "samples": self.samples, "reps": self.reps, "seed": self.seed,
                 "years": self.years, "warmup_years": self.warmup_years, "chunk": CHUNK}
 

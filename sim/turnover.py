@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .scenario import DESTINATIONS, Scenario
+from .scenario import Scenario
 
 if TYPE_CHECKING:
     from .authority import Authority
@@ -56,7 +56,6 @@ def leavers(auth: "Authority", offset: float, month_days: float):
     numbers the same person leaves later, not at random, when their hazard falls."""
     dest_names = list(auth.scenario.turnover.destinations)
     dest_cum = np.cumsum([auth.scenario.turnover.destinations[d] for d in dest_names])
-    assert set(dest_names) <= set(DESTINATIONS)
     yield auth.env.timeout(offset)
     while True:
         now = auth.env.now
