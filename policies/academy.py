@@ -9,8 +9,6 @@ from sim.demand import DAYS_PER_YEAR
 
 from .base import Policy, PolicyParams
 
-EARLY_CAREER_YEARS = 2.0
-
 
 class AcademyParams(PolicyParams):
     early_career_hazard_ratio: float = Field(
@@ -18,6 +16,9 @@ class AcademyParams(PolicyParams):
         description="Leaving hazard ratio for staff who started in an ASYE post, in their first two "
         "years. Warwickshire 2022: ASYE retention 'improved by 10%' after the academy's launch; 0.65 "
         "lifts the baseline's two-year retention by about 10 points.")
+    early_career_years: float = Field(
+        2.0, gt=0, le=10, description="Years after starting in an ASYE post that count as early "
+        "career for the hazard ratio. Assumption (matches the two-year retention measure).")
     progression_rate_factor: float = Field(
         1.25, ge=0, le=10, description="Multiplies promotion rates. Assumption ('faster progression').")
     cpd_days_per_year: float = Field(
@@ -43,7 +44,7 @@ class Academy(Policy):
     def leaving_hazard(self, auth, workers, hazard):
         now = auth.env.now
         early = np.array([w.start_level == 0 and w.pipeline != "initial"
-                          and now - w.hired_day < EARLY_CAREER_YEARS * DAYS_PER_YEAR for w in workers])
+                          and now - w.hired_day < self.params.early_career_years * DAYS_PER_YEAR for w in workers])
         return np.where(early, hazard * self.params.early_career_hazard_ratio, hazard)
 
     def monthly_cost(self, auth) -> float:

@@ -132,7 +132,12 @@ class Authority:
             self.book.set_level(worker.slot, worker.level, self._limit(worker), self.day)
 
     def _staff_at_start(self) -> None:
-        """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies."""
+        """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies.
+
+        Assumption (start state only; the warm-up absorbs it): tenure at this authority is
+        exponential with mean 1 / leave_rate (the stationary law under a constant hazard, with the
+        rate floored at 0.05 a year), time in level uniform within tenure, ASYE staff uniform
+        within their year; vacant posts are covered by agency with the backfill probability."""
         rng = self.streams["initial"]
         fill = self.scenario.workforce.initial_fill
         for level, lv in enumerate(self.levels):
