@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from sim.experiment import run_experiment
+from sim.experiment.replications import run_experiment
 from sim.scenario import Scenario
 
-from .targets import Targets, metric_values
+from calibration.targets import Targets, metric_values
 
 
 @dataclass(frozen=True)

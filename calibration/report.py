@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiment import run_experiment
-from sim.output import atomic_write, write_text
+from sim.experiment.replications import run_experiment
+from sim.experiment.results import atomic_write, write_text
 from sim.scenario import Scenario
 
-from .targets import Targets, metric_values
+from calibration.targets import Targets, metric_values
 
 
 def validation_table(scenario: Scenario, targets: Targets, reps: int, seed: int, years: float,

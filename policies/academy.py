@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from sim.demand import DAYS_PER_YEAR
+from sim.model.demand import DAYS_PER_YEAR
 
-from .base import Policy, PolicyParams
+from sim.policy import Policy, PolicyParams
 
 
 class AcademyParams(PolicyParams):

@@ -6,7 +6,7 @@ import math
 
 from pydantic import Field
 
-from .base import Policy, PolicyParams
+from sim.policy import Policy, PolicyParams
 
 MONMOUTHSHIRE_RATE = -math.log(7 / 18) / 1.5  # 0.63 a year: 18 agency workers to 7 in 18 months
 

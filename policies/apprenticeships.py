@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ._cohorts import yearly_cohorts
-from .base import Policy, PolicyParams
+from policies._cohorts import yearly_cohorts
+from sim.policy import Policy, PolicyParams
 
 
 class ApprenticeshipsParams(PolicyParams):

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.recruitment import assignment
+from sim.model.recruitment import assignment
 
-from .base import Policy, PolicyParams
+from sim.policy import Policy, PolicyParams
 
 
 class CaseloadCapParams(PolicyParams):

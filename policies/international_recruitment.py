@@ -6,9 +6,9 @@ import numpy as np
 from pydantic import Field
 
 from sim.scenario import LEVELS, LevelName
-from sim.workforce import MONTH_DAYS
+from sim.model.workforce import MONTH_DAYS
 
-from .base import Policy, PolicyParams
+from sim.policy import Policy, PolicyParams
 
 PIPELINE = "international"
 

@@ -7,7 +7,7 @@ from pydantic import Field, field_validator
 
 from sim.scenario import LEVELS
 
-from .base import Policy, PolicyParams
+from sim.policy import Policy, PolicyParams
 
 
 class PayAlignmentParams(PolicyParams):

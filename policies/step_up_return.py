@@ -6,8 +6,8 @@ from pydantic import Field
 
 from sim.scenario import LEVELS, LevelName
 
-from ._cohorts import yearly_cohorts
-from .base import Policy, PolicyParams
+from policies._cohorts import yearly_cohorts
+from sim.policy import Policy, PolicyParams
 
 
 class StepUpReturnParams(PolicyParams):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import Policy, PolicyParams
+from sim.policy import Policy, PolicyParams
 
 NOTTS_COST_PER_POST_YEAR = 230328.0 / 19 / 0.5  # £24,245: 19 posts for six months
 

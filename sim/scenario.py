@@ -258,7 +258,7 @@ class PolicySpec(BaseModel):
 
 def _normalise_policy(index: int, spec: PolicySpec) -> PolicySpec:
     """Check a policy's name and parameters against the installed policy; fill in defaults."""
-    from policies import registry  # the registry only: the core imports no specific policy
+    from sim.policy import registry  # the registry only: the core imports no specific policy
 
     known = registry()
     where = f"policy[{index}]"

@@ -8,8 +8,8 @@ import pytest
 from calibration.dfe import scenario_from_dfe
 from calibration.fit import FITTED, Settings, apply, calibrate
 from calibration.targets import DEFAULT_TARGETS, load_targets
-from sim.cli import main
-from sim.experiment import run_experiment
+from sim.cli.main import main
+from sim.experiment.replications import run_experiment
 
 SHORT = ["--reps", "2", "--years", "1", "--warmup-years", "1"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 from sim.scenario import builtin_path, load_scenario
 
 REQUIRED_SUMMARY = [

@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pandas as pd
 
-from sim.cli import main
-from sim.compare import Comparison, compare, cost_per_pp
-from sim.experiment import run_replications, t_interval
+from sim.cli.main import main
+from sim.experiment.compare import Comparison, compare, cost_per_pp
+from sim.experiment.replications import run_replications, t_interval
 
 
 def test_compare_writes_and_prints_the_comparison(tmp_path, capsys):
@@ -91,7 +91,7 @@ def test_comparison_table_from_summaries():
 
 
 def test_welch_warmup_finds_the_end_of_a_transient():
-    from sim.experiment import welch_warmup
+    from sim.experiment.replications import welch_warmup
 
     months = np.arange(240)
     rng = np.random.default_rng(0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.authority import Authority
-from sim.demand import CaseTypeTable, draw_caseload, expected_open_cases, referral_rate_per_day
-from sim.streams import replication_streams
+from sim.model.authority import Authority
+from sim.model.demand import CaseTypeTable, draw_caseload, expected_open_cases, referral_rate_per_day
+from sim.model.streams import replication_streams
 
 
 def _caseload(scenario, years, seed=1):

@@ -6,11 +6,11 @@ import pytest
 import simpy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sim.allocation import ConservationError, WORKER
-from sim.authority import Authority
-from sim.experiment import run_experiment, run_replication
-from sim.streams import replication_streams
-from sim.turnover import leaving_hazard
+from sim.model.allocation import ConservationError, WORKER
+from sim.model.authority import Authority
+from sim.experiment.replications import run_experiment, run_replication
+from sim.model.streams import replication_streams
+from sim.model.turnover import leaving_hazard
 
 
 def _authority(scenario, years=2.0, warmup=0.0, seed=3, rep=0):
@@ -146,7 +146,7 @@ def test_authorities_are_self_contained(baseline):
 
 
 def test_waits_after_a_worker_leaves_are_counted(baseline):
-    from sim.allocation import FIRST_ALLOC, ARRIVAL, UNALLOCATED
+    from sim.model.allocation import FIRST_ALLOC, ARRIVAL, UNALLOCATED
     auth = _authority(baseline.with_overrides(demand={"referrals_per_year": 9500.0}), years=2.0)
     cases = auth.book.cases
     seen = cases[FIRST_ALLOC] >= 0

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import policies
-from policies import Policy, PolicyParams, registry
-from sim.cli import main
-from sim.experiment import run_replications
+import sim.policy as policy_module
+from sim.policy import Policy, PolicyParams, registry
+from sim.cli.main import main
+from sim.experiment.replications import run_replications
 from sim.scenario import ScenarioError, load_scenario
 
 SHIPPED = ["academy", "agency_conversion", "apprenticeships", "caseload_cap",
@@ -184,7 +184,7 @@ def test_third_party_policy_registers_by_entry_point(monkeypatch, baseline):
         def load(self):
             return FourDayWeek
 
-    monkeypatch.setattr(policies, "entry_points", lambda group: [EntryPoint()] if group == policies.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(policy_module, "entry_points", lambda group: [EntryPoint()] if group == policy_module.ENTRY_POINT_GROUP else [])
     registry.cache_clear()
     try:
         assert "four_day_week" in registry()

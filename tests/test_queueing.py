@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.allocation import ARRIVAL, FIRST_ALLOC
-from sim.authority import Authority
-from sim.demand import DAYS_PER_YEAR
-from sim.streams import replication_streams
-from sim.theory import MMc
+from sim.model.allocation import ARRIVAL, FIRST_ALLOC
+from sim.model.authority import Authority
+from sim.model.demand import DAYS_PER_YEAR
+from sim.model.streams import replication_streams
+from calibration.theory import MMc
 
 from conftest import queue_scenario
 

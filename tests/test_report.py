@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli.main import main
 
 SHORT = ["--reps", "3", "--years", "2", "--warmup-years", "1", "--seed", "8", "--quiet"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import main
-from sim.sweep import CHUNK, parse_param
+from sim.cli.main import main
+from sim.experiment.sweep import CHUNK, parse_param
 
 SMALL = ["--years", "1", "--warmup-years", "1", "--quiet"]
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .scenario import ScenarioError, builtin_names, load_scenario
+from sim.scenario import ScenarioError, builtin_names, load_scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "warmup":
         return _warmup(scenario, args)
     if args.command == "bench":
-        from .bench import bench
+        from sim.experiment.bench import bench
         bench(scenario, years=args.years, reps=args.reps)
         return 0
     return _run(scenario, args)
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     import tomllib
 
-    from .sweep import Sweep, parse_param, run_sweep
+    from sim.experiment.sweep import Sweep, parse_param, run_sweep
 
     spec: dict = {}
     if args.file:
@@ -235,7 +235,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from .sensitivity import write_sensitivity
+    from sim.present.report import write_sensitivity
 
     table, png = write_sensitivity(args.dir, args.outcome, args.method)
     cols = [c for c in ["rank", "parameter", "low", "high", "at_low", "at_high", "src", "S1", "ST"]
@@ -246,7 +246,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _report(directory: Path) -> int:
-    from .report import write_report
+    from sim.present.report import write_report
     try:
         page = write_report(directory)
     except FileNotFoundError as err:
@@ -292,11 +292,11 @@ def _check_draws(scenario, draws) -> None:
 def _scenario_from_dfe(args: argparse.Namespace) -> int:
     from calibration.dfe import scenario_from_dfe
 
-    from .scenario import scenario_to_toml
+    from sim.scenario import scenario_to_toml
     scenario = scenario_from_dfe(load_scenario(args.base), args.council, args.year)
     text = scenario_to_toml(scenario)
     if args.out:
-        from .output import write_text
+        from sim.experiment.results import write_text
         write_text(args.out, text)
         print(f"wrote {args.out}")
     else:
@@ -309,8 +309,8 @@ def _calibrate(args: argparse.Namespace) -> int:
     from calibration.report import validation_table, write_report
     from calibration.targets import DEFAULT_TARGETS, load_targets
 
-    from .output import atomic_write, write_text
-    from .scenario import scenario_to_toml
+    from sim.experiment.results import atomic_write, write_text
+    from sim.scenario import scenario_to_toml
 
     base = load_scenario(args.scenario)
     targets = load_targets(args.targets or DEFAULT_TARGETS, _summary_columns(base))
@@ -349,7 +349,7 @@ def _md_table(frame) -> str:
 
 def _summary_columns(scenario) -> set[str]:
     """The summary metrics a run of ``scenario`` reports (from a tiny run)."""
-    from .experiment import run_replication
+    from sim.experiment.replications import run_replication
     return set(run_replication(scenario, 0, 0, 0.25, 0.0).summary)
 
 
@@ -373,7 +373,7 @@ def _validate_calibration(args: argparse.Namespace) -> int:
 
 
 def _warmup(scenario, args: argparse.Namespace) -> int:
-    from .experiment import WARMUP_COLUMNS, run_experiment, welch_warmup
+    from sim.experiment.replications import WARMUP_COLUMNS, run_experiment, welch_warmup
 
     ts, _ = run_experiment(scenario, reps=args.reps, seed=args.seed, years=args.years,
                            warmup_years=0.0, workers=args.workers)
@@ -388,7 +388,7 @@ def _warmup(scenario, args: argparse.Namespace) -> int:
 
 
 def _policies() -> int:
-    from policies import registry
+    from sim.policy import registry
 
     for name, cls in registry().items():
         print(f"{name}: {cls.description}")
@@ -407,7 +407,7 @@ def _run_settings(scenario, args: argparse.Namespace):
 
 
 def _variant(base, item: str):
-    from policies import registry
+    from sim.policy import registry
 
     if Path(item).exists() or item not in registry():
         return load_scenario(item).with_overrides(run=base.run.model_dump())
@@ -417,8 +417,8 @@ def _variant(base, item: str):
 def _compare(args: argparse.Namespace) -> int:
     import time
 
-    from .compare import KEY_METRICS, compare
-    from .output import print_comparison, write_comparison
+    from sim.experiment.compare import KEY_METRICS, compare
+    from sim.experiment.results import print_comparison, write_comparison
 
     base = _run_settings(load_scenario(args.items[0]), args)
     variants = [_variant(base, item) for item in args.items[1:]]
@@ -455,8 +455,8 @@ def _compare(args: argparse.Namespace) -> int:
 def _run(scenario, args: argparse.Namespace) -> int:
     import time
 
-    from .experiment import confidence_intervals, run_experiment
-    from .output import print_table, write_run
+    from sim.experiment.replications import confidence_intervals, run_experiment
+    from sim.experiment.results import print_table, write_run
 
     settings = scenario.run
     out = args.out or Path("results") / scenario.name
@@ -468,6 +468,8 @@ def _run(scenario, args: argparse.Namespace) -> int:
     wall = time.perf_counter() - started
     table = confidence_intervals(summary)
     write_run(out, scenario, timeseries, summary, table, wall_seconds=wall, workers=args.workers)
+    from sim.present.report import write_overview
+    write_overview(out / "overview.png", timeseries, summary, scenario)
     if not args.quiet:
         print(f"{scenario.name}: {settings.reps} replications x {settings.years:g} years "
               f"(+{settings.warmup_years:g} warm-up), seed {settings.seed}, {wall:.1f} s")

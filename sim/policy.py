@@ -1,4 +1,6 @@
-"""The policy interface: a lever a council can pull, acting on a running authority through hooks.
+"""The policy interface and registry: a lever a council can pull, acting on a running authority
+through hooks. Policies live in the ``policies`` package (one module each) or register under the
+entry-point group ``swsim.policies``; the model receives them and imports none.
 
 A policy is a subclass of ``Policy`` with a ``name``, a one-line ``description``, the ``source`` it
 comes from, and a pydantic ``Params`` model of its parameters. It becomes active at its
@@ -17,15 +19,19 @@ policy's draws never shift another process's stream).
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from functools import lru_cache
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from sim.authority import Authority
-    from sim.rates import Rates
-    from sim.workforce import Post, SocialWorker
+    from sim.model.authority import Authority
+    from sim.model.rates import Rates
+    from sim.model.workforce import Post, SocialWorker
 
 
 class PolicyParams(BaseModel):
@@ -79,3 +85,36 @@ class Policy:
             out[key] = {"default": field.get_default(call_default_factory=True),
                         "description": field.description or ""}
         return out
+
+
+ENTRY_POINT_GROUP = "swsim.policies"
+POLICY_PACKAGE = "policies"
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, type[Policy]]:
+    """Every installed policy class by name: the modules of the ``policies`` package (found by
+    name, so that package depends on this one and not the reverse) and the entry points."""
+    found: dict[str, type[Policy]] = {}
+    package = importlib.import_module(POLICY_PACKAGE)
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{POLICY_PACKAGE}.{info.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, Policy) and obj is not Policy \
+                    and obj.__module__ == module.__name__ and obj.name:
+                found[obj.name] = obj
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        cls = ep.load()
+        if not (isinstance(cls, type) and issubclass(cls, Policy)):
+            raise TypeError(f"entry point {ep.name} in {ENTRY_POINT_GROUP} is not a Policy subclass")
+        found[cls.name or ep.name] = cls
+    return dict(sorted(found.items()))
+
+
+def get_policy(name: str) -> type[Policy]:
+    known = registry()
+    if name not in known:
+        raise KeyError(f"unknown policy '{name}'; known policies: {', '.join(known)}")
+    return known[name]

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .scenario import Scenario
+from sim.scenario import Scenario
 
 if TYPE_CHECKING:
-    from .authority import Authority
+    from sim.model.authority import Authority
 
 WEEK_DAYS = 7.0
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scenario import Scenario
+from sim.scenario import Scenario
 
 
 @dataclass

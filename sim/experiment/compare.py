@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .experiment import run_replications, t_interval
-from .scenario import Scenario, ScenarioError
+from sim.experiment.replications import run_replications, t_interval
+from sim.scenario import Scenario, ScenarioError
 
 COST_PER_PP = "cost_per_pp_turnover_avoided"
 BOOTSTRAP = 2000

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scenario import CLOSE, LEVELS, CaseType, Demand, Scenario
+from sim.scenario import CLOSE, LEVELS, CaseType, Demand, Scenario
 
 DAYS_PER_YEAR = 365.0
 MAX_EPISODES = 60  # a career is cut after this many episodes (the chain's mean is about 2)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .scenario import Scenario, scenario_to_toml
+from sim import __version__
+from sim.scenario import Scenario, scenario_to_toml
 
 
 
@@ -41,13 +41,12 @@ def write_text(path: Path, text: str) -> None:
 
 def write_run(out: Path, scenario: Scenario, timeseries: pd.DataFrame, summary: pd.DataFrame,
               table: pd.DataFrame, wall_seconds: float, workers: int) -> None:
-    """timeseries.parquet, summary.parquet/.csv, summary_ci.csv, scenario.toml, run.json, overview.png."""
+    """timeseries.parquet, summary.parquet/.csv, summary_ci.csv, scenario.toml, run.json."""
     atomic_write(out / "timeseries.parquet", lambda p: timeseries.to_parquet(p, index=False))
     atomic_write(out / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
     atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
     atomic_write(out / "summary_ci.csv", lambda p: table.to_csv(p, index=False))
     write_text(out / "scenario.toml", scenario_to_toml(scenario))
-    atomic_write(out / "overview.png", lambda p: plot_overview(timeseries, summary, scenario, p))
     meta = {
         "scenario": scenario.name, "seed": scenario.run.seed, "reps": scenario.run.reps,
         "years": scenario.run.years, "warmup_years": scenario.run.warmup_years,
@@ -71,24 +70,6 @@ def _fmt(x: float) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:.3f}"
-
-
-def plot_overview(timeseries: pd.DataFrame, summary: pd.DataFrame, scenario: Scenario,
-                  path: Path) -> None:
-    """The run at a glance: the report's fan charts of turnover, agency, vacancies and caseloads."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .report import Results, fan_figure
-
-    name = scenario.name
-    results = Results("run", [name], timeseries.assign(scenario=name), summary.assign(scenario=name),
-                      None, {name: scenario}, {})
-    fig = fan_figure(results, ["turnover", "agency_share", "vacancy_rate", "caseload_p95"],
-                     f"{name}: the workforce over time")
-    fig.savefig(path, format="png", dpi=90)
-    plt.close(fig)
 
 
 def write_comparison(out: Path, scenarios, comparison, table: pd.DataFrame, wall_seconds: float,

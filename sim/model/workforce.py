@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from .demand import DAYS_PER_YEAR
-from .scenario import LEVELS
+from sim.model.demand import DAYS_PER_YEAR
+from sim.scenario import LEVELS
 
 if TYPE_CHECKING:
-    from .authority import Authority
+    from sim.model.authority import Authority
 
 ASYE, L2 = 0, 1
 PERMANENT, AGENCY = "permanent", "agency"

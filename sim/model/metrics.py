@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
-from .demand import DAYS_PER_YEAR
-from .scenario import DESTINATIONS, LEVELS
-from .workforce import ASYE, MONTH_DAYS, PERMANENT
+from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
+from sim.model.demand import DAYS_PER_YEAR
+from sim.scenario import DESTINATIONS, LEVELS
+from sim.model.workforce import ASYE, MONTH_DAYS, PERMANENT
 
 if TYPE_CHECKING:
-    from .authority import Authority
+    from sim.model.authority import Authority
 
 TWO_YEARS = 2 * DAYS_PER_YEAR
 # Caseload bands for the monthly distribution of case holders (cases held, 3 wide; 21 is an edge)

@@ -16,11 +16,11 @@ import pandas as pd
 import simpy
 from scipy import stats
 
-from .authority import Authority
-from .demand import DAYS_PER_YEAR
-from .metrics import summarise
-from .scenario import Scenario
-from .streams import replication_streams
+from sim.model.authority import Authority
+from sim.model.demand import DAYS_PER_YEAR
+from sim.model.metrics import summarise
+from sim.scenario import Scenario
+from sim.model.streams import replication_streams
 
 
 @dataclass

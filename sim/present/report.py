@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .metrics import CASELOAD_BANDS, band_column
-from .output import atomic_write, write_text
-from .scenario import LEVELS, Scenario, load_scenario
+from sim.model.metrics import CASELOAD_BANDS, band_column
+from sim.experiment.results import atomic_write, write_text
+from sim.scenario import LEVELS, Scenario, load_scenario
 
 PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
 LEVEL_LABELS = {"asye": "ASYE", "l2": "level 2", "l3": "level 3", "l4": "level 4", "l5": "level 5"}
@@ -136,7 +136,7 @@ def summary_sentences(results: Results) -> list[str]:
     name = results.names[0]
 
     def ci(col, scale=1.0, fmt="{:.1f}", unit=""):
-        from .experiment import t_interval
+        from sim.experiment.replications import t_interval
         m, lo, hi = (fmt.format(v) + unit for v in t_interval(s[col].to_numpy() * scale))
         return f"{m} (95% CI {lo} to {hi})"
     cap = results.scenarios[name].reporting.caseload_cap
@@ -172,7 +172,7 @@ def assumptions(results: Results) -> list[str]:
                 lines.append(f"{section}.{key} = {getattr(model, key)!r}: {desc}")
     # the caseload-pressure and pay effects drive the policy results most: list them first
     lines.sort(key=lambda line: next((i for i, k in enumerate(first) if f".{k} =" in line), len(first)))
-    from policies import registry
+    from sim.policy import registry
     known = registry()
     seen = set()
     for scenario in results.scenarios.values():
@@ -377,6 +377,22 @@ def figures(results: Results) -> list[tuple[str, object, str]]:
     return out
 
 
+def write_overview(path: Path, timeseries: pd.DataFrame, summary: pd.DataFrame,
+                   scenario: Scenario) -> None:
+    """The run at a glance: the report's fan charts of turnover, agency, vacancies and caseloads."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    name = scenario.name
+    results = Results("run", [name], timeseries.assign(scenario=name), summary.assign(scenario=name),
+                      None, {name: scenario}, {})
+    fig = fan_figure(results, ["turnover", "agency_share", "vacancy_rate", "caseload_p95"],
+                     f"{name}: the workforce over time")
+    atomic_write(path, lambda p: fig.savefig(p, format="png", dpi=90))
+    plt.close(fig)
+
+
 # -- the page ---------------------------------------------------------------------------------
 def write_report(directory: Path) -> Path:
     """Write DIR/report.html (self-contained) and DIR/figures/*.png, *.svg; return the page's path."""
@@ -441,7 +457,7 @@ KEY = ["turnover_rate", "vacancy_rate", "agency_share", "mean_caseload", "p95_ca
 
 
 def _table(results: Results) -> str:
-    from .experiment import t_interval
+    from sim.experiment.replications import t_interval
 
     rows = ["<tr><th>metric</th><th>scenario</th><th>mean</th><th>95% CI</th>"
             + ("<th>difference</th><th>95% CI</th>" if results.kind == "compare" else "") + "</tr>"]
@@ -491,6 +507,26 @@ def tornado_figure(table: pd.DataFrame, base_value: float, label: str, title: st
     return fig
 
 
+def write_sensitivity(out: Path, outcome: str, method: str = "auto") -> tuple[pd.DataFrame, Path]:
+    """DIR/sensitivity_OUTCOME.csv and its tornado plot."""
+    from sim.experiment.sensitivity import analyse
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = analyse(out, outcome, method)
+    atomic_write(Path(out) / f"sensitivity_{outcome}.csv", lambda p: table.to_csv(p, index=False))
+    top = table.iloc[0]["parameter"]
+    fig = tornado_figure(table, float(table["mean_outcome"].iloc[0]), f"{outcome} (mean over replications)",
+                         f"{outcome}: {top} moves it most (regression on design points, "
+                         f"R^2 = {table['r2'].iloc[0]:.2f})")
+    png = Path(out) / f"sensitivity_{outcome}.png"
+    atomic_write(png, lambda p: fig.savefig(p, format="png", dpi=100))
+    plt.close(fig)
+    return table, png
+
+
 # -- sweeps -----------------------------------------------------------------------------------
 SWEEP_OUTCOMES = [("turnover_rate", 100, "annual turnover (%)"),
                   ("total_cost_gbp", 1e-3, "total cost (£ thousand a year)"),
@@ -504,7 +540,7 @@ def write_sweep_report(directory: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .sensitivity import analyse, load_sweep, point_means
+    from sim.experiment.sensitivity import analyse, load_sweep, point_means
 
     d = Path(directory)
     settings, points, table = load_sweep(d)

@@ -13,16 +13,16 @@ from collections import Counter
 import numpy as np
 import simpy
 
-from .allocation import CaseBook
-from .demand import DAYS_PER_YEAR, CaseTypeTable, draw_caseload
-from .metrics import Recorder
-from .rates import Rates
-from .recruitment import assignment, backfill, conversions, recruit
-from .scenario import LEVELS, Scenario
-from .streams import Streams
-from policies import get_policy
-from .turnover import leavers, pressure_watch
-from .workforce import AGENCY, ASYE, MONTH_DAYS, PERMANENT, Establishment, Post, SocialWorker, \
+from sim.model.allocation import CaseBook
+from sim.model.demand import DAYS_PER_YEAR, CaseTypeTable, draw_caseload
+from sim.model.metrics import Recorder
+from sim.model.rates import Rates
+from sim.model.recruitment import assignment, backfill, conversions, recruit
+from sim.scenario import LEVELS, Scenario
+from sim.model.streams import Streams
+from sim.policy import get_policy
+from sim.model.turnover import leavers, pressure_watch
+from sim.model.workforce import AGENCY, ASYE, MONTH_DAYS, PERMANENT, Establishment, Post, SocialWorker, \
     asye_year, promotions
 
 # Within a month, events run in this order after the day's case flow (times are fractions of a day).

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .workforce import ASYE, MONTH_DAYS, Post
+from sim.model.workforce import ASYE, MONTH_DAYS, Post
 
 if TYPE_CHECKING:
-    from .authority import Authority
+    from sim.model.authority import Authority
 
 FILL, COVER, COVER_DELAY = 0, 1, 2  # which of a post's draws (see Authority.post_draws)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .scenario import ScenarioError
-from .sweep import Param, salib_problem
+from sim.scenario import ScenarioError
+from sim.experiment.sweep import Param, salib_problem
 
 
 def load_sweep(out: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
@@ -79,23 +79,3 @@ def analyse(out: Path, outcome: str, method: str = "auto") -> pd.DataFrame:
     result["rank"] = range(1, len(result) + 1)
     result["mean_outcome"] = float(np.nanmean(y))
     return result.reset_index(drop=True)
-
-
-def write_sensitivity(out: Path, outcome: str, method: str = "auto") -> tuple[pd.DataFrame, Path]:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .output import atomic_write
-    from .report import tornado_figure
-
-    table = analyse(out, outcome, method)
-    atomic_write(Path(out) / f"sensitivity_{outcome}.csv", lambda p: table.to_csv(p, index=False))
-    top = table.iloc[0]["parameter"]
-    fig = tornado_figure(table, float(table["mean_outcome"].iloc[0]), f"{outcome} (mean over replications)",
-                         f"{outcome}: {top} moves it most (regression on design points, "
-                         f"R^2 = {table['r2'].iloc[0]:.2f})")
-    png = Path(out) / f"sensitivity_{outcome}.png"
-    atomic_write(png, lambda p: fig.savefig(p, format="png", dpi=100))
-    plt.close(fig)
-    return table, png

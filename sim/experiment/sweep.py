@@ -21,9 +21,9 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .experiment import run_replication
-from .output import atomic_write, write_text
-from .scenario import Scenario, ScenarioError, scenario_to_toml
+from sim.experiment.replications import run_replication
+from sim.experiment.results import atomic_write, write_text
+from sim.scenario import Scenario, ScenarioError, scenario_to_toml
 
 CHUNK = 8
 POLICY_PREFIX = "policy."
@@ -108,7 +108,7 @@ def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
         else:
             specs.append({"name": policy, "start_month": 0, **params})
     data["policy"] = specs
-    from .scenario import parse_scenario
+    from sim.scenario import parse_scenario
     return parse_scenario(data)
 
 

@@ -9,9 +9,9 @@ import time
 
 import simpy
 
-from ._jit import JIT
-from .experiment import run_replication
-from .scenario import Scenario
+from sim.model._jit import JIT
+from sim.experiment.replications import run_replication
+from sim.scenario import Scenario
 
 
 class CountingEnvironment(simpy.Environment):

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import njit
-from .demand import Caseload, CaseTypeTable
+from sim.model._jit import njit
+from sim.model.demand import Caseload, CaseTypeTable
 
 # Fields of the per-case integer table ``cs`` (one row per case; ``CaseBook.cases`` is its
 # transpose, one row per field).

@@ -1,0 +1,4 @@
+"""The ``swsim`` command line."""
+from sim.cli.main import main
+
+__all__ = ["main"]

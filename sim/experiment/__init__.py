@@ -1,0 +1,1 @@
+"""Experiments: replications, comparisons on common random numbers, sweeps, result files."""

@@ -1,0 +1,1 @@
+"""Presentation: figures, findings written from numbers, and the HTML report."""
