@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.replications import run_experiment
-from sim.experiment.results import atomic_write, write_text
+from sim.experiment.resultset import atomic_write, write_text
 from sim.scenario import Scenario
 
 from calibration.targets import Targets, metric_values

@@ -37,7 +37,7 @@ def test_run_writes_results(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "95% CI" in printed and "turnover_rate" in printed
     for name in ["timeseries.parquet", "summary.parquet", "summary.csv", "scenario.toml",
-                 "run.json", "summary_ci.csv", "overview.png"]:
+                 "manifest.json", "summary_ci.csv", "overview.png"]:
         assert (out / name).stat().st_size > 0, name
     summary = pd.read_parquet(out / "summary.parquet")
     assert list(summary["rep"]) == [0, 1]

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 
 from sim.cli.main import main
-from sim.experiment.compare import Comparison, compare, cost_per_pp
-from sim.experiment.replications import run_replications, t_interval
+from sim.experiment.compare import Comparison, compare
+from sim.experiment.replications import run_replications
+from sim.experiment.stats import T_CLIPPED, mean_interval
 
 
 def test_compare_writes_and_prints_the_comparison(tmp_path, capsys):
@@ -42,8 +43,7 @@ def test_common_random_numbers_narrow_the_paired_interval(baseline):
     (_, b), (_, v) = run_replications([baseline, variant], range(reps), 31, years, 1.0)
     (_, v_indep), = run_replications([variant], range(reps), 9031, years, 1.0)
     for metric in ["total_cost_gbp", "mean_caseload", "vacancy_rate"]:
-        _, lo, hi = t_interval(v[metric].to_numpy() - b[metric].to_numpy())
-        paired = (hi - lo) / 2
+        paired = mean_interval(v[metric].to_numpy() - b[metric].to_numpy()).halfwidth
         # independent samples: Welch half-width of the difference of means
         se = np.sqrt(v_indep[metric].var(ddof=1) / reps + b[metric].var(ddof=1) / reps)
         independent = 2.0 * se
@@ -67,16 +67,10 @@ def test_target_stops_at_max_reps(tmp_path):
     assert main(["compare", "baseline", "academy", "--reps", "2", "--years", "1",
                  "--warmup-years", "0", "--target-halfwidth", "1e-9", "--max-reps", "4",
                  "--out", str(out), "--quiet"]) == 0
-    meta = json.loads((out / "run.json").read_text())
-    assert meta["reps"] == 4 and meta["target"]["reached"] > 1e-9
-
-
-def test_cost_per_point_of_turnover_avoided():
-    d_cost = np.array([100000.0, 120000.0, 80000.0])
-    d_turn = np.array([-0.01, -0.01, -0.01])
-    point, lo, hi = cost_per_pp(d_cost, d_turn)
-    assert point == 100000.0 and lo <= point <= hi
-    assert np.isnan(cost_per_pp(d_cost, -d_turn)[0])  # turnover rose: nothing avoided
+    meta = json.loads((out / "manifest.json").read_text())
+    assert meta["settings"]["reps"] == 4
+    [p] = meta["precision"]
+    assert not p["reached"] and p["halfwidth"] > 1e-9 and p["replications_needed"] > 4
 
 
 def test_comparison_table_from_summaries():
@@ -86,12 +80,13 @@ def test_comparison_table_from_summaries():
     table = Comparison(["a", "b"], [base, var]).table()
     row = table[(table["scenario"] == "b") & (table["metric"] == "turnover_rate")].iloc[0]
     assert abs(row["diff"] + 0.02) < 1e-12 and abs(row["diff_low"] - row["diff_high"]) < 1e-12
+    assert row["method"] == T_CLIPPED
     ratio = table[(table["scenario"] == "b") & (table["metric"] == "cost_per_pp_turnover_avoided")].iloc[0]
     assert abs(ratio["mean"] - 5.0) < 1e-9  # 10 GBP per 2 points
 
 
 def test_welch_warmup_finds_the_end_of_a_transient():
-    from sim.experiment.replications import welch_warmup
+    from sim.experiment.warmup import welch_warmup
 
     months = np.arange(240)
     rng = np.random.default_rng(0)

@@ -2,8 +2,7 @@
 
 Every scenario's replication ``r`` uses the same random streams, so the difference between a
 variant and the baseline in replication ``r`` cancels the noise they share (referrals, case careers,
-and life events the policy does not change). Differences are averaged over replications with a
-t-interval on the paired differences.
+and life events the policy does not change). Intervals come from ``stats``.
 """
 from __future__ import annotations
 
@@ -12,37 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.experiment.replications import run_replications, t_interval
+from sim.experiment.replications import run_replications
+from sim.experiment.stats import (COST_PER_PP, Interval, bounds_of, cost_per_point, interval_row,
+                                  mean_interval, paired_difference, replications_needed)
+from sim.model.outcomes import OUTCOMES
 from sim.scenario import Scenario, ScenarioError
-
-COST_PER_PP = "cost_per_pp_turnover_avoided"
-BOOTSTRAP = 2000
-KEY_METRICS = ["turnover_rate", "vacancy_rate", "agency_share", "mean_caseload", "p95_caseload",
-               "share_over_cap", "mean_wait_days", "worker_changes_per_case", "asye_retention_2y",
-               "total_cost_gbp", "agency_cost_gbp", "policy_cost_gbp", COST_PER_PP]
-
-
-def cost_per_pp(d_cost: np.ndarray, d_turnover: np.ndarray, seed: int = 0) -> tuple[float, float, float]:
-    """Extra cost per year per percentage point of turnover avoided: mean(d cost) / (-100 mean(d turnover)),
-    with a paired bootstrap percentile interval. nan when turnover is not reduced."""
-    d_cost, d_turnover = np.asarray(d_cost, float), np.asarray(d_turnover, float)
-    avoided = -100.0 * d_turnover.mean()
-    if not np.isfinite(avoided) or avoided <= 0:
-        return float("nan"), float("nan"), float("nan")
-    point = float(d_cost.mean() / avoided)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(d_cost), size=(BOOTSTRAP, len(d_cost)))
-    boot_avoided = -100.0 * d_turnover[idx].mean(axis=1)
-    # resamples that avoid no turnover have an unbounded cost per point: they sort last
-    boot = np.sort(np.where(boot_avoided > 0,
-                            d_cost[idx].mean(axis=1) / np.where(boot_avoided > 0, boot_avoided, 1.0),
-                            np.inf))
-    return point, float(boot[int(0.025 * BOOTSTRAP)]), float(boot[int(np.ceil(0.975 * BOOTSTRAP)) - 1])
 
 
 @dataclass
 class Comparison:
-    """Per-replication summaries of each scenario and the comparison table."""
+    """Per-replication summaries (and monthly tables) of each scenario; the first is the baseline."""
 
     names: list[str]
     summaries: list[pd.DataFrame]
@@ -52,42 +30,46 @@ class Comparison:
     def reps(self) -> int:
         return len(self.summaries[0])
 
+    def difference(self, index: int, metric: str) -> Interval:
+        """The paired difference of scenario ``index`` from the baseline in ``metric``."""
+        base = self.summaries[0]
+        return paired_difference(self.summaries[index][metric], base[metric], bounds_of(metric))
+
     def table(self) -> pd.DataFrame:
-        """One row per scenario and metric: mean and CI, paired difference to the first scenario and CI."""
+        """One row per scenario and metric: mean and interval, and the paired difference to the
+        baseline with its interval (see ``stats.TABLE_COLUMNS``)."""
         base = self.summaries[0]
         metrics = [c for c in base.columns if c != "rep"]
         rows = []
-        for name, summ in zip(self.names, self.summaries):
+        for i, (name, summ) in enumerate(zip(self.names, self.summaries)):
             for metric in metrics:
-                mean, lo, hi = t_interval(summ[metric].to_numpy())
-                if summ is base:
-                    diff = (0.0, 0.0, 0.0)
-                else:
-                    diff = t_interval(summ[metric].to_numpy() - base[metric].to_numpy())
-                rows.append(_row(name, metric, (mean, lo, hi), diff, len(summ)))
-            if summ is not base:
-                ratio = cost_per_pp(summ["total_cost_gbp"].to_numpy() - base["total_cost_gbp"].to_numpy(),
-                                    summ["turnover_rate"].to_numpy() - base["turnover_rate"].to_numpy())
-                rows.append(_row(name, COST_PER_PP, ratio, (float("nan"),) * 3, len(summ)))
+                estimate = mean_interval(summ[metric], bounds_of(metric))
+                diff = None if i == 0 else self.difference(i, metric)
+                rows.append(interval_row(metric, estimate, diff, scenario=name))
+            if i > 0:
+                ratio = cost_per_point(summ["total_cost_gbp"] - base["total_cost_gbp"],
+                                       summ["turnover_rate"] - base["turnover_rate"])
+                rows.append(interval_row(COST_PER_PP, ratio, scenario=name))
         return pd.DataFrame(rows)
 
     def halfwidth(self, metric: str) -> float:
-        """The widest CI half-width of ``metric``: of the paired differences if there are variants,
-        else of the baseline's mean."""
-        base = self.summaries[0]
+        """The widest interval half-width of ``metric``: of the paired differences if there are
+        variants, else of the baseline's mean (nan while there is no interval)."""
         if len(self.summaries) == 1:
-            _, lo, hi = t_interval(base[metric].to_numpy())
-            return (hi - lo) / 2
-        widths = []
-        for summ in self.summaries[1:]:
-            _, lo, hi = t_interval(summ[metric].to_numpy() - base[metric].to_numpy())
-            widths.append((hi - lo) / 2)
-        return float(np.max(widths))
+            return mean_interval(self.summaries[0][metric], bounds_of(metric)).halfwidth
+        return float(max(self.difference(i, metric).halfwidth for i in range(1, len(self.names))))
 
-
-def _row(name, metric, est, diff, n):
-    return {"scenario": name, "metric": metric, "mean": est[0], "ci_low": est[1], "ci_high": est[2],
-            "diff": diff[0], "diff_low": diff[1], "diff_high": diff[2], "n": n}
+    def precision(self, metric: str, target: float) -> list[dict]:
+        """Per variant (or the baseline alone): the half-width of ``metric`` against the target and
+        the replications expected to reach it."""
+        if len(self.summaries) == 1:
+            intervals = [(self.names[0], mean_interval(self.summaries[0][metric], bounds_of(metric)))]
+        else:
+            intervals = [(name, self.difference(i, metric)) for i, name in enumerate(self.names) if i]
+        return [{"scenario": name, "metric": metric, "halfwidth": i.halfwidth, "target": target,
+                 "reached": bool(i.has_interval and i.halfwidth <= target),
+                 "replications": i.n, "replications_needed": replications_needed(i, target)}
+                for name, i in intervals]
 
 
 def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmup_years: float,
@@ -96,6 +78,9 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
             batch: int | None = None, draws: pd.DataFrame | None = None) -> Comparison:
     """Run every scenario on the same seeds; with a target, add replications in batches until the
     half-width of ``target_metric`` is at most ``target_halfwidth`` (or ``max_reps`` is reached)."""
+    if target_metric is not None and target_metric not in OUTCOMES:
+        raise ScenarioError([f"--target-metric {target_metric!r}: not a summary metric; "
+                             f"known: {', '.join(OUTCOMES)}"])
     names = _unique([s.name for s in scenarios])
     done = 0
     summaries: list[list[pd.DataFrame]] = [[] for _ in scenarios]
@@ -110,10 +95,6 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
         done += todo
         comparison = Comparison(names, [pd.concat(p, ignore_index=True) for p in summaries],
                                 [pd.concat(p, ignore_index=True) for p in series])
-        if target_metric is not None and target_metric not in comparison.summaries[0].columns:
-            known = ", ".join(c for c in comparison.summaries[0].columns if c != "rep")
-            raise ScenarioError([f"--target-metric {target_metric!r}: not a summary metric; "
-                                 f"known: {known}"])
         if target_metric is None or target_halfwidth is None or done >= max_reps:
             return comparison
         width = comparison.halfwidth(target_metric)

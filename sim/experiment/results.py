@@ -1,112 +1,145 @@
-"""Result files of a run: written atomically, so an interrupted run never leaves a half file."""
+"""Results of a run or a comparison, in memory and on disk.
+
+``Results`` holds everything a report or a user needs: the scenarios, every replication's summary
+and monthly rows (with a ``scenario`` column), the interval table and the run settings. ``save``
+writes it as a result set (see ``resultset``); ``load_results`` reads one back after checking its
+manifest.
+
+Files of a run: ``summary.parquet``/``.csv`` (one row per replication), ``summary_ci.csv`` (each
+metric's mean and interval), ``timeseries.parquet`` (one row per replication and month),
+``scenario.toml`` (the resolved scenario: running it repeats the run). Files of a comparison:
+``comparison.parquet``/``.csv``, ``summaries.parquet``, ``timeseries.parquet`` (every scenario,
+with a ``scenario`` column) and ``scenarios/<name>.toml``. Both: ``manifest.json``.
+"""
 from __future__ import annotations
 
-import json
-import os
-import platform
-import tempfile
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from sim import __version__
-from sim.scenario import Scenario, scenario_to_toml
+from sim.errors import BadInput
+from sim.experiment.compare import Comparison
+from sim.experiment.resultset import ResultSet, text_hash, verify
+from sim.experiment.stats import summary_table
+from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_to_toml
+
+RUN, COMPARE = "run", "compare"
 
 
+@dataclass
+class Results:
+    """The results of ``run`` (one scenario) or ``compare`` (a baseline, then variants)."""
 
-def atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then move the finished file onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    kind: str                         # "run" or "compare"
+    names: list[str]
+    scenarios: dict[str, Scenario]
+    summaries: pd.DataFrame           # one row per scenario x replication
+    timeseries: pd.DataFrame          # one row per scenario x replication x month
+    table: pd.DataFrame               # intervals (see stats.TABLE_COLUMNS); per scenario for compare
+    settings: dict = field(default_factory=dict)   # seed, reps, years, warmup_years, workers, ...
+    precision: list[dict] | None = None             # target half-widths (compare --target-halfwidth)
+
+    @property
+    def baseline(self) -> str:
+        return self.names[0]
+
+    @property
+    def reps(self) -> int:
+        return int(self.settings.get("reps", len(self.summaries) // max(len(self.names), 1)))
+
+    def summary(self, name: str | None = None) -> pd.DataFrame:
+        """One scenario's per-replication summary (the baseline's by default)."""
+        name = name or self.baseline
+        return self.summaries[self.summaries["scenario"] == name].drop(columns="scenario") \
+            .reset_index(drop=True)
+
+    def row(self, name: str, metric: str) -> pd.Series:
+        """The interval table's row for a scenario and metric."""
+        t = self.table
+        rows = t[(t["metric"] == metric) & (t["scenario"] == name)] if "scenario" in t else \
+            t[t["metric"] == metric]
+        return rows.iloc[0]
+
+    @classmethod
+    def from_run(cls, scenario: Scenario, timeseries: pd.DataFrame, summary: pd.DataFrame,
+                 settings: dict) -> "Results":
+        name = scenario.name
+        return cls(RUN, [name], {name: scenario}, summary.assign(scenario=name),
+                   timeseries.assign(scenario=name), summary_table(summary), settings)
+
+    @classmethod
+    def from_comparison(cls, comparison: Comparison, scenarios: list[Scenario], settings: dict,
+                        precision: list[dict] | None = None) -> "Results":
+        names = list(comparison.names)
+        stack = lambda frames: pd.concat([f.assign(scenario=n) for n, f in zip(names, frames)],
+                                         ignore_index=True)
+        return cls(COMPARE, names, dict(zip(names, scenarios)), stack(comparison.summaries),
+                   stack(comparison.timeseries), comparison.table(),
+                   {**settings, "reps": comparison.reps}, precision)
+
+    def scenario_texts(self) -> dict[str, str]:
+        return {name: scenario_to_toml(s) for name, s in self.scenarios.items()}
+
+
+def default_out(kind: str, names: list[str]) -> Path:
+    """``results/<scenario>`` for a run, ``results/compare/<base>-vs-<variant>...`` for a comparison."""
+    if kind == RUN:
+        return Path("results") / names[0]
+    label = f"{names[0]}-vs-" + "-".join(n[len(names[0]) + 1:] if n.startswith(names[0] + "+") else n
+                                          for n in names[1:])
+    if len(label) > 120:
+        label = f"{label[:100]}-{text_hash(label)[:8]}"
+    return Path("results") / "compare" / label
+
+
+def save(results: Results, rs: ResultSet) -> None:
+    """Write the data files of ``results`` into the (prepared) result set."""
+    if results.kind == RUN:
+        name = results.baseline
+        rs.write_table("timeseries.parquet", results.timeseries.drop(columns="scenario"))
+        summary = results.summary(name)
+        rs.write_table("summary.parquet", summary)
+        rs.write_table("summary.csv", summary)
+        rs.write_table("summary_ci.csv", results.table)
+        rs.write_text("scenario.toml", scenario_to_toml(results.scenarios[name]))
+        return
+    rs.write_table("comparison.parquet", results.table)
+    rs.write_table("comparison.csv", results.table)
+    rs.write_table("summaries.parquet", results.summaries)
+    rs.write_table("timeseries.parquet", results.timeseries)
+    for name, text in results.scenario_texts().items():
+        rs.write_text(f"scenarios/{name}.toml", text)
+
+
+def commit(results: Results, rs: ResultSet) -> Path:
+    extra = {"precision": results.precision} if results.precision is not None else None
+    return rs.commit({**results.settings, "names": results.names}, results.scenario_texts(), extra)
+
+
+def load_results(directory: Path) -> Results:
+    """The results in a folder written by ``swsim run`` or ``swsim compare`` (manifest checked)."""
+    d = Path(directory)
+    manifest = verify(d)
+    kind = manifest.get("kind")
+    settings = dict(manifest.get("settings") or {})
+    names = list(settings.pop("names", []) or manifest.get("identity", {}).get("scenarios", []))
     try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
-
-
-def write_run(out: Path, scenario: Scenario, timeseries: pd.DataFrame, summary: pd.DataFrame,
-              table: pd.DataFrame, wall_seconds: float, workers: int) -> None:
-    """timeseries.parquet, summary.parquet/.csv, summary_ci.csv, scenario.toml, run.json."""
-    atomic_write(out / "timeseries.parquet", lambda p: timeseries.to_parquet(p, index=False))
-    atomic_write(out / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
-    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    atomic_write(out / "summary_ci.csv", lambda p: table.to_csv(p, index=False))
-    write_text(out / "scenario.toml", scenario_to_toml(scenario))
-    meta = {
-        "scenario": scenario.name, "seed": scenario.run.seed, "reps": scenario.run.reps,
-        "years": scenario.run.years, "warmup_years": scenario.run.warmup_years,
-        "workers": workers, "version": __version__, "wall_seconds": round(wall_seconds, 3),
-        "python": platform.python_version(),
-        "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    write_text(out / "run.json", json.dumps(meta, indent=2) + "\n")
-
-
-def print_table(table: pd.DataFrame) -> None:
-    """Each summary metric's mean and 95% confidence interval."""
-    print(f"{'metric':28s} {'mean':>14s} {'95% CI':>32s}")
-    for row in table.itertuples():
-        print(f"{row.metric:28s} {_fmt(row.mean):>14s} {'[' + _fmt(row.ci_low) + ', ' + _fmt(row.ci_high) + ']':>32s}")
-
-
-def _fmt(x: float) -> str:
-    if x != x:
-        return "nan"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.3f}"
-
-
-def write_comparison(out: Path, scenarios, comparison, table: pd.DataFrame, wall_seconds: float,
-                     workers: int, target: tuple[str, float] | None) -> None:
-    """comparison.parquet/.csv, summaries.parquet and timeseries.parquet (every replication of
-    every scenario, with a ``scenario`` column), scenarios/<name>.toml and run.json."""
-    atomic_write(out / "comparison.parquet", lambda p: table.to_parquet(p, index=False))
-    atomic_write(out / "comparison.csv", lambda p: table.to_csv(p, index=False))
-    summaries = pd.concat([s.assign(scenario=name) for name, s in
-                           zip(comparison.names, comparison.summaries)], ignore_index=True)
-    atomic_write(out / "summaries.parquet", lambda p: summaries.to_parquet(p, index=False))
-    if comparison.timeseries is not None:
-        series = pd.concat([t.assign(scenario=name) for name, t in
-                            zip(comparison.names, comparison.timeseries)], ignore_index=True)
-        atomic_write(out / "timeseries.parquet", lambda p: series.to_parquet(p, index=False))
-    for name, scenario in zip(comparison.names, scenarios):
-        write_text(out / "scenarios" / f"{name}.toml", scenario_to_toml(scenario))
-    run = scenarios[0].run
-    meta = {"scenarios": comparison.names, "seed": run.seed, "reps": comparison.reps,
-            "years": run.years, "warmup_years": run.warmup_years, "workers": workers,
-            "common_random_numbers": True, "version": __version__,
-            "wall_seconds": round(wall_seconds, 3),
-            "target": {"metric": target[0], "halfwidth": target[1],
-                       "reached": comparison.halfwidth(target[0])} if target else None,
-            "finished_utc": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    write_text(out / "run.json", json.dumps(meta, indent=2) + "\n")
-
-
-def print_comparison(table: pd.DataFrame, metrics: list[str]) -> None:
-    """Key metrics: each scenario's mean and CI, and the paired difference to the baseline."""
-    baseline = table["scenario"].iloc[0]
-    print(f"{'metric':30s} {'scenario':28s} {'mean [95% CI]':>36s} {'difference [95% CI]':>40s}")
-    for metric in metrics:
-        label = metric
-        for r in table[table["metric"] == metric].itertuples():
-            est = f"{_fmt(r.mean)} [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]"
-            diff = "" if r.scenario == baseline or r.diff != r.diff else \
-                f"{_fmt(r.diff)} [{_fmt(r.diff_low)}, {_fmt(r.diff_high)}]"
-            print(f"{label:30s} {r.scenario[:28]:28s} {est:>36s} {diff:>40s}")
-            label = ""
+        if kind == RUN:
+            scenario = load_scenario(d / "scenario.toml")
+            name = names[0] if names else scenario.name
+            return Results(RUN, [name], {name: scenario},
+                           pd.read_parquet(d / "summary.parquet").assign(scenario=name),
+                           pd.read_parquet(d / "timeseries.parquet").assign(scenario=name),
+                           pd.read_csv(d / "summary_ci.csv"), settings)
+        if kind == COMPARE:
+            scenarios = {n: load_scenario(d / "scenarios" / f"{n}.toml") for n in names}
+            return Results(COMPARE, names, scenarios, pd.read_parquet(d / "summaries.parquet"),
+                           pd.read_parquet(d / "timeseries.parquet"),
+                           pd.read_parquet(d / "comparison.parquet"), settings,
+                           manifest.get("precision"))
+    except (ScenarioError, OSError, ValueError) as err:
+        problems = err.problems if isinstance(err, (ScenarioError, BadInput)) else [str(err)]
+        raise BadInput([f"{d}: cannot read its results: {p}" for p in problems]) from None
+    raise BadInput(f"{d}: holds a '{kind}' result set; a report needs the results of swsim run "
+                   "or swsim compare")

@@ -12,21 +12,25 @@ from __future__ import annotations
 import itertools
 import json
 import re
-import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.experiment.executor import consume, execute, progress_bar
 from sim.experiment.replications import run_replication
-from sim.experiment.results import atomic_write, write_text
+from sim.errors import BadInput
+from sim.experiment.resultset import atomic_write, check_folder, is_result_set, write_text
 from sim.scenario import Scenario, ScenarioError, scenario_to_toml
 
 CHUNK = 8
 POLICY_PREFIX = "policy."
+MAX_VALUES = 10_000     # values of one parameter in a grid
+MAX_POINTS = 100_000    # design points of a sweep
+DESIGNS = ("grid", "lhs", "sobol")
 
 
 @dataclass(frozen=True)
@@ -71,20 +75,32 @@ def parse_param(text: str) -> Param:
     if not re.fullmatch(r"[A-Za-z_][\w]*(\.[\w]+)+", name):
         raise ScenarioError([f"{where}: the name must be a dotted parameter path, e.g. "
                              "turnover.pressure_hazard_ratio_per_case or policy.caseload_cap.cap"])
+    if name.startswith(POLICY_PREFIX) and name.count(".") != 2:
+        raise ScenarioError([f"{where}: a policy parameter is policy.<policy>.<parameter>, e.g. "
+                             "policy.caseload_cap.cap"])
+
+    def numbers(*texts: str) -> list[float]:
+        values = [float(x) for x in texts]
+        if not all(np.isfinite(values)):
+            raise ScenarioError([f"{where}={spec}: every number must be finite"])
+        return values
     if m := re.fullmatch(rf"({_NUMBER}):({_NUMBER}):({_NUMBER})", spec):
-        a, b, step = (float(x) for x in m.groups())
+        a, b, step = numbers(*m.groups())
         if step <= 0 or b < a:
             raise ScenarioError([f"{where}={spec}: need a <= b and step > 0 in a:b:step"])
         n = int(np.floor((b - a) / step + 1e-9)) + 1
+        if n > MAX_VALUES:
+            raise ScenarioError([f"{where}={spec}: {n:,} values; at most {MAX_VALUES:,} (use a larger "
+                                 "step, or a range a..b with --design lhs)"])
         return Param(name, values=tuple(round(a + i * step, 12) for i in range(n)))
     if m := re.fullmatch(rf"({_NUMBER})\.\.({_NUMBER})", spec):
-        a, b = (float(x) for x in m.groups())
+        a, b = numbers(*m.groups())
         if b <= a:
             raise ScenarioError([f"{where}={spec}: need a < b in a..b"])
         return Param(name, low=a, high=b)
     parts = spec.split(",")
-    if all(re.fullmatch(_NUMBER, p.strip()) for p in parts) and parts:
-        return Param(name, values=tuple(float(p) for p in parts))
+    if all(re.fullmatch(_NUMBER, p.strip()) for p in parts) and len(parts) <= MAX_VALUES:
+        return Param(name, values=tuple(numbers(*parts)))
     raise ScenarioError([f"{where}={spec}: SPEC must be a:b:step, a..b or a list v1,v2,... of numbers"])
 
 
@@ -110,6 +126,32 @@ def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
     data["policy"] = specs
     from sim.scenario import parse_scenario
     return parse_scenario(data)
+
+
+def design_size(params: list[Param], kind: str, samples: int) -> int:
+    """How many points a design has, computed before it is drawn."""
+    if kind == "grid":
+        return int(np.prod([len(p.grid(samples)) if p.values is not None else samples for p in params],
+                           dtype=float))
+    return samples if kind == "lhs" else samples * (len(params) + 2)
+
+
+def check_design(params: list[Param], kind: str, samples: int) -> int:
+    """Refuse a design that cannot be drawn (lists for lhs/sobol, too many points); its size."""
+    if kind not in DESIGNS:
+        raise ScenarioError([f"--design {kind!r}: allowed {', '.join(DESIGNS)}"])
+    if kind != "grid":
+        lists = [p.name for p in params if p.values is not None]
+        if lists:
+            raise ScenarioError([f"--design {kind}: samples ranges; give {name}=a..b (a list of "
+                                 "values is for --design grid)" for name in lists])
+    if not 1 <= samples <= MAX_POINTS:
+        raise ScenarioError([f"--samples = {samples}: must be between 1 and {MAX_POINTS:,}"])
+    size = design_size(params, kind, samples)
+    if size > MAX_POINTS:
+        raise ScenarioError([f"the {kind} design has {size:,.0f} points; at most {MAX_POINTS:,} (fewer "
+                             "values, fewer --samples or fewer parameters)"])
+    return int(size)
 
 
 def design(params: list[Param], kind: str, samples: int, seed: int) -> pd.DataFrame:
@@ -169,15 +211,23 @@ class Sweep:
         return self.out / "results" / f"chunk-{k:06d}.parquet"
 
     def prepare(self) -> None:
-        """Write (or check) the sweep's settings, scenario and design; refuse a different sweep."""
+        """Write (or check) the sweep's settings, scenario and design; refuse a different sweep
+        that has finished runs (one without any can be replaced: nothing is lost)."""
         meta = self.out / "sweep.json"
         settings = json.loads(json.dumps(self.settings()))
+        check_folder(self.out)
+        if self.out.is_dir() and any(self.out.iterdir()) and not is_result_set(self.out):
+            raise BadInput(f"--out {self.out}: the folder holds other files, not a sweep; choose "
+                           "an empty or new folder")
         if meta.exists():
-            old = json.loads(meta.read_text())
-            if old != settings or (self.out / "scenario.toml").read_text() != scenario_to_toml(self.base):
-                raise ScenarioError([f"{self.out}: holds a different sweep; use another --out or the "
-                                     "same scenario and settings to resume it"])
-            return
+            same = (_read_json(meta) == settings and (self.out / "scenario.toml").is_file()
+                    and (self.out / "scenario.toml").read_text() == scenario_to_toml(self.base))
+            if same:
+                self._clean_temporaries()
+                return
+            if list((self.out / "results").glob("chunk-*.parquet")):
+                raise ScenarioError([f"{self.out}: holds a different sweep with finished runs; use "
+                                     "another --out, or the same scenario and settings to resume it"])
         # check every design value applies cleanly before anything runs
         points = self.points
         for _, row in points.iterrows():
@@ -185,6 +235,11 @@ class Sweep:
         write_text(self.out / "scenario.toml", scenario_to_toml(self.base))
         atomic_write(self.out / "design.parquet", lambda p: points.to_parquet(p, index=False))
         write_text(meta, json.dumps(settings, indent=2) + "\n")
+
+    def _clean_temporaries(self) -> None:
+        """Remove half-written chunk files left by a killed run (finished chunks are kept)."""
+        for tmp in (self.out / "results").glob(".chunk-*"):
+            tmp.unlink(missing_ok=True)
 
     def missing_chunks(self) -> list[int]:
         n = -(-len(self.jobs()) // CHUNK)
@@ -200,6 +255,13 @@ class Sweep:
             return pd.DataFrame()
         return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True).sort_values(
             ["point", "rep"]).reset_index(drop=True)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
 
 
 def run_chunk(base: Scenario, points: pd.DataFrame, jobs: list[tuple[int, int]], seed: int,
@@ -226,53 +288,9 @@ def run_sweep(sweep: Sweep, workers: int = 1, backend: str = "local", scheduler:
     points = sweep.points
     tasks = [(k, sweep.base, points, sweep.chunk_jobs(k), sweep.seed, sweep.years, sweep.warmup_years)
              for k in todo]
-    bar = None
-    if progress and sys.stderr.isatty() and tasks:
-        from tqdm import tqdm
-        bar = tqdm(total=len(tasks), desc="sweep", unit="chunk", file=sys.stderr)
-    for k, frame in _execute(tasks, workers, backend, scheduler):
+    bar = progress_bar(len(tasks), "sweep", progress, unit="chunk")
+    for k, frame in consume(execute(_chunk_task, tasks, workers, backend, scheduler), bar):
         atomic_write(sweep.chunk_path(k), lambda p, frame=frame: frame.to_parquet(p, index=False))
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
     table = sweep.table()
     atomic_write(sweep.out / "summary.parquet", lambda p: table.to_parquet(p, index=False))
     return table
-
-
-def _execute(tasks, workers: int, backend: str, scheduler: str | None) -> Iterable[tuple[int, pd.DataFrame]]:
-    if not tasks:
-        return
-    if backend == "dask":
-        yield from _dask(tasks, workers, scheduler)
-        return
-    if workers <= 1:
-        for task in tasks:
-            yield _chunk_task(task)
-        return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_chunk_task, t) for t in tasks]
-        for future in as_completed(futures):
-            yield future.result()
-
-
-def _dask(tasks, workers: int, scheduler: str | None) -> Iterable[tuple[int, pd.DataFrame]]:
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-        client = Client(cluster)
-    try:
-        futures = client.map(_chunk_task, tasks, pure=False)
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

@@ -15,7 +15,7 @@ import simpy
 
 from sim.model.allocation import CaseBook
 from sim.model.demand import DAYS_PER_YEAR, CaseTypeTable, draw_caseload
-from sim.model.metrics import Recorder
+from sim.model.recorder import Recorder
 from sim.model.rates import Rates
 from sim.model.recruitment import assignment, backfill, conversions, recruit
 from sim.scenario import LEVELS, Scenario

@@ -9,62 +9,18 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.model.metrics import CASELOAD_BANDS, band_column
-from sim.experiment.results import atomic_write, write_text
-from sim.scenario import LEVELS, Scenario, load_scenario
+from sim.model.outcomes import CASELOAD_BANDS, band_column
+from sim.experiment.results import Results
+from sim.experiment.resultset import atomic_write, write_text
+from sim.scenario import LEVELS
 
 PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
 LEVEL_LABELS = {"asye": "ASYE", "l2": "level 2", "l3": "level 3", "l4": "level 4", "l5": "level 5"}
-
-
-@dataclass
-class Results:
-    """The result files of a run or a comparison, with a ``scenario`` column everywhere."""
-
-    kind: str                      # "run" or "compare"
-    names: list[str]
-    timeseries: pd.DataFrame
-    summaries: pd.DataFrame
-    comparison: pd.DataFrame | None
-    scenarios: dict[str, Scenario]
-    meta: dict
-
-
-def from_comparison(comparison, scenarios: list[Scenario], meta: dict | None = None) -> Results:
-    """Results of an in-memory comparison (``sim.compare.compare``), as the report reads them."""
-    return Results("compare", list(comparison.names),
-                   pd.concat([t.assign(scenario=n) for n, t in zip(comparison.names, comparison.timeseries)],
-                             ignore_index=True),
-                   pd.concat([s.assign(scenario=n) for n, s in zip(comparison.names, comparison.summaries)],
-                             ignore_index=True),
-                   comparison.table(), dict(zip(comparison.names, scenarios)), meta or {})
-
-
-def load_results(directory: Path) -> Results:
-    d = Path(directory)
-    meta = json.loads((d / "run.json").read_text()) if (d / "run.json").exists() else {}
-    if (d / "comparison.parquet").exists():
-        names = list(meta.get("scenarios") or [])
-        summaries = pd.read_parquet(d / "summaries.parquet")
-        names = names or list(dict.fromkeys(summaries["scenario"]))
-        ts = pd.read_parquet(d / "timeseries.parquet")
-        scenarios = {n: load_scenario(d / "scenarios" / f"{n}.toml") for n in names}
-        return Results("compare", names, ts, summaries, pd.read_parquet(d / "comparison.parquet"),
-                       scenarios, meta)
-    if (d / "summary.parquet").exists():
-        scenario = load_scenario(d / "scenario.toml")
-        name = scenario.name
-        return Results("run", [name], pd.read_parquet(d / "timeseries.parquet").assign(scenario=name),
-                       pd.read_parquet(d / "summary.parquet").assign(scenario=name), None,
-                       {name: scenario}, meta)
-    raise FileNotFoundError(f"{d}: no results here (expected the files of swsim run or swsim compare)")
 
 
 # -- numbers and words ------------------------------------------------------------------------
@@ -100,7 +56,7 @@ def _row(table: pd.DataFrame, scenario: str, metric: str) -> pd.Series:
 def summary_sentences(results: Results) -> list[str]:
     """The plain-English findings, each computed from the result tables."""
     if results.kind == "compare":
-        t = results.comparison
+        t = results.table
         base = results.names[0]
         out = []
         b = _row(t, base, "turnover_rate")
@@ -136,8 +92,8 @@ def summary_sentences(results: Results) -> list[str]:
     name = results.names[0]
 
     def ci(col, scale=1.0, fmt="{:.1f}", unit=""):
-        from sim.experiment.replications import t_interval
-        m, lo, hi = (fmt.format(v) + unit for v in t_interval(s[col].to_numpy() * scale))
+        r = results.row(name, col)
+        m, lo, hi = (fmt.format(v * scale) + unit for v in (r["mean"], r["ci_low"], r["ci_high"]))
         return f"{m} (95% CI {lo} to {hi})"
     cap = results.scenarios[name].reporting.caseload_cap
     return [f"In {name}, over {len(s)} replications: annual turnover {ci('turnover_rate', 100, unit='%')}, "
@@ -266,7 +222,7 @@ FOREST = [("turnover_rate", 100, "turnover (points)"), ("vacancy_rate", 100, "va
 def forest_figure(results: Results):
     import matplotlib.pyplot as plt
 
-    t = results.comparison
+    t = results.table
     variants = results.names[1:]
     fig, axes = plt.subplots(2, 4, figsize=(14, 1.0 + 0.45 * len(variants) * 2 + 2), squeeze=False)
     for ax, (metric, scale, label) in zip(axes.flat, FOREST):
@@ -318,7 +274,7 @@ def caseload_figure(results: Results):
 def cost_plane_figure(results: Results):
     import matplotlib.pyplot as plt
 
-    t = results.comparison
+    t = results.table
     fig, ax = plt.subplots(figsize=(7, 5))
     points = []
     for i, name in enumerate(results.names[1:]):
@@ -377,40 +333,34 @@ def figures(results: Results) -> list[tuple[str, object, str]]:
     return out
 
 
-def write_overview(path: Path, timeseries: pd.DataFrame, summary: pd.DataFrame,
-                   scenario: Scenario) -> None:
+def write_overview(path: Path, results: Results) -> None:
     """The run at a glance: the report's fan charts of turnover, agency, vacancies and caseloads."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    name = scenario.name
-    results = Results("run", [name], timeseries.assign(scenario=name), summary.assign(scenario=name),
-                      None, {name: scenario}, {})
+    name = results.baseline
     fig = fan_figure(results, ["turnover", "agency_share", "vacancy_rate", "caseload_p95"],
                      f"{name}: the workforce over time")
-    atomic_write(path, lambda p: fig.savefig(p, format="png", dpi=90))
+    fig.savefig(path, format="png", dpi=90)
     plt.close(fig)
 
 
 # -- the page ---------------------------------------------------------------------------------
-def write_report(directory: Path) -> Path:
-    """Write DIR/report.html (self-contained) and DIR/figures/*.png, *.svg; return the page's path."""
+def write_report(folder: Path, results: Results) -> Path:
+    """Write FOLDER/report.html (self-contained) and FOLDER/figures/*.png, *.svg; return the page."""
     import matplotlib
     matplotlib.use("Agg")
 
-    d = Path(directory)
-    if (d / "sweep.json").exists():
-        return write_sweep_report(d)
-    results = load_results(d)
+    d = Path(folder)
     blocks = [_embed(d, stem, fig, caption) for stem, fig, caption in figures(results)]
     page = _page(results, blocks)
-    write_text(d / "report.html", page)
+    (d / "report.html").write_text(page, encoding="utf-8")
     return d / "report.html"
 
 
 def _page(results: Results, blocks: list[str]) -> str:
-    m = results.meta
+    m = results.settings
     title = (f"{results.names[0]} compared with {', '.join(results.names[1:])}"
              if results.kind == "compare" else f"{results.names[0]}")
     info = (f"{m.get('reps', len(results.summaries) // len(results.names))} replications of "
@@ -457,20 +407,16 @@ KEY = ["turnover_rate", "vacancy_rate", "agency_share", "mean_caseload", "p95_ca
 
 
 def _table(results: Results) -> str:
-    from sim.experiment.replications import t_interval
-
     rows = ["<tr><th>metric</th><th>scenario</th><th>mean</th><th>95% CI</th>"
             + ("<th>difference</th><th>95% CI</th>" if results.kind == "compare" else "") + "</tr>"]
     for metric in KEY:
         for name in results.names:
+            r = results.row(name, metric)
+            mean, lo, hi = r["mean"], r["ci_low"], r["ci_high"]
+            diff = ""
             if results.kind == "compare":
-                r = _row(results.comparison, name, metric)
-                mean, lo, hi = r["mean"], r["ci_low"], r["ci_high"]
                 diff = ("<td></td><td></td>" if name == results.names[0] else
                         f"<td>{_num(r['diff'])}</td><td>{_num(r['diff_low'])} to {_num(r['diff_high'])}</td>")
-            else:
-                mean, lo, hi = t_interval(results.summaries[metric].to_numpy())
-                diff = ""
             rows.append(f"<tr><td>{metric}</td><td>{html.escape(name)}</td><td>{_num(mean)}</td>"
                         f"<td>{_num(lo)} to {_num(hi)}</td>{diff}</tr>")
     return "<table>" + "".join(rows) + "</table>"
@@ -533,9 +479,9 @@ SWEEP_OUTCOMES = [("turnover_rate", 100, "annual turnover (%)"),
                   ("mean_wait_days", 1, "wait for allocation (days)")]
 
 
-def write_sweep_report(directory: Path) -> Path:
-    """The report of a sweep: what moves each key outcome (tornado), and the outcome against each
-    parameter over the design points."""
+def write_sweep_report(directory: Path, folder: Path) -> Path:
+    """The report of the sweep in ``directory``, written to ``folder``: what moves each key outcome
+    (tornado), and the outcome against each parameter over the design points."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -557,7 +503,7 @@ def write_sweep_report(directory: Path) -> Path:
         scaled = sens.assign(at_low=sens["at_low"] * scale, at_high=sens["at_high"] * scale)
         fig = tornado_figure(scaled, float(np.nanmean(y)), label,
                              f"{label}: {top['parameter']} moves it most")
-        blocks.append(_embed(d, f"tornado_{outcome}", fig, "Outcome at each parameter's low and high "
+        blocks.append(_embed(Path(folder), f"tornado_{outcome}", fig, "Outcome at each parameter's low and high "
                              "value, the others at their mean (regression on the design points)."))
         fig, axes = plt.subplots(1, len(points.columns), figsize=(4.2 * len(points.columns), 3.4), squeeze=False)
         for ax, name in zip(axes[0], points.columns):
@@ -567,7 +513,7 @@ def write_sweep_report(directory: Path) -> Path:
             ax.tick_params(labelsize=7)
         fig.suptitle(_wrap(f"{label} at each design point (mean over {settings['reps']} replications)", 120), fontsize=9)
         fig.tight_layout()
-        blocks.append(_embed(d, f"points_{outcome}", fig, "Each dot is one design point."))
+        blocks.append(_embed(Path(folder), f"points_{outcome}", fig, "Each dot is one design point."))
     info = (f"{settings['design']} design over {', '.join(points.columns)}; {len(points)} points x "
             f"{settings['reps']} replications of {settings['years']} years, seed {settings['seed']}")
     page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -578,8 +524,8 @@ img {{ max-width: 100%; height: auto; border: 1px solid #ddd; }} figcaption {{ f
 <h2>What the sweep finds</h2><ul>{''.join(f'<li>{html.escape(f)}</li>' for f in findings)}</ul>
 <h2>Figures</h2>{''.join(blocks)}</body></html>
 """
-    write_text(d / "report.html", page)
-    return d / "report.html"
+    (Path(folder) / "report.html").write_text(page, encoding="utf-8")
+    return Path(folder) / "report.html"
 
 
 def _embed(d: Path, stem: str, fig, caption: str) -> str:

@@ -1,0 +1,385 @@
+"""What each ``swsim`` command does: check every input, simulate, then write a result set whole."""
+from __future__ import annotations
+
+import argparse
+import time
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import BadInput
+from sim.experiment.executor import check_scheduler_address
+from sim.experiment.results import COMPARE, RUN, default_out, load_results
+from sim.experiment.resultset import ResultSet, replace_report, write_manifest, write_text
+from sim.experiment.settings import RunOptions, check_size, run_options
+from sim.model.outcomes import OUTCOMES
+from sim.experiment.variants import scenario_named, suggest, variant
+from sim.policy import registry
+from sim.scenario import Scenario, ScenarioError, builtin_names, load_scenario, scenario_to_toml
+
+
+# -- shared steps -----------------------------------------------------------------------------
+def options(scenario: Scenario, args: argparse.Namespace, **defaults) -> RunOptions:
+    """The run settings: command line, else ``defaults``, else the scenario's; validated once."""
+    given = {k: getattr(args, k, None) for k in ("reps", "years", "warmup_years", "seed", "workers")}
+    merged = {k: given[k] if given[k] is not None else defaults.get(k) for k in given}
+    return run_options(scenario.run, **merged)
+
+
+def with_settings(scenario: Scenario, opts: RunOptions) -> Scenario:
+    return scenario.with_overrides(run=opts.model_dump(exclude={"workers"}))
+
+
+def load_draws(path: Path | None, scenarios: list[Scenario]) -> pd.DataFrame | None:
+    """Parameter draws from a CSV whose columns are dotted scenario paths, checked row by row."""
+    if path is None:
+        return None
+    if not path.is_file():
+        raise BadInput(f"--posterior {path}: not a file")
+    try:
+        draws = pd.read_csv(path, encoding="utf-8")
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError, OSError) as err:
+        raise BadInput(f"--posterior {path}: cannot read parameter draws ({err})") from None
+    if draws.empty or not all(pd.api.types.is_numeric_dtype(t) for t in draws.dtypes):
+        raise BadInput(f"--posterior {path}: need numeric columns named by scenario paths")
+    for scenario in scenarios:
+        for i, row in draws.iterrows():
+            try:
+                scenario.with_values({k: float(v) for k, v in row.items()})
+            except ScenarioError as err:
+                raise BadInput([f"--posterior {path} row {i + 2}: {p}" for p in err.problems]) from None
+    return draws
+
+
+def _next_steps(out: Path, args: argparse.Namespace) -> None:
+    if args.quiet:
+        return
+    print(f"results written to {out}/")
+    if args.report:
+        print(f"report: {out / 'report.html'}")
+    else:
+        print(f"for the board's report: swsim report {out}")
+
+
+# -- commands ---------------------------------------------------------------------------------
+def run(args: argparse.Namespace) -> int:
+    from sim.api import run as run_scenario, write_into
+    from sim.present.tables import print_summary
+
+    scenario = scenario_named(args.scenario)
+    opts = options(scenario, args)
+    scenario = with_settings(scenario, opts)
+    draws = load_draws(args.posterior, [scenario])
+    out = args.out or default_out(RUN, [scenario.name])
+    with ResultSet(out, RUN, {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs:
+        check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
+        results = run_scenario(scenario, workers=opts.workers, draws=draws, progress=not args.quiet)
+        results.settings["posterior"] = str(args.posterior) if args.posterior else None
+        write_into(results, rs, args.report)
+    if not args.quiet:
+        print(f"{scenario.name}: {opts.reps} replications x {opts.years:g} years "
+              f"(+{opts.warmup_years:g} warm-up), seed {opts.seed}, {results.settings['wall_seconds']:.1f} s")
+        print_summary(results)
+    _next_steps(out, args)
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    from sim.api import compare as compare_scenarios, write_into
+    from sim.present.tables import print_comparison, print_precision
+
+    if len(args.items) < 2:
+        raise BadInput(f"compare needs at least one variant after the baseline {args.items[0]!r}; "
+                       "try `swsim policies` for the policies, e.g. swsim compare baseline caseload_cap")
+    if args.target_metric is not None and args.target_halfwidth is None:
+        raise BadInput("--target-metric needs --target-halfwidth (the half-width to reach)")
+    metric = args.target_metric or "turnover_rate"
+    if metric not in OUTCOMES:
+        raise BadInput(f"--target-metric {metric!r}: not a summary metric; {suggest(metric, list(OUTCOMES))}"
+                       "see swsim columns")
+    max_reps = args.max_reps if args.max_reps is not None else 1000
+    run_options(None, reps=max_reps)  # the same limit as --reps
+    base = scenario_named(args.items[0], "baseline")
+    opts = options(base, args)
+    base = with_settings(base, opts)
+    scenarios = [base, *(variant(base, item) for item in args.items[1:])]
+    draws = load_draws(args.posterior, scenarios)
+    names = [s.name for s in scenarios]
+    out = args.out or default_out(COMPARE, names)
+    with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs:
+        most = max_reps if args.target_halfwidth else opts.reps
+        check_size(opts.model_copy(update={"reps": most}), base, most * len(scenarios), opts.workers,
+                   yes=args.yes)
+        results = compare_scenarios(*scenarios, workers=opts.workers, draws=draws,
+                                    target_metric=metric, target_halfwidth=args.target_halfwidth,
+                                    max_reps=max_reps, progress=not args.quiet)
+        results.settings["posterior"] = str(args.posterior) if args.posterior else None
+        write_into(results, rs, args.report)
+    if not args.quiet:
+        print(f"{len(scenarios)} scenarios x {results.reps} replications x {opts.years:g} years "
+              f"(+{opts.warmup_years:g} warm-up), seed {opts.seed}, common random numbers, "
+              f"{results.settings['wall_seconds']:.1f} s")
+        print_comparison(results)
+        print_precision(results)
+    _next_steps(out, args)
+    return 0
+
+
+def validate(args: argparse.Namespace) -> int:
+    scenario = scenario_named(args.scenario)
+    print(f"{args.scenario}: valid scenario '{scenario.name}'")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from sim.present.report import write_report, write_sweep_report
+
+    d = args.dir
+    if (d / "sweep.json").is_file():
+        replace_report(d, lambda folder: write_sweep_report(d, folder))
+    else:
+        results = load_results(d)
+        replace_report(d, lambda folder: write_report(folder, results))
+    print(f"report: {d / 'report.html'}")
+    return 0
+
+
+def scenarios(args: argparse.Namespace) -> int:
+    for name in builtin_names():
+        print(f"{name:20s} {load_scenario(name).description}")
+    return 0
+
+
+def policies(args: argparse.Namespace) -> int:
+    from sim.present.words import policy_table
+
+    if args.markdown:
+        print(policy_table())
+        return 0
+    for name, cls in registry().items():
+        print(f"{name}: {cls.description}")
+        print(f"    source: {cls.source}")
+        for key, info in cls.parameters().items():
+            print(f"    {key} = {info['default']!r}  {info['description']}")
+    return 0
+
+
+def columns(args: argparse.Namespace) -> int:
+    from sim.present.words import column_tables
+
+    print(column_tables(markdown=args.markdown))
+    return 0
+
+
+class SweepFile:
+    """The keys a sweep file may hold."""
+
+    KEYS = {"scenario": str, "design": str, "samples": int, "reps": int, "years": (int, float),
+            "warmup_years": (int, float), "seed": int, "params": dict}
+
+    @classmethod
+    def read(cls, path: Path) -> dict:
+        if not path.is_file():
+            raise BadInput(f"--file {path}: not a file")
+        try:
+            spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as err:
+            raise BadInput(f"--file {path}: not a readable TOML sweep file ({err})") from None
+        problems = [f"--file {path}: unknown key {k!r}; allowed: {', '.join(cls.KEYS)}"
+                    for k in spec if k not in cls.KEYS]
+        for key, kind in cls.KEYS.items():
+            if key in spec and (not isinstance(spec[key], kind) or isinstance(spec[key], bool)):
+                problems.append(f"--file {path}: {key} = {spec[key]!r} has the wrong type")
+        for name, value in (spec.get("params") or {}).items() if isinstance(spec.get("params"), dict) else []:
+            if not isinstance(value, str):
+                problems.append(f"--file {path}: params.{name} = {value!r}: give a text spec like "
+                                "\"0..0.1\", \"16:26:2\" or \"18,21\"")
+        if problems:
+            raise BadInput(problems)
+        return spec
+
+
+def sweep(args: argparse.Namespace) -> int:
+    from sim.experiment.sweep import Sweep, check_design, parse_param, run_sweep
+
+    if args.scheduler and args.backend != "dask":
+        raise BadInput("--scheduler needs --backend dask")
+    if args.scheduler and (problem := check_scheduler_address(args.scheduler)):
+        raise BadInput(problem)
+    spec = SweepFile.read(args.file) if args.file else {}
+    texts = [f"{k}={v}" for k, v in (spec.get("params") or {}).items()] + list(args.param)
+    if not texts:
+        raise BadInput("sweep: give at least one --param NAME=SPEC (or a --file with [params])")
+    params = [parse_param(t) for t in texts]
+    base = scenario_named(args.scenario or spec.get("scenario", "baseline"))
+    pick = lambda key, default: getattr(args, key) if getattr(args, key) is not None else spec.get(key, default)
+    kind = pick("design", "grid")
+    samples = pick("samples", 5 if kind == "grid" else 32)
+    points = check_design(params, kind, samples)
+    opts = run_options(base.run, reps=pick("reps", 4), years=pick("years", None),
+                       warmup_years=pick("warmup_years", None), seed=pick("seed", None),
+                       workers=args.workers)
+    check_size(opts, base, points * opts.reps, opts.workers, monthly=False, yes=args.yes)
+    out = args.out or Path("results") / "sweep" / _sweep_label(base.name, kind, params)
+    job = Sweep(out=out, base=base, params=params, kind=kind, samples=samples, reps=opts.reps,
+                seed=opts.seed, years=opts.years, warmup_years=opts.warmup_years)
+    started = time.perf_counter()
+    before = len(job.missing_chunks()) if (job.out / "sweep.json").exists() else None
+    try:
+        table = run_sweep(job, workers=opts.workers, backend=args.backend,
+                          scheduler=args.scheduler, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: {len(job.missing_chunks())} chunks still to run; run the same command "
+              "to resume", flush=True)
+        return 130
+    write_manifest(job.out, {"kind": "sweep", "scenarios": [base.name]}, args.argv,
+                   {**job.settings(), "workers": opts.workers}, {base.name: scenario_to_toml(base)})
+    if not args.quiet:
+        resumed = "" if before is None else f" (resumed: {before} chunks were missing)"
+        print(f"sweep: {len(job.points)} points x {job.reps} replications = {len(table)} runs in "
+              f"{time.perf_counter() - started:.1f} s{resumed}; results in {job.out}/")
+        print(f"next: swsim sensitivity {job.out} --outcome turnover_rate; swsim report {job.out}")
+    return 0
+
+
+def _sweep_label(scenario: str, kind: str, params) -> str:
+    names = "-".join(p.name.split(".")[-1] for p in params)
+    return f"{scenario}-{kind}-{names}"[:120]
+
+
+def sensitivity(args: argparse.Namespace) -> int:
+    from sim.present.report import write_sensitivity
+
+    table, png = write_sensitivity(args.dir, args.outcome, args.method)
+    cols = [c for c in ["rank", "parameter", "low", "high", "at_low", "at_high", "src", "S1", "ST"]
+            if c in table.columns]
+    print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(f"wrote {args.dir}/sensitivity_{args.outcome}.csv and {png}")
+    return 0
+
+
+def warmup(args: argparse.Namespace) -> int:
+    from sim.experiment.replications import run_experiment
+    from sim.experiment.warmup import WARMUP_COLUMNS, welch_warmup
+
+    scenario = scenario_named(args.scenario)
+    opts = options(scenario, args, reps=20, years=12.0, seed=1, warmup_years=0.0)
+    check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
+    ts, _ = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
+                           warmup_years=0.0, workers=opts.workers)
+    print(f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
+          f"average stays within {args.tolerance:.0%} (or 2 standard errors) of its final level "
+          f"from month:")
+    months = {col: welch_warmup(ts, col, tolerance=args.tolerance) for col in WARMUP_COLUMNS}
+    for col, month in months.items():
+        print(f"  {col:20s} {month:4d}")
+    print(f"suggested warm-up: {max(months.values()) / 12:.1f} years")
+    return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    from sim.experiment.bench import bench as run_bench
+
+    scenario = scenario_named(args.scenario)
+    opts = options(scenario, args, reps=5, years=10.0, seed=1, warmup_years=0.0)
+    check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
+    run_bench(scenario, years=opts.years, reps=opts.reps)
+    return 0
+
+
+def scenario_from_dfe(args: argparse.Namespace) -> int:
+    from calibration.dfe import scenario_from_dfe as build
+
+    if args.out is not None and (args.out.is_dir() or str(args.out).strip() in ("", ".")):
+        raise BadInput(f"--out {args.out}: is a folder; give a file name such as warwickshire.toml")
+    if args.out is not None and not args.out.parent.is_dir():
+        raise BadInput(f"--out {args.out}: the folder {args.out.parent} does not exist")
+    text = scenario_to_toml(build(scenario_named(args.base), args.council, args.year))
+    if args.out:
+        try:
+            write_text(args.out, text)
+        except OSError as err:
+            raise BadInput(f"--out {args.out}: cannot write it ({err.strerror})") from None
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+def calibrate(args: argparse.Namespace) -> int:
+    from calibration.fit import Settings, calibrate as fit_targets
+    from calibration.report import validation_table, write_report
+    from calibration.targets import DEFAULT_TARGETS, load_targets
+
+    base = scenario_named(args.scenario)
+    if not 1 <= args.budget <= 10_000:
+        raise BadInput(f"--budget = {args.budget}: must be between 1 and 10,000 evaluations")
+    opts = options(base, args, reps=8, years=5.0, warmup_years=3.0, seed=20261125)
+    targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
+    check_size(opts, base, opts.reps * (args.budget + 10), opts.workers, monthly=False, yes=args.yes)
+    out = args.out or Path("results") / "calibration" / base.name
+    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs:
+        settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
+                            seed=opts.seed, workers=opts.workers, budget=args.budget)
+        fit = fit_targets(base, targets, settings)
+        rs.write_table("posterior.csv", fit.posterior)
+        rs.write_table("evaluations.csv", fit.evaluations)
+        rs.write_table("identifiability.csv", fit.identifiability)
+        rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
+        table = validation_table(fit.scenario, targets, max(opts.reps, 8), opts.seed + 1, opts.years,
+                                 opts.warmup_years, opts.workers, draws=fit.posterior)
+        ident = fit.identifiability[["parameter", "role", "estimate", "low_90", "high_90",
+                                     "r2_with_fitted", "verdict"]]
+        extra = ("\n## Parameters\n\n" + _md_table(ident) +
+                 f"\nFitted by the method of simulated moments (Nelder-Mead, {len(fit.evaluations)} "
+                 f"evaluations of {opts.reps} replications x {opts.years:g} years); final distance "
+                 f"{fit.loss:.3g} (sum of squared z-scores over {len(targets.fitted)} targets). Simulated "
+                 f"values below use fresh seeds and draw the parameters from the posterior.\n")
+        write_report(rs.staging, table, f"Calibration of {base.name}", extra)
+        rs.commit({**opts.model_dump(), "budget": args.budget, "distance": fit.loss},
+                  {base.name: scenario_to_toml(base)})
+    print(f"calibrated {base.name}: distance {fit.loss:.3g} after {len(fit.evaluations)} evaluations")
+    print(ident.to_string(index=False))
+    print(f"wrote {out}/calibrated.toml, posterior.csv, identifiability.csv, report.md/.csv/.png")
+    return 0
+
+
+def _md_table(frame) -> str:
+    cols = list(frame.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.4g}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def validate_calibration(args: argparse.Namespace) -> int:
+    from calibration.report import validation_table, write_report
+    from calibration.targets import DEFAULT_TARGETS, load_targets
+
+    scenario = scenario_named(args.scenario)
+    opts = options(scenario, args, reps=20, years=10.0, warmup_years=3.0, seed=20261125)
+    targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
+    draws = load_draws(args.posterior, [scenario])
+    check_size(opts, scenario, opts.reps, opts.workers, monthly=False, yes=args.yes)
+    out = args.out or Path("results") / "validation" / scenario.name
+    with ResultSet(out, "validation", {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs:
+        table = validation_table(scenario, targets, opts.reps, opts.seed, opts.years,
+                                 opts.warmup_years, opts.workers, draws=draws)
+        write_report(rs.staging, table, f"Validation of {scenario.name}")
+        rs.commit(opts.model_dump(), {scenario.name: scenario_to_toml(scenario)})
+    shown = table[table["status"] != "not simulated"][["id", "role", "target", "low", "high",
+                                                        "simulated_mean", "band_5", "band_95", "status"]]
+    print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(f"wrote {out}/report.md, report.csv, report.png")
+    return 0
+
+
+COMMANDS = {
+    "run": run, "compare": compare, "validate": validate, "report": report,
+    "scenarios": scenarios, "policies": policies, "columns": columns, "sweep": sweep,
+    "sensitivity": sensitivity, "warmup": warmup, "bench": bench,
+    "scenario-from-dfe": scenario_from_dfe, "calibrate": calibrate,
+    "validate-calibration": validate_calibration,
+}

@@ -1,0 +1,193 @@
+"""The ``swsim`` command line: every command, option, default and unit.
+
+Values are checked by the validators the commands share (``experiment.settings.run_options`` for
+replications, years, warm-up, seed and workers), so every command accepts the same ranges.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from sim import __version__
+from sim.experiment.settings import MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
+
+DESCRIPTION = ("swsim: a discrete-event simulator of the children's social care workforce. "
+               "Exit codes: 0 success, 2 bad input (nothing written), 1 internal error "
+               "(a log holds the details), 130 interrupted.")
+LIMITS = (f"Limits (every command): --reps 1-10,000, --years 1/12-100, --warmup-years 0-50, "
+          f"--workers 1-{MAX_WORKERS} (used: at most the jobs and the CPUs); work beyond "
+          f"{WORK_LIMIT_REPLICATION_YEARS:,} replication-years asks for --yes.")
+
+
+def finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
+
+
+def fraction(text: str) -> float:
+    value = finite_float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (exclusive), got {text}")
+    return value
+
+
+def positive(text: str) -> float:
+    value = finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def out_dir(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, got an empty string")
+    return Path(text)
+
+
+def _simulation(p: argparse.ArgumentParser, *, reps: str, years: str, warmup: str | None = "the scenario's",
+                seed: str = "the scenario's", out: str | None = None, posterior: bool = False) -> None:
+    """Options every simulating command shares (with its own defaults in the help)."""
+    p.add_argument("--reps", type=int, help=f"replications (default: {reps})")
+    p.add_argument("--years", type=finite_float, help=f"simulated years per replication, after the "
+                   f"warm-up (default: {years})")
+    if warmup is not None:
+        p.add_argument("--warmup-years", type=finite_float,
+                       help=f"years simulated before reporting starts (default: {warmup})")
+    p.add_argument("--seed", type=int, help=f"root seed of the random streams (default: {seed})")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes; results are identical for any number (default: 1)")
+    p.add_argument("--yes", action="store_true",
+                   help="run even when the work is large (default: off: ask first, with an estimate)")
+    if out is not None:
+        p.add_argument("--out", type=out_dir, help=f"output folder (default: {out})")
+        p.add_argument("--overwrite", action="store_true",
+                       help="replace a folder holding a different result set, and do not keep the "
+                       "earlier set as DIR.previous (default: off)")
+    if posterior:
+        p.add_argument("--posterior", type=Path,
+                       help="parameter draws (a calibration's posterior.csv): replication r of every "
+                       "scenario uses draw r (default: none, the scenario's values)")
+
+
+def _quiet(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quiet", action="store_true", help="no progress bar or table (default: off)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="swsim", description=DESCRIPTION, epilog=LIMITS)
+    parser.add_argument("--version", action="version", version=f"swsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run replications of a scenario and write results",
+                         description="Run replications of a scenario; write tables, plots and "
+                         "manifest.json to a result folder.", epilog=LIMITS)
+    run.add_argument("scenario", nargs="?", default="baseline",
+                     help="a scenario TOML file or a built-in name (default: baseline)")
+    _simulation(run, reps="the scenario's, 20", years="the scenario's, 10",
+                warmup="the scenario's, 3", out="results/<scenario>", posterior=True)
+    run.add_argument("--report", action="store_true", help="also write report.html (default: off)")
+    _quiet(run)
+
+    cmp_ = sub.add_parser("compare", help="compare a baseline with variants on common random numbers",
+                          description="Run a baseline and variants on the same random numbers and "
+                          "report paired differences.", epilog=LIMITS)
+    cmp_.add_argument("items", nargs="+", metavar="SCENARIO_OR_POLICY",
+                      help="the baseline (a scenario file or built-in name), then at least one variant: "
+                      "a policy name, optionally with parameters as POLICY:PARAM=VALUE[:PARAM=VALUE] "
+                      "(added to the baseline; other parameters at their defaults), or a scenario "
+                      "file or name (no default)")
+    _simulation(cmp_, reps="the baseline's, 20", years="the baseline's, 10",
+                warmup="the baseline's, 3", out="results/compare/<baseline>-vs-<variants>",
+                posterior=True)
+    cmp_.add_argument("--report", action="store_true", help="also write report.html (default: off)")
+    cmp_.add_argument("--target-halfwidth", type=positive,
+                      help="add replications until the 95%% CI half-width of --target-metric's paired "
+                      "difference is at most this, in the metric's own unit (a share: 0.002 = 0.2 "
+                      "points) (default: off)")
+    cmp_.add_argument("--target-metric", help="summary metric for --target-halfwidth (default: "
+                      "turnover_rate; see swsim columns)")
+    cmp_.add_argument("--max-reps", type=int, help="most replications with --target-halfwidth "
+                      "(default: 1000)")
+    _quiet(cmp_)
+
+    val = sub.add_parser("validate", help="check a scenario file: one line per problem")
+    val.add_argument("scenario", help="a scenario TOML file or built-in name (no default)")
+
+    rep = sub.add_parser("report", help="write DIR/report.html from the results of run, compare or sweep")
+    rep.add_argument("dir", type=Path, help="a result folder (no default)")
+
+    pol = sub.add_parser("policies", help="list the installed policies and their parameters")
+    pol.add_argument("--markdown", action="store_true", help="as a Markdown table (default: off)")
+    sub.add_parser("scenarios", help="list the built-in scenarios")
+    col = sub.add_parser("columns", help="every output column: name, unit and definition")
+    col.add_argument("--markdown", action="store_true", help="as Markdown tables (default: off)")
+
+    sw = sub.add_parser("sweep", help="run a parameter sweep (resumable)", epilog=LIMITS,
+                        description="Run a design over scenario or policy parameters; interrupted, "
+                        "the same command resumes it.")
+    sw.add_argument("scenario", nargs="?", help="scenario (default: the sweep file's, else baseline)")
+    sw.add_argument("--param", action="append", default=[], metavar="NAME=SPEC",
+                    help="a dotted scenario or policy parameter and a:b:step (grid), a..b (range) or "
+                    "v1,v2,... (values), in the parameter's own unit (default: none; repeatable)")
+    sw.add_argument("--file", type=Path, help="a sweep file (TOML) with [params] and settings "
+                    "(default: none)")
+    sw.add_argument("--design", choices=["grid", "lhs", "sobol"],
+                    help="design (default: the file's, else grid)")
+    sw.add_argument("--samples", type=int, help="lhs: points; sobol: base samples N (N(D+2) points); "
+                    "grid: levels of a..b ranges (default: 32 for lhs and sobol, 5 for grid)")
+    _simulation(sw, reps="the file's, else 4", years="the scenario's", warmup="the scenario's",
+                seed="the scenario's", out="results/sweep/<scenario>-<design>-<parameters>")
+    sw.add_argument("--backend", choices=["local", "dask"], default="local",
+                    help="where chunks run: local processes or a Dask cluster (default: local)")
+    sw.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786; with "
+                    "--backend dask (default: a LocalCluster of --workers processes)")
+    _quiet(sw)
+
+    sens = sub.add_parser("sensitivity", help="sensitivity of a sweep's outcome to its parameters")
+    sens.add_argument("dir", type=Path, help="a sweep folder (no default)")
+    sens.add_argument("--outcome", default="turnover_rate",
+                      help="a summary metric (default: turnover_rate; see swsim columns)")
+    sens.add_argument("--method", choices=["auto", "sobol", "regression"], default="auto",
+                      help="auto: Sobol indices for a sobol design, else regression (default: auto)")
+
+    warm = sub.add_parser("warmup", help="estimate the warm-up period (Welch's method)", epilog=LIMITS)
+    warm.add_argument("scenario", nargs="?", default="baseline",
+                      help="scenario file or built-in name (default: baseline)")
+    _simulation(warm, reps="20", years="12", warmup=None, seed="1")
+    warm.add_argument("--tolerance", type=fraction, default=0.03,
+                      help="relative distance from the final level, a fraction (default: 0.03)")
+
+    bench = sub.add_parser("bench", help="time replications of a scenario", epilog=LIMITS)
+    bench.add_argument("scenario", nargs="?", default="baseline",
+                       help="scenario file or built-in name (default: baseline)")
+    _simulation(bench, reps="5", years="10", warmup=None, seed="1")
+
+    cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets",
+                         epilog=LIMITS)
+    cal.add_argument("scenario", nargs="?", default="baseline",
+                     help="scenario file or built-in name (default: baseline)")
+    cal.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
+    cal.add_argument("--budget", type=int, default=40,
+                     help="objective evaluations, 1-10,000 (default: 40)")
+    _simulation(cal, reps="8 per evaluation", years="5", warmup="3", seed="20261125",
+                out="results/calibration/<scenario>")
+
+    vc = sub.add_parser("validate-calibration", help="report a scenario against the targets",
+                        epilog=LIMITS)
+    vc.add_argument("scenario", nargs="?", default="baseline",
+                    help="scenario file or built-in name (default: baseline)")
+    vc.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
+    _simulation(vc, reps="20", years="10", warmup="3", seed="20261125",
+                out="results/validation/<scenario>", posterior=True)
+
+    dfe = sub.add_parser("scenario-from-dfe", help="a scenario for a council from DfE statistics")
+    dfe.add_argument("council", help="council name as DfE spells it, e.g. Warwickshire (no default)")
+    dfe.add_argument("--year", type=int, default=2020,
+                     help="reporting year (workforce data: 2017-2020) (default: 2020)")
+    dfe.add_argument("--base", default="baseline",
+                     help="scenario supplying the other rates (default: baseline)")
+    dfe.add_argument("--out", type=Path, help="write the scenario to this file (default: print it)")
+    return parser

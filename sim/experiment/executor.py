@@ -1,0 +1,157 @@
+"""Where jobs run: in this process, in local worker processes, or on a Dask cluster.
+
+Every job is a pure function of its arguments (replication ``r`` draws only from its own seed
+stream), so the backend and the number of workers never change a result. Local workers are
+``min(requested, jobs, CPUs)``; they ignore Ctrl-C (the parent stops them) and die with the parent
+(Linux's parent-death signal, and a watchdog thread elsewhere), so an out-of-memory kill of the
+command leaves no orphan processes behind.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+DASK_CONNECT_SECONDS = 5
+SCHEDULER_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx)://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died (killed, or out of memory) before finishing its job."""
+
+
+class ExecutorError(RuntimeError):
+    """The jobs could not be started (workers could not be created, scheduler unreachable)."""
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def effective_workers(requested: int, jobs: int) -> int:
+    """Worker processes actually used: never more than the jobs or the CPUs."""
+    return max(1, min(requested, jobs, cpu_count()))
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ignore Ctrl-C and exit when the parent process exits."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watchdog() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+    threading.Thread(target=watchdog, daemon=True).start()
+
+
+def execute(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int = 1, backend: str = "local",
+            scheduler: str | None = None) -> Iterator[Any]:
+    """``fn(task)`` for every task, yielded as each finishes (in any order)."""
+    if not tasks:
+        return iter(())
+    if backend == "dask":
+        return _dask(fn, tasks, workers, scheduler)
+    n = effective_workers(workers, len(tasks))
+    if n == 1:
+        return map(fn, tasks)
+    return _local(fn, tasks, n)
+
+
+def _local(fn, tasks, n: int) -> Iterator[Any]:
+    try:
+        pool = ProcessPoolExecutor(max_workers=n, initializer=_die_with_parent,
+                                   initargs=(os.getpid(),))
+        pending = {pool.submit(fn, t) for t in tasks}
+    except OSError as err:
+        raise ExecutorError(f"could not start {n} worker processes: {err}; try fewer --workers") from None
+    try:
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+    except BrokenProcessPool:
+        raise WorkerLost("a worker process died before finishing (killed, or out of memory?); "
+                         "finished work is kept where the command can resume it") from None
+    finally:
+        _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool now: cancel what has not started and kill the workers."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.kill()
+    for proc in processes:
+        proc.join(timeout=5)
+
+
+def check_scheduler_address(address: str) -> str | None:
+    """A problem with a Dask scheduler address, or None."""
+    if not SCHEDULER_ADDRESS.match(address):
+        return (f"--scheduler {address!r}: not a scheduler address; expected e.g. "
+                "tcp://10.0.0.5:8786 or localhost:8786")
+    return None
+
+
+def _dask(fn, tasks, workers: int, scheduler: str | None) -> Iterator[Any]:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout=f"{DASK_CONNECT_SECONDS}s")
+        else:
+            cluster = LocalCluster(n_workers=effective_workers(workers, len(tasks)),
+                                   threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError) as err:
+        if cluster is not None:
+            cluster.close()
+        raise ExecutorError(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
+                            f"{DASK_CONNECT_SECONDS} s ({err})") from None
+    try:
+        futures = client.map(fn, tasks, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def progress_bar(total: int, label: str, enabled: bool, unit: str = "rep"):
+    """A tqdm bar on a terminal, else None."""
+    if not enabled or not sys.stderr.isatty() or total <= 0:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, desc=label, unit=unit, file=sys.stderr)
+
+
+def consume(results: Iterable[Any], bar) -> Iterator[Any]:
+    """Pass results through, advancing the progress bar; close it at the end."""
+    try:
+        for item in results:
+            if bar is not None:
+                bar.update(1)
+            yield item
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,266 @@
+"""What a replication reports, declared once: every summary outcome and every monthly column, with
+its plain name, unit, definition, allowed range and which direction is better.
+
+The recorder's monthly columns, the per-replication summary, the checks every run makes on its
+own outputs, the comparison's key metrics, the report's lists, ``swsim columns`` and the README's
+column tables all come from these declarations. Definitions follow DfE's children's social work
+workforce statistics where DfE has one (turnover, vacancy and agency rates, caseload).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Literal
+
+import numpy as np
+import pandas as pd
+
+from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
+from sim.model.demand import DAYS_PER_YEAR
+from sim.model.workforce import ASYE, PERMANENT
+from sim.scenario import DESTINATIONS, LEVELS
+
+INF = math.inf
+LEVEL_WORDS = {"asye": "ASYE", "l2": "level 2", "l3": "level 3", "l4": "level 4", "l5": "level 5"}
+DESTINATION_WORDS = {"profession": "leaving the profession", "other_la": "to another local authority",
+                     "agency": "into agency work"}
+# Caseload bands for the monthly distribution of case holders (cases held, 3 wide; 21 is an edge)
+CASELOAD_BANDS = [(lo, lo + 2) for lo in range(1, 31, 3)] + [(31, None)]
+TWO_YEARS = 2 * DAYS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One output column: what it is, in what unit, and the values it may take."""
+
+    name: str
+    label: str                     # plain words, e.g. "annual turnover"
+    unit: str                      # e.g. "share of permanent staff a year", "cases", "GBP a year"
+    definition: str
+    low: float = 0.0               # allowed range; a value outside it is an internal error
+    high: float = INF
+    better: Literal["lower", "higher"] | None = None
+    percent: bool = False          # a share or rate: shown as a percentage (points for differences)
+    undefined_when: str = ""       # when the value may be missing (NaN); "" means never
+    key: bool = False              # one of the key metrics of comparisons and reports
+
+    @property
+    def bounded(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def display_unit(self) -> str:
+        """The unit as a reader sees it (percentages for shares and rates)."""
+        return "%" if self.percent else self.unit
+
+
+def _share(name, label, unit, definition, **kw) -> Outcome:
+    return Outcome(name, label, unit, definition, 0.0, 1.0, percent=True, **kw)
+
+
+NO_COHORT = "no ASYE starter in the window had two years left to run"
+NONE_ALLOCATED = "no case was first allocated in the window"
+NONE_CLOSED = "no case closed in the window"
+
+SUMMARY: tuple[Outcome, ...] = (
+    Outcome("turnover_rate", "annual turnover", "leavers a year per permanent FTE",
+            "Permanent leavers per year / mean permanent headcount (DfE turnover rate).",
+            better="lower", percent=True, key=True),
+    _share("vacancy_rate", "vacancy rate", "share of funded posts",
+           "Mean over month ends of vacancies / (vacancies + permanent staff) (DfE vacancy rate).",
+           better="lower", key=True),
+    _share("agency_share", "agency share", "share of staff",
+           "Mean over month ends of agency / (agency + permanent) (DfE agency rate).",
+           better="lower", key=True),
+    Outcome("agency_cover_rate", "agency cover of vacancies", "agency workers per vacancy",
+            "Agency workers / vacancies, summed over month ends (DfE agency workers covering "
+            "vacancies).", percent=True, undefined_when="there was no vacancy at any month end"),
+    Outcome("starter_rate", "starter rate", "starters a year per permanent FTE",
+            "Permanent starters per year (hires and conversions) / mean permanent headcount.",
+            percent=True),
+    _share("share_l3", "share at level 3", "share of permanent staff",
+           "Mean share of permanent staff practising at level 3."),
+    Outcome("mean_caseload", "mean caseload", "cases per case holder",
+            "Mean cases per case holder (permanent or agency worker holding a case; DfE), averaged "
+            "over month ends.", better="lower", key=True),
+    Outcome("p95_caseload", "95th percentile caseload", "cases per case holder",
+            "95th percentile of cases per case holder, averaged over month ends.",
+            better="lower", key=True),
+    _share("share_over_cap", "share of case holders over the reporting cap", "share of case holders",
+           "Share of case holders holding more than `reporting.caseload_cap` cases (Dudley: 21), "
+           "averaged over month ends.", better="lower", key=True),
+    Outcome("effective_load_mean", "effective weighted caseload", "weighted cases",
+            "Mean weighted caseload divided by the capacity factor (the time the cases take when "
+            "support officers or CPD days change it), averaged over month ends.", better="lower"),
+    Outcome("mean_wait_days", "wait for allocation", "days",
+            "Days from referral to first allocation, for cases first allocated in the window.",
+            better="lower", undefined_when=NONE_ALLOCATED, key=True),
+    Outcome("worker_changes_per_case", "changes of worker per case", "changes per case",
+            "Changes of allocated worker per case, for cases closed in the window ('having to tell "
+            "their story too many times').", better="lower", undefined_when=NONE_CLOSED, key=True),
+    Outcome("unallocated_days_per_case", "days without a worker per case", "days per case",
+            "Days a case spent without a worker over its life (first wait and waits after a worker "
+            "left), for cases closed in the window.", better="lower", undefined_when=NONE_CLOSED),
+    _share("asye_retention_2y", "two-year ASYE retention", "share of ASYE starters",
+           "Share of permanent staff who started in an ASYE post during the window (newly "
+           "qualified hires and policy pipelines) still employed two years after starting.",
+           better="higher", undefined_when=NO_COHORT, key=True),
+    Outcome("asye_cohort", "ASYE starters followed", "people",
+            "Number of ASYE starters behind `asye_retention_2y`."),
+    *(Outcome(f"leavers_{d}", f"leavers {DESTINATION_WORDS[d]}", "people a year",
+              f"Permanent leavers per year whose destination is '{d}'.") for d in DESTINATIONS),
+    Outcome("referrals_per_year", "referrals", "referrals a year", "Referrals received per year."),
+    Outcome("cases_waiting_mean", "cases waiting", "cases",
+            "Mean month-end number of cases waiting for a worker.", better="lower"),
+    Outcome("total_cost_gbp", "total cost", "GBP a year",
+            "Permanent staff (salary + on-costs), agency, recruitment and policy cost per year.",
+            better="lower", key=True),
+    Outcome("agency_cost_gbp", "agency spend", "GBP a year",
+            "Cost of agency workers per year (permanent cost of the post covered + premium).",
+            better="lower", key=True),
+    Outcome("policy_cost_gbp", "policies' own cost", "GBP a year",
+            "The policies' own running cost per year (zero without policies).", key=True),
+    *(Outcome(f"headcount_end_{lv}", f"permanent staff at {LEVEL_WORDS[lv]} at the end", "FTE",
+              f"Permanent staff practising at {LEVEL_WORDS[lv]} at the last month end.") for lv in LEVELS),
+    Outcome("headcount_end_agency", "agency workers at the end", "FTE",
+            "Agency workers at the last month end."),
+)
+
+
+def band_column(lo: int, hi: int | None) -> str:
+    return f"holders_{lo:02d}_{hi:02d}" if hi is not None else f"holders_{lo:02d}_plus"
+
+
+def _band_words(lo: int, hi: int | None) -> str:
+    return f"{lo} to {hi} cases" if hi is not None else f"{lo} or more cases"
+
+
+TIMESERIES: tuple[Outcome, ...] = (
+    Outcome("rep", "replication", "index", "Replication number (seed stream).", high=INF),
+    Outcome("month", "month", "months after warm-up", "Month end, counted from the end of the "
+            "warm-up (0 is the first reported month).", low=-INF),
+    *(Outcome(band_column(lo, hi), f"case holders holding {_band_words(lo, hi)}", "people",
+              f"Case holders holding {_band_words(lo, hi)} at the month end.") for lo, hi in CASELOAD_BANDS),
+    *(Outcome(f"perm_{lv}", f"permanent staff at {LEVEL_WORDS[lv]}", "FTE",
+              f"Permanent staff practising at {LEVEL_WORDS[lv]}.") for lv in LEVELS),
+    *(Outcome(f"agency_{lv}", f"agency workers covering {LEVEL_WORDS[lv]} posts", "FTE",
+              f"Agency workers by the level of the post they cover ({LEVEL_WORDS[lv]}).") for lv in LEVELS),
+    *(Outcome(f"vacancies_{lv}", f"vacancies at {LEVEL_WORDS[lv]}", "posts",
+              f"Funded {LEVEL_WORDS[lv]} posts without a permanent holder.") for lv in LEVELS),
+    Outcome("perm_total", "permanent staff", "FTE", "Permanent staff in post."),
+    Outcome("agency_total", "agency workers", "FTE", "Agency workers on assignment."),
+    Outcome("vacancies_total", "vacancies", "posts", "Funded posts without a permanent holder."),
+    Outcome("leavers", "leavers", "people this month", "Permanent staff who left this month."),
+    *(Outcome(f"leavers_{d}", f"leavers {DESTINATION_WORDS[d]}", "people this month",
+              f"Permanent leavers this month whose destination is '{d}'.") for d in DESTINATIONS),
+    Outcome("hires", "permanent starters", "people this month",
+            "Permanent starters this month (hires and conversions)."),
+    Outcome("conversions", "agency conversions", "people this month",
+            "Agency workers who became permanent this month."),
+    Outcome("promotions", "promotions", "people this month", "Promotions to a higher level this month."),
+    Outcome("agency_starts", "agency starts", "people this month", "Agency assignments started this month."),
+    Outcome("referrals", "referrals", "referrals this month", "Referrals received this month."),
+    Outcome("cases_open", "open cases", "cases", "Cases open at the month end (allocated or waiting)."),
+    Outcome("cases_waiting", "cases waiting", "cases", "Cases waiting for a worker at the month end."),
+    Outcome("case_holders", "case holders", "people", "Workers holding at least one case."),
+    Outcome("caseload_mean", "mean caseload", "cases per case holder", "Mean cases per case holder."),
+    Outcome("caseload_p95", "95th percentile caseload", "cases per case holder",
+            "95th percentile of cases per case holder."),
+    Outcome("weighted_load_mean", "mean weighted caseload", "weighted cases",
+            "Mean weighted caseload of case holders."),
+    Outcome("effective_load_mean", "effective weighted caseload", "weighted cases",
+            "Mean weighted caseload of case holders divided by the capacity factor."),
+    _share("share_over_cap", "share of case holders over the reporting cap", "share of case holders",
+           "Share of case holders holding more than `reporting.caseload_cap` cases."),
+    Outcome("staff_cost_gbp_month", "permanent staff cost", "GBP this month",
+            "Salary and on-costs of permanent staff this month."),
+    Outcome("agency_cost_gbp_month", "agency cost", "GBP this month", "Cost of agency workers this month."),
+    Outcome("recruitment_cost_gbp_month", "recruitment cost", "GBP this month",
+            "Cost of external hires this month."),
+    Outcome("policy_cost_gbp_month", "policies' cost", "GBP this month", "The policies' own cost this month."),
+    Outcome("cost_gbp_month", "total cost", "GBP this month", "Sum of the four costs above."),
+)
+
+OUTCOMES: dict[str, Outcome] = {o.name: o for o in SUMMARY}
+MONTHLY: dict[str, Outcome] = {o.name: o for o in TIMESERIES}
+KEY_METRICS: list[str] = [o.name for o in SUMMARY if o.key]
+
+
+class OutputError(RuntimeError):
+    """A replication produced a value outside its declared range: a fault in the model, not the input."""
+
+
+def check_outputs(values: dict[str, Any] | pd.DataFrame, declared: dict[str, Outcome],
+                  where: str) -> None:
+    """Raise OutputError unless every column is declared and every value finite and in range
+    (missing only where the outcome may be undefined)."""
+    columns = list(values.columns) if isinstance(values, pd.DataFrame) else list(values)
+    unknown = [c for c in columns if c not in declared]
+    missing = [c for c in declared if c not in columns]
+    if unknown or missing:
+        raise OutputError(f"{where}: columns differ from their declaration (undeclared {unknown}, "
+                          f"missing {missing})")
+    for name in columns:
+        o = declared[name]
+        x = np.atleast_1d(np.asarray(values[name], dtype=float))
+        bad = ~np.isfinite(x)
+        if o.undefined_when:
+            bad &= ~np.isnan(x)
+        if bad.any():
+            raise OutputError(f"{where}: {name} is not finite ({x[bad][0]})")
+        ok = x[np.isfinite(x)]
+        if ok.size and (ok.min() < o.low - 1e-9 or ok.max() > o.high + 1e-9):
+            raise OutputError(f"{where}: {name} = {ok.min() if ok.min() < o.low else ok.max()} "
+                              f"is outside its range [{o.low}, {o.high}]")
+
+
+def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
+              workers: Iterable[Any], start_day: float, end_day: float) -> dict[str, float]:
+    """One replication's outcomes (``SUMMARY``) over the reporting window [start_day, end_day).
+
+    ``months``: the recorder's rows for the window; ``cases``: the case table (rows as in
+    ``allocation``); ``initial``: which cases were open at the start; ``workers``: every worker.
+    Counts and money are per year.
+    """
+    years = (end_day - start_day) / DAYS_PER_YEAR
+    perm = months["perm_total"]
+    agency = months["agency_total"]
+    vac = months["vacancies_total"]
+    referred = ~initial
+    first_alloc = cases[FIRST_ALLOC]
+    allocated = referred & (first_alloc >= start_day) & (first_alloc < end_day)
+    closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
+    asye = [w for w in workers if w.start_level == ASYE and w.contract == PERMANENT
+            and w.pipeline != "initial" and start_day <= w.hired_day < end_day - TWO_YEARS]
+    stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
+    out: dict[str, float] = {
+        "turnover_rate": float(months["leavers"].sum() / perm.mean() / years),
+        "vacancy_rate": float((vac / (vac + perm)).mean()),
+        "agency_share": float((agency / (agency + perm)).mean()),
+        "agency_cover_rate": float(agency.sum() / vac.sum()) if vac.sum() > 0 else float("nan"),
+        "starter_rate": float(months["hires"].sum() / perm.mean() / years),
+        "share_l3": float((months["perm_l3"] / perm).mean()),
+        "mean_caseload": float(months["caseload_mean"].mean()),
+        "p95_caseload": float(months["caseload_p95"].mean()),
+        "share_over_cap": float(months["share_over_cap"].mean()),
+        "effective_load_mean": float(months["effective_load_mean"].mean()),
+        "mean_wait_days": float((first_alloc[allocated] - cases[ARRIVAL][allocated]).mean())
+        if allocated.any() else float("nan"),
+        "worker_changes_per_case": float(cases[CHANGES][closed].mean()) if closed.any() else float("nan"),
+        "unallocated_days_per_case": float(cases[UNALLOCATED][closed].mean()) if closed.any() else float("nan"),
+        "asye_retention_2y": len(stayed) / len(asye) if asye else float("nan"),
+        "asye_cohort": float(len(asye)),
+    }
+    for d in DESTINATIONS:
+        out[f"leavers_{d}"] = float(months[f"leavers_{d}"].sum() / years)
+    out.update(
+        referrals_per_year=float(months["referrals"].sum() / years),
+        cases_waiting_mean=float(months["cases_waiting"].mean()),
+        total_cost_gbp=float(months["cost_gbp_month"].sum() / years),
+        agency_cost_gbp=float(months["agency_cost_gbp_month"].sum() / years),
+        policy_cost_gbp=float(months["policy_cost_gbp_month"].sum() / years),
+    )
+    last = months.iloc[-1]
+    for name in LEVELS:
+        out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
+    out["headcount_end_agency"] = float(last["agency_total"])
+    return out
