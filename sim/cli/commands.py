@@ -40,7 +40,8 @@ def load_draws(path: Path | None, scenarios: list[Scenario]) -> pd.DataFrame | N
     try:
         draws = pd.read_csv(path, encoding="utf-8")
     except (UnicodeDecodeError, ValueError, pd.errors.ParserError, OSError) as err:
-        raise BadInput(f"--posterior {path}: cannot read parameter draws ({err})") from None
+        reason = " ".join(str(err).split())
+        raise BadInput(f"--posterior {path}: cannot read parameter draws ({reason})") from None
     if draws.empty or not all(pd.api.types.is_numeric_dtype(t) for t in draws.dtypes):
         raise BadInput(f"--posterior {path}: need numeric columns named by scenario paths")
     for scenario in scenarios:

@@ -20,6 +20,13 @@ LIMITS = (f"Limits (every command): --reps 1-10,000, --years 1/12-100, --warmup-
           f"{WORK_LIMIT_REPLICATION_YEARS:,} replication-years asks for --yes.")
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: what is wrong and where to find help."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
@@ -77,7 +84,7 @@ def _quiet(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="swsim", description=DESCRIPTION, epilog=LIMITS)
+    parser = Parser(prog="swsim", description=DESCRIPTION, epilog=LIMITS)
     parser.add_argument("--version", action="version", version=f"swsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

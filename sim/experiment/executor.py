@@ -19,6 +19,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from sim.errors import BadInput
+
 DASK_CONNECT_SECONDS = 5
 SCHEDULER_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ucx)://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
 
@@ -125,8 +127,10 @@ def _dask(fn, tasks, workers: int, scheduler: str | None) -> Iterator[Any]:
     except (OSError, TimeoutError) as err:
         if cluster is not None:
             cluster.close()
-        raise ExecutorError(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
-                            f"{DASK_CONNECT_SECONDS} s ({err})") from None
+        if scheduler:
+            raise BadInput(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
+                           f"{DASK_CONNECT_SECONDS} s ({err})") from None
+        raise ExecutorError(f"could not start a local Dask cluster: {err}") from None
     try:
         futures = client.map(fn, tasks, pure=False)
         for future in as_completed(futures):

@@ -198,6 +198,7 @@ class ResultSet:
             out.parent.mkdir(parents=True, exist_ok=True)
             self.staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING}{os.getpid()}-",
                                                  dir=out.parent))
+            os.chmod(self.staging, 0o777 & ~_umask())
         except OSError as err:
             raise BadInput(f"--out {out}: cannot write there ({err.strerror})") from None
         return self

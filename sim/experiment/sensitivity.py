@@ -16,15 +16,25 @@ from sim.experiment.sweep import Param, salib_problem
 def load_sweep(out: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """(settings, design points, per-replication table) of a finished or partial sweep."""
     out = Path(out)
-    if not (out / "sweep.json").exists():
-        raise ScenarioError([f"{out}: not a sweep directory (no sweep.json)"])
-    settings = json.loads((out / "sweep.json").read_text())
-    points = pd.read_parquet(out / "design.parquet")
+    if not (out / "sweep.json").is_file():
+        raise ScenarioError([f"{out}: not a sweep folder (no sweep.json)"])
     files = sorted((out / "results").glob("chunk-*.parquet"))
     if not files:
         raise ScenarioError([f"{out}: no finished runs yet"])
-    table = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    settings = _read(out / "sweep.json", lambda p: json.loads(p.read_text(encoding="utf-8")))
+    if not isinstance(settings, dict) or not {"params", "design", "seed", "reps"} <= set(settings):
+        raise ScenarioError([f"{out / 'sweep.json'}: not the settings of a swsim sweep"])
+    points = _read(out / "design.parquet", pd.read_parquet)
+    table = pd.concat([_read(f, pd.read_parquet) for f in files], ignore_index=True)
     return settings, points, table
+
+
+def _read(path: Path, read):
+    """``read(path)``, with a missing or corrupt file as bad input naming it."""
+    try:
+        return read(path)
+    except (OSError, ValueError) as err:  # JSON, Parquet (ArrowInvalid) and missing files
+        raise ScenarioError([f"{path}: cannot read it ({type(err).__name__}: {err})"]) from None
 
 
 def point_means(points: pd.DataFrame, table: pd.DataFrame, outcome: str) -> np.ndarray:

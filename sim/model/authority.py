@@ -44,8 +44,8 @@ class Authority:
         self.env = env
         self.scenario = scenario
         self.streams = streams
-        self.n_days = int(round((years + warmup_years) * DAYS_PER_YEAR))
         self.n_months = int(round((years + warmup_years) * 12))
+        self.n_days = int(math.ceil(self.n_months * MONTH_DAYS - 1e-6))  # the last month end included
         self.warmup_months = int(round(warmup_years * 12))
         self.levels = scenario.workforce.levels.ordered()
         self.agency_level = LEVELS.index(scenario.agency.level)

@@ -1,0 +1,204 @@
+"""Ordinary mistakes get one clear line naming what is wrong, exit code 2, and nothing written; the
+command line guides (version, help with defaults, suggestions for misspelt names)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.cli.main import main
+from sim.cli.parser import build_parser
+
+QUICK = ["--reps", "1", "--years", "1", "--warmup-years", "0", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    """A file, a finished run, a finished sweep and some damaged copies of them."""
+    root = tmp_path_factory.mktemp("cli")
+    (root / "file.txt").write_text("not a folder")
+    assert main(["run", "baseline", *QUICK, "--out", str(root / "run")]) == 0
+    assert main(["sweep", "--param", "agency.premium_gbp_per_year=10000,20000", "--reps", "1",
+                 "--years", "1", "--warmup-years", "0", "--quiet", "--out", str(root / "sweep")]) == 0
+    nodesign = root / "nodesign"
+    subprocess.run(["cp", "-r", str(root / "sweep"), str(nodesign)], check=True)
+    (nodesign / "design.parquet").unlink()
+    badjson = root / "badjson"
+    subprocess.run(["cp", "-r", str(root / "sweep"), str(badjson)], check=True)
+    (badjson / "sweep.json").write_text("{not json")
+    badparquet = root / "badparquet"
+    subprocess.run(["cp", "-r", str(root / "sweep"), str(badparquet)], check=True)
+    next((badparquet / "results").glob("chunk-*.parquet")).write_bytes(b"PAR1 garbage")
+    (root / "binary.csv").write_bytes(bytes(range(256)) * 4)
+    (root / "utf16.csv").write_text("workforce.levels.l3.leave_rate\n0.1\n", encoding="utf-16")
+    (root / "range.csv").write_text("workforce.levels.l3.leave_rate\n0.1\n-3\n")
+    (root / "nan.csv").write_text("turnover.destinations.profession\nnan\n")
+    (root / "sweep_dir").mkdir()
+    for name, text in {"reps": 'reps = "two"\n', "samples": "samples = -1\n", "years": "years = -1.0\n",
+                       "seed": 'seed = "x"\n', "params": "params = 5\n", "scenario": "scenario = 5\n",
+                       "zero": "reps = 0\n"}.items():
+        (root / f"sweep_{name}.toml").write_text(text + ("" if name == "params" else
+                                                         '[params]\n"agency.premium_gbp_per_year" = "1,2"\n'))
+    return {"root": root}
+
+
+def R(folders, name: str) -> str:
+    return str(folders["root"] / name)
+
+
+BAD = [  # (arguments, text the one line must contain); {root} is the fixture folder
+    (["run", "--reps", "0"], "--reps"),
+    (["run", "--reps", "1000000"], "--reps"),
+    (["run", "--years", "nan"], "--years"),
+    (["run", "--years", "inf"], "--years"),
+    (["run", "--years", "1e9"], "--years"),
+    (["run", "--years", "1e-9"], "--years"),
+    (["run", "--warmup-years", "nan"], "--warmup-years"),
+    (["run", "--seed", "-1"], "--seed"),
+    (["run", "--workers", "0"], "--workers"),
+    (["run", "--workers", "1000000"], "--workers"),
+    (["run", "--out", ""], "--out"),
+    (["run", "--out", "{root}/file.txt"], "is a file"),
+    (["run", "--out", "{root}/file.txt/below"], "is a file"),
+    (["run", "--out", "/dev/null"], "is a file"),
+    (["run", "no_such_scenario"], "built-in scenarios"),
+    (["run", "basline"], "did you mean baseline"),
+    (["run", "caseload_cap"], "it is a policy"),
+    (["run", "--posterior", "{root}/binary.csv"], "--posterior"),
+    (["run", "--posterior", "{root}/utf16.csv"], "--posterior"),
+    (["run", "--posterior", "{root}/sweep_dir"], "--posterior"),
+    (["run", "--posterior", "{root}/range.csv"], "row 3"),
+    (["run", "--posterior", "{root}/nan.csv"], "--posterior"),
+    (["compare", "baseline"], "compare needs at least one variant"),
+    (["compare", "baseline", "caseload_capp"], "did you mean caseload_cap"),
+    (["compare", "baseline", "caseload_cap:capp=18"], "did you mean cap"),
+    (["compare", "baseline", "caseload_cap:cap"], "POLICY:PARAM=VALUE"),
+    (["compare", "baseline", "caseload_cap:cap=0"], "cap"),
+    (["compare", "baseline", "academy", "--target-metric", "turnover_rate"], "needs --target-halfwidth"),
+    (["compare", "baseline", "academy", "--target-halfwidth", "nan"], "--target-halfwidth"),
+    (["compare", "baseline", "academy", "--target-halfwidth", "0.01", "--target-metric", "happy"],
+     "not a summary metric"),
+    (["compare", "baseline", "academy", "--max-reps", "0"], "--reps"),
+    (["sweep", "--param", "policy.caseload_cap=1,2"], "policy.<policy>.<parameter>"),
+    (["sweep", "--param", "demand.case_share=0.5..1e400"], "finite"),
+    (["sweep", "--param", "demand.case_share=0:1:1e-12"], "at most"),
+    (["sweep", "--param", "agency.premium_gbp_per_year=1,2", "--design", "sobol"], "a..b"),
+    (["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--design", "lhs", "--samples",
+      "1000000000"], "--samples"),
+    (["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--scheduler", "tcp://x:1"],
+     "needs --backend dask"),
+    (["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--backend", "dask", "--scheduler",
+      "not-an-address"], "not a scheduler address"),
+    (["sweep", "--file", "{root}/sweep_reps.toml"], "reps"),
+    (["sweep", "--file", "{root}/sweep_samples.toml"], "samples"),
+    (["sweep", "--file", "{root}/sweep_years.toml"], "--years"),
+    (["sweep", "--file", "{root}/sweep_seed.toml"], "seed"),
+    (["sweep", "--file", "{root}/sweep_params.toml"], "params"),
+    (["sweep", "--file", "{root}/sweep_scenario.toml"], "scenario"),
+    (["sweep", "--file", "{root}/sweep_zero.toml"], "--reps"),
+    (["warmup", "--tolerance", "nan"], "--tolerance"),
+    (["warmup", "--reps", "1000000"], "--reps"),
+    (["warmup", "--years", "1e9"], "--years"),
+    (["bench", "--years", "1e9"], "--years"),
+    (["bench", "--reps", "1000000"], "--reps"),
+    (["calibrate", "--budget", "0"], "--budget"),
+    (["report", "{root}/nodesign"], "design.parquet"),
+    (["report", "{root}/badjson"], "sweep.json"),
+    (["sensitivity", "{root}/nodesign"], "design.parquet"),
+    (["sensitivity", "{root}/badparquet"], "chunk-"),
+    (["sensitivity", "{root}/run"], "not a sweep"),
+    (["report", "{root}/file.txt"], "file.txt"),
+    (["scenario-from-dfe", "Warwickshire", "--out", "{root}"], "is a folder"),
+    (["scenario-from-dfe", "Warwickshire", "--year", "2016"], "2017"),
+    (["scenario-from-dfe", "Warwickshir"], "Warwickshire"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_input_is_one_line_and_exit_2(folders, capsys, args, message):
+    args = [a.replace("{root}", str(folders["root"])) for a in args]
+    before = sorted(p.name for p in folders["root"].iterdir())
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert message in err, err
+    assert "Traceback" not in err
+    assert len(lines) == 1, err
+    assert sorted(p.name for p in folders["root"].iterdir()) == before  # nothing written
+
+
+def test_an_unreachable_scheduler_fails_in_seconds(tmp_path, capsys):
+    started = time.perf_counter()
+    assert main(["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--backend", "dask",
+                 "--scheduler", "tcp://127.0.0.1:9", "--reps", "1", "--years", "1", "--quiet",
+                 "--out", str(tmp_path / "sw")]) == 2
+    assert time.perf_counter() - started < 20
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+
+
+def test_a_read_only_folder_is_refused_before_simulating(tmp_path, capsys):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)],
+                             capture_output=True).returncode == 0
+    if not mounted:
+        ro.chmod(0o500)
+    try:
+        started = time.perf_counter()
+        assert main(["run", "--reps", "200", "--out", str(ro / "r"), "--quiet"]) == 2
+        assert time.perf_counter() - started < 10  # refused before 200 replications ran
+        assert "cannot write there" in capsys.readouterr().err
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(ro)], capture_output=True)
+
+
+def test_a_large_run_asks_for_yes_with_an_estimate(tmp_path, capsys):
+    assert main(["run", "--reps", "5000", "--years", "10", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "add --yes" in err and ("minutes" in err or "hours" in err)
+    assert not (tmp_path / "r").exists()
+
+
+def test_version_and_help_state_defaults_and_units(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.startswith("swsim ")
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        for action in sub._actions:
+            if action.dest == "help":
+                continue
+            text = action.help or ""
+            assert "default" in text, f"swsim {name} {action.option_strings or action.dest}: {text!r}"
+    units = {a.dest: a.help for a in commands["run"]._actions}
+    assert "years" in units["years"] and "replications" in units["reps"]
+
+
+def test_failed_sweep_can_be_corrected(tmp_path, capsys):
+    """A sweep that stopped before finishing any run does not block the corrected command."""
+    out = tmp_path / "sw"
+    out.mkdir()
+    (out / "sweep.json").write_text('{"scenario": "baseline", "params": []}')
+    assert main(["sweep", "--param", "agency.premium_gbp_per_year=1,2", "--reps", "1", "--years", "1",
+                 "--warmup-years", "0", "--quiet", "--out", str(out)]) == 0
+    assert len(pd.read_parquet(out / "summary.parquet")) == 2
+
+
+def test_internal_errors_are_one_line_with_a_log(tmp_path, monkeypatch):
+    """A fault in swsim itself: one line naming a log that holds the traceback, exit 1."""
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "PATH": "/usr/bin:/bin"}
+    code = ("import sys, sim.cli.commands as c\n"
+            "def broken(args): raise ZeroDivisionError('boom')\n"
+            "c.COMMANDS['scenarios'] = broken\n"
+            "from sim.cli.main import main\nsys.exit(main(['scenarios']))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "internal error" in proc.stderr
+    [log] = list((tmp_path / "state" / "swsim" / "logs").glob("*.log"))
+    assert "ZeroDivisionError" in log.read_text() and str(log) in proc.stderr
