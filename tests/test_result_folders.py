@@ -230,3 +230,37 @@ def test_a_full_disk_gives_one_line_and_keeps_the_earlier_results(tmp_path):
     finally:
         if disk is not None:
             subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find worker processes")
+def test_a_killed_worker_is_one_line_and_keeps_the_earlier_results(tmp_path):
+    out = tmp_path / "r"
+    subprocess.run(_cli("run", "baseline", "--reps", "1", "--out", str(out), *QUICK), check=True,
+                   capture_output=True)
+    before = _snapshot(out)
+    proc = subprocess.Popen(_cli("run", "baseline", "--reps", "40", "--years", "3", "--workers", "2",
+                                 "--out", str(out), "--quiet"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert _wait_for(lambda: len(_children(proc.pid)) >= 2)
+    time.sleep(1.0)
+    os.kill(sorted(_children(proc.pid))[-1], signal.SIGKILL)   # as the out-of-memory killer would
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "worker process died" in err and "Traceback" not in err
+    assert _snapshot(out) == before
+
+
+def test_a_result_out_of_its_range_is_an_internal_error(tmp_path, monkeypatch, capsys):
+    """Every run checks its own outputs: a non-finite or impossible value is never a table."""
+    import sim.experiment.replications as replications
+
+    real = replications.summarise
+    monkeypatch.setattr(replications, "summarise",
+                        lambda *a, **k: {**real(*a, **k), "total_cost_gbp": float("inf")})
+    assert _run(tmp_path / "r") == 1
+    err = capsys.readouterr().err
+    assert "total_cost_gbp" in err and "internal error" in err
+    assert not (tmp_path / "r").exists()
+    monkeypatch.setattr(replications, "summarise",
+                        lambda *a, **k: {**real(*a, **k), "vacancy_rate": 1.5})
+    assert _run(tmp_path / "r") == 1
+    assert "vacancy_rate" in capsys.readouterr().err

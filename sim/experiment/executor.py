@@ -122,7 +122,8 @@ def _dask(fn, tasks, workers: int, scheduler: str | None) -> Iterator[Any]:
             client = Client(scheduler, timeout=f"{DASK_CONNECT_SECONDS}s")
         else:
             cluster = LocalCluster(n_workers=effective_workers(workers, len(tasks)),
-                                   threads_per_worker=1, processes=True, dashboard_address=None)
+                                   threads_per_worker=1, processes=True,
+                                   dashboard_address=":0")  # None does not disable it (dask #8136)
             client = Client(cluster)
     except (OSError, TimeoutError) as err:
         if cluster is not None:
