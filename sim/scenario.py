@@ -7,11 +7,14 @@ description: a seed paper (``../shared/seeds``), a DfE statistic (``../shared/da
 
 Validation is strict: a value must have the field's type (a TOML integer is accepted for a float,
 but a boolean or a string is not a number), be finite, and lie in the field's range; unknown keys
-are errors.
+are errors. A scenario file may start from another with ``extends = "baseline"`` (a built-in name
+or a path relative to the file) and give only what differs.
 """
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -43,6 +46,9 @@ MAX_PROGRAMME_GBP = 10_000_000.0  # a year, a whole programme (an academy)
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.+\-#(),]{0,99}$"
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 Share = Annotated[float, Field(ge=0, le=1)]
+
+MAX_FILE_BYTES = 1_000_000        # a scenario file
+MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
 
 
 class ScenarioError(ValueError):
@@ -468,21 +474,81 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
         raise ScenarioError(format_validation_error(err)) from None
 
 
-def load_scenario(source: str | Path) -> Scenario:
-    """Load a built-in scenario by name or a TOML file by path."""
-    path = Path(source)
-    if not path.suffix and not path.exists():
-        path = builtin_path(str(source))
+def read_text_file(path: str | Path, limit: int) -> str:
+    """The text of a UTF-8 file of at most ``limit`` bytes. Anything else is refused with a
+    ScenarioError naming the path: a missing file, a directory, a FIFO or device (checked before
+    opening: reading one would block or never end), a larger file, one we may not read, binary
+    content (NUL bytes, as in UTF-16) or bytes that are not UTF-8."""
+    def refuse(why: str) -> ScenarioError:
+        return ScenarioError([f"{path}: {why}"])
+
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("is not a regular file")
+        if info.st_size > limit:
+            raise refuse(f"is too large ({info.st_size:,} bytes; at most {limit:,})")
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
     except FileNotFoundError:
-        raise ScenarioError([f"{source}: no such scenario file or built-in scenario "
-                             f"(built-ins: {', '.join(builtin_names())})"]) from None
+        raise refuse("no such file") from None
+    except PermissionError:
+        raise refuse("permission denied: cannot read the file") from None
+    except OSError as err:
+        raise refuse(f"cannot read the file: {err.strerror or err}") from None
+    if len(data) > limit:
+        raise refuse(f"is too large (more than {limit:,} bytes)")
+    if b"\0" in data:
+        raise refuse("binary content (NUL bytes; UTF-16?): need UTF-8 text")
     try:
-        data = tomllib.loads(text)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise refuse(f"not UTF-8 text (byte {err.start} is {data[err.start:err.start + 1]!r}); "
+                     "save the file as UTF-8") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text_file(path, MAX_FILE_BYTES)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError([f"{path}: malformed TOML: {err}"]) from None
-    return parse_scenario(data)
+    except RecursionError:
+        raise ScenarioError([f"{path}: malformed TOML: nested too deeply"]) from None
+
+
+def _resolve(source: str | Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A scenario file's data with its ``extends`` chain merged in; ``chain``: the files that
+    extend it, innermost last (a path in ``source`` is relative to the last one's folder)."""
+    path = Path(source) if not chain else chain[-1].parent / source
+    if not path.suffix and not path.exists() and str(source) in builtin_names():
+        path = builtin_path(str(source))
+    where = f"{chain[-1]}: extends = {str(source)!r}: " if chain else ""
+    if not path.exists():
+        raise ScenarioError([f"{where}{path}: no such scenario file or built-in scenario "
+                             f"(built-ins: {', '.join(builtin_names())})"])
+    if path.resolve() in {p.resolve() for p in chain}:
+        raise ScenarioError([f"{where}a cycle: {' -> '.join(map(str, (*chain, path)))}"])
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise ScenarioError([f"{where}too deep: a scenario may extend at most "
+                             f"{MAX_EXTENDS_DEPTH} files in a chain"])
+    data = _read_toml(path)
+    base = data.pop("extends", None)
+    data.setdefault("name", path.stem)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError([f"{path}: extends = {_shown(base)}: must be a built-in scenario name "
+                             "or a path to a scenario file"])
+    return _deep_merge(_resolve(base, (*chain, path)), data)
+
+
+def load_scenario(source: str | Path) -> Scenario:
+    """Load a built-in scenario by name or a TOML file by path (resolving ``extends``); a file
+    without a ``name`` is named after the file."""
+    return parse_scenario(_resolve(source))
 
 
 def builtin_dir() -> Path:
@@ -498,6 +564,6 @@ def builtin_path(name: str) -> Path:
 
 
 def scenario_to_toml(scenario: Scenario) -> str:
-    """The fully resolved scenario as TOML (every default written out)."""
+    """The fully resolved scenario as TOML (every default written out; no ``extends``)."""
     data = scenario.model_dump(mode="python", exclude_none=True)
     return tomli_w.dumps(data)
