@@ -169,9 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             return _validate_calibration(args)
         scenario = load_scenario(args.scenario)
         if args.command == "run":
+            from sim.draws import load_draws
             scenario = _run_settings(scenario, args)
-            args.draws = _draws(args.posterior)
-            _check_draws(scenario, args.draws)
+            args.draws = load_draws(args.posterior, scenario) if args.posterior else None
     except ScenarioError as err:
         for line in err.problems:
             print(f"error: {line}", file=sys.stderr)
@@ -269,26 +269,6 @@ def _scenarios() -> int:
     return 0
 
 
-def _draws(path: Path | None):
-    """Parameter draws from a CSV whose columns are dotted scenario paths (checked on a scenario)."""
-    if path is None:
-        return None
-    import pandas as pd
-
-    try:
-        draws = pd.read_csv(path)
-    except (FileNotFoundError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise ScenarioError([f"--posterior {path}: cannot read parameter draws: {err}"]) from None
-    if draws.empty or not all(pd.api.types.is_numeric_dtype(t) for t in draws.dtypes):
-        raise ScenarioError([f"--posterior {path}: need numeric columns named by scenario paths"])
-    return draws
-
-
-def _check_draws(scenario, draws) -> None:
-    if draws is not None:
-        scenario.with_values({k: float(v) for k, v in draws.iloc[0].items()})
-
-
 def _scenario_from_dfe(args: argparse.Namespace) -> int:
     from calibration.dfe import scenario_from_dfe
 
@@ -357,10 +337,10 @@ def _validate_calibration(args: argparse.Namespace) -> int:
     from calibration.report import validation_table, write_report
     from calibration.targets import DEFAULT_TARGETS, load_targets
 
+    from sim.draws import load_draws
     scenario = load_scenario(args.scenario)
     targets = load_targets(args.targets or DEFAULT_TARGETS, _summary_columns(scenario))
-    draws = _draws(args.posterior)
-    _check_draws(scenario, draws)
+    draws = load_draws(args.posterior, scenario) if args.posterior else None
     out = args.out or Path("results") / "validation" / scenario.name
     table = validation_table(scenario, targets, args.reps, args.seed, args.years, args.warmup_years,
                              args.workers, draws=draws)
@@ -417,14 +397,13 @@ def _variant(base, item: str):
 def _compare(args: argparse.Namespace) -> int:
     import time
 
+    from sim.draws import load_draws
     from sim.experiment.compare import KEY_METRICS, compare
     from sim.experiment.results import print_comparison, write_comparison
 
     base = _run_settings(load_scenario(args.items[0]), args)
     variants = [_variant(base, item) for item in args.items[1:]]
-    draws = _draws(args.posterior)
-    for scenario in [base, *variants]:
-        _check_draws(scenario, draws)
+    draws = load_draws(args.posterior, base, *variants) if args.posterior else None
     settings = base.run
     started = time.perf_counter()
     result = compare([base, *variants], reps=settings.reps, seed=settings.seed,
