@@ -28,7 +28,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 LEVELS: tuple[str, ...] = ("asye", "l2", "l3", "l4", "l5")
 LevelName = Literal["asye", "l2", "l3", "l4", "l5"]
 CLOSE = "close"
-DESTINATIONS: tuple[str, ...] = ("profession", "other_la", "agency")
+DestinationName = Literal["profession", "other_la", "agency"]
+DESTINATIONS: tuple[str, ...] = get_args(DestinationName)
 _SUM_TOL = 1e-6
 
 # Every model (and every policy's parameters): exact types, finite numbers, no unknown keys,
@@ -203,7 +204,7 @@ class Turnover(_Strict):
         1.20, gt=0, le=10,
         description="Leaving hazard ratio per 10% that the market pays above own salary. Assumption "
         "(Warwickshire: social workers 'did not stay if they were being [paid] more money elsewhere').")
-    destinations: dict[Literal["profession", "other_la", "agency"], Share] = Field(
+    destinations: dict[DestinationName, Share] = Field(
         default_factory=lambda: {"profession": 0.53, "other_la": 0.31, "agency": 0.16}, min_length=1,
         description="Where leavers go. DfE attrition 2020 (leavers_and_service_england.csv): "
         "7.2% left the profession, 4.2% moved to another LA, 2.2% went into agency work.")
@@ -286,7 +287,7 @@ class PolicySpec(BaseModel):
     """A policy named in a scenario: ``[[policy]]`` with ``name``, ``start_month`` and its
     parameters (checked against the installed policy's ``Params`` by ``Scenario``)."""
 
-    model_config = ConfigDict(strict=True, allow_inf_nan=False, extra="allow", frozen=True)
+    model_config = STRICT | ConfigDict(extra="allow")  # the parameters: checked by Scenario
     name: str = Field(min_length=1, max_length=100, description="An installed policy (see `swsim policies`).")
     start_month: int = Field(
         0, ge=0, le=1200, description="Months after warm-up at which the policy starts.")
