@@ -35,7 +35,7 @@ def _row(frame: pd.DataFrame, council: str, year: int, what: str) -> pd.Series:
                              + (f"; did you mean {', '.join(close)}?" if close else "")])
     at = rows[rows["time_period"] == year]
     if at.empty:
-        years = sorted(rows["time_period"].unique())
+        years = sorted(int(y) for y in rows["time_period"].unique())  # 2017, not np.int64(2017)
         raise ScenarioError([f"year {year}: no DfE {what} row for {council}; years available: {years}"])
     return at.iloc[0]
 
@@ -79,11 +79,10 @@ def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
     if "lac" in base.case_types:
         values.update(_lac_duration(council, year))
     slug = re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
-    scenario = base.with_values(values)
-    return scenario.model_copy(update={
-        "name": f"{slug}_{year}",
-        "description": f"{w['la_name']} {year}: demand, posts and durations from DfE statistics "
-                       f"(swsim scenario-from-dfe); other rates from {base.name}"})
+    values["name"] = f"{slug}_{year}"
+    values["description"] = (f"{w['la_name']} {year}: demand, posts and durations from DfE "
+                             f"statistics (swsim scenario-from-dfe); other rates from {base.name}")
+    return base.with_values(values)  # validated, names included
 
 
 def _lac_duration(council: str, year: int) -> dict[str, float]:

@@ -8,6 +8,7 @@ from pydantic import Field
 from sim.model.demand import DAYS_PER_YEAR
 
 from sim.policy import Policy, PolicyParams
+from sim.scenario import MAX_PROGRAMME_GBP
 
 
 class AcademyParams(PolicyParams):
@@ -26,7 +27,7 @@ class AcademyParams(PolicyParams):
     working_days_per_year: float = Field(
         220.0, gt=0, le=366, description="Working days per year. Assumption.")
     annual_cost_gbp: float = Field(
-        250000.0, ge=0, description="Running cost per year (staff, programmes). Assumption: a small "
+        250000.0, ge=0, le=MAX_PROGRAMME_GBP, description="Running cost per year (staff, programmes). Assumption: a small "
         "team of practice educators; Warwickshire gives no figure.")
 
 

@@ -7,6 +7,7 @@ import math
 from pydantic import Field
 
 from sim.policy import Policy, PolicyParams
+from sim.scenario import MAX_FEE_GBP
 
 MONMOUTHSHIRE_RATE = -math.log(7 / 18) / 1.5  # 0.63 a year: 18 agency workers to 7 in 18 months
 
@@ -17,7 +18,7 @@ class AgencyConversionParams(PolicyParams):
         description="Rate at which agency workers covering posts convert to permanent. Monmouthshire "
         "2017: 18 agency workers to 7 in 18 months (0.63 a year).")
     cost_per_conversion_gbp: float = Field(
-        1000.0, ge=0, description="One-off cost of a conversion (offer, vetting). Assumption.")
+        1000.0, ge=0, le=MAX_FEE_GBP, description="One-off cost of a conversion (offer, vetting). Assumption.")
 
 
 class AgencyConversion(Policy):

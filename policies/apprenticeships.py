@@ -6,6 +6,7 @@ from pydantic import Field
 
 from policies._cohorts import yearly_cohorts
 from sim.policy import Policy, PolicyParams
+from sim.scenario import MAX_SALARY_GBP
 
 
 class ApprenticeshipsParams(PolicyParams):
@@ -13,7 +14,7 @@ class ApprenticeshipsParams(PolicyParams):
     course_years: float = Field(3.0, gt=0, le=10, description="Years to qualify. Warwickshire 2022: three.")
     completion_probability: float = Field(0.8, ge=0, le=1, description="Share who qualify. Assumption.")
     cost_per_apprentice_gbp_per_year: float = Field(
-        25000.0, ge=0, description="Salary and on-costs of an apprentice in training. Assumption "
+        25000.0, ge=0, le=MAX_SALARY_GBP, description="Salary and on-costs of an apprentice in training. Assumption "
         "(training fees paid from the apprenticeship levy).")
 
 

@@ -19,9 +19,9 @@ class CaseloadCapParams(PolicyParams):
         "wait", description="When nobody has room: cases wait, or agency workers are hired above "
         "establishment to hold the cap.")
     agency_trigger_cases: int = Field(
-        10, ge=1, description="Cases waiting at a month end that trigger extra agency hiring. Assumption.")
+        10, ge=1, le=100_000, description="Cases waiting at a month end that trigger extra agency hiring. Assumption.")
     max_extra_agency: int = Field(
-        30, ge=0, description="Most extra agency workers held at once. Assumption.")
+        30, ge=0, le=10_000, description="Most extra agency workers held at once. Assumption.")
 
 
 class CaseloadCap(Policy):

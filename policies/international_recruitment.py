@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from sim.scenario import LEVELS, LevelName
+from sim.scenario import LEVELS, MAX_FEE_GBP, LevelName
 from sim.model.workforce import MONTH_DAYS
 
 from sim.policy import Policy, PolicyParams
@@ -18,7 +18,7 @@ class InternationalRecruitmentParams(PolicyParams):
     over_years: float = Field(2.0, gt=0, le=20, description="Years over which they arrive, evenly. Warwickshire: two.")
     level: LevelName = Field("l3", description="Level they are appointed at. Assumption: experienced.")
     cost_per_recruit_gbp: float = Field(
-        5000.0, ge=0, description="Agency fee per recruit. Warwickshire 2022: £125,000 for 25.")
+        5000.0, ge=0, le=MAX_FEE_GBP, description="Agency fee per recruit. Warwickshire 2022: £125,000 for 25.")
     hazard_ratio: float = Field(
         1.0, gt=0, le=5, description="Leaving hazard ratio of recruits versus other staff. Assumption "
         "(Warwickshire: three overseas staff planned to return to WCC).")

@@ -3,9 +3,9 @@ salary attracted applicants; staff "did not stay if they were being [paid] more 
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from sim.scenario import LEVELS
+from sim.scenario import LEVELS, LevelName
 
 from sim.policy import Policy, PolicyParams
 
@@ -13,18 +13,10 @@ from sim.policy import Policy, PolicyParams
 class PayAlignmentParams(PolicyParams):
     uplift: float = Field(0.05, ge=0, le=1, description="Pay rise for every level (0.05 = 5%). Assumption.")
     to_market: bool = Field(True, description="Also raise any level paid below market to the market rate.")
-    levels: list[str] = Field(default_factory=lambda: list(LEVELS),
-                              description="Levels the policy applies to.")
+    levels: list[LevelName] = Field(default_factory=lambda: list(LEVELS),
+                                    description="Levels the policy applies to.")
     fill_days_factor: float = Field(
         0.8, gt=0, le=5, description="Multiplies the time to fill a vacancy at those levels. Assumption.")
-
-    @field_validator("levels")
-    @classmethod
-    def _known(cls, v: list[str]) -> list[str]:
-        unknown = [lv for lv in v if lv not in LEVELS]
-        if unknown:
-            raise ValueError(f"unknown level(s) {unknown}; allowed {list(LEVELS)}")
-        return v
 
 
 class PayAlignment(Policy):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.scenario import LEVELS, LevelName
+from sim.scenario import LEVELS, MAX_FEE_GBP, LevelName
 
 from policies._cohorts import yearly_cohorts
 from sim.policy import Policy, PolicyParams
@@ -20,7 +20,7 @@ class StepUpReturnParams(PolicyParams):
     return_months: float = Field(4.0, ge=0, le=60, description="Months of the return course. Assumption.")
     return_level: LevelName = Field("l2", description="Level returners start at. Assumption.")
     cost_per_trainee_gbp: float = Field(
-        3000.0, ge=0, description="Cost to the authority per trainee or returner (placement, "
+        3000.0, ge=0, le=MAX_FEE_GBP, description="Cost to the authority per trainee or returner (placement, "
         "supervision). Assumption; programme fees are paid nationally.")
 
 

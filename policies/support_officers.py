@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from sim.policy import Policy, PolicyParams
+from sim.scenario import MAX_SALARY_GBP
 
 NOTTS_COST_PER_POST_YEAR = 230328.0 / 19 / 0.5  # £24,245: 19 posts for six months
 
@@ -12,7 +13,7 @@ NOTTS_COST_PER_POST_YEAR = 230328.0 / 19 / 0.5  # £24,245: 19 posts for six mon
 class SupportOfficersParams(PolicyParams):
     officers: int = Field(19, ge=0, le=10000, description="Support officer posts. Nottinghamshire pilot: 19.")
     workers_per_officer: float = Field(
-        5.0, gt=0, description="Social workers each officer supports. Assumption.")
+        5.0, gt=0, le=100, description="Social workers each officer supports. Assumption.")
     capacity_gain: float = Field(
         0.15, ge=0, le=1, description="Extra caseload a supported worker can hold (0.15 = 15%). "
         "Assumption (Hackney 'Reclaiming Social Work' model, cited by Nottinghamshire).")
@@ -20,9 +21,9 @@ class SupportOfficersParams(PolicyParams):
         0.95, gt=0, le=2, description="Leaving hazard ratio of supported workers (morale). "
         "Assumption (Nottinghamshire expected improved morale and retention).")
     cost_per_officer_gbp_per_year: float = Field(
-        round(NOTTS_COST_PER_POST_YEAR), ge=0,
+        round(NOTTS_COST_PER_POST_YEAR), ge=0, le=MAX_SALARY_GBP,
         description="Cost of one officer per year. Nottinghamshire 2014: £230,328 / 19 posts / half a year.")
-    duration_months: int = Field(0, ge=0, description="Months the officers are in post; 0 = indefinitely "
+    duration_months: int = Field(0, ge=0, le=1200, description="Months the officers are in post; 0 = indefinitely "
                                  "(the Nottinghamshire pilot: 6).")
 
 

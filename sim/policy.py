@@ -26,7 +26,9 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
+
+from sim.scenario import STRICT
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
@@ -35,9 +37,10 @@ if TYPE_CHECKING:
 
 
 class PolicyParams(BaseModel):
-    """Base of every policy's parameters: unknown keys are errors, values are frozen."""
+    """Base of every policy's parameters: strict types, finite numbers in range, unknown keys are
+    errors, values are frozen (as in the scenario schema)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
 
 class Policy:

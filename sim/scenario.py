@@ -4,59 +4,92 @@ A scenario is read from TOML, validated by pydantic and frozen. Units: days for 
 for rates ("per year"), GBP per year for money. Each default names its source in the field's
 description: a seed paper (``../shared/seeds``), a DfE statistic (``../shared/data``) or the word
 "assumption".
+
+Validation is strict: a value must have the field's type (a TOML integer is accepted for a float,
+but a boolean or a string is not a number), be finite, and lie in the field's range; unknown keys
+are errors. A scenario file may start from another with ``extends = "baseline"`` (a built-in name
+or a path relative to the file) and give only what differs.
 """
 from __future__ import annotations
 
+import difflib
+import os
+import stat
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
+import numpy as np
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
+                      ValidationInfo, field_validator, model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from sim.errors import BadInput
 
 LEVELS: tuple[str, ...] = ("asye", "l2", "l3", "l4", "l5")
 LevelName = Literal["asye", "l2", "l3", "l4", "l5"]
 CLOSE = "close"
-DESTINATIONS: tuple[str, ...] = ("profession", "other_la", "agency")
+DestinationName = Literal["profession", "other_la", "agency"]
+DESTINATIONS: tuple[str, ...] = get_args(DestinationName)
 _SUM_TOL = 1e-6
 
+# Every model (and every policy's parameters): exact types, finite numbers, no unknown keys,
+# read-only once validated.
+STRICT = ConfigDict(strict=True, allow_inf_nan=False, extra="forbid", frozen=True)
 
-class ScenarioError(ValueError):
+# Upper bounds on money, GBP: far above any real figure, they catch typos and overflow.
+MAX_SALARY_GBP = 250_000.0        # a year, for one person (a salary, or the yearly cost of a post)
+MAX_PREMIUM_GBP = 200_000.0       # a year, the agency premium over a permanent salary
+MAX_FEE_GBP = 100_000.0           # one-off, per person (a hire, a conversion, a recruit, a trainee)
+MAX_PROGRAMME_GBP = 10_000_000.0  # a year, a whole programme (an academy)
+
+# Names become file names and plot titles: letters, digits, space and _ . + - # ( ) , only,
+# starting with a letter or a digit (so never "." or ".."), 1-100 characters.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.+\-#(),=]{0,99}$"
+Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+MAX_FILE_BYTES = 1_000_000        # a scenario file
+MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
+
+
+class ScenarioError(BadInput):
     """A scenario that cannot be read or validated; ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
 
-def _check_shares(value: dict[str, float], what: str) -> dict[str, float]:
-    if not value:
-        raise ValueError(f"{what} must name at least one entry")
-    for key, share in value.items():
-        if share < 0 or share > 1:
-            raise ValueError(f"share for '{key}' is {share}; each share must be between 0 and 1")
+def _sum_to_one(value: dict[str, float]) -> dict[str, float]:
+    """Shares (each already in [0, 1]) that must sum to 1."""
     total = sum(value.values())
     if abs(total - 1.0) > _SUM_TOL:
-        raise ValueError(f"{what} sum to {total:g}; they must sum to 1")
+        raise ValueError(f"the shares sum to {total:g}; they must sum to 1")
     return value
+
+
+def _fail(title: str, problems: list[tuple[tuple[str | int, ...], Any, str]]) -> None:
+    """Raise one validation error per problem, each a (field location, bad value, message)."""
+    if problems:
+        raise ValidationError.from_exception_data(title, [
+            InitErrorDetails(type=PydanticCustomError("invalid", "{message}", {"message": message}),
+                             loc=loc, input=value) for loc, value, message in problems])
 
 
 class Demand(_Strict):
     """Referrals: a non-homogeneous Poisson process with trend and seasonality."""
 
     referrals_per_year: float = Field(
-        7525.0, gt=0,
+        7525.0, gt=0, le=1_000_000,
         description="Referrals per year at the start of the run. DfE West Midlands 2020: 30.1 "
         "referrals per case-holding FTE (68,710 referrals / 2,282 FTE case holders), times the "
-        "baseline's 250 posts.")
+        "baseline's 250 posts. At most 1,000,000 (England has about 650,000 a year).")
     case_share: float = Field(
-        0.936, ge=0, le=1,
-        description="Share of referrals that become a case (are assessed). DfE CIN table C1, "
-        "West Midlands 2020: 6.4% of referrals end in no further action.")
+        0.936, gt=0, le=1,
+        description="Share of referrals that become a case (are assessed); above 0. DfE CIN table "
+        "C1, West Midlands 2020: 6.4% of referrals end in no further action.")
     annual_trend: float = Field(
         0.0, ge=-0.5, le=1.0,
         description="Growth of the referral rate per year (0.05 = +5%/year). DfE C1: West "
@@ -68,14 +101,11 @@ class Demand(_Strict):
         "(Warwickshire: demand 'at different times of year' makes caseloads feel unmanageable).")
     seasonal_peak_day: int = Field(
         305, ge=0, le=364, description="Day of the year at which referrals peak. Assumption (November).")
-    initial_type: dict[str, float] = Field(
-        default_factory=lambda: {"assessment": 1.0},
+    initial_type: dict[str, Share] = Field(
+        default_factory=lambda: {"assessment": 1.0}, min_length=1,
         description="Shares of new cases by first case type; must sum to 1.")
 
-    @field_validator("initial_type")
-    @classmethod
-    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
-        return _check_shares(v, "initial_type shares")
+    _shares = field_validator("initial_type")(_sum_to_one)
 
 
 class CaseType(_Strict):
@@ -88,25 +118,23 @@ class CaseType(_Strict):
     cv: float = Field(1.0, gt=0, le=10, description="Coefficient of variation (lognormal only).")
     min_level: LevelName = Field("asye", description="Lowest level allowed to hold this type.")
     priority: int = Field(0, ge=0, le=100, description="Allocation priority; lower goes first.")
-    next: dict[str, float] = Field(
-        default_factory=lambda: {CLOSE: 1.0},
+    next: dict[str, Share] = Field(
+        default_factory=lambda: {CLOSE: 1.0}, min_length=1,
         description="Probabilities of what follows an episode: another case type (step up or "
-        "down) or 'close'; must sum to 1.")
+        "down) or 'close'; must sum to 1, and every case type must lead to 'close' eventually.")
 
-    @field_validator("next")
-    @classmethod
-    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
-        return _check_shares(v, "next probabilities")
+    _shares = field_validator("next")(_sum_to_one)
 
 
 class Level(_Strict):
     """One grade of permanent social worker."""
 
     establishment: int = Field(ge=0, le=100000, description="Funded posts (FTE).")
-    salary_gbp: float = Field(gt=0, description="Annual salary, GBP.")
+    salary_gbp: float = Field(gt=0, le=MAX_SALARY_GBP, description="Annual salary, GBP.")
     market_salary_gbp: float | None = Field(
-        None, gt=0, description="Salary the market pays for this level; default: own salary (no gap).")
-    caseload_limit: float = Field(ge=1, description="Hard limit on weighted caseload.")
+        None, gt=0, le=MAX_SALARY_GBP,
+        description="Salary the market pays for this level; default: own salary (no gap).")
+    caseload_limit: float = Field(ge=1, le=100, description="Hard limit on weighted caseload.")
     leave_rate: float = Field(ge=0, le=5, description="Base annual leaving hazard (per year).")
     fill_days_mean: float = Field(gt=0, le=3650, description="Mean days to fill a vacancy by recruitment.")
     min_years_to_progress: float = Field(0.0, ge=0, le=40, description="Minimum years in level before promotion.")
@@ -127,6 +155,12 @@ class Levels(_Strict):
     def ordered(self) -> list[Level]:
         return [getattr(self, name) for name in LEVELS]
 
+    @model_validator(mode="after")
+    def _some_posts(self) -> "Levels":
+        if sum(lv.establishment for lv in self.ordered()) < 1:
+            raise ValueError("total establishment must be at least 1 post")
+        return self
+
 
 class Workforce(_Strict):
     levels: Levels
@@ -145,15 +179,15 @@ class Workforce(_Strict):
 
 
 class Turnover(_Strict):
-    tenure_bands_years: list[float] = Field(
+    tenure_bands_years: list[Annotated[float, Field(gt=0, le=50)]] = Field(
         default_factory=lambda: [2.0, 5.0],
-        description="Tenure band edges (years at this authority).")
-    tenure_hazard_ratios: list[float] = Field(
+        description="Tenure band edges (years at this authority): strictly increasing, each in (0, 50].")
+    tenure_hazard_ratios: list[Annotated[float, Field(gt=0, le=10)]] = Field(
         default_factory=lambda: [1.3, 1.0, 0.7],
-        description="Hazard ratio per tenure band (one more than the edges). Assumption shaped by "
-        "DfE 2019: 35% of leavers had under 2 years' service, 33% 2-5 years.")
+        description="Hazard ratio per tenure band (one more than the edges), each in (0, 10]. "
+        "Assumption shaped by DfE 2019: 35% of leavers had under 2 years' service, 33% 2-5 years.")
     pressure_threshold: float = Field(
-        20.0, ge=0,
+        20.0, ge=0, le=100,
         description="Weighted caseload above which a worker is under pressure. Assumption: "
         "Monmouthshire's 'safe' range is 20-25 cases, Dudley's target no one over 21.")
     pressure_window_weeks: float = Field(
@@ -168,30 +202,28 @@ class Turnover(_Strict):
         1.20, gt=0, le=10,
         description="Leaving hazard ratio per 10% that the market pays above own salary. Assumption "
         "(Warwickshire: social workers 'did not stay if they were being [paid] more money elsewhere').")
-    destinations: dict[str, float] = Field(
-        default_factory=lambda: {"profession": 0.53, "other_la": 0.31, "agency": 0.16},
+    destinations: dict[DestinationName, Share] = Field(
+        default_factory=lambda: {"profession": 0.53, "other_la": 0.31, "agency": 0.16}, min_length=1,
         description="Where leavers go. DfE attrition 2020 (leavers_and_service_england.csv): "
         "7.2% left the profession, 4.2% moved to another LA, 2.2% went into agency work.")
 
-    @field_validator("destinations")
-    @classmethod
-    def _dest(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(v) - set(DESTINATIONS))
-        if unknown:
-            raise ValueError(f"unknown destination(s) {unknown}; allowed: {list(DESTINATIONS)}")
-        return _check_shares(v, "destination shares")
+    _shares = field_validator("destinations")(_sum_to_one)
 
-    @model_validator(mode="after")
-    def _bands(self) -> "Turnover":
-        if len(self.tenure_hazard_ratios) != len(self.tenure_bands_years) + 1:
-            raise ValueError(
-                f"tenure_hazard_ratios has {len(self.tenure_hazard_ratios)} entries; it needs one "
-                f"more than tenure_bands_years ({len(self.tenure_bands_years) + 1})")
-        if any(r < 0 for r in self.tenure_hazard_ratios):
-            raise ValueError("tenure_hazard_ratios must be >= 0")
-        if list(self.tenure_bands_years) != sorted(self.tenure_bands_years):
-            raise ValueError("tenure_bands_years must be increasing")
-        return self
+    @field_validator("tenure_bands_years")
+    @classmethod
+    def _increasing(cls, v: list[float]) -> list[float]:
+        if any(b <= a for a, b in zip(v, v[1:])):
+            raise ValueError("band edges must be strictly increasing")
+        return v
+
+    @field_validator("tenure_hazard_ratios")
+    @classmethod
+    def _one_per_band(cls, v: list[float], info: ValidationInfo) -> list[float]:
+        edges = info.data.get("tenure_bands_years")
+        if edges is not None and len(v) != len(edges) + 1:
+            raise ValueError(f"{len(v)} ratios; need one per tenure band: {len(edges) + 1}, one "
+                             "more than tenure_bands_years")
+        return v
 
 
 class Agency(_Strict):
@@ -201,7 +233,7 @@ class Agency(_Strict):
         "Midlands 2020: agency workers covered 67.3% of vacancies (vacancy_agency_cover_rate_fte).")
     backfill_delay_days: float = Field(21.0, gt=0, le=365, description="Mean days to find an agency worker. Assumption.")
     premium_gbp_per_year: float = Field(
-        20000.0, ge=0,
+        20000.0, ge=0, le=MAX_PREMIUM_GBP,
         description="Extra cost per year of an agency worker over a permanent one. Warwickshire 2022: "
         "'£20,000 more than a normal social worker' (Monmouthshire 2017: ~£13,000; FutureSocial "
         "2017: at least £7/hour).")
@@ -225,59 +257,87 @@ class Costs(_Strict):
         0.30, ge=0, le=2,
         description="Employer on-costs (NI, pension) as a share of salary. Assumption.")
     recruitment_cost_gbp: float = Field(
-        5000.0, ge=0,
+        5000.0, ge=0, le=MAX_FEE_GBP,
         description="Cost of one external hire. Assumption (Warwickshire 2022: £125,000 for 25 "
         "international recruits, £5,000 each).")
 
 
 class Reporting(_Strict):
     caseload_cap: float = Field(
-        21.0, ge=1, description="Cases per worker above which a worker counts as over the cap in "
-        "`share_over_cap`. Dudley 2018: 'no social worker will have caseload over 21'.")
+        21.0, ge=1, le=100, description="Cases per worker above which a worker counts as over the "
+        "cap in `share_over_cap`. Dudley 2018: 'no social worker will have caseload over 21'.")
 
 
 class RunSettings(_Strict):
-    years: float = Field(10.0, gt=0, le=100, description="Simulated years reported after warm-up.")
+    years: float = Field(10.0, ge=1 / 12, le=100,
+                         description="Simulated years reported after warm-up (at least one month).")
     warmup_years: float = Field(3.0, ge=0, le=50, description="Years simulated before reporting starts.")
-    reps: int = Field(20, ge=1, le=100000, description="Replications.")
-    seed: int = Field(20261125, ge=0, description="Root seed of the SeedSequence.")
+    reps: int = Field(20, ge=1, le=10_000, description="Replications.")
+    seed: int = Field(20261125, ge=0, le=2**63 - 1, description="Root seed of the SeedSequence.")
+
+
+def _policies() -> dict[str, Any]:
+    from sim.policy import registry  # the registry only: the core imports no specific policy
+    return registry()
 
 
 class PolicySpec(BaseModel):
-    """A policy named in a scenario: ``[[policy]]`` with ``name``, ``start_month`` and its parameters."""
+    """A policy named in a scenario: ``[[policy]]`` with ``name``, ``start_month`` and its
+    parameters (checked against the installed policy's ``Params`` by ``Scenario``)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
-    name: str = Field(min_length=1, description="An installed policy (see `swsim policies`).")
+    model_config = STRICT | ConfigDict(extra="allow")  # the parameters: checked by Scenario
+    name: str = Field(min_length=1, max_length=100, description="An installed policy (see `swsim policies`).")
     start_month: int = Field(
         0, ge=0, le=1200, description="Months after warm-up at which the policy starts.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        """Write out a known policy's default parameters, so a resolved scenario lists them all."""
+        policy = _policies().get(data.get("name")) if isinstance(data, dict) and \
+            isinstance(data.get("name"), str) else None
+        if policy is None:
+            return data
+        return {**{k: f.get_default(call_default_factory=True)
+                   for k, f in policy.Params.model_fields.items()}, **data}
 
     @property
     def params(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
 
 
-def _normalise_policy(index: int, spec: PolicySpec) -> PolicySpec:
-    """Check a policy's name and parameters against the installed policy; fill in defaults."""
-    from sim.policy import registry  # the registry only: the core imports no specific policy
-
-    known = registry()
-    where = f"policy[{index}]"
+def _policy_problems(index: int, spec: PolicySpec) -> list[tuple[tuple[str | int, ...], Any, str]]:
+    """The problems of one policy: an unknown name, or each bad parameter."""
+    known = _policies()
     if spec.name not in known:
-        raise ValueError(f"{where}.name = {spec.name!r}: unknown policy; known policies: "
-                         f"{', '.join(known)}")
+        near = difflib.get_close_matches(spec.name, known, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        return [(("policy", index, "name"), spec.name,
+                 f"unknown policy; {hint}known policies: {', '.join(known)}")]
     try:
-        params = known[spec.name].Params.model_validate(spec.params)
+        known[spec.name].Params.model_validate(spec.params)
     except ValidationError as err:
-        lines = [f"{where} ({spec.name}).{line}" for line in format_validation_error(err)]
-        raise ValueError("; ".join(lines)) from None
-    return PolicySpec(name=spec.name, start_month=spec.start_month, **params.model_dump())
+        return [((f"policy[{index}] ({spec.name})", *e["loc"]), e.get("input"), _message(e))
+                for e in err.errors()]
+    return []
+
+
+def _never_close(case_types: dict[str, CaseType]) -> list[str]:
+    """Case types from which no chain of ``next`` steps (of positive probability) reaches 'close':
+    their expected number of episodes is infinite (I - Q, Q the type-to-type probabilities, is
+    singular), so a case that enters them never closes."""
+    closing = {CLOSE}
+    while more := {t for t, ct in case_types.items()
+                   if t not in closing and any(p > 0 and k in closing for k, p in ct.next.items())}:
+        closing |= more
+    return sorted(set(case_types) - closing)
 
 
 class Scenario(_Strict):
-    name: str = Field("unnamed", min_length=1)
+    name: Name = "unnamed"
     description: str = ""
     demand: Demand = Field(default_factory=Demand)
-    case_types: dict[str, CaseType]
+    case_types: dict[Name, CaseType] = Field(min_length=1)
     workforce: Workforce
     turnover: Turnover = Field(default_factory=Turnover)
     agency: Agency = Field(default_factory=Agency)
@@ -287,26 +347,26 @@ class Scenario(_Strict):
     run: RunSettings = Field(default_factory=RunSettings)
     policy: list[PolicySpec] = Field(default_factory=list, description="Policies, in order.")
 
-    @field_validator("policy")
-    @classmethod
-    def _policies(cls, v: list[PolicySpec]) -> list[PolicySpec]:
-        return [_normalise_policy(i, spec) for i, spec in enumerate(v)]
-
     @model_validator(mode="after")
     def _references(self) -> "Scenario":
+        """Case types named in shares exist and every one can close; policies are installed and
+        their parameters valid. One problem each."""
         names = set(self.case_types)
-        if CLOSE in names:
-            raise ValueError(f"'{CLOSE}' is reserved and cannot name a case type")
-        problems = [f"demand.initial_type names unknown case type '{k}' (known: {sorted(names)})"
-                    for k in self.demand.initial_type if k not in names]
+        problems = [(("case_types", CLOSE), None, f"'{CLOSE}' is reserved and cannot name a case type")
+                    ] if CLOSE in names else []
+        problems += [(("demand", "initial_type", k), v,
+                      f"unknown case type {k!r}; case_types has {sorted(names)}")
+                     for k, v in self.demand.initial_type.items() if k not in names]
         for tname, ct in self.case_types.items():
-            problems += [f"case_types.{tname}.next names unknown case type '{k}' "
-                         f"(allowed: {sorted(names | {CLOSE})})"
-                         for k in ct.next if k != CLOSE and k not in names]
-        if problems:
-            raise ValueError("; ".join(problems))
-        if sum(lv.establishment for lv in self.workforce.levels.ordered()) < 1:
-            raise ValueError("workforce.levels: total establishment must be at least 1 post")
+            problems += [(("case_types", tname, "next", k), v, f"unknown case type {k!r}; allowed: "
+                          f"'{CLOSE}' or one of case_types, {sorted(names)}")
+                         for k, v in ct.next.items() if k != CLOSE and k not in names]
+        if not problems and (trapped := _never_close(self.case_types)):
+            problems.append((("case_types",), {}, f"case types {', '.join(trapped)} form a loop with "
+                             f"no way to '{CLOSE}': give one of them a '{CLOSE}' probability"))
+        for i, spec in enumerate(self.policy):
+            problems += _policy_problems(i, spec)
+        _fail("Scenario", problems)
         return self
 
     # -- derived, read-only views used by the model ---------------------------------------
@@ -329,14 +389,15 @@ class Scenario(_Strict):
         return node
 
     def with_values(self, values: dict[str, Any]) -> "Scenario":
-        """A new validated scenario with the values at dotted paths replaced."""
+        """A new validated scenario with the values at dotted paths replaced. Values may come from
+        code (numpy scalars, floats for integer fields): see ``programmatic_value``."""
         nested: dict[str, Any] = {}
         for path, value in values.items():
             node = nested
-            *head, last = path.split(".")
+            *head, last = keys = path.split(".")
             for key in head:
                 node = node.setdefault(key, {})
-            node[last] = value
+            node[last] = programmatic_value(path, value, field_type(Scenario, keys))
         return self.with_overrides(**nested)
 
     def with_overrides(self, **sections: Any) -> "Scenario":
@@ -344,7 +405,34 @@ class Scenario(_Strict):
         return parse_scenario(_deep_merge(self.model_dump(mode="python"), sections))
 
 
+def field_type(model: Any, keys: list[str]) -> Any:
+    """The type of the field at ``keys`` below a pydantic model class (None if there is none)."""
+    for key in keys:
+        if get_origin(model) is dict:
+            model = get_args(model)[1]
+        elif isinstance(model, type) and issubclass(model, BaseModel) and key in model.model_fields:
+            model = model.model_fields[key].annotation
+        else:
+            return None
+    return model
+
+
+def programmatic_value(path: str, value: Any, annotation: Any) -> Any:
+    """A value set from code (a sweep point, a calibration, a parameter draw) made fit for the
+    strict schema: a numpy scalar becomes a Python number, and a whole float becomes an int where
+    the field is an int (a fractional one is an error naming the field)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if annotation is int and isinstance(value, float):
+        if not value.is_integer():
+            raise ScenarioError([f"{path} = {value!r}: Input should be a whole number (the field "
+                                 "is an integer)"])
+        value = int(value)
+    return value
+
+
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` over ``base``: tables merge key by key; anything else (lists too) replaces."""
     out = dict(base)
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -354,17 +442,27 @@ def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _message(e: dict[str, Any]) -> str:
+    return "unknown key (not a field of this section)" if e["type"] == "extra_forbidden" else e["msg"]
+
+
+def _path(loc: tuple[str | int, ...]) -> str:
+    """A field location as written in a scenario: ``turnover.tenure_hazard_ratios[1]``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).removeprefix(".")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def format_validation_error(err: ValidationError) -> list[str]:
     """One line per problem: the field path, the bad value and what is allowed."""
     lines = []
     for e in err.errors():
-        path = ".".join(str(p) for p in e["loc"]) or "(scenario)"
-        msg = e["msg"]
-        if e["type"] == "extra_forbidden":
-            msg = "unknown key (not a field of this section)"
         value = e.get("input")
-        shown = "" if isinstance(value, dict) or e["type"] == "missing" else f" = {value!r}"
-        lines.append(f"{path}{shown}: {msg}")
+        shown = "" if isinstance(value, dict) or e["type"] == "missing" else f" = {_shown(value)}"
+        lines.append(f"{_path(e['loc']) or '(scenario)'}{shown}: {_message(e)}")
     return lines
 
 
@@ -375,21 +473,81 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
         raise ScenarioError(format_validation_error(err)) from None
 
 
-def load_scenario(source: str | Path) -> Scenario:
-    """Load a built-in scenario by name or a TOML file by path."""
-    path = Path(source)
-    if not path.suffix and not path.exists():
-        path = builtin_path(str(source))
+def read_text_file(path: str | Path, limit: int) -> str:
+    """The text of a UTF-8 file of at most ``limit`` bytes. Anything else is refused with a
+    ScenarioError naming the path: a missing file, a directory, a FIFO or device (checked before
+    opening: reading one would block or never end), a larger file, one we may not read, binary
+    content (NUL bytes, as in UTF-16) or bytes that are not UTF-8."""
+    def refuse(why: str) -> ScenarioError:
+        return ScenarioError([f"{path}: {why}"])
+
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("is not a regular file")
+        if info.st_size > limit:
+            raise refuse(f"is too large ({info.st_size:,} bytes; at most {limit:,})")
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
     except FileNotFoundError:
-        raise ScenarioError([f"{source}: no such scenario file or built-in scenario "
-                             f"(built-ins: {', '.join(builtin_names())})"]) from None
+        raise refuse("no such file") from None
+    except PermissionError:
+        raise refuse("permission denied: cannot read the file") from None
+    except OSError as err:
+        raise refuse(f"cannot read the file: {err.strerror or err}") from None
+    if len(data) > limit:
+        raise refuse(f"is too large (more than {limit:,} bytes)")
+    if b"\0" in data:
+        raise refuse("binary content (NUL bytes; UTF-16?): need UTF-8 text")
     try:
-        data = tomllib.loads(text)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise refuse(f"not UTF-8 text (byte {err.start} is {data[err.start:err.start + 1]!r}); "
+                     "save the file as UTF-8") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text_file(path, MAX_FILE_BYTES)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError([f"{path}: malformed TOML: {err}"]) from None
-    return parse_scenario(data)
+    except RecursionError:
+        raise ScenarioError([f"{path}: malformed TOML: nested too deeply"]) from None
+
+
+def _resolve(source: str | Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A scenario file's data with its ``extends`` chain merged in; ``chain``: the files that
+    extend it, innermost last (a path in ``source`` is relative to the last one's folder)."""
+    path = Path(source) if not chain else chain[-1].parent / source
+    if not path.suffix and not path.exists() and str(source) in builtin_names():
+        path = builtin_path(str(source))
+    where = f"{chain[-1]}: extends = {str(source)!r}: " if chain else ""
+    if not path.exists():
+        raise ScenarioError([f"{where}{path}: no such scenario file or built-in scenario "
+                             f"(built-ins: {', '.join(builtin_names())})"])
+    if path.resolve() in {p.resolve() for p in chain}:
+        raise ScenarioError([f"{where}a cycle: {' -> '.join(map(str, (*chain, path)))}"])
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        raise ScenarioError([f"{where}too deep: a scenario may extend at most "
+                             f"{MAX_EXTENDS_DEPTH} files in a chain"])
+    data = _read_toml(path)
+    base = data.pop("extends", None)
+    data.setdefault("name", path.stem)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError([f"{path}: extends = {_shown(base)}: must be a built-in scenario name "
+                             "or a path to a scenario file"])
+    return _deep_merge(_resolve(base, (*chain, path)), data)
+
+
+def load_scenario(source: str | Path) -> Scenario:
+    """Load a built-in scenario by name or a TOML file by path (resolving ``extends``); a file
+    without a ``name`` is named after the file."""
+    return parse_scenario(_resolve(source))
 
 
 def builtin_dir() -> Path:
@@ -405,6 +563,6 @@ def builtin_path(name: str) -> Path:
 
 
 def scenario_to_toml(scenario: Scenario) -> str:
-    """The fully resolved scenario as TOML (every default written out)."""
+    """The fully resolved scenario as TOML (every default written out; no ``extends``)."""
     data = scenario.model_dump(mode="python", exclude_none=True)
     return tomli_w.dumps(data)

@@ -138,7 +138,7 @@ def _scenario_with(tmp_path, text):
     ('[[policy]]\nname = "caseload_cap"\ncap = 0\n', ["policy[0] (caseload_cap).cap", "greater than or equal to 1"]),
     ('[[policy]]\nname = "academy"\ncpd_days = 5\n', ["policy[0] (academy).cpd_days", "unknown key"]),
     ('[[policy]]\nname = "pay_alignment"\nlevels = ["l9"]\n', ["pay_alignment", "l9"]),
-    ('[[policy]]\nname = "caseload_cap"\nstart_month = -1\n', ["policy.0.start_month"]),
+    ('[[policy]]\nname = "caseload_cap"\nstart_month = -1\n', ["policy[0].start_month"]),
     ('[[policy]]\nname = "four_day_week"\n', ["unknown policy", "caseload_cap", "academy"]),
 ])
 def test_bad_policy_input_exits_2_naming_policy_and_field(tmp_path, capsys, text, expected):

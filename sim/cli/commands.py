@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.draws import load_draws
 from sim.errors import BadInput
 from sim.experiment.executor import check_scheduler_address
 from sim.experiment.results import COMPARE, RUN, default_out, load_results
@@ -31,28 +32,6 @@ def with_settings(scenario: Scenario, opts: RunOptions) -> Scenario:
     return scenario.with_overrides(run=opts.model_dump(exclude={"workers"}))
 
 
-def load_draws(path: Path | None, scenarios: list[Scenario]) -> pd.DataFrame | None:
-    """Parameter draws from a CSV whose columns are dotted scenario paths, checked row by row."""
-    if path is None:
-        return None
-    if not path.is_file():
-        raise BadInput(f"--posterior {path}: not a file")
-    try:
-        draws = pd.read_csv(path, encoding="utf-8")
-    except (UnicodeDecodeError, ValueError, pd.errors.ParserError, OSError) as err:
-        reason = " ".join(str(err).split())
-        raise BadInput(f"--posterior {path}: cannot read parameter draws ({reason})") from None
-    if draws.empty or not all(pd.api.types.is_numeric_dtype(t) for t in draws.dtypes):
-        raise BadInput(f"--posterior {path}: need numeric columns named by scenario paths")
-    for scenario in scenarios:
-        for i, row in draws.iterrows():
-            try:
-                scenario.with_values({k: float(v) for k, v in row.items()})
-            except ScenarioError as err:
-                raise BadInput([f"--posterior {path} row {i + 2}: {p}" for p in err.problems]) from None
-    return draws
-
-
 def _next_steps(out: Path, args: argparse.Namespace) -> None:
     if args.quiet:
         return
@@ -71,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     opts = options(scenario, args)
     scenario = with_settings(scenario, opts)
-    draws = load_draws(args.posterior, [scenario])
+    draws = load_draws(args.posterior, scenario) if args.posterior else None
     out = args.out or default_out(RUN, [scenario.name])
     with ResultSet(out, RUN, {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs:
         check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
@@ -105,7 +84,7 @@ def compare(args: argparse.Namespace) -> int:
     opts = options(base, args)
     base = with_settings(base, opts)
     scenarios = [base, *(variant(base, item) for item in args.items[1:])]
-    draws = load_draws(args.posterior, scenarios)
+    draws = load_draws(args.posterior, *scenarios) if args.posterior else None
     names = [s.name for s in scenarios]
     out = args.out or default_out(COMPARE, names)
     with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs:
@@ -362,7 +341,7 @@ def validate_calibration(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     opts = options(scenario, args, reps=20, years=10.0, warmup_years=3.0, seed=20261125)
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
-    draws = load_draws(args.posterior, [scenario])
+    draws = load_draws(args.posterior, scenario) if args.posterior else None
     check_size(opts, scenario, opts.reps, opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "validation" / scenario.name
     with ResultSet(out, "validation", {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs:

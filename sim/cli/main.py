@@ -41,9 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _failed(err: Exception, argv: list[str]) -> int:
     from sim.experiment.executor import ExecutorError, WorkerLost
-    from sim.scenario import ScenarioError
 
-    if isinstance(err, (BadInput, ScenarioError)):
+    if isinstance(err, BadInput):
         for line in err.problems:
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -24,7 +24,9 @@ from sim.experiment.executor import consume, execute, progress_bar
 from sim.experiment.replications import run_replication
 from sim.errors import BadInput
 from sim.experiment.resultset import atomic_write, check_folder, is_result_set, write_text
-from sim.scenario import Scenario, ScenarioError, scenario_to_toml
+from sim.policy import registry
+from sim.scenario import (Scenario, ScenarioError, field_type, parse_scenario, programmatic_value,
+                          scenario_to_toml)
 
 CHUNK = 8
 POLICY_PREFIX = "policy."
@@ -105,14 +107,17 @@ def parse_param(text: str) -> Param:
 
 
 def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
-    """``base`` with the point's values set; ``policy.<name>.<param>`` adds the policy if absent."""
+    """``base`` with the point's values set; ``policy.<name>.<param>`` adds the policy if absent.
+    Values may be numpy scalars, and floats for integer fields (see ``programmatic_value``)."""
     plain = {k: v for k, v in values.items() if not k.startswith(POLICY_PREFIX)}
     scenario = base.with_values(plain) if plain else base
     by_policy: dict[str, dict[str, float]] = {}
     for key, value in values.items():
         if key.startswith(POLICY_PREFIX):
             _, policy, param = key.split(".", 2)
-            by_policy.setdefault(policy, {})[param] = value
+            params = registry()[policy].Params if policy in registry() else None
+            by_policy.setdefault(policy, {})[param] = programmatic_value(
+                key, value, field_type(params, [param]))
     if not by_policy:
         return scenario
     data = scenario.model_dump(mode="python")
@@ -124,7 +129,6 @@ def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
         else:
             specs.append({"name": policy, "start_month": 0, **params})
     data["policy"] = specs
-    from sim.scenario import parse_scenario
     return parse_scenario(data)
 
 
