@@ -1,6 +1,7 @@
 """Documented rates the model should reproduce (``targets.csv``) and the model's values for them."""
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.scenario import ScenarioError
+from sim.scenario import ScenarioError, read_text_file
 
 DEFAULT_TARGETS = Path(__file__).parent / "targets.csv"
 COLUMNS = ["id", "quantity", "model_metric", "value", "low", "high", "unit", "year", "geography",
            "role", "source", "note"]
 ROLES = ("target", "check", "input", "context")
+MAX_TARGETS_BYTES = 5_000_000
 
 
 def _leaver_share(destination: str):
@@ -47,12 +49,11 @@ class Targets:
 def load_targets(path: str | Path = DEFAULT_TARGETS, known_metrics: set[str] | None = None) -> Targets:
     """Read and check a targets file; problems raise ScenarioError with one line each."""
     path = Path(path)
+    text = read_text_file(path, MAX_TARGETS_BYTES)
     try:
-        table = pd.read_csv(path, dtype={"model_metric": "string"})
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: no such targets file"]) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise ScenarioError([f"{path}: malformed targets file: {err}"]) from None
+        table = pd.read_csv(io.StringIO(text), dtype={"model_metric": "string"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ScenarioError([f"{path}: malformed targets file: {' '.join(str(err).split())}"]) from None
     problems = []
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:

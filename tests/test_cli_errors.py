@@ -202,3 +202,16 @@ def test_internal_errors_are_one_line_with_a_log(tmp_path, monkeypatch):
     assert "Traceback" not in proc.stderr and "internal error" in proc.stderr
     [log] = list((tmp_path / "state" / "swsim" / "logs").glob("*.log"))
     assert "ZeroDivisionError" in log.read_text() and str(log) in proc.stderr
+
+
+def test_targets_and_sweep_files_that_are_not_files(tmp_path, capsys):
+    os_fifo = tmp_path / "fifo"
+    import os
+    os.mkfifo(os_fifo)
+    for args in (["calibrate", "--targets", str(tmp_path)], ["calibrate", "--targets", str(os_fifo)],
+                 ["sweep", "--file", str(tmp_path)], ["sweep", "--file", str(os_fifo)]):
+        started = time.perf_counter()
+        assert main(args) == 2, args
+        assert time.perf_counter() - started < 10  # a FIFO is refused, not read (it would block)
+        err = capsys.readouterr().err
+        assert str(tmp_path) in err and "Traceback" not in err

@@ -6,7 +6,6 @@ import time
 import tomllib
 from pathlib import Path
 
-import pandas as pd
 
 from sim.draws import load_draws
 from sim.errors import BadInput
@@ -17,7 +16,10 @@ from sim.experiment.settings import RunOptions, check_size, run_options
 from sim.model.outcomes import OUTCOMES
 from sim.experiment.variants import scenario_named, suggest, variant
 from sim.policy import registry
-from sim.scenario import Scenario, ScenarioError, builtin_names, load_scenario, scenario_to_toml
+from sim.scenario import (Scenario, builtin_names, load_scenario, read_text_file,
+                          scenario_to_toml)
+
+SWEEP_FILE_BYTES = 1_000_000
 
 
 # -- shared steps -----------------------------------------------------------------------------
@@ -160,11 +162,10 @@ class SweepFile:
 
     @classmethod
     def read(cls, path: Path) -> dict:
-        if not path.is_file():
-            raise BadInput(f"--file {path}: not a file")
+        text = read_text_file(path, SWEEP_FILE_BYTES)
         try:
-            spec = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as err:
+            spec = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError) as err:
             raise BadInput(f"--file {path}: not a readable TOML sweep file ({err})") from None
         problems = [f"--file {path}: unknown key {k!r}; allowed: {', '.join(cls.KEYS)}"
                     for k in spec if k not in cls.KEYS]
