@@ -268,11 +268,14 @@ class Reporting(_Strict):
         "cap in `share_over_cap`. Dudley 2018: 'no social worker will have caseload over 21'.")
 
 
+MAX_REPS = 10_000
+
+
 class RunSettings(_Strict):
     years: float = Field(10.0, ge=1 / 12, le=100,
                          description="Simulated years reported after warm-up (at least one month).")
     warmup_years: float = Field(3.0, ge=0, le=50, description="Years simulated before reporting starts.")
-    reps: int = Field(20, ge=1, le=10_000, description="Replications.")
+    reps: int = Field(20, ge=1, le=MAX_REPS, description="Replications.")
     seed: int = Field(20261125, ge=0, le=2**63 - 1, description="Root seed of the SeedSequence.")
 
 

@@ -16,7 +16,7 @@ from sim.experiment.settings import RunOptions, check_size, run_options
 from sim.model.outcomes import OUTCOMES
 from sim.experiment.variants import scenario_named, suggest, variant
 from sim.policy import registry
-from sim.scenario import (Scenario, builtin_names, load_scenario, read_text_file,
+from sim.scenario import (MAX_REPS, Scenario, builtin_names, load_scenario, read_text_file,
                           scenario_to_toml)
 
 SWEEP_FILE_BYTES = 1_000_000
@@ -81,7 +81,8 @@ def compare(args: argparse.Namespace) -> int:
         raise BadInput(f"--target-metric {metric!r}: not a summary metric; {suggest(metric, list(OUTCOMES))}"
                        "see swsim columns")
     max_reps = args.max_reps if args.max_reps is not None else 1000
-    run_options(None, reps=max_reps)  # the same limit as --reps
+    if not 1 <= max_reps <= MAX_REPS:  # the same limit as --reps
+        raise BadInput(f"--max-reps = {max_reps}: must be between 1 and {MAX_REPS:,} replications")
     base = scenario_named(args.items[0], "baseline")
     opts = options(base, args)
     base = with_settings(base, opts)
