@@ -14,12 +14,13 @@ from sim.model.outcomes import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, band_co
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
 from sim.present.formats import is_money, outcome
 from sim.present.labels import path_words, scenario_labels
-from sim.present.readings import INTERVAL, SAME, SINGLE, UNDEFINED, Reading, mean_text, reading
+from sim.present.readings import CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading, mean_text, reading
 from sim.scenario import LEVELS
 
 PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
 MONEY_SCALE, MONEY_UNIT = 1e-3, "£ thousand"
-BANDS_NOTE = "line: median; bands: 50% and 90% of replications"
+BANDS = (0.5, 0.9)            # the fans' central shares of replications
+BANDS_NOTE = f"line: median; bands: {BANDS[0]:.0%} and {BANDS[1]:.0%} of replications"
 
 
 ORDER = [0, 1, 2, 3, 5, 6, 7, 4]   # the palette's yellow last: it is faint on white
@@ -54,16 +55,16 @@ def _series(ts: pd.DataFrame) -> dict[str, tuple[pd.Series, str, bool]]:
 
 
 def _fan(ax, months, values: pd.DataFrame, colour: str) -> None:
-    q = values.quantile([0.05, 0.25, 0.5, 0.75, 0.95], axis=1).T
     x = months / 12.0
-    ax.fill_between(x, q[0.05], q[0.95], color=colour, alpha=0.15, lw=0)
-    ax.fill_between(x, q[0.25], q[0.75], color=colour, alpha=0.3, lw=0)
-    ax.plot(x, q[0.5], color=colour, lw=1.6)
+    for share, alpha in zip(BANDS[::-1], (0.15, 0.3)):
+        low, high = values.quantile([(1 - share) / 2, (1 + share) / 2], axis=1).to_numpy()
+        ax.fill_between(x, low, high, color=colour, alpha=alpha, lw=0)
+    ax.plot(x, values.median(axis=1), color=colour, lw=1.6)
 
 
 def fan_figure(results: Results, measures: list[str], title_text: str):
-    """Rows: measures; columns: scenarios. Each panel shows its scenario's fan (median, 50% and 90%
-    of replications) and, dashed, the baseline's median for reference."""
+    """Rows: measures; columns: scenarios. Each panel shows its scenario's fan (median, and the
+    central ``BANDS`` of replications) and, dashed, the baseline's median for reference."""
     ts = results.timeseries
     series = _series(ts)
     labels = scenario_labels(results.scenarios, results.names)
@@ -166,7 +167,7 @@ def forest_figure(results: Results):
     lowered = [n for n, r in turn.items() if r.measurable and r.estimate < 0]
     verdict = (f"{labels[min(lowered, key=lambda n: turn[n].estimate)]} lowers turnover most" if lowered
                else "no variant measurably lowers turnover")
-    title(fig, f"Paired difference from {labels[results.baseline]}, 95% CI (filled: the interval "
+    title(fig, f"Paired difference from {labels[results.baseline]}, {CI} (filled: the interval "
                f"excludes zero): {verdict}")
     return fig
 
@@ -200,7 +201,7 @@ def cost_plane_figure(results: Results):
         name, turn, cost = best
         verdict = (f"{labels[name]} avoids most turnover ({turn.shown(-turn.estimate, signed=False)} "
                    f"percentage points) at {cost.shown(cost.estimate)} a year")
-    title(fig, f"Cost against turnover avoided, paired with {labels[results.baseline]} (95% CI; "
+    title(fig, f"Cost against turnover avoided, paired with {labels[results.baseline]} ({CI}; "
                f"filled: turnover's interval excludes zero): {verdict}")
     return fig
 

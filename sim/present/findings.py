@@ -9,7 +9,7 @@ from sim.experiment.stats import COST_PER_PP, ONE
 from sim.model.outcomes import KEY_METRICS
 from sim.present.formats import outcome, with_unit
 from sim.present.labels import capitalised, scenario_labels
-from sim.present.readings import (INTERVAL, SAME, SINGLE, UNDEFINED, Reading, halfwidth_texts,
+from sim.present.readings import (CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading, halfwidth_texts,
                                   reading, value_text)
 
 TURNOVER, COST = "turnover_rate", "total_cost_gbp"
@@ -24,7 +24,7 @@ def estimate_words(r: Reading) -> str:
     """'16.0% (95% CI 15.4% to 16.5%)', '16.0% (n/a (1 replication))'."""
     value = with_unit(r.shown(r.estimate), r.metric, r.difference)
     if r.status == INTERVAL:
-        return f"{value} (95% CI {r.shown(r.low)} to {r.shown(r.high)})"
+        return f"{value} ({CI} {r.shown(r.low)} to {r.shown(r.high)})"
     return f"{value} ({r.why()})"
 
 
@@ -36,11 +36,11 @@ def change_words(r: Reading) -> str:
         down = r.estimate < 0
         low, high = (-r.high, -r.low) if down else (r.low, r.high)
         size = with_unit(r.shown(abs(r.estimate), signed=False), r.metric, True)
-        return (f"{'falls' if down else 'rises'} by {size} (95% CI {r.shown(low, signed=False)} to "
+        return (f"{'falls' if down else 'rises'} by {size} ({CI} {r.shown(low, signed=False)} to "
                 f"{r.shown(high, signed=False)})")
     value = with_unit(r.shown(r.estimate), r.metric, True)
     if r.status == INTERVAL:
-        return f"shows no measurable change ({value}; 95% CI {r.shown(r.low)} to {r.shown(r.high)})"
+        return f"shows no measurable change ({value}; {CI} {r.shown(r.low)} to {r.shown(r.high)})"
     if r.status == SINGLE:
         return f"changes by {value} in the one replication ({r.why()})"
     return f"is {r.why()}"
@@ -75,7 +75,7 @@ def _run_sentences(results: Results) -> list[str]:
             out.append(f"{lead}: " + "; ".join(parts) + ".")
     if out:
         how = (f"in its one replication (no intervals: {ONE})" if single
-               else f"over {results.reps} replications (means with 95% CIs)")
+               else f"over {results.reps} replications (means with {CI}s)")
         out[0] = f"In {name}, {how}. " + out[0]
     return out
 
@@ -102,12 +102,10 @@ def _variant_sentence(results: Results, name: str) -> str:
         text += " Measurable changes: " + "; ".join(others) + "."
     ratio = reading(results.row(name, COST_PER_PP))
     if ratio.status == INTERVAL:
-        per = f"a year per percentage point of {outcome(TURNOVER).label} avoided"
-        if ratio.estimate >= 0:
-            text += f" That is {ratio.shown(ratio.estimate)} {per} (95% CI {ratio.shown(ratio.low)} to {ratio.shown(ratio.high)})."
-        else:
-            text += (f" It lowers turnover and saves money: {ratio.shown(ratio.estimate)} {per} (95% CI "
-                     f"{ratio.shown(ratio.low)} to {ratio.shown(ratio.high)}).")
+        cheaper = " (negative: on average it costs less than the baseline)" if ratio.estimate < 0 else ""
+        text += (f" Cost per percentage point of {outcome(TURNOVER).label} avoided: "
+                 f"{ratio.shown(ratio.estimate)} a year ({CI} {ratio.shown(ratio.low)} to "
+                 f"{ratio.shown(ratio.high)}){cheaper}.")
     return text
 
 
@@ -118,8 +116,8 @@ def caveats(results: Results) -> list[str]:
     labels = scenario_labels(results.scenarios, results.names)
     out = []
     if results.reps == 1:
-        out.append("One replication: no interval can be computed (n/a (1 replication)), so no "
-                   "difference can be called measurable; run more replications before quoting one.")
+        out.append(f"One replication: no interval can be computed ({ONE}), so no difference can be "
+                   "called measurable; run more replications before quoting one.")
     where = {n: (f"in {labels[n]}" if n == results.baseline else f"with {labels[n]}") for n in results.names}
     for metric in KEY_METRICS:
         rows = {n: reading(results.row(n, metric)) for n in results.names}

@@ -15,6 +15,7 @@ from sim.model.outcomes import OUTCOMES, Outcome
 MIN_DECIMALS, MAX_DECIMALS = 1, 3
 MONEY_ROUNDING = -3        # money is shown to the nearest £1,000 at most (10 ** 3)
 MONEY_LARGE = 10_000       # ... and to the nearest £1,000 from £10,000 when there is no interval
+NO_BREAK = "\u2060"         # word joiner: a line never breaks between a sign and its £
 
 
 def outcome(metric: str) -> Outcome:
@@ -50,7 +51,7 @@ def money(x: float, digits: int = 0, signed: bool = False) -> str:
     step = 10 ** max(0, -digits)
     rounded = round(x / step) * step
     sign = "-" if rounded < 0 else ("+" if signed and rounded > 0 else "")
-    return f"{sign}£{abs(rounded):,.0f}"
+    return f"{sign}{NO_BREAK if sign else ''}£{abs(rounded):,.0f}"
 
 
 def number(x: float, metric: str, digits: int, difference: bool = False,

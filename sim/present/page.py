@@ -6,12 +6,14 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from sim.experiment.results import Results
+from sim.experiment.stats import LEVEL
 from sim.present.assumptions import assumptions
 from sim.present.canvas import DISPLAY_PX
 from sim.present.formats import count
 from sim.present.findings import caveats, summary_sentences
 from sim.present.keytable import key_table, methods_used
 from sim.present.labels import scenario_labels
+from sim.present.readings import CI
 
 ENV = Environment(loader=PackageLoader("sim.present", "templates"),
                   autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
@@ -46,7 +48,8 @@ def report_page(results: Results, figure_items: list[dict]) -> str:
         findings=summary_sentences(results), caveats=caveats(results),
         assumptions=assumptions(results), figure_items=figure_items, table=table,
         compare=compare, target=target, columns=3 + compare + target, baseline=labels[results.baseline],
-        methods=methods_used(table) or ["none (no interval could be computed)"])
+        methods=methods_used(table) or ["none (no interval could be computed)"], ci=CI,
+        level=f"{LEVEL:.0%}")
 
 
 def sweep_page(title: str, info: str, findings: list[str], figure_items: list[dict]) -> str:

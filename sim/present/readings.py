@@ -11,12 +11,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.experiment.results import Results
-from sim.experiment.stats import (BCA, CONSTANT, COST_PER_PP, FIELLER, NO_DATA, NO_EFFECT, ONE,
-                                  T_CLIPPED, TURNOVER_RISES)
-from sim.present.formats import MAX_DECIMALS, decimals, number, outcome, with_unit
+from sim.experiment.stats import (BCA, CONSTANT, COST_PER_PP, FIELLER, LEVEL, NO_DATA, NO_EFFECT,
+                                  ONE, T_CLIPPED, TURNOVER_RISES)
+from sim.present.formats import MAX_DECIMALS, decimals, is_money, number, outcome, scale, with_unit
 
 INTERVAL, SINGLE, SAME, UNDEFINED, NO_MEASURABLE, RISES = (
     "interval", "one replication", "constant", "undefined", "no measurable effect", "turnover rises")
+CI = f"{LEVEL:.0%} CI"     # "95% CI": the level of every interval in the tables
 METHOD_WORDS = {T_CLIPPED: "t interval, clipped to the possible range",
                 BCA: "BCa bootstrap", FIELLER: "Fieller's interval for a ratio"}
 
@@ -60,9 +61,9 @@ class Reading:
         otherwise seem to touch zero."""
         digits = decimals(self.metric, self.halfwidth, self.estimate)
         if self.measurable:
-            near = min(abs(self.low), abs(self.high))
-            while digits < MAX_DECIMALS and number(near, self.metric, digits, self.difference, False) \
-                    .strip("£%").replace(",", "").replace(".", "").strip("0") == "":
+            near = min(abs(self.low), abs(self.high)) * scale(self.metric)
+            most = 0 if is_money(self.metric) else MAX_DECIMALS
+            while digits < most and round(near, digits) == 0:
                 digits += 1
         return digits
 

@@ -25,7 +25,7 @@ from sim.present.findings import sweep_sentence
 from sim.present.labels import scenario_labels
 from sim.present.formats import count
 from sim.present.page import report_page, run_info, sweep_page
-from sim.present.readings import mean_text
+from sim.present.readings import CI, mean_text
 from sim.scenario import LEVELS
 
 SWEEP_OUTCOMES = ["turnover_rate", "total_cost_gbp", "mean_wait_days"]
@@ -66,7 +66,7 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
         out.insert(0, ("cost_effectiveness", cost_plane_figure(results),
                        f"Extra cost against turnover avoided, paired with {base} (common random numbers)."))
         out.insert(0, ("effects", forest_figure(results),
-                       f"Each scenario's paired difference from {base}: mean and 95% CI over replications; "
+                       f"Each scenario's paired difference from {base}: mean and {CI} over replications; "
                        "a filled marker where the interval excludes zero."))
     return out
 
