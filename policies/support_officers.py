@@ -17,8 +17,9 @@ class SupportOfficersParams(PolicyParams):
         0.15, ge=0, le=1, description="Extra caseload a supported worker can hold (0.15 = 15%). "
         "Assumption (Hackney 'Reclaiming Social Work' model, cited by Nottinghamshire).")
     hazard_ratio: float = Field(
-        0.95, gt=0, le=2, description="Leaving hazard ratio of supported workers (below 1 lowers "
-        "their hazard). Assumption (Nottinghamshire expected improved morale and retention).")
+        0.95, gt=0, le=2, description="Leaving hazard ratio of supported workers (morale). "
+        "A ratio below 1 lowers their hazard. Assumption (Nottinghamshire expected improved morale and "
+        "retention).")
     cost_per_officer_gbp_per_year: float = Field(
         round(NOTTS_COST_PER_POST_YEAR), ge=0,
         description="Cost of one officer per year. Nottinghamshire 2014: £230,328 / 19 posts / half a year.")
