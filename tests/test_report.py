@@ -15,6 +15,7 @@ import pytest
 from sim.cli.main import main
 from sim.experiment.results import load_results
 from sim.model.outcomes import OUTCOMES
+from sim.present.labels import field_words, value_words
 
 matplotlib.use("Agg")
 SHORT = ["--reps", "3", "--years", "2", "--warmup-years", "1", "--seed", "8", "--quiet"]
@@ -188,16 +189,17 @@ def test_precision_target_and_half_widths(compared):
 def test_assumptions_box_has_plain_names_and_units(compared):
     page = (compared / "report.html").read_text()
     box = _plain(re.search(r'<section class="assumptions".*?</section>', page, re.S).group(0))
-    assert "Leaving hazard ratio per weighted case of sustained excess load: 1.1" in box
-    assert "Mean days to find an agency worker: 21 days" in box
+    scenario = load_results(compared).scenarios["baseline"]
+    for section, key in [("turnover", "pressure_hazard_ratio_per_case"), ("agency", "backfill_delay_days")]:
+        model = getattr(scenario, section)
+        words = field_words(type(model), key)   # its Field title and unit, or its description
+        assert f"{words.name}: {value_words(getattr(model, key), words.unit)}" in box
     assert not re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", box), "a code name in the assumptions box"
     assert not re.findall(r"\b[a-z_]+\.[a-z_]+\b", box), "a dotted path in the assumptions box"
 
 
 def test_field_titles_and_units_are_read_when_declared():
     from pydantic import BaseModel, Field
-
-    from sim.present.labels import field_words, value_words
 
     class Declared(BaseModel):
         limit: float = Field(18.0, title="Caseload limit", json_schema_extra={"unit": "cases"},
