@@ -14,9 +14,9 @@ from sim.scenario import MAX_PROGRAMME_GBP
 class AcademyParams(PolicyParams):
     early_career_hazard_ratio: float = Field(
         0.65, gt=0, le=2,
-        description="Leaving hazard ratio for staff who started in an ASYE post, in their first two "
-        "years. Warwickshire 2022: ASYE retention 'improved by 10%' after the academy's launch; 0.65 "
-        "lifts the baseline's two-year retention by about 10 points.")
+        description="Leaving hazard ratio for staff who started in an ASYE post, in their early-career "
+        "years. Assumption: Warwickshire 2022 reports ASYE retention 'improved by 10%' after the "
+        "academy's launch; what the ratio does to retention is an output of the model, not that figure.")
     early_career_years: float = Field(
         2.0, gt=0, le=10, description="Years after starting in an ASYE post that count as early "
         "career for the hazard ratio. Assumption (matches the two-year retention measure).")
@@ -33,7 +33,12 @@ class AcademyParams(PolicyParams):
 
 class Academy(Policy):
     name = "academy"
-    description = "Training academy: better early-career retention, faster progression, CPD time, a cost"
+    label = ("a training academy (early-career leaving hazard {early_career_hazard_ratio:ratio}, "
+             "{cpd_days_per_year:g} CPD days a year)")
+    description = ("Staff who started in an ASYE post have a leaving hazard {early_career_hazard_ratio:ratio} "
+                   "for their first {early_career_years:g} years; promotion rates x{progression_rate_factor:g}; "
+                   "{cpd_days_per_year:g} CPD days a year (of {working_days_per_year:g} working days) taken "
+                   "from case-holding capacity; {annual_cost_gbp:gbp} a year")
     source = "Warwickshire children and families workforce strategy review 2022"
     Params = AcademyParams
 

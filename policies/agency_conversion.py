@@ -23,7 +23,9 @@ class AgencyConversionParams(PolicyParams):
 
 class AgencyConversion(Policy):
     name = "agency_conversion"
-    description = "Convert agency workers covering posts to permanent staff at a higher rate"
+    label = "agency workers converted to permanent at {conversion_rate_per_year:g} a year"
+    description = ("Agency workers covering funded posts convert to permanent staff at a rate of at least "
+                   "{conversion_rate_per_year:g} a year; {cost_per_conversion_gbp:gbp} per conversion")
     source = "Monmouthshire cabinet report 2017"
     Params = AgencyConversionParams
 

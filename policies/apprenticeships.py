@@ -20,7 +20,10 @@ class ApprenticeshipsParams(PolicyParams):
 
 class Apprenticeships(Policy):
     name = "apprenticeships"
-    description = "A yearly apprentice intake that qualifies into ASYE posts after three years"
+    label = "{intake_per_year} apprentices a year"
+    description = ("{intake_per_year} degree apprentices start each year; {completion_probability:pct} "
+                   "qualify after {course_years:g} years into ASYE posts; "
+                   "{cost_per_apprentice_gbp_per_year:gbp} per apprentice a year in training")
     source = "Warwickshire children and families workforce strategy review 2022"
     Params = ApprenticeshipsParams
 

@@ -26,7 +26,11 @@ class CaseloadCapParams(PolicyParams):
 
 class CaseloadCap(Policy):
     name = "caseload_cap"
-    description = "Hard cap on weighted caseload per worker; the queue waits or extra agency holds it"
+    label = "a caseload cap of {cap:g} cases"
+    description = ("No worker holds more than {cap:g} weighted cases; when nobody has room: "
+                   "\"{when_full}\" (wait: cases queue for a worker; agency: once "
+                   "{agency_trigger_cases} cases wait at a month end, extra agency workers are hired "
+                   "above establishment, at most {max_extra_agency} at once)")
     source = "Dudley workforce strategy 2018; Monmouthshire cabinet report 2017"
     Params = CaseloadCapParams
 

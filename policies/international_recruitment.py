@@ -26,7 +26,10 @@ class InternationalRecruitmentParams(PolicyParams):
 
 class InternationalRecruitment(Policy):
     name = "international_recruitment"
-    description = "Overseas recruits arrive evenly over a period into vacancies (or above establishment)"
+    label = "{recruits} international recruits over {over_years:g} years"
+    description = ("{recruits} social workers recruited from overseas arrive evenly over {over_years:g} "
+                   "years at {level:level}, into vacancies or above establishment; their leaving hazard "
+                   "against other staff's: {hazard_ratio:ratio}; {cost_per_recruit_gbp:gbp} per recruit")
     source = "Warwickshire children and families workforce strategy review 2022"
     Params = InternationalRecruitmentParams
 

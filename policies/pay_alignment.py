@@ -21,7 +21,10 @@ class PayAlignmentParams(PolicyParams):
 
 class PayAlignment(Policy):
     name = "pay_alignment"
-    description = "Raise pay (and align it to the market) per level: lower pay-gap hazard, faster fills"
+    label = "pay +{uplift:pct}{to_market:? and at least the market rate}"
+    description = ("Salaries rise by {uplift:pct}{to_market:? and to at least the market rate} at the "
+                   "chosen levels (default: all), which shrinks the pay-gap term of the leaving hazard; "
+                   "the time to fill a vacancy there is x{fill_days_factor:g}")
     source = "Warwickshire 2022; national pay structure recommended by the care review"
     Params = PayAlignmentParams
 

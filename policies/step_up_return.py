@@ -26,7 +26,11 @@ class StepUpReturnParams(PolicyParams):
 
 class StepUpReturn(Policy):
     name = "step_up_return"
-    description = "Step Up / Frontline trainees into ASYE posts and Return to Social Work entrants"
+    label = "{step_up_per_year} Step Up trainees and {return_per_year} returners a year"
+    description = ("{step_up_per_year} Step Up / Frontline trainees a year qualify after {step_up_months:g} "
+                   "months ({step_up_completion_probability:pct} complete) into ASYE posts; "
+                   "{return_per_year} Return to Social Work entrants a year start at {return_level:level} "
+                   "after a {return_months:g}-month course; {cost_per_trainee_gbp:gbp} per trainee or returner")
     source = "Dudley children's services workforce strategy 2018"
     Params = StepUpReturnParams
 

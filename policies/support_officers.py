@@ -19,7 +19,8 @@ class SupportOfficersParams(PolicyParams):
         "Assumption (Hackney 'Reclaiming Social Work' model, cited by Nottinghamshire).")
     hazard_ratio: float = Field(
         0.95, gt=0, le=2, description="Leaving hazard ratio of supported workers (morale). "
-        "Assumption (Nottinghamshire expected improved morale and retention).")
+        "A ratio below 1 lowers their hazard. Assumption (Nottinghamshire expected improved morale and "
+        "retention).")
     cost_per_officer_gbp_per_year: float = Field(
         round(NOTTS_COST_PER_POST_YEAR), ge=0, le=MAX_SALARY_GBP,
         description="Cost of one officer per year. Nottinghamshire 2014: £230,328 / 19 posts / half a year.")
@@ -29,7 +30,12 @@ class SupportOfficersParams(PolicyParams):
 
 class SupportOfficers(Policy):
     name = "support_officers"
-    description = "Support officers take non-social-work tasks: more capacity per worker, at a cost"
+    label = "{officers} support officers"
+    description = ("{officers} support officers take tasks that need no social work qualification, each "
+                   "for {workers_per_officer:g} social workers: a supported worker can hold "
+                   "{capacity_gain:pct} more weighted cases and their leaving hazard is {hazard_ratio:ratio}; "
+                   "{cost_per_officer_gbp_per_year:gbp} per officer a year, for {duration_months} months "
+                   "(0: indefinitely)")
     source = "Nottinghamshire children's social care social work practice pilot 2014"
     Params = SupportOfficersParams
 

@@ -2,8 +2,9 @@
 through hooks. Policies live in the ``policies`` package (one module each) or register under the
 entry-point group ``swsim.policies``; the model receives them and imports none.
 
-A policy is a subclass of ``Policy`` with a ``name``, a one-line ``description``, the ``source`` it
-comes from, and a pydantic ``Params`` model of its parameters. It becomes active at its
+A policy is a subclass of ``Policy`` with a ``name``, a ``label`` and a one-line ``description``
+(templates over its parameters, see ``label_for`` and ``describe``), the ``source`` it comes from,
+and a pydantic ``Params`` model of its parameters. It becomes active at its
 ``start_month`` (months after warm-up) and then acts through any of these hooks:
 
 - ``adjust(rates)``: change the model's rates (salaries, limits, times to fill, hazards, ...);
@@ -21,9 +22,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import string
 from functools import lru_cache
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import numpy as np
 from pydantic import BaseModel
@@ -43,9 +45,32 @@ class PolicyParams(BaseModel):
     model_config = STRICT
 
 
+class PlainWords(string.Formatter):
+    """Format specs for policy labels and descriptions: ``pct`` (0.05 -> 5%), ``gbp`` (250000 ->
+    £250,000), ``ratio`` (0.95 -> 5% lower), ``level`` (l3 -> level 3), ``?TEXT`` (TEXT if true)."""
+
+    def format_field(self, value: Any, spec: str) -> str:
+        if spec == "pct":
+            return f"{100 * value:g}%"
+        if spec == "gbp":
+            return f"£{value:,.0f}"
+        if spec == "ratio":
+            change = round(100 * (value - 1), 6)
+            return "unchanged" if change == 0 else f"{abs(change):g}% {'higher' if change > 0 else 'lower'}"
+        if spec == "level":
+            return "ASYE" if value == "asye" else f"level {str(value).lstrip('l')}"
+        if spec.startswith("?"):
+            return spec[1:] if value else ""
+        return super().format_field(value, spec)
+
+
+WORDS = PlainWords()
+
+
 class Policy:
     name: ClassVar[str] = ""
-    description: ClassVar[str] = ""
+    label: ClassVar[str] = ""        # e.g. "a caseload cap of {cap:g} cases"
+    description: ClassVar[str] = ""  # what it does, e.g. "No worker holds more than {cap:g} cases"
     source: ClassVar[str] = ""
     Params: ClassVar[type[PolicyParams]] = PolicyParams
 
@@ -80,6 +105,30 @@ class Policy:
         return 0.0
 
     # -- description -------------------------------------------------------------------------
+    @classmethod
+    def label_for(cls, params: Mapping[str, Any] | PolicyParams | None = None) -> str:
+        """The policy in plain words with its parameter values ("a caseload cap of 18 cases"):
+        ``label`` filled in (the defaults where ``params`` gives none)."""
+        return cls._fill(cls.label, params) if cls.label else cls.name.replace("_", " ")
+
+    @classmethod
+    def describe(cls, params: Mapping[str, Any] | PolicyParams | None = None) -> str:
+        """What the policy does, ``description`` filled in with the parameter values."""
+        return cls._fill(cls.description, params)
+
+    @classmethod
+    def label_fields(cls) -> set[str]:
+        """The parameters that ``label`` names."""
+        return {field for _, field, _, _ in string.Formatter().parse(cls.label) if field}
+
+    @classmethod
+    def _fill(cls, template: str, params) -> str:
+        values = params if isinstance(params, PolicyParams) else cls.Params.model_validate(dict(params or {}))
+        try:
+            return WORDS.format(template, **dict(values))
+        except (KeyError, IndexError, ValueError, TypeError):
+            return template  # a template that names no parameter, or a stray brace
+
     @classmethod
     def parameters(cls) -> dict[str, dict[str, Any]]:
         """Each parameter's default and description (for ``swsim policies``)."""

@@ -141,7 +141,8 @@ def policies(args: argparse.Namespace) -> int:
         print(policy_table())
         return 0
     for name, cls in registry().items():
-        print(f"{name}: {cls.description}")
+        print(f"{name}: {cls.label_for()}")
+        print(f"    {cls.describe()}")
         print(f"    source: {cls.source}")
         for key, info in cls.parameters().items():
             print(f"    {key} = {info['default']!r}  {info['description']}")

@@ -1,6 +1,7 @@
 """Sensitivity of a sweep's outcome to its parameters: Sobol indices (SALib) for Sobol designs,
 and for any design a regression-based ranking (standardised regression coefficients on the
-design points' mean outcomes) with each parameter's low-to-high effect for a tornado plot."""
+design points' mean outcomes) with, for a tornado plot, the outcome at each parameter's low and high
+end read from the sweep's own points (never extrapolated, so always a value the model produced)."""
 from __future__ import annotations
 
 import json
@@ -45,9 +46,28 @@ def point_means(points: pd.DataFrame, table: pd.DataFrame, outcome: str) -> np.n
     return means.reindex(range(len(points))).to_numpy(dtype=float)
 
 
+END = 0.2   # the low (high) end of a parameter: the lowest (highest) fifth of its range
+
+
+def end_means(x: np.ndarray, y: np.ndarray, low: float, high: float) -> tuple[float, float, int, int]:
+    """Mean outcome of the design points in the lowest and the highest fifth of [low, high] (at
+    least the points at the lowest and highest value), and how many points each mean has."""
+    ok = np.isfinite(y)
+    span = high - low
+    at_low = ok & (x <= low + END * span)
+    at_high = ok & (x >= high - END * span)
+    if not at_low.any():
+        at_low = ok & (x == x[ok].min())
+    if not at_high.any():
+        at_high = ok & (x == x[ok].max())
+    return float(y[at_low].mean()), float(y[at_high].mean()), int(at_low.sum()), int(at_high.sum())
+
+
 def analyse(out: Path, outcome: str, method: str = "auto") -> pd.DataFrame:
-    """One row per parameter, ranked: standardised regression coefficient, the outcome at the
-    parameter's low and high value (others at their mean), and Sobol S1/ST where the design allows."""
+    """One row per parameter, ranked: standardised regression coefficient (``src``, with the fit's
+    ``r2``), the outcome at the parameter's low and high value (``at_low``, ``at_high``: the mean of
+    the design points at that end, averaged over the other parameters; ``n_low``, ``n_high``
+    points), and Sobol S1/ST where the design allows."""
     settings, points, table = load_sweep(out)
     y = point_means(points, table, outcome)
     ok = np.isfinite(y)
@@ -66,12 +86,9 @@ def analyse(out: Path, outcome: str, method: str = "auto") -> pd.DataFrame:
     rows = []
     for j, p in enumerate(params):
         lo, hi = p.bounds()
-        slope = coef[j + 1] / sd_x[j]
-        mid = coef[0]
-        rows.append({"parameter": p.name, "low": lo, "high": hi,
-                     "at_low": mid + slope * (lo - X[ok, j].mean()),
-                     "at_high": mid + slope * (hi - X[ok, j].mean()),
-                     "src": coef[j + 1] / sd_y, "r2": r2})
+        at_low, at_high, n_low, n_high = end_means(X[:, j], y, lo, hi)
+        rows.append({"parameter": p.name, "low": lo, "high": hi, "at_low": at_low, "at_high": at_high,
+                     "n_low": n_low, "n_high": n_high, "src": coef[j + 1] / sd_y, "r2": r2})
     result = pd.DataFrame(rows)
     if method == "sobol" or (method == "auto" and settings["design"] == "sobol"):
         if settings["design"] != "sobol":

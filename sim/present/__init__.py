@@ -1,1 +1,5 @@
-"""Presentation: figures, findings written from numbers, and the HTML report."""
+"""Presentation, above the results and their statistics (nothing below imports it): plain names
+(``labels``), numbers in words (``formats``, ``readings``), findings and caveats (``findings``), the
+assumptions box (``assumptions``), the key numbers table (``keytable``), figures sized for the page
+(``figures``, ``canvas``), the HTML page from Jinja2 templates (``page``), its picture (``browser``),
+the report files (``report``), terminal tables (``tables``) and generated catalogues (``words``)."""

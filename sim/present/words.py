@@ -1,9 +1,11 @@
-"""Words for readers: the column catalogue and the policy table, generated from the declarations."""
+"""Words for readers: the column catalogue and the policy table, generated from the declarations
+(the README embeds both)."""
 from __future__ import annotations
 
 from sim.experiment.stats import COST_PER_PP_OUTCOME, TABLE_COLUMNS
 from sim.model.outcomes import SUMMARY, TIMESERIES, Outcome
 from sim.policy import registry
+from sim.present.labels import field_words, value_words
 
 FILES = (("summary.parquet / summary.csv / summaries.parquet: one row per replication", SUMMARY),
          ("timeseries.parquet: one row per replication and month", TIMESERIES),
@@ -31,9 +33,26 @@ def column_tables(markdown: bool = False) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def policy_parameters(cls) -> list[str]:
+    """Each parameter of a policy: name, default with its unit, and what it is."""
+    out = []
+    for key, info in cls.parameters().items():
+        words = field_words(cls.Params, key)
+        out.append(f"`{key}` = {value_words(info['default'], words.unit)}: {words.name}")
+    return out
+
+
 def policy_table() -> str:
-    """The shipped policies as a Markdown table."""
-    lines = ["| policy | what it does | source |", "|---|---|---|"]
+    """The installed policies as a Markdown table: name, label in reports (with the default
+    parameters), what it does, parameters with defaults, and source."""
+    lines = ["| policy | in reports | what it does (defaults) | parameters (defaults) | source |",
+             "|---|---|---|---|---|"]
     for name, cls in registry().items():
-        lines.append(f"| `{name}` | {cls.description} | {cls.source} |")
+        cells = [f"`{name}`", cls.label_for(), cls.describe(), "<br>".join(policy_parameters(cls)),
+                 cls.source or "not given"]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,56 @@
+"""The assumptions that drive a result: scenario and policy parameters documented as assumptions
+(no estimate behind them), in plain words with their values and units."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from sim.experiment.results import Results
+from sim.policy import registry
+from sim.present.labels import field_words, policy_label, value_words
+
+SECTIONS = ("turnover", "agency")   # the scenario sections whose assumptions move policy effects
+FIRST = ("pressure_hazard_ratio_per_case", "pressure_threshold", "pay_gap_hazard_ratio_per_10pct")
+MARK = "ssumption"                  # "Assumption" or "assumption" in a field's description
+
+
+@dataclass(frozen=True)
+class Assumption:
+    name: str        # plain name, e.g. "Leaving hazard ratio per weighted case of sustained excess load"
+    value: str       # with its unit
+    note: str        # where it comes from
+
+
+@dataclass(frozen=True)
+class AssumptionGroup:
+    title: str       # "The model" or a policy in plain words
+    items: list[Assumption]
+
+
+def _assumed(model: BaseModel, order: tuple[str, ...] = ()) -> list[Assumption]:
+    keys = [k for k, f in type(model).model_fields.items() if MARK in (f.description or "")]
+    keys.sort(key=lambda k: order.index(k) if k in order else len(order))
+    out = []
+    for key in keys:
+        words = field_words(type(model), key)
+        out.append(Assumption(words.name, value_words(getattr(model, key), words.unit), words.note))
+    return out
+
+
+def assumptions(results: Results) -> list[AssumptionGroup]:
+    """The model's assumptions (those that drive the caseload-pressure and pay effects first), then
+    each policy's, for the policies in the scenarios."""
+    base = results.scenarios[results.baseline]
+    model = [a for section in SECTIONS for a in _assumed(getattr(base, section), FIRST)]
+    groups = [AssumptionGroup("The model", model)]
+    known, seen = registry(), []
+    for scenario in results.scenarios.values():
+        for spec in scenario.policy:
+            if spec.name in known and spec not in seen:
+                seen.append(spec)
+                params = known[spec.name].Params.model_validate(spec.params)
+                items = _assumed(params)
+                if items:
+                    groups.append(AssumptionGroup(policy_label(spec), items))
+    return groups

@@ -1,0 +1,284 @@
+"""The report's figures (matplotlib), sized by ``canvas``'s rule: fan charts over time, the forest
+plot of paired effects, the cost-effectiveness plane, the caseload distribution, the tornado of a
+sweep and its design points. Okabe-Ito colour-blind-safe palette; percentages carry a % sign;
+titles state what the numbers show, in the table's numbers."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment.results import Results
+from sim.model.outcomes import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, band_column
+from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
+from sim.present.formats import is_money, outcome
+from sim.present.labels import path_words, scenario_labels
+from sim.present.readings import CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading, mean_text, reading
+from sim.scenario import LEVELS
+
+PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+MONEY_SCALE, MONEY_UNIT = 1e-3, "£ thousand"
+BANDS = (0.5, 0.9)            # the fans' central shares of replications
+BANDS_NOTE = f"line: median; bands: {BANDS[0]:.0%} and {BANDS[1]:.0%} of replications"
+
+
+ORDER = [0, 1, 2, 3, 5, 6, 7, 4]   # the palette's yellow last: it is faint on white
+
+
+def _colour(i: int) -> str:
+    return PALETTE[ORDER[i % len(ORDER)]]
+
+
+def _percent_axis(axis) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    axis.set_major_formatter(PercentFormatter(xmax=100, decimals=None))
+
+
+# -- fan charts over time -------------------------------------------------------------------------
+def _series(ts: pd.DataFrame) -> dict[str, tuple[pd.Series, str, bool]]:
+    """Monthly measures per replication: name -> (values aligned with ts rows, axis label, percent)."""
+    perm = ts["perm_total"]
+    out = {
+        "agency_share": (100 * ts["agency_total"] / (ts["agency_total"] + perm), "agency share", True),
+        "vacancy_rate": (100 * ts["vacancies_total"] / (ts["vacancies_total"] + perm), "vacancy rate", True),
+        "caseload_mean": (ts["caseload_mean"], "mean cases per case holder", False),
+        "caseload_p95": (ts["caseload_p95"], "95th percentile of cases per case holder", False),
+        "cost": (ts["cost_gbp_month"] * MONEY_SCALE, f"cost per month ({MONEY_UNIT})", False),
+    }
+    leavers12 = ts.groupby(["scenario", "rep"])["leavers"].transform(lambda x: x.rolling(12, min_periods=12).sum())
+    out["turnover"] = (100 * leavers12 / perm, "turnover, last 12 months", True)
+    for lv in LEVELS:
+        out[f"perm_{lv}"] = (ts[f"perm_{lv}"], f"{LEVEL_WORDS[lv]} (FTE)", False)
+    return out
+
+
+def _fan(ax, months, values: pd.DataFrame, colour: str) -> None:
+    x = months / 12.0
+    for share, alpha in zip(BANDS[::-1], (0.15, 0.3)):
+        low, high = values.quantile([(1 - share) / 2, (1 + share) / 2], axis=1).to_numpy()
+        ax.fill_between(x, low, high, color=colour, alpha=alpha, lw=0)
+    ax.plot(x, values.median(axis=1), color=colour, lw=1.6)
+
+
+def fan_figure(results: Results, measures: list[str], title_text: str):
+    """Rows: measures; columns: scenarios. Each panel shows its scenario's fan (median, and the
+    central ``BANDS`` of replications) and, dashed, the baseline's median for reference."""
+    ts = results.timeseries
+    series = _series(ts)
+    labels = scenario_labels(results.scenarios, results.names)
+    rows, cols = len(measures), len(results.names)
+    panel_height = 2.2
+    fig, axes = new_figure(rows, cols, panel_height * rows + 1.4, sharex=True, sharey="row")
+    panel = MAX_WIDTH_IN / cols
+    for r, measure in enumerate(measures):
+        values, label, percent = series[measure]
+        frame = ts[["scenario", "rep", "month"]].assign(v=values.to_numpy())
+        wide = {n: frame[frame["scenario"] == n].pivot(index="month", columns="rep", values="v")
+                for n in results.names}
+        reference = wide[results.baseline].median(axis=1)
+        for c, name in enumerate(results.names):
+            ax = axes[r, c]
+            _fan(ax, wide[name].index.to_numpy(), wide[name], _colour(c))
+            if c > 0:
+                ax.plot(reference.index / 12.0, reference.to_numpy(), color="black", lw=0.9, ls="--")
+            if r == 0:
+                ax.set_title(wrap(labels[name], panel * 0.9), fontsize=TEXT_PT)
+            if c == 0:
+                ax.set_ylabel(wrap(label, 0.75 * panel_height))
+            if r == rows - 1:
+                ax.set_xlabel("years after warm-up")
+            if percent:
+                _percent_axis(ax.yaxis)
+            ax.grid(alpha=0.3)
+    note = BANDS_NOTE + ("; dashed: the baseline's median" if cols > 1 else "")
+    title(fig, f"{title_text}\n{note}")
+    return fig
+
+
+# -- paired effects -------------------------------------------------------------------------------
+def _shown_scale(metric: str) -> tuple[float, str]:
+    """(multiplier, axis unit) of a difference on a figure."""
+    if outcome(metric).percent:
+        return 100.0, "percentage points"
+    if is_money(metric):
+        return MONEY_SCALE, f"{MONEY_UNIT} a year"
+    return 1.0, outcome(metric).unit
+
+
+def level_scale(metric: str) -> tuple[float, str, bool]:
+    """(multiplier, axis label, percent) of a value of ``metric`` on a figure."""
+    o = outcome(metric)
+    if o.percent:
+        return 100.0, o.label, True
+    if is_money(metric):
+        return MONEY_SCALE, f"{o.label} ({MONEY_UNIT} a year)", False
+    return 1.0, f"{o.label} ({o.unit})", False
+
+
+def _mark(ax, x: float, y: float, r: Reading, colour: str, scale: float) -> None:
+    """A difference: its interval as a bar; filled when the interval excludes zero."""
+    face = colour if r.measurable else "white"
+    if r.status == INTERVAL:
+        ax.errorbar([x * scale], [y], xerr=[[(x - r.low) * scale], [(r.high - x) * scale]], fmt="o",
+                    color=colour, mfc=face, capsize=3, ms=7)
+    else:
+        ax.plot([x * scale], [y], "s" if r.status == SAME else "D", color=colour, mfc="white", ms=7)
+
+
+def forest_figure(results: Results):
+    """Each variant's paired difference from the baseline in each key metric, with its 95% CI; a
+    filled marker where the interval excludes zero; a note where there is no interval."""
+    variants = results.names[1:]
+    labels = scenario_labels(results.scenarios, results.names)
+    ticks = [wrap(labels[n], 3.0) for n in variants]
+    per_variant = max(0.4, 0.17 * max(t.count("\n") + 1 for t in ticks) + 0.12)   # inches
+    cols, rows = 2, math.ceil(len(KEY_METRICS) / 2)
+    fig, axes = new_figure(rows, cols, rows * (per_variant * len(variants) + 1.2) + 1.0, sharey=True)
+    panel = MAX_WIDTH_IN / cols
+    top = len(variants) - 1   # the first variant at the top
+    for ax, metric in zip(axes.flat, KEY_METRICS):
+        scale, unit = _shown_scale(metric)
+        notes = []
+        for i, name in enumerate(variants):
+            r = reading(results.row(name, metric), difference=True)
+            if r.status == UNDEFINED:
+                notes.append(r.why())
+                continue
+            _mark(ax, r.estimate, top - i, r, _colour(i + 1), scale)
+            if r.status in (SINGLE, SAME):
+                notes.append(r.why().split(":")[0])
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_title(wrap(outcome(metric).label, panel * 0.9), fontsize=TEXT_PT)
+        note = "; ".join(sorted(set(notes)))
+        if note and len(notes) == len(variants) and all(n.startswith("undefined") for n in notes):
+            ax.text(0.5, 0.5, wrap(note, panel * 0.8), transform=ax.transAxes, ha="center",
+                    va="center", color="#444444")
+            note = ""
+        ax.set_xlabel(wrap(f"difference, {unit}" + (f" ({note})" if note else ""), panel * 0.9))
+        ax.set_ylim(-0.7, len(variants) - 0.3)
+    for ax in axes.flat[len(KEY_METRICS):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_yticks(range(len(variants)))
+        ax.set_yticklabels(ticks[::-1])
+    turn = {n: reading(results.row(n, "turnover_rate"), difference=True) for n in variants}
+    lowered = [n for n, r in turn.items() if r.measurable and r.estimate < 0]
+    verdict = (f"{labels[min(lowered, key=lambda n: turn[n].estimate)]} lowers turnover most" if lowered
+               else "no variant measurably lowers turnover")
+    title(fig, f"Paired difference from {labels[results.baseline]}, {CI} (filled: the interval "
+               f"excludes zero): {verdict}")
+    return fig
+
+
+def cost_plane_figure(results: Results):
+    """Extra cost against turnover avoided, each with its paired 95% CI."""
+    labels = scenario_labels(results.scenarios, results.names)
+    fig, axes = new_figure(1, 1, 5.6, width_in=8.0)
+    ax = axes[0, 0]
+    best = None
+    for i, name in enumerate(results.names[1:]):
+        turn = reading(results.row(name, "turnover_rate"), difference=True)
+        cost = reading(results.row(name, "total_cost_gbp"), difference=True)
+        x, y = -100 * turn.estimate, MONEY_SCALE * cost.estimate
+        xerr = [[100 * (turn.high - turn.estimate)], [100 * (turn.estimate - turn.low)]] \
+            if turn.status == INTERVAL else None
+        yerr = [[MONEY_SCALE * (cost.estimate - cost.low)], [MONEY_SCALE * (cost.high - cost.estimate)]] \
+            if cost.status == INTERVAL else None
+        ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", color=_colour(i + 1), capsize=3, ms=7,
+                    mfc=_colour(i + 1) if turn.measurable else "white", label=wrap(labels[name], 7.0))
+        if turn.measurable and turn.estimate < 0 and (best is None or turn.estimate < best[1].estimate):
+            best = (name, turn, cost)
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_xlabel("turnover avoided (percentage points a year)")
+    ax.set_ylabel(f"extra cost ({MONEY_UNIT} a year)")
+    fig.legend(loc="outside lower center", ncols=1, frameon=False)
+    if best is None:
+        verdict = "no variant measurably avoids turnover"
+    else:
+        name, turn, cost = best
+        verdict = (f"{labels[name]} avoids most turnover ({turn.shown(-turn.estimate, signed=False)} "
+                   f"percentage points) at {cost.shown(cost.estimate)} a year")
+    title(fig, f"Cost against turnover avoided, paired with {labels[results.baseline]} ({CI}; "
+               f"filled: turnover's interval excludes zero): {verdict}")
+    return fig
+
+
+# -- caseloads ------------------------------------------------------------------------------------
+def caseload_figure(results: Results):
+    """How many cases case holders hold: the share of case-holder month ends in each band."""
+    labels = scenario_labels(results.scenarios, results.names)
+    cols = [band_column(lo, hi) for lo, hi in CASELOAD_BANDS]
+    ticks = [f"{lo}-{hi}" if hi else f"{lo}+" for lo, hi in CASELOAD_BANDS]
+    fig, axes = new_figure(1, 1, 4.6)
+    ax = axes[0, 0]
+    width = 0.8 / len(results.names)
+    for i, name in enumerate(results.names):
+        counts = results.timeseries[results.timeseries["scenario"] == name][cols].sum()
+        share = 100 * counts / max(counts.sum(), 1)
+        ax.bar(np.arange(len(cols)) + i * width, share.to_numpy(), width, label=wrap(labels[name], 4.0),
+               color=_colour(i))
+    ax.set_xticks(np.arange(len(cols)) + width * (len(results.names) - 1) / 2)
+    ax.set_xticklabels(ticks)
+    ax.set_xlabel("cases held at a month end")
+    ax.set_ylabel("share of case holders")
+    _percent_axis(ax.yaxis)
+    fig.legend(loc="outside right upper", frameon=False)
+    cap = results.scenarios[results.baseline].reporting.caseload_cap
+    over = "; ".join(f"{labels[n]} {mean_text(results, n, 'share_over_cap')}" for n in results.names)
+    title(fig, f"Caseloads at month ends; share of case holders over {cap:g} cases: {over}")
+    return fig
+
+
+# -- sweeps ---------------------------------------------------------------------------------------
+def parameter_name(name: str) -> str:
+    """A swept parameter in plain words (a dotted path is looked up; other text is kept)."""
+    return path_words(name).name if "." in name else name
+
+
+def tornado_figure(table: pd.DataFrame, base_value: float, label: str, title_text: str,
+                   percent: bool = False):
+    """One-way sensitivity: for each parameter (rows of ``table`` with ``parameter``, ``low``,
+    ``high``, ``at_low``, ``at_high``), the outcome at its low and high end as bars around
+    ``base_value``; the widest at the top."""
+    t = table.assign(width=(table["at_high"] - table["at_low"]).abs()).sort_values("width")
+    fig, axes = new_figure(1, 1, 0.6 * len(t) + 2.2)
+    ax = axes[0, 0]
+    for i, r in enumerate(t.itertuples()):
+        ax.barh(i, r.at_low - base_value, left=base_value, color=PALETTE[5], alpha=0.85,
+                label="parameter at its low end" if i == 0 else None)
+        ax.barh(i, r.at_high - base_value, left=base_value, color=PALETTE[6], alpha=0.85,
+                label="parameter at its high end" if i == 0 else None)
+    ax.axvline(base_value, color="black", lw=1)
+    ax.set_yticks(range(len(t)))
+    ax.set_yticklabels([wrap(f"{parameter_name(p)} ({lo:g} to {hi:g})", 3.6)
+                        for p, lo, hi in zip(t["parameter"], t["low"], t["high"])])
+    ax.set_xlabel(label)
+    if percent:
+        _percent_axis(ax.xaxis)
+    fig.legend(loc="outside lower center", ncols=2, frameon=False)
+    title(fig, title_text)
+    return fig
+
+
+def points_figure(points: pd.DataFrame, values: np.ndarray, label: str, title_text: str,
+                  percent: bool = False):
+    """The outcome at every design point against each swept parameter."""
+    names = list(points.columns)
+    cols = min(3, len(names))
+    rows = math.ceil(len(names) / cols)
+    fig, axes = new_figure(rows, cols, 3.2 * rows + 1.0, sharey=True)
+    for ax, name in zip(axes.flat, names):
+        ax.scatter(points[name], values, s=20, color=PALETTE[5])
+        ax.set_xlabel(wrap(parameter_name(name), MAX_WIDTH_IN / cols * 0.9))
+        if percent:
+            _percent_axis(ax.yaxis)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(wrap(label, 2.4))
+    title(fig, title_text)
+    return fig

@@ -1,0 +1,94 @@
+"""The key numbers table of the report: for each key metric and scenario, the mean with its 95%
+interval, the paired difference from the baseline with its half-width, the interval method, and
+(with a precision target) whether the target half-width was reached."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.experiment.results import Results
+from sim.experiment.stats import COST_PER_PP
+from sim.model.outcomes import KEY_METRICS
+from sim.present.formats import outcome, unit_heading
+from sim.present.labels import scenario_labels
+from sim.present.readings import INTERVAL, SINGLE, Reading, halfwidth_texts, method_words, reading
+
+
+@dataclass
+class Row:
+    scenario: str
+    mean: str
+    difference: str = ""
+    method: str = ""
+    target: str = ""
+    measurable: bool = False
+
+
+@dataclass
+class Group:
+    label: str
+    unit: str
+    definition: str
+    rows: list[Row] = field(default_factory=list)
+
+
+def estimate_cell(r: Reading, reps: int) -> str:
+    """'16.0% (15.4% to 16.5%)', '16.0%, n/a (1 replication)', or why there is no number."""
+    if r.status == INTERVAL:
+        text = f"{r.shown(r.estimate)} ({r.shown(r.low)} to {r.shown(r.high)})"
+    elif r.status == SINGLE:
+        text = f"{r.shown(r.estimate)}, {r.why()}"
+    else:
+        return r.why()
+    return text + (f"; from {r.n} of {reps} replications" if 0 < r.n < reps else "")
+
+
+def difference_cell(r: Reading) -> str:
+    """'-0.60 ± 0.06 (-0.66 to -0.54)'; 'no measurable effect: +0.04 ± 0.42 (...)'."""
+    if r.status != INTERVAL:
+        return estimate_cell(r, r.n)
+    text = (f"{r.shown(r.estimate)} ± {r.shown(r.halfwidth, signed=False)} "
+            f"({r.shown(r.low)} to {r.shown(r.high)})")
+    return text if r.measurable else f"no measurable effect: {text}"
+
+
+def target_cell(p: dict) -> str:
+    """Whether the target half-width was reached, and if not, how many replications would."""
+    hw, target = halfwidth_texts(p)
+    if p["reached"]:
+        return f"reached: ± {hw} (target ± {target}) with {p['replications']} replications"
+    return (f"not reached: ± {hw} (target ± {target}) with {p['replications']} replications; about "
+            f"{p['replications_needed']:,} would reach it ({p['replications_needed'] - p['replications']:,} more)")
+
+
+def key_table(results: Results) -> list[Group]:
+    """The groups of rows of the key numbers table (cost per point last, for comparisons)."""
+    labels = scenario_labels(results.scenarios, results.names)
+    compare = results.kind == "compare" and len(results.names) > 1
+    targets = {(p["scenario"], p["metric"]): target_cell(p) for p in results.precision or []}
+    groups = []
+    for metric in KEY_METRICS + ([COST_PER_PP] if compare else []):
+        o = outcome(metric)
+        group = Group(o.label, unit_heading(metric), o.definition)
+        for name in results.names:
+            if metric == COST_PER_PP and name == results.baseline:
+                continue
+            mean = reading(results.row(name, metric))
+            if metric == COST_PER_PP:  # a comparison quantity: in the difference column
+                row = Row(labels[name], "", estimate_cell(mean, results.reps), measurable=mean.status == INTERVAL)
+                r = mean
+            elif compare and name != results.baseline:
+                r = reading(results.row(name, metric), difference=True)
+                row = Row(labels[name], estimate_cell(mean, results.reps), difference_cell(r),
+                          measurable=r.measurable)
+            else:
+                r = mean
+                row = Row(labels[name], estimate_cell(mean, results.reps))
+            row.method = method_words(r.method) if r.status == INTERVAL else ""
+            row.target = targets.get((name, metric), "")
+            group.rows.append(row)
+        groups.append(group)
+    return groups
+
+
+def methods_used(groups: list[Group]) -> list[str]:
+    return sorted({row.method for g in groups for row in g.rows if row.method})

@@ -1,0 +1,58 @@
+"""The HTML pages, rendered from the Jinja2 templates in ``templates/``: the report of a run or a
+comparison, and the report of a sweep. Text is escaped by the templates; every value comes from the
+findings, tables and figures handed in."""
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from sim.experiment.results import Results
+from sim.experiment.stats import LEVEL
+from sim.present.assumptions import assumptions
+from sim.present.canvas import DISPLAY_PX
+from sim.present.formats import count
+from sim.present.findings import caveats, summary_sentences
+from sim.present.keytable import key_table, methods_used
+from sim.present.labels import scenario_labels
+from sim.present.readings import CI
+
+ENV = Environment(loader=PackageLoader("sim.present", "templates"),
+                  autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
+                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def run_info(settings: dict, reps: int, paired: bool) -> str:
+    """'3 replications of 2 years after 1 year's warm-up, seed 8, common random numbers'."""
+    years, warmup = settings.get("years"), settings.get("warmup_years")
+    text = count(reps, "replication")
+    if years is not None:
+        text += f" of {years:g} year{'' if years == 1 else 's'}"
+    if warmup:
+        text += f" after {warmup:g} " + ("year's" if warmup == 1 else "years'") + " warm-up"
+    elif warmup is not None:
+        text += ", no warm-up"
+    if settings.get("seed") is not None:
+        text += f", seed {settings['seed']}"
+    return text + (", common random numbers" if paired else "")
+
+
+def report_page(results: Results, figure_items: list[dict]) -> str:
+    """The report of a run or comparison: findings, caveats, assumptions, figures, key numbers."""
+    labels = scenario_labels(results.scenarios, results.names)
+    compare = results.kind == "compare" and len(results.names) > 1
+    title = (f"{labels[results.baseline]} compared with {'; '.join(labels[n] for n in results.names[1:])}"
+             if compare else labels[results.baseline])
+    table = key_table(results)
+    target = bool(results.precision)
+    return ENV.get_template("report.html.j2").render(
+        title=title, info=run_info(results.settings, results.reps, compare), page_px=DISPLAY_PX,
+        findings=summary_sentences(results), caveats=caveats(results),
+        assumptions=assumptions(results), figure_items=figure_items, table=table,
+        compare=compare, target=target, columns=3 + compare + target, baseline=labels[results.baseline],
+        methods=methods_used(table) or ["none (no interval could be computed)"], ci=CI,
+        level=f"{LEVEL:.0%}")
+
+
+def sweep_page(title: str, info: str, findings: list[str], figure_items: list[dict]) -> str:
+    """The report of a sweep: what moves each key outcome, and the design points."""
+    return ENV.get_template("sweep.html.j2").render(title=title, info=info, findings=findings,
+                                                    figure_items=figure_items, page_px=DISPLAY_PX)
