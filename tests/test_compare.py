@@ -17,7 +17,7 @@ def test_compare_writes_and_prints_the_comparison(tmp_path, capsys):
     assert main(["compare", "baseline", "caseload_cap", "pay_alignment", "--reps", "3", "--years",
                  "2", "--warmup-years", "1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "difference [95% CI]" in printed and "baseline+caseload_cap" in printed
+    assert "difference ± half-width (95% CI)" in printed and "baseline+caseload_cap" in printed
     table = pd.read_parquet(out / "comparison.parquet")
     assert set(table.columns) >= {"scenario", "metric", "mean", "ci_low", "ci_high", "diff",
                                   "diff_low", "diff_high", "n"}
