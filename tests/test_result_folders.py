@@ -264,3 +264,13 @@ def test_a_result_out_of_its_range_is_an_internal_error(tmp_path, monkeypatch, c
                         lambda *a, **k: {**real(*a, **k), "vacancy_rate": 1.5})
     assert _run(tmp_path / "r") == 1
     assert "vacancy_rate" in capsys.readouterr().err
+
+
+def test_a_sweep_never_writes_into_another_result_set(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert _run(out) == 0
+    before = _snapshot(out)
+    assert main(["sweep", "--param", "agency.premium_gbp_per_year=1,2", "--reps", "1", "--out", str(out),
+                 *QUICK]) == 2
+    assert "another swsim result set" in capsys.readouterr().err
+    assert _snapshot(out) == before

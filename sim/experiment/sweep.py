@@ -220,9 +220,10 @@ class Sweep:
         meta = self.out / "sweep.json"
         settings = json.loads(json.dumps(self.settings()))
         check_folder(self.out)
-        if self.out.is_dir() and any(self.out.iterdir()) and not is_result_set(self.out):
-            raise BadInput(f"--out {self.out}: the folder holds other files, not a sweep; choose "
-                           "an empty or new folder")
+        if self.out.is_dir() and any(self.out.iterdir()) and not meta.exists():
+            held = "another swsim result set" if is_result_set(self.out) else "other files"
+            raise BadInput(f"--out {self.out}: the folder holds {held}, not a sweep; choose an "
+                           "empty or new folder")
         if meta.exists():
             same = (_read_json(meta) == settings and (self.out / "scenario.toml").is_file()
                     and (self.out / "scenario.toml").read_text() == scenario_to_toml(self.base))
