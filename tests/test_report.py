@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.cli.main import main
+from sim.present.canvas import drawn_texts
 from sim.experiment.results import load_results
 from sim.model.outcomes import OUTCOMES
 from sim.present.labels import field_words, value_words
@@ -238,23 +239,6 @@ def test_run_report_and_hint(tmp_path, capsys):
 
 
 # -- figures ----------------------------------------------------------------------------------------
-def _drawn_texts(fig) -> list:
-    from matplotlib.text import Text
-
-    drawn, original = [], Text.draw
-
-    def record(self, renderer):
-        if self.get_visible() and self.get_text().strip():
-            drawn.append(self)
-        return original(self, renderer)
-    Text.draw = record
-    try:
-        fig.canvas.draw()
-    finally:
-        Text.draw = original
-    return drawn
-
-
 def _check_figure(name: str, fig, dpi: float) -> list[str]:
     """Texts outside the canvas, or smaller than 9 pt as the page shows the figure (saved at
     ``dpi``, shown at most DISPLAY_PX CSS pixels wide; a CSS point is 96/72 pixels)."""
@@ -262,7 +246,7 @@ def _check_figure(name: str, fig, dpi: float) -> list[str]:
     renderer = fig.canvas.get_renderer()
     png_px = fig.get_figwidth() * dpi
     shrink = min(1.0, DISPLAY_PX / png_px)
-    for t in _drawn_texts(fig):
+    for t in drawn_texts(fig):
         box = t.get_window_extent(renderer)
         if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > fig.bbox.width + 0.5 or box.y1 > fig.bbox.height + 0.5:
             problems.append(f"{name}: {t.get_text()!r} is cut off")

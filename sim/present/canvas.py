@@ -1,12 +1,10 @@
-"""The size rule for figures, and the check that every text of a figure is inside it and readable.
+"""The size rule for figures, and the texts a figure draws (to check each is inside and readable).
 
 The rule: the page shows an image at most ``DISPLAY_PX`` CSS pixels wide, and figures are saved at
 ``DPI`` pixels per inch, so a figure at most ``MAX_WIDTH_IN`` (= DISPLAY_PX / DPI) inches wide is
 shown at its own size, never scaled down. A font of s points then shows at s * DPI / 96 CSS points
-(a CSS point is 96 / 72 pixels): ``MIN_PT`` (9) shows as 9.4 pt. A wider figure is scaled down by
-DISPLAY_PX / (width x DPI) and its fonts with it; ``displayed_pt`` gives the size on the page in
-either case, and ``problems`` lists every text that shows smaller than ``MIN_PT`` or lies outside
-the figure.
+(a CSS point is 96 / 72 pixels): ``MIN_PT`` (9) shows as 9.4 pt. ``drawn_texts`` lists the texts a
+figure draws, for checking that each lies inside it and is large enough (tests/test_report.py).
 """
 from __future__ import annotations
 
@@ -15,17 +13,10 @@ import textwrap
 DISPLAY_PX = 1060                 # widest an image is shown on the page (CSS pixels)
 DPI = 100                         # pixels per inch of the saved PNG
 MAX_WIDTH_IN = DISPLAY_PX / DPI   # widest figure shown without scaling (inches)
-CSS_PX_PER_PT = 96 / 72
 MIN_PT = 9.0                      # smallest text on the page (points, as displayed)
 TEXT_PT = 10.0                    # axis labels, ticks, legends
 TITLE_PT = 11.5                   # figure titles
 CHAR_EM = 0.6                     # mean character width of DejaVu Sans, in ems (for wrapping)
-
-
-def displayed_pt(font_pt: float, fig_width_in: float) -> float:
-    """The size on the page, in CSS points, of a ``font_pt`` font in a figure this wide."""
-    shown_px = min(fig_width_in * DPI, DISPLAY_PX)
-    return font_pt / 72 * shown_px / fig_width_in / CSS_PX_PER_PT
 
 
 def wrap(text: str, width_in: float, font_pt: float = TEXT_PT) -> str:
@@ -65,20 +56,3 @@ def drawn_texts(fig) -> list:
     finally:
         Text.draw = original
     return drawn
-
-
-def problems(fig) -> list[str]:
-    """Texts that lie (partly) outside the figure or show smaller than ``MIN_PT`` on the page."""
-    texts = drawn_texts(fig)
-    renderer = fig.canvas.get_renderer()
-    width, height = fig.bbox.width, fig.bbox.height
-    out = []
-    for t in texts:
-        box = t.get_window_extent(renderer)
-        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
-            out.append(f"{t.get_text()!r} lies outside the figure ({box.x0:.0f}..{box.x1:.0f} of "
-                       f"{width:.0f} px, {box.y0:.0f}..{box.y1:.0f} of {height:.0f} px)")
-        shown = displayed_pt(t.get_fontsize(), fig.get_figwidth())
-        if shown < MIN_PT - 1e-9:
-            out.append(f"{t.get_text()!r} shows at {shown:.1f} pt (< {MIN_PT:g} pt)")
-    return out
