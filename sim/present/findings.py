@@ -42,7 +42,7 @@ def change_words(r: Reading) -> str:
     if r.status == INTERVAL:
         return f"shows no measurable change ({value}; {CI} {r.shown(r.low)} to {r.shown(r.high)})"
     if r.status == SINGLE:
-        return f"changes by {value} in the one replication ({r.why()})"
+        return f"changes by {value} in the one replication (no interval)"
     return f"is {r.why()}"
 
 
