@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from sim.model.demand import DAYS_PER_YEAR
 
 from sim.policy import Policy, PolicyParams
 from sim.scenario import MAX_PROGRAMME_GBP
@@ -47,11 +46,9 @@ class Academy(Policy):
         rates.capacity_factor *= 1.0 - p.cpd_days_per_year / p.working_days_per_year
         rates.progression_rate = rates.progression_rate * p.progression_rate_factor
 
-    def leaving_hazard(self, auth, workers, hazard):
-        now = auth.env.now
-        early = np.array([w.start_level == 0 and w.pipeline != "initial"
-                          and now - w.hired_day < self.params.early_career_years * DAYS_PER_YEAR for w in workers])
+    def leaving_hazard(self, ctx, staff, hazard):
+        early = staff.asye_starter & (staff.years_since_hire < self.params.early_career_years)
         return np.where(early, hazard * self.params.early_career_hazard_ratio, hazard)
 
-    def monthly_cost(self, auth) -> float:
+    def monthly_cost(self, ctx) -> float:
         return self.params.annual_cost_gbp / 12.0

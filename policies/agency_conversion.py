@@ -32,5 +32,5 @@ class AgencyConversion(Policy):
     def adjust(self, rates) -> None:
         rates.conversion_rate = max(rates.conversion_rate, self.params.conversion_rate_per_year)
 
-    def monthly_cost(self, auth) -> float:
-        return auth.tally["conversions"] * self.params.cost_per_conversion_gbp  # this month's
+    def monthly_cost(self, ctx) -> float:
+        return ctx.this_month("conversions") * self.params.cost_per_conversion_gbp  # this month's

@@ -31,10 +31,10 @@ class Apprenticeships(Policy):
         super().__init__(params, start_month, rng)
         self.in_training = 0
 
-    def start(self, auth) -> None:
+    def start(self, ctx) -> None:
         p = self.params
-        auth.env.process(yearly_cohorts(self, auth, p.intake_per_year, p.course_years * 12,
+        ctx.process(yearly_cohorts(self, ctx, p.intake_per_year, p.course_years * 12,
                                         p.completion_probability, 0, "apprentice"))
 
-    def monthly_cost(self, auth) -> float:
+    def monthly_cost(self, ctx) -> float:
         return self.in_training * self.params.cost_per_apprentice_gbp_per_year / 12.0

@@ -7,8 +7,6 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.model.recruitment import assignment
-
 from sim.policy import Policy, PolicyParams
 
 
@@ -34,23 +32,12 @@ class CaseloadCap(Policy):
     source = "Dudley workforce strategy 2018; Monmouthshire cabinet report 2017"
     Params = CaseloadCapParams
 
-    def __init__(self, params, start_month, rng):
-        super().__init__(params, start_month, rng)
-        self.extra = []  # agency workers hired by this policy
-
     def adjust(self, rates) -> None:
         rates.limit_cap = min(rates.limit_cap, self.params.cap)
 
-    def monthly(self, auth) -> None:
-        if self.params.when_full != "agency":
+    def monthly(self, ctx) -> None:
+        if self.params.when_full != "agency" or ctx.waiting_cases < self.params.agency_trigger_cases:
             return
-        self.extra = [w for w in self.extra if w.left_day is None and w.contract == "agency"]
-        waiting = auth.book.waiting
-        if waiting < self.params.agency_trigger_cases:
-            return
-        wanted = math.ceil(waiting / auth.rates.limit(auth.agency_level))
-        for _ in range(min(wanted, self.params.max_extra_agency - len(self.extra))):
-            post = auth.add_unfunded_post(auth.agency_level)
-            worker = auth.start_agency(post)
-            auth.env.process(assignment(auth, worker))
-            self.extra.append(worker)
+        wanted = math.ceil(ctx.waiting_cases / ctx.agency_caseload_limit)
+        for _ in range(min(wanted, self.params.max_extra_agency - ctx.extra_agency)):
+            ctx.hire_extra_agency()

@@ -37,24 +37,23 @@ class InternationalRecruitment(Policy):
         super().__init__(params, start_month, rng)
         self.cost_due = 0.0
 
-    def start(self, auth) -> None:
+    def start(self, ctx) -> None:
         if self.params.recruits:
-            auth.env.process(self._arrivals(auth))
+            ctx.process(self._arrivals(ctx))
 
-    def _arrivals(self, auth):
+    def _arrivals(self, ctx):
         p = self.params
         gap = p.over_years * 12 * MONTH_DAYS / p.recruits
         for _ in range(p.recruits):
-            yield auth.env.timeout(gap)
-            auth.hire_into_level(LEVELS.index(p.level), PIPELINE)
+            yield ctx.timeout(gap)
+            ctx.hire(LEVELS.index(p.level), PIPELINE)
             self.cost_due += p.cost_per_recruit_gbp
 
-    def leaving_hazard(self, auth, workers, hazard):
+    def leaving_hazard(self, ctx, staff, hazard):
         if self.params.hazard_ratio == 1.0:
             return hazard
-        ours = np.array([w.pipeline == PIPELINE for w in workers])
-        return np.where(ours, hazard * self.params.hazard_ratio, hazard)
+        return np.where(staff.pipeline == PIPELINE, hazard * self.params.hazard_ratio, hazard)
 
-    def monthly_cost(self, auth) -> float:
+    def monthly_cost(self, ctx) -> float:
         cost, self.cost_due = self.cost_due, 0.0
         return cost

@@ -39,14 +39,14 @@ class StepUpReturn(Policy):
         self.in_training = 0
         self.months_active = 0
 
-    def start(self, auth) -> None:
+    def start(self, ctx) -> None:
         p = self.params
-        auth.env.process(yearly_cohorts(self, auth, p.step_up_per_year, p.step_up_months,
+        ctx.process(yearly_cohorts(self, ctx, p.step_up_per_year, p.step_up_months,
                                         p.step_up_completion_probability, 0, "step_up"))
-        auth.env.process(yearly_cohorts(self, auth, p.return_per_year, p.return_months, 1.0,
+        ctx.process(yearly_cohorts(self, ctx, p.return_per_year, p.return_months, 1.0,
                                         LEVELS.index(p.return_level), "return"))
 
-    def monthly_cost(self, auth) -> float:
+    def monthly_cost(self, ctx) -> float:
         """Each trainee's cost is booked in the month their cohort starts."""
         new = 0
         if self.months_active % 12 == 0:

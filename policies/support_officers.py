@@ -54,11 +54,11 @@ class SupportOfficers(Policy):
             rates.hazard_factor = rates.hazard_factor * (
                 1.0 - self._share(rates.establishment.sum()) * (1.0 - self.params.hazard_ratio))
 
-    def monthly(self, auth) -> None:
+    def monthly(self, ctx) -> None:
         self.months += 1
         if self.params.duration_months and self.months > self.params.duration_months and not self.ended:
             self.ended = True
-            auth.refresh_rates()
+            ctx.refresh_rates()
 
-    def monthly_cost(self, auth) -> float:
+    def monthly_cost(self, ctx) -> float:
         return 0.0 if self.ended else self.params.officers * self.params.cost_per_officer_gbp_per_year / 12.0

@@ -9,14 +9,18 @@ and a pydantic ``Params`` model of its parameters. It becomes active at its
 
 - ``adjust(rates)``: change the model's rates (salaries, limits, times to fill, hazards, ...);
   called whenever the set of active policies changes.
-- ``start(auth)``: once, when the policy starts (it may start SimPy processes of its own).
-- ``monthly(auth)``: every month while active, before the month is recorded.
-- ``leaving_hazard(auth, workers, hazard)``: adjust each permanent worker's annual hazard.
-- ``on_vacancy(auth, post)``, ``on_leaver(auth, worker)``: when a post falls vacant, when someone leaves.
-- ``monthly_cost(auth)``: the policy's own cost this month, GBP.
+- ``start(ctx)``: once, when the policy starts (it may start SimPy processes of its own).
+- ``monthly(ctx)``: every month while active, before the month is recorded.
+- ``leaving_hazard(ctx, staff, hazard)``: adjust each permanent worker's annual hazard.
+- ``on_vacancy(ctx, level)``, ``on_leaver(ctx, level, destination)``: when a funded post falls
+  vacant, when a permanent worker leaves.
+- ``monthly_cost(ctx)``: the policy's own cost this month, GBP.
 
-Random draws come from ``self.rng``, a generator of the policy's own (common random numbers: a
-policy's draws never shift another process's stream).
+A policy sees the authority it acts on only through ``ctx``, a ``Context``: what it may read (the
+time, the rates in force, the waiting list, this month's counts) and do (start a process, hire,
+hire agency staff above establishment, recompute the rates). Random draws come from ``self.rng``, a
+generator of the policy's own (common random numbers: a policy's draws never shift another
+process's stream).
 """
 from __future__ import annotations
 
@@ -25,17 +29,71 @@ import pkgutil
 import string
 from functools import lru_cache
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generator, Mapping, Protocol
 
 import numpy as np
 from pydantic import BaseModel
 
-from sim.scenario import STRICT
+from sim.strict import STRICT
 
-if TYPE_CHECKING:
-    from sim.model.authority import Authority
-    from sim.model.rates import Rates
-    from sim.model.workforce import Post, SocialWorker
+
+@dataclass(frozen=True)
+class Staff:
+    """The permanent staff a leaving hazard applies to, as arrays in one order."""
+
+    level: np.ndarray              # level index (0 = ASYE) they practise at
+    start_level: np.ndarray        # level they joined at
+    pipeline: np.ndarray           # how they joined: "initial" (in post at the start),
+                                   # "newly_qualified", "experienced", "conversion", or a policy's
+    years_since_hire: np.ndarray   # years at this authority
+
+    @property
+    def asye_starter(self) -> np.ndarray:
+        """Joined in an ASYE post during the run (not the staff in post at the start)."""
+        return (self.start_level == 0) & (self.pipeline != "initial")
+
+
+class Context(Protocol):
+    """What a policy may read and do in the authority it acts on."""
+
+    @property
+    def now(self) -> float:
+        """Days since the run started."""
+
+    @property
+    def rates(self) -> Any:
+        """The rates in force (salaries, limits, times to fill, ...); change them in ``adjust``."""
+
+    @property
+    def waiting_cases(self) -> int:
+        """Cases waiting for a worker."""
+
+    @property
+    def extra_agency(self) -> int:
+        """Agency workers held above establishment."""
+
+    @property
+    def agency_caseload_limit(self) -> float:
+        """The weighted caseload an agency worker may hold."""
+
+    def this_month(self, count: str) -> float:
+        """A count of this month so far: "hires", "conversions", "leavers", "promotions", ..."""
+
+    def process(self, generator: Generator) -> None:
+        """Start a SimPy process (a generator that yields ``timeout`` events)."""
+
+    def timeout(self, days: float) -> Any:
+        """An event ``days`` from now, for a process to yield."""
+
+    def hire(self, level: int, pipeline: str) -> None:
+        """A permanent worker joins at ``level``: into a vacant funded post, else above establishment."""
+
+    def hire_extra_agency(self) -> None:
+        """An agency worker joins above establishment (at the agency level) for one assignment."""
+
+    def refresh_rates(self) -> None:
+        """Recompute the rates (after a policy's own state changes what ``adjust`` does)."""
 
 
 class PolicyParams(BaseModel):
@@ -80,27 +138,26 @@ class Policy:
         self.rng = rng
 
     # -- hooks (all optional) ---------------------------------------------------------------
-    def adjust(self, rates: "Rates") -> None:
+    def adjust(self, rates: Any) -> None:
         """Change the model's rates while this policy is active."""
 
-    def start(self, auth: "Authority") -> None:
+    def start(self, ctx: Context) -> None:
         """Called once when the policy starts."""
 
-    def monthly(self, auth: "Authority") -> None:
+    def monthly(self, ctx: Context) -> None:
         """Called every month while the policy is active."""
 
-    def leaving_hazard(self, auth: "Authority", workers: list["SocialWorker"],
-                       hazard: np.ndarray) -> np.ndarray:
-        """Each permanent worker's annual leaving hazard, adjusted."""
+    def leaving_hazard(self, ctx: Context, staff: Staff, hazard: np.ndarray) -> np.ndarray:
+        """Each permanent worker's annual leaving hazard (in ``staff``'s order), adjusted."""
         return hazard
 
-    def on_vacancy(self, auth: "Authority", post: "Post") -> None:
-        """A funded post has just fallen vacant."""
+    def on_vacancy(self, ctx: Context, level: int) -> None:
+        """A funded post at ``level`` has just fallen vacant."""
 
-    def on_leaver(self, auth: "Authority", worker: "SocialWorker") -> None:
-        """A permanent worker has just left."""
+    def on_leaver(self, ctx: Context, level: int, destination: str) -> None:
+        """A permanent worker at ``level`` has just left for ``destination``."""
 
-    def monthly_cost(self, auth: "Authority") -> float:
+    def monthly_cost(self, ctx: Context) -> float:
         """This policy's own cost in the current month, GBP."""
         return 0.0
 

@@ -26,6 +26,7 @@ from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, Validatio
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.errors import BadInput
+from sim.strict import STRICT
 
 LEVELS: tuple[str, ...] = ("asye", "l2", "l3", "l4", "l5")
 LevelName = Literal["asye", "l2", "l3", "l4", "l5"]
@@ -36,7 +37,6 @@ _SUM_TOL = 1e-6
 
 # Every model (and every policy's parameters): exact types, finite numbers, no unknown keys,
 # read-only once validated.
-STRICT = ConfigDict(strict=True, allow_inf_nan=False, extra="forbid", frozen=True)
 
 # Upper bounds on money, GBP: far above any real figure, they catch typos and overflow.
 MAX_SALARY_GBP = 250_000.0        # a year, for one person (a salary, or the yearly cost of a post)

@@ -173,7 +173,7 @@ class FourDayWeek(Policy):
     description = "A third-party policy"
     Params = FourDayWeekParams
 
-    def leaving_hazard(self, auth, workers, hazard):
+    def leaving_hazard(self, ctx, staff, hazard):
         return hazard * self.params.hazard_ratio
 
 

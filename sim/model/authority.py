@@ -14,14 +14,15 @@ import numpy as np
 import simpy
 
 from sim.model.allocation import CaseBook
+from sim.model.context import AuthorityContext
 from sim.model.demand import DAYS_PER_YEAR, CaseTypeTable, draw_caseload
 from sim.model.recorder import Recorder
 from sim.model.rates import Rates
 from sim.model.recruitment import assignment, backfill, conversions, recruit
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
-from sim.policy import get_policy
 from sim.model.turnover import leavers, pressure_watch
+from sim.policy import get_policy
 from sim.model.workforce import AGENCY, ASYE, MONTH_DAYS, PERMANENT, Establishment, Post, SocialWorker, \
     asye_year, promotions
 
@@ -51,6 +52,7 @@ class Authority:
         self.agency_level = LEVELS.index(scenario.agency.level)
         self.policies = [self._make_policy(spec, i) for i, spec in enumerate(scenario.policy)]
         self.active_policies: list = []
+        self.context = AuthorityContext(self)  # what the policies see
         self.rates = Rates.from_scenario(scenario)
         table = CaseTypeTable.from_scenario(scenario)
         caseload = draw_caseload(scenario, self.n_days, streams["referrals"],
@@ -115,11 +117,11 @@ class Authority:
         yield self.env.timeout(month * MONTH_DAYS + OFFSET_POLICY_START)
         self.active_policies.append(policy)
         self.refresh_rates()
-        policy.start(self)
+        policy.start(self.context)
         yield self.env.timeout(OFFSET_POLICY_TICK - OFFSET_POLICY_START + MONTH_DAYS - 1.0)
         while True:
-            policy.monthly(self)
-            self.tally["policy_cost"] += policy.monthly_cost(self)
+            policy.monthly(self.context)
+            self.tally["policy_cost"] += policy.monthly_cost(self.context)
             yield self.env.timeout(MONTH_DAYS)
 
     def refresh_rates(self) -> None:
@@ -234,7 +236,7 @@ class Authority:
         self._vacate(worker.post)
         worker.post = None
         for policy in self.active_policies:
-            policy.on_leaver(self, worker)
+            policy.on_leaver(self.context, worker.level, destination)
 
     def move(self, worker: SocialWorker, post: Post) -> None:
         """A permanent worker takes another post (promotion, end of ASYE) at its level."""
@@ -303,7 +305,7 @@ class Authority:
         if post.agency is None and not post.backfilling:
             self.env.process(backfill(self, post))
         for policy in self.active_policies:
-            policy.on_vacancy(self, post)
+            policy.on_vacancy(self.context, post.level)
 
     # -- views -------------------------------------------------------------------------------
     def permanent(self) -> list[SocialWorker]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.policy import Staff
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -67,8 +68,11 @@ def leavers(auth: "Authority", offset: float, month_days: float):
             rates = auth.rates
             h = leaving_hazard(auth.scenario, level, tenure, pressure, rates.pay_gap[level])
             h = h * rates.hazard_factor[level]
-            for policy in auth.active_policies:
-                h = policy.leaving_hazard(auth, staff, h)
+            if auth.active_policies:
+                view = Staff(level, np.array([w.start_level for w in staff]),
+                             np.array([w.pipeline for w in staff]), tenure)
+                for policy in auth.active_policies:
+                    h = policy.leaving_hazard(auth.context, view, h)
             for worker, dh in zip(staff, h / 12.0):
                 worker.cum_hazard += dh
                 if worker.cum_hazard >= worker.resistance:
