@@ -1,7 +1,7 @@
 """Shared by the grow-your-own pipelines: yearly cohorts of trainees who qualify into posts."""
 from __future__ import annotations
 
-from sim.model.workforce import MONTH_DAYS
+from sim.model.clock import MONTH_DAYS
 
 
 def yearly_cohorts(policy, ctx, per_year: int, months_to_qualify: float, completion: float,

@@ -6,7 +6,7 @@ import numpy as np
 from pydantic import Field
 
 from sim.scenario import LEVELS, MAX_FEE_GBP, LevelName
-from sim.model.workforce import MONTH_DAYS
+from sim.model.clock import MONTH_DAYS
 
 from sim.policy import Policy, PolicyParams
 

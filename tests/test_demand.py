@@ -5,6 +5,7 @@ import numpy as np
 import simpy
 
 from sim.model.authority import Authority
+from sim.model.clock import Clock
 from sim.model.demand import CaseTypeTable, draw_caseload, expected_open_cases, referral_rate_per_day
 from sim.model.streams import replication_streams
 
@@ -60,8 +61,8 @@ def test_open_cases_match_traffic_equations_when_nobody_waits(baseline):
                                                   for lv in ["asye", "l2", "l3", "l4", "l5"]}},
         demand={"seasonal_amplitude": 0.0})
     env = simpy.Environment()
-    auth = Authority(env, roomy, replication_streams(2, 0), 6.0, 0.0)
-    env.run(until=auth.n_days)
+    auth = Authority(env, roomy, replication_streams(2, 0), Clock(6.0, 0.0))
+    env.run(until=auth.clock.n_days)
     assert auth.book.waiting == 0
     expected = expected_open_cases(roomy).sum()
     open_mean = auth.book.daily[0, 365:].mean()

@@ -6,7 +6,7 @@ import simpy
 
 from sim.model.allocation import ARRIVAL, FIRST_ALLOC
 from sim.model.authority import Authority
-from sim.model.demand import DAYS_PER_YEAR
+from sim.model.clock import DAYS_PER_YEAR, Clock
 from sim.model.streams import replication_streams
 from calibration.theory import MMc
 
@@ -21,8 +21,8 @@ DISCRETISATION_DAYS = 0.5  # events are processed once a day, so waits are whole
 
 def _run(scenario, rep):
     env = simpy.Environment()
-    auth = Authority(env, scenario, replication_streams(7, rep), YEARS, WARMUP)
-    env.run(until=auth.n_days)
+    auth = Authority(env, scenario, replication_streams(7, rep), Clock(YEARS, WARMUP))
+    env.run(until=auth.clock.n_days)
     auth.check_conservation()
     start = int(WARMUP * DAYS_PER_YEAR)
     cs = auth.book.cases
@@ -30,7 +30,7 @@ def _run(scenario, rep):
     waits = cs[FIRST_ALLOC][sel] - cs[ARRIVAL][sel]
     arrivals = ((cs[ARRIVAL] >= start) & ~auth.book.initial).sum()
     in_system = auth.book.daily[0, start:]
-    return waits, arrivals / (auth.n_days - start), in_system, auth
+    return waits, arrivals / (auth.clock.n_days - start), in_system, auth
 
 
 def test_mmc_against_erlang_c_and_littles_law():

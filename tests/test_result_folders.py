@@ -251,16 +251,16 @@ def test_a_killed_worker_is_one_line_and_keeps_the_earlier_results(tmp_path):
 
 def test_a_result_out_of_its_range_is_an_internal_error(tmp_path, monkeypatch, capsys):
     """Every run checks its own outputs: a non-finite or impossible value is never a table."""
-    import sim.experiment.replications as replications
+    import sim.model.region as region
 
-    real = replications.summarise
-    monkeypatch.setattr(replications, "summarise",
+    real = region.summarise
+    monkeypatch.setattr(region, "summarise",
                         lambda *a, **k: {**real(*a, **k), "total_cost_gbp": float("inf")})
     assert _run(tmp_path / "r") == 1
     err = capsys.readouterr().err
     assert "total_cost_gbp" in err and "internal error" in err
     assert not (tmp_path / "r").exists()
-    monkeypatch.setattr(replications, "summarise",
+    monkeypatch.setattr(region, "summarise",
                         lambda *a, **k: {**real(*a, **k), "vacancy_rate": 1.5})
     assert _run(tmp_path / "r") == 1
     assert "vacancy_rate" in capsys.readouterr().err

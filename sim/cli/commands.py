@@ -247,7 +247,7 @@ def warmup(args: argparse.Namespace) -> int:
     from sim.experiment.warmup import WARMUP_COLUMNS, welch_warmup
 
     scenario = scenario_named(args.scenario)
-    opts = options(scenario, args, reps=20, years=12.0, seed=1, warmup_years=0.0)
+    opts = options(scenario, args, reps=100, years=12.0, seed=1, warmup_years=0.0)
     check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
     ts, _ = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
                            warmup_years=0.0, workers=opts.workers)

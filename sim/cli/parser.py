@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     warm = sub.add_parser("warmup", help="estimate the warm-up period (Welch's method)", epilog=LIMITS)
     warm.add_argument("scenario", nargs="?", default="baseline",
                       help="scenario file or built-in name (default: baseline)")
-    _simulation(warm, reps="20", years="12", warmup=None, seed="1")
+    _simulation(warm, reps="100", years="12", warmup=None, seed="1")
     warm.add_argument("--tolerance", type=fraction, default=0.03,
                       help="relative distance from the final level, a fraction (default: 0.03)")
 

@@ -13,11 +13,10 @@ import pandas as pd
 import simpy
 
 from sim.experiment.executor import consume, execute, progress_bar
-from sim.model.authority import Authority
-from sim.model.demand import DAYS_PER_YEAR
-from sim.model.outcomes import MONTHLY, OUTCOMES, check_outputs, summarise
+from sim.model.clock import Clock
+from sim.model.outcomes import MONTHLY, OUTCOMES, check_outputs
+from sim.model.region import Region
 from sim.scenario import Scenario
-from sim.model.streams import replication_streams
 
 
 @dataclass
@@ -31,21 +30,18 @@ class Replication:
 
 def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
                     warmup_years: float, env: simpy.Environment | None = None) -> Replication:
-    """Simulate one replication and return its monthly table and summary row."""
-    env = env or simpy.Environment()
-    auth = Authority(env, scenario, replication_streams(seed, rep), years, warmup_years)
-    env.run(until=auth.n_days)
-    auth.check_conservation()
-    months = pd.DataFrame(auth.recorder.rows)
-    window = months[months["month"] >= 0].reset_index(drop=True)
-    start = warmup_years * DAYS_PER_YEAR
-    summary = summarise(window, auth.book.cases, auth.book.initial, auth.workers,
-                        start_day=start, end_day=auth.n_days)
+    """Simulate one replication and return its monthly table and summary row (both checked
+    against their declarations)."""
+    region = Region(scenario, seed, rep, Clock(years, warmup_years), env)
+    region.run()
+    [auth] = region.authorities
+    window = region.months(auth)
+    summary = region.summary(auth, window)
     window.insert(0, "rep", rep)
     where = f"replication {rep} of {scenario.name}"
     check_outputs(window, MONTHLY, where)
     check_outputs(summary, OUTCOMES, where)
-    return Replication(window, {"rep": rep, **summary}, auth.book.events)
+    return Replication(window, {"rep": rep, **summary}, region.case_events)
 
 
 def scenario_for_rep(scenario: Scenario, draws: pd.DataFrame | None, rep: int) -> Scenario:

@@ -15,7 +15,10 @@ import simpy
 
 from sim.model.allocation import CaseBook
 from sim.model.context import AuthorityContext
-from sim.model.demand import DAYS_PER_YEAR, CaseTypeTable, draw_caseload
+from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFSET_LEAVERS,
+                             OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
+                             Clock)
+from sim.model.demand import CaseTypeTable, draw_caseload
 from sim.model.recorder import Recorder
 from sim.model.rates import Rates
 from sim.model.recruitment import assignment, backfill, conversions, recruit
@@ -23,12 +26,9 @@ from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
 from sim.policy import get_policy
-from sim.model.workforce import AGENCY, ASYE, MONTH_DAYS, PERMANENT, Establishment, Post, SocialWorker, \
+from sim.model.workforce import AGENCY, ASYE, PERMANENT, Establishment, Post, SocialWorker, \
     asye_year, promotions
 
-# Within a month, events run in this order after the day's case flow (times are fractions of a day).
-OFFSET_POLICY_START, OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CONVERSIONS, OFFSET_POLICY_TICK, \
-    OFFSET_RECORD = 0.5, 0.55, 0.6, 0.65, 0.85, 0.9
 
 
 POST_CYCLES = 48  # vacancy spells per post drawn up front; later ones draw from the posts stream
@@ -41,13 +41,11 @@ class Authority:
     """One local authority: posts, social workers, cases, and the processes that move them."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 years: float, warmup_years: float):
+                 clock: Clock):
         self.env = env
         self.scenario = scenario
         self.streams = streams
-        self.n_months = int(round((years + warmup_years) * 12))
-        self.n_days = int(math.ceil(self.n_months * MONTH_DAYS - 1e-6))  # the last month end included
-        self.warmup_months = int(round(warmup_years * 12))
+        self.clock = clock
         self.levels = scenario.workforce.levels.ordered()
         self.agency_level = LEVELS.index(scenario.agency.level)
         self.policies = [self._make_policy(spec, i) for i, spec in enumerate(scenario.policy)]
@@ -55,11 +53,11 @@ class Authority:
         self.context = AuthorityContext(self)  # what the policies see
         self.rates = Rates.from_scenario(scenario)
         table = CaseTypeTable.from_scenario(scenario)
-        caseload = draw_caseload(scenario, self.n_days, streams["referrals"],
+        caseload = draw_caseload(scenario, clock.n_days, streams["referrals"],
                                  streams["case_careers"], streams["initial"])
         establishment = sum(lv.establishment for lv in self.levels)
         self.max_workers = 2 * establishment + 64
-        self.book = CaseBook(caseload, table, self.n_days, self.max_workers,
+        self.book = CaseBook(caseload, table, clock.n_days, self.max_workers,
                              scenario.allocation.allow_over_limit)
         self.pressure = np.zeros(self.max_workers)
         self.free_slots = list(range(self.max_workers - 1, -1, -1))
@@ -96,10 +94,11 @@ class Authority:
         Days on which nothing else happens are run in one call: the process runs every day up to
         the next scheduled event of any other process, then waits for the following day."""
         day = 0
-        while day < self.n_days:
+        n_days = self.clock.n_days
+        while day < n_days:
             upcoming = self.env.peek()
-            last = self.n_days - 1 if upcoming == float("inf") else int(math.ceil(upcoming)) - 1
-            last = min(max(last, day), self.n_days - 1)
+            last = n_days - 1 if upcoming == float("inf") else int(math.ceil(upcoming)) - 1
+            last = min(max(last, day), n_days - 1)
             self.book.step(day, last)
             day = last + 1
             yield self.env.timeout(day - self.env.now)
@@ -111,8 +110,8 @@ class Authority:
 
     def _run_policy(self, policy):
         """Start a policy at its month (after warm-up), then tick it monthly and book its cost."""
-        month = self.warmup_months + policy.start_month
-        if month >= self.n_months:
+        month = self.clock.warmup_months + policy.start_month
+        if month >= self.clock.n_months:
             return
         yield self.env.timeout(month * MONTH_DAYS + OFFSET_POLICY_START)
         self.active_policies.append(policy)
@@ -199,7 +198,7 @@ class Authority:
 
     @property
     def day(self) -> int:
-        return min(int(self.env.now), self.n_days - 1)
+        return min(int(self.env.now), self.clock.n_days - 1)
 
     def hire(self, post: Post, pipeline: str, hired_day: float | None = None) -> SocialWorker:
         """A permanent worker starts in ``post``; an agency worker covering it is let go."""

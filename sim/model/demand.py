@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.clock import DAYS_PER_YEAR
 from sim.scenario import CLOSE, LEVELS, CaseType, Demand, Scenario
 
-DAYS_PER_YEAR = 365.0
 MAX_EPISODES = 60  # a career is cut after this many episodes (the chain's mean is about 2)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
-from sim.model.demand import DAYS_PER_YEAR
+from sim.model.clock import DAYS_PER_YEAR
 from sim.model.workforce import ASYE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS
 

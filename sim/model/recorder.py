@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.scenario import DESTINATIONS, LEVELS
 from sim.model.outcomes import CASELOAD_BANDS, band_column
-from sim.model.workforce import MONTH_DAYS
+from sim.model.clock import MONTH_DAYS
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
@@ -24,7 +24,7 @@ class Recorder:
     def run(self, offset: float):
         auth = self.auth
         yield auth.env.timeout(MONTH_DAYS - 1.0 + offset)
-        for month in range(auth.n_months):
+        for month in range(auth.clock.n_months):
             self.rows.append(self.snapshot(month))
             auth.tally.clear()
             auth.check_conservation(full=False)
@@ -44,7 +44,7 @@ class Recorder:
         agency_cost = float(rates.agency_cost @ agency) / 12.0
         recruit_cost = tally["external_hires"] * rates.recruitment_cost
         policy_cost = float(tally["policy_cost"])
-        row: dict[str, float] = {"month": month - auth.warmup_months}
+        row: dict[str, float] = {"month": month - auth.clock.warmup_months}
         for lo, hi in CASELOAD_BANDS:
             inside = (counts >= lo) if hi is None else ((counts >= lo) & (counts <= hi))
             row[band_column(lo, hi)] = int(inside.sum())

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.workforce import ASYE, MONTH_DAYS, Post
+from sim.model.clock import MONTH_DAYS
+from sim.model.workforce import ASYE, Post
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority

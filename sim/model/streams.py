@@ -1,51 +1,58 @@
-"""Named random streams: one ``numpy.random.Generator`` per model process, per replication.
+"""Named random streams: one ``numpy.random.Generator`` per (replication, authority, purpose).
 
-Streams are spawned from the replication's ``SeedSequence`` in a fixed order, so two scenarios run
-with the same root seed see the same referrals, case careers, leaving draws and so on (common
-random numbers). New streams are only ever appended to ``STREAM_NAMES``, never inserted.
+Each stream is the child of the root seed's ``SeedSequence`` at the spawn key (replication,
+authority, purpose), the last two by name. So a replication draws the same numbers in whatever
+process or machine runs it, two scenarios run with the same seed see the same referrals, case
+careers, leaving draws and so on (common random numbers), and adding an authority, a policy or a
+new purpose never shifts the draws of another.
 """
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
 
 import numpy as np
 
-STREAM_NAMES: tuple[str, ...] = (
+PURPOSES: tuple[str, ...] = (
     "referrals",     # arrival counts per day
     "case_careers",  # case types, step-ups and episode durations
     "initial",       # the open caseload and staff at the start of a run
-    "agency",        # agency backfill, assignment ends, conversion
+    "agency",        # agency assignment ends, conversion
     "progression",   # promotions
     "asye",          # ASYE outcomes (apart from promotions, so policies that change those keep CRN)
     "posts",         # per post and vacancy: time to fill, agency cover, the next holder's resilience
 )
+SINGLE_AUTHORITY = "authority"   # the key of the one authority of a single-authority scenario
 
 
-@dataclass(frozen=True)
+def _key(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def stream(root_seed: int, rep: int, authority: str, purpose: str) -> np.random.Generator:
+    """The generator for ``purpose`` in ``authority`` in replication ``rep``."""
+    seq = np.random.SeedSequence(root_seed, spawn_key=(rep, _key(authority), _key(purpose)))
+    return np.random.default_rng(seq)
+
+
 class Streams:
-    """The generators of one replication, by process name."""
+    """The generators of one authority in one replication, by purpose (made on first use)."""
 
-    generators: dict[str, np.random.Generator]
-    seed: np.random.SeedSequence
+    def __init__(self, root_seed: int, rep: int, authority: str = SINGLE_AUTHORITY):
+        self.root_seed, self.rep, self.authority = root_seed, rep, authority
+        self._made: dict[str, np.random.Generator] = {}
 
-    def __getitem__(self, name: str) -> np.random.Generator:
-        return self.generators[name]
-
-    @classmethod
-    def from_seed_sequence(cls, seq: np.random.SeedSequence) -> "Streams":
-        children = np.random.SeedSequence(seq.entropy, spawn_key=seq.spawn_key).spawn(len(STREAM_NAMES))
-        return cls({name: np.random.default_rng(child) for name, child in zip(STREAM_NAMES, children)},
-                   seq)
+    def __getitem__(self, purpose: str) -> np.random.Generator:
+        if purpose not in PURPOSES:
+            raise KeyError(f"unknown stream purpose {purpose!r}; known: {', '.join(PURPOSES)}")
+        if purpose not in self._made:
+            self._made[purpose] = stream(self.root_seed, self.rep, self.authority, purpose)
+        return self._made[purpose]
 
     def for_policy(self, name: str, occurrence: int = 0) -> np.random.Generator:
-        """A policy's own generator, keyed by its name: adding one policy never shifts another's draws."""
-        key = self.seed.spawn_key + (1_000_000, zlib.crc32(name.encode()), occurrence)
-        return np.random.default_rng(np.random.SeedSequence(self.seed.entropy, spawn_key=key))
+        """A policy's own generator, keyed by its name and place in the scenario's policy list."""
+        return stream(self.root_seed, self.rep, self.authority, f"policy:{name}:{occurrence}")
 
 
-def replication_streams(root_seed: int, rep: int) -> Streams:
-    """The streams of replication ``rep`` under ``root_seed``: the ``rep``-th child of
-    ``SeedSequence(root_seed)``, whatever process or machine runs it."""
-    seq = np.random.SeedSequence(root_seed, spawn_key=(rep,))
-    return Streams.from_seed_sequence(seq)
+def replication_streams(root_seed: int, rep: int, authority: str = SINGLE_AUTHORITY) -> Streams:
+    """The streams of ``authority`` in replication ``rep`` under ``root_seed``."""
+    return Streams(root_seed, rep, authority)

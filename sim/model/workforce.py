@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
-from sim.model.demand import DAYS_PER_YEAR
+from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.scenario import LEVELS
 
 if TYPE_CHECKING:
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 ASYE, L2 = 0, 1
 PERMANENT, AGENCY = "permanent", "agency"
-MONTH_DAYS = DAYS_PER_YEAR / 12.0
 
 
 @dataclass(eq=False)
