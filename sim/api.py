@@ -37,9 +37,9 @@ def _settings(scenario: Scenario, reps, years, warmup_years, seed, workers):
     return scenario.with_overrides(run=opts.model_dump(exclude={"workers"})), opts
 
 
-def _record(opts, started: float) -> dict:
+def _record(opts, started: float, jobs: int) -> dict:
     """The settings a result set records: the run options, workers used, wall time."""
-    return {**opts.model_dump(), "workers_used": effective_workers(opts.workers, opts.reps),
+    return {**opts.model_dump(), "workers_used": effective_workers(opts.workers, jobs),
             "wall_seconds": round(time.perf_counter() - started, 3)}
 
 
@@ -52,7 +52,7 @@ def run(scenario: Scenario | str = "baseline", *, reps: int | None = None, years
     started = time.perf_counter()
     timeseries, summary = run_experiment(scenario, opts.reps, opts.seed, opts.years,
                                          opts.warmup_years, opts.workers, progress, draws)
-    return Results.from_run(scenario, timeseries, summary, _record(opts, started))
+    return Results.from_run(scenario, timeseries, summary, _record(opts, started, opts.reps))
 
 
 def compare(baseline: Scenario | str, *variants: Scenario | str, reps: int | None = None,
@@ -73,7 +73,8 @@ def compare(baseline: Scenario | str, *variants: Scenario | str, reps: int | Non
                       target_metric=metric if target_halfwidth else None,
                       target_halfwidth=target_halfwidth, max_reps=max_reps, draws=draws)
     precision = result.precision(metric, target_halfwidth) if target_halfwidth else None
-    return Results.from_comparison(result, scenarios, _record(opts, started), precision)
+    return Results.from_comparison(result, scenarios, _record(opts, started,
+                                                              result.reps * len(scenarios)), precision)
 
 
 def save(results: Results, out: str | Path, *, report: bool = False, overwrite: bool = False) -> Path:

@@ -269,12 +269,15 @@ class Reporting(_Strict):
 
 
 MAX_REPS = 10_000
+MAX_YEARS = 100
+MAX_WARMUP_YEARS = 50
 
 
 class RunSettings(_Strict):
-    years: float = Field(10.0, ge=1 / 12, le=100,
+    years: float = Field(10.0, ge=1 / 12, le=MAX_YEARS,
                          description="Simulated years reported after warm-up (at least one month).")
-    warmup_years: float = Field(3.0, ge=0, le=50, description="Years simulated before reporting starts.")
+    warmup_years: float = Field(3.0, ge=0, le=MAX_WARMUP_YEARS,
+                                description="Years simulated before reporting starts.")
     reps: int = Field(20, ge=1, le=MAX_REPS, description="Replications.")
     seed: int = Field(20261125, ge=0, le=2**63 - 1, description="Root seed of the SeedSequence.")
 

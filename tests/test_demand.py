@@ -7,11 +7,11 @@ import simpy
 from sim.model.authority import Authority
 from sim.model.clock import Clock
 from sim.model.demand import CaseTypeTable, draw_caseload, expected_open_cases, referral_rate_per_day
-from sim.model.streams import replication_streams
+from sim.model.streams import Streams
 
 
 def _caseload(scenario, years, seed=1):
-    s = replication_streams(seed, 0)
+    s = Streams(seed, 0)
     return draw_caseload(scenario, int(years * 365), s["referrals"], s["case_careers"], s["initial"])
 
 
@@ -61,7 +61,7 @@ def test_open_cases_match_traffic_equations_when_nobody_waits(baseline):
                                                   for lv in ["asye", "l2", "l3", "l4", "l5"]}},
         demand={"seasonal_amplitude": 0.0})
     env = simpy.Environment()
-    auth = Authority(env, roomy, replication_streams(2, 0), Clock(6.0, 0.0))
+    auth = Authority(env, roomy, Streams(2, 0), Clock(6.0, 0.0))
     env.run(until=auth.clock.n_days)
     assert auth.book.waiting == 0
     expected = expected_open_cases(roomy).sum()

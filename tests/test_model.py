@@ -10,13 +10,13 @@ from sim.model.allocation import ConservationError, WORKER
 from sim.model.authority import Authority
 from sim.model.clock import Clock
 from sim.experiment.replications import run_experiment, run_replication
-from sim.model.streams import replication_streams
+from sim.model.streams import Streams
 from sim.model.turnover import leaving_hazard
 
 
 def _authority(scenario, years=2.0, warmup=0.0, seed=3, rep=0):
     env = simpy.Environment()
-    auth = Authority(env, scenario, replication_streams(seed, rep), Clock(years, warmup))
+    auth = Authority(env, scenario, Streams(seed, rep), Clock(years, warmup))
     env.run(until=auth.clock.n_days)
     return auth
 
@@ -135,8 +135,8 @@ def test_authorities_are_self_contained(baseline):
     other = baseline.with_overrides(demand={"referrals_per_year": 9000.0},
                                     workforce={"levels": {"l3": {"establishment": 60}}})
     env = simpy.Environment()
-    a = Authority(env, baseline, replication_streams(3, 0), Clock(2.0, 0.0))
-    b = Authority(env, other, replication_streams(3, 1), Clock(2.0, 0.0))
+    a = Authority(env, baseline, Streams(3, 0), Clock(2.0, 0.0))
+    b = Authority(env, other, Streams(3, 1), Clock(2.0, 0.0))
     env.run(until=max(a.clock.n_days, b.clock.n_days))
     alone_a = _authority(baseline, years=2.0, seed=3, rep=0)
     alone_b = _authority(other, years=2.0, seed=3, rep=1)

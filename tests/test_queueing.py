@@ -7,7 +7,7 @@ import simpy
 from sim.model.allocation import ARRIVAL, FIRST_ALLOC
 from sim.model.authority import Authority
 from sim.model.clock import DAYS_PER_YEAR, Clock
-from sim.model.streams import replication_streams
+from sim.model.streams import Streams
 from calibration.theory import MMc
 
 from conftest import queue_scenario
@@ -21,7 +21,7 @@ DISCRETISATION_DAYS = 0.5  # events are processed once a day, so waits are whole
 
 def _run(scenario, rep):
     env = simpy.Environment()
-    auth = Authority(env, scenario, replication_streams(7, rep), Clock(YEARS, WARMUP))
+    auth = Authority(env, scenario, Streams(7, rep), Clock(YEARS, WARMUP))
     env.run(until=auth.clock.n_days)
     auth.check_conservation()
     start = int(WARMUP * DAYS_PER_YEAR)

@@ -11,10 +11,11 @@ from sim.draws import load_draws
 from sim.errors import BadInput
 from sim.experiment.executor import check_scheduler_address
 from sim.experiment.results import COMPARE, RUN, default_out, load_results
-from sim.experiment.resultset import ResultSet, replace_report, write_manifest, write_text
+from sim.experiment.resultset import (ResultSet, record_derived, replace_report, write_manifest,
+                                      write_text)
 from sim.experiment.settings import RunOptions, check_size, run_options
 from sim.model.outcomes import OUTCOMES
-from sim.experiment.variants import scenario_named, suggest, variant
+from sim.experiment.variants import scenario_named, short_name, suggest, variant
 from sim.policy import registry
 from sim.scenario import (MAX_REPS, Scenario, builtin_names, load_scenario, read_text_file,
                           scenario_to_toml)
@@ -91,7 +92,7 @@ def compare(args: argparse.Namespace) -> int:
     names = [s.name for s in scenarios]
     out = args.out or default_out(COMPARE, names)
     with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs:
-        most = max_reps if args.target_halfwidth else opts.reps
+        most = max(max_reps, opts.reps) if args.target_halfwidth else opts.reps
         check_size(opts.model_copy(update={"reps": most}), base, most * len(scenarios), opts.workers,
                    yes=args.yes)
         results = compare_scenarios(*scenarios, workers=opts.workers, draws=draws,
@@ -228,13 +229,14 @@ def sweep(args: argparse.Namespace) -> int:
 
 def _sweep_label(scenario: str, kind: str, params) -> str:
     names = "-".join(p.name.split(".")[-1] for p in params)
-    return f"{scenario}-{kind}-{names}"[:120]
+    return short_name(f"{scenario}-{kind}-{names}", 120)
 
 
 def sensitivity(args: argparse.Namespace) -> int:
     from sim.present.report import write_sensitivity
 
     table, png = write_sensitivity(args.dir, args.outcome, args.method)
+    record_derived(args.dir)
     cols = [c for c in ["rank", "parameter", "low", "high", "at_low", "at_high", "src", "S1", "ST"]
             if c in table.columns]
     print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
@@ -267,7 +269,7 @@ def bench(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     opts = options(scenario, args, reps=5, years=10.0, seed=1, warmup_years=0.0)
     check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
-    run_bench(scenario, years=opts.years, reps=opts.reps)
+    run_bench(scenario, years=opts.years, reps=opts.reps, seed=opts.seed)
     return 0
 
 

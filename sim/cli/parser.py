@@ -11,11 +11,13 @@ from pathlib import Path
 
 from sim import __version__
 from sim.experiment.settings import MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
+from sim.scenario import MAX_REPS, MAX_WARMUP_YEARS, MAX_YEARS
 
 DESCRIPTION = ("swsim: a discrete-event simulator of the children's social care workforce. "
                "Exit codes: 0 success, 2 bad input (nothing written), 1 internal error "
                "(a log holds the details), 130 interrupted.")
-LIMITS = (f"Limits (every command): --reps 1-10,000, --years 1/12-100, --warmup-years 0-50, "
+LIMITS = (f"Limits (every command): --reps 1-{MAX_REPS:,}, --years one month to {MAX_YEARS}, "
+          f"--warmup-years 0-{MAX_WARMUP_YEARS}, "
           f"--workers 1-{MAX_WORKERS} (used: at most the jobs and the CPUs); work beyond "
           f"{WORK_LIMIT_REPLICATION_YEARS:,} replication-years asks for --yes.")
 
@@ -55,7 +57,8 @@ def out_dir(text: str) -> Path:
 
 
 def _simulation(p: argparse.ArgumentParser, *, reps: str, years: str, warmup: str | None = "the scenario's",
-                seed: str = "the scenario's", out: str | None = None, posterior: bool = False) -> None:
+                seed: str = "the scenario's", out: str | None = None, posterior: bool = False,
+                workers: bool = True, overwrite: bool = True) -> None:
     """Options every simulating command shares (with its own defaults in the help)."""
     p.add_argument("--reps", type=int, help=f"replications (default: {reps})")
     p.add_argument("--years", type=finite_float, help=f"simulated years per replication, after the "
@@ -64,12 +67,14 @@ def _simulation(p: argparse.ArgumentParser, *, reps: str, years: str, warmup: st
         p.add_argument("--warmup-years", type=finite_float,
                        help=f"years simulated before reporting starts (default: {warmup})")
     p.add_argument("--seed", type=int, help=f"root seed of the random streams (default: {seed})")
-    p.add_argument("--workers", type=int, default=1,
-                   help="worker processes; results are identical for any number (default: 1)")
+    if workers:
+        p.add_argument("--workers", type=int, default=1,
+                       help="worker processes; results are identical for any number (default: 1)")
     p.add_argument("--yes", action="store_true",
                    help="run even when the work is large (default: off: ask first, with an estimate)")
     if out is not None:
         p.add_argument("--out", type=out_dir, help=f"output folder (default: {out})")
+    if out is not None and overwrite:
         p.add_argument("--overwrite", action="store_true",
                        help="replace a folder holding a different result set, and do not keep the "
                        "earlier set as DIR.previous (default: off)")
@@ -146,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--samples", type=int, help="lhs: points; sobol: base samples N (N(D+2) points); "
                     "grid: levels of a..b ranges (default: 32 for lhs and sobol, 5 for grid)")
     _simulation(sw, reps="the file's, else 4", years="the scenario's", warmup="the scenario's",
-                seed="the scenario's", out="results/sweep/<scenario>-<design>-<parameters>")
+                seed="the scenario's", out="results/sweep/<scenario>-<design>-<parameters>",
+                overwrite=False)
     sw.add_argument("--backend", choices=["local", "dask"], default="local",
                     help="where chunks run: local processes or a Dask cluster (default: local)")
     sw.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786; with "
@@ -170,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="time replications of a scenario", epilog=LIMITS)
     bench.add_argument("scenario", nargs="?", default="baseline",
                        help="scenario file or built-in name (default: baseline)")
-    _simulation(bench, reps="5", years="10", warmup=None, seed="1")
+    _simulation(bench, reps="5", years="10", warmup=None, seed="1", workers=False)
 
     cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets",
                          epilog=LIMITS)

@@ -26,7 +26,7 @@ class CountingEnvironment(simpy.Environment):
         super().step()
 
 
-def bench(scenario: Scenario, years: float = 10.0, reps: int = 5) -> dict[str, float]:
+def bench(scenario: Scenario, years: float = 10.0, reps: int = 5, seed: int = 1) -> dict[str, float]:
     started = time.perf_counter()
     run_replication(scenario, rep=0, seed=0, years=0.25, warmup_years=0.0)
     compile_s = time.perf_counter() - started
@@ -34,7 +34,7 @@ def bench(scenario: Scenario, years: float = 10.0, reps: int = 5) -> dict[str, f
     for rep in range(reps):
         t0 = time.perf_counter()
         env = CountingEnvironment()
-        result = run_replication(scenario, rep=rep, seed=1, years=years, warmup_years=0.0, env=env)
+        result = run_replication(scenario, rep=rep, seed=seed, years=years, warmup_years=0.0, env=env)
         times.append(time.perf_counter() - t0)
         events += env.processed + result.case_events
     per_rep = sorted(times)[len(times) // 2]

@@ -57,7 +57,7 @@ class Comparison:
         variants, else of the baseline's mean (nan while there is no interval)."""
         if len(self.summaries) == 1:
             return mean_interval(self.summaries[0][metric], bounds_of(metric)).halfwidth
-        return float(max(self.difference(i, metric).halfwidth for i in range(1, len(self.names))))
+        return float(np.max([self.difference(i, metric).halfwidth for i in range(1, len(self.names))]))
 
     def precision(self, metric: str, target: float) -> list[dict]:
         """Per variant (or the baseline alone): the half-width of ``metric`` against the target and
@@ -97,6 +97,10 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
                                 [pd.concat(p, ignore_index=True) for p in series])
         if target_metric is None or target_halfwidth is None or done >= max_reps:
             return comparison
+        if comparison.summaries[0][target_metric].notna().sum() == 0:
+            raise ScenarioError([f"--target-metric {target_metric}: undefined in every replication "
+                                 f"({OUTCOMES[target_metric].undefined_when}); choose another metric "
+                                 "or longer runs"])
         width = comparison.halfwidth(target_metric)
         if np.isfinite(width) and width <= target_halfwidth:
             return comparison

@@ -89,7 +89,7 @@ def _local(fn, tasks, n: int) -> Iterator[Any]:
                 yield future.result()
     except BrokenProcessPool:
         raise WorkerLost("a worker process died before finishing (killed, or out of memory?); "
-                         "finished work is kept where the command can resume it") from None
+                         "nothing more was written (a sweep keeps its finished chunks)") from None
     finally:
         _stop(pool)
 

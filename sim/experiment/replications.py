@@ -1,8 +1,9 @@
 """Replications: run one, run many (in parallel processes).
 
-Replication ``r`` of a run with root seed ``s`` draws from ``SeedSequence(s, spawn_key=(r,))``
-and nothing else, so results do not depend on the number of worker processes, and two scenarios
-run with the same seed share their random numbers process by process.
+Replication ``r`` of a run with root seed ``s`` draws only from the streams keyed by (``r``,
+authority, purpose) under ``s`` (``sim.model.streams``), so results do not depend on the number of
+worker processes or the backend, and two scenarios run with the same seed share their random
+numbers process by process.
 """
 from __future__ import annotations
 
@@ -44,18 +45,19 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
     return Replication(window, {"rep": rep, **summary}, region.case_events)
 
 
-def scenario_for_rep(scenario: Scenario, draws: pd.DataFrame | None, rep: int) -> Scenario:
-    """The scenario of replication ``rep``: with parameter draw ``rep mod len(draws)`` applied
-    (columns are dotted scenario paths), or unchanged without draws."""
+def draw_for_rep(draws: pd.DataFrame | None, rep: int) -> dict[str, float] | None:
+    """Replication ``rep``'s parameter draw: row ``rep mod len(draws)`` (columns are dotted
+    scenario paths), or None without draws."""
     if draws is None or draws.empty:
-        return scenario
-    row = draws.iloc[rep % len(draws)]
-    return scenario.with_values({k: float(v) for k, v in row.items()})
+        return None
+    return {k: float(v) for k, v in draws.iloc[rep % len(draws)].items()}
 
 
 def _run_one(args) -> tuple[int, int, pd.DataFrame, dict]:
-    index, scenario, rep, seed, years, warmup, draws = args
-    result = run_replication(scenario_for_rep(scenario, draws, rep), rep, seed, years, warmup)
+    index, scenario, rep, seed, years, warmup, draw = args
+    if draw is not None:
+        scenario = scenario.with_values(draw)
+    result = run_replication(scenario, rep, seed, years, warmup)
     return index, rep, result.timeseries, result.summary
 
 
@@ -68,7 +70,7 @@ def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: i
     Returns (timeseries, summary) per scenario, in order, rows sorted by replication. Replication
     ``r`` of every scenario uses the same streams and the same parameter draw (``draws``, e.g. a
     calibration posterior): comparisons are paired (common random numbers)."""
-    jobs = [(i, sc, rep, seed, years, warmup_years, draws)
+    jobs = [(i, sc, rep, seed, years, warmup_years, draw_for_rep(draws, rep))   # only its own draw
             for i, sc in enumerate(scenarios) for rep in reps]
     label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = progress_bar(len(jobs), label, progress)

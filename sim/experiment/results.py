@@ -20,8 +20,9 @@ import pandas as pd
 
 from sim.errors import BadInput
 from sim.experiment.compare import Comparison
-from sim.experiment.resultset import ResultSet, text_hash, verify
+from sim.experiment.resultset import ResultSet, verify
 from sim.experiment.stats import summary_table
+from sim.experiment.variants import short_name
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_to_toml
 
 RUN, COMPARE = "run", "compare"
@@ -88,9 +89,7 @@ def default_out(kind: str, names: list[str]) -> Path:
         return Path("results") / names[0]
     label = f"{names[0]}-vs-" + "-".join(n[len(names[0]) + 1:] if n.startswith(names[0] + "+") else n
                                           for n in names[1:])
-    if len(label) > 120:
-        label = f"{label[:100]}-{text_hash(label)[:8]}"
-    return Path("results") / "compare" / label
+    return Path("results") / "compare" / short_name(label, 120)
 
 
 def save(results: Results, rs: ResultSet) -> None:

@@ -1,6 +1,7 @@
 """Result folders written whole, with a manifest.
 
-A command builds its files in a staging folder beside the output folder and swaps it in at the end
+``run``, ``compare``, ``calibrate`` and ``validate-calibration`` build their files in a staging
+folder beside the output folder and swap it in at the end
 (an atomic exchange of the two folders where the system allows it), so a reader sees the earlier
 result set or the new one, never a mixture, and an interrupted or failed command leaves the earlier
 set exactly as it was. The earlier set is kept as ``DIR.previous/`` (or removed with
@@ -124,7 +125,20 @@ def read_manifest(directory: Path) -> dict | None:
         raise BadInput(f"{path}: not a readable manifest ({err})") from None
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
         raise BadInput(f"{path}: not a swsim manifest (no list of files)")
+    for entry in data["files"]:
+        if not _valid_entry(entry):
+            raise BadInput(f"{path}: not a swsim manifest (bad file entry {entry!r:.120})")
     return data
+
+
+def _valid_entry(entry) -> bool:
+    """A file entry: a relative path inside the folder, its size and its SHA-256."""
+    if not isinstance(entry, dict):
+        return False
+    rel = entry.get("path")
+    return (isinstance(rel, str) and bool(rel) and not Path(rel).is_absolute()
+            and ".." not in Path(rel).parts and isinstance(entry.get("bytes"), int)
+            and isinstance(entry.get("sha256"), str) and len(entry["sha256"]) == 64)
 
 
 def is_result_set(directory: Path) -> bool:
@@ -154,19 +168,24 @@ def verify(directory: Path, roles: tuple[str, ...] = (ROLE_DATA,)) -> dict:
     return manifest
 
 
-def list_files(root: Path, role_of: Callable[[str], str]) -> list[dict]:
+def list_files(root: Path, role: str | None = None) -> list[dict]:
+    """Every file below ``root`` (but the manifest) with its size, hash and role; only those of
+    ``role`` if given (the others are not hashed)."""
     out = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
-        if rel == MANIFEST:
+        if rel == MANIFEST or (role is not None and report_role(rel) != role):
             continue
         out.append({"path": rel, "bytes": path.stat().st_size, "sha256": sha256(path),
-                    "role": role_of(rel)})
+                    "role": report_role(rel)})
     return out
 
 
 def report_role(rel: str) -> str:
-    return ROLE_REPORT if rel.split("/")[0] in REPORT_FILES else ROLE_DATA
+    """"report" for what is drawn from the data (the report, sensitivity tables and plots),
+    regenerated at will; "data" for the results themselves, which the manifest guards."""
+    top = rel.split("/")[0]
+    return ROLE_REPORT if top in REPORT_FILES or top.startswith("sensitivity_") else ROLE_DATA
 
 
 class ResultSet:
@@ -309,7 +328,7 @@ def write_manifest(directory: Path, identity: dict, command: list[str], settings
         "settings": settings,
         "scenarios": {name: {"sha256": text_hash(text)} for name, text in (scenarios or {}).items()},
         **(extra or {}),
-        "files": list_files(directory, report_role),
+        "files": list_files(directory),
     }
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -342,28 +361,38 @@ def describe_identity(identity: dict | None) -> str:
 
 
 def replace_report(directory: Path, write: Callable[[Path], None]) -> None:
-    """Regenerate the report files of a result folder: ``write(folder)`` builds them in a staging
-    folder; they then replace the earlier report files and the manifest lists them."""
+    """Regenerate the report of a result folder: ``write(folder)`` builds its files in a staging
+    folder; they then replace the earlier report (files the new one lacks go) and the manifest
+    lists them."""
     directory = Path(directory)
-    manifest = verify(directory)
+    verify(directory)
+    clean_stale(directory)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}{STAGING}{os.getpid()}-",
                                     dir=directory.parent))
     try:
         write(staging)
         for name in REPORT_FILES:
             new, old = staging / name, directory / name
-            if not new.exists():
-                continue
             if new.is_dir():
-                if old.exists() and not _exchange(new, old):
-                    shutil.rmtree(old)
+                if not (old.exists() and _exchange(new, old)):
+                    shutil.rmtree(old, ignore_errors=True)
                     os.rename(new, old)
-                elif not old.exists():
-                    os.rename(new, old)
-            else:
+            elif new.exists():
                 os.replace(new, old)
-        manifest["files"] = [f for f in manifest["files"] if f.get("role") != ROLE_REPORT] + [
-            f for f in list_files(directory, report_role) if f["role"] == ROLE_REPORT]
-        write_text(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+            elif old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink(missing_ok=True)
+        record_derived(directory)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def record_derived(directory: Path) -> None:
+    """List the folder's current report files (role "report") in its manifest, if it has one."""
+    manifest = read_manifest(directory)
+    if manifest is None:
+        return
+    manifest["files"] = [f for f in manifest["files"] if f.get("role") != ROLE_REPORT] + \
+        list_files(directory, ROLE_REPORT)
+    write_text(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")

@@ -25,6 +25,7 @@ LEVEL = 0.95
 SMALL_SAMPLE = 20
 RESAMPLES = 2000
 BOOTSTRAP_SEED = 0          # fixed: the same replications always give the same interval
+BATCH = 500                 # resamples (and jackknife samples) per vectorised call
 
 T_CLIPPED = "t, clipped to bounds"
 BCA = "BCa bootstrap"
@@ -34,6 +35,7 @@ NO_DATA = "no data"
 FIELLER = "Fieller"
 NO_EFFECT = "no measurable effect on turnover"
 TURNOVER_RISES = "turnover rises"
+UNBOUNDED = "turnover's change too uncertain to bound the cost per point"
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def mean_interval(x, bounds: tuple[float, float] = (-math.inf, math.inf),
         return Interval(mean, float(max(mean - half, bounds[0])), float(min(mean + half, bounds[1])), n,
                         T_CLIPPED)
     res = stats.bootstrap((x,), np.mean, method="BCa", n_resamples=RESAMPLES, confidence_level=level,
-                          rng=np.random.default_rng(BOOTSTRAP_SEED), vectorized=True)
+                          rng=np.random.default_rng(BOOTSTRAP_SEED), vectorized=True,
+                          batch=BATCH)  # the jackknife in batches: memory ~ BATCH x n, not n^2
     low, high = res.confidence_interval
     if not (math.isfinite(low) and math.isfinite(high)):  # degenerate acceleration: percentiles
         low, high = np.percentile(res.bootstrap_distribution, [50 * (1 - level), 50 * (1 + level)])
@@ -126,8 +129,8 @@ def cost_per_point(d_cost, d_turnover, level: float = LEVEL) -> Interval:
     qb = a * b - t2 * cov[0, 1]
     qc = a * a - t2 * cov[0, 0]
     disc = qb * qb - qa * qc
-    if qa <= 0 or disc < 0:  # the denominator is not clearly away from zero: unbounded
-        return Interval(point, -math.inf, math.inf, n, FIELLER)
+    if qa <= 0 or disc < 0:  # Fieller's t-test finds the denominator not clearly away from zero
+        return Interval(point, math.nan, math.nan, n, UNBOUNDED)
     root = math.sqrt(disc)
     return Interval(point, float((qb - root) / qa), float((qb + root) / qa), n, FIELLER)
 
@@ -151,7 +154,8 @@ TABLE_COLUMNS: tuple[Outcome, ...] = (
     Outcome("halfwidth", "half-width", "the metric's unit", "(ci_high - ci_low) / 2."),
     Outcome("method", "interval method", "text", f"How the interval was computed: '{T_CLIPPED}' "
             f"(fewer than {SMALL_SAMPLE} replications), '{BCA}', '{ONE}', '{CONSTANT}' (flagged, not a "
-            f"finding), '{FIELLER}' (cost per point), '{NO_EFFECT}' or '{TURNOVER_RISES}'."),
+            f"finding), '{FIELLER}' (cost per point), '{NO_EFFECT}', '{TURNOVER_RISES}' or "
+            f"'{UNBOUNDED}'."),
     Outcome("n", "replications", "replications", "Replications with a finite value."),
     Outcome("diff", "difference", "the metric's unit", "Mean paired difference, scenario minus "
             "baseline, over replications on common random numbers (comparisons only).", low=-INF),
@@ -183,7 +187,7 @@ def interval_row(metric: str, estimate: Interval, difference: Interval | None = 
 
 def bounds_of(metric: str) -> tuple[float, float]:
     o = OUTCOMES.get(metric)
-    return (o.low, o.high) if o is not None else (-math.inf, math.inf)
+    return o.bounded if o is not None else (-math.inf, math.inf)
 
 
 def summary_table(summary: pd.DataFrame) -> pd.DataFrame:

@@ -208,8 +208,10 @@ class Sweep:
                 "design": self.kind, "samples": self.samples, "reps": self.reps, "seed": self.seed,
                 "years": self.years, "warmup_years": self.warmup_years, "chunk": CHUNK}
 
-    def jobs(self) -> list[tuple[int, int]]:
-        return [(point, rep) for point in range(len(self.points)) for rep in range(self.reps)]
+    @property
+    def n_jobs(self) -> int:
+        """Jobs are (point, replication) pairs numbered point-major: job j is (j // reps, j % reps)."""
+        return len(self.points) * self.reps
 
     def chunk_path(self, k: int) -> Path:
         return self.out / "results" / f"chunk-{k:06d}.parquet"
@@ -247,11 +249,11 @@ class Sweep:
             tmp.unlink(missing_ok=True)
 
     def missing_chunks(self) -> list[int]:
-        n = -(-len(self.jobs()) // CHUNK)
+        n = -(-self.n_jobs // CHUNK)
         return [k for k in range(n) if not self.chunk_path(k).exists()]
 
     def chunk_jobs(self, k: int) -> list[tuple[int, int]]:
-        return self.jobs()[k * CHUNK:(k + 1) * CHUNK]
+        return [divmod(j, self.reps) for j in range(k * CHUNK, min((k + 1) * CHUNK, self.n_jobs))]
 
     def table(self) -> pd.DataFrame:
         """Every finished replication, sorted by point and replication."""
@@ -269,12 +271,13 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def run_chunk(base: Scenario, points: pd.DataFrame, jobs: list[tuple[int, int]], seed: int,
+def run_chunk(base: Scenario, points: dict[int, dict], jobs: list[tuple[int, int]], seed: int,
               years: float, warmup_years: float) -> pd.DataFrame:
-    """Simulate the jobs of one chunk: one row per (point, replication) with the parameter values."""
+    """Simulate the jobs of one chunk: one row per (point, replication) with the parameter values
+    (``points``: the values of the chunk's design points, by point number)."""
     rows = []
     for point, rep in jobs:
-        values = points.iloc[point].to_dict()
+        values = points[point]
         result = run_replication(apply_point(base, values), rep, seed, years, warmup_years)
         rows.append({"point": point, **values, **result.summary})
     return pd.DataFrame(rows)
@@ -291,8 +294,11 @@ def run_sweep(sweep: Sweep, workers: int = 1, backend: str = "local", scheduler:
     sweep.prepare()
     todo = sweep.missing_chunks()
     points = sweep.points
-    tasks = [(k, sweep.base, points, sweep.chunk_jobs(k), sweep.seed, sweep.years, sweep.warmup_years)
-             for k in todo]
+    tasks = []
+    for k in todo:  # each task carries only its own design points
+        jobs = sweep.chunk_jobs(k)
+        rows = {p: points.iloc[p].to_dict() for p in sorted({p for p, _ in jobs})}
+        tasks.append((k, sweep.base, rows, jobs, sweep.seed, sweep.years, sweep.warmup_years))
     bar = progress_bar(len(tasks), "sweep", progress, unit="chunk")
     for k, frame in consume(execute(_chunk_task, tasks, workers, backend, scheduler), bar):
         atomic_write(sweep.chunk_path(k), lambda p, frame=frame: frame.to_parquet(p, index=False))

@@ -4,6 +4,8 @@ Unknown names get "did you mean ...?" and the list of valid ones."""
 from __future__ import annotations
 
 import difflib
+import hashlib
+import re
 import tomllib
 from pathlib import Path
 
@@ -71,6 +73,20 @@ def variant(base: Scenario, item: str | Scenario) -> Scenario:
     name, params = policy
     scenario = base.with_policy(name, **params)
     if params:
-        label = ",".join(f"{k}={v}" for k, v in params.items())
-        scenario = scenario.with_overrides(name=f"{base.name}+{name}({label})")
+        label = ",".join(f"{k}={_plain(v)}" for k, v in params.items())
+        scenario = scenario.with_overrides(name=short_name(f"{base.name}+{name}({label})"))
     return scenario
+
+
+def _plain(value) -> str:
+    """A parameter value in a scenario name: lists joined by spaces, other characters a name may
+    not hold (see ``sim.scenario.NAME_PATTERN``) dropped."""
+    text = " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    return re.sub(r"[^A-Za-z0-9 _.+\-#,]", "", text)
+
+
+def short_name(text: str, limit: int = 100) -> str:
+    """``text`` cut to ``limit`` characters, with a hash of the whole so different texts stay apart."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 9]}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"

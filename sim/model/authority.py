@@ -48,7 +48,8 @@ class Authority:
         self.clock = clock
         self.levels = scenario.workforce.levels.ordered()
         self.agency_level = LEVELS.index(scenario.agency.level)
-        self.policies = [self._make_policy(spec, i) for i, spec in enumerate(scenario.policy)]
+        self.policies = [self._make_policy(spec, [s.name for s in scenario.policy[:i]].count(spec.name))
+                         for i, spec in enumerate(scenario.policy)]
         self.active_policies: list = []
         self.context = AuthorityContext(self)  # what the policies see
         self.rates = Rates.from_scenario(scenario)
@@ -103,10 +104,12 @@ class Authority:
             day = last + 1
             yield self.env.timeout(day - self.env.now)
 
-    def _make_policy(self, spec, index: int):
+    def _make_policy(self, spec, occurrence: int):
+        """The policy of ``spec``, with its own stream (keyed by its name and how many policies of
+        that name come before it, so adding another policy never shifts its draws)."""
         cls = get_policy(spec.name)
         return cls(cls.Params(**spec.params), spec.start_month,
-                   self.streams.for_policy(spec.name, occurrence=index))
+                   self.streams.for_policy(spec.name, occurrence))
 
     def _run_policy(self, policy):
         """Start a policy at its month (after warm-up), then tick it monthly and book its cost."""

@@ -26,8 +26,17 @@ class Clock:
     warmup_years: float
 
     @property
+    def warmup_months(self) -> int:
+        return int(round(self.warmup_years * 12))
+
+    @property
+    def report_months(self) -> int:
+        """Months reported after the warm-up (each run length is rounded to whole months)."""
+        return int(round(self.years * 12))
+
+    @property
     def n_months(self) -> int:
-        return int(round((self.years + self.warmup_years) * 12))
+        return self.warmup_months + self.report_months
 
     @property
     def n_days(self) -> int:
@@ -35,10 +44,6 @@ class Clock:
         return int(math.ceil(self.n_months * MONTH_DAYS - 1e-6))
 
     @property
-    def warmup_months(self) -> int:
-        return int(round(self.warmup_years * 12))
-
-    @property
     def report_start_day(self) -> float:
-        """The first day of the reporting window (the end of the warm-up)."""
-        return self.warmup_years * DAYS_PER_YEAR
+        """The first day of the reporting window: the end of the warm-up's last month."""
+        return self.warmup_months * MONTH_DAYS

@@ -48,10 +48,6 @@ class Outcome:
     def bounded(self) -> tuple[float, float]:
         return self.low, self.high
 
-    def display_unit(self) -> str:
-        """The unit as a reader sees it (percentages for shares and rates)."""
-        return "%" if self.percent else self.unit
-
 
 def _share(name, label, unit, definition, **kw) -> Outcome:
     return Outcome(name, label, unit, definition, 0.0, 1.0, percent=True, **kw)

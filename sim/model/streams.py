@@ -52,7 +52,3 @@ class Streams:
         """A policy's own generator, keyed by its name and place in the scenario's policy list."""
         return stream(self.root_seed, self.rep, self.authority, f"policy:{name}:{occurrence}")
 
-
-def replication_streams(root_seed: int, rep: int, authority: str = SINGLE_AUTHORITY) -> Streams:
-    """The streams of ``authority`` in replication ``rep`` under ``root_seed``."""
-    return Streams(root_seed, rep, authority)

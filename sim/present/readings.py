@@ -12,7 +12,7 @@ import pandas as pd
 
 from sim.experiment.results import Results
 from sim.experiment.stats import (BCA, CONSTANT, COST_PER_PP, FIELLER, LEVEL, NO_DATA, NO_EFFECT,
-                                  ONE, T_CLIPPED, TURNOVER_RISES)
+                                  ONE, T_CLIPPED, TURNOVER_RISES, UNBOUNDED)
 from sim.present.formats import MAX_DECIMALS, decimals, is_money, number, outcome, scale, with_unit
 
 INTERVAL, SINGLE, SAME, UNDEFINED, NO_MEASURABLE, RISES = (
@@ -84,7 +84,7 @@ class Reading:
         if s == RISES:
             return "turnover rises: no cost per point avoided"
         if s == NO_MEASURABLE and self.metric == COST_PER_PP:
-            return NO_EFFECT
+            return UNBOUNDED if self.method == UNBOUNDED else NO_EFFECT
         return s
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP
 from sim.model.outcomes import KEY_METRICS
+from sim.present.formats import NO_BREAK
 from sim.present.keytable import difference_cell, estimate_cell, target_cell
 from sim.present.readings import CI, method_words, reading
 
 
 def _out(line: str) -> None:
-    print(line.replace("\u2060", ""))  # the page's word joiners are not for a terminal
+    print(line.replace(NO_BREAK, ""))  # the page's word joiners are not for a terminal
 
 
 def print_summary(results: Results) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sim.experiment.stats import COST_PER_PP_OUTCOME, TABLE_COLUMNS
-from sim.model.outcomes import SUMMARY, TIMESERIES, Outcome
+from sim.model.outcomes import SUMMARY, TIMESERIES
 from sim.policy import registry
 from sim.present.labels import field_words, value_words
 
@@ -11,12 +11,6 @@ FILES = (("summary.parquet / summary.csv / summaries.parquet: one row per replic
          ("timeseries.parquet: one row per replication and month", TIMESERIES),
          ("summary_ci.csv / comparison.parquet / comparison.csv: intervals over replications",
           (*TABLE_COLUMNS, COST_PER_PP_OUTCOME)))
-
-
-def _range(o: Outcome) -> str:
-    lo = "" if o.low == float("-inf") else f"{o.low:g}"
-    hi = "" if o.high == float("inf") else f"{o.high:g}"
-    return f"[{lo}, {hi}]" if lo and hi else f">= {lo}" if lo else ""
 
 
 def column_tables(markdown: bool = False) -> str:
