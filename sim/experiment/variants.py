@@ -19,10 +19,15 @@ def suggest(name: str, known: list[str]) -> str:
     return f"did you mean {' or '.join(close)}? " if close else ""
 
 
+def names_a_scenario(item: str) -> bool:
+    """Whether ``item`` is a scenario file (or looks like a path) or a built-in scenario's name."""
+    path = Path(item)
+    return bool(path.suffix) or path.exists() or "/" in item or item in builtin_names()
+
+
 def scenario_named(item: str, what: str = "scenario") -> Scenario:
     """A scenario file or built-in name; an unknown name gets suggestions."""
-    path = Path(item)
-    if path.suffix or path.exists() or "/" in item or item in builtin_names():
+    if names_a_scenario(item):
         return load_scenario(item)
     policies = list(registry())
     hint = ("it is a policy: compare adds a policy to a baseline, e.g. swsim compare baseline "
@@ -64,7 +69,7 @@ def variant(base: Scenario, item: str | Scenario) -> Scenario:
         return item.with_overrides(run=base.run.model_dump())
     policy = policy_item(item)
     if policy is None:
-        if Path(item).exists() or Path(item).suffix or item in builtin_names():
+        if names_a_scenario(item):
             return load_scenario(item).with_overrides(run=base.run.model_dump())
         known = builtin_names() + list(registry())
         raise BadInput(f"variant {item!r}: not a policy, a built-in scenario or a scenario file; "
