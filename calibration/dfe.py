@@ -50,6 +50,54 @@ def _number(row: pd.Series, column: str, what: str) -> float:
 
 def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
     """``base`` with demand, establishment and durations taken from DfE data for ``council``."""
+    values, la_name = council_inputs(base, council, year)
+    slug = re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
+    values["name"] = f"{slug}_{year}"
+    values["description"] = (f"{la_name} {year}: demand, posts and durations from DfE "
+                             f"statistics (swsim scenario-from-dfe); other rates from {base.name}")
+    return base.with_values(values)  # validated, names included
+
+
+def region_councils(region: str, year: int) -> list[str]:
+    """The councils of an English region (as DfE spells them) with workforce data in ``year``."""
+    w = _read("csww_indicators_2017_2020.csv")
+    la = w[(w["geographic_level"] == "Local authority") & (w["time_period"] == year)]
+    names = la[la["region_name"].str.lower() == region.lower()]["la_name"]
+    if names.empty:
+        known = sorted(la["region_name"].dropna().unique())
+        raise ScenarioError([f"region {region!r}: no councils in the DfE workforce file for {year}; "
+                             f"regions: {', '.join(known)}"])
+    return sorted(names)
+
+
+def short_council_name(la_name: str) -> str:
+    """A council's name without DfE's inversions: 'Herefordshire, County of' -> 'Herefordshire'."""
+    return la_name.split(",")[0].strip()
+
+
+def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
+    """A region scenario: ``base``'s shared sections, and each council of ``region`` with its
+    own demand, establishment and durations from DfE data (``authority.<council>``)."""
+    councils: dict[str, dict] = {}
+    for council in region_councils(region, year):
+        values, la_name = council_inputs(base, council, year)
+        over: dict = {}
+        for path, value in values.items():
+            node = over
+            *head, last = path.split(".")
+            for key in head:
+                node = node.setdefault(key, {})
+            node[last] = value.item() if isinstance(value, np.generic) else value
+        councils[short_council_name(la_name)] = over
+    slug = re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
+    return base.with_overrides(
+        name=f"{slug}_{year}", authority=councils,
+        description=f"{region} {year}: {len(councils)} councils, each with demand, posts and "
+        f"durations from DfE statistics (swsim scenario-from-dfe --region); other rates from {base.name}")
+
+
+def council_inputs(base: Scenario, council: str, year: int) -> tuple[dict[str, float | int], str]:
+    """A council's DfE inputs as dotted scenario paths, and its name as DfE spells it."""
     w = _row(_read("csww_indicators_2017_2020.csv"), council, year, "workforce")
     inpost = _number(w, "inpost_fte", "workforce")
     vacant = _number(w, "vacancy_fte", "workforce")
@@ -78,11 +126,7 @@ def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
         values["case_types.cp.mean_days"] = round(-DAYS_3_MONTHS / math.log(1.0 - under3), 1)
     if "lac" in base.case_types:
         values.update(_lac_duration(council, year))
-    slug = re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
-    values["name"] = f"{slug}_{year}"
-    values["description"] = (f"{w['la_name']} {year}: demand, posts and durations from DfE "
-                             f"statistics (swsim scenario-from-dfe); other rates from {base.name}")
-    return base.with_values(values)  # validated, names included
+    return values, str(w["la_name"])
 
 
 def _lac_duration(council: str, year: int) -> dict[str, float]:

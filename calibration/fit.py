@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import optimize
 
 from sim.experiment.replications import run_experiment
+from sim.model.outcomes import rows_of
 from sim.scenario import Scenario
 
 from calibration.targets import Targets, metric_values
@@ -139,6 +140,7 @@ class Objective:
         scenario = apply(self.base, params, u)
         s = self.settings
         _, summary = run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers)
+        summary = rows_of(summary)
         sim = np.array([np.nanmean(metric_values(summary, m)) for m in self.rows["model_metric"]])
         z = (sim - self.value) / self.sd
         if parameters is None:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.replications import run_experiment
+from sim.model.outcomes import rows_of
 from sim.experiment.resultset import atomic_write, write_text
 from sim.scenario import Scenario
 
@@ -19,6 +20,7 @@ def validation_table(scenario: Scenario, targets: Targets, reps: int, seed: int,
     """One row per target: the target and its range, the simulated mean and 5-95% band over
     replications (with parameter draws, if given), and whether the mean is within the range."""
     _, summary = run_experiment(scenario, reps, seed, years, warmup_years, workers, draws=draws)
+    summary = rows_of(summary)
     rows = []
     for row in targets.table.itertuples():
         out = {"id": row.id, "quantity": row.quantity, "role": row.role, "geography": row.geography,

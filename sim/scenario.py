@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 import numpy as np
 import tomli_w
-from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError,
                       ValidationInfo, field_validator, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -51,6 +51,10 @@ Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 Share = Annotated[float, Field(ge=0, le=1)]
 
 MAX_FILE_BYTES = 1_000_000        # a scenario file
+MAX_AUTHORITIES = 200             # councils in a region (England has 153)
+# The sections in which one council of a region may differ from the others (the rest is region-wide)
+COUNCIL_SECTIONS = ("description", "demand", "case_types", "workforce", "turnover", "agency",
+                    "allocation", "costs", "reporting", "employer")
 MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
 
 
@@ -179,6 +183,10 @@ class Workforce(_Strict):
 
 
 class Turnover(_Strict):
+    hazard_scale: float = Field(
+        1.0, gt=0, le=10,
+        description="Multiplies every level's leaving hazard: one council's turnover relative to the "
+        "levels' rates (calibrated per council in a region; 1 for a single authority).")
     tenure_bands_years: list[Annotated[float, Field(gt=0, le=50)]] = Field(
         default_factory=lambda: [2.0, 5.0],
         description="Tenure band edges (years at this authority): strictly increasing, each in (0, 50].")
@@ -246,6 +254,106 @@ class Agency(_Strict):
         "l3", description="Level at which an agency worker practises (eligibility and caseload limit). Assumption.")
 
 
+MONTHS = 12
+# Assumption: most social work degrees end in the summer and newly qualified social workers start
+# in September and October (the academic year); a few start in each other month.
+NQ_MONTH_SHARES = (0.04, 0.04, 0.04, 0.04, 0.04, 0.05, 0.05, 0.05, 0.35, 0.20, 0.05, 0.05)
+EXPERIENCED = ("l2", "l3", "l4", "l5")
+
+
+class Market(_Strict):
+    """The labour market of a region: where social workers come from and go to (see
+    ``sim/model/market.py`` and README, "The labour market"). ``labour = "outside"`` (the
+    default) fills each vacancy from an outside market after the level's ``fill_days_mean``, each
+    council on its own; ``"regional"`` makes the councils of a region compete for one pool of
+    applicants and one pool of agency workers."""
+
+    labour: Literal["outside", "regional"] = Field(
+        "outside", description="'outside': vacancies are filled after the level's time to fill "
+        "(no competition); 'regional': one pool of applicants and of agency workers for the region.")
+    newly_qualified_per_year: float = Field(
+        0.0, ge=0, le=100_000,
+        description="Newly qualified social workers entering the region's councils a year "
+        "(regional market only). Calibrated; scale: DfE CSWW 2020 counts 598 FTE starters in West "
+        "Midlands councils.")
+    newly_qualified_month_shares: list[Share] = Field(
+        default_factory=lambda: list(NQ_MONTH_SHARES), min_length=MONTHS, max_length=MONTHS,
+        description="Share of the year's newly qualified arriving in each month, January first; "
+        "must sum to 1. Assumption: the academic year (55% in September and October).")
+    experienced_per_year: dict[Literal["l2", "l3", "l4", "l5"], Annotated[float, Field(ge=0, le=100_000)]] = Field(
+        default_factory=lambda: {lv: 0.0 for lv in EXPERIENCED},
+        description="Experienced applicants a year by level from outside the region's councils "
+        "(returners, people moving into the region). Calibrated.")
+    applicant_patience_months: float = Field(
+        3.0, gt=0, le=120,
+        description="Mean months an applicant waits for a vacancy at their level before looking "
+        "elsewhere (leaving the region). Assumption.")
+    choice_pay_coef: float = Field(
+        1.0, ge=0, le=20,
+        description="Applicants' choice (multinomial logit): log-odds per 10% that a council pays "
+        "above the regional mean at the level. Assumption (Warwickshire 2022: a regionally "
+        "competitive salary attracted applicants; DfE longitudinal study wave 5: pay is the most "
+        "cited reason to consider leaving).")
+    choice_caseload_coef: float = Field(
+        0.1, ge=0, le=20,
+        description="Applicants' choice: log-odds lost per case that a council's mean caseload is "
+        "above the regional mean. Assumption (Monmouthshire 2017: manageable caseloads help "
+        "recruitment).")
+    movers_in_region: Share = Field(
+        0.75,
+        description="Share of leavers 'to another local authority' who look for a post in the "
+        "region's councils (the rest leave the region). Assumption (FutureSocial 2017: turnover is "
+        "'often moving between councils in the region').")
+    move_pay_coef: float = Field(
+        1.0, ge=0, le=20,
+        description="Leavers' destination: log-odds of moving to another council per 10% that the "
+        "region's other councils pay above the leaver's own pay. Assumption.")
+    move_pressure_coef: float = Field(
+        0.05, ge=0, le=20,
+        description="Leavers' destination: log-odds of going to another council or into agency "
+        "work (rather than out) per weighted case of sustained excess load. Assumption.")
+    agency_pool_start: int = Field(
+        0, ge=0, le=100_000,
+        description="Agency social workers in the region but not on assignment at the start "
+        "(regional market only). Assumption.")
+    agency_inflow_per_year: float = Field(
+        0.0, ge=0, le=100_000,
+        description="Agency social workers a year joining the regional pool from outside it (leavers "
+        "into agency work join it too). Calibrated.")
+    agency_exit_rate: float = Field(
+        1.0, ge=0, le=52,
+        description="Rate a year at which an agency worker without an assignment leaves the region's "
+        "pool. Assumption.")
+    supplement: bool = Field(
+        False, description="Market supplements: a council whose vacancy rate stays above "
+        "`supplement_vacancy_threshold` raises its pay (the bidding war of the FutureSocial "
+        "briefing, 2017: 'each council tries to outdo the other in terms of workforce reward').")
+    supplement_vacancy_threshold: Share = Field(
+        0.2, description="Vacancy rate above which a council raises its market supplement. Assumption.")
+    supplement_step_per_year: float = Field(
+        0.02, ge=0, le=1,
+        description="How fast a supplement rises while the vacancy rate is above the threshold, and "
+        "falls while it is below (share of salary a year). Assumption.")
+    supplement_max: float = Field(
+        0.1, ge=0, le=1, description="The largest supplement, as a share of salary. Assumption.")
+
+    @field_validator("newly_qualified_month_shares")
+    @classmethod
+    def _shares(cls, v: list[float]) -> list[float]:
+        _sum_to_one(dict(enumerate(v)))
+        return v
+
+
+class Employer(_Strict):
+    """What makes one council more attractive to applicants than another, apart from pay and
+    caseloads (regional market only)."""
+
+    appeal: float = Field(
+        0.0, ge=-10, le=10,
+        description="Applicants' choice: log-odds of this council over one of equal pay and caseload "
+        "(location, reputation, Ofsted rating). Calibrated per council; 0 by default.")
+
+
 class Allocation(_Strict):
     allow_over_limit: bool = Field(
         False, description="When no eligible worker has room, allocate to the least-loaded eligible "
@@ -295,6 +403,9 @@ class PolicySpec(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="An installed policy (see `swsim policies`).")
     start_month: int = Field(
         0, ge=0, le=1200, description="Months after warm-up at which the policy starts.")
+    authorities: list[Name] = Field(
+        default_factory=list, max_length=1000,
+        description="The councils of a region that adopt the policy; empty: all of them.")
 
     @model_validator(mode="before")
     @classmethod
@@ -352,6 +463,52 @@ class Scenario(_Strict):
     reporting: Reporting = Field(default_factory=Reporting)
     run: RunSettings = Field(default_factory=RunSettings)
     policy: list[PolicySpec] = Field(default_factory=list, description="Policies, in order.")
+    employer: Employer = Field(default_factory=Employer)
+    market: Market = Field(default_factory=Market)
+    authority: dict[Name, dict[str, Any]] = Field(
+        default_factory=dict, max_length=MAX_AUTHORITIES,
+        description="The councils of a region, by name: each a table of the sections in which it "
+        "differs from the scenario's own (which every council shares). None: a region of one.")
+    _members: list[tuple[str, "Scenario"]] = PrivateAttr(default_factory=list)
+
+    def _resolve_councils(self) -> None:
+        """Resolve each council into a scenario of its own (the shared sections with its
+        differences merged in, and the policies it adopts); report each problem under
+        ``authority.<name>``."""
+        problems: list[tuple[tuple[str | int, ...], Any, str]] = []
+        names = set(self.authority)
+        for i, spec in enumerate(self.policy):
+            problems += [(("policy", i, "authorities"), n, f"unknown council {n!r}; the region has "
+                          f"{', '.join(self.authority) or 'no councils'}")
+                         for n in spec.authorities if n not in names]
+        members = []
+        shared = self.model_dump(mode="python", exclude={"authority"})
+        for name, over in self.authority.items():
+            bad = [k for k in over if k not in COUNCIL_SECTIONS]
+            problems += [(("authority", name, k), None, "not a council's section (region-wide or "
+                          f"unknown); a council may set {', '.join(COUNCIL_SECTIONS)}") for k in bad]
+            if bad:
+                continue
+            data = _deep_merge(shared, over)
+            data["name"] = name
+            data["policy"] = [{**p, "authorities": []} for p in shared["policy"]
+                              if not p["authorities"] or name in p["authorities"]]
+            try:
+                members.append((name, Scenario.model_validate(data)))
+            except ValidationError as err:
+                problems += [(("authority", name, *e["loc"]), e.get("input"), _message(e))
+                             for e in err.errors()]
+        _fail("Scenario", problems)
+        self._members = members
+
+    @property
+    def is_region(self) -> bool:
+        """Whether the scenario names its councils (else it is a region of one)."""
+        return bool(self.authority)
+
+    def members(self) -> list[tuple[str, "Scenario"]]:
+        """The councils as (name, resolved scenario); a region of one is itself."""
+        return list(self._members) if self.authority else [(self.name, self)]
 
     @model_validator(mode="after")
     def _references(self) -> "Scenario":
@@ -373,6 +530,7 @@ class Scenario(_Strict):
         for i, spec in enumerate(self.policy):
             problems += _policy_problems(i, spec)
         _fail("Scenario", problems)
+        self._resolve_councils()
         return self
 
     # -- derived, read-only views used by the model ---------------------------------------
@@ -399,6 +557,9 @@ class Scenario(_Strict):
         code (numpy scalars, floats for integer fields): see ``programmatic_value``."""
         nested: dict[str, Any] = {}
         for path, value in values.items():
+            if path.startswith("authority.") and path.split(".")[1] not in self.authority:
+                raise ScenarioError([f"{path}: unknown council {path.split('.')[1]!r}; the region has "
+                                     f"{', '.join(self.authority) or 'no councils'}"])
             node = nested
             *head, last = keys = path.split(".")
             for key in head:

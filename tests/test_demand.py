@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.model.authority import Authority
+from sim.model.region import Region
 from sim.model.clock import Clock
 from sim.model.demand import CaseTypeTable, draw_caseload, expected_open_cases, referral_rate_per_day
 from sim.model.streams import Streams
@@ -60,9 +60,9 @@ def test_open_cases_match_traffic_equations_when_nobody_waits(baseline):
         workforce={"initial_fill": 1.0, "levels": {lv: {"caseload_limit": 60.0, "leave_rate": 0.0}
                                                   for lv in ["asye", "l2", "l3", "l4", "l5"]}},
         demand={"seasonal_amplitude": 0.0})
-    env = simpy.Environment()
-    auth = Authority(env, roomy, Streams(2, 0), Clock(6.0, 0.0))
-    env.run(until=auth.clock.n_days)
+    region = Region(roomy, 2, 0, Clock(6.0, 0.0))
+    region.run()
+    [auth] = region.authorities
     assert auth.book.waiting == 0
     expected = expected_open_cases(roomy).sum()
     open_mean = auth.book.daily[0, 365:].mean()

@@ -7,7 +7,7 @@ import simpy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sim.model.allocation import ConservationError, WORKER
-from sim.model.authority import Authority
+from sim.model.region import Region
 from sim.model.clock import Clock
 from sim.experiment.replications import run_experiment, run_replication
 from sim.model.streams import Streams
@@ -15,9 +15,10 @@ from sim.model.turnover import leaving_hazard
 
 
 def _authority(scenario, years=2.0, warmup=0.0, seed=3, rep=0):
-    env = simpy.Environment()
-    auth = Authority(env, scenario, Streams(seed, rep), Clock(years, warmup))
-    env.run(until=auth.clock.n_days)
+    """The one authority of a region of one, after a run."""
+    region = Region(scenario, seed, rep, Clock(years, warmup))
+    region.run()
+    [auth] = region.authorities
     return auth
 
 
@@ -121,7 +122,7 @@ def test_pay_gap_raises_the_hazard(baseline):
 
 def test_summary_rates_follow_their_definitions(baseline):
     result = run_replication(baseline, rep=0, seed=9, years=3.0, warmup_years=1.0)
-    ts, s = result.timeseries, result.summary
+    ts, [s] = result.timeseries, result.summary
     assert s["turnover_rate"] == pytest.approx(ts["leavers"].sum() / ts["perm_total"].mean() / 3.0)
     assert s["leavers_profession"] + s["leavers_other_la"] + s["leavers_agency"] == pytest.approx(
         ts["leavers"].sum() / 3.0)
@@ -130,20 +131,19 @@ def test_summary_rates_follow_their_definitions(baseline):
     assert s["p95_caseload"] >= s["mean_caseload"] > 0
 
 
-def test_authorities_are_self_contained(baseline):
-    """Two authorities in one environment run exactly as each does alone."""
-    other = baseline.with_overrides(demand={"referrals_per_year": 9000.0},
-                                    workforce={"levels": {"l3": {"establishment": 60}}})
-    env = simpy.Environment()
-    a = Authority(env, baseline, Streams(3, 0), Clock(2.0, 0.0))
-    b = Authority(env, other, Streams(3, 1), Clock(2.0, 0.0))
-    env.run(until=max(a.clock.n_days, b.clock.n_days))
-    alone_a = _authority(baseline, years=2.0, seed=3, rep=0)
-    alone_b = _authority(other, years=2.0, seed=3, rep=1)
-    for together, alone in ((a, alone_a), (b, alone_b)):
-        together.check_conservation()
-        np.testing.assert_array_equal(together.book.cs, alone.book.cs)
-        assert together.recorder.rows == alone.recorder.rows
+def test_councils_with_an_outside_market_are_self_contained(baseline):
+    """With an outside market, adding a council to a region changes nothing for the others: each
+    draws from streams keyed by its own name (common random numbers across regional scenarios)."""
+    a = {"A": {}}
+    b = {"B": {"demand": {"referrals_per_year": 9000.0},
+               "workforce": {"levels": {"l3": {"establishment": 60}}}}}
+    alone = Region(baseline.with_overrides(authority=a), 3, 0, Clock(2.0, 0.0))
+    together = Region(baseline.with_overrides(authority={**a, **b}), 3, 0, Clock(2.0, 0.0))
+    for region in (alone, together):
+        region.run()
+    np.testing.assert_array_equal(alone.authorities[0].book.cs, together.authorities[0].book.cs)
+    rows = lambda r: [row for row in r.rows if row["authority"] == "A"]
+    assert rows(together) == [{**row, "authority": "A"} for row in alone.rows]
 
 
 def test_waits_after_a_worker_leaves_are_counted(baseline):

@@ -5,7 +5,7 @@ import numpy as np
 import simpy
 
 from sim.model.allocation import ARRIVAL, FIRST_ALLOC
-from sim.model.authority import Authority
+from sim.model.region import Region
 from sim.model.clock import DAYS_PER_YEAR, Clock
 from sim.model.streams import Streams
 from calibration.theory import MMc
@@ -20,9 +20,9 @@ DISCRETISATION_DAYS = 0.5  # events are processed once a day, so waits are whole
 
 
 def _run(scenario, rep):
-    env = simpy.Environment()
-    auth = Authority(env, scenario, Streams(7, rep), Clock(YEARS, WARMUP))
-    env.run(until=auth.clock.n_days)
+    region = Region(scenario, 7, rep, Clock(YEARS, WARMUP))
+    region.run()
+    [auth] = region.authorities
     auth.check_conservation()
     start = int(WARMUP * DAYS_PER_YEAR)
     cs = auth.book.cases

@@ -14,7 +14,7 @@ import pandas as pd
 from sim.experiment.replications import run_replications
 from sim.experiment.stats import (COST_PER_PP, Interval, bounds_of, cost_per_point, interval_row,
                                   mean_interval, paired_difference, replications_needed)
-from sim.model.outcomes import OUTCOMES
+from sim.model.outcomes import OUTCOMES, REGION, authorities_of, rows_of
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -28,42 +28,52 @@ class Comparison:
 
     @property
     def reps(self) -> int:
-        return len(self.summaries[0])
+        return len(self.summary(0))
 
-    def difference(self, index: int, metric: str) -> Interval:
+    def summary(self, index: int, authority: str = REGION) -> pd.DataFrame:
+        """Scenario ``index``'s per-replication rows for one authority (the region by default)."""
+        return rows_of(self.summaries[index], authority)
+
+    def difference(self, index: int, metric: str, authority: str = REGION) -> Interval:
         """The paired difference of scenario ``index`` from the baseline in ``metric``."""
-        base = self.summaries[0]
-        return paired_difference(self.summaries[index][metric], base[metric], bounds_of(metric))
+        return paired_difference(self.summary(index, authority)[metric],
+                                 self.summary(0, authority)[metric], bounds_of(metric))
 
     def table(self) -> pd.DataFrame:
-        """One row per scenario and metric: mean and interval, and the paired difference to the
-        baseline with its interval (see ``stats.TABLE_COLUMNS``)."""
-        base = self.summaries[0]
-        metrics = [c for c in base.columns if c != "rep"]
+        """One row per scenario, authority (the region, then each council) and metric: mean and
+        interval, and the paired difference to the baseline with its interval (see
+        ``stats.TABLE_COLUMNS``)."""
         rows = []
-        for i, (name, summ) in enumerate(zip(self.names, self.summaries)):
-            for metric in metrics:
-                estimate = mean_interval(summ[metric], bounds_of(metric))
-                diff = None if i == 0 else self.difference(i, metric)
-                rows.append(interval_row(metric, estimate, diff, scenario=name))
-            if i > 0:
-                ratio = cost_per_point(summ["total_cost_gbp"] - base["total_cost_gbp"],
-                                       summ["turnover_rate"] - base["turnover_rate"])
-                rows.append(interval_row(COST_PER_PP, ratio, scenario=name))
+        for authority in authorities_of(self.summaries[0]):
+            base = self.summary(0, authority)
+            metrics = [c for c in base.columns if c != "rep"]
+            for i, name in enumerate(self.names):
+                summ = self.summary(i, authority)
+                for metric in metrics:
+                    estimate = mean_interval(summ[metric], bounds_of(metric))
+                    diff = None if i == 0 else paired_difference(summ[metric], base[metric],
+                                                                 bounds_of(metric))
+                    rows.append({"authority": authority,
+                                 **interval_row(metric, estimate, diff, scenario=name)})
+                if i > 0:
+                    ratio = cost_per_point(summ["total_cost_gbp"] - base["total_cost_gbp"],
+                                           summ["turnover_rate"] - base["turnover_rate"])
+                    rows.append({"authority": authority,
+                                 **interval_row(COST_PER_PP, ratio, scenario=name)})
         return pd.DataFrame(rows)
 
     def halfwidth(self, metric: str) -> float:
         """The widest interval half-width of ``metric``: of the paired differences if there are
         variants, else of the baseline's mean (nan while there is no interval)."""
         if len(self.summaries) == 1:
-            return mean_interval(self.summaries[0][metric], bounds_of(metric)).halfwidth
+            return mean_interval(self.summary(0)[metric], bounds_of(metric)).halfwidth
         return float(np.max([self.difference(i, metric).halfwidth for i in range(1, len(self.names))]))
 
     def precision(self, metric: str, target: float) -> list[dict]:
         """Per variant (or the baseline alone): the half-width of ``metric`` against the target and
         the replications expected to reach it."""
         if len(self.summaries) == 1:
-            intervals = [(self.names[0], mean_interval(self.summaries[0][metric], bounds_of(metric)))]
+            intervals = [(self.names[0], mean_interval(self.summary(0)[metric], bounds_of(metric)))]
         else:
             intervals = [(name, self.difference(i, metric)) for i, name in enumerate(self.names) if i]
         return [{"scenario": name, "metric": metric, "halfwidth": i.halfwidth, "target": target,
@@ -97,7 +107,7 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
                                 [pd.concat(p, ignore_index=True) for p in series])
         if target_metric is None or target_halfwidth is None or done >= max_reps:
             return comparison
-        if comparison.summaries[0][target_metric].notna().sum() == 0:
+        if comparison.summary(0)[target_metric].notna().sum() == 0:
             raise ScenarioError([f"--target-metric {target_metric}: undefined in every replication "
                                  f"({OUTCOMES[target_metric].undefined_when}); choose another metric "
                                  "or longer runs"])

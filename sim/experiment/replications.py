@@ -22,10 +22,11 @@ from sim.scenario import Scenario
 
 @dataclass
 class Replication:
-    """The tidy results of one replication, plus the case-flow event count (for the benchmark)."""
+    """The tidy results of one replication (a row per council and one for the region, told apart
+    by the ``authority`` column), plus the case-flow event count (for the benchmark)."""
 
     timeseries: pd.DataFrame
-    summary: dict[str, float]
+    summary: list[dict[str, float | str]]
     case_events: int
 
 
@@ -35,14 +36,14 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
     against their declarations)."""
     region = Region(scenario, seed, rep, Clock(years, warmup_years), env)
     region.run()
-    [auth] = region.authorities
-    window = region.months(auth)
-    summary = region.summary(auth, window)
-    window.insert(0, "rep", rep)
+    window = region.months()
+    summaries = region.summaries(window)
+    window.insert(1, "rep", rep)
     where = f"replication {rep} of {scenario.name}"
     check_outputs(window, MONTHLY, where)
-    check_outputs(summary, OUTCOMES, where)
-    return Replication(window, {"rep": rep, **summary}, region.case_events)
+    for row in summaries:
+        check_outputs(row, OUTCOMES, f"{where} ({row['authority']})")
+    return Replication(window, [{"rep": rep, **row} for row in summaries], region.case_events)
 
 
 def draw_for_rep(draws: pd.DataFrame | None, rep: int) -> dict[str, float] | None:
@@ -74,11 +75,12 @@ def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: i
             for i, sc in enumerate(scenarios) for rep in reps]
     label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = progress_bar(len(jobs), label, progress)
-    results: dict[tuple[int, int], tuple[pd.DataFrame, dict]] = {}
+    results: dict[tuple[int, int], tuple[pd.DataFrame, list[dict]]] = {}
     for index, rep, ts, summ in consume(execute(_run_one, jobs, workers, backend, scheduler), bar):
         results[index, rep] = (ts, summ)
     return [(pd.concat([results[i, r][0] for r in reps], ignore_index=True),
-             pd.DataFrame([results[i, r][1] for r in reps])) for i in range(len(scenarios))]
+             pd.DataFrame([row for r in reps for row in results[i, r][1]]))
+            for i in range(len(scenarios))]
 
 
 def run_experiment(scenario: Scenario, reps: int, seed: int, years: float, warmup_years: float,

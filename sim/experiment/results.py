@@ -23,6 +23,7 @@ from sim.experiment.compare import Comparison
 from sim.experiment.resultset import ResultSet, verify
 from sim.experiment.stats import summary_table
 from sim.experiment.variants import short_name
+from sim.model.outcomes import REGION, authorities_of, rows_of
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_to_toml
 
 RUN, COMPARE = "run", "compare"
@@ -49,15 +50,28 @@ class Results:
     def reps(self) -> int:
         return int(self.settings.get("reps", len(self.summaries) // max(len(self.names), 1)))
 
-    def summary(self, name: str | None = None) -> pd.DataFrame:
-        """One scenario's per-replication summary (the baseline's by default)."""
-        name = name or self.baseline
-        return self.summaries[self.summaries["scenario"] == name].drop(columns="scenario") \
-            .reset_index(drop=True)
+    @property
+    def authorities(self) -> list[str]:
+        """The region, then its councils (just the region for a scenario without councils)."""
+        return authorities_of(self.summaries)
 
-    def row(self, name: str, metric: str) -> pd.Series:
-        """The interval table's row for a scenario and metric."""
+    def summary(self, name: str | None = None, authority: str = REGION) -> pd.DataFrame:
+        """One scenario's per-replication summary (the baseline's by default) for one authority
+        (the region by default)."""
+        name = name or self.baseline
+        return rows_of(self.summaries[self.summaries["scenario"] == name].drop(columns="scenario"),
+                       authority)
+
+    def monthly(self, name: str | None = None, authority: str = REGION) -> pd.DataFrame:
+        """One scenario's monthly rows (the baseline's by default) for one authority."""
+        name = name or self.baseline
+        return rows_of(self.timeseries[self.timeseries["scenario"] == name].drop(columns="scenario"),
+                       authority)
+
+    def row(self, name: str, metric: str, authority: str = REGION) -> pd.Series:
+        """The interval table's row for a scenario, metric and authority (the region by default)."""
         t = self.table
+        t = t[t["authority"] == authority] if "authority" in t else t
         rows = t[(t["metric"] == metric) & (t["scenario"] == name)] if "scenario" in t else \
             t[t["metric"] == metric]
         return rows.iloc[0]

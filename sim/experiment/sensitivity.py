@@ -10,12 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.model.outcomes import REGION, rows_of
+
 from sim.scenario import ScenarioError
 from sim.experiment.sweep import Param, salib_problem
 
 
-def load_sweep(out: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """(settings, design points, per-replication table) of a finished or partial sweep."""
+def load_sweep(out: Path, authority: str = REGION) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """(settings, design points, per-replication table of one authority: the region by default)
+    of a finished or partial sweep."""
     out = Path(out)
     if not (out / "sweep.json").is_file():
         raise ScenarioError([f"{out}: not a sweep folder (no sweep.json)"])
@@ -27,7 +30,7 @@ def load_sweep(out: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         raise ScenarioError([f"{out / 'sweep.json'}: not the settings of a swsim sweep"])
     points = _read(out / "design.parquet", pd.read_parquet)
     table = pd.concat([_read(f, pd.read_parquet) for f in files], ignore_index=True)
-    return settings, points, table
+    return settings, points, rows_of(table, authority)
 
 
 def _read(path: Path, read):

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.model.outcomes import INF, OUTCOMES, Outcome
+from sim.model.outcomes import AUTHORITY, INF, OUTCOMES, REGION, Outcome, authorities_of, rows_of
 
 LEVEL = 0.95
 SMALL_SAMPLE = 20
@@ -144,6 +144,7 @@ def replications_needed(interval: Interval, target_halfwidth: float) -> int:
 
 # -- tables ---------------------------------------------------------------------------------------
 TABLE_COLUMNS: tuple[Outcome, ...] = (
+    AUTHORITY,
     Outcome("scenario", "scenario", "name", "The scenario (comparisons only; the first is the baseline)."),
     Outcome("metric", "metric", "name", "A summary outcome (see the summary columns) or "
             "`cost_per_pp_turnover_avoided`."),
@@ -191,6 +192,11 @@ def bounds_of(metric: str) -> tuple[float, float]:
 
 
 def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Each summary outcome's mean and interval over replications."""
-    return pd.DataFrame([interval_row(m, mean_interval(summary[m], bounds_of(m)))
-                         for m in summary.columns if m != "rep"])
+    """Each summary outcome's mean and interval over replications, for the region and (when it has
+    councils) each council: an ``authority`` column tells them apart."""
+    rows = []
+    for authority in authorities_of(summary):
+        part = rows_of(summary, authority)
+        rows += [{"authority": authority, **interval_row(m, mean_interval(part[m], bounds_of(m)))}
+                 for m in part.columns if m != "rep"]
+    return pd.DataFrame(rows)

@@ -279,7 +279,7 @@ def run_chunk(base: Scenario, points: dict[int, dict], jobs: list[tuple[int, int
     for point, rep in jobs:
         values = points[point]
         result = run_replication(apply_point(base, values), rep, seed, years, warmup_years)
-        rows.append({"point": point, **values, **result.summary})
+        rows += [{"point": point, **values, **row} for row in result.summary]
     return pd.DataFrame(rows)
 
 

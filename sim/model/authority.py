@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -19,13 +20,15 @@ from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFS
                              OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
                              Clock)
 from sim.model.demand import CaseTypeTable, draw_caseload
-from sim.model.recorder import Recorder
 from sim.model.rates import Rates
 from sim.model.recruitment import assignment, backfill, conversions, recruit
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
 from sim.policy import get_policy
+
+if TYPE_CHECKING:
+    from sim.model.market import LabourMarket
 from sim.model.workforce import AGENCY, ASYE, PERMANENT, Establishment, Post, SocialWorker, \
     asye_year, promotions
 
@@ -34,7 +37,7 @@ from sim.model.workforce import AGENCY, ASYE, PERMANENT, Establishment, Post, So
 POST_CYCLES = 48  # vacancy spells per post drawn up front; later ones draw from the posts stream
 FILL, COVER, COVER_DELAY, RESILIENCE, DESTINATION = range(5)
 N_POST_DRAWS = 5
-RECRUITED = ("newly_qualified", "experienced")  # pipelines that bear the recruitment cost
+RECRUITED = ("newly_qualified", "experienced", "moved")  # pipelines that bear the recruitment cost
 
 
 class Authority:
@@ -78,31 +81,20 @@ class Authority:
         self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
         self.n_left = 0
         self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
-        self.recorder = Recorder(self)
+        self.flow: Counter[str] = Counter()   # people who joined and left the region through here
+        self.market: "LabourMarket | None" = None   # set by the region's market (see market.start)
+        self.market_index = 0
+        self.outside = scenario.market.labour == "outside"
+        self.supplement = 0.0                      # market supplement, share of salary
+        self.market_salary: np.ndarray | None = None   # the region's mean pay (regional market)
         self._staff_at_start()
-        for proc in (self._case_flow(), pressure_watch(self),
-                     leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
-                     promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS),
-                     self.recorder.run(OFFSET_RECORD)):
+        for proc in (pressure_watch(self), leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
+                     promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS)):
             env.process(proc)
         for policy in self.policies:
             env.process(self._run_policy(policy))
 
     # -- processes ---------------------------------------------------------------------------
-    def _case_flow(self):
-        """Daily: episode ends, referrals and allocation (the compiled case-flow kernel).
-
-        Days on which nothing else happens are run in one call: the process runs every day up to
-        the next scheduled event of any other process, then waits for the following day."""
-        day = 0
-        n_days = self.clock.n_days
-        while day < n_days:
-            upcoming = self.env.peek()
-            last = n_days - 1 if upcoming == float("inf") else int(math.ceil(upcoming)) - 1
-            last = min(max(last, day), n_days - 1)
-            self.book.step(day, last)
-            day = last + 1
-            yield self.env.timeout(day - self.env.now)
 
     def _make_policy(self, spec, occurrence: int):
         """The policy of ``spec``, with its own stream (keyed by its name and how many policies of
@@ -127,13 +119,33 @@ class Authority:
             yield self.env.timeout(MONTH_DAYS)
 
     def refresh_rates(self) -> None:
-        """Recompute the rates from the scenario and the active policies; apply new limits."""
+        """Recompute the rates from the scenario, the market and the active policies; apply new
+        limits."""
+        old = [self.rates.limit(level) for level in range(len(LEVELS))]
         rates = Rates.from_scenario(self.scenario)
+        rates.salary = rates.salary * (1.0 + self.supplement)
+        if self.market_salary is not None:
+            rates.market_salary = self.market_salary
         for policy in self.active_policies:
             policy.adjust(rates)
         self.rates = rates
-        for worker in list(self.staff.values()) + list(self.temps.values()):
-            self.book.set_level(worker.slot, worker.level, self._limit(worker), self.day)
+        if [rates.limit(level) for level in range(len(LEVELS))] != old:
+            for worker in list(self.staff.values()) + list(self.temps.values()):
+                self.book.set_level(worker.slot, worker.level, self._limit(worker), self.day)
+
+    def refresh_pay(self) -> None:
+        """Take up a new market supplement or regional mean pay (see ``LabourMarket``)."""
+        self.refresh_rates()
+
+    def base_salary(self) -> np.ndarray:
+        """Pay by level before the market supplement (the scenario's, as policies adjust it)."""
+        return self.rates.salary / (1.0 + self.supplement)
+
+    def mean_caseload(self) -> float:
+        """Mean cases per case holder now (0 when nobody holds a case)."""
+        count = self.book.count[self.book.active]
+        held = count[count > 0]
+        return float(held.mean()) if held.size else 0.0
 
     def _staff_at_start(self) -> None:
         """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies.
@@ -156,9 +168,11 @@ class Authority:
                 worker.level_since = -rng.uniform(0.0, tenure) if level > ASYE else -tenure
         for post in self.establishment.posts:
             if post.holder is None:
-                self.env.process(recruit(self, post))
+                if self.outside:
+                    self.env.process(recruit(self, post))
                 if rng.random() < self.scenario.agency.backfill_probability:
-                    self.env.process(assignment(self, self.start_agency(post)))
+                    self.flow["joined"] += 1
+                    self.start_assignment(post)
 
     # -- primitives ----------------------------------------------------------------------------
     def _new_worker(self, level: int, contract: str, pipeline: str, hired_day: float,
@@ -203,8 +217,11 @@ class Authority:
     def day(self) -> int:
         return min(int(self.env.now), self.clock.n_days - 1)
 
-    def hire(self, post: Post, pipeline: str, hired_day: float | None = None) -> SocialWorker:
-        """A permanent worker starts in ``post``; an agency worker covering it is let go."""
+    def hire(self, post: Post, pipeline: str, hired_day: float | None = None,
+             joins: bool = True) -> SocialWorker:
+        """A permanent worker starts in ``post``; an agency worker covering it is let go.
+        ``joins``: they come from outside the region (not from its market's pools)."""
+        self.flow["joined"] += joins
         worker = self._new_worker(post.level, PERMANENT, pipeline,
                                   self.env.now if hired_day is None else hired_day, post)
         post.holder = worker
@@ -224,10 +241,18 @@ class Authority:
         worker.destination_draw = self.post_draw(post, DESTINATION)
         worker.cum_hazard = 0.0
 
-    def hire_into_level(self, level: int, pipeline: str) -> SocialWorker:
+    def hire_into_level(self, level: int, pipeline: str, joins: bool = True) -> SocialWorker:
         """Hire into a vacant funded post at ``level``, or above establishment if none is vacant."""
         post = self.establishment.first_vacant(level) or self.add_unfunded_post(level)
-        return self.hire(post, pipeline)
+        return self.hire(post, pipeline, joins=joins)
+
+    def take_applicant(self, person) -> None:
+        """An applicant from the regional market takes a vacancy at their level; a mover from
+        another council keeps their time in level (a new tenure here)."""
+        worker = self.hire_into_level(person.level, person.pipeline, joins=False)
+        if person.origin >= 0:
+            worker.level_since = person.level_since
+            self.tally["moves_in"] += 1
 
     def leave(self, worker: SocialWorker, destination: str) -> None:
         """A permanent worker leaves; their cases go back for reallocation."""
@@ -235,6 +260,8 @@ class Authority:
         worker.destination = destination
         self.tally["leavers"] += 1
         self.tally[f"leavers_{destination}"] += 1
+        if self.outside or not self.market.leaver(self, worker, destination):
+            self.flow["left"] += 1
         self._vacate(worker.post)
         worker.post = None
         for policy in self.active_policies:
@@ -257,6 +284,25 @@ class Authority:
         worker.level = level
         self.book.set_level(worker.slot, level, self._limit(worker), self.day)
 
+    def find_agency(self, post: Post) -> None:
+        """Seek an agency worker for ``post``: from outside at once, or from the region's pool."""
+        if self.outside:
+            self.flow["joined"] += 1
+            self.start_assignment(post)
+        else:
+            self.market.request_agency(self, post)
+
+    def wants_cover(self, post: Post) -> bool:
+        """Whether ``post`` is still vacant, uncovered and part of the establishment."""
+        return post.holder is None and post.agency is None and \
+            (post.funded or post in self.establishment.posts)
+
+    def start_assignment(self, post: Post) -> SocialWorker:
+        """An agency worker starts covering ``post`` until their assignment ends."""
+        worker = self.start_agency(post)
+        self.env.process(assignment(self, worker))
+        return worker
+
     def start_agency(self, post: Post) -> SocialWorker:
         """An agency worker starts covering a vacant post."""
         worker = self._new_worker(self.agency_level, AGENCY, "agency", self.env.now, post)
@@ -272,6 +318,10 @@ class Authority:
             if not post.funded and post.holder is None:  # an extra post for this assignment only
                 self.establishment.posts.remove(post)
         self.tally["agency_ends"] += 1
+        if self.outside:
+            self.flow["left"] += 1
+        else:
+            self.market.agency_returns()
 
     def convert(self, worker: SocialWorker) -> None:
         """An agency worker becomes the permanent holder of the post they cover (keeps their cases)."""
@@ -302,7 +352,7 @@ class Authority:
             self.establishment.posts.remove(post)
             return
         post.cycle += 1
-        if not post.recruiting:
+        if self.outside and not post.recruiting:
             self.env.process(recruit(self, post))
         if post.agency is None and not post.backfilling:
             self.env.process(backfill(self, post))

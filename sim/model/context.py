@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generator
 
-from sim.model.recruitment import assignment
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
@@ -49,8 +48,7 @@ class AuthorityContext:
 
     def hire_extra_agency(self) -> None:
         auth = self._auth
-        worker = auth.start_agency(auth.add_unfunded_post(auth.agency_level))
-        auth.env.process(assignment(auth, worker))
+        auth.find_agency(auth.add_unfunded_post(auth.agency_level))
 
     def refresh_rates(self) -> None:
         self._auth.refresh_rates()

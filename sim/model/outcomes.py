@@ -43,6 +43,7 @@ class Outcome:
     percent: bool = False          # a share or rate: shown as a percentage (points for differences)
     undefined_when: str = ""       # when the value may be missing (NaN); "" means never
     key: bool = False              # one of the key metrics of comparisons and reports
+    text: bool = False             # a label (e.g. the authority), not a number
 
     @property
     def bounded(self) -> tuple[float, float]:
@@ -53,11 +54,20 @@ def _share(name, label, unit, definition, **kw) -> Outcome:
     return Outcome(name, label, unit, definition, 0.0, 1.0, percent=True, **kw)
 
 
+REGION = "region"   # the ``authority`` of a region's own rows (the sum of its councils)
+AUTHORITY = Outcome(
+    "authority", "authority", "name", "The council the row describes, or 'region' for the whole "
+    "region (people and money summed over its councils, rates recomputed from the sums). A "
+    "scenario without councils is a region of one: its rows are the region's.", text=True)
+POOLS_ARE_REGIONAL = ("a council's row (the pools are the region's), or a region whose vacancies "
+                      "are filled from an outside market (market.labour = 'outside')")
+
 NO_COHORT = "no ASYE starter in the window had two years left to run"
 NONE_ALLOCATED = "no case was first allocated in the window"
 NONE_CLOSED = "no case closed in the window"
 
 SUMMARY: tuple[Outcome, ...] = (
+    AUTHORITY,
     Outcome("turnover_rate", "annual turnover", "leavers a year per permanent FTE",
             "Permanent leavers per year / mean permanent headcount (DfE turnover rate).",
             better="lower", percent=True, key=True),
@@ -104,6 +114,15 @@ SUMMARY: tuple[Outcome, ...] = (
             "Number of ASYE starters behind `asye_retention_2y`."),
     *(Outcome(f"leavers_{d}", f"leavers {DESTINATION_WORDS[d]}", "people a year",
               f"Permanent leavers per year whose destination is '{d}'.") for d in DESTINATIONS),
+    Outcome("moves_in_per_year", "moves between councils", "people a year",
+            "Permanent starters a year who came from another council of the region (for the "
+            "region: moves between its councils). Zero with an outside market."),
+    _share("permanent_practice_share", "share of practice by permanent staff", "share of staff",
+           "Mean over month ends of permanent / (permanent + agency) staff (FutureSocial 2017: a "
+           "target of 90% of practice by permanent staff).", better="higher"),
+    Outcome("agency_unmet_mean", "agency cover wanted but not found", "posts",
+            "Mean month-end number of vacancies whose council wants agency cover that the "
+            "region's agency pool cannot supply (zero with an outside market).", better="lower"),
     Outcome("referrals_per_year", "referrals", "referrals a year", "Referrals received per year."),
     Outcome("cases_waiting_mean", "cases waiting", "cases",
             "Mean month-end number of cases waiting for a worker.", better="lower"),
@@ -131,6 +150,7 @@ def _band_words(lo: int, hi: int | None) -> str:
 
 
 TIMESERIES: tuple[Outcome, ...] = (
+    AUTHORITY,
     Outcome("rep", "replication", "index", "Replication number (seed stream).", high=INF),
     Outcome("month", "month", "months after warm-up", "Month end, counted from the end of the "
             "warm-up (0 is the first reported month).", low=-INF),
@@ -154,6 +174,16 @@ TIMESERIES: tuple[Outcome, ...] = (
             "Agency workers who became permanent this month."),
     Outcome("promotions", "promotions", "people this month", "Promotions to a higher level this month."),
     Outcome("agency_starts", "agency starts", "people this month", "Agency assignments started this month."),
+    Outcome("moves_in", "moves in from another council", "people this month",
+            "Permanent starters this month who came from another council of the region."),
+    Outcome("agency_unmet", "agency cover wanted but not found", "posts",
+            "Vacancies waiting for agency cover that the region's pool cannot supply."),
+    Outcome("pay_supplement", "market supplement", "share of salary", "Market supplement on pay "
+            "(weighted by funded posts for the region).", high=1.0, percent=True),
+    Outcome("applicants_waiting", "applicants looking", "people", "Applicants in the region's "
+            "pool looking for a post.", undefined_when=POOLS_ARE_REGIONAL),
+    Outcome("agency_available", "agency workers available", "people", "Agency workers in the "
+            "region's pool without an assignment.", undefined_when=POOLS_ARE_REGIONAL),
     Outcome("referrals", "referrals", "referrals this month", "Referrals received this month."),
     Outcome("cases_open", "open cases", "cases", "Cases open at the month end (allocated or waiting)."),
     Outcome("cases_waiting", "cases waiting", "cases", "Cases waiting for a worker at the month end."),
@@ -181,6 +211,21 @@ MONTHLY: dict[str, Outcome] = {o.name: o for o in TIMESERIES}
 KEY_METRICS: list[str] = [o.name for o in SUMMARY if o.key]
 
 
+def authorities_of(frame: pd.DataFrame) -> list[str]:
+    """The authorities a results frame describes: the region first, then its councils."""
+    if "authority" not in frame:
+        return [REGION]
+    names = list(dict.fromkeys(frame["authority"]))
+    return [REGION] + [n for n in names if n != REGION]
+
+
+def rows_of(frame: pd.DataFrame, authority: str = REGION) -> pd.DataFrame:
+    """The rows of one authority (the region's by default), without the ``authority`` column."""
+    if "authority" not in frame:
+        return frame.reset_index(drop=True)
+    return frame[frame["authority"] == authority].drop(columns="authority").reset_index(drop=True)
+
+
 class OutputError(RuntimeError):
     """A replication produced a value outside its declared range: a fault in the model, not the input."""
 
@@ -197,6 +242,8 @@ def check_outputs(values: dict[str, Any] | pd.DataFrame, declared: dict[str, Out
                           f"missing {missing})")
     for name in columns:
         o = declared[name]
+        if o.text:
+            continue
         x = np.atleast_1d(np.asarray(values[name], dtype=float))
         bad = ~np.isfinite(x)
         if o.undefined_when:
@@ -249,6 +296,9 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     for d in DESTINATIONS:
         out[f"leavers_{d}"] = float(months[f"leavers_{d}"].sum() / years)
     out.update(
+        moves_in_per_year=float(months["moves_in"].sum() / years),
+        permanent_practice_share=float((perm / (agency + perm)).mean()),
+        agency_unmet_mean=float(months["agency_unmet"].mean()),
         referrals_per_year=float(months["referrals"].sum() / years),
         cases_waiting_mean=float(months["cases_waiting"].mean()),
         total_cost_gbp=float(months["cost_gbp_month"].sum() / years),

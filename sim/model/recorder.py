@@ -1,76 +1,96 @@
-"""The recorder: a snapshot of one authority at the end of every month (the columns of
-``outcomes.TIMESERIES``), kept as rows until the replication ends."""
+"""The recorder: a snapshot of a set of authorities at the end of a month (the columns of
+``outcomes.TIMESERIES``). One council's row is the snapshot of that council; the region's row is
+the snapshot of all of them together (people and money summed, caseload statistics over every
+case holder of the region), never an average of council rows."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from sim.scenario import DESTINATIONS, LEVELS
-from sim.model.outcomes import CASELOAD_BANDS, band_column
 from sim.model.clock import MONTH_DAYS
+from sim.model.outcomes import CASELOAD_BANDS, band_column
+from sim.scenario import DESTINATIONS, LEVELS
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
+    from sim.model.market import LabourMarket
+
+NAN = float("nan")
 
 
-class Recorder:
-    """Takes a snapshot of an authority at the end of every month."""
-
-    def __init__(self, auth: "Authority"):
-        self.auth = auth
-        self.rows: list[dict[str, float]] = []
-
-    def run(self, offset: float):
-        auth = self.auth
-        yield auth.env.timeout(MONTH_DAYS - 1.0 + offset)
-        for month in range(auth.clock.n_months):
-            self.rows.append(self.snapshot(month))
-            auth.tally.clear()
-            auth.check_conservation(full=False)
-            yield auth.env.timeout(MONTH_DAYS)
-
-    def snapshot(self, month: int) -> dict[str, float]:
-        auth = self.auth
-        perm, agency, vacancies = auth.headcount()
+def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | None" = None
+             ) -> dict[str, float]:
+    """The month-end row of ``auths`` taken together; ``market``: the region's pools (given for
+    the region's row of a regional market, else those columns are undefined)."""
+    perm = np.zeros(len(LEVELS))
+    agency = np.zeros(len(LEVELS))
+    vacancies = np.zeros(len(LEVELS))
+    counts, loads, effective, over = [], [], [], []
+    staff_cost = agency_cost = recruit_cost = policy_cost = 0.0
+    tally: dict[str, float] = {}
+    referrals = cases_open = cases_waiting = 0
+    weighted_supplement = establishment = 0.0
+    first_day = int(round(month * MONTH_DAYS))
+    last_day = int(round((month + 1) * MONTH_DAYS))
+    for auth in auths:
+        p, a, v = auth.headcount()
+        perm += p
+        agency += a
+        vacancies += v
         book = auth.book
         holding = book.active & (book.count > 0)
-        counts = book.count[holding]
-        first_day = int(round(month * MONTH_DAYS))
-        last_day = int(round((month + 1) * MONTH_DAYS))
-        tally = auth.tally
+        c = book.count[holding]
+        counts.append(c)
+        loads.append(book.load[holding])
+        effective.append(book.load[holding] / auth.rates.capacity_factor)
+        over.append(c > auth.scenario.reporting.caseload_cap)
         rates = auth.rates
-        staff_cost = float(rates.permanent_cost @ perm) / 12.0
-        agency_cost = float(rates.agency_cost @ agency) / 12.0
-        recruit_cost = tally["external_hires"] * rates.recruitment_cost
-        policy_cost = float(tally["policy_cost"])
-        row: dict[str, float] = {"month": month - auth.clock.warmup_months}
-        for lo, hi in CASELOAD_BANDS:
-            inside = (counts >= lo) if hi is None else ((counts >= lo) & (counts <= hi))
-            row[band_column(lo, hi)] = int(inside.sum())
-        for i, name in enumerate(LEVELS):
-            row[f"perm_{name}"] = perm[i]
-        for i, name in enumerate(LEVELS):
-            row[f"agency_{name}"] = agency[i]
-        for i, name in enumerate(LEVELS):
-            row[f"vacancies_{name}"] = vacancies[i]
-        row.update(
-            perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
-            leavers=tally["leavers"],
-            **{f"leavers_{d}": tally[f"leavers_{d}"] for d in DESTINATIONS},
-            hires=tally["hires"], conversions=tally["conversions"], promotions=tally["promotions"],
-            agency_starts=tally["agency_starts"],
-            referrals=int(book.referrals_per_day[first_day:last_day].sum()),
-            cases_open=book.open_cases, cases_waiting=book.waiting,
-            case_holders=int(holding.sum()),
-            caseload_mean=float(counts.mean()) if counts.size else 0.0,
-            caseload_p95=float(np.percentile(counts, 95)) if counts.size else 0.0,
-            weighted_load_mean=float(book.load[holding].mean()) if counts.size else 0.0,
-            effective_load_mean=float(book.load[holding].mean() / auth.rates.capacity_factor)
-            if counts.size else 0.0,
-            share_over_cap=float((counts > auth.scenario.reporting.caseload_cap).mean()) if counts.size else 0.0,
-            staff_cost_gbp_month=staff_cost, agency_cost_gbp_month=agency_cost,
-            recruitment_cost_gbp_month=recruit_cost, policy_cost_gbp_month=policy_cost,
-            cost_gbp_month=staff_cost + agency_cost + recruit_cost + policy_cost,
-        )
-        return row
+        staff_cost += float(rates.permanent_cost @ p) / 12.0
+        agency_cost += float(rates.agency_cost @ a) / 12.0
+        recruit_cost += auth.tally["external_hires"] * rates.recruitment_cost
+        policy_cost += float(auth.tally["policy_cost"])
+        for key in ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "hires", "conversions",
+                    "promotions", "agency_starts", "moves_in"):
+            tally[key] = tally.get(key, 0) + auth.tally[key]
+        referrals += int(book.referrals_per_day[first_day:last_day].sum())
+        cases_open += book.open_cases
+        cases_waiting += book.waiting
+        posts = float(rates.establishment.sum())
+        weighted_supplement += auth.supplement * posts
+        establishment += posts
+    counts_all = np.concatenate(counts)
+    loads_all = np.concatenate(loads)
+    any_held = counts_all.size > 0
+    unmet = 0 if market is None else sum(1 for a, _ in market.requests if a in auths) \
+        if not auths[0].outside else 0
+    row: dict[str, float] = {"month": month - auths[0].clock.warmup_months}
+    for lo, hi in CASELOAD_BANDS:
+        inside = (counts_all >= lo) if hi is None else ((counts_all >= lo) & (counts_all <= hi))
+        row[band_column(lo, hi)] = int(inside.sum())
+    for i, name in enumerate(LEVELS):
+        row[f"perm_{name}"] = perm[i]
+    for i, name in enumerate(LEVELS):
+        row[f"agency_{name}"] = agency[i]
+    for i, name in enumerate(LEVELS):
+        row[f"vacancies_{name}"] = vacancies[i]
+    pools = market is not None and market.regional and len(auths) == len(market.authorities)
+    row.update(
+        perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
+        **tally,
+        referrals=referrals, cases_open=cases_open, cases_waiting=cases_waiting,
+        case_holders=int(counts_all.size),
+        caseload_mean=float(counts_all.mean()) if any_held else 0.0,
+        caseload_p95=float(np.percentile(counts_all, 95)) if any_held else 0.0,
+        weighted_load_mean=float(loads_all.mean()) if any_held else 0.0,
+        effective_load_mean=float(np.concatenate(effective).mean()) if any_held else 0.0,
+        share_over_cap=float(np.concatenate(over).mean()) if any_held else 0.0,
+        agency_unmet=unmet,
+        pay_supplement=weighted_supplement / establishment if establishment else 0.0,
+        applicants_waiting=len(market.applicants) if pools else NAN,
+        agency_available=market.agency_idle if pools else NAN,
+        staff_cost_gbp_month=staff_cost, agency_cost_gbp_month=agency_cost,
+        recruitment_cost_gbp_month=recruit_cost, policy_cost_gbp_month=policy_cost,
+        cost_gbp_month=staff_cost + agency_cost + recruit_cost + policy_cost,
+    )
+    return row

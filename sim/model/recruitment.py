@@ -41,9 +41,8 @@ def backfill(auth: "Authority", post: Post):
     if covered:
         yield auth.env.timeout(delay)
     post.backfilling = False
-    if covered and post.holder is None and post.agency is None and post in auth.establishment.posts:
-        worker = auth.start_agency(post)
-        auth.env.process(assignment(auth, worker))
+    if covered and auth.wants_cover(post):
+        auth.find_agency(post)
 
 
 def assignment(auth: "Authority", worker):

@@ -1,17 +1,28 @@
-"""``Region``: what one replication runs. It owns the SimPy environment, the clock and the random
-streams, and holds the authorities that share them; a single-authority scenario is a region of
-one. (The labour market that makes authorities compete for the same social workers lives here too
-as it is built.)"""
+"""``Region``: what one replication runs. It owns the SimPy environment, the clock, the random
+streams, the labour market and the monthly record, and holds the authorities that share them; a
+scenario without councils is a region of one.
+
+Within a day the case flow of every council runs first, in one process (each council's compiled
+kernel advances through the days on which no other event happens); then the day's other events
+in the order of the clock's offsets. Each month end records one row per council and one for the
+region (``recorder.snapshot``), and checks that no person or case was created or lost.
+"""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import simpy
 
 from sim.model.authority import Authority
-from sim.model.clock import Clock
-from sim.model.outcomes import summarise
+from sim.model.clock import MONTH_DAYS, OFFSET_RECORD, Clock
+from sim.model.market import LabourMarket
+from sim.model.outcomes import REGION, TIMESERIES, summarise
+from sim.model.recorder import snapshot
 from sim.model.streams import SINGLE_AUTHORITY, Streams
 from sim.scenario import Scenario
+
+MARKET_STREAMS = "region:market"   # the streams key of the labour market's draws
+COLUMNS = [o.name for o in TIMESERIES if o.name != "rep"]
 
 
 class Region:
@@ -20,25 +31,84 @@ class Region:
     def __init__(self, scenario: Scenario, root_seed: int, rep: int, clock: Clock,
                  env: simpy.Environment | None = None):
         self.env = env or simpy.Environment()
+        self.scenario = scenario
         self.clock = clock
         self.rep = rep
-        self.authorities = [Authority(self.env, scenario, Streams(root_seed, rep, SINGLE_AUTHORITY), clock)]
+        self.names = [name for name, _ in scenario.members()]
+        keys = self.names if scenario.is_region else [SINGLE_AUTHORITY]
+        self.authorities = [Authority(self.env, member, Streams(root_seed, rep, key), clock)
+                            for key, (_, member) in zip(keys, scenario.members())]
+        self.market = LabourMarket(scenario.market, self.authorities,
+                                   Streams(root_seed, rep, MARKET_STREAMS))
+        self.market.start(self.env)
+        self.rows: list[dict] = []
+        self.env.process(self._case_flow())
+        self.env.process(self._record(OFFSET_RECORD))
+
+    # -- processes -------------------------------------------------------------------------------
+    def _case_flow(self):
+        """Daily: episode ends, referrals and allocation in every council (the compiled kernel),
+        run in one call per council over the days up to the next event of any other process."""
+        day = 0
+        n_days = self.clock.n_days
+        while day < n_days:
+            upcoming = self.env.peek()
+            last = n_days - 1 if upcoming == float("inf") else int(np.ceil(upcoming)) - 1
+            last = min(max(last, day), n_days - 1)
+            for auth in self.authorities:
+                auth.book.step(day, last)
+            day = last + 1
+            yield self.env.timeout(day - self.env.now)
+
+    def _record(self, offset: float):
+        """Month ends: a row per council and one for the region; then the checks."""
+        yield self.env.timeout(MONTH_DAYS - 1.0 + offset)
+        several = len(self.authorities) > 1
+        for month in range(self.clock.n_months):
+            if several:
+                for name, auth in zip(self.names, self.authorities):
+                    self.rows.append({"authority": name, **snapshot([auth], month)})
+            self.rows.append({"authority": REGION, **snapshot(self.authorities, month, self.market)})
+            for auth in self.authorities:
+                auth.tally.clear()
+            self.check_conservation(full=False)
+            yield self.env.timeout(MONTH_DAYS)
 
     def run(self) -> None:
-        """Simulate to the last month end; check every authority's conservation laws."""
+        """Simulate to the last month end; check every conservation law."""
         self.env.run(until=self.clock.n_days)
-        for auth in self.authorities:
-            auth.check_conservation()
+        self.check_conservation(full=True)
 
-    def months(self, auth: Authority) -> pd.DataFrame:
-        """An authority's monthly rows in the reporting window (month 0 is the first after warm-up)."""
-        rows = pd.DataFrame(auth.recorder.rows)
+    def check_conservation(self, full: bool) -> None:
+        """Raise if a person or a case was created or lost, in a council or in the region."""
+        for auth in self.authorities:
+            auth.check_conservation(full)
+        self.market.check(sum(a.flow["joined"] for a in self.authorities),
+                          sum(a.flow["left"] for a in self.authorities))
+
+    # -- results -----------------------------------------------------------------------------------
+    def months(self) -> pd.DataFrame:
+        """Monthly rows in the reporting window (month 0 is the first after warm-up): the
+        councils' and the region's, in declaration order of the columns."""
+        rows = pd.DataFrame(self.rows, columns=COLUMNS)
         return rows[rows["month"] >= 0].reset_index(drop=True)
 
-    def summary(self, auth: Authority, months: pd.DataFrame) -> dict[str, float]:
-        """An authority's outcomes over the reporting window."""
-        return summarise(months, auth.book.cases, auth.book.initial, auth.workers,
-                         start_day=self.clock.report_start_day, end_day=self.clock.n_days)
+    def summaries(self, months: pd.DataFrame) -> list[dict[str, float | str]]:
+        """Each council's outcomes over the reporting window, then the region's (from the
+        region's monthly rows and the cases and workers of every council)."""
+        start, end = self.clock.report_start_day, self.clock.n_days
+        out: list[dict[str, float | str]] = []
+        if len(self.authorities) > 1:
+            for name, auth in zip(self.names, self.authorities):
+                rows = months[months["authority"] == name]
+                out.append({"authority": name, **summarise(rows, auth.book.cases, auth.book.initial,
+                                                           auth.workers, start, end)})
+        cases = np.concatenate([a.book.cases for a in self.authorities], axis=1)
+        initial = np.concatenate([a.book.initial for a in self.authorities])
+        workers = [w for a in self.authorities for w in a.workers]
+        out.append({"authority": REGION, **summarise(months[months["authority"] == REGION], cases,
+                                                     initial, workers, start, end)})
+        return out
 
     @property
     def case_events(self) -> int:

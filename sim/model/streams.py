@@ -20,6 +20,7 @@ PURPOSES: tuple[str, ...] = (
     "progression",   # promotions
     "asye",          # ASYE outcomes (apart from promotions, so policies that change those keep CRN)
     "posts",         # per post and vacancy: time to fill, agency cover, the next holder's resilience
+    "market",        # the region's labour market: arrivals, applicants' choices, agency pool
 )
 SINGLE_AUTHORITY = "authority"   # the key of the one authority of a single-authority scenario
 

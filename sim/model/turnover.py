@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.policy import Staff
-from sim.scenario import Scenario
+from sim.scenario import DESTINATIONS, Scenario
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
@@ -34,7 +34,7 @@ def leaving_hazard(scenario: Scenario, level: np.ndarray, tenure_years: np.ndarr
     tenure = np.asarray(t.tenure_hazard_ratios)[band]
     if pay_gap is None:
         pay_gap = np.array([lv.market_salary / lv.salary_gbp - 1.0 for lv in levels])[level]
-    return (base * tenure * np.power(t.pressure_hazard_ratio_per_case, pressure)
+    return (t.hazard_scale * base * tenure * np.power(t.pressure_hazard_ratio_per_case, pressure)
             * np.power(t.pay_gap_hazard_ratio_per_10pct, 10.0 * np.asarray(pay_gap)))
 
 
@@ -56,6 +56,8 @@ def leavers(auth: "Authority", offset: float, month_days: float):
     probability 1 - exp(-h/12) each month, and couples scenarios closely: with common random
     numbers the same person leaves later, not at random, when their hazard falls."""
     dest_names = list(auth.scenario.turnover.destinations)
+    base = np.array([auth.scenario.turnover.destinations.get(d, 0.0) for d in DESTINATIONS])
+    dest_names = list(DESTINATIONS) if not auth.outside else dest_names
     dest_cum = np.cumsum([auth.scenario.turnover.destinations[d] for d in dest_names])
     yield auth.env.timeout(offset)
     while True:
@@ -73,9 +75,17 @@ def leavers(auth: "Authority", offset: float, month_days: float):
                              np.array([w.pipeline for w in staff]), tenure)
                 for policy in auth.active_policies:
                     h = policy.leaving_hazard(auth.context, view, h)
-            for worker, dh in zip(staff, h / 12.0):
+            going = []
+            for i, (worker, dh) in enumerate(zip(staff, h / 12.0)):
                 worker.cum_hazard += dh
                 if worker.cum_hazard >= worker.resistance:
-                    d = int(np.searchsorted(dest_cum, worker.destination_draw * dest_cum[-1], side="right"))
-                    auth.leave(worker, dest_names[min(d, len(dest_names) - 1)])
+                    going.append(i)
+            if going and not auth.outside:   # the regional market tilts where they go
+                shares = auth.market.destination_weights(auth, level[going], pressure[going], base)
+                cums = np.cumsum(shares, axis=1)
+            for k, i in enumerate(going):
+                worker = staff[i]
+                cum = dest_cum if auth.outside else cums[k]
+                d = int(np.searchsorted(cum, worker.destination_draw * cum[-1], side="right"))
+                auth.leave(worker, dest_names[min(d, len(dest_names) - 1)])
         yield auth.env.timeout(month_days)

@@ -56,6 +56,7 @@ class Post:
     agency: SocialWorker | None = None   # an agency worker covering the vacancy
     recruiting: bool = False
     backfilling: bool = False
+    requested: bool = False              # waiting for cover from the region's agency pool
 
     @property
     def vacant(self) -> bool:

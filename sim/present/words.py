@@ -7,8 +7,8 @@ from sim.model.outcomes import SUMMARY, TIMESERIES
 from sim.policy import registry
 from sim.present.labels import field_words, value_words
 
-FILES = (("summary.parquet / summary.csv / summaries.parquet: one row per replication", SUMMARY),
-         ("timeseries.parquet: one row per replication and month", TIMESERIES),
+FILES = (("summary.parquet / summary.csv / summaries.parquet: one row per replication and authority (the region, then each council)", SUMMARY),
+         ("timeseries.parquet: one row per replication, authority and month", TIMESERIES),
          ("summary_ci.csv / comparison.parquet / comparison.csv: intervals over replications",
           (*TABLE_COLUMNS, COST_PER_PP_OUTCOME)))
 

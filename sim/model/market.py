@@ -1,0 +1,264 @@
+"""``LabourMarket``: the region's pools of applicants and of agency social workers, and the rules
+that move people between councils (``market.labour = "regional"``).
+
+- Applicants, by level: newly qualified social workers (a yearly supply with its month profile),
+  experienced applicants from outside the councils (returners, people moving into the region) and
+  leavers who move to another council in the region. Every week each applicant, in random order,
+  takes one of the open vacancies at their level, choosing a council by multinomial logit:
+
+      U(council) = log(vacancies) + appeal + choice_pay_coef * 10 * (pay / mean pay - 1)
+                   - choice_caseload_coef * (mean caseload - regional mean caseload)
+
+  (a mover never goes back to the council they left). An applicant who finds nothing leaves the
+  region after ``applicant_patience_months`` on average.
+- Agency workers: one regional pool. Leavers into agency work and an outside inflow join it;
+  workers without an assignment leave it at ``agency_exit_rate``; an assignment that ends returns
+  its worker to it. A council that wants agency cover asks the pool; when the pool is empty the
+  request waits (the agency shortfall), first come first served across the region.
+- Leavers' destinations: the DfE shares, tilted by how much more the region's other councils pay
+  (toward other councils) and by the leaver's caseload pressure (toward other councils and agency).
+- Market supplements (``market.supplement``): each month a council whose vacancy rate is above the
+  threshold raises its pay by a step, up to the maximum; below it the supplement falls back.
+
+Every person is accounted for (see ``check``): people in the region = everyone who joined it
+minus everyone who left, and every move out of one council is a move into another, an applicant
+still looking, or a departure from the region.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.clock import MONTH_DAYS, OFFSET_MARKET
+from sim.model.workforce import ASYE, Post
+from sim.scenario import LEVELS, Market
+
+if TYPE_CHECKING:
+    from sim.model.authority import Authority
+    from sim.model.streams import Streams
+
+WEEK_DAYS = 7.0
+MARKET_OFFSET = 0.45   # weekly matching, after the day's case flow and before monthly events
+
+
+@dataclass(eq=False)
+class Applicant:
+    """Someone looking for a permanent post at ``level`` in the region."""
+
+    level: int
+    pipeline: str              # newly_qualified, experienced or moved
+    since: float               # day they started looking
+    patience: float            # days they will look before leaving the region
+    origin: int = -1           # the council a mover left (-1: from outside the councils)
+    level_since: float = 0.0   # a mover keeps their time in level (for promotion)
+
+
+class LabourMarket:
+    """The regional pools and the rules that fill vacancies and agency assignments."""
+
+    def __init__(self, market: Market, authorities: list["Authority"], streams: "Streams"):
+        self.market = market
+        self.authorities = authorities
+        self.rng = streams["market"]
+        self.applicants: list[Applicant] = []
+        self.agency_idle = 0
+        self.requests: list[tuple["Authority", Post]] = []   # agency cover wanted, not yet found
+        self.ledger: Counter[str] = Counter()   # joined, left the region; moves out and in
+        weights = np.array([a.rates.establishment.sum() for a in authorities], float)
+        self.weights = weights / weights.sum()
+        self.supplement = np.zeros(len(authorities))
+
+    @property
+    def regional(self) -> bool:
+        return self.market.labour == "regional"
+
+    # -- arrivals and departures ------------------------------------------------------------
+    def start(self, env) -> None:
+        """Start the market's processes (regional market only) and stock its agency pool."""
+        for i, auth in enumerate(self.authorities):
+            auth.market, auth.market_index = self, i
+        self.update_pay()
+        if not self.regional:
+            return
+        self.agency_idle = self.market.agency_pool_start
+        self.ledger["joined"] += self.agency_idle
+        env.process(self._weekly(env))
+        env.process(self._monthly(env))
+
+    def _new(self, level: int, pipeline: str, now: float, origin: int = -1,
+             level_since: float | None = None) -> None:
+        patience = self.rng.exponential(self.market.applicant_patience_months * MONTH_DAYS)
+        self.applicants.append(Applicant(level, pipeline, now, patience, origin,
+                                         now if level_since is None else level_since))
+        if origin < 0:
+            self.ledger["joined"] += 1
+
+    def _monthly(self, env):
+        """Monthly: new applicants and agency workers arrive; idle agency workers leave; pay
+        supplements move with vacancy rates."""
+        m = self.market
+        yield env.timeout(OFFSET_MARKET)
+        month = 0
+        while True:
+            now = env.now
+            for _ in range(self.rng.poisson(m.newly_qualified_per_year
+                                            * m.newly_qualified_month_shares[month % 12])):
+                self._new(ASYE, "newly_qualified", now)
+            for name, per_year in m.experienced_per_year.items():
+                for _ in range(self.rng.poisson(per_year / 12.0)):
+                    self._new(LEVELS.index(name), "experienced", now)
+            arrived = int(self.rng.poisson(m.agency_inflow_per_year / 12.0))
+            gone = int(self.rng.binomial(self.agency_idle, -np.expm1(-m.agency_exit_rate / 12.0)))
+            self.agency_idle += arrived - gone
+            self.ledger["joined"] += arrived
+            self.ledger["left"] += gone
+            if m.supplement:
+                self._supplements()
+            month += 1
+            yield env.timeout(MONTH_DAYS)
+
+    def _supplements(self) -> None:
+        m = self.market
+        step = m.supplement_step_per_year / 12.0
+        for i, auth in enumerate(self.authorities):
+            perm, _, vac = auth.headcount()
+            rate = vac.sum() / max(vac.sum() + perm.sum(), 1.0)
+            up = rate > m.supplement_vacancy_threshold
+            self.supplement[i] = min(m.supplement_max, self.supplement[i] + step) if up \
+                else max(0.0, self.supplement[i] - step)
+        self.update_pay()
+
+    def update_pay(self) -> None:
+        """Each council's pay with its supplement; the regional mean pay by level (what a
+        council's pay is compared with, in the leaving hazard and in applicants' choice)."""
+        for auth, s in zip(self.authorities, self.supplement):
+            auth.supplement = float(s)
+        if len(self.authorities) > 1 or self.regional:
+            base = np.array([a.base_salary() for a in self.authorities])
+            mean = self.weights @ (base * (1.0 + self.supplement)[:, None])
+            for auth in self.authorities:
+                auth.market_salary = mean
+        for auth in self.authorities:
+            auth.refresh_pay()
+
+    # -- the weekly match ------------------------------------------------------------------------
+    def _weekly(self, env):
+        yield env.timeout(WEEK_DAYS - 1.0 + MARKET_OFFSET)
+        while True:
+            self.match(env.now)
+            yield env.timeout(WEEK_DAYS)
+
+    def match(self, now: float) -> None:
+        """Applicants take vacancies; agency workers take waiting requests; the impatient leave."""
+        if self.applicants:
+            self._place_applicants(now)
+        while self.requests and self.agency_idle > 0:
+            auth, post = self.requests.pop(0)
+            post.requested = False
+            if auth.wants_cover(post):
+                self.agency_idle -= 1
+                auth.start_assignment(post)
+        waiting = []
+        for auth, post in self.requests:
+            if auth.wants_cover(post):
+                waiting.append((auth, post))
+            else:
+                post.requested = False
+        self.requests = waiting
+
+    def _place_applicants(self, now: float) -> None:
+        m = self.market
+        auths = self.authorities
+        vacancies = np.array([a.headcount()[2] for a in auths])            # council x level
+        salary = np.array([a.rates.salary for a in auths])
+        pay = 10.0 * (salary / (self.weights @ salary) - 1.0)
+        load = np.array([a.mean_caseload() for a in auths])
+        appeal = np.array([a.scenario.employer.appeal for a in auths])
+        fixed = appeal - m.choice_caseload_coef * (load - self.weights @ load)
+        staying = []
+        for k in self.rng.permutation(len(self.applicants)):
+            person = self.applicants[k]
+            open_ = vacancies[:, person.level] > 0
+            if person.origin >= 0:
+                open_[person.origin] = False
+            if not open_.any():
+                if now - person.since < person.patience:
+                    staying.append(person)
+                else:
+                    self.ledger["left"] += 1
+                    self.ledger["movers_left"] += person.origin >= 0
+                continue
+            u = np.where(open_, np.log(np.maximum(vacancies[:, person.level], 1.0)) + fixed
+                         + m.choice_pay_coef * pay[:, person.level], -np.inf)
+            p = np.exp(u - u.max())
+            i = int(np.searchsorted(np.cumsum(p), self.rng.random() * p.sum(), side="right"))
+            i = min(i, len(auths) - 1)
+            vacancies[i, person.level] -= 1
+            auths[i].take_applicant(person)
+            if person.origin >= 0:
+                self.ledger["moves_in"] += 1
+        self.applicants = staying
+
+    # -- what councils ask of the market ---------------------------------------------------------
+    def request_agency(self, auth: "Authority", post: Post) -> None:
+        """A council wants agency cover for ``post``: from the pool now, or when one is free."""
+        if self.agency_idle > 0:
+            self.agency_idle -= 1
+            auth.start_assignment(post)
+        elif not post.funded:   # an assignment above establishment: not found, not kept waiting
+            auth.establishment.posts.remove(post)
+        elif not post.requested:
+            post.requested = True
+            self.requests.append((auth, post))
+
+    def agency_returns(self) -> None:
+        """An assignment ended: the worker is available again."""
+        self.agency_idle += 1
+
+    def leaver(self, auth: "Authority", worker, destination: str) -> bool:
+        """A permanent leaver's next step; False if they leave the region."""
+        if destination == "agency":
+            self.agency_idle += 1
+            return True
+        if destination == "other_la" and len(self.authorities) > 1 \
+                and self.rng.random() < self.market.movers_in_region:
+            self.ledger["moves_out"] += 1
+            self._new(worker.level, "moved", auth.env.now, self.authorities.index(auth),
+                      worker.level_since)
+            return True
+        return False
+
+    def destination_weights(self, auth: "Authority", level: np.ndarray, pressure: np.ndarray,
+                            base: np.ndarray) -> np.ndarray:
+        """Leavers' destination weights (profession, other_la, agency order of ``base``), one row
+        per leaver: the DfE shares tilted by pay elsewhere and by caseload pressure."""
+        m = self.market
+        gap = 10.0 * (auth.market_salary[level] / auth.rates.salary[level] - 1.0)
+        move = np.exp(m.move_pay_coef * gap + m.move_pressure_coef * pressure)
+        agency = np.exp(m.move_pressure_coef * pressure)
+        return base[None, :] * np.stack([np.ones_like(move), move, agency], axis=1)
+
+    # -- accounting --------------------------------------------------------------------------
+    @property
+    def unmet(self) -> int:
+        return len(self.requests)
+
+    def people(self) -> int:
+        """Everyone in the region's councils and pools now."""
+        return sum(a.n_active for a in self.authorities) + self.agency_idle + len(self.applicants)
+
+    def check(self, joined_councils: int, left_councils: int) -> None:
+        """Raise unless people in the region = joined - left, and every move between councils
+        arrived, is still looking, or left the region."""
+        joined = self.ledger["joined"] + joined_councils
+        left = self.ledger["left"] + left_councils
+        if self.people() != joined - left:
+            raise RuntimeError(f"region: {self.people()} people, but {joined} joined and {left} left")
+        looking = sum(1 for p in self.applicants if p.origin >= 0)
+        if self.ledger["moves_out"] != self.ledger["moves_in"] + looking + self.ledger["movers_left"]:
+            raise RuntimeError(f"region: {self.ledger['moves_out']} moved out of a council, but "
+                               f"{self.ledger['moves_in']} moved in, {looking} are looking and "
+                               f"{self.ledger['movers_left']} left the region")
