@@ -27,7 +27,8 @@ def _read(name: str) -> pd.DataFrame:
 
 def _row(frame: pd.DataFrame, council: str, year: int, what: str) -> pd.Series:
     la = frame[frame["geographic_level"] == "Local authority"]
-    rows = la[la["la_name"].str.lower() == council.lower()]
+    rows = la[(la["la_name"].str.lower() == council.lower())
+              | (la["la_name"].map(short_council_name).str.lower() == council.lower())]
     if rows.empty:
         names = sorted(la["la_name"].dropna().unique())
         close = [n for n in names if council.lower()[:4] in n.lower()][:5]
@@ -145,3 +146,36 @@ def _lac_duration(council: str, year: int) -> dict[str, float]:
     if not (np.isfinite(stock) and np.isfinite(starts)) or starts <= 0:
         return {}
     return {"case_types.lac.mean_days": round(365.0 * stock / starts, 1)}
+
+
+# A council's DfE rate, its denominator (FTE) and the model's metric.
+RATES = {"turnover_rate": ("turnover_rate_fte", ("inpost_fte",), "turnover rate (leavers / in post)"),
+         "vacancy_rate": ("vacancy_rate_fte", ("inpost_fte", "vacancy_fte"),
+                          "vacancy rate (vacancies / (vacancies + in post))"),
+         "agency_share": ("agency_rate_fte", ("inpost_fte", "agency_fte"),
+                          "agency rate (agency / (agency + in post))")}
+MIN_HALFWIDTH = 0.02
+
+
+def council_targets(councils: list[str], year: int) -> pd.DataFrame:
+    """Each council's DfE turnover, vacancy and agency rates as calibration targets (rows of a
+    targets table, ``geography`` the council). Range: the rate +/- the larger of 2 points and the
+    95% binomial half-width of one year's rate among the council's FTE (small councils' rates are
+    noisy from year to year)."""
+    w = _read("csww_indicators_2017_2020.csv")
+    rows = []
+    for council in councils:
+        row = _row(w, council, year, "workforce")
+        name = short_council_name(str(row["la_name"]))
+        slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        for metric, (column, denominator, quantity) in RATES.items():
+            p = _number(row, column, "workforce") / 100.0
+            n = sum(_number(row, c, "workforce") for c in denominator)
+            half = max(MIN_HALFWIDTH, 1.96 * math.sqrt(p * (1 - p) / max(n, 1.0)))
+            rows.append({"id": f"{slug}_{metric}_{year}", "quantity": quantity, "model_metric": metric,
+                         "value": p, "low": max(0.0, p - half), "high": min(1.0, p + half),
+                         "unit": "share", "year": year, "geography": name, "role": "target",
+                         "source": f"DfE, Children's social work workforce {year} ({column} "
+                                   f"{p * 100:.1f}, {n:,.0f} FTE)",
+                         "note": "Range: +/- the larger of 2 points and the 95% binomial half-width."})
+    return pd.DataFrame(rows)

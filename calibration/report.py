@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.replications import run_experiment
-from sim.model.outcomes import rows_of
+from sim.model.outcomes import REGION, rows_of
 from sim.experiment.resultset import atomic_write, write_text
 from sim.scenario import Scenario
 
@@ -19,10 +19,12 @@ def validation_table(scenario: Scenario, targets: Targets, reps: int, seed: int,
                      draws: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per target: the target and its range, the simulated mean and 5-95% band over
     replications (with parameter draws, if given), and whether the mean is within the range."""
-    _, summary = run_experiment(scenario, reps, seed, years, warmup_years, workers, draws=draws)
-    summary = rows_of(summary)
+    _, summaries = run_experiment(scenario, reps, seed, years, warmup_years, workers, draws=draws)
+    councils = [name for name, _ in scenario.members()] if scenario.is_region else []
     rows = []
     for row in targets.table.itertuples():
+        # a council's own target is compared with that council's rows, any other with the region's
+        summary = rows_of(summaries, row.geography if row.geography in councils else REGION)
         out = {"id": row.id, "quantity": row.quantity, "role": row.role, "geography": row.geography,
                "year": row.year, "target": row.value, "low": row.low, "high": row.high,
                "model_metric": row.model_metric, "simulated_mean": np.nan, "band_5": np.nan,

@@ -87,3 +87,13 @@ def metric_values(summary: pd.DataFrame, metric: str) -> np.ndarray:
     if metric in DERIVED:
         return DERIVED[metric](summary).to_numpy(dtype=float)
     return summary[metric].to_numpy(dtype=float)
+
+
+def with_council_targets(targets: Targets, scenario, year: int = 2020) -> Targets:
+    """``targets`` plus each council's DfE turnover, vacancy and agency rates (for a region whose
+    councils are in the DfE data; see ``dfe.council_targets``)."""
+    from calibration.dfe import council_targets
+
+    councils = [name for name, _ in scenario.members()]
+    table = pd.concat([council_targets(councils, year), targets.table], ignore_index=True)
+    return Targets(table)

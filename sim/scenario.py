@@ -252,6 +252,15 @@ class Agency(_Strict):
         "Assumption (Monmouthshire moved agency workers onto council terms: 18 to 7 in 18 months).")
     level: LevelName = Field(
         "l3", description="Level at which an agency worker practises (eligibility and caseload limit). Assumption.")
+    above_establishment_load: float | None = Field(
+        None, ge=1, le=100,
+        description="Hire agency workers above establishment while the mean weighted caseload of "
+        "case holders is above this (one more a month, released one a month once it is a case "
+        "below). Off by default: DfE CSWW 2020 finds 23% of agency workers not covering a vacancy "
+        "(Monmouthshire 2017: five of seven in non-establishment assignments), but not when councils "
+        "hire them.")
+    above_establishment_max_share: Share = Field(
+        0.2, description="Most agency workers above establishment, as a share of funded posts. Assumption.")
 
 
 MONTHS = 12

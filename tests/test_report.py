@@ -304,3 +304,180 @@ def test_report_without_a_browser_says_how_to_get_its_picture(compared, tmp_path
     assert page.is_file() and not (tmp_path / "report.png").exists()
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "pip install playwright" in err[0] and "chromium" in err[0]
+
+
+# -- a region of councils ---------------------------------------------------------------------------
+TINY_REGION = {"reps": 2, "years": 0.25, "warmup_years": 0}
+
+
+@pytest.fixture(scope="module")
+def region_run():
+    """The built-in region, run for three months (in memory)."""
+    import sim
+
+    return sim.run("west_midlands", **TINY_REGION)
+
+
+@pytest.fixture(scope="module")
+def region_compared(tmp_path_factory) -> Path:
+    """The region compared with a caseload cap, saved with its report (no browser picture)."""
+    import sim
+    import sim.present.report as report
+
+    out = tmp_path_factory.mktemp("region") / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report, "screenshot", lambda page, png: None)
+        sim.save(sim.compare("west_midlands", "caseload_cap:cap=18", **TINY_REGION), out, report=True)
+    return out
+
+
+def _council_table(page: str, index: int) -> dict[str, list[str]]:
+    """The councils' table ``index`` (1: means; 2: the first variant's differences): {row: cells}."""
+    block = re.search(rf'<table class="councils" id="councils-{index}">(.*?)</table>', page, re.S).group(1)
+    rows = {}
+    for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", block.split("<tbody>")[1], re.S):
+        cells = [_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def _section(page: str) -> str:
+    return re.search(r'<section id="councils">(.*?)</section>', page, re.S).group(1)
+
+
+def test_region_report_shows_the_region_then_every_council(region_compared):
+    results = load_results(region_compared)
+    councils = results.authorities[1:]
+    assert len(councils) == 14
+    page = _text((region_compared / "report.html").read_text())
+    assert page.index('id="key-numbers"') < page.index('<section id="councils">')
+    section = _section(page)
+    assert re.findall(r'<figure id="([^"]+)">', section) == ["councils_staffing", "councils_caseload"]
+    assert "councils_" not in page.split('<section id="councils">')[0]   # region figures first
+    for index in (1, 2):           # the baseline's means, then the variant's paired differences
+        table = _council_table(page, index)
+        assert list(table)[1:] == councils and list(table)[0].startswith("the region")
+        assert all(len(cells) == 6 for cells in table.values())
+    for stem in ["councils_staffing", "councils_caseload"]:
+        assert (region_compared / "figures" / f"{stem}.png").stat().st_size > 5000
+
+
+def test_council_small_multiples_share_axes(region_run):
+    import matplotlib.pyplot as plt
+
+    from sim.present.report import council_figures
+
+    councils = region_run.authorities[1:]
+    figures = council_figures(region_run)
+    assert [stem for stem, _, _ in figures] == ["councils_staffing", "councils_caseload"]
+    problems = []
+    for stem, fig, _ in figures:
+        panels = [ax for ax in fig.axes if ax.get_title()]
+        assert [ax.get_title() for ax in panels] == councils
+        first = panels[0]
+        for ax in panels[1:]:
+            assert first.get_shared_x_axes().joined(first, ax) and first.get_shared_y_axes().joined(first, ax)
+            assert ax.get_ylim() == first.get_ylim() and ax.get_xlim() == first.get_xlim()
+        problems += _check_figure(stem, fig, 100)
+    staffing = figures[0][1]
+    assert [ax for ax in staffing.axes if ax.get_title()][0].get_ylim() == (0, 100)
+    # each panel plots its own council's rows: Solihull's permanent staff, % of funded posts
+    solihull = next(ax for ax in staffing.axes if ax.get_title() == "Solihull")
+    m = region_run.monthly(authority="Solihull")
+    share = (100 * m["perm_total"] / (m["perm_total"] + m["vacancies_total"])).groupby(m["month"]).mean()
+    assert list(solihull.lines[0].get_ydata()) == pytest.approx(list(share))
+    for _, fig, _ in figures:
+        plt.close(fig)
+    assert not problems, "\n".join(problems)
+
+
+def test_region_numbers_come_from_the_region_rows(region_run):
+    from sim.present.keytable import key_table
+    from sim.present.readings import reading
+
+    name = region_run.baseline
+    table = {g.label: g.rows[0].mean for g in key_table(region_run)}
+    t = region_run.table
+    for metric in ["turnover_rate", "total_cost_gbp"]:
+        region = reading(region_run.row(name, metric))
+        cell = table[OUTCOMES[metric].label]
+        assert cell.startswith(region.shown(region.estimate)), (metric, cell)
+        councils = t[(t["metric"] == metric) & (t["authority"] != "region")]["mean"]
+        assert not cell.startswith(region.shown(councils.mean())), (metric, cell)  # not their average
+    # the region's own measures are in the key table
+    for metric in ["moves_in_per_year", "permanent_practice_share", "agency_unmet_mean"]:
+        assert OUTCOMES[metric].label in table
+    # the fan charts plot the region's rows: the median of its vacancy rate by month
+    from sim.present.figures import fan_figure
+
+    fig = fan_figure(region_run, ["vacancy_rate"], "")
+    m = region_run.monthly()
+    rate = (100 * m["vacancies_total"] / (m["vacancies_total"] + m["perm_total"])).groupby(m["month"]).median()
+    assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx(list(rate))
+
+
+def test_region_findings_name_its_measures_and_the_target(region_run):
+    from sim.present.findings import council_sentences, summary_sentences
+
+    findings = summary_sentences(region_run)
+    assert findings[0].startswith("In west_midlands, the region (its 14 councils together), over 2")
+    region = next(f for f in findings if f.startswith("Across the region"))
+    assert "FutureSocial's target of 90%" in region
+    assert OUTCOMES["moves_in_per_year"].label in region
+    said = council_sentences(region_run)
+    means = region_run.table[(region_run.table["metric"] == "vacancy_rate")
+                             & (region_run.table["authority"] != "region")].sort_values("mean")
+    low, high = means.iloc[0], means.iloc[-1]
+    assert f"in {low['authority']} to " in said[0] and f"in {high['authority']};" in said[0]
+
+
+def test_council_tables_quote_each_councils_rows(region_compared):
+    from sim.present.readings import reading
+
+    results = load_results(region_compared)
+    page = (region_compared / "report.html").read_text()
+    base, variant = results.names
+    means, differences = _council_table(page, 1), _council_table(page, 2)
+    for council in results.authorities[1:]:
+        r = reading(results.row(base, "mean_caseload", council))
+        assert means[council][3].startswith(r.shown(r.estimate)), (council, means[council])
+        d = reading(results.row(variant, "turnover_rate", council), difference=True)
+        assert d.shown(d.estimate) in differences[council][0], (council, differences[council])
+    with_cap = next(f for f in re.findall(r"<li>(.*?)</li>", _section(page), re.S)
+                    if f.startswith(f"With {CAP}, council by council"))
+    assert "annual turnover" in with_cap and "total cost" in with_cap
+
+
+def test_a_report_without_councils_has_no_council_section(compared, region_run):
+    from sim.present.findings import council_sentences
+    from sim.present.keytable import council_tables
+    from sim.present.report import council_figures
+
+    page = (compared / "report.html").read_text()
+    assert '<section id="councils">' not in page and 'class="councils"' not in page
+    assert not list((compared / "figures").glob("councils_*"))
+    results = load_results(compared)
+    assert results.authorities == ["region"]
+    assert not council_figures(results) and not council_tables(results)
+    assert not council_sentences(results)
+    assert OUTCOMES["moves_in_per_year"].label not in _table(page)
+    assert "the region" not in _text(page)
+
+
+def test_policies_and_assumptions_name_the_councils_they_differ_in(region_run):
+    from sim.experiment.results import Results
+    from sim.present.assumptions import assumptions
+    from sim.present.labels import policy_label
+    from sim.scenario import PolicySpec
+
+    spec = PolicySpec(name="caseload_cap", cap=18, authorities=["Dudley", "Solihull"])
+    assert policy_label(spec) == "a caseload cap of 18 cases in Dudley and Solihull"
+    region = region_run.scenarios[region_run.baseline]
+    own = {n: {**region.authority[n], "turnover": {"pressure_threshold": 22.0}}
+           for n in ("Dudley", "Solihull")}
+    changed = region.with_overrides(authority={**region.authority, **own})
+    results = Results("run", [changed.name], {changed.name: changed}, region_run.summaries,
+                      region_run.timeseries, region_run.table)
+    words = field_words(type(changed.turnover), "pressure_threshold").name
+    item = next(a for a in assumptions(results)[0].items if a.name == words)
+    assert item.value == "20; 22 in Dudley and Solihull"

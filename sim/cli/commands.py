@@ -280,7 +280,13 @@ def scenario_from_dfe(args: argparse.Namespace) -> int:
         raise BadInput(f"--out {args.out}: is a folder; give a file name such as warwickshire.toml")
     if args.out is not None and not args.out.parent.is_dir():
         raise BadInput(f"--out {args.out}: the folder {args.out.parent} does not exist")
-    text = scenario_to_toml(build(scenario_named(args.base), args.council, args.year))
+    if (args.council is None) == (args.region is None):
+        raise BadInput("scenario-from-dfe: name a council, or give --region (one of the two)")
+    if args.region is not None:
+        from calibration.dfe import region_from_dfe
+        text = scenario_to_toml(region_from_dfe(scenario_named(args.base), args.region, args.year))
+    else:
+        text = scenario_to_toml(build(scenario_named(args.base), args.council, args.year))
     if args.out:
         try:
             write_text(args.out, text)
@@ -298,6 +304,9 @@ def calibrate(args: argparse.Namespace) -> int:
     from calibration.targets import DEFAULT_TARGETS, load_targets
 
     base = scenario_named(args.scenario)
+    if base.is_region:
+        return _calibrate_region(args, base)
+    args.budget = 40 if args.budget is None else args.budget
     if not 1 <= args.budget <= 10_000:
         raise BadInput(f"--budget = {args.budget}: must be between 1 and 10,000 evaluations")
     opts = options(base, args, reps=8, years=5.0, warmup_years=3.0, seed=20261125)
@@ -330,6 +339,44 @@ def calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate_region(args: argparse.Namespace, base) -> int:
+    from calibration.region_fit import RegionSettings, fit_region
+    from calibration.report import validation_table, write_report
+    from calibration.targets import DEFAULT_TARGETS, load_targets, with_council_targets
+
+    rounds = 12 if args.budget is None else args.budget
+    if not 1 <= rounds <= 100:
+        raise BadInput(f"--budget = {rounds}: for a region, between 1 and 100 rounds")
+    opts = options(base, args, reps=8, years=5.0, warmup_years=3.0, seed=20261125)
+    targets = with_council_targets(load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES)), base)
+    check_size(opts, base, opts.reps * (rounds + 1), opts.workers, monthly=False, yes=args.yes)
+    out = args.out or Path("results") / "calibration" / base.name
+    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs:
+        settings = RegionSettings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
+                                  seed=opts.seed, workers=opts.workers, rounds=rounds)
+        fit = fit_region(base, targets.fitted, settings,
+                         progress=lambda r, loss: print(f"round {r + 1}/{rounds}: distance {loss:.1f}",
+                                                        flush=True))
+        rs.write_table("fitted.csv", fit.fitted)
+        rs.write_table("history.csv", fit.history)
+        rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
+        table = validation_table(fit.scenario, targets, opts.reps, opts.seed + 1, opts.years,
+                                 opts.warmup_years, opts.workers)
+        extra = (f"\nFitted per council (turnover scale, appeal, agency backfill) and for the region "
+                 f"(supply of applicants, agency inflow) by {rounds} rounds of a damped fixed-point "
+                 f"iteration on common random numbers ({opts.reps} replications x {opts.years:g} "
+                 f"years each); best distance {fit.loss:.3g} (sum of squared z-scores over "
+                 f"{len(targets.fitted)} targets). Simulated values below use fresh seeds.\n\n"
+                 "## Fitted values\n\n" + _md_table(fit.fitted.fillna("")))
+        write_report(rs.staging, table, f"Calibration of {base.name}", extra)
+        rs.commit({**opts.model_dump(), "budget": rounds, "distance": fit.loss},
+                  {base.name: scenario_to_toml(base)})
+    print(f"calibrated {base.name}: distance {fit.loss:.3g} after {rounds} rounds")
+    print(f"wrote {out}/fitted.csv (copy to calibration/west_midlands_fit.csv to update the built-in), "
+          "calibrated.toml, history.csv, report.md/.csv/.png")
+    return 0
+
+
 def _md_table(frame) -> str:
     cols = list(frame.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -346,6 +393,9 @@ def validate_calibration(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     opts = options(scenario, args, reps=20, years=10.0, warmup_years=3.0, seed=20261125)
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
+    if scenario.is_region:
+        from calibration.targets import with_council_targets
+        targets = with_council_targets(targets, scenario)
     draws = load_draws(args.posterior, scenario) if args.posterior else None
     check_size(opts, scenario, opts.reps, opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "validation" / scenario.name

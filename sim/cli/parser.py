@@ -19,7 +19,7 @@ DESCRIPTION = ("swsim: a discrete-event simulator of the children's social care 
 LIMITS = (f"Limits (every command): --reps 1-{MAX_REPS:,}, --years one month to {MAX_YEARS}, "
           f"--warmup-years 0-{MAX_WARMUP_YEARS}, "
           f"--workers 1-{MAX_WORKERS} (used: at most the jobs and the CPUs); work beyond "
-          f"{WORK_LIMIT_REPLICATION_YEARS:,} replication-years asks for --yes.")
+          f"{WORK_LIMIT_REPLICATION_YEARS:,} replication-years (times the councils of a region) asks for --yes.")
 
 
 class Parser(argparse.ArgumentParser):
@@ -183,8 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("scenario", nargs="?", default="baseline",
                      help="scenario file or built-in name (default: baseline)")
     cal.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
-    cal.add_argument("--budget", type=int, default=40,
-                     help="objective evaluations, 1-10,000 (default: 40)")
+    cal.add_argument("--budget", type=int, default=None,
+                     help="objective evaluations, 1-10,000; for a region, rounds of the per-council "
+                     "fit (default: 40; 12 for a region)")
     _simulation(cal, reps="8 per evaluation", years="5", warmup="3", seed="20261125",
                 out="results/calibration/<scenario>")
 
@@ -197,7 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
                 out="results/validation/<scenario>", posterior=True)
 
     dfe = sub.add_parser("scenario-from-dfe", help="a scenario for a council from DfE statistics")
-    dfe.add_argument("council", help="council name as DfE spells it, e.g. Warwickshire (no default)")
+    dfe.add_argument("council", nargs="?", default=None,
+                     help="council name as DfE spells it, e.g. Warwickshire (no default; or --region)")
+    dfe.add_argument("--region", default=None,
+                     help="instead of one council, every council of this English region as one "
+                     "region scenario, e.g. 'West Midlands' (default: none)")
     dfe.add_argument("--year", type=int, default=2020,
                      help="reporting year (workforce data: 2017-2020) (default: 2020)")
     dfe.add_argument("--base", default="baseline",

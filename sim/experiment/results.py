@@ -48,7 +48,8 @@ class Results:
 
     @property
     def reps(self) -> int:
-        return int(self.settings.get("reps", len(self.summaries) // max(len(self.names), 1)))
+        region = rows_of(self.summaries)
+        return int(self.settings.get("reps", len(region) // max(len(self.names), 1)))
 
     @property
     def authorities(self) -> list[str]:
@@ -111,7 +112,7 @@ def save(results: Results, rs: ResultSet) -> None:
     if results.kind == RUN:
         name = results.baseline
         rs.write_table("timeseries.parquet", results.timeseries.drop(columns="scenario"))
-        summary = results.summary(name)
+        summary = results.summaries.drop(columns="scenario")   # every authority's rows
         rs.write_table("summary.parquet", summary)
         rs.write_table("summary.csv", summary)
         rs.write_table("summary_ci.csv", results.table)

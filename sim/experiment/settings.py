@@ -14,7 +14,7 @@ from sim.scenario import RunSettings, Scenario
 OPTION = {"reps": "--reps", "years": "--years", "warmup_years": "--warmup-years", "seed": "--seed",
           "workers": "--workers"}
 MAX_WORKERS = 1024
-WORK_LIMIT_REPLICATION_YEARS = 20_000   # beyond this a command asks for --yes (with an estimate)
+WORK_LIMIT_REPLICATION_YEARS = 20_000   # council-years beyond which a command asks for --yes
 MONTHLY_ROWS_LIMIT = 2_500_000         # monthly rows held in memory by run and compare (~1.5 GB)
 
 
@@ -50,18 +50,21 @@ def seconds_per_year(scenario: Scenario) -> float:
 def check_size(options: RunSettings, scenario: Scenario, runs: int, workers: int = 1,
                monthly: bool = True, yes: bool = False) -> None:
     """Refuse work that would not fit in memory, and ask for ``--yes`` before a long one."""
-    months = runs * int(round(options.years * 12))
+    councils = len(scenario.members())
+    rows_per_month = councils + 1 if councils > 1 else 1   # each council's row and the region's
+    months = runs * int(round(options.years * 12)) * rows_per_month
     if monthly and months > MONTHLY_ROWS_LIMIT:
         raise BadInput(f"{runs:,} replications x {options.years:g} years is {months:,} monthly rows, "
                        f"more than the {MONTHLY_ROWS_LIMIT:,} this command holds in memory; use "
                        "fewer replications or years (a sweep keeps only summaries)")
     replication_years = runs * (options.years + options.warmup_years)
-    if replication_years <= WORK_LIMIT_REPLICATION_YEARS or yes:
+    if replication_years * councils <= WORK_LIMIT_REPLICATION_YEARS or yes:
         return
     used = effective_workers(workers, runs)
     hours = seconds_per_year(scenario) * replication_years / used / 3600
     raise BadInput(f"{runs:,} replications of {options.years + options.warmup_years:g} years "
-                   f"({replication_years:,.0f} replication-years) would take about "
+                   f"({replication_years:,.0f} replication-years"
+                   f"{f' of {councils} councils' if councils > 1 else ''}) would take about "
                    f"{_duration(hours)} on {used} worker{'s' if used > 1 else ''} (from a quick "
                    "timing); add --yes to run it, or ask for less")
 

@@ -16,9 +16,19 @@ try:  # pragma: no cover - depends on the environment
     def njit(fn: Callable[..., Any]) -> Callable[..., Any]:
         return numba.njit(cache=True, nogil=True)(fn)
 
+    def array_list(arrays: list[Any]) -> Any:
+        """Arrays of one type as a list a compiled function can take (numba's typed List)."""
+        typed = numba.typed.List()
+        for a in arrays:
+            typed.append(a)
+        return typed
+
     JIT = True
 except ImportError:  # pragma: no cover
     def njit(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn
+
+    def array_list(arrays: list[Any]) -> Any:
+        return list(arrays)
 
     JIT = False

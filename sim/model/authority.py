@@ -21,7 +21,7 @@ from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFS
                              Clock)
 from sim.model.demand import CaseTypeTable, draw_caseload
 from sim.model.rates import Rates
-from sim.model.recruitment import assignment, backfill, conversions, recruit
+from sim.model.recruitment import above_establishment, assignment, backfill, conversions, recruit
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
@@ -91,6 +91,8 @@ class Authority:
         for proc in (pressure_watch(self), leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
                      promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS)):
             env.process(proc)
+        if scenario.agency.above_establishment_load is not None:
+            env.process(above_establishment(self, OFFSET_CONVERSIONS + 0.01))
         for policy in self.policies:
             env.process(self._run_policy(policy))
 

@@ -56,13 +56,34 @@ def assignment(auth: "Authority", worker):
             auth.env.process(backfill(auth, post))
 
 
+def above_establishment(auth: "Authority", offset: float):
+    """Monthly, if the scenario asks: one more agency worker above establishment while case
+    holders' mean weighted load is above the threshold; one fewer once it is a case below."""
+    ag = auth.scenario.agency
+    threshold = ag.above_establishment_load
+    most = int(ag.above_establishment_max_share * auth.rates.establishment.sum())
+    yield auth.env.timeout(offset)
+    while True:
+        held = auth.book.active & (auth.book.count > 0)
+        load = float(auth.book.load[held].mean()) if held.any() else 0.0
+        extra = [w for w in auth.temps.values() if w.post is not None and w.post.overflow]
+        if load > threshold and len(extra) < most:
+            post = auth.add_unfunded_post(auth.agency_level)
+            post.overflow = True
+            auth.find_agency(post)
+        elif load < threshold - 1.0 and extra:
+            auth.end_agency(extra[-1])
+        yield auth.env.timeout(MONTH_DAYS)
+
+
 def conversions(auth: "Authority", offset: float):
     """Monthly: agency workers covering posts above ASYE convert to permanent at a rate."""
     rng = auth.streams["agency"]
     yield auth.env.timeout(offset)
     while True:
         p = -np.expm1(-auth.rates.conversion_rate / 12.0)
-        temps = [w for w in auth.agency_workers() if w.post is not None and w.post.level > ASYE]
+        temps = [w for w in auth.agency_workers()
+                 if w.post is not None and w.post.level > ASYE and not w.post.overflow]
         if temps:
             for worker, u in zip(temps, rng.random(len(temps))):
                 if u < p:

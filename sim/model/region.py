@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from sim.model.allocation import CaseFlow
 from sim.model.authority import Authority
 from sim.model.clock import MONTH_DAYS, OFFSET_RECORD, Clock
 from sim.model.market import LabourMarket
@@ -48,15 +49,15 @@ class Region:
     # -- processes -------------------------------------------------------------------------------
     def _case_flow(self):
         """Daily: episode ends, referrals and allocation in every council (the compiled kernel),
-        run in one call per council over the days up to the next event of any other process."""
+        one call for all councils over the days up to the next event of any other process."""
+        flow = CaseFlow([auth.book for auth in self.authorities])
         day = 0
         n_days = self.clock.n_days
         while day < n_days:
             upcoming = self.env.peek()
             last = n_days - 1 if upcoming == float("inf") else int(np.ceil(upcoming)) - 1
             last = min(max(last, day), n_days - 1)
-            for auth in self.authorities:
-                auth.book.step(day, last)
+            flow.step(day, last)
             day = last + 1
             yield self.env.timeout(day - self.env.now)
 

@@ -57,6 +57,7 @@ class Post:
     recruiting: bool = False
     backfilling: bool = False
     requested: bool = False              # waiting for cover from the region's agency pool
+    overflow: bool = False               # carried above establishment while caseloads are high
 
     @property
     def vacant(self) -> bool:

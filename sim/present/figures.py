@@ -1,7 +1,8 @@
 """The report's figures (matplotlib), sized by ``canvas``'s rule: fan charts over time, the forest
-plot of paired effects, the cost-effectiveness plane, the caseload distribution, the tornado of a
-sweep and its design points. Okabe-Ito colour-blind-safe palette; percentages carry a % sign;
-titles state what the numbers show, in the table's numbers."""
+plot of paired effects, the cost-effectiveness plane, the caseload distribution (all of the region),
+small multiples of a region's councils, the tornado of a sweep and its design points. Okabe-Ito
+colour-blind-safe palette; percentages carry a % sign; titles state what the numbers show, in the
+table's numbers."""
 from __future__ import annotations
 
 import math
@@ -10,11 +11,12 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.results import Results
-from sim.model.outcomes import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, band_column
+from sim.model.outcomes import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, REGION, band_column
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
 from sim.present.formats import is_money, outcome
 from sim.present.labels import path_words, scenario_labels
 from sim.present.readings import CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading, mean_text, reading
+from sim.present.region import council_range, councils
 from sim.scenario import LEVELS
 
 PALETTE = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
@@ -62,10 +64,18 @@ def _fan(ax, months, values: pd.DataFrame, colour: str) -> None:
     ax.plot(x, values.median(axis=1), color=colour, lw=1.6)
 
 
+def monthly_rows(results: Results, authority: str = REGION) -> pd.DataFrame:
+    """Every scenario's monthly rows for one authority (the region's by default), with a
+    ``scenario`` column."""
+    return pd.concat([results.monthly(n, authority).assign(scenario=n) for n in results.names],
+                     ignore_index=True)
+
+
 def fan_figure(results: Results, measures: list[str], title_text: str):
     """Rows: measures; columns: scenarios. Each panel shows its scenario's fan (median, and the
-    central ``BANDS`` of replications) and, dashed, the baseline's median for reference."""
-    ts = results.timeseries
+    central ``BANDS`` of replications) of the region and, dashed, the baseline's median for
+    reference."""
+    ts = monthly_rows(results)
     series = _series(ts)
     labels = scenario_labels(results.scenarios, results.names)
     rows, cols = len(measures), len(results.names)
@@ -208,7 +218,8 @@ def cost_plane_figure(results: Results):
 
 # -- caseloads ------------------------------------------------------------------------------------
 def caseload_figure(results: Results):
-    """How many cases case holders hold: the share of case-holder month ends in each band."""
+    """How many cases the region's case holders hold: the share of case-holder month ends in each
+    band."""
     labels = scenario_labels(results.scenarios, results.names)
     cols = [band_column(lo, hi) for lo, hi in CASELOAD_BANDS]
     ticks = [f"{lo}-{hi}" if hi else f"{lo}+" for lo, hi in CASELOAD_BANDS]
@@ -216,7 +227,7 @@ def caseload_figure(results: Results):
     ax = axes[0, 0]
     width = 0.8 / len(results.names)
     for i, name in enumerate(results.names):
-        counts = results.timeseries[results.timeseries["scenario"] == name][cols].sum()
+        counts = results.monthly(name)[cols].sum()
         share = 100 * counts / max(counts.sum(), 1)
         ax.bar(np.arange(len(cols)) + i * width, share.to_numpy(), width, label=wrap(labels[name], 4.0),
                color=_colour(i))
@@ -229,6 +240,122 @@ def caseload_figure(results: Results):
     cap = results.scenarios[results.baseline].reporting.caseload_cap
     over = "; ".join(f"{labels[n]} {mean_text(results, n, 'share_over_cap')}" for n in results.names)
     title(fig, f"Caseloads at month ends; share of case holders over {cap:g} cases: {over}")
+    return fig
+
+
+# -- councils: small multiples --------------------------------------------------------------------
+STAFFING = (("perm_total", "permanent staff", "-", PALETTE[5]),
+            ("agency_total", "agency workers", "--", PALETTE[1]),
+            ("vacancies_total", "vacancies", ":", PALETTE[6]))
+# (monthly column, words, line style, colour when the figure shows one scenario)
+GRID_COLUMNS = 4          # council panels per row
+PANEL_IN = 1.75           # height of a council panel (inches)
+
+
+def _by_month(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """Mean over replications of ``values`` (aligned with ``frame``'s rows), by month."""
+    return values.groupby(frame["month"]).mean()
+
+
+def _council_grid(names: list[str], ylabel: str):
+    """One panel per council (its name as title), all on the same x and y axes; (figure, panels,
+    the spare axes after them, hidden)."""
+    cols = min(GRID_COLUMNS, len(names))
+    rows = math.ceil(len(names) / cols)
+    fig, axes = new_figure(rows, cols, PANEL_IN * rows + 1.6, sharex=True, sharey=True)
+    flat = list(axes.flat)
+    panels, spare = flat[:len(names)], flat[len(names):]
+    width = MAX_WIDTH_IN / cols
+    for ax, name in zip(panels, names):
+        ax.set_title(wrap(name, width * 0.9), fontsize=TEXT_PT)
+        ax.grid(alpha=0.3)
+    for ax in panels[-cols:]:        # the lowest panel of each column carries the x axis
+        ax.xaxis.set_tick_params(labelbottom=True)
+        ax.set_xlabel("years after warm-up")
+    for ax in panels[::cols]:
+        ax.set_ylabel(wrap(ylabel, PANEL_IN * 0.9))
+    for ax in spare:
+        ax.axis("off")
+    return fig, panels, spare
+
+
+def _grid_legend(fig, spare: list, handles: list) -> None:
+    """The legend in the grid's first spare panel, or below the grid when there is none."""
+    if spare:
+        spare[0].legend(handles=handles, loc="center", frameon=False)
+    else:
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4),
+                   frameon=False)
+
+
+def _scenario_handles(results: Results, width_in: float) -> list:
+    """Legend entries for the scenarios' colours (none for a single scenario)."""
+    from matplotlib.lines import Line2D
+
+    if len(results.names) < 2:
+        return []
+    labels = scenario_labels(results.scenarios, results.names)
+    return [Line2D([], [], color=_colour(i), lw=2.5, label=wrap(labels[n], width_in))
+            for i, n in enumerate(results.names)]
+
+
+def council_staffing_figure(results: Results):
+    """Small multiples, one panel per council on the same axes: permanent staff, agency workers and
+    vacancies as shares of the council's funded posts, mean over replications by month; each
+    scenario in its colour."""
+    from matplotlib.lines import Line2D
+
+    names = councils(results)
+    one = len(results.names) == 1    # one scenario: a colour per measure; else per scenario
+    fig, panels, spare = _council_grid(names, "% of funded posts")
+    for ax, council in zip(panels, names):
+        for i, name in enumerate(results.names):
+            m = results.monthly(name, council)
+            posts = m["perm_total"] + m["vacancies_total"]
+            for column, _, style, colour in STAFFING:
+                mean = _by_month(m, 100 * m[column] / posts)
+                ax.plot(mean.index / 12.0, mean.to_numpy(), color=colour if one else _colour(i),
+                        ls=style, lw=1.6)
+        _percent_axis(ax.yaxis)
+    panels[0].set_ylim(0, 100)
+    width = MAX_WIDTH_IN / GRID_COLUMNS * 0.9
+    handles = [Line2D([], [], color=colour if one else "black", ls=style, lw=1.6, label=words)
+               for _, words, style, colour in STAFFING]
+    _grid_legend(fig, spare, handles + _scenario_handles(results, width))
+    base = scenario_labels(results.scenarios, results.names)[results.baseline]
+    where = f" in {base}" if len(results.names) > 1 else ""
+    title(fig, f"Each council's staffing as a share of its funded posts (mean over {results.reps} "
+               f"replications by month); vacancy rate{where} "
+               f"{council_range(results, results.baseline, 'vacancy_rate')}")
+    return fig
+
+
+def council_caseload_figure(results: Results):
+    """Small multiples, one panel per council on the same axes: mean cases per case holder, mean
+    over replications by month, each scenario in its colour; dashed, the region's (baseline)."""
+    from matplotlib.lines import Line2D
+
+    names = councils(results)
+    fig, panels, spare = _council_grid(names, "mean cases per case holder")
+    region = results.monthly(results.baseline)
+    reference = _by_month(region, region["caseload_mean"])
+    for ax, council in zip(panels, names):
+        ax.plot(reference.index / 12.0, reference.to_numpy(), color="grey", lw=0.9, ls="--")
+        for i, name in enumerate(results.names):
+            m = results.monthly(name, council)
+            mean = _by_month(m, m["caseload_mean"])
+            ax.plot(mean.index / 12.0, mean.to_numpy(), color=_colour(i), lw=1.6)
+    width = MAX_WIDTH_IN / GRID_COLUMNS * 0.9
+    labels = scenario_labels(results.scenarios, results.names)
+    region_words = "the region" + (f" ({labels[results.baseline]})" if len(results.names) > 1 else "")
+    handles = (_scenario_handles(results, width)
+               or [Line2D([], [], color=_colour(0), lw=1.6, label="the council")])
+    handles.append(Line2D([], [], color="grey", lw=0.9, ls="--", label=wrap(region_words, width)))
+    _grid_legend(fig, spare, handles)
+    where = f" in {labels[results.baseline]}" if len(results.names) > 1 else ""
+    title(fig, f"Each council's mean caseload (mean over {results.reps} replications by month); mean "
+               f"caseload{where} {council_range(results, results.baseline, 'mean_caseload')} (the "
+               f"region: {mean_text(results, results.baseline, 'mean_caseload')})")
     return fig
 
 

@@ -1,16 +1,18 @@
 """The findings in plain English, computed from the result table: each names the scenario in plain
-words and quotes the table's numbers. A value that is the same in every replication, an undefined
+words and quotes the table's numbers (the region's; for a region of councils, also what differs
+between its councils). A value that is the same in every replication, an undefined
 metric and a difference whose interval includes zero are never stated as findings: ``caveats`` says
 what they are."""
 from __future__ import annotations
 
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP, ONE
-from sim.model.outcomes import KEY_METRICS
 from sim.present.formats import outcome, with_unit
 from sim.present.labels import capitalised, scenario_labels
 from sim.present.readings import (CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading, halfwidth_texts,
                                   reading, value_text)
+from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, PERMANENT_TARGET, REGION_METRICS,
+                                council_means, council_range, councils, key_metrics, region_words)
 
 TURNOVER, COST = "turnover_rate", "total_cost_gbp"
 THEMES = [("The workforce", ["turnover_rate", "vacancy_rate", "agency_share"]),
@@ -59,34 +61,63 @@ def summary_sentences(results: Results) -> list[str]:
     return _run_sentences(results)
 
 
-def _run_sentences(results: Results) -> list[str]:
-    name = results.baseline
+def target_words(r: Reading) -> str:
+    """Where a share of practice by permanent staff stands against FutureSocial's target: 'below
+    FutureSocial's target of 90%', or '' for no value."""
+    target = f"FutureSocial's target of {PERMANENT_TARGET:.0%}"
+    if r.status == INTERVAL and r.low < PERMANENT_TARGET <= r.high:
+        return f"its interval includes {target}"
+    if r.status not in (INTERVAL, SINGLE, SAME):
+        return ""
+    return f"below {target}" if r.estimate < PERMANENT_TARGET else f"at or above {target}"
+
+
+def _parts(results: Results, name: str, metrics: list[str]) -> list[str]:
+    """'annual turnover 16.0% (95% CI 15.4% to 16.5%)' for each metric with a value that varies."""
     cap = results.scenarios[name].reporting.caseload_cap
     single = results.reps == 1
+    parts = []
+    for m in metrics:
+        r = reading(results.row(name, m))
+        if r.status in (INTERVAL, SINGLE):
+            value = with_unit(r.shown(r.estimate), m) if single else estimate_words(r)
+            target = f", {target_words(r)}" if m == PERMANENT_SHARE else ""
+            parts.append(f"{_label(m, cap)} {value}{target}")
+    return parts
+
+
+def _region_sentence(results: Results, name: str) -> list[str]:
+    """The region's own measures (moves between councils, permanent practice against the target,
+    agency cover not found); none without councils."""
+    parts = _parts(results, name, REGION_METRICS) if councils(results) else []
+    return ["Across the region: " + "; ".join(parts) + "."] if parts else []
+
+
+def _run_sentences(results: Results) -> list[str]:
+    name = results.baseline
     out = []
     for lead, metrics in THEMES:
-        parts = []
-        for m in metrics:
-            r = reading(results.row(name, m))
-            if r.status in (INTERVAL, SINGLE):
-                value = with_unit(r.shown(r.estimate), m) if single else estimate_words(r)
-                parts.append(f"{_label(m, cap)} {value}")
+        parts = _parts(results, name, metrics)
         if parts:
             out.append(f"{lead}: " + "; ".join(parts) + ".")
     if out:
-        how = (f"in its one replication (no intervals: {ONE})" if single
+        how = (f"in its one replication (no intervals: {ONE})" if results.reps == 1
                else f"over {results.reps} replications (means with {CI}s)")
-        out[0] = f"In {name}, {how}. " + out[0]
-    return out
+        where = f", {region_words(results)}" if councils(results) else ""
+        out[0] = f"In {name}{where}, {how}. " + out[0]
+    return out + _region_sentence(results, name)
 
 
 def _baseline_sentence(results: Results) -> str:
     name = results.baseline
+    where = f", {region_words(results)}" if councils(results) else ""
     r = reading(results.row(name, TURNOVER))
     if r.status == INTERVAL:
-        return (f"In {name}, {outcome(TURNOVER).label} averages {estimate_words(r)} over "
+        text = (f"In {name}{where}, {outcome(TURNOVER).label} averages {estimate_words(r)} over "
                 f"{results.reps} replications.")
-    return f"In {name}, {outcome(TURNOVER).label} is {estimate_words(r)}."
+    else:
+        text = f"In {name}{where}, {outcome(TURNOVER).label} is {estimate_words(r)}."
+    return " ".join([text, *_region_sentence(results, name)])
 
 
 def _variant_sentence(results: Results, name: str) -> str:
@@ -96,7 +127,7 @@ def _variant_sentence(results: Results, name: str) -> str:
     cost = reading(results.row(name, COST), difference=True)
     text = (f"With {label}, {outcome(TURNOVER).label} {change_words(turn)} and "
             f"{outcome(COST).label} {change_words(cost)}.")
-    others = [f"{_label(m, cap)} {change_words(r)}" for m in KEY_METRICS if m not in (TURNOVER, COST)
+    others = [f"{_label(m, cap)} {change_words(r)}" for m in key_metrics(results) if m not in (TURNOVER, COST)
               and (r := reading(results.row(name, m), difference=True)).measurable]
     if others:
         text += " Measurable changes: " + "; ".join(others) + "."
@@ -109,6 +140,63 @@ def _variant_sentence(results: Results, name: str) -> str:
     return text
 
 
+# -- the councils -----------------------------------------------------------------------------
+def council_sentences(results: Results) -> list[str]:
+    """What differs between the councils, from each council's rows of the table: the range of their
+    means, how many meet the permanent practice target and, for a comparison, in which councils
+    each variant measurably changes turnover and cost. None without councils."""
+    if not councils(results):
+        return []
+    labels = scenario_labels(results.scenarios, results.names)
+    base = results.baseline
+    where = f" in {labels[base]}" if len(results.names) > 1 else ""
+    ranges = [f"{outcome(m).label} {text}" for m in COUNCIL_METRICS
+              if (text := council_range(results, base, m, unit=True))]
+    out = [f"Across the {len(councils(results))} councils{where} (each council's mean over "
+           f"{results.reps} replications; intervals in the table below): " + "; ".join(ranges) + "."]
+    out += _target_sentence(results, base)
+    if results.kind == "compare":
+        out += [_council_change_sentence(results, n, labels[n]) for n in results.names[1:]]
+    return out
+
+
+def _target_sentence(results: Results, name: str) -> list[str]:
+    """How many councils' mean share of practice by permanent staff meets the 90% target."""
+    means = council_means(results, name, PERMANENT_SHARE)
+    if not means:
+        return []
+    met = [f"{c} {text}" for c, x, text in means[::-1] if x >= PERMANENT_TARGET]
+    n = len(councils(results))
+    label = capitalised(outcome(PERMANENT_SHARE).label)
+    if not met:
+        c, _, text = means[-1]
+        return [f"{label} is below FutureSocial's target of {PERMANENT_TARGET:.0%} in every council "
+                f"(means; highest: {c} {text})."]
+    return [f"{label} meets FutureSocial's target of {PERMANENT_TARGET:.0%} in {len(met)} of the {n} "
+            f"councils (means: {', '.join(met)})."]
+
+
+def _council_change_sentence(results: Results, name: str, label: str) -> str:
+    """In which councils a variant measurably lowers or raises turnover and total cost."""
+    parts = []
+    for metric in (TURNOVER, COST):
+        moved = {c: reading(results.row(name, metric, c), difference=True) for c in councils(results)}
+        falls = [c for c, r in moved.items() if r.measurable and r.estimate < 0]
+        rises = [c for c, r in moved.items() if r.measurable and r.estimate > 0]
+        words = [f"{verb} measurably in {_councils_words(which, len(moved))}"
+                 for verb, which in (("falls", falls), ("rises", rises)) if which]
+        parts.append(f"{outcome(metric).label} "
+                     + (" and ".join(words) or "changes measurably in no council"))
+    return f"With {label}, council by council: " + "; ".join(parts) + "."
+
+
+def _councils_words(names: list[str], n: int) -> str:
+    """'all 14 councils', '2 of the 14 councils (Dudley, Solihull)'."""
+    if len(names) == n:
+        return f"all {n} councils"
+    return f"{len(names)} of the {n} councils ({', '.join(names)})"
+
+
 # -- what is not a finding --------------------------------------------------------------------
 def caveats(results: Results) -> list[str]:
     """What a reader must not take as a finding: values that never vary, undefined metrics, single
@@ -119,7 +207,7 @@ def caveats(results: Results) -> list[str]:
         out.append(f"One replication: no interval can be computed ({ONE}), so no difference can be "
                    "called measurable; run more replications before quoting one.")
     where = {n: (f"in {labels[n]}" if n == results.baseline else f"with {labels[n]}") for n in results.names}
-    for metric in KEY_METRICS:
+    for metric in key_metrics(results):
         rows = {n: reading(results.row(n, metric)) for n in results.names}
         same = [f"{where[n]} ({r.why().split(': ', 1)[1]})" for n, r in rows.items() if r.status == SAME]
         if same:

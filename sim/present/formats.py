@@ -94,6 +94,15 @@ def unit_heading(metric: str) -> str:
     return o.unit.replace("GBP", "£")
 
 
+def short_unit(metric: str, difference: bool = False) -> str:
+    """The unit of a column of numbers: '%' ('percentage points' for differences), '£ a year',
+    'cases per case holder'."""
+    o = outcome(metric)
+    if o.percent:
+        return "percentage points" if difference else "%"
+    return o.unit.replace("GBP", "£")
+
+
 def count(n: int, word: str) -> str:
     """'1 replication', '3 replications'."""
     return f"{n} {word}{'' if n == 1 else 's'}"

@@ -1,16 +1,20 @@
-"""The key numbers table of the report: for each key metric and scenario, the mean with its 95%
-interval, the paired difference from the baseline with its half-width, the interval method, and
-(with a precision target) whether the target half-width was reached."""
+"""The key numbers table of the report: for each key metric (and a region's own measures) and
+scenario, the region's mean with its 95% interval, the paired difference from the baseline with its
+half-width, the interval method, and (with a precision target) whether the target half-width was
+reached. The councils' table: each council's mean of a few metrics, and for a comparison each
+variant's paired difference per council."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP
-from sim.model.outcomes import KEY_METRICS
-from sim.present.formats import outcome, unit_heading
+from sim.model.outcomes import REGION
+from sim.present.formats import outcome, short_unit, unit_heading
 from sim.present.labels import scenario_labels
-from sim.present.readings import INTERVAL, SINGLE, Reading, halfwidth_texts, method_words, reading
+from sim.present.readings import CI, INTERVAL, SINGLE, Reading, halfwidth_texts, method_words, reading
+from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, PERMANENT_TARGET, councils,
+                                key_metrics, region_words)
 
 
 @dataclass
@@ -66,9 +70,11 @@ def key_table(results: Results) -> list[Group]:
     compare = results.kind == "compare" and len(results.names) > 1
     targets = {(p["scenario"], p["metric"]): target_cell(p) for p in results.precision or []}
     groups = []
-    for metric in KEY_METRICS + ([COST_PER_PP] if compare else []):
+    for metric in key_metrics(results) + ([COST_PER_PP] if compare else []):
         o = outcome(metric)
-        group = Group(o.label, unit_heading(metric), o.definition)
+        unit = unit_heading(metric) + (f"; FutureSocial's target: {PERMANENT_TARGET:.0%}"
+                                       if metric == PERMANENT_SHARE else "")
+        group = Group(o.label, unit, o.definition)
         for name in results.names:
             if metric == COST_PER_PP and name == results.baseline:
                 continue
@@ -92,3 +98,58 @@ def key_table(results: Results) -> list[Group]:
 
 def methods_used(groups: list[Group]) -> list[str]:
     return sorted({row.method for g in groups for row in g.rows if row.method})
+
+
+# -- the councils -------------------------------------------------------------------------------------
+@dataclass
+class Cell:
+    text: str
+    measurable: bool = False
+
+
+@dataclass
+class CouncilTable:
+    """One table of the councils: a row per council (the region first), a column per metric."""
+
+    caption: str
+    columns: list[tuple[str, str]]           # (metric label, unit)
+    rows: list[tuple[str, list[Cell]]]       # (council, its cells)
+
+
+def interval_cell(r: Reading) -> Cell:
+    """A paired difference: '-0.60 (-0.66 to -0.54)', measurable when the interval excludes zero;
+    or why there is none."""
+    if r.status != INTERVAL:
+        return Cell(estimate_cell(r, r.n))
+    return Cell(f"{r.shown(r.estimate)} ({r.shown(r.low)} to {r.shown(r.high)})", r.measurable)
+
+
+def _council_rows(results: Results, name: str, difference: bool) -> list[tuple[str, list[Cell]]]:
+    rows = []
+    for authority in [REGION, *councils(results)]:
+        label = region_words(results) if authority == REGION else authority
+        cells = []
+        for metric in COUNCIL_METRICS:
+            r = reading(results.row(name, metric, authority), difference)
+            cells.append(interval_cell(r) if difference else Cell(estimate_cell(r, results.reps)))
+        rows.append((label, cells))
+    return rows
+
+
+def council_tables(results: Results) -> list[CouncilTable]:
+    """The councils' means (the baseline's, for a comparison), then each variant's paired
+    difference from the baseline per council; none without councils."""
+    if not councils(results):
+        return []
+    labels = scenario_labels(results.scenarios, results.names)
+    compare = results.kind == "compare" and len(results.names) > 1
+    base = results.baseline
+    heads = lambda diff: [(outcome(m).label, short_unit(m, diff)) for m in COUNCIL_METRICS]
+    where = f" in {labels[base]}" if compare else ""
+    out = [CouncilTable(f"Each council's mean{where} ({CI})", heads(False),
+                        _council_rows(results, base, False))]
+    for name in results.names[1:] if compare else []:
+        out.append(CouncilTable(f"With {labels[name]}: each council's paired difference from "
+                                f"{labels[base]} ({CI})", heads(True),
+                                _council_rows(results, name, True)))
+    return out

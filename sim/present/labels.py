@@ -133,7 +133,7 @@ def path_words(path: str) -> FieldWords:
 # -- policies and scenarios ------------------------------------------------------------------------
 def policy_label(spec: PolicySpec) -> str:
     """A policy with its parameter values in plain words: its label, then any other parameter that
-    differs from its default, then its start if not at once."""
+    differs from its default, the councils that adopt it if not all, then its start if not at once."""
     cls: type[Policy] | None = registry().get(spec.name)
     if cls is None:
         return spec.name.replace("_", " ")
@@ -147,6 +147,8 @@ def policy_label(spec: PolicySpec) -> str:
             extras.append(f"{_lower_first(words.name)}: {value_words(value, words.unit)}")
     if extras:
         text += f" ({'; '.join(extras)})"
+    if spec.authorities:
+        text += f" in {and_list(spec.authorities)}"
     if spec.start_month:
         text += f", from month {spec.start_month} after the warm-up"
     return text
@@ -174,6 +176,11 @@ def scenario_labels(scenarios: dict[str, Scenario], names: list[str]) -> dict[st
     for name, label in out.items():
         seen[label] = seen.get(label, 0) + 1
     return {name: (f"{label} ({name})" if seen[label] > 1 else label) for name, label in out.items()}
+
+
+def and_list(items: list[str]) -> str:
+    """'Dudley', 'Dudley and Solihull', 'Coventry, Dudley and Solihull'."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""
 
 
 def capitalised(text: str) -> str:

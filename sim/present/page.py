@@ -10,10 +10,11 @@ from sim.experiment.stats import LEVEL
 from sim.present.assumptions import assumptions
 from sim.present.canvas import DISPLAY_PX
 from sim.present.formats import count
-from sim.present.findings import caveats, summary_sentences
-from sim.present.keytable import key_table, methods_used
+from sim.present.findings import caveats, council_sentences, summary_sentences
+from sim.present.keytable import council_tables, key_table, methods_used
 from sim.present.labels import scenario_labels
 from sim.present.readings import CI
+from sim.present.region import councils
 
 ENV = Environment(loader=PackageLoader("sim.present", "templates"),
                   autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
@@ -35,8 +36,10 @@ def run_info(settings: dict, reps: int, paired: bool) -> str:
     return text + (", common random numbers" if paired else "")
 
 
-def report_page(results: Results, figure_items: list[dict]) -> str:
-    """The report of a run or comparison: findings, caveats, assumptions, figures, key numbers."""
+def report_page(results: Results, figure_items: list[dict], council_items: list[dict] = ()) -> str:
+    """The report of a run or comparison: findings, caveats, assumptions, figures, key numbers (all
+    of the region); then, for a region of councils, what differs between them, their small
+    multiples and their table."""
     labels = scenario_labels(results.scenarios, results.names)
     compare = results.kind == "compare" and len(results.names) > 1
     title = (f"{labels[results.baseline]} compared with {'; '.join(labels[n] for n in results.names[1:])}"
@@ -49,7 +52,8 @@ def report_page(results: Results, figure_items: list[dict]) -> str:
         assumptions=assumptions(results), figure_items=figure_items, table=table,
         compare=compare, target=target, columns=3 + compare + target, baseline=labels[results.baseline],
         methods=methods_used(table) or ["none (no interval could be computed)"], ci=CI,
-        level=f"{LEVEL:.0%}")
+        level=f"{LEVEL:.0%}", councils=councils(results), council_findings=council_sentences(results),
+        council_items=list(council_items), council_tables=council_tables(results))
 
 
 def sweep_page(title: str, info: str, findings: list[str], figure_items: list[dict]) -> str:

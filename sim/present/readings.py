@@ -13,6 +13,7 @@ import pandas as pd
 from sim.experiment.results import Results
 from sim.experiment.stats import (BCA, CONSTANT, COST_PER_PP, FIELLER, LEVEL, NO_DATA, NO_EFFECT,
                                   ONE, T_CLIPPED, TURNOVER_RISES, UNBOUNDED)
+from sim.model.outcomes import REGION
 from sim.present.formats import MAX_DECIMALS, decimals, is_money, number, outcome, scale, with_unit
 
 INTERVAL, SINGLE, SAME, UNDEFINED, NO_MEASURABLE, RISES = (
@@ -115,7 +116,8 @@ def value_text(x: float, metric: str) -> str:
     return with_unit(number(x, metric, decimals(metric, value=x)), metric)
 
 
-def mean_text(results: Results, name: str, metric: str) -> str:
-    """A scenario's mean of ``metric`` as the key numbers table shows it, or why there is none."""
-    r = reading(results.row(name, metric))
+def mean_text(results: Results, name: str, metric: str, authority: str = REGION) -> str:
+    """A scenario's mean of ``metric`` (the region's by default) as the key numbers table shows it,
+    or why there is none."""
+    r = reading(results.row(name, metric, authority))
     return r.shown(r.estimate) if r.status in (INTERVAL, SINGLE, SAME) else r.why()

@@ -1,5 +1,6 @@
 """Writing a result folder's report files: ``report.html`` (one self-contained page, see ``page``),
-every figure as PNG and SVG in ``figures/``, and ``report.png``, the page's first screen (see
+every figure as PNG and SVG in ``figures/`` (the region's, then for a region of councils the
+small multiples of its councils), and ``report.png``, the page's first screen (see
 ``browser``); a run's ``overview.png``; a sweep's report, sensitivity table and tornado plot.
 
 Entry points: ``write_report``, ``write_overview``, ``write_sweep_report``, ``write_sensitivity``.
@@ -19,13 +20,15 @@ from sim.experiment.resultset import atomic_write, write_text
 from sim.model.outcomes import CASELOAD_BANDS, OUTCOMES, band_column
 from sim.present.browser import screenshot
 from sim.present.canvas import DPI
-from sim.present.figures import (cost_plane_figure, caseload_figure, fan_figure, forest_figure,
-                                 level_scale, parameter_name, points_figure, tornado_figure)
+from sim.present.figures import (cost_plane_figure, caseload_figure, council_caseload_figure,
+                                 council_staffing_figure, fan_figure, forest_figure, level_scale,
+                                 parameter_name, points_figure, tornado_figure)
 from sim.present.findings import sweep_sentence
-from sim.present.labels import scenario_labels
+from sim.present.labels import capitalised, scenario_labels
 from sim.present.formats import count
 from sim.present.page import report_page, run_info, sweep_page
 from sim.present.readings import CI, mean_text
+from sim.present.region import councils, region_words
 from sim.scenario import LEVELS
 
 SWEEP_OUTCOMES = ["turnover_rate", "total_cost_gbp", "mean_wait_days"]
@@ -62,6 +65,9 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
     if band_column(*CASELOAD_BANDS[0]) in results.timeseries.columns:
         out.append(("caseload_distribution", caseload_figure(results),
                     "How many cases case holders hold, over every month end and replication."))
+    if councils(results):
+        where = capitalised(region_words(results))
+        out = [(stem, fig, f"{caption} {where}.") for stem, fig, caption in out]
     if results.kind == "compare" and len(results.names) > 1:
         out.insert(0, ("cost_effectiveness", cost_plane_figure(results),
                        f"Extra cost against turnover avoided, paired with {base} (common random numbers)."))
@@ -69,6 +75,23 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
                        f"Each scenario's paired difference from {base}: mean and {CI} over replications; "
                        "a filled marker where the interval excludes zero."))
     return out
+
+
+def council_figures(results: Results) -> list[tuple[str, object, str]]:
+    """(file stem, figure, caption) of the small multiples of a region's councils; none without
+    councils."""
+    if not councils(results):
+        return []
+    colours = "; colours: the scenarios, as in the other figures" if len(results.names) > 1 else ""
+    same = "One panel per council, all on the same axes"
+    return [("councils_staffing", council_staffing_figure(results),
+             f"{same}: permanent staff, agency workers and vacancies as a share of the council's "
+             "funded posts (permanent staff plus vacancies, so permanent staff and vacancies add up "
+             "to 100%), so that large and small councils compare; lines: mean over replications by "
+             f"month end{colours}."),
+            ("councils_caseload", council_caseload_figure(results),
+             f"{same}: mean cases per case holder at month ends, mean over replications; dashed: the "
+             f"region's{colours}.")]
 
 
 def save_figure(folder: Path, stem: str, fig, caption: str) -> dict:
@@ -99,8 +122,10 @@ def write_report(folder: Path, results: Results) -> Path:
     _agg()
     folder = Path(folder)
     items = [save_figure(folder, stem, fig, caption) for stem, fig, caption in report_figures(results)]
+    council_items = [save_figure(folder, stem, fig, caption)
+                     for stem, fig, caption in council_figures(results)]
     page = folder / "report.html"
-    write_text(page, report_page(results, items))
+    write_text(page, report_page(results, items, council_items))
     _picture(page)
     return page
 

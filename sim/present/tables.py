@@ -1,13 +1,15 @@
 """Tables for the terminal, in the report's words: each metric's mean and interval, a comparison's
-paired differences with their half-widths, and whether a precision target was reached."""
+paired differences with their half-widths, and whether a precision target was reached (all of the
+region; each council's numbers are in the report and the result tables)."""
 from __future__ import annotations
 
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP
-from sim.model.outcomes import KEY_METRICS
+from sim.model.outcomes import rows_of
 from sim.present.formats import NO_BREAK
 from sim.present.keytable import difference_cell, estimate_cell, target_cell
 from sim.present.readings import CI, method_words, reading
+from sim.present.region import councils, key_metrics
 
 
 def _out(line: str) -> None:
@@ -15,19 +17,20 @@ def _out(line: str) -> None:
 
 
 def print_summary(results: Results) -> None:
-    """Each summary metric's mean and interval."""
+    """Each summary metric's mean and interval (the region's)."""
     print(f"{'metric':28s} mean ({CI})")
-    for _, row in results.table.iterrows():
+    for _, row in rows_of(results.table).iterrows():
         _out(f"{row['metric']:28s} {estimate_cell(reading(row), results.reps)}")
     _methods(results)
+    _councils(results)
 
 
-def print_comparison(results: Results, metrics: list[str] = KEY_METRICS) -> None:
+def print_comparison(results: Results, metrics: list[str] | None = None) -> None:
     """Key metrics: each scenario's mean and interval, and the paired difference from the
-    baseline ± its half-width; then the cost per point of turnover avoided."""
+    baseline ± its half-width; then the cost per point of turnover avoided (the region's)."""
     print(f"{'metric':26s} {'scenario':34s} {'mean (' + CI + ')':44s} difference ± half-width ({CI})")
-    table = results.table
-    for metric in [*metrics, COST_PER_PP]:
+    table = rows_of(results.table)
+    for metric in [*(metrics or key_metrics(results)), COST_PER_PP]:
         label = metric
         for name in results.names:
             rows = table[(table["metric"] == metric) & (table["scenario"] == name)]
@@ -42,6 +45,7 @@ def print_comparison(results: Results, metrics: list[str] = KEY_METRICS) -> None
             _out(f"{label:26s} {name[:34]:34s} {mean:44s} {diff}")
             label = ""
     _methods(results)
+    _councils(results)
 
 
 def print_precision(results: Results) -> None:
@@ -51,6 +55,15 @@ def print_precision(results: Results) -> None:
 
 
 def _methods(results: Results) -> None:
-    columns = [c for c in ("method", "diff_method") if c in results.table]
-    used = sorted({m for c in columns for m in results.table[c].dropna()})
+    table = rows_of(results.table)
+    columns = [c for c in ("method", "diff_method") if c in table]
+    used = sorted({m for c in columns for m in table[c].dropna()})
     print("interval methods: " + "; ".join(method_words(m) for m in used))
+
+
+def _councils(results: Results) -> None:
+    """Where each council's numbers are, for a region of councils."""
+    names = councils(results)
+    if names:
+        print(f"above: the region, its {len(names)} councils together; for each council, see the "
+              "report (swsim report) or the authority column of the tables")

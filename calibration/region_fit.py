@@ -1,0 +1,145 @@
+"""Fitting a region to each council's DfE rates.
+
+A region has three parameters per council and two for the region, against three targets per
+council (turnover, vacancy and agency rates, DfE CSWW):
+
+- per council: ``turnover.hazard_scale`` (its turnover), ``employer.appeal`` (how applicants choose
+  it: its vacancy rate relative to the others) and ``agency.backfill_probability`` (its agency
+  rate);
+- regional: a scale on the supply of applicants (``market.newly_qualified_per_year`` and
+  ``market.experienced_per_year``: the region's vacancy rate) and ``market.agency_inflow_per_year``
+  (keeps the pool of agency workers between assignments at its assumed size,
+  ``market.agency_pool_start``).
+
+Appeals are relative (adding a constant to every council's changes nothing), so their mean,
+weighted by funded posts, is held at 0. With 45 parameters the Nelder-Mead search of ``fit`` is
+out of reach, but each parameter moves mainly its own target, so the fit is a damped fixed-point
+iteration on common random numbers: every round runs the same replications and moves each
+parameter toward its target (scales by the ratio of target to simulated rate, appeal and supply
+by the difference in log-odds). The rounds' history is kept; the best round (least sum of
+squared z-scores) is the result.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment.replications import run_experiment
+from sim.model.outcomes import rows_of
+from sim.scenario import Scenario
+
+DAMPING = 0.8
+HAZARD_RANGE = (0.2, 5.0)
+APPEAL_RANGE = (-6.0, 6.0)
+BACKFILL_RANGE = (0.02, 1.0)
+
+
+@dataclass(frozen=True)
+class RegionSettings:
+    reps: int = 8
+    years: float = 5.0
+    warmup_years: float = 3.0
+    seed: int = 20261125
+    workers: int = 1
+    rounds: int = 8
+
+
+@dataclass
+class RegionFit:
+    scenario: Scenario           # the region with the best round's values
+    fitted: pd.DataFrame         # per council (and a 'region' row): the fitted values
+    history: pd.DataFrame        # per round and council: values, simulated and target rates
+    loss: float
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-3, 1 - 1e-3)
+    return np.log(p / (1 - p))
+
+
+def _targets(targets: pd.DataFrame, names: list[str], metric: str) -> np.ndarray:
+    rows = targets[targets["model_metric"] == metric].set_index("geography")
+    return rows.reindex(names)["value"].to_numpy(dtype=float)
+
+
+def _sd(targets: pd.DataFrame, names: list[str], metric: str) -> np.ndarray:
+    rows = targets[targets["model_metric"] == metric].set_index("geography").reindex(names)
+    return ((rows["high"] - rows["low"]) / 2 / 1.96).to_numpy(dtype=float)
+
+
+def apply(base: Scenario, names: list[str], hazard: np.ndarray, appeal: np.ndarray,
+          backfill: np.ndarray, supply: float, inflow: float) -> Scenario:
+    """The region with these values."""
+    m = base.market
+    values: dict[str, float] = {
+        "market.newly_qualified_per_year": m.newly_qualified_per_year * supply,
+        "market.agency_inflow_per_year": inflow,
+        **{f"market.experienced_per_year.{k}": v * supply for k, v in m.experienced_per_year.items()},
+    }
+    for i, name in enumerate(names):
+        values[f"authority.{name}.turnover.hazard_scale"] = float(hazard[i])
+        values[f"authority.{name}.employer.appeal"] = float(appeal[i])
+        values[f"authority.{name}.agency.backfill_probability"] = float(backfill[i])
+    return base.with_values(values)
+
+
+def fit_region(base: Scenario, targets: pd.DataFrame, s: RegionSettings,
+               progress=None) -> RegionFit:
+    """Fit each council's hazard scale, appeal and backfill, and the region's supply and agency
+    inflow, to ``targets`` (rows with ``geography`` = council; see ``dfe.council_targets``)."""
+    members = dict(base.members())
+    names = list(members)
+    posts = np.array([sum(lv.establishment for lv in members[n].workforce.levels.ordered())
+                      for n in names], float)
+    weight = posts / posts.sum()
+    hazard = np.array([members[n].turnover.hazard_scale for n in names])
+    appeal = np.array([members[n].employer.appeal for n in names])
+    backfill = np.array([members[n].agency.backfill_probability for n in names])
+    supply, inflow = 1.0, base.market.agency_inflow_per_year
+    want = {m: _targets(targets, names, m) for m in ("turnover_rate", "vacancy_rate", "agency_share")}
+    sd = {m: _sd(targets, names, m) for m in want}
+    region_vacancy = float(weight @ want["vacancy_rate"])
+    history, best = [], None
+    for round_ in range(s.rounds):
+        scenario = apply(base, names, hazard, appeal, backfill, supply, inflow)
+        ts, summary = run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers)
+        got = {m: np.array([rows_of(summary, n)[m].mean() for n in names]) for m in want}
+        idle = float(rows_of(ts)["agency_available"].mean())
+        z = np.concatenate([(got[m] - want[m]) / sd[m] for m in want])
+        loss = float(np.nansum(z ** 2))
+        for i, name in enumerate(names):
+            history.append({"round": round_, "authority": name, "hazard_scale": hazard[i],
+                            "appeal": appeal[i], "backfill_probability": backfill[i],
+                            **{f"{m}_simulated": got[m][i] for m in want},
+                            **{f"{m}_target": want[m][i] for m in want}, "loss": loss})
+        history.append({"round": round_, "authority": "region", "supply_scale": supply,
+                        "agency_inflow_per_year": inflow, "agency_available": idle, "loss": loss})
+        if best is None or loss < best[0]:
+            best = (loss, round_, hazard.copy(), appeal.copy(), backfill.copy(), supply, inflow)
+        if progress:
+            progress(round_, loss)
+        # move each parameter toward its target
+        hazard = np.clip(hazard * (want["turnover_rate"] / np.maximum(got["turnover_rate"], 1e-3))
+                         ** DAMPING, *HAZARD_RANGE)
+        appeal = appeal + DAMPING * (_logit(got["vacancy_rate"]) - _logit(want["vacancy_rate"]))
+        appeal = np.clip(appeal - weight @ appeal, *APPEAL_RANGE)
+        backfill = np.clip(backfill * (want["agency_share"] / np.maximum(got["agency_share"], 1e-3))
+                           ** DAMPING, *BACKFILL_RANGE)
+        simulated_vacancy = float(weight @ got["vacancy_rate"])
+        supply *= math.exp(DAMPING * (_logit(np.array(simulated_vacancy))
+                                      - _logit(np.array(region_vacancy))))
+        inflow = max(0.0, inflow + base.market.agency_exit_rate
+                     * (base.market.agency_pool_start - idle))
+    loss, round_, hazard, appeal, backfill, supply, inflow = best
+    scenario = apply(base, names, hazard, appeal, backfill, supply, inflow)
+    fitted = pd.DataFrame({"authority": names, "hazard_scale": hazard, "appeal": appeal,
+                           "backfill_probability": backfill})
+    m = scenario.market
+    fitted = pd.concat([fitted, pd.DataFrame([{
+        "authority": "region", "newly_qualified_per_year": m.newly_qualified_per_year,
+        **{f"experienced_{k}": v for k, v in m.experienced_per_year.items()},
+        "agency_inflow_per_year": inflow}])], ignore_index=True)
+    return RegionFit(scenario, fitted, pd.DataFrame(history), loss)

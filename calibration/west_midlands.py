@@ -1,0 +1,89 @@
+"""The built-in ``west_midlands`` scenario, written from data: each council's demand, posts and
+durations from DfE statistics (``calibration.dfe.region_from_dfe``), the region's market
+parameters below, and the calibrated values in ``west_midlands_fit.csv`` (``swsim calibrate
+west_midlands`` writes a new one as ``fitted.csv``).
+
+    python -m calibration.west_midlands     # rewrite sim/scenarios/west_midlands.toml
+
+A test checks that the built-in file is exactly what this writes, so the scenario cannot drift
+from its data.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import tomli_w
+
+from calibration.dfe import region_from_dfe
+from sim.scenario import builtin_path, load_scenario
+
+REGION, YEAR = "West Midlands", 2020
+FIT = Path(__file__).parent / "west_midlands_fit.csv"
+# Per-council calibrated values: column -> scenario path within the council.
+FITTED = {"hazard_scale": ("turnover", "hazard_scale"), "appeal": ("employer", "appeal"),
+          "backfill_probability": ("agency", "backfill_probability")}
+
+HEADER = """\
+# west_midlands: the 14 councils of the West Midlands as one labour market (issue: the region).
+# WRITTEN BY `python -m calibration.west_midlands`: edit that, or calibration/west_midlands_fit.csv,
+# not this file. Shared rates come from `baseline`; each council's demand, posts and durations
+# from DfE statistics for 2020 (CSWW case holders scaled to funded posts, CIN referrals, CP and
+# CLA durations: see calibration/dfe.py); the market's supply of applicants and agency inflow, and
+# each council's turnover scale, appeal and agency backfill, calibrated to DfE CSWW 2020 (swsim
+# calibrate west_midlands); market parameters not set here keep the schema's defaults (sources in
+# README, "The region and its labour market").
+"""
+
+
+def market(fit: pd.DataFrame | None) -> dict:
+    """The region's market section (regional values of the fit file's row ``region``)."""
+    values = {
+        "labour": "regional",
+        # calibrated (regional vacancy rate): the yearly supply into the region's councils
+        "newly_qualified_per_year": 150.0,
+        "experienced_per_year": {"l2": 20.0, "l3": 20.0, "l4": 0.0, "l5": 0.0},
+        # assumption: a small reserve of agency workers between assignments
+        "agency_pool_start": 20,
+        # calibrated (keeps the reserve at its assumed size)
+        "agency_inflow_per_year": 60.0,
+        "supplement": True,
+    }
+    if fit is not None and "region" in set(fit["authority"]):
+        row = fit[fit["authority"] == "region"].iloc[0]
+        values["newly_qualified_per_year"] = round(float(row["newly_qualified_per_year"]), 1)
+        values["experienced_per_year"] = {k: round(float(row[f"experienced_{k}"]), 1)
+                                          for k in values["experienced_per_year"]}
+        values["agency_inflow_per_year"] = round(float(row["agency_inflow_per_year"]), 1)
+    return values
+
+
+def build(fit: pd.DataFrame | None = None) -> str:
+    """The text of the built-in scenario."""
+    base = load_scenario("baseline")
+    region = region_from_dfe(base, REGION, YEAR)
+    councils = {name: dict(over) for name, over in region.authority.items()}
+    if fit is not None:
+        for row in fit[fit["authority"] != "region"].itertuples(index=False):
+            over = councils[row.authority]
+            for column, (section, field) in FITTED.items():
+                over.setdefault(section, {})[field] = round(float(getattr(row, column)), 4)
+    data = {"extends": "baseline", "name": "west_midlands",
+            "description": f"The 14 West Midlands councils competing for the same social workers "
+                           f"({REGION} {YEAR}: DfE inputs per council, calibrated market)",
+            "market": market(fit), "authority": councils}
+    return HEADER + tomli_w.dumps(data)
+
+
+def main() -> int:
+    fit = pd.read_csv(FIT) if FIT.exists() else None
+    path = builtin_path("west_midlands")
+    path.write_text(build(fit), encoding="utf-8")
+    load_scenario("west_midlands")   # valid, or this stops with the problems
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
