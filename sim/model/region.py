@@ -50,14 +50,15 @@ class Region:
     def _case_flow(self):
         """Daily: episode ends, referrals and allocation in every council (the compiled kernel),
         one call for all councils over the days up to the next event of any other process."""
-        flow = CaseFlow([auth.book for auth in self.authorities])
+        books = [auth.book for auth in self.authorities]
+        step = books[0].step if len(books) == 1 else CaseFlow(books).step   # a list costs a little
         day = 0
         n_days = self.clock.n_days
         while day < n_days:
             upcoming = self.env.peek()
             last = n_days - 1 if upcoming == float("inf") else int(np.ceil(upcoming)) - 1
             last = min(max(last, day), n_days - 1)
-            flow.step(day, last)
+            step(day, last)
             day = last + 1
             yield self.env.timeout(day - self.env.now)
 
