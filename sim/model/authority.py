@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.model.allocation import CaseBook
+from sim.model.allocation import W_LEVEL, W_UID, CaseBook
 from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFSET_LEAVERS,
                              OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
@@ -78,6 +78,18 @@ class Authority:
         self.slot_contract = np.zeros(self.max_workers, dtype=np.int8)
         self.slot_post_level = np.zeros(self.max_workers, dtype=np.int64)
         self.slot_funded = np.zeros(self.max_workers, dtype=bool)
+        # what the monthly steps read, by slot (kept with the workers by the primitives below)
+        n = self.max_workers
+        self.slot_hired = np.zeros(n)           # day hired (for tenure)
+        self.slot_level_since = np.zeros(n)     # day they started practising at their level
+        self.slot_asye_passed = np.zeros(n, dtype=bool)
+        self.slot_cum_hazard = np.zeros(n)      # cumulative leaving hazard since hire
+        self.slot_resilience = np.zeros(n)      # they leave when the cumulative hazard passes it
+        self.slot_destination = np.zeros(n)     # the uniform draw that picks their destination
+        self.slot_start_level = np.zeros(n, dtype=np.int64)
+        self.slot_pipeline = np.empty(n, dtype=object)
+        self.slot_order = np.zeros(n, dtype=np.int64)   # when they joined the permanent staff
+        self._joined = 0
         self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
         self.n_left = 0
         self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
@@ -167,7 +179,7 @@ class Authority:
                 else:
                     tenure = rng.exponential(DAYS_PER_YEAR / max(lv.leave_rate, 0.05))
                 worker = self.hire(posts[i], "initial", hired_day=-tenure)
-                worker.level_since = -rng.uniform(0.0, tenure) if level > ASYE else -tenure
+                self.set_level_since(worker, -rng.uniform(0.0, tenure) if level > ASYE else -tenure)
         for post in self.establishment.posts:
             if post.holder is None:
                 if self.outside:
@@ -186,12 +198,40 @@ class Authority:
                               hired_day=hired_day, pipeline=pipeline, level_since=hired_day,
                               start_level=level, post=post)
         self.workers.append(worker)
-        (self.staff if contract == PERMANENT else self.temps)[worker.uid] = worker
+        self.slot_hired[slot] = self.slot_level_since[slot] = hired_day
+        self.slot_asye_passed[slot] = False
+        self.slot_start_level[slot] = level
+        self.slot_pipeline[slot] = pipeline
+        if contract == PERMANENT:
+            self._join_staff(worker)
+        else:
+            self.temps[worker.uid] = worker
         self.slot_contract[slot] = 1 if contract == PERMANENT else 2
         self._place(worker, post)
         self.pressure[slot] = 0.0
         self.book.open_slot(slot, worker.uid, level, self._limit(worker))
         return worker
+
+    def _join_staff(self, worker: SocialWorker) -> None:
+        self.staff[worker.uid] = worker
+        self.slot_order[worker.slot] = self._joined
+        self._joined += 1
+
+    def staff_slots(self) -> np.ndarray:
+        """The slots of the permanent staff, in the order they joined it."""
+        slots = np.flatnonzero(self.slot_contract == 1)
+        return slots[np.argsort(self.slot_order[slots], kind="stable")]
+
+    def worker_at(self, slot: int) -> SocialWorker:
+        return self.workers[int(self.book.wi[W_UID, slot])]
+
+    def set_level_since(self, worker: SocialWorker, day: float) -> None:
+        worker.level_since = day
+        self.slot_level_since[worker.slot] = day
+
+    def pass_asye(self, worker: SocialWorker) -> None:
+        worker.asye_passed = True
+        self.slot_asye_passed[worker.slot] = True
 
     def post_draw(self, post: Post, which: int) -> float:
         """A uniform draw for ``post``'s current vacancy spell (see ``post_draws``)."""
@@ -239,9 +279,9 @@ class Authority:
         return worker
 
     def _draw_resilience(self, worker: SocialWorker, post: Post) -> None:
-        worker.resistance = -math.log1p(-self.post_draw(post, RESILIENCE))
-        worker.destination_draw = self.post_draw(post, DESTINATION)
-        worker.cum_hazard = 0.0
+        self.slot_resilience[worker.slot] = -math.log1p(-self.post_draw(post, RESILIENCE))
+        self.slot_destination[worker.slot] = self.post_draw(post, DESTINATION)
+        self.slot_cum_hazard[worker.slot] = 0.0
 
     def hire_into_level(self, level: int, pipeline: str, joins: bool = True) -> SocialWorker:
         """Hire into a vacant funded post at ``level``, or above establishment if none is vacant."""
@@ -253,7 +293,7 @@ class Authority:
         another council keeps their time in level (a new tenure here)."""
         worker = self.hire_into_level(person.level, person.pipeline, joins=False)
         if person.origin >= 0:
-            worker.level_since = person.level_since
+            self.set_level_since(worker, person.level_since)
             self.tally["moves_in"] += 1
 
     def leave(self, worker: SocialWorker, destination: str) -> None:
@@ -282,7 +322,7 @@ class Authority:
     def regrade(self, worker: SocialWorker, level: int) -> None:
         """A worker starts practising at ``level`` (caseload limit and eligibility follow)."""
         if worker.level != level:
-            worker.level_since = self.env.now
+            self.set_level_since(worker, self.env.now)
         worker.level = level
         self.book.set_level(worker.slot, level, self._limit(worker), self.day)
 
@@ -332,10 +372,10 @@ class Authority:
         post.holder = worker
         worker.contract = PERMANENT
         del self.temps[worker.uid]
-        self.staff[worker.uid] = worker
+        self._join_staff(worker)
         self.slot_contract[worker.slot] = 1
-        worker.pipeline = "conversion"
-        worker.hired_day = self.env.now
+        worker.pipeline = self.slot_pipeline[worker.slot] = "conversion"
+        worker.hired_day = self.slot_hired[worker.slot] = self.env.now
         self._draw_resilience(worker, post)
         self.regrade(worker, post.level)
         self.tally["hires"] += 1
@@ -398,3 +438,10 @@ class Authority:
         holders = [p.holder for p in self.establishment.posts if p.holder is not None]
         if len(holders) != len(self.permanent()) or len({id(h) for h in holders}) != len(holders):
             raise RuntimeError("permanent workers and post holders disagree")
+        slots = self.staff_slots()
+        staff = self.permanent()
+        if [w.slot for w in staff] != list(slots) or any(
+                (w.hired_day, w.level_since, w.asye_passed, w.level, w.pipeline) !=
+                (self.slot_hired[w.slot], self.slot_level_since[w.slot], self.slot_asye_passed[w.slot],
+                 self.book.wi[W_LEVEL, w.slot], self.slot_pipeline[w.slot]) for w in staff):
+            raise RuntimeError("the workers and the slot arrays disagree")

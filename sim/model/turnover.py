@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.allocation import W_LEVEL
+from sim.model.clock import DAYS_PER_YEAR
 from sim.policy import Staff
 from sim.scenario import DESTINATIONS, Scenario
 
@@ -62,30 +64,27 @@ def leavers(auth: "Authority", offset: float, month_days: float):
     yield auth.env.timeout(offset)
     while True:
         now = auth.env.now
-        staff = auth.permanent()
-        if staff:
-            level = np.array([w.level for w in staff])
-            tenure = np.array([w.tenure_years(now) for w in staff])
-            pressure = auth.pressure[[w.slot for w in staff]]
+        slots = auth.staff_slots()
+        if slots.size:
+            level = auth.book.wi[W_LEVEL, slots]
+            tenure = (now - auth.slot_hired[slots]) / DAYS_PER_YEAR
+            pressure = auth.pressure[slots]
             rates = auth.rates
             h = leaving_hazard(auth.scenario, level, tenure, pressure, rates.pay_gap[level])
             h = h * rates.hazard_factor[level]
             if auth.active_policies:
-                view = Staff(level, np.array([w.start_level for w in staff]),
-                             np.array([w.pipeline for w in staff]), tenure)
+                view = Staff(level, auth.slot_start_level[slots],
+                             auth.slot_pipeline[slots].astype(str), tenure)
                 for policy in auth.active_policies:
                     h = policy.leaving_hazard(auth.context, view, h)
-            going = []
-            for i, (worker, dh) in enumerate(zip(staff, h / 12.0)):
-                worker.cum_hazard += dh
-                if worker.cum_hazard >= worker.resistance:
-                    going.append(i)
-            if going and not auth.outside:   # the regional market tilts where they go
+            auth.slot_cum_hazard[slots] += h / 12.0
+            going = np.flatnonzero(auth.slot_cum_hazard[slots] >= auth.slot_resilience[slots])
+            if going.size and not auth.outside:   # the regional market tilts where they go
                 shares = auth.market.destination_weights(auth, level[going], pressure[going], base)
                 cums = np.cumsum(shares, axis=1)
             for k, i in enumerate(going):
-                worker = staff[i]
+                slot = slots[i]
                 cum = dest_cum if auth.outside else cums[k]
-                d = int(np.searchsorted(cum, worker.destination_draw * cum[-1], side="right"))
-                auth.leave(worker, dest_names[min(d, len(dest_names) - 1)])
+                d = int(np.searchsorted(cum, auth.slot_destination[slot] * cum[-1], side="right"))
+                auth.leave(auth.worker_at(slot), dest_names[min(d, len(dest_names) - 1)])
         yield auth.env.timeout(month_days)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
+from sim.model.allocation import W_LEVEL
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.scenario import LEVELS
 
@@ -29,9 +30,6 @@ class SocialWorker:
     level_since: float = 0.0
     start_level: int = 0
     post: "Post | None" = None
-    resistance: float = 0.0   # unit-exponential draw: leaves when cumulative hazard passes it
-    cum_hazard: float = 0.0
-    destination_draw: float = 0.0
     asye_passed: bool = False
     left_day: float | None = None
     destination: str | None = None
@@ -87,7 +85,7 @@ def asye_year(auth: "Authority", worker: SocialWorker):
     if auth.streams["asye"].random() >= auth.rates.asye_pass_probability:
         auth.leave(worker, "profession")
         return
-    worker.asye_passed = True
+    auth.pass_asye(worker)
     target = auth.establishment.first_vacant(L2)
     if target is None and not wf.asye_completion_requires_funded_post:
         target = auth.add_unfunded_post(L2)
@@ -107,19 +105,19 @@ def promotions(auth: "Authority", offset: float):
     while True:
         now = auth.env.now
         p_month = -np.expm1(-auth.rates.progression_rate / 12.0)
-        waiting, candidates = [], []
-        for w in auth.permanent():
-            if w.post.level == w.level:
-                if ASYE < w.level < len(levels) - 1 and now - w.level_since >= min_days[w.level]:
-                    candidates.append(w)
-            elif w.asye_passed:
-                waiting.append(w)
+        slots = auth.staff_slots()
+        level = auth.book.wi[W_LEVEL, slots]
+        in_level = auth.slot_post_level[slots] == level
+        eligible = in_level & (level > ASYE) & (level < len(levels) - 1) & \
+            (now - auth.slot_level_since[slots] >= min_days[level])
+        waiting = slots[~in_level & auth.slot_asye_passed[slots]]
+        candidates = [auth.worker_at(s) for s in slots[eligible]]
         # ASYE workers who passed but found no level-2 post move as soon as one is free
-        for worker in waiting:
+        for slot in waiting:
             target = auth.establishment.first_vacant(L2)
             if target is None:
                 break
-            auth.move(worker, target)
+            auth.move(auth.worker_at(slot), target)
         if candidates:
             draws = rng.random(len(candidates))
             for worker, u in zip(candidates, draws):
