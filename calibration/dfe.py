@@ -72,8 +72,10 @@ def region_councils(region: str, year: int) -> list[str]:
 
 
 def short_council_name(la_name: str) -> str:
-    """A council's name without DfE's inversions: 'Herefordshire, County of' -> 'Herefordshire'."""
-    return la_name.split(",")[0].strip()
+    """A council's name as a scenario may use it: without DfE's inversions ('Herefordshire, County
+    of' -> 'Herefordshire', 'Bristol, City of' -> 'Bristol') and dots ('St. Helens' -> 'St
+    Helens'), other commas kept ('Bournemouth, Christchurch and Poole')."""
+    return re.sub(r",\s*(County|City) of$", "", la_name.strip()).replace(".", "")
 
 
 def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:

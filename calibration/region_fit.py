@@ -16,8 +16,9 @@ weighted by funded posts, is held at 0. With 45 parameters the Nelder-Mead searc
 out of reach, but each parameter moves mainly its own target, so the fit is a damped fixed-point
 iteration on common random numbers: every round runs the same replications and moves each
 parameter toward its target (scales by the ratio of target to simulated rate, appeal and supply
-by the difference in log-odds). The rounds' history is kept; the best round (least sum of
-squared z-scores) is the result.
+by the difference in log-odds), with steps that shrink as 1 / round after the first few (a
+Robbins-Monro schedule, so simulation noise does not keep the values moving). The rounds' history
+is kept; the best round (least sum of squared z-scores) is the result.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from sim.model.outcomes import rows_of
 from sim.scenario import Scenario
 
 DAMPING = 0.8
+STEADY_ROUNDS = 3   # full steps for the first rounds, then steps shrinking as 1 / round
 HAZARD_RANGE = (0.2, 5.0)
 APPEAL_RANGE = (-6.0, 6.0)
 BACKFILL_RANGE = (0.02, 1.0)
@@ -121,17 +123,19 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: RegionSettings,
             best = (loss, round_, hazard.copy(), appeal.copy(), backfill.copy(), supply, inflow)
         if progress:
             progress(round_, loss)
-        # move each parameter toward its target
+        # move each parameter toward its target, by steps that shrink once near it (Robbins-Monro)
+        step = DAMPING * min(1.0, STEADY_ROUNDS / (round_ + 1))
         hazard = np.clip(hazard * (want["turnover_rate"] / np.maximum(got["turnover_rate"], 1e-3))
-                         ** DAMPING, *HAZARD_RANGE)
-        appeal = appeal + DAMPING * (_logit(got["vacancy_rate"]) - _logit(want["vacancy_rate"]))
-        appeal = np.clip(appeal - weight @ appeal, *APPEAL_RANGE)
+                         ** step, *HAZARD_RANGE)
+        appeal = np.clip(appeal + step * (_logit(got["vacancy_rate"]) - _logit(want["vacancy_rate"])),
+                         *APPEAL_RANGE)
+        appeal = appeal - weight @ appeal   # appeals are relative: their weighted mean is 0
         backfill = np.clip(backfill * (want["agency_share"] / np.maximum(got["agency_share"], 1e-3))
-                           ** DAMPING, *BACKFILL_RANGE)
+                           ** step, *BACKFILL_RANGE)
         simulated_vacancy = float(weight @ got["vacancy_rate"])
-        supply *= math.exp(DAMPING * (_logit(np.array(simulated_vacancy))
-                                      - _logit(np.array(region_vacancy))))
-        inflow = max(0.0, inflow + base.market.agency_exit_rate
+        supply *= math.exp(step * (_logit(np.array(simulated_vacancy))
+                                   - _logit(np.array(region_vacancy))))
+        inflow = max(0.0, inflow + step * base.market.agency_exit_rate
                      * (base.market.agency_pool_start - idle))
     loss, round_, hazard, appeal, backfill, supply, inflow = best
     scenario = apply(base, names, hazard, appeal, backfill, supply, inflow)

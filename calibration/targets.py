@@ -90,10 +90,14 @@ def metric_values(summary: pd.DataFrame, metric: str) -> np.ndarray:
 
 
 def with_council_targets(targets: Targets, scenario, year: int = 2020) -> Targets:
-    """``targets`` plus each council's DfE turnover, vacancy and agency rates (for a region whose
-    councils are in the DfE data; see ``dfe.council_targets``)."""
+    """``targets`` plus the DfE turnover, vacancy and agency rates of each council of the region
+    that is in the DfE data for ``year`` (see ``dfe.council_targets``); others have none."""
     from calibration.dfe import council_targets
 
-    councils = [name for name, _ in scenario.members()]
-    table = pd.concat([council_targets(councils, year), targets.table], ignore_index=True)
-    return Targets(table)
+    tables = []
+    for name, _ in scenario.members():
+        try:
+            tables.append(council_targets([name], year))
+        except ScenarioError:   # not a council DfE reports on (a made-up or renamed one)
+            continue
+    return Targets(pd.concat([*tables, targets.table], ignore_index=True))

@@ -53,6 +53,7 @@ Share = Annotated[float, Field(ge=0, le=1)]
 MAX_FILE_BYTES = 1_000_000        # a scenario file
 MAX_AUTHORITIES = 200             # councils in a region (England has 153)
 # The sections in which one council of a region may differ from the others (the rest is region-wide)
+REGION_NAME = "region"            # the authority of a region's own result rows
 COUNCIL_SECTIONS = ("description", "demand", "case_types", "workforce", "turnover", "agency",
                     "allocation", "costs", "reporting", "employer")
 MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
@@ -493,6 +494,11 @@ class Scenario(_Strict):
         members = []
         shared = self.model_dump(mode="python", exclude={"authority"})
         for name, over in self.authority.items():
+            if name == REGION_NAME or "." in name:
+                problems.append((("authority", name), None, f"a council may not be called "
+                                 f"'{REGION_NAME}' (the region's own rows) or have a '.' in its name "
+                                 "(dotted paths such as authority.<name>.turnover.hazard_scale)"))
+                continue
             bad = [k for k in over if k not in COUNCIL_SECTIONS]
             problems += [(("authority", name, k), None, "not a council's section (region-wide or "
                           f"unknown); a council may set {', '.join(COUNCIL_SECTIONS)}") for k in bad]
@@ -569,6 +575,11 @@ class Scenario(_Strict):
             if path.startswith("authority.") and path.split(".")[1] not in self.authority:
                 raise ScenarioError([f"{path}: unknown council {path.split('.')[1]!r}; the region has "
                                      f"{', '.join(self.authority) or 'no councils'}"])
+            shadowed = [name for name, over in self.authority.items() if _has_path(over, path)]
+            if shadowed and not path.startswith("authority."):
+                raise ScenarioError([f"{path}: set per council in {', '.join(shadowed)}, so a value "
+                                     f"for the whole region would not reach them; set "
+                                     f"authority.<council>.{path} instead"])
             node = nested
             *head, last = keys = path.split(".")
             for key in head:
@@ -579,6 +590,15 @@ class Scenario(_Strict):
     def with_overrides(self, **sections: Any) -> "Scenario":
         """A new validated scenario with some fields replaced (nested dicts merge)."""
         return parse_scenario(_deep_merge(self.model_dump(mode="python"), sections))
+
+
+def _has_path(data: Any, path: str) -> bool:
+    """Whether nested tables ``data`` hold a value at the dotted ``path``."""
+    for key in path.split("."):
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
 
 
 def field_type(model: Any, keys: list[str]) -> Any:

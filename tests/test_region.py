@@ -101,20 +101,17 @@ def test_moves_are_symmetric_with_equal_pay(pay_runs):
 
 
 def test_a_council_that_pays_more_gains_staff(pay_runs):
-    """A pays 10% more: it keeps and attracts more staff, its rival fewer (paired, 95%)."""
+    """A pays 10% more: it fills more of its posts (a lower vacancy rate), keeps its people and
+    draws movers from its rival, who loses them (paired differences, 95% intervals)."""
     equal, richer = pay_runs
+
+    def change(council, metric):
+        return paired_difference(rows_of(richer, council)[metric], rows_of(equal, council)[metric])
+
     for council, sign in (("A", 1), ("B", -1)):
-        staff = paired_difference(rows_of(richer, council)["headcount_end_l3"]
-                                  + rows_of(richer, council)["headcount_end_l2"],
-                                  rows_of(equal, council)["headcount_end_l3"]
-                                  + rows_of(equal, council)["headcount_end_l2"])
-        vacancy = paired_difference(rows_of(richer, council)["vacancy_rate"],
-                                    rows_of(equal, council)["vacancy_rate"])
-        assert sign * staff.low > 0 or sign * staff.high < 0, (council, staff)
-        assert np.sign(staff.estimate) == sign and np.sign(vacancy.estimate) == -sign, (council, vacancy)
-        assert (vacancy.high < 0) if sign > 0 else (vacancy.low > 0), (council, vacancy)
-    turnover = paired_difference(rows_of(richer, "A")["turnover_rate"], rows_of(equal, "A")["turnover_rate"])
-    assert turnover.high < 0, turnover
+        for metric, direction in (("vacancy_rate", -1), ("turnover_rate", -1), ("moves_in_per_year", 1)):
+            d = change(council, metric)
+            assert (d.low > 0) if sign * direction > 0 else (d.high < 0), (council, metric, d)
 
 
 def test_a_tiny_agency_pool_means_less_cover_and_more_waiting(baseline):
@@ -140,6 +137,8 @@ def test_a_tiny_agency_pool_means_less_cover_and_more_waiting(baseline):
     ('[authority.A.run]\nreps = 3\n', "authority.A.run"),
     ('[authority.A.workforce.levels.l2]\ncaseload_limit = 0.5\n', "authority.A.workforce.levels.l2.caseload_limit"),
     ('[market]\nnewly_qualified_month_shares = [0.5, 0.5]\n', "market.newly_qualified_month_shares"),
+    ('[authority.region]\n[authority.A]\n', "authority.region"),
+    ('[authority."St. Helens"]\n', "authority.St. Helens"),
 ])
 def test_bad_region_files_exit_2_naming_the_field(tmp_path, capsys, text, field):
     path = tmp_path / "bad.toml"
@@ -205,3 +204,49 @@ def test_a_region_sweep_gives_the_same_results_on_dask(tmp_path):
     local = pd.read_parquet(tmp_path / "local" / "summary.parquet")
     pd.testing.assert_frame_equal(local, pd.read_parquet(tmp_path / "dask" / "summary.parquet"))
     assert set(local["authority"]) == {"A", "B", REGION} and len(local) == 2 * 2 * 3
+
+
+def test_pay_compares_with_the_region_after_every_change(baseline):
+    """The regional mean pay is recomputed from this month's pay: alike councils with the same
+    supplement have no pay gap; when one pays more, its gap is negative, the other's positive,
+    and a leaver weighs the other councils' pay."""
+    region = Region(_region(baseline, {"A": {}, "B": {}}), 1, 0, Clock(1 / 12, 0.0))
+    market, (a, b) = region.market, region.authorities
+    market.supplement[:] = 0.05
+    market.update_pay()
+    assert np.allclose(a.rates.pay_gap, 0) and np.allclose(b.rates.pay_gap, 0)
+    assert a.rates.salary[2] == pytest.approx(39000.0 * 1.05)
+    market.supplement[:] = (0.10, 0.0)
+    market.update_pay()
+    assert (a.rates.pay_gap < 0).all() and (b.rates.pay_gap > 0).all()
+    np.testing.assert_allclose(b.others_salary, a.rates.salary)
+
+
+def test_council_rows_of_the_agency_shortfall_add_up(baseline):
+    busy = {"demand": {"referrals_per_year": 9500.0}}
+    scarce = _region(baseline, {"A": busy, "B": busy}, newly_qualified_per_year=20.0,
+                     experienced_per_year={"l2": 5.0, "l3": 5.0}, agency_pool_start=0,
+                     agency_inflow_per_year=0.0, agency_exit_rate=52.0)
+    region = Region(scarce, 2, 0, Clock(1.0, 0.5))
+    region.run()
+    months = region.months()
+    by = months.groupby("authority")["agency_unmet"].sum()
+    assert by[REGION] > 0 and by["A"] + by["B"] == by[REGION]
+
+
+def test_a_value_for_the_region_may_not_miss_councils_that_set_their_own():
+    from sim.scenario import ScenarioError
+    wm = load_scenario("west_midlands")
+    with pytest.raises(ScenarioError, match="set per council in Birmingham"):
+        wm.with_values({"turnover.hazard_scale": 2.0})
+    assert wm.with_values({"turnover.pressure_hazard_ratio_per_case": 1.2}).members()[0][1] \
+        .turnover.pressure_hazard_ratio_per_case == 1.2
+
+
+def test_a_variant_may_name_the_councils_that_adopt_it():
+    from sim.experiment.variants import variant
+    wm = load_scenario("west_midlands")
+    v = variant(wm, 'caseload_cap:cap=20:authorities=["Dudley","Solihull"]')
+    adopted = {name for name, council in v.members() if council.policy}
+    assert adopted == {"Dudley", "Solihull"}
+    assert dict(variant(wm, "caseload_cap:authorities=Dudley").members())["Dudley"].policy[0].name == "caseload_cap"

@@ -365,8 +365,9 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
         extra = (f"\nFitted per council (turnover scale, appeal, agency backfill) and for the region "
                  f"(supply of applicants, agency inflow) by {rounds} rounds of a damped fixed-point "
                  f"iteration on common random numbers ({opts.reps} replications x {opts.years:g} "
-                 f"years each); best distance {fit.loss:.3g} (sum of squared z-scores over "
-                 f"{len(targets.fitted)} targets). Simulated values below use fresh seeds.\n\n"
+                 f"years each); best distance {fit.loss:.3g} (sum of squared z-scores over the "
+                 f"councils' {3 * len(base.authority)} targets). Simulated values below use fresh "
+                 "seeds.\n\n"
                  "## Fitted values\n\n" + _md_table(fit.fitted.fillna("")))
         write_report(rs.staging, table, f"Calibration of {base.name}", extra)
         rs.commit({**opts.model_dump(), "budget": rounds, "distance": fit.loss},

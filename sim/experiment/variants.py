@@ -44,8 +44,13 @@ def parse_value(text: str):
         return text
 
 
+ADOPTERS = "authorities"   # not a parameter: the councils of a region that adopt the policy
+
+
 def policy_item(item: str) -> tuple[str, dict] | None:
-    """``POLICY`` or ``POLICY:PARAM=VALUE[:PARAM=VALUE]`` -> (name, params), or None if not a policy."""
+    """``POLICY`` or ``POLICY:PARAM=VALUE[:PARAM=VALUE]`` -> (name, params), or None if not a
+    policy; ``authorities=Dudley`` (or ``authorities=["Dudley","Solihull"]``) names the councils of
+    a region that adopt it."""
     name, _, rest = item.partition(":")
     if name not in registry():
         return None
@@ -54,11 +59,13 @@ def policy_item(item: str) -> tuple[str, dict] | None:
         key, eq, value = part.partition("=")
         if not eq or not key:
             raise BadInput(f"{item!r}: parameters are POLICY:PARAM=VALUE[:PARAM=VALUE], got {part!r}")
-        declared = registry()[name].Params.model_fields
+        declared = [*registry()[name].Params.model_fields, ADOPTERS]
         if key not in declared:
-            raise BadInput(f"{item!r}: {name} has no parameter {key!r}; {suggest(key, list(declared))}"
+            raise BadInput(f"{item!r}: {name} has no parameter {key!r}; {suggest(key, declared)}"
                            f"its parameters: {', '.join(declared)}")
         params[key] = parse_value(value)
+    if isinstance(params.get(ADOPTERS), str):   # one council: authorities=Dudley
+        params[ADOPTERS] = [params[ADOPTERS]]
     return name, params
 
 

@@ -99,6 +99,7 @@ class Authority:
         self.outside = scenario.market.labour == "outside"
         self.supplement = 0.0                      # market supplement, share of salary
         self.market_salary: np.ndarray | None = None   # the region's mean pay (regional market)
+        self.others_salary: np.ndarray | None = None   # the other councils' mean pay (regional market)
         self._staff_at_start()
         for proc in (pressure_watch(self), leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
                      promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS)):
@@ -146,14 +147,6 @@ class Authority:
         if [rates.limit(level) for level in range(len(LEVELS))] != old:
             for worker in list(self.staff.values()) + list(self.temps.values()):
                 self.book.set_level(worker.slot, worker.level, self._limit(worker), self.day)
-
-    def refresh_pay(self) -> None:
-        """Take up a new market supplement or regional mean pay (see ``LabourMarket``)."""
-        self.refresh_rates()
-
-    def base_salary(self) -> np.ndarray:
-        """Pay by level before the market supplement (the scenario's, as policies adjust it)."""
-        return self.rates.salary / (1.0 + self.supplement)
 
     def mean_caseload(self) -> float:
         """Mean cases per case holder now (0 when nobody holds a case)."""

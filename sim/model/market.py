@@ -34,7 +34,7 @@ import numpy as np
 
 from sim.model.clock import MONTH_DAYS, OFFSET_MARKET
 from sim.model.workforce import ASYE, Post
-from sim.scenario import LEVELS, Market
+from sim.scenario import EXPERIENCED, LEVELS, Market
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
@@ -62,13 +62,13 @@ class LabourMarket:
     def __init__(self, market: Market, authorities: list["Authority"], streams: "Streams"):
         self.market = market
         self.authorities = authorities
-        self.rng = streams["market"]
+        self.streams = streams
         self.applicants: list[Applicant] = []
         self.agency_idle = 0
         self.requests: list[tuple["Authority", Post]] = []   # agency cover wanted, not yet found
         self.ledger: Counter[str] = Counter()   # joined, left the region; moves out and in
-        weights = np.array([a.rates.establishment.sum() for a in authorities], float)
-        self.weights = weights / weights.sum()
+        posts = np.array([a.rates.establishment.sum() for a in authorities], float)
+        self.weights = posts / posts.sum()      # councils weighted by funded posts
         self.supplement = np.zeros(len(authorities))
 
     @property
@@ -90,7 +90,7 @@ class LabourMarket:
 
     def _new(self, level: int, pipeline: str, now: float, origin: int = -1,
              level_since: float | None = None) -> None:
-        patience = self.rng.exponential(self.market.applicant_patience_months * MONTH_DAYS)
+        patience = self.streams["applicants"].exponential(self.market.applicant_patience_months * MONTH_DAYS)
         self.applicants.append(Applicant(level, pipeline, now, patience, origin,
                                          now if level_since is None else level_since))
         if origin < 0:
@@ -100,23 +100,26 @@ class LabourMarket:
         """Monthly: new applicants and agency workers arrive; idle agency workers leave; pay
         supplements move with vacancy rates."""
         m = self.market
+        arrivals, pool = self.streams["applicants"], self.streams["agency_pool"]
         yield env.timeout(OFFSET_MARKET)
         month = 0
         while True:
             now = env.now
-            for _ in range(self.rng.poisson(m.newly_qualified_per_year
+            for _ in range(arrivals.poisson(m.newly_qualified_per_year
                                             * m.newly_qualified_month_shares[month % 12])):
                 self._new(ASYE, "newly_qualified", now)
-            for name, per_year in m.experienced_per_year.items():
-                for _ in range(self.rng.poisson(per_year / 12.0)):
+            for name in EXPERIENCED:   # a fixed order, whatever the order in the file
+                for _ in range(arrivals.poisson(m.experienced_per_year.get(name, 0.0) / 12.0)):
                     self._new(LEVELS.index(name), "experienced", now)
-            arrived = int(self.rng.poisson(m.agency_inflow_per_year / 12.0))
-            gone = int(self.rng.binomial(self.agency_idle, -np.expm1(-m.agency_exit_rate / 12.0)))
+            arrived = int(pool.poisson(m.agency_inflow_per_year / 12.0))
+            gone = int(pool.binomial(self.agency_idle, -np.expm1(-m.agency_exit_rate / 12.0)))
             self.agency_idle += arrived - gone
             self.ledger["joined"] += arrived
             self.ledger["left"] += gone
             if m.supplement:
                 self._supplements()
+            else:
+                self.update_pay()   # policies may have changed a council's pay
             month += 1
             yield env.timeout(MONTH_DAYS)
 
@@ -132,17 +135,26 @@ class LabourMarket:
         self.update_pay()
 
     def update_pay(self) -> None:
-        """Each council's pay with its supplement; the regional mean pay by level (what a
-        council's pay is compared with, in the leaving hazard and in applicants' choice)."""
+        """Each council's pay with its supplement; then (regional market) the region's mean pay
+        by level, weighted by funded posts at the level (what a council's pay is compared with in
+        the leaving hazard and in applicants' choice), and the mean of the other councils' pay
+        (what a leaver weighs in moving)."""
         for auth, s in zip(self.authorities, self.supplement):
             auth.supplement = float(s)
-        if len(self.authorities) > 1 or self.regional:
-            base = np.array([a.base_salary() for a in self.authorities])
-            mean = self.weights @ (base * (1.0 + self.supplement)[:, None])
-            for auth in self.authorities:
-                auth.market_salary = mean
-        for auth in self.authorities:
-            auth.refresh_pay()
+            auth.refresh_rates()
+        if not self.regional:
+            return
+        salary = np.array([a.rates.salary for a in self.authorities])           # council x level
+        posts = np.array([a.rates.establishment for a in self.authorities], float)
+        total, count = (posts * salary).sum(axis=0), posts.sum(axis=0)
+        plain = salary.mean(axis=0)                  # a level without posts anywhere
+        mean = np.where(count > 0, total / np.maximum(count, 1.0), plain)
+        others_count = count - posts
+        others = np.where(others_count > 0, (total - posts * salary) / np.maximum(others_count, 1.0), mean)
+        for i, auth in enumerate(self.authorities):
+            auth.market_salary = mean
+            auth.others_salary = others[i]
+            auth.refresh_rates()
 
     # -- the weekly match ------------------------------------------------------------------------
     def _weekly(self, env):
@@ -152,7 +164,8 @@ class LabourMarket:
             yield env.timeout(WEEK_DAYS)
 
     def match(self, now: float) -> None:
-        """Applicants take vacancies; agency workers take waiting requests; the impatient leave."""
+        """Applicants take vacancies; agency workers take waiting requests, first come first
+        served; the impatient leave."""
         if self.applicants:
             self._place_applicants(now)
         while self.requests and self.agency_idle > 0:
@@ -172,14 +185,15 @@ class LabourMarket:
     def _place_applicants(self, now: float) -> None:
         m = self.market
         auths = self.authorities
+        rng = self.streams["choices"]
         vacancies = np.array([a.headcount()[2] for a in auths])            # council x level
         salary = np.array([a.rates.salary for a in auths])
-        pay = 10.0 * (salary / (self.weights @ salary) - 1.0)
+        pay = 10.0 * (salary / auths[0].market_salary - 1.0)
         load = np.array([a.mean_caseload() for a in auths])
         appeal = np.array([a.scenario.employer.appeal for a in auths])
         fixed = appeal - m.choice_caseload_coef * (load - self.weights @ load)
         staying = []
-        for k in self.rng.permutation(len(self.applicants)):
+        for k in rng.permutation(len(self.applicants)):
             person = self.applicants[k]
             open_ = vacancies[:, person.level] > 0
             if person.origin >= 0:
@@ -193,9 +207,8 @@ class LabourMarket:
                 continue
             u = np.where(open_, np.log(np.maximum(vacancies[:, person.level], 1.0)) + fixed
                          + m.choice_pay_coef * pay[:, person.level], -np.inf)
-            p = np.exp(u - u.max())
-            i = int(np.searchsorted(np.cumsum(p), self.rng.random() * p.sum(), side="right"))
-            i = min(i, len(auths) - 1)
+            cum = np.cumsum(np.exp(u - u.max()))
+            i = int(np.searchsorted(cum, rng.random() * cum[-1], side="right"))
             vacancies[i, person.level] -= 1
             auths[i].take_applicant(person)
             if person.origin >= 0:
@@ -205,7 +218,7 @@ class LabourMarket:
     # -- what councils ask of the market ---------------------------------------------------------
     def request_agency(self, auth: "Authority", post: Post) -> None:
         """A council wants agency cover for ``post``: from the pool now, or when one is free."""
-        if self.agency_idle > 0:
+        if self.agency_idle > 0 and not self.requests:   # else the earlier requests come first
             self.agency_idle -= 1
             auth.start_assignment(post)
         elif not post.funded:   # an assignment above establishment: not found, not kept waiting
@@ -224,10 +237,9 @@ class LabourMarket:
             self.agency_idle += 1
             return True
         if destination == "other_la" and len(self.authorities) > 1 \
-                and self.rng.random() < self.market.movers_in_region:
+                and self.streams["movers"].random() < self.market.movers_in_region:
             self.ledger["moves_out"] += 1
-            self._new(worker.level, "moved", auth.env.now, self.authorities.index(auth),
-                      worker.level_since)
+            self._new(worker.level, "moved", auth.env.now, auth.market_index, worker.level_since)
             return True
         return False
 
@@ -236,15 +248,15 @@ class LabourMarket:
         """Leavers' destination weights (profession, other_la, agency order of ``base``), one row
         per leaver: the DfE shares tilted by pay elsewhere and by caseload pressure."""
         m = self.market
-        gap = 10.0 * (auth.market_salary[level] / auth.rates.salary[level] - 1.0)
+        gap = 10.0 * (auth.others_salary[level] / auth.rates.salary[level] - 1.0)
         move = np.exp(m.move_pay_coef * gap + m.move_pressure_coef * pressure)
         agency = np.exp(m.move_pressure_coef * pressure)
         return base[None, :] * np.stack([np.ones_like(move), move, agency], axis=1)
 
     # -- accounting --------------------------------------------------------------------------
-    @property
-    def unmet(self) -> int:
-        return len(self.requests)
+    def unmet(self, auths: list["Authority"]) -> int:
+        """Requests of ``auths`` for agency cover still wanted and not yet found."""
+        return sum(1 for a, post in self.requests if a in auths and a.wants_cover(post))
 
     def people(self) -> int:
         """Everyone in the region's councils and pools now."""

@@ -18,7 +18,7 @@ import pandas as pd
 from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
 from sim.model.clock import DAYS_PER_YEAR
 from sim.model.workforce import ASYE, PERMANENT
-from sim.scenario import DESTINATIONS, LEVELS
+from sim.scenario import DESTINATIONS, LEVELS, REGION_NAME
 
 INF = math.inf
 LEVEL_WORDS = {"asye": "ASYE", "l2": "level 2", "l3": "level 3", "l4": "level 4", "l5": "level 5"}
@@ -54,7 +54,7 @@ def _share(name, label, unit, definition, **kw) -> Outcome:
     return Outcome(name, label, unit, definition, 0.0, 1.0, percent=True, **kw)
 
 
-REGION = "region"   # the ``authority`` of a region's own rows (the sum of its councils)
+REGION = REGION_NAME   # the ``authority`` of a region's own rows (the sum of its councils)
 AUTHORITY = Outcome(
     "authority", "authority", "name", "The council the row describes, or 'region' for the whole "
     "region (people and money summed over its councils, rates recomputed from the sums). A "
@@ -108,7 +108,8 @@ SUMMARY: tuple[Outcome, ...] = (
             "left), for cases closed in the window.", better="lower", undefined_when=NONE_CLOSED),
     _share("asye_retention_2y", "two-year ASYE retention", "share of ASYE starters",
            "Share of permanent staff who started in an ASYE post during the window (newly "
-           "qualified hires and policy pipelines) still employed two years after starting.",
+           "qualified hires and policy pipelines, not movers from another council) still employed "
+           "by the council that took them on two years after starting.",
            better="higher", undefined_when=NO_COHORT, key=True),
     Outcome("asye_cohort", "ASYE starters followed", "people",
             "Number of ASYE starters behind `asye_retention_2y`."),
@@ -273,7 +274,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     allocated = referred & (first_alloc >= start_day) & (first_alloc < end_day)
     closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
     asye = [w for w in workers if w.start_level == ASYE and w.contract == PERMANENT
-            and w.pipeline != "initial" and start_day <= w.hired_day < end_day - TWO_YEARS]
+            and w.pipeline not in ("initial", "moved") and start_day <= w.hired_day < end_day - TWO_YEARS]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
     out: dict[str, float] = {
         "turnover_rate": float(months["leavers"].sum() / perm.mean() / years),

@@ -21,8 +21,8 @@ NAN = float("nan")
 
 def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | None" = None
              ) -> dict[str, float]:
-    """The month-end row of ``auths`` taken together; ``market``: the region's pools (given for
-    the region's row of a regional market, else those columns are undefined)."""
+    """The month-end row of ``auths`` taken together; ``market``: the region's (its pools' columns
+    are defined for the row of the whole region of a regional market only)."""
     perm = np.zeros(len(LEVELS))
     agency = np.zeros(len(LEVELS))
     vacancies = np.zeros(len(LEVELS))
@@ -62,8 +62,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     counts_all = np.concatenate(counts)
     loads_all = np.concatenate(loads)
     any_held = counts_all.size > 0
-    unmet = 0 if market is None else sum(1 for a, _ in market.requests if a in auths) \
-        if not auths[0].outside else 0
+    unmet = 0 if market is None else market.unmet(list(auths))
     row: dict[str, float] = {"month": month - auths[0].clock.warmup_months}
     for lo, hi in CASELOAD_BANDS:
         inside = (counts_all >= lo) if hi is None else ((counts_all >= lo) & (counts_all <= hi))

@@ -69,7 +69,7 @@ class Region:
         for month in range(self.clock.n_months):
             if several:
                 for name, auth in zip(self.names, self.authorities):
-                    self.rows.append({"authority": name, **snapshot([auth], month)})
+                    self.rows.append({"authority": name, **snapshot([auth], month, self.market)})
             self.rows.append({"authority": REGION, **snapshot(self.authorities, month, self.market)})
             for auth in self.authorities:
                 auth.tally.clear()

@@ -20,7 +20,11 @@ PURPOSES: tuple[str, ...] = (
     "progression",   # promotions
     "asye",          # ASYE outcomes (apart from promotions, so policies that change those keep CRN)
     "posts",         # per post and vacancy: time to fill, agency cover, the next holder's resilience
-    "market",        # the region's labour market: arrivals, applicants' choices, agency pool
+    # the region's labour market (streams of the region, not of one authority)
+    "applicants",    # arrivals of applicants and their patience
+    "choices",       # the order in which applicants choose, and their choices
+    "movers",        # which leavers to another LA look within the region
+    "agency_pool",   # agency workers joining and leaving the regional pool
 )
 SINGLE_AUTHORITY = "authority"   # the key of the one authority of a single-authority scenario
 
