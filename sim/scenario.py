@@ -55,7 +55,7 @@ MAX_AUTHORITIES = 200             # councils in a region (England has 153)
 # The sections in which one council of a region may differ from the others (the rest is region-wide)
 REGION_NAME = "region"            # the authority of a region's own result rows
 COUNCIL_SECTIONS = ("description", "demand", "case_types", "workforce", "turnover", "agency",
-                    "allocation", "costs", "reporting", "employer")
+                    "allocation", "costs", "reporting", "employer", "teams")
 MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
 
 
@@ -364,6 +364,28 @@ class Employer(_Strict):
         "(location, reputation, Ofsted rating). Calibrated per council; 0 by default.")
 
 
+class Team(_Strict):
+    """A team of an authority: the case types it takes from the waiting list (each type belongs to
+    one team), the types it keeps when one of its cases steps to them (else the case moves to the
+    other type's team: a change of worker), its share of each level's funded posts, its caseload
+    limits, and what happens when none of its workers has room."""
+
+    case_types: list[Name] = Field(min_length=1, description="Case types this team allocates.")
+    keeps: list[Name] = Field(
+        default_factory=list, description="Other case types a worker of this team keeps when a case "
+        "steps to them (no change of worker).")
+    share: Share | None = Field(
+        None, description="Share of each level's funded posts in this team; the teams' shares sum "
+        "to 1. Give every team a share, or none: then posts follow the work, each team's share of "
+        "the expected weighted open cases of its types (traffic equations and Little's law).")
+    caseload_limit_factor: float = Field(
+        1.0, gt=0, le=5, description="Multiplies each level's caseload limit for this team "
+        "(Monmouthshire 2017: lower caseloads in complex and court work).")
+    overflow: Literal["wait", "over_limit"] = Field(
+        "wait", description="When no worker of the team has room: 'wait' (the case waits) or "
+        "'over_limit' (it goes to the least-loaded eligible worker above their limit).")
+
+
 class Allocation(_Strict):
     allow_over_limit: bool = Field(
         False, description="When no eligible worker has room, allocate to the least-loaded eligible "
@@ -449,6 +471,32 @@ def _policy_problems(index: int, spec: PolicySpec) -> list[tuple[tuple[str | int
     return []
 
 
+def _team_problems(teams: dict[str, Team], types: set[str]) -> list[tuple[tuple[str | int, ...], Any, str]]:
+    """Each case type in exactly one team; kept types known; shares summing to 1."""
+    if not teams:
+        return []
+    problems: list[tuple[tuple[str | int, ...], Any, str]] = []
+    owner: dict[str, str] = {}
+    for name, team in teams.items():
+        for field in ("case_types", "keeps"):
+            problems += [(("teams", name, field), t, f"unknown case type {t!r}; case_types has "
+                          f"{sorted(types)}") for t in getattr(team, field) if t not in types]
+        for t in team.case_types:
+            if t in owner:
+                problems.append((("teams", name, "case_types"), t, f"case type {t!r} is already "
+                                 f"allocated by team {owner[t]!r}; each type belongs to one team"))
+            owner.setdefault(t, name)
+    missing = sorted(types - set(owner))
+    if missing:
+        problems.append((("teams",), {}, f"no team allocates case type(s) {', '.join(missing)}"))
+    given = [team.share for team in teams.values() if team.share is not None]
+    if given and len(given) < len(teams):
+        problems.append((("teams",), {}, "give every team a share, or none (posts then follow the work)"))
+    elif given and abs(sum(given) - 1.0) > _SUM_TOL:
+        problems.append((("teams",), {}, f"the teams' shares sum to {sum(given):g}; they must sum to 1"))
+    return problems
+
+
 def _never_close(case_types: dict[str, CaseType]) -> list[str]:
     """Case types from which no chain of ``next`` steps (of positive probability) reaches 'close':
     their expected number of episodes is infinite (I - Q, Q the type-to-type probabilities, is
@@ -473,6 +521,9 @@ class Scenario(_Strict):
     reporting: Reporting = Field(default_factory=Reporting)
     run: RunSettings = Field(default_factory=RunSettings)
     policy: list[PolicySpec] = Field(default_factory=list, description="Policies, in order.")
+    teams: dict[Name, Team] = Field(
+        default_factory=dict, max_length=50,
+        description="The authority's teams; none: one team holding every case type.")
     employer: Employer = Field(default_factory=Employer)
     market: Market = Field(default_factory=Market)
     authority: dict[Name, dict[str, Any]] = Field(
@@ -544,6 +595,7 @@ class Scenario(_Strict):
                              f"no way to '{CLOSE}': give one of them a '{CLOSE}' probability"))
         for i, spec in enumerate(self.policy):
             problems += _policy_problems(i, spec)
+        problems += _team_problems(self.teams, names)
         _fail("Scenario", problems)
         self._resolve_councils()
         return self
@@ -552,6 +604,12 @@ class Scenario(_Strict):
     @property
     def type_names(self) -> list[str]:
         return list(self.case_types)
+
+    def team_list(self) -> list[tuple[str, Team]]:
+        """The teams in order; without teams, one team ('all') holding every case type."""
+        if self.teams:
+            return list(self.teams.items())
+        return [("all", Team(case_types=self.type_names, share=1.0))]
 
     def with_policy(self, name: str, start_month: int = 0, **params: Any) -> "Scenario":
         """A new scenario with one more policy (named ``<name>+<policy>``)."""

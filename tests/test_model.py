@@ -1,6 +1,8 @@
 """Conservation, common random numbers, and the direction of the main effects."""
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
 import simpy
@@ -154,3 +156,68 @@ def test_waits_after_a_worker_leaves_are_counted(baseline):
     first_wait = cases[FIRST_ALLOC][seen] - cases[ARRIVAL][seen]
     assert (cases[UNALLOCATED][seen] >= first_wait).all()
     assert (cases[UNALLOCATED][seen] > first_wait).any()
+
+
+TEAMS = {"front_door": {"case_types": ["assessment"], "share": 0.3},
+         "children_in_need": {"case_types": ["cin", "cp", "court"], "share": 0.45},
+         "looked_after": {"case_types": ["lac"], "share": 0.25}}
+
+
+def test_one_team_holding_every_type_is_the_single_pool(baseline):
+    """Teams are a generalisation: one team of all the posts and types changes nothing."""
+    one = baseline.with_overrides(teams={"all": {"case_types": baseline.type_names, "share": 1.0}})
+    a, b = _authority(baseline, years=1.0), _authority(one, years=1.0)
+    np.testing.assert_array_equal(a.book.cs, b.book.cs)
+
+
+def test_a_case_moves_to_the_team_of_its_new_type(baseline):
+    """A case that steps from assessment to child in need changes team, so changes worker; when
+    the front door keeps child-in-need work it does not. Every held case sits with a worker of a
+    team that works its type (checked in every run)."""
+    split = baseline.with_overrides(teams=TEAMS)
+    keeps = baseline.with_overrides(teams={**TEAMS, "front_door": {**TEAMS["front_door"], "keeps": ["cin"]}})
+    changes = {}
+    for name, scenario in (("split", split), ("keeps", keeps)):
+        auth = _authority(scenario, years=2.0, warmup=0.5)
+        cs = auth.book.cases
+        from sim.model.allocation import CHANGES, CLOSED, TYPE, W_TEAM
+        closed = cs[CLOSED] >= 0
+        changes[name] = cs[CHANGES][closed].mean()
+        held = cs[WORKER] >= 0
+        teams = auth.book.wi[W_TEAM][cs[WORKER][held]]
+        types = np.array(auth.book.table.names)[cs[TYPE][held]]
+        front = teams == 0
+        assert set(types[front]) <= ({"assessment"} if name == "split" else {"assessment", "cin"})
+        assert set(types[teams == 2]) <= {"lac"}
+    assert changes["split"] > changes["keeps"] + 0.1, changes
+    posts = Counter((p.team, p.level) for p in _authority(split, years=0.25).establishment.posts)
+    assert sum(n for (team, _), n in posts.items() if team == 0) == pytest.approx(0.3 * 250, abs=5)
+
+
+def test_without_shares_posts_follow_the_work(baseline):
+    """Each team's posts in proportion to the expected weighted open cases of its types."""
+    from sim.model.demand import CaseTypeTable, expected_open_cases
+    teams = {k: {"case_types": v["case_types"]} for k, v in TEAMS.items()}
+    scenario = baseline.with_overrides(teams=teams)
+    table = CaseTypeTable.from_scenario(scenario)
+    work = expected_open_cases(scenario, table) * table.weight
+    want = [work[[table.names.index(t) for t in v["case_types"]]].sum() / work.sum() for v in teams.values()]
+    auth = _authority(scenario, years=0.25)
+    posts = Counter(p.team for p in auth.establishment.posts if p.funded)
+    got = [posts[k] / 250 for k in range(3)]
+    assert got == pytest.approx(want, abs=0.02)
+
+
+@pytest.mark.parametrize("teams, field", [
+    ({"a": {"case_types": ["assessment"], "share": 1.0}}, "no team allocates"),
+    ({"a": {"case_types": ["assessment", "cin", "cp", "court", "lac"], "share": 0.5},
+      "b": {"case_types": ["cin"], "share": 0.5}}, "already allocated by team 'a'"),
+    ({"a": {"case_types": ["assessment", "cin", "cp", "court", "lac"], "share": 0.7}}, "sum to 0.7"),
+    ({"a": {"case_types": ["assessment", "cin", "cp", "court", "lac", "x"], "share": 1.0}}, "unknown case type 'x'"),
+    ({"a": {"case_types": ["assessment"], "share": 0.5}, "b": {"case_types": ["cin", "cp", "court", "lac"]}},
+     "give every team a share, or none"),
+])
+def test_bad_teams_are_refused(baseline, teams, field):
+    from sim.scenario import ScenarioError
+    with pytest.raises(ScenarioError, match=field):
+        baseline.with_overrides(teams=teams)

@@ -28,7 +28,7 @@ ARRIVAL, FIRST_EP, N_EP, CUR, WORKER, LAST_UID, STARTED, END_DAY, WAIT_START, FI
     CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE, PREV_HELD, NEXT_HELD, UNALLOCATED = range(18)
 N_CASE_ROWS = 18
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
-W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST = range(5)  # W_NEWEST: head of the held-case list
+W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
 # Counters ``ctr``.
 C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_ALLOW_OVER, \
@@ -57,18 +57,19 @@ def _link_end(cs, bucket_head, c, day):
 
 
 @njit
-def _find_worker(wi, wf, min_level, weight, allow_over, n_slots):
+def _find_worker(wi, wf, min_level, team, weight, allow_over, n_slots):
     best = -1
     best_load = np.inf
     for w in range(n_slots):
-        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level:
+        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wi[W_TEAM, w] == team:
             load = wf[W_LOAD, w]
             if load + weight <= wf[W_LIMIT, w] + EPS and load < best_load:
                 best = w
                 best_load = load
     if best < 0 and allow_over:
         for w in range(n_slots):
-            if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wf[W_LOAD, w] < best_load:
+            if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wi[W_TEAM, w] == team \
+                    and wf[W_LOAD, w] < best_load:
                 best = w
                 best_load = wf[W_LOAD, w]
     return best
@@ -124,7 +125,8 @@ def _unassign(cs, wi, wf, t_weight, c):
 
 
 @njit
-def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_head, ctr, c, day):
+def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head, ctr,
+                 c, day):
     n_cases = cs.shape[0]
     w = cs[c, WORKER]
     cs[c, CUR] += 1
@@ -143,7 +145,8 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_
     old_t = cs[c, TYPE]
     if w >= 0:
         new_load = wf[W_LOAD, w] - t_weight[old_t] + t_weight[new_t]
-        if wi[W_LEVEL, w] >= t_min_level[new_t] and new_load <= wf[W_LIMIT, w] + EPS:
+        if wi[W_LEVEL, w] >= t_min_level[new_t] and works[wi[W_TEAM, w], new_t] == 1 \
+                and new_load <= wf[W_LIMIT, w] + EPS:
             wf[W_LOAD, w] = new_load
             cs[c, TYPE] = new_t
             _start_episode(cs, ep, bucket_head, c, day)
@@ -177,11 +180,11 @@ def _sift_down(hk, hs, i, n):
 
 
 @njit
-def _candidates(wi, wf, min_level, weight, n_slots, hk, hs):
+def _candidates(wi, wf, min_level, team, weight, n_slots, hk, hs):
     """A heap (by load, then slot) of the eligible workers with room for a case of ``weight``."""
     n = 0
     for w in range(n_slots):
-        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level \
+        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wi[W_TEAM, w] == team \
                 and wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
             hk[n] = wf[W_LOAD, w]
             hs[n] = w
@@ -204,8 +207,8 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 
 
 @njit
-def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qht,
-             bucket_head, ctr, daily, hk, hs):
+def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over, qbuf,
+             qgen, qht, bucket_head, ctr, daily, hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
     n_cases = cs.shape[0]
     # 1. episodes ending today
@@ -213,8 +216,8 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qh
     while c >= 0:
         nxt = cs[c, NEXT_IN_BUCKET]
         if cs[c, STARTED] == 1 and cs[c, END_DAY] == day and cs[c, CLOSED] < 0:
-            _end_episode(cs, ep, wi, wf, t_weight, t_min_level, qbuf, qgen, qht, bucket_head,
-                         ctr, c, day)
+            _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht,
+                         bucket_head, ctr, c, day)
             ctr[C_EVENTS] += 1
         c = nxt
     # 2. new cases
@@ -229,7 +232,6 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qh
     ctr[C_NEXT_ARRIVAL] = c
     # 3. allocation, by priority then first come, each case to the least-loaded eligible
     #    worker with room (a heap of candidates per type)
-    allow_over = ctr[C_ALLOW_OVER] == 1
     n_slots = ctr[C_SLOTS]
     for k in range(t_order.shape[0]):
         t = t_order[k]
@@ -237,9 +239,11 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qh
         if c < 0:
             continue
         weight = t_weight[t]
+        team = t_team[t]
+        allow_over = team_over[team] == 1
         if qht[1, t] - qht[0, t] <= SHORT_QUEUE:  # a few cases: scan the workers for each
             while c >= 0:
-                w = _find_worker(wi, wf, t_min_level[t], weight, allow_over, n_slots)
+                w = _find_worker(wi, wf, t_min_level[t], team, weight, allow_over, n_slots)
                 if w < 0:
                     break
                 qht[0, t] += 1
@@ -248,12 +252,12 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qh
                 ctr[C_EVENTS] += 1
                 c = _head(cs, qbuf, qgen, qht, t, n_cases)
             continue
-        n = _candidates(wi, wf, t_min_level[t], weight, n_slots, hk, hs)
+        n = _candidates(wi, wf, t_min_level[t], team, weight, n_slots, hk, hs)
         while c >= 0:
             if n > 0:
                 w = hs[0]
             elif allow_over:
-                w = _find_worker(wi, wf, t_min_level[t], weight, True, n_slots)
+                w = _find_worker(wi, wf, t_min_level[t], team, weight, True, n_slots)
                 if w < 0:
                     break
             else:
@@ -276,37 +280,39 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qh
 
 
 @njit
-def step_days(first, last, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qht,
-              bucket_head, ctr, daily):
+def step_days(first, last, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
+              team_over, qbuf, qgen, qht, bucket_head, ctr, daily):
     """Advance the case flow over days ``first`` to ``last`` inclusive."""
     hk = np.empty(wi.shape[1], dtype=np.float64)
     hs = np.empty(wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
-        step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, qbuf, qgen, qht,
-                 bucket_head, ctr, daily, hk, hs)
+        step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over,
+                 qbuf, qgen, qht, bucket_head, ctr, daily, hk, hs)
 
 
 @njit
-def step_books(first, last, css, eps, wis, wfs, t_weights, t_min_levels, t_orders, qbufs, qgens,
-               qhts, bucket_heads, ctrs, dailies):
+def step_books(first, last, css, eps, wis, wfs, t_weights, t_min_levels, t_orders, t_teams, workss,
+               team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies):
     """Advance every council's case flow over days ``first`` to ``last`` (one call for a region)."""
     for i in range(len(css)):
         step_days(first, last, css[i], eps[i], wis[i], wfs[i], t_weights[i], t_min_levels[i],
-                  t_orders[i], qbufs[i], qgens[i], qhts[i], bucket_heads[i], ctrs[i], dailies[i])
+                  t_orders[i], t_teams[i], workss[i], team_overs[i], qbufs[i], qgens[i], qhts[i],
+                  bucket_heads[i], ctrs[i], dailies[i])
 
 
 @njit
-def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_level, qbuf, qgen,
-                  qht, ctr):
+def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
+                  qgen, qht, ctr):
     """Send cases of worker ``w`` back to the waiting list, newest first: all of them if
-    ``release_all``, else those the worker's level may not hold and then as many as needed to bring
-    the load down to ``keep_load``. Returns the number released."""
+    ``release_all``, else those the worker's level or team may not hold and then as many as needed
+    to bring the load down to ``keep_load``. Returns the number released."""
     n_cases = cs.shape[0]
     released = 0
     c = wi[W_NEWEST, w]
     while c >= 0:
         nxt = cs[c, NEXT_HELD]
-        if release_all or wf[W_LOAD, w] > keep_load + EPS or t_min_level[cs[c, TYPE]] > wi[W_LEVEL, w]:
+        if release_all or wf[W_LOAD, w] > keep_load + EPS or t_min_level[cs[c, TYPE]] > wi[W_LEVEL, w] \
+                or works[wi[W_TEAM, w], cs[c, TYPE]] == 0:
             _unassign(cs, wi, wf, t_weight, c)
             cs[c, WAIT_START] = day
             ctr[C_WAITING] += 1
@@ -320,17 +326,18 @@ class CaseFlow:
     """The case books of a region's councils, advanced together by one compiled call per batch of
     days (each council's days in turn: the same results as stepping them one by one)."""
 
-    FIELDS = ("cs", "ep", "wi", "wf", "weight", "min_level", "priority_order", "qbuf", "qgen",
-              "qht", "bucket_head", "ctr", "daily")
+    FIELDS = ("cs", "ep", "wi", "wf", "weight", "min_level", "priority_order", "team", "works",
+              "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily")
+    TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
 
     def __init__(self, books: list["CaseBook"]):
         def field(book: "CaseBook", name: str) -> np.ndarray:
-            source = book.table if name in ("weight", "min_level", "priority_order") else book
+            source = book.table if name in self.TABLE else book
             return np.ascontiguousarray(getattr(source, name))
         columns = [[field(b, name) for b in books] for name in self.FIELDS]
         for name, arrays, in zip(self.FIELDS, columns):
             for book, a in zip(books, arrays):
-                if name not in ("weight", "min_level", "priority_order") and a is not getattr(book, name):
+                if name not in self.TABLE and a is not getattr(book, name):
                     raise RuntimeError(f"case book array {name} is not contiguous")
         self.lists = [array_list(arrays) for arrays in columns]
 
@@ -342,7 +349,7 @@ class CaseBook:
     """The case-flow state of one authority: case, worker and queue arrays plus the kernel calls."""
 
     def __init__(self, caseload: Caseload, table: CaseTypeTable, n_days: int, max_workers: int,
-                 allow_over_limit: bool):
+                 team_over: np.ndarray):
         n = caseload.n_cases
         self.n_days = n_days
         self.table = table
@@ -353,7 +360,7 @@ class CaseBook:
         self.cases[[CUR, STARTED, CHANGES, QGEN, UNALLOCATED]] = 0
         self.initial = caseload.initial
         self.ep = np.column_stack((caseload.episode_type, caseload.episode_days)).astype(np.int64)
-        self.wi = np.zeros((5, max_workers), dtype=np.int64)
+        self.wi = np.zeros((6, max_workers), dtype=np.int64)
         self.wi[[W_UID, W_NEWEST]] = -1
         self.wf = np.zeros((2, max_workers), dtype=np.float64)
         n_types = len(table.names)
@@ -363,7 +370,8 @@ class CaseBook:
         self.qht = np.zeros((2, n_types), dtype=np.int64)
         self.bucket_head = np.full(n_days, -1, dtype=np.int64)
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
-        self.ctr[C_ALLOW_OVER] = int(allow_over_limit)
+        self.ctr[C_ALLOW_OVER] = int(np.any(team_over))
+        self.team_over = np.asarray(team_over, dtype=np.int64)   # per team: allocate over the limit
         self.daily = np.zeros((2, n_days), dtype=np.int64)
         self.referrals_per_day = caseload.referrals_per_day
 
@@ -372,20 +380,20 @@ class CaseBook:
         """Run the case flow for days ``first`` to ``last`` inclusive."""
         t = self.table
         step_days(first, last, self.cs, self.ep, self.wi, self.wf, t.weight, t.min_level,
-                  t.priority_order, self.qbuf, self.qgen, self.qht, self.bucket_head, self.ctr,
-                  self.daily)
+                  t.priority_order, t.team, t.works, self.team_over, self.qbuf, self.qgen, self.qht,
+                  self.bucket_head, self.ctr, self.daily)
 
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
         they may not hold at their level and enough to bring their load down to ``keep_load``."""
         return int(release_cases(slot, np.inf if keep_load is None else keep_load,
                                  keep_load is None, day, self.cs, self.wi, self.wf,
-                                 self.table.weight, self.table.min_level, self.qbuf, self.qgen,
-                                 self.qht, self.ctr))
+                                 self.table.weight, self.table.min_level, self.table.works,
+                                 self.qbuf, self.qgen, self.qht, self.ctr))
 
     # -- worker slots ----------------------------------------------------------------------
-    def open_slot(self, slot: int, uid: int, level: int, limit: float) -> None:
-        self.wi[:, slot] = (1, level, 0, uid, -1)
+    def open_slot(self, slot: int, uid: int, level: int, limit: float, team: int = 0) -> None:
+        self.wi[:, slot] = (1, level, 0, uid, -1, team)
         self.wf[:, slot] = (limit, 0.0)
         self.ctr[C_SLOTS] = max(self.ctr[C_SLOTS], slot + 1)
 
@@ -394,9 +402,17 @@ class CaseBook:
         lower = level < self.wi[W_LEVEL, slot]
         self.wi[W_LEVEL, slot] = level
         self.wf[W_LIMIT, slot] = limit
-        over = self.wf[W_LOAD, slot] > limit + EPS and not self.ctr[C_ALLOW_OVER]
+        allowed = self.team_over[self.wi[W_TEAM, slot]] == 1
+        over = self.wf[W_LOAD, slot] > limit + EPS and not allowed
         if over or (lower and self.wi[W_COUNT, slot] > 0):
-            self.release(slot, day, keep_load=np.inf if self.ctr[C_ALLOW_OVER] else limit)
+            self.release(slot, day, keep_load=np.inf if allowed else limit)
+
+    def set_team(self, slot: int, team: int, day: int) -> None:
+        """Move a worker to another team, handing back the cases that team does not hold."""
+        if self.wi[W_TEAM, slot] != team:
+            self.wi[W_TEAM, slot] = team
+            if self.wi[W_COUNT, slot] > 0:
+                self.release(slot, day, keep_load=np.inf)
 
     def close_slot(self, slot: int, day: int) -> int:
         released = self.release(slot, day)
@@ -459,13 +475,16 @@ class CaseBook:
         held = cs[WORKER][cs[WORKER] >= 0]
         if held.size and not self.active[held].all():
             problems.append("a case is held by a worker who has left")
+        if held.size and not self.table.works[self.wi[W_TEAM][held], cs[TYPE][cs[WORKER] >= 0]].all():
+            problems.append("a case is held by a worker whose team does not work its type")
         weights = np.bincount(held, weights=self.table.weight[cs[TYPE][cs[WORKER] >= 0]],
                               minlength=self.wf.shape[1])
         if not np.allclose(weights, self.wf[W_LOAD], atol=1e-6):
             problems.append("worker loads do not match the cases they hold")
         if not self.ctr[C_ALLOW_OVER] and self.ctr[C_OVER_LIMIT] > 0:
             problems.append(f"{self.ctr[C_OVER_LIMIT]} allocations took a worker over their limit")
-        if not self.ctr[C_ALLOW_OVER] and (self.wf[W_LOAD] > self.wf[W_LIMIT] + 1e-6).any():
+        bound = self.active & (self.team_over[self.wi[W_TEAM]] == 0)
+        if (self.wf[W_LOAD][bound] > self.wf[W_LIMIT][bound] + 1e-6).any():
             problems.append("a worker holds more than their hard limit")
         if problems:
             raise ConservationError("; ".join(problems))

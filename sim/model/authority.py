@@ -19,7 +19,7 @@ from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFSET_LEAVERS,
                              OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
                              Clock)
-from sim.model.demand import CaseTypeTable, draw_caseload
+from sim.model.demand import CaseTypeTable, draw_caseload, team_shares
 from sim.model.rates import Rates
 from sim.model.recruitment import above_establishment, assignment, backfill, conversions, recruit
 from sim.scenario import LEVELS, Scenario
@@ -38,6 +38,16 @@ POST_CYCLES = 48  # vacancy spells per post drawn up front; later ones draw from
 FILL, COVER, COVER_DELAY, RESILIENCE, DESTINATION = range(5)
 N_POST_DRAWS = 5
 RECRUITED = ("newly_qualified", "experienced", "moved")  # pipelines that bear the recruitment cost
+
+
+def split_posts(n: int, shares: np.ndarray) -> list[int]:
+    """``n`` posts split by ``shares`` (largest remainders; ties to the earlier team)."""
+    exact = n * shares / shares.sum()
+    counts = np.floor(exact).astype(int)
+    order = sorted(range(len(shares)), key=lambda k: (-(exact[k] - counts[k]), k))
+    for k in order[: n - counts.sum()]:
+        counts[k] += 1
+    return counts.tolist()
 
 
 class Authority:
@@ -61,12 +71,16 @@ class Authority:
                                  streams["case_careers"], streams["initial"])
         establishment = sum(lv.establishment for lv in self.levels)
         self.max_workers = 2 * establishment + 64
-        self.book = CaseBook(caseload, table, clock.n_days, self.max_workers,
-                             scenario.allocation.allow_over_limit)
+        self.teams = scenario.team_list()
+        over = [int(t.overflow == "over_limit" or scenario.allocation.allow_over_limit)
+                for _, t in self.teams]
+        self.book = CaseBook(caseload, table, clock.n_days, self.max_workers, np.array(over))
         self.pressure = np.zeros(self.max_workers)
         self.free_slots = list(range(self.max_workers - 1, -1, -1))
+        shares = team_shares(scenario, table)
         self.establishment = Establishment(
-            [Post(level) for level, lv in enumerate(self.levels) for _ in range(lv.establishment)])
+            [Post(level, team=team) for level, lv in enumerate(self.levels)
+             for team, n in enumerate(split_posts(lv.establishment, shares)) for _ in range(n)])
         for i, post in enumerate(self.establishment.posts):
             post.index = i
         # Common random numbers by post: the k-th vacancy of post p draws the same numbers in every
@@ -136,7 +150,8 @@ class Authority:
     def refresh_rates(self) -> None:
         """Recompute the rates from the scenario, the market and the active policies; apply new
         limits."""
-        old = [self.rates.limit(level) for level in range(len(LEVELS))]
+        pairs = [(level, team) for level in range(len(LEVELS)) for team in range(len(self.teams))]
+        old = [self.rates.limit(*pair) for pair in pairs]
         rates = Rates.from_scenario(self.scenario)
         rates.salary = rates.salary * (1.0 + self.supplement)
         if self.market_salary is not None:
@@ -144,7 +159,7 @@ class Authority:
         for policy in self.active_policies:
             policy.adjust(rates)
         self.rates = rates
-        if [rates.limit(level) for level in range(len(LEVELS))] != old:
+        if [rates.limit(*pair) for pair in pairs] != old:
             for worker in list(self.staff.values()) + list(self.temps.values()):
                 self.book.set_level(worker.slot, worker.level, self._limit(worker), self.day)
 
@@ -202,7 +217,7 @@ class Authority:
         self.slot_contract[slot] = 1 if contract == PERMANENT else 2
         self._place(worker, post)
         self.pressure[slot] = 0.0
-        self.book.open_slot(slot, worker.uid, level, self._limit(worker))
+        self.book.open_slot(slot, worker.uid, level, self._limit(worker), post.team)
         return worker
 
     def _join_staff(self, worker: SocialWorker) -> None:
@@ -233,7 +248,7 @@ class Authority:
         return float(self.streams["posts"].random())
 
     def _limit(self, worker: SocialWorker) -> float:
-        return self.rates.limit(worker.level)
+        return self.rates.limit(worker.level, worker.post.team)
 
     def _close(self, worker: SocialWorker) -> None:
         self.book.close_slot(worker.slot, self.day)
@@ -309,6 +324,7 @@ class Authority:
         post.holder = worker
         if post.agency is not None:
             self.end_agency(post.agency)
+        self.book.set_team(worker.slot, post.team, self.day)
         self.regrade(worker, post.level)
         self._vacate(old)
 
@@ -374,8 +390,8 @@ class Authority:
         self.tally["hires"] += 1
         self.tally["conversions"] += 1
 
-    def add_unfunded_post(self, level: int) -> Post:
-        post = Post(level, funded=False)
+    def add_unfunded_post(self, level: int, team: int = 0) -> Post:
+        post = Post(level, funded=False, team=team)
         self.establishment.posts.append(post)
         return post
 

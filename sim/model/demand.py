@@ -36,6 +36,9 @@ class CaseTypeTable:
     priority_order: np.ndarray  # int64, type numbers in allocation order
     next_cum: np.ndarray    # (types, types + 1) cumulative probabilities; last column = close
     mean_days: np.ndarray
+    team: np.ndarray        # int64: the team that allocates each type
+    works: np.ndarray       # int64 (teams, types): 1 if a worker of the team may hold the type
+    team_names: tuple[str, ...]
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> "CaseTypeTable":
@@ -47,6 +50,14 @@ class CaseTypeTable:
             for target, p in ct.next.items():
                 probs[i, n if target == CLOSE else names.index(target)] += p
         order = sorted(range(n), key=lambda i: (cts[i].priority, i))
+        teams = scenario.team_list()
+        team = np.zeros(n, dtype=np.int64)
+        works = np.zeros((len(teams), n), dtype=np.int64)
+        for k, (_, t) in enumerate(teams):
+            for name in t.case_types:
+                team[names.index(name)] = k
+            for name in (*t.case_types, *t.keeps):
+                works[k, names.index(name)] = 1
         return cls(
             names=names,
             weight=np.array([ct.weight for ct in cts], dtype=float),
@@ -54,6 +65,7 @@ class CaseTypeTable:
             priority_order=np.array(order, dtype=np.int64),
             next_cum=np.cumsum(probs, axis=1),
             mean_days=np.array([ct.mean_days for ct in cts], dtype=float),
+            team=team, works=works, team_names=tuple(name for name, _ in teams),
         )
 
     @property
@@ -138,6 +150,18 @@ def expected_open_cases(scenario: Scenario, table: CaseTypeTable | None = None,
     gamma = np.array([d.initial_type.get(name, 0.0) for name in table.names]) * lam
     flow = np.linalg.solve(np.eye(len(table.names)) - table.transition.T, gamma)
     return flow * table.mean_days
+
+
+def team_shares(scenario: Scenario, table: CaseTypeTable | None = None) -> np.ndarray:
+    """Each team's share of the posts: as the scenario gives them, or in proportion to the work,
+    the expected weighted open cases of the types the team allocates."""
+    teams = scenario.team_list()
+    if all(t.share is not None for _, t in teams):
+        return np.array([t.share for _, t in teams], dtype=float)
+    table = table or CaseTypeTable.from_scenario(scenario)
+    work = expected_open_cases(scenario, table) * table.weight
+    shares = np.bincount(table.team, weights=work, minlength=len(teams))
+    return shares / shares.sum()
 
 
 def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Generator,

@@ -19,6 +19,7 @@ class Rates:
     market_salary: np.ndarray     # GBP per year the market pays
     caseload_limit: np.ndarray    # weighted cases
     limit_cap: float              # a cap on every worker's limit (inf: none)
+    team_limit_factor: np.ndarray  # multiplies the limits of each team's workers
     capacity_factor: float        # multiplies every limit (e.g. support officers, CPD days)
     fill_days: np.ndarray         # mean days to fill a vacancy
     progression_rate: np.ndarray  # promotions per year once eligible
@@ -38,6 +39,7 @@ class Rates:
             market_salary=np.array([lv.market_salary for lv in levels]),
             caseload_limit=np.array([lv.caseload_limit for lv in levels]),
             limit_cap=np.inf,
+            team_limit_factor=np.array([t.caseload_limit_factor for _, t in scenario.team_list()]),
             capacity_factor=1.0,
             fill_days=np.array([lv.fill_days_mean for lv in levels]),
             progression_rate=np.array([lv.progression_rate for lv in levels]),
@@ -49,9 +51,10 @@ class Rates:
             recruitment_cost=scenario.costs.recruitment_cost_gbp,
         )
 
-    def limit(self, level: int) -> float:
-        """A worker's hard caseload limit at ``level`` (weighted cases)."""
-        return min(self.caseload_limit[level] * self.capacity_factor, self.limit_cap)
+    def limit(self, level: int, team: int = 0) -> float:
+        """A worker's hard caseload limit at ``level`` in ``team`` (weighted cases)."""
+        return min(self.caseload_limit[level] * self.capacity_factor * self.team_limit_factor[team],
+                   self.limit_cap)
 
     @property
     def pay_gap(self) -> np.ndarray:

@@ -48,6 +48,7 @@ class Post:
 
     level: int
     funded: bool = True
+    team: int = 0                        # index into the authority's teams
     index: int = -1                      # row in the authority's per-post random draws (-1: none)
     cycle: int = 0                       # how many times the post has fallen vacant
     holder: SocialWorker | None = None   # the permanent worker in post
@@ -71,7 +72,12 @@ class Establishment:
     def vacant_funded(self, level: int) -> Iterator[Post]:
         return (p for p in self.posts if p.funded and p.level == level and p.holder is None)
 
-    def first_vacant(self, level: int) -> Post | None:
+    def first_vacant(self, level: int, team: int | None = None) -> Post | None:
+        """The first vacant funded post at ``level``: in ``team`` if it has one, else any."""
+        if team is not None:
+            post = next((p for p in self.vacant_funded(level) if p.team == team), None)
+            if post is not None:
+                return post
         return next(self.vacant_funded(level), None)
 
 
@@ -86,9 +92,9 @@ def asye_year(auth: "Authority", worker: SocialWorker):
         auth.leave(worker, "profession")
         return
     auth.pass_asye(worker)
-    target = auth.establishment.first_vacant(L2)
+    target = auth.establishment.first_vacant(L2, worker.post.team)
     if target is None and not wf.asye_completion_requires_funded_post:
-        target = auth.add_unfunded_post(L2)
+        target = auth.add_unfunded_post(L2, worker.post.team)
     if target is not None:
         auth.move(worker, target)
     else:  # practises at level 2 in the ASYE post until `promotions` finds a level-2 post
@@ -114,18 +120,19 @@ def promotions(auth: "Authority", offset: float):
         candidates = [auth.worker_at(s) for s in slots[eligible]]
         # ASYE workers who passed but found no level-2 post move as soon as one is free
         for slot in waiting:
-            target = auth.establishment.first_vacant(L2)
+            worker = auth.worker_at(slot)
+            target = auth.establishment.first_vacant(L2, worker.post.team)
             if target is None:
                 break
-            auth.move(auth.worker_at(slot), target)
+            auth.move(worker, target)
         if candidates:
             draws = rng.random(len(candidates))
             for worker, u in zip(candidates, draws):
                 if u >= p_month[worker.level]:
                     continue
-                target = auth.establishment.first_vacant(worker.level + 1)
+                target = auth.establishment.first_vacant(worker.level + 1, worker.post.team)
                 if target is None and not wf.progression_requires_funded_post:
-                    target = auth.add_unfunded_post(worker.level + 1)
+                    target = auth.add_unfunded_post(worker.level + 1, worker.post.team)
                 if target is not None:
                     auth.move(worker, target)
                     auth.tally["promotions"] += 1
