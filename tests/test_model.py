@@ -221,3 +221,21 @@ def test_bad_teams_are_refused(baseline, teams, field):
     from sim.scenario import ScenarioError
     with pytest.raises(ScenarioError, match=field):
         baseline.with_overrides(teams=teams)
+
+
+def test_the_wait_distribution_follows_its_definition(baseline):
+    """p90 and the share that waited are computed from every case first allocated in the window."""
+    from sim.model.allocation import ARRIVAL, FIRST_ALLOC
+    teams = {k: {"case_types": v["case_types"]} for k, v in TEAMS.items()}
+    region = Region(baseline.with_overrides(teams=teams), 3, 0, Clock(2.0, 0.5))
+    region.run()
+    [row] = region.summaries(region.months())
+    [auth] = region.authorities
+    cs = auth.book.cases
+    start = region.clock.report_start_day
+    sel = ~auth.book.initial & (cs[FIRST_ALLOC] >= start) & (cs[FIRST_ALLOC] < region.clock.n_days)
+    waits = cs[FIRST_ALLOC][sel] - cs[ARRIVAL][sel]
+    assert waits.max() > 0   # with teams, some cases wait
+    assert row["wait_days_p90"] == pytest.approx(np.percentile(waits, 90))
+    assert row["waited_share"] == pytest.approx((waits >= 1).mean())
+    assert row["mean_wait_days"] == pytest.approx(waits.mean())

@@ -100,6 +100,13 @@ SUMMARY: tuple[Outcome, ...] = (
     Outcome("mean_wait_days", "wait for allocation", "days",
             "Days from referral to first allocation, for cases first allocated in the window.",
             better="lower", undefined_when=NONE_ALLOCATED, key=True),
+    Outcome("wait_days_p90", "wait for allocation, 90th percentile", "days",
+            "90th percentile of the days from referral to first allocation, for cases first "
+            "allocated in the window (the mean hides the long waits).", better="lower",
+            undefined_when=NONE_ALLOCATED),
+    _share("waited_share", "share of cases that waited", "share of cases allocated",
+           "Share of cases first allocated in the window that waited at least a day for it.",
+           better="lower", undefined_when=NONE_ALLOCATED),
     Outcome("worker_changes_per_case", "changes of worker per case", "changes per case",
             "Changes of allocated worker per case, for cases closed in the window ('having to tell "
             "their story too many times').", better="lower", undefined_when=NONE_CLOSED, key=True),
@@ -273,6 +280,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     first_alloc = cases[FIRST_ALLOC]
     allocated = referred & (first_alloc >= start_day) & (first_alloc < end_day)
     closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
+    waits = first_alloc[allocated] - cases[ARRIVAL][allocated]
     asye = [w for w in workers if w.start_level == ASYE and w.contract == PERMANENT
             and w.pipeline not in ("initial", "moved") and start_day <= w.hired_day < end_day - TWO_YEARS]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
@@ -287,8 +295,9 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         "p95_caseload": float(months["caseload_p95"].mean()),
         "share_over_cap": float(months["share_over_cap"].mean()),
         "effective_load_mean": float(months["effective_load_mean"].mean()),
-        "mean_wait_days": float((first_alloc[allocated] - cases[ARRIVAL][allocated]).mean())
-        if allocated.any() else float("nan"),
+        "mean_wait_days": float(waits.mean()) if waits.size else float("nan"),
+        "wait_days_p90": float(np.percentile(waits, 90)) if waits.size else float("nan"),
+        "waited_share": float((waits >= 1).mean()) if waits.size else float("nan"),
         "worker_changes_per_case": float(cases[CHANGES][closed].mean()) if closed.any() else float("nan"),
         "unallocated_days_per_case": float(cases[UNALLOCATED][closed].mean()) if closed.any() else float("nan"),
         "asye_retention_2y": len(stayed) / len(asye) if asye else float("nan"),
