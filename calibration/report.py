@@ -14,6 +14,9 @@ from sim.scenario import Scenario
 from calibration.targets import Targets, metric_values
 
 
+UNDEFINED = "undefined (runs too short)"
+
+
 def validation_table(scenario: Scenario, targets: Targets, reps: int, seed: int, years: float,
                      warmup_years: float, workers: int = 1,
                      draws: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -37,6 +40,8 @@ def validation_table(scenario: Scenario, targets: Targets, reps: int, seed: int,
                 out.update(simulated_mean=mean, band_5=float(np.percentile(x, 5)),
                            band_95=float(np.percentile(x, 95)),
                            status="pass" if row.low <= mean <= row.high else "miss")
+            else:   # simulated, but the runs were too short to define it (see the outcome's note)
+                out["status"] = UNDEFINED
         rows.append(out)
     return pd.DataFrame(rows)
 
@@ -67,7 +72,7 @@ def _markdown(table: pd.DataFrame, title: str) -> str:
     for r in table.itertuples():
         target = f"{_fmt(r.target)} [{_fmt(r.low)}, {_fmt(r.high)}]" if r.low == r.low else _fmt(r.target)
         simulated = (f"{_fmt(r.simulated_mean)} [{_fmt(r.band_5)}, {_fmt(r.band_95)}]"
-                     if r.status != "not simulated" else "")
+                     if r.status in ("pass", "miss") else "")
         lines.append(f"| {r.id} | {r.role} | {target} | {simulated} | {r.status} |")
     return "\n".join(lines) + "\n"
 
@@ -77,8 +82,9 @@ def _plot(table: pd.DataFrame, title: str, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sim = table[table["status"] != "not simulated"].reset_index(drop=True)
-    fig, axes = plt.subplots(len(sim), 1, figsize=(8, 0.7 * len(sim) + 1.2), squeeze=False)
+    sim = table[table["status"].isin(("pass", "miss"))].reset_index(drop=True)
+    height = 0.7 * len(sim) + 1.2
+    fig, axes = plt.subplots(len(sim), 1, figsize=(8, height), squeeze=False)
     for ax, r in zip(axes[:, 0], sim.itertuples()):
         ax.axvspan(r.low, r.high, color="tab:green" if r.role == "target" else "tab:gray", alpha=0.25)
         ax.axvline(r.target, color="black", lw=1)
@@ -93,6 +99,6 @@ def _plot(table: pd.DataFrame, title: str, path: Path) -> None:
         ax.tick_params(axis="x", labelsize=7)
     fig.suptitle(f"{title}\nshaded: target range; line: target; dot: simulated mean, bar: 5-95%",
                  fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.55 / height))   # room for the two-line title
     fig.savefig(path, format="png", dpi=90)
     plt.close(fig)

@@ -539,19 +539,20 @@ class Scenario(_Strict):
         problems: list[tuple[tuple[str | int, ...], Any, str]] = []
         names = set(self.authority)
         for i, spec in enumerate(self.policy):
-            problems += [(("policy", i, "authorities"), n, f"unknown council {n!r}; the region has "
+            problems += [(("policy", i, "authorities"), n, f"unknown council {n!r}; "
+                          f"{_did_you_mean(n, list(self.authority))}the region has "
                           f"{', '.join(self.authority) or 'no councils'}")
                          for n in spec.authorities if n not in names]
         members = []
         shared = self.model_dump(mode="python", exclude={"authority"})
         for name, over in self.authority.items():
             if name == REGION_NAME or "." in name:
-                problems.append((("authority", name), None, f"a council may not be called "
+                problems.append((("authority", name), {}, f"a council may not be called "
                                  f"'{REGION_NAME}' (the region's own rows) or have a '.' in its name "
                                  "(dotted paths such as authority.<name>.turnover.hazard_scale)"))
                 continue
             bad = [k for k in over if k not in COUNCIL_SECTIONS]
-            problems += [(("authority", name, k), None, "not a council's section (region-wide or "
+            problems += [(("authority", name, k), {}, "not a council's section (region-wide or "
                           f"unknown); a council may set {', '.join(COUNCIL_SECTIONS)}") for k in bad]
             if bad:
                 continue
@@ -648,6 +649,11 @@ class Scenario(_Strict):
     def with_overrides(self, **sections: Any) -> "Scenario":
         """A new validated scenario with some fields replaced (nested dicts merge)."""
         return parse_scenario(_deep_merge(self.model_dump(mode="python"), sections))
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    near = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean {near[0]!r}? " if near else ""
 
 
 def _has_path(data: Any, path: str) -> bool:

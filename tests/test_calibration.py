@@ -101,7 +101,9 @@ def test_calibrate_command_writes_scenario_posterior_and_report(tmp_path):
                  "report.md", "report.csv", "report.png"]:
         assert (out / name).stat().st_size > 0, name
     report = pd.read_csv(out / "report.csv")
-    assert set(report["status"]) <= {"pass", "miss", "not simulated"}
+    assert set(report["status"]) <= {"pass", "miss", "not simulated", "undefined (runs too short)"}
+    # a 1-year run cannot follow ASYE starters for two years: said so, not "not simulated"
+    assert report.set_index("id").loc["dudley_asye_retention", "status"] == "undefined (runs too short)"
     assert (report["role"] == "target").sum() == 3
     ident = pd.read_csv(out / "identifiability.csv")
     assert set(ident["role"]) == {"fitted", "assumption"}

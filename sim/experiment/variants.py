@@ -66,6 +66,8 @@ def policy_item(item: str) -> tuple[str, dict] | None:
         params[key] = parse_value(value)
     if isinstance(params.get(ADOPTERS), str):   # one council: authorities=Dudley
         params[ADOPTERS] = [params[ADOPTERS]]
+    if ADOPTERS in params and (not params[ADOPTERS] or "" in params[ADOPTERS]):
+        raise BadInput(f"{item!r}: authorities names at least one council (leave it out for all)")
     return name, params
 
 

@@ -176,8 +176,23 @@ def _target_sentence(results: Results, name: str) -> list[str]:
             f"councils (means: {', '.join(met)})."]
 
 
+def _adopters(results: Results, name: str) -> list[str]:
+    """The councils that adopt a variant's policies when they name them (else none: all do)."""
+    named = [set(p.authorities) for p in results.scenarios[name].policy if p.authorities]
+    return [c for c in councils(results) if any(c in s for s in named)]
+
+
 def _council_change_sentence(results: Results, name: str, label: str) -> str:
-    """In which councils a variant measurably lowers or raises turnover and total cost."""
+    """For a policy some councils adopt, its effect there first; then in which councils a variant
+    measurably lowers or raises turnover and total cost, with the chance of a false alarm."""
+    adopters = _adopters(results, name)
+    lead = ""
+    if adopters:
+        effects = [f"{c}: " + ", ".join(f"{outcome(m).label} {change_words(reading(results.row(name, m, c), difference=True))}"
+                                         for m in (TURNOVER, "vacancy_rate", COST))
+                   for c in adopters]
+        lead = f"With {label}, in the council{'s' if len(adopters) > 1 else ''} adopting it: " \
+            + "; ".join(effects) + ". "
     parts = []
     for metric in (TURNOVER, COST):
         moved = {c: reading(results.row(name, metric, c), difference=True) for c in councils(results)}
@@ -187,7 +202,9 @@ def _council_change_sentence(results: Results, name: str, label: str) -> str:
                  for verb, which in (("falls", falls), ("rises", rises)) if which]
         parts.append(f"{outcome(metric).label} "
                      + (" and ".join(words) or "changes measurably in no council"))
-    return f"With {label}, council by council: " + "; ".join(parts) + "."
+    n = len(councils(results))
+    return (lead + f"With {label}, council by council: " + "; ".join(parts) + f" (with {n} councils "
+            "and 95% intervals, about one council in twenty shows a measurable change by chance).")
 
 
 def _councils_words(names: list[str], n: int) -> str:

@@ -28,7 +28,8 @@ def print_summary(results: Results) -> None:
 def print_comparison(results: Results, metrics: list[str] | None = None) -> None:
     """Key metrics: each scenario's mean and interval, and the paired difference from the
     baseline ± its half-width; then the cost per point of turnover avoided (the region's)."""
-    print(f"{'metric':26s} {'scenario':34s} {'mean (' + CI + ')':44s} difference ± half-width ({CI})")
+    width = max(34, *(len(n) for n in results.names))
+    print(f"{'metric':26s} {'scenario':{width}s} {'mean (' + CI + ')':44s} difference ± half-width ({CI})")
     table = rows_of(results.table)
     for metric in [*(metrics or key_metrics(results)), COST_PER_PP]:
         label = metric
@@ -42,7 +43,7 @@ def print_comparison(results: Results, metrics: list[str] | None = None) -> None
             else:
                 mean = estimate_cell(reading(row), results.reps)
                 diff = "" if name == results.baseline else difference_cell(reading(row, difference=True))
-            _out(f"{label:26s} {name[:34]:34s} {mean:44s} {diff}")
+            _out(f"{label:26s} {name:{width}s} {mean:44s} {diff}")
             label = ""
     _methods(results)
     _councils(results)
