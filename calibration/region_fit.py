@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from calibration.fit import Settings
 from sim.experiment.replications import run_experiment
 from sim.model.outcomes import rows_of
 from sim.scenario import Scenario
@@ -37,16 +38,6 @@ STEADY_ROUNDS = 3   # full steps for the first rounds, then steps shrinking as 1
 HAZARD_RANGE = (0.2, 5.0)
 APPEAL_RANGE = (-6.0, 6.0)
 BACKFILL_RANGE = (0.02, 1.0)
-
-
-@dataclass(frozen=True)
-class RegionSettings:
-    reps: int = 8
-    years: float = 5.0
-    warmup_years: float = 3.0
-    seed: int = 20261125
-    workers: int = 1
-    rounds: int = 8
 
 
 @dataclass
@@ -88,10 +79,11 @@ def apply(base: Scenario, names: list[str], hazard: np.ndarray, appeal: np.ndarr
     return base.with_values(values)
 
 
-def fit_region(base: Scenario, targets: pd.DataFrame, s: RegionSettings,
+def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings,
                progress=None) -> RegionFit:
     """Fit each council's hazard scale, appeal and backfill, and the region's supply and agency
-    inflow, to ``targets`` (rows with ``geography`` = council; see ``dfe.council_targets``)."""
+    inflow, to ``targets`` (rows with ``geography`` = council; see ``dfe.council_targets``), in
+    ``s.budget`` rounds."""
     members = dict(base.members())
     names = list(members)
     posts = np.array([sum(lv.establishment for lv in members[n].workforce.levels.ordered())
@@ -105,7 +97,7 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: RegionSettings,
     sd = {m: _sd(targets, names, m) for m in want}
     region_vacancy = float(weight @ want["vacancy_rate"])
     history, best = [], None
-    for round_ in range(s.rounds):
+    for round_ in range(s.budget):
         scenario = apply(base, names, hazard, appeal, backfill, supply, inflow)
         ts, summary = run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers)
         got = {m: np.array([rows_of(summary, n)[m].mean() for n in names]) for m in want}

@@ -340,7 +340,8 @@ def calibrate(args: argparse.Namespace) -> int:
 
 
 def _calibrate_region(args: argparse.Namespace, base) -> int:
-    from calibration.region_fit import RegionSettings, fit_region
+    from calibration.fit import Settings
+    from calibration.region_fit import fit_region
     from calibration.report import validation_table, write_report
     from calibration.targets import DEFAULT_TARGETS, load_targets, with_council_targets
 
@@ -352,8 +353,8 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
     check_size(opts, base, opts.reps * (rounds + 1), opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "calibration" / base.name
     with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs:
-        settings = RegionSettings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
-                                  seed=opts.seed, workers=opts.workers, rounds=rounds)
+        settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
+                            seed=opts.seed, workers=opts.workers, budget=rounds)
         fit = fit_region(base, targets.fitted, settings,
                          progress=lambda r, loss: print(f"round {r + 1}/{rounds}: distance {loss:.1f}",
                                                         flush=True))
