@@ -31,9 +31,8 @@ N_CASE_ROWS = 18
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
 # Counters ``ctr``.
-C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_ALLOW_OVER, \
-    C_SLOTS = range(8)
-N_COUNTERS = 8
+C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_SLOTS = range(7)
+N_COUNTERS = 7
 EPS = 1e-9
 SHORT_QUEUE = 3  # queues up to this long are allocated by a linear scan, longer ones by a heap
 
@@ -370,7 +369,6 @@ class CaseBook:
         self.qht = np.zeros((2, n_types), dtype=np.int64)
         self.bucket_head = np.full(n_days, -1, dtype=np.int64)
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
-        self.ctr[C_ALLOW_OVER] = int(np.any(team_over))
         self.team_over = np.asarray(team_over, dtype=np.int64)   # per team: allocate over the limit
         self.daily = np.zeros((2, n_days), dtype=np.int64)
         self.referrals_per_day = caseload.referrals_per_day
@@ -481,7 +479,7 @@ class CaseBook:
                               minlength=self.wf.shape[1])
         if not np.allclose(weights, self.wf[W_LOAD], atol=1e-6):
             problems.append("worker loads do not match the cases they hold")
-        if not self.ctr[C_ALLOW_OVER] and self.ctr[C_OVER_LIMIT] > 0:
+        if not self.team_over.any() and self.ctr[C_OVER_LIMIT] > 0:
             problems.append(f"{self.ctr[C_OVER_LIMIT]} allocations took a worker over their limit")
         bound = self.active & (self.team_over[self.wi[W_TEAM]] == 0)
         if (self.wf[W_LOAD][bound] > self.wf[W_LIMIT][bound] + 1e-6).any():

@@ -38,9 +38,6 @@ class SocialWorker:
     def level_name(self) -> str:
         return LEVELS[self.level]
 
-    def tenure_years(self, now: float) -> float:
-        return (now - self.hired_day) / DAYS_PER_YEAR
-
 
 @dataclass(eq=False)
 class Post:
