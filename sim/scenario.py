@@ -406,6 +406,14 @@ class Reporting(_Strict):
     caseload_cap: float = Field(
         21.0, ge=1, le=100, description="Cases per worker above which a worker counts as over the "
         "cap in `share_over_cap`. Dudley 2018: 'no social worker will have caseload over 21'.")
+    looked_after_types: list[Name] | None = Field(
+        None, description="Case types of children looked after, for DfE's share of looked-after "
+        "children with three or more social workers in the last 12 months. Default: 'lac' if the "
+        "scenario has that type, else none (the share is then undefined).")
+    in_need_types: list[Name] | None = Field(
+        None, description="Case types of children in need (DfE's children in need include those "
+        "on child protection plans and looked after), for the same share. Default: every type a "
+        "referral does not start in (`demand.initial_type`: the assessment).")
 
 
 MAX_REPS = 10_000
@@ -597,6 +605,9 @@ class Scenario(_Strict):
         for i, spec in enumerate(self.policy):
             problems += _policy_problems(i, spec)
         problems += _team_problems(self.teams, names)
+        for field in ("looked_after_types", "in_need_types"):
+            problems += [(("reporting", field), t, f"unknown case type {t!r}; case_types has "
+                          f"{sorted(names)}") for t in getattr(self.reporting, field) or () if t not in names]
         _fail("Scenario", problems)
         self._resolve_councils()
         return self
@@ -605,6 +616,17 @@ class Scenario(_Strict):
     @property
     def type_names(self) -> list[str]:
         return list(self.case_types)
+
+    def looked_after_types(self) -> list[str]:
+        """The case types of children looked after (``reporting.looked_after_types``)."""
+        given = self.reporting.looked_after_types
+        return list(given) if given is not None else [t for t in ("lac",) if t in self.case_types]
+
+    def in_need_types(self) -> list[str]:
+        """The case types of children in need (``reporting.in_need_types``)."""
+        given = self.reporting.in_need_types
+        return list(given) if given is not None else \
+            [t for t in self.case_types if not self.demand.initial_type.get(t, 0.0) > 0]
 
     def team_list(self) -> list[tuple[str, Team]]:
         """The teams in order; without teams, one team ('all') holding every case type."""

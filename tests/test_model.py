@@ -239,3 +239,46 @@ def test_the_wait_distribution_follows_its_definition(baseline):
     assert row["wait_days_p90"] == pytest.approx(np.percentile(waits, 90))
     assert row["waited_share"] == pytest.approx((waits >= 1).mean())
     assert row["mean_wait_days"] == pytest.approx(waits.mean())
+
+
+def _one_looked_after_child(baseline):
+    """A case book holding one looked-after child for 2,000 days, and nobody yet."""
+    from sim.model.allocation import CaseBook
+    from sim.model.demand import Caseload, CaseTypeTable
+    table = CaseTypeTable.from_scenario(baseline)
+    lac = table.names.index("lac")
+    caseload = Caseload(np.zeros(1, np.int64), np.zeros(1, bool), np.zeros(1, np.int64),
+                        np.ones(1, np.int64), np.array([lac]), np.array([2000]),
+                        np.zeros(1200, np.int64))
+    return CaseBook(caseload, table, 1200, 8, np.zeros(1, np.int64)), table
+
+
+def test_three_or_more_social_workers_is_dfe_measure_on_a_hand_made_history(baseline):
+    """A child held by A (days 0-100), B (100-300), A again (300-400), C (400-800), then D: the
+    count of different social workers in the 12 months to each day is checked against the
+    history, and DfE's share against its definition (3+ workers, children open at the day)."""
+    from sim.model.outcomes import social_workers_in_year, three_or_more_workers
+    book, table = _one_looked_after_child(baseline)
+    history = [("A", 0, 100), ("B", 100, 300), ("A", 300, 400), ("C", 400, 800), ("D", 800, None)]
+    uid = {"A": 11, "B": 12, "C": 13, "D": 14}
+    starts = {start: (k, name) for k, (name, start, _) in enumerate(history)}
+
+    def by_definition(d: int) -> int:   # different workers holding it at some time in (d-365, d]
+        return len({n for n, start, end in history
+                    if start <= d and (end is None or end > d - 365)})
+
+    checks = (50, 100, 350, 450, 700, 760, 799, 800, 900, 1164, 1165, 1199)
+    for d in range(1200):
+        if d in starts:
+            k, name = starts[d]
+            if k:
+                book.close_slot(0, d)       # the holder leaves on the day the next one starts
+            book.open_slot(0, uid[name], level=2, limit=20.0)
+        book.step(d, d)
+        assert book.cases[WORKER][0] == 0
+        if d in checks:
+            expected = min(3, by_definition(d))
+            assert social_workers_in_year(book.cases, d)[0] == expected, d
+            assert three_or_more_workers(book.cases, d, table.looked_after) == (int(expected >= 3), 1)
+            assert three_or_more_workers(book.cases, d, ~table.looked_after) == (0, 0)
+    assert by_definition(450) == 3 and by_definition(760) == 2      # A, B, C; A and C

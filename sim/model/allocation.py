@@ -25,8 +25,15 @@ from sim.model.demand import Caseload, CaseTypeTable
 # Fields of the per-case integer table ``cs`` (one row per case; ``CaseBook.cases`` is its
 # transpose, one row per field).
 ARRIVAL, FIRST_EP, N_EP, CUR, WORKER, LAST_UID, STARTED, END_DAY, WAIT_START, FIRST_ALLOC, \
-    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE, PREV_HELD, NEXT_HELD, UNALLOCATED = range(18)
-N_CASE_ROWS = 18
+    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE, PREV_HELD, NEXT_HELD, UNALLOCATED, \
+    SW_0, SW_1, SW_2, HELD_TO_0, HELD_TO_1, HELD_TO_2 = range(24)
+N_CASE_ROWS = 24
+# The last three different social workers of each case, most recent first (uids in SW_0..SW_2) and
+# the last day each held it (HELD_NOW while they still do): enough to tell whether a child had
+# three or more social workers in any 12 months (DfE's measure).
+RECENT_WORKERS = (SW_0, SW_1, SW_2)
+HELD_TO = (HELD_TO_0, HELD_TO_1, HELD_TO_2)
+HELD_NOW = 2 ** 62
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
@@ -81,6 +88,19 @@ def _start_episode(cs, ep, bucket_head, c, day):
 
 
 @njit
+def _remember_worker(cs, c, uid):
+    """Put ``uid`` first in the case's recent workers (dropping the oldest if it is new)."""
+    if cs[c, SW_0] != uid:
+        if cs[c, SW_1] != uid:   # new, or third: the others move down one
+            cs[c, SW_2] = cs[c, SW_1]
+            cs[c, HELD_TO_2] = cs[c, HELD_TO_1]
+        cs[c, SW_1] = cs[c, SW_0]
+        cs[c, HELD_TO_1] = cs[c, HELD_TO_0]
+        cs[c, SW_0] = uid
+    cs[c, HELD_TO_0] = HELD_NOW
+
+
+@njit
 def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
     t = cs[c, TYPE]
     cs[c, WORKER] = w
@@ -102,13 +122,15 @@ def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
         if cs[c, LAST_UID] >= 0:
             cs[c, CHANGES] += 1
         cs[c, LAST_UID] = uid
+    _remember_worker(cs, c, uid)
     if cs[c, STARTED] == 0:
         _start_episode(cs, ep, bucket_head, c, day)
 
 
 @njit
-def _unassign(cs, wi, wf, t_weight, c):
+def _unassign(cs, wi, wf, t_weight, c, day):
     w = cs[c, WORKER]
+    cs[c, HELD_TO_0] = day
     prev, nxt = cs[c, PREV_HELD], cs[c, NEXT_HELD]
     if prev >= 0:
         cs[prev, NEXT_HELD] = nxt
@@ -131,7 +153,7 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
     cs[c, CUR] += 1
     if cs[c, CUR] >= cs[c, N_EP]:  # the case closes
         if w >= 0:
-            _unassign(cs, wi, wf, t_weight, c)
+            _unassign(cs, wi, wf, t_weight, c, day)
         else:  # closes while waiting for a new worker
             ctr[C_WAITING] -= 1
             cs[c, UNALLOCATED] += day - cs[c, WAIT_START]
@@ -150,7 +172,7 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
             cs[c, TYPE] = new_t
             _start_episode(cs, ep, bucket_head, c, day)
             return
-        _unassign(cs, wi, wf, t_weight, c)
+        _unassign(cs, wi, wf, t_weight, c, day)
         ctr[C_WAITING] += 1
         cs[c, WAIT_START] = day
     cs[c, STARTED] = 0
@@ -312,7 +334,7 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
         nxt = cs[c, NEXT_HELD]
         if release_all or wf[W_LOAD, w] > keep_load + EPS or t_min_level[cs[c, TYPE]] > wi[W_LEVEL, w] \
                 or works[wi[W_TEAM, w], cs[c, TYPE]] == 0:
-            _unassign(cs, wi, wf, t_weight, c)
+            _unassign(cs, wi, wf, t_weight, c, day)
             cs[c, WAIT_START] = day
             ctr[C_WAITING] += 1
             _enqueue(cs, qbuf, qgen, qht, c, cs[c, TYPE], day, n_cases)

@@ -39,6 +39,8 @@ class CaseTypeTable:
     team: np.ndarray        # int64: the team that allocates each type
     works: np.ndarray       # int64 (teams, types): 1 if a worker of the team may hold the type
     team_names: tuple[str, ...]
+    looked_after: np.ndarray  # bool: types of children looked after (reporting)
+    in_need: np.ndarray       # bool: types of children in need (reporting)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> "CaseTypeTable":
@@ -66,6 +68,8 @@ class CaseTypeTable:
             next_cum=np.cumsum(probs, axis=1),
             mean_days=np.array([ct.mean_days for ct in cts], dtype=float),
             team=team, works=works, team_names=tuple(name for name, _ in teams),
+            looked_after=np.array([n in scenario.looked_after_types() for n in names], dtype=bool),
+            in_need=np.array([n in scenario.in_need_types() for n in names], dtype=bool),
         )
 
     @property

@@ -15,8 +15,9 @@ from typing import Any, Iterable, Literal
 import numpy as np
 import pandas as pd
 
-from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
-from sim.model.clock import DAYS_PER_YEAR
+from sim.model.allocation import (ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, HELD_TO, RECENT_WORKERS,
+                                  TYPE, UNALLOCATED)
+from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.workforce import ASYE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS, REGION_NAME
 
@@ -27,6 +28,8 @@ DESTINATION_WORDS = {"profession": "leaving the profession", "other_la": "to ano
 # Caseload bands for the monthly distribution of case holders (cases held, 3 wide; 21 is an edge)
 CASELOAD_BANDS = [(lo, lo + 2) for lo in range(1, 31, 3)] + [(31, None)]
 TWO_YEARS = 2 * DAYS_PER_YEAR
+TWELVE_MONTHS = int(DAYS_PER_YEAR)   # days in DfE's "last 12 months"
+MARCH = 2                            # month ends in March (the run starts on 1 January)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ POOLS_ARE_REGIONAL = ("a council's row (the pools are the region's), or a region
 NO_COHORT = "no ASYE starter in the window had two years left to run"
 NONE_ALLOCATED = "no case was first allocated in the window"
 NONE_CLOSED = "no case closed in the window"
+NO_MARCH = "the window holds no 31 March with such children open"
+NO_CHILDREN = "no such child was open at the month end"
 
 SUMMARY: tuple[Outcome, ...] = (
     AUTHORITY,
@@ -110,6 +115,16 @@ SUMMARY: tuple[Outcome, ...] = (
     Outcome("worker_changes_per_case", "changes of worker per case", "changes per case",
             "Changes of allocated worker per case, for cases closed in the window ('having to tell "
             "their story too many times').", better="lower", undefined_when=NONE_CLOSED, key=True),
+    _share("lac_3plus_workers_share", "looked-after children with 3+ social workers",
+           "share of children looked after", "Share of children looked after at 31 March who had "
+           "three or more different social workers in the previous 12 months (DfE's measure: 27% "
+           "in England in 2024), the mean over the window's 31 Marches.", better="lower",
+           undefined_when=NO_MARCH),
+    _share("cin_3plus_workers_share", "children in need with 3+ social workers",
+           "share of children in need", "Share of children in need at 31 March (past assessment: "
+           "child in need, protection, court and care cases) who had three or more different "
+           "social workers in the previous 12 months, the mean over the window's 31 Marches.",
+           better="lower", undefined_when=NO_MARCH),
     Outcome("unallocated_days_per_case", "days without a worker per case", "days per case",
             "Days a case spent without a worker over its life (first wait and waits after a worker "
             "left), for cases closed in the window.", better="lower", undefined_when=NONE_CLOSED),
@@ -195,6 +210,14 @@ TIMESERIES: tuple[Outcome, ...] = (
     Outcome("referrals", "referrals", "referrals this month", "Referrals received this month."),
     Outcome("cases_open", "open cases", "cases", "Cases open at the month end (allocated or waiting)."),
     Outcome("cases_waiting", "cases waiting", "cases", "Cases waiting for a worker at the month end."),
+    _share("lac_3plus_workers_share", "looked-after children with 3+ social workers",
+           "share of children looked after", "Share of the children looked after at the month end "
+           "who had three or more different social workers in the previous 12 months (DfE records "
+           "it at 31 March).", undefined_when=NO_CHILDREN),
+    _share("cin_3plus_workers_share", "children in need with 3+ social workers",
+           "share of children in need", "Share of the children in need at the month end (past "
+           "assessment) who had three or more different social workers in the previous 12 months.",
+           undefined_when=NO_CHILDREN),
     Outcome("case_holders", "case holders", "people", "Workers holding at least one case."),
     Outcome("caseload_mean", "mean caseload", "cases per case holder", "Mean cases per case holder."),
     Outcome("caseload_p95", "95th percentile caseload", "cases per case holder",
@@ -264,6 +287,40 @@ def check_outputs(values: dict[str, Any] | pd.DataFrame, declared: dict[str, Out
                               f"is outside its range [{o.low}, {o.high}]")
 
 
+def social_workers_in_year(cases: np.ndarray, day: int) -> np.ndarray:
+    """For each case (columns of the case table), how many different social workers held it at
+    some time in the 12 months to ``day``, counted up to three (3 means three or more)."""
+    since = day - TWELVE_MONTHS
+    n = np.zeros(cases.shape[1], dtype=np.int64)
+    for worker, held_to in zip(RECENT_WORKERS, HELD_TO):
+        n += (cases[worker] >= 0) & (cases[held_to] > since)
+    return n
+
+
+def three_or_more_workers(cases: np.ndarray, day: int, types: np.ndarray) -> tuple[int, int]:
+    """DfE's measure at ``day``: (children with three or more social workers in the last 12
+    months, children) among the cases open at ``day`` whose type is marked in ``types`` (a bool
+    per case type; ``cases``: the referred cases' columns of the case table)."""
+    counted = (cases[CLOSED] < 0) & types[cases[TYPE]]
+    if not counted.any():
+        return 0, 0
+    return int((social_workers_in_year(cases[:, counted], day) >= 3).sum()), int(counted.sum())
+
+
+THREE_PLUS = ("lac_3plus_workers_share", "cin_3plus_workers_share")
+
+
+def _mean_or_nan(x: pd.Series) -> float:
+    x = x.dropna()
+    return float(x.mean()) if len(x) else float("nan")
+
+
+def is_march(months: pd.DataFrame, start_day: float) -> np.ndarray:
+    """Which of the window's month rows end on 31 March (the date DfE records the measure)."""
+    first = int(round(start_day / MONTH_DAYS))
+    return ((months["month"].to_numpy() + first) % 12) == MARCH
+
+
 def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
               workers: Iterable[Any], start_day: float, end_day: float) -> dict[str, float]:
     """One replication's outcomes (``SUMMARY``) over the reporting window [start_day, end_day).
@@ -281,6 +338,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     allocated = referred & (first_alloc >= start_day) & (first_alloc < end_day)
     closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
     waits = first_alloc[allocated] - cases[ARRIVAL][allocated]
+    march = is_march(months, start_day)
     asye = [w for w in workers if w.start_level == ASYE and w.contract == PERMANENT
             and w.pipeline not in ("initial", "moved") and start_day <= w.hired_day < end_day - TWO_YEARS]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
@@ -300,6 +358,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         "waited_share": float((waits >= 1).mean()) if waits.size else float("nan"),
         "worker_changes_per_case": float(cases[CHANGES][closed].mean()) if closed.any() else float("nan"),
         "unallocated_days_per_case": float(cases[UNALLOCATED][closed].mean()) if closed.any() else float("nan"),
+        **{name: _mean_or_nan(months[name][march]) for name in THREE_PLUS},
         "asye_retention_2y": len(stayed) / len(asye) if asye else float("nan"),
         "asye_cohort": float(len(asye)),
     }

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from sim.model.clock import MONTH_DAYS
-from sim.model.outcomes import CASELOAD_BANDS, band_column
+from sim.model.allocation import C_NEXT_ARRIVAL
+from sim.model.outcomes import CASELOAD_BANDS, band_column, three_or_more_workers
 from sim.scenario import DESTINATIONS, LEVELS
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     staff_cost = agency_cost = recruit_cost = policy_cost = 0.0
     tally: dict[str, float] = {}
     referrals = cases_open = cases_waiting = 0
+    three_plus = np.zeros((2, 2), dtype=np.int64)   # (looked after, in need) x (3+, children)
     weighted_supplement = establishment = 0.0
     first_day = int(round(month * MONTH_DAYS))
     last_day = int(round((month + 1) * MONTH_DAYS))
@@ -56,6 +58,10 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         referrals += int(book.referrals_per_day[first_day:last_day].sum())
         cases_open += book.open_cases
         cases_waiting += book.waiting
+        cases = book.cases[:, :book.ctr[C_NEXT_ARRIVAL]]
+        day = int(auth.env.now)
+        three_plus[0] += three_or_more_workers(cases, day, book.table.looked_after)
+        three_plus[1] += three_or_more_workers(cases, day, book.table.in_need)
         posts = float(rates.establishment.sum())
         weighted_supplement += auth.supplement * posts
         establishment += posts
@@ -78,6 +84,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
         **tally,
         referrals=referrals, cases_open=cases_open, cases_waiting=cases_waiting,
+        lac_3plus_workers_share=three_plus[0, 0] / three_plus[0, 1] if three_plus[0, 1] else NAN,
+        cin_3plus_workers_share=three_plus[1, 0] / three_plus[1, 1] if three_plus[1, 1] else NAN,
         case_holders=int(counts_all.size),
         caseload_mean=float(counts_all.mean()) if any_held else 0.0,
         caseload_p95=float(np.percentile(counts_all, 95)) if any_held else 0.0,
