@@ -139,8 +139,8 @@ class Objective:
         params = self.parameters if parameters is None else parameters
         scenario = apply(self.base, params, u)
         s = self.settings
-        _, summary = run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers)
-        summary = rows_of(summary)
+        summary = rows_of(run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years,
+                                         s.workers).summary)
         sim = np.array([np.nanmean(metric_values(summary, m)) for m in self.rows["model_metric"]])
         z = (sim - self.value) / self.sd
         if parameters is None:

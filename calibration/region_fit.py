@@ -99,7 +99,8 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings,
     history, best = [], None
     for round_ in range(s.budget):
         scenario = apply(base, names, hazard, appeal, backfill, supply, inflow)
-        ts, summary = run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers)
+        runs = run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers)
+        ts, summary = runs.timeseries, runs.summary
         got = {m: np.array([rows_of(summary, n)[m].mean() for n in names]) for m in want}
         idle = float(rows_of(ts)["agency_available"].mean())
         z = np.concatenate([(got[m] - want[m]) / sd[m] for m in want])

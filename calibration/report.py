@@ -22,7 +22,7 @@ def validation_table(scenario: Scenario, targets: Targets, reps: int, seed: int,
                      draws: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per target: the target and its range, the simulated mean and 5-95% band over
     replications (with parameter draws, if given), and whether the mean is within the range."""
-    _, summaries = run_experiment(scenario, reps, seed, years, warmup_years, workers, draws=draws)
+    summaries = run_experiment(scenario, reps, seed, years, warmup_years, workers, draws=draws).summary
     councils = [name for name, _ in scenario.members()] if scenario.is_region else []
     rows = []
     for row in targets.table.itertuples():

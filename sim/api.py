@@ -50,9 +50,9 @@ def run(scenario: Scenario | str = "baseline", *, reps: int | None = None, years
     given are the scenario's own. ``draws``: parameter draws, replication r uses row r."""
     scenario, opts = _settings(_scenario(scenario), reps, years, warmup_years, seed, workers)
     started = time.perf_counter()
-    timeseries, summary = run_experiment(scenario, opts.reps, opts.seed, opts.years,
-                                         opts.warmup_years, opts.workers, progress, draws)
-    return Results.from_run(scenario, timeseries, summary, _record(opts, started, opts.reps))
+    runs = run_experiment(scenario, opts.reps, opts.seed, opts.years, opts.warmup_years,
+                          opts.workers, progress, draws)
+    return Results.from_run(scenario, runs, _record(opts, started, opts.reps))
 
 
 def compare(baseline: Scenario | str, *variants: Scenario | str, reps: int | None = None,

@@ -70,7 +70,7 @@ def test_synthetic_truth_is_recovered(tmp_path, baseline):
     fitted = FITTED[:2]  # leave_rate and fill_days multipliers
     truth_u = np.array([p.unit(baseline) for p in fitted]) + np.array([0.08, -0.1])
     truth = apply(baseline, fitted, truth_u)
-    _, summ = run_experiment(truth, reps=24, seed=99, years=4.0, warmup_years=2.0, workers=1)
+    summ = run_experiment(truth, reps=24, seed=99, years=4.0, warmup_years=2.0, workers=1).summary
     rows = []
     for metric in ["turnover_rate", "vacancy_rate"]:
         v = float(summ[metric].mean())

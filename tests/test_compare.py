@@ -40,8 +40,8 @@ def test_common_random_numbers_narrow_the_paired_interval(baseline):
     """The same policy effect, estimated from paired runs and from independent runs."""
     variant = baseline.with_policy("pay_alignment")
     reps, years = 8, 4.0
-    (_, b), (_, v) = run_replications([baseline, variant], range(reps), 31, years, 1.0)
-    (_, v_indep), = run_replications([variant], range(reps), 9031, years, 1.0)
+    b, v = (r.summary for r in run_replications([baseline, variant], range(reps), 31, years, 1.0))
+    v_indep = run_replications([variant], range(reps), 9031, years, 1.0)[0].summary
     for metric in ["total_cost_gbp", "mean_caseload", "vacancy_rate"]:
         paired = mean_interval(v[metric].to_numpy() - b[metric].to_numpy()).halfwidth
         # independent samples: Welch half-width of the difference of means

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 import pytest
 import simpy
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -85,8 +86,7 @@ def test_same_referrals_across_scenarios(baseline):
 
 
 def _means(scenario, reps=6, years=6.0, warmup=2.0):
-    _, summary = run_experiment(scenario, reps=reps, seed=5, years=years, warmup_years=warmup)
-    return summary
+    return run_experiment(scenario, reps=reps, seed=5, years=years, warmup_years=warmup).summary
 
 
 def test_caseload_pressure_raises_turnover(baseline):
@@ -282,3 +282,38 @@ def test_three_or_more_social_workers_is_dfe_measure_on_a_hand_made_history(base
             assert three_or_more_workers(book.cases, d, table.looked_after) == (int(expected >= 3), 1)
             assert three_or_more_workers(book.cases, d, ~table.looked_after) == (0, 0)
     assert by_definition(450) == 3 and by_definition(760) == 2      # A, B, C; A and C
+
+
+def test_wait_statistics_of_a_histogram():
+    """Count, mean, 90th percentile (the smallest day with 90% of waits at or below it) and share
+    of waits of a day or more, from waits counted by whole days."""
+    from sim.model.outcomes import wait_statistics
+    waits = np.array([0] * 6 + [1, 2, 2, 10])
+    s = wait_statistics(np.bincount(waits, minlength=20))
+    assert s == {"waits": 10.0, "mean_wait_days": pytest.approx(waits.mean()),
+                 "wait_days_p90": 2.0, "waited_share": 0.4}
+    assert np.isnan(wait_statistics(np.zeros(5, np.int64))["mean_wait_days"])
+
+
+def test_team_rows_add_up_to_the_authority(baseline):
+    """Each team's row: its posts sum to the establishment, its month-end caseloads and waiting
+    cases to the authority's; the front door's waits include every first allocation."""
+    from sim.model.allocation import FIRST_ALLOC
+    teams = {k: {"case_types": v["case_types"]} for k, v in TEAMS.items()}
+    region = Region(baseline.with_overrides(teams=teams), 3, 0, Clock(2.0, 0.5))
+    region.run()
+    months = region.months()
+    rows = {r["team"]: r for r in region.team_summaries()}
+    assert list(rows) == list(TEAMS)
+    assert sum(r["posts"] for r in rows.values()) == 250
+    assert sum(r["cases_waiting_mean"] for r in rows.values()) == pytest.approx(months["cases_waiting"].mean())
+    team_months = pd.DataFrame(region.team_rows)
+    window = team_months[team_months["month"] >= 0]
+    holders = window.groupby("month")["case_holders"].sum().to_numpy()
+    np.testing.assert_array_equal(holders, months["case_holders"].to_numpy())
+    [auth] = region.authorities
+    cs = auth.book.cases
+    firsts = int(((cs[FIRST_ALLOC] >= region.clock.report_start_day) & ~auth.book.initial).sum())
+    years = (region.clock.n_days - region.clock.report_start_day) / 365.0
+    assert rows["front_door"]["waits"] * years >= firsts - 5     # a day's edge at the window start
+    assert rows["looked_after"]["mean_caseload"] != rows["front_door"]["mean_caseload"]

@@ -19,8 +19,8 @@ SEED = 17
 
 def paired(baseline, variant, reps=6, years=5.0, warmup=1.0):
     """(baseline, variant) summaries and timeseries on the same seeds."""
-    (bts, bsum), (vts, vsum) = run_replications([baseline, variant], range(reps), SEED, years, warmup)
-    return bsum, vsum, bts, vts
+    base, var = run_replications([baseline, variant], range(reps), SEED, years, warmup)
+    return base.summary, var.summary, base.timeseries, var.timeseries
 
 
 def test_registry_lists_the_shipped_policies(capsys):

@@ -76,8 +76,9 @@ def test_same_results_for_any_number_of_workers(baseline):
     scenario = _region(baseline, {"A": {}, "B": _pay(0.05)})
     one = run_replications([scenario], range(3), 11, 1.0, 0.5, workers=1)[0]
     two = run_replications([scenario], range(3), 11, 1.0, 0.5, workers=2)[0]
-    pd.testing.assert_frame_equal(one[0], two[0])
-    pd.testing.assert_frame_equal(one[1], two[1])
+    pd.testing.assert_frame_equal(one.timeseries, two.timeseries)
+    pd.testing.assert_frame_equal(one.summary, two.summary)
+    pd.testing.assert_frame_equal(one.teams, two.teams)
     assert set(one[1]["authority"]) == {"A", "B", REGION}
 
 
@@ -87,7 +88,7 @@ def pay_runs(baseline):
     equal = _region(baseline, {"A": {}, "B": {}})
     richer = _region(baseline, {"A": _pay(0.10), "B": {}})
     runs = run_replications([equal, richer], range(12), 3, 3.0, 1.0, workers=2)
-    return [summary for _, summary in runs]
+    return [r.summary for r in runs]
 
 
 def test_moves_are_symmetric_with_equal_pay(pay_runs):
@@ -121,7 +122,7 @@ def test_a_tiny_agency_pool_means_less_cover_and_more_waiting(baseline):
                     agency_inflow_per_year=400.0)
     tiny = _region(baseline, {"A": busy, "B": busy}, **scarce, agency_pool_start=0,
                    agency_inflow_per_year=0.0, agency_exit_rate=52.0)
-    (_, a), (_, t) = run_replications([ample, tiny], range(4), 8, 2.0, 1.0, workers=2)
+    a, t = (r.summary for r in run_replications([ample, tiny], range(4), 8, 2.0, 1.0, workers=2))
     a, t = rows_of(a), rows_of(t)
     assert (t["agency_share"] < a["agency_share"]).all()
     assert (t["agency_unmet_mean"] > a["agency_unmet_mean"]).all()
@@ -176,7 +177,7 @@ def test_agency_above_establishment_follows_caseloads(baseline):
     busy = baseline.with_overrides(demand={"referrals_per_year": 9000.0})
     on = busy.with_overrides(agency={"above_establishment_load": 17.0,
                                      "above_establishment_max_share": 0.04})
-    (_, off_s), (_, on_s) = run_replications([busy, on], range(3), 4, 2.0, 1.0)
+    off_s, on_s = (r.summary for r in run_replications([busy, on], range(3), 4, 2.0, 1.0))
     assert (rows_of(on_s)["agency_cover_rate"] > rows_of(off_s)["agency_cover_rate"]).all()
     region = Region(on, 4, 0, Clock(2.0, 1.0))
     region.run()
@@ -259,7 +260,7 @@ def test_the_region_fit_recovers_a_known_council_turnover(baseline):
     from calibration.region_fit import fit_region
     truth = _region(baseline, {"A": {"turnover": {"hazard_scale": 1.5}}, "B": {}})
     settings = Settings(reps=4, years=3.0, warmup_years=1.0, seed=1, budget=6)
-    _, summary = run_replications([truth], range(4), 1, 3.0, 1.0)[0]
+    summary = run_replications([truth], range(4), 1, 3.0, 1.0)[0].summary
     targets = pd.DataFrame([{"geography": c, "model_metric": m, "value": v, "low": v - 0.02,
                              "high": v + 0.02} for c in ("A", "B")
                             for m in ("turnover_rate", "vacancy_rate", "agency_share")

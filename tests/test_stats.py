@@ -98,7 +98,7 @@ def test_real_tables_stay_in_bounds_with_2_and_200_replications():
     """Every metric's interval lies within its declared range, for 2 and for 200 replications."""
     base = sim.load_scenario("baseline")
     from sim.experiment.replications import run_experiment
-    _, small = run_experiment(base, 2, 4, 1.0, 0.0)
+    small = run_experiment(base, 2, 4, 1.0, 0.0).summary
     rng = np.random.default_rng(0)
     big = small.sample(200, replace=True, random_state=1).reset_index(drop=True)
     big = big.assign(share_over_cap=rng.beta(0.3, 40, 200), agency_share=rng.beta(1, 200, 200))

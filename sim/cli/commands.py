@@ -251,8 +251,8 @@ def warmup(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     opts = options(scenario, args, reps=100, years=12.0, seed=1, warmup_years=0.0)
     check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-    ts, _ = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
-                           warmup_years=0.0, workers=opts.workers)
+    ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
+                        warmup_years=0.0, workers=opts.workers).timeseries
     print(f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
           f"average stays within {args.tolerance:.0%} (or 2 standard errors) of its final level "
           f"from month:")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.experiment.replications import run_replications
+from sim.experiment.replications import Runs, run_replications
 from sim.experiment.stats import (COST_PER_PP, Interval, bounds_of, cost_per_point, interval_row,
                                   mean_interval, paired_difference, replications_needed)
 from sim.model.outcomes import OUTCOMES, REGION, authorities_of, rows_of
@@ -20,11 +20,13 @@ from sim.scenario import Scenario, ScenarioError
 
 @dataclass
 class Comparison:
-    """Per-replication summaries (and monthly tables) of each scenario; the first is the baseline."""
+    """Per-replication summaries (and monthly and team tables) of each scenario; the first is the
+    baseline."""
 
     names: list[str]
     summaries: list[pd.DataFrame]
     timeseries: list[pd.DataFrame] | None = None
+    teams: list[pd.DataFrame] | None = None
 
     @property
     def reps(self) -> int:
@@ -93,18 +95,17 @@ def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmu
                              f"known: {', '.join(OUTCOMES)}"])
     names = _unique([s.name for s in scenarios])
     done = 0
-    summaries: list[list[pd.DataFrame]] = [[] for _ in scenarios]
-    series: list[list[pd.DataFrame]] = [[] for _ in scenarios]
+    parts: list[list[Runs]] = [[] for _ in scenarios]
     todo = reps
     while True:
         results = run_replications(scenarios, range(done, done + todo), seed, years, warmup_years,
                                    workers, progress, draws)
-        for parts, ts_parts, (ts, summ) in zip(summaries, series, results):
-            parts.append(summ)
-            ts_parts.append(ts)
+        for runs, new in zip(parts, results):
+            runs.append(new)
         done += todo
-        comparison = Comparison(names, [pd.concat(p, ignore_index=True) for p in summaries],
-                                [pd.concat(p, ignore_index=True) for p in series])
+        stack = lambda field: [pd.concat([getattr(r, field) for r in runs], ignore_index=True)
+                               for runs in parts]
+        comparison = Comparison(names, stack("summary"), stack("timeseries"), stack("teams"))
         if target_metric is None or target_halfwidth is None or done >= max_reps:
             return comparison
         if comparison.summary(0)[target_metric].notna().sum() == 0:

@@ -15,7 +15,7 @@ import simpy
 
 from sim.experiment.executor import consume, execute, progress_bar
 from sim.model.clock import Clock
-from sim.model.outcomes import MONTHLY, OUTCOMES, check_outputs
+from sim.model.outcomes import MONTHLY, OUTCOMES, TEAM_OUTCOMES, check_outputs
 from sim.model.region import Region
 from sim.scenario import Scenario
 
@@ -23,11 +23,23 @@ from sim.scenario import Scenario
 @dataclass
 class Replication:
     """The tidy results of one replication (a row per council and one for the region, told apart
-    by the ``authority`` column), plus the case-flow event count (for the benchmark)."""
+    by the ``authority`` column; a row per team of each council), plus the case-flow event count
+    (for the benchmark)."""
 
     timeseries: pd.DataFrame
     summary: list[dict[str, float | str]]
+    teams: list[dict[str, float | str]]
     case_events: int
+
+
+@dataclass
+class Runs:
+    """The replications of one scenario: monthly rows, summary rows and team rows (each with
+    ``rep``), sorted by replication."""
+
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    teams: pd.DataFrame
 
 
 def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
@@ -38,12 +50,16 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
     region.run()
     window = region.months()
     summaries = region.summaries(window)
+    teams = region.team_summaries()
     window.insert(1, "rep", rep)
     where = f"replication {rep} of {scenario.name}"
     check_outputs(window, MONTHLY, where)
     for row in summaries:
         check_outputs(row, OUTCOMES, f"{where} ({row['authority']})")
-    return Replication(window, [{"rep": rep, **row} for row in summaries], region.case_events)
+    for row in teams:
+        check_outputs(row, TEAM_OUTCOMES, f"{where} ({row['authority']}, team {row['team']})")
+    return Replication(window, [{"rep": rep, **row} for row in summaries],
+                       [{"rep": rep, **row} for row in teams], region.case_events)
 
 
 def draw_for_rep(draws: pd.DataFrame | None, rep: int) -> dict[str, float] | None:
@@ -54,38 +70,38 @@ def draw_for_rep(draws: pd.DataFrame | None, rep: int) -> dict[str, float] | Non
     return {k: float(v) for k, v in draws.iloc[rep % len(draws)].items()}
 
 
-def _run_one(args) -> tuple[int, int, pd.DataFrame, dict]:
+def _run_one(args) -> tuple[int, int, Replication]:
     index, scenario, rep, seed, years, warmup, draw = args
     if draw is not None:
         scenario = scenario.with_values(draw)
-    result = run_replication(scenario, rep, seed, years, warmup)
-    return index, rep, result.timeseries, result.summary
+    return index, rep, run_replication(scenario, rep, seed, years, warmup)
 
 
 def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: int, years: float,
                      warmup_years: float, workers: int = 1, progress: bool = False,
                      draws: pd.DataFrame | None = None, backend: str = "local",
-                     scheduler: str | None = None) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+                     scheduler: str | None = None) -> list[Runs]:
     """Run replications ``reps`` of each scenario (in parallel if ``workers`` > 1).
 
-    Returns (timeseries, summary) per scenario, in order, rows sorted by replication. Replication
+    Returns the runs of each scenario, in order, rows sorted by replication. Replication
     ``r`` of every scenario uses the same streams and the same parameter draw (``draws``, e.g. a
     calibration posterior): comparisons are paired (common random numbers)."""
     jobs = [(i, sc, rep, seed, years, warmup_years, draw_for_rep(draws, rep))   # only its own draw
             for i, sc in enumerate(scenarios) for rep in reps]
     label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = progress_bar(len(jobs), label, progress)
-    results: dict[tuple[int, int], tuple[pd.DataFrame, list[dict]]] = {}
-    for index, rep, ts, summ in consume(execute(_run_one, jobs, workers, backend, scheduler), bar):
-        results[index, rep] = (ts, summ)
-    return [(pd.concat([results[i, r][0] for r in reps], ignore_index=True),
-             pd.DataFrame([row for r in reps for row in results[i, r][1]]))
+    results: dict[tuple[int, int], Replication] = {}
+    for index, rep, one in consume(execute(_run_one, jobs, workers, backend, scheduler), bar):
+        results[index, rep] = one
+    return [Runs(pd.concat([results[i, r].timeseries for r in reps], ignore_index=True),
+                 pd.DataFrame([row for r in reps for row in results[i, r].summary]),
+                 pd.DataFrame([row for r in reps for row in results[i, r].teams]))
             for i in range(len(scenarios))]
 
 
 def run_experiment(scenario: Scenario, reps: int, seed: int, years: float, warmup_years: float,
                    workers: int = 1, progress: bool = False,
-                   draws: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run replications 0..reps-1 of one scenario; return (timeseries, summary)."""
+                   draws: pd.DataFrame | None = None) -> Runs:
+    """Run replications 0..reps-1 of one scenario."""
     return run_replications([scenario], range(reps), seed, years, warmup_years, workers, progress,
                             draws)[0]

@@ -9,7 +9,8 @@ Files of a run: ``summary.parquet``/``.csv`` (one row per replication), ``summar
 metric's mean and interval), ``timeseries.parquet`` (one row per replication and month),
 ``scenario.toml`` (the resolved scenario: running it repeats the run). Files of a comparison:
 ``comparison.parquet``/``.csv``, ``summaries.parquet``, ``timeseries.parquet`` (every scenario,
-with a ``scenario`` column) and ``scenarios/<name>.toml``. Both: ``manifest.json``.
+with a ``scenario`` column) and ``scenarios/<name>.toml``. Both: ``teams.csv`` (one row per
+replication, council and team) and ``manifest.json``.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from sim.errors import BadInput
 from sim.experiment.compare import Comparison
+from sim.experiment.replications import Runs
 from sim.experiment.resultset import ResultSet, verify
 from sim.experiment.stats import summary_table
 from sim.experiment.variants import short_name
@@ -41,6 +43,7 @@ class Results:
     table: pd.DataFrame               # intervals (see stats.TABLE_COLUMNS); per scenario for compare
     settings: dict = field(default_factory=dict)   # seed, reps, years, warmup_years, workers, ...
     precision: list[dict] | None = None             # target half-widths (compare --target-halfwidth)
+    teams: pd.DataFrame = field(default_factory=pd.DataFrame)   # one row per scenario x rep x team
 
     @property
     def baseline(self) -> str:
@@ -77,12 +80,19 @@ class Results:
             t[t["metric"] == metric]
         return rows.iloc[0]
 
+    def team_rows(self, name: str | None = None) -> pd.DataFrame:
+        """One scenario's per-replication team rows (the baseline's by default)."""
+        name = name or self.baseline
+        if self.teams.empty:
+            return self.teams
+        return self.teams[self.teams["scenario"] == name].drop(columns="scenario").reset_index(drop=True)
+
     @classmethod
-    def from_run(cls, scenario: Scenario, timeseries: pd.DataFrame, summary: pd.DataFrame,
-                 settings: dict) -> "Results":
+    def from_run(cls, scenario: Scenario, runs: Runs, settings: dict) -> "Results":
         name = scenario.name
-        return cls(RUN, [name], {name: scenario}, summary.assign(scenario=name),
-                   timeseries.assign(scenario=name), summary_table(summary), settings)
+        return cls(RUN, [name], {name: scenario}, runs.summary.assign(scenario=name),
+                   runs.timeseries.assign(scenario=name), summary_table(runs.summary), settings,
+                   teams=runs.teams.assign(scenario=name))
 
     @classmethod
     def from_comparison(cls, comparison: Comparison, scenarios: list[Scenario], settings: dict,
@@ -92,7 +102,8 @@ class Results:
                                          ignore_index=True)
         return cls(COMPARE, names, dict(zip(names, scenarios)), stack(comparison.summaries),
                    stack(comparison.timeseries), comparison.table(),
-                   {**settings, "reps": comparison.reps}, precision)
+                   {**settings, "reps": comparison.reps}, precision,
+                   stack(comparison.teams) if comparison.teams else pd.DataFrame())
 
     def scenario_texts(self) -> dict[str, str]:
         return {name: scenario_to_toml(s) for name, s in self.scenarios.items()}
@@ -116,12 +127,14 @@ def save(results: Results, rs: ResultSet) -> None:
         rs.write_table("summary.parquet", summary)
         rs.write_table("summary.csv", summary)
         rs.write_table("summary_ci.csv", results.table)
+        rs.write_table("teams.csv", results.teams.drop(columns="scenario"))
         rs.write_text("scenario.toml", scenario_to_toml(results.scenarios[name]))
         return
     rs.write_table("comparison.parquet", results.table)
     rs.write_table("comparison.csv", results.table)
     rs.write_table("summaries.parquet", results.summaries)
     rs.write_table("timeseries.parquet", results.timeseries)
+    rs.write_table("teams.csv", results.teams)
     for name, text in results.scenario_texts().items():
         rs.write_text(f"scenarios/{name}.toml", text)
 
@@ -129,6 +142,12 @@ def save(results: Results, rs: ResultSet) -> None:
 def commit(results: Results, rs: ResultSet) -> Path:
     extra = {"precision": results.precision} if results.precision is not None else None
     return rs.commit({**results.settings, "names": results.names}, results.scenario_texts(), extra)
+
+
+def _read_teams(d: Path) -> pd.DataFrame:
+    """The team rows of a result set (none in sets written before teams were reported)."""
+    path = d / "teams.csv"
+    return pd.read_csv(path) if path.exists() else pd.DataFrame()
 
 
 def load_results(directory: Path) -> Results:
@@ -145,13 +164,14 @@ def load_results(directory: Path) -> Results:
             return Results(RUN, [name], {name: scenario},
                            pd.read_parquet(d / "summary.parquet").assign(scenario=name),
                            pd.read_parquet(d / "timeseries.parquet").assign(scenario=name),
-                           pd.read_csv(d / "summary_ci.csv"), settings)
+                           pd.read_csv(d / "summary_ci.csv"), settings,
+                           teams=_read_teams(d).assign(scenario=name))
         if kind == COMPARE:
             scenarios = {n: load_scenario(d / "scenarios" / f"{n}.toml") for n in names}
             return Results(COMPARE, names, scenarios, pd.read_parquet(d / "summaries.parquet"),
                            pd.read_parquet(d / "timeseries.parquet"),
                            pd.read_parquet(d / "comparison.parquet"), settings,
-                           manifest.get("precision"))
+                           manifest.get("precision"), _read_teams(d))
     except (ScenarioError, OSError, ValueError) as err:
         problems = err.problems if isinstance(err, (ScenarioError, BadInput)) else [str(err)]
         raise BadInput([f"{d}: cannot read its results: {p}" for p in problems]) from None

@@ -41,6 +41,7 @@ W_LIMIT, W_LOAD = range(2)
 C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_SLOTS = range(7)
 N_COUNTERS = 7
 EPS = 1e-9
+MAX_WAIT_DAYS = 730   # waits are counted per team by whole days up to this; longer ones at this
 SHORT_QUEUE = 3  # queues up to this long are allocated by a linear scan, longer ones by a heap
 
 
@@ -85,6 +86,12 @@ def _find_worker(wi, wf, min_level, team, weight, allow_over, n_slots):
 def _start_episode(cs, ep, bucket_head, c, day):
     cs[c, STARTED] = 1
     _link_end(cs, bucket_head, c, day + ep[cs[c, FIRST_EP] + cs[c, CUR], 1])
+
+
+@njit
+def _count_wait(cs, wait_hist, team, c, day):
+    """Count case ``c``'s wait for a worker of ``team``, which ends today."""
+    wait_hist[team, min(day - cs[c, WAIT_START], MAX_WAIT_DAYS)] += 1
 
 
 @njit
@@ -229,7 +236,7 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 
 @njit
 def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over, qbuf,
-             qgen, qht, bucket_head, ctr, daily, hk, hs):
+             qgen, qht, bucket_head, ctr, daily, wait_hist, hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
     n_cases = cs.shape[0]
     # 1. episodes ending today
@@ -269,6 +276,7 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
                     break
                 qht[0, t] += 1
                 ctr[C_WAITING] -= 1
+                _count_wait(cs, wait_hist, team, c, day)
                 _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
                 ctr[C_EVENTS] += 1
                 c = _head(cs, qbuf, qgen, qht, t, n_cases)
@@ -285,6 +293,7 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
                 break
             qht[0, t] += 1
             ctr[C_WAITING] -= 1
+            _count_wait(cs, wait_hist, team, c, day)
             _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
             ctr[C_EVENTS] += 1
             if n > 0:
@@ -302,23 +311,23 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
 
 @njit
 def step_days(first, last, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
-              team_over, qbuf, qgen, qht, bucket_head, ctr, daily):
+              team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist):
     """Advance the case flow over days ``first`` to ``last`` inclusive."""
     hk = np.empty(wi.shape[1], dtype=np.float64)
     hs = np.empty(wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
         step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over,
-                 qbuf, qgen, qht, bucket_head, ctr, daily, hk, hs)
+                 qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, hk, hs)
 
 
 @njit
 def step_books(first, last, css, eps, wis, wfs, t_weights, t_min_levels, t_orders, t_teams, workss,
-               team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies):
+               team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies, wait_hists):
     """Advance every council's case flow over days ``first`` to ``last`` (one call for a region)."""
     for i in range(len(css)):
         step_days(first, last, css[i], eps[i], wis[i], wfs[i], t_weights[i], t_min_levels[i],
                   t_orders[i], t_teams[i], workss[i], team_overs[i], qbufs[i], qgens[i], qhts[i],
-                  bucket_heads[i], ctrs[i], dailies[i])
+                  bucket_heads[i], ctrs[i], dailies[i], wait_hists[i])
 
 
 @njit
@@ -348,7 +357,7 @@ class CaseFlow:
     days (each council's days in turn: the same results as stepping them one by one)."""
 
     FIELDS = ("cs", "ep", "wi", "wf", "weight", "min_level", "priority_order", "team", "works",
-              "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily")
+              "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily", "wait_hist")
     TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
 
     def __init__(self, books: list["CaseBook"]):
@@ -393,6 +402,8 @@ class CaseBook:
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
         self.team_over = np.asarray(team_over, dtype=np.int64)   # per team: allocate over the limit
         self.daily = np.zeros((2, n_days), dtype=np.int64)
+        # waits for a worker that ended, by the team allocating and whole days waited
+        self.wait_hist = np.zeros((len(table.team_names), MAX_WAIT_DAYS + 1), dtype=np.int64)
         self.referrals_per_day = caseload.referrals_per_day
 
     # -- kernel calls --------------------------------------------------------------------
@@ -401,7 +412,7 @@ class CaseBook:
         t = self.table
         step_days(first, last, self.cs, self.ep, self.wi, self.wf, t.weight, t.min_level,
                   t.priority_order, t.team, t.works, self.team_over, self.qbuf, self.qgen, self.qht,
-                  self.bucket_head, self.ctr, self.daily)
+                  self.bucket_head, self.ctr, self.daily, self.wait_hist)
 
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those

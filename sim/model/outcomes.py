@@ -15,13 +15,14 @@ from typing import Any, Iterable, Literal
 import numpy as np
 import pandas as pd
 
-from sim.model.allocation import (ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, HELD_TO, RECENT_WORKERS,
-                                  TYPE, UNALLOCATED)
+from sim.model.allocation import (ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, HELD_TO, MAX_WAIT_DAYS,
+                                  RECENT_WORKERS, TYPE, UNALLOCATED)
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.workforce import ASYE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS, REGION_NAME
 
 INF = math.inf
+NAN = float("nan")
 LEVEL_WORDS = {"asye": "ASYE", "l2": "level 2", "l3": "level 3", "l4": "level 4", "l5": "level 5"}
 DESTINATION_WORDS = {"profession": "leaving the profession", "other_la": "to another local authority",
                      "agency": "into agency work"}
@@ -70,6 +71,8 @@ NONE_ALLOCATED = "no case was first allocated in the window"
 NONE_CLOSED = "no case closed in the window"
 NO_MARCH = "the window holds no 31 March with such children open"
 NO_CHILDREN = "no such child was open at the month end"
+NO_HOLDERS = "the team held no case at any month end of the window"
+NO_WAITS = "no wait for a worker of the team ended in the window"
 
 SUMMARY: tuple[Outcome, ...] = (
     AUTHORITY,
@@ -237,7 +240,38 @@ TIMESERIES: tuple[Outcome, ...] = (
     Outcome("cost_gbp_month", "total cost", "GBP this month", "Sum of the four costs above."),
 )
 
+TEAM_SUMMARY: tuple[Outcome, ...] = (
+    AUTHORITY,
+    Outcome("team", "team", "name", "The team of the authority (scenario `teams`; 'all' when the "
+            "scenario has none).", text=True),
+    Outcome("posts", "funded posts", "posts", "Funded posts of the team at the end of the run."),
+    Outcome("staff_mean", "staff", "FTE", "Mean month-end permanent and agency workers in the team."),
+    Outcome("mean_caseload", "mean caseload", "cases per case holder",
+            "Mean cases per case holder of the team, averaged over month ends (months without "
+            "case holders left out).", better="lower", undefined_when=NO_HOLDERS),
+    Outcome("p95_caseload", "95th percentile caseload", "cases per case holder",
+            "95th percentile of cases per case holder of the team, averaged over month ends.",
+            better="lower", undefined_when=NO_HOLDERS),
+    _share("share_over_cap", "share of case holders over the reporting cap", "share of case holders",
+           "Share of the team's case holders holding more than `reporting.caseload_cap` cases, "
+           "averaged over month ends.", better="lower", undefined_when=NO_HOLDERS),
+    Outcome("cases_waiting_mean", "cases waiting", "cases",
+            "Mean month-end number of cases waiting for a worker of the team.", better="lower"),
+    Outcome("waits", "waits for a worker", "waits a year", "Waits for a worker of the team that "
+            "ended in the window, a year: new referrals, cases moving in from another team and "
+            "cases whose worker left or shed them."),
+    Outcome("mean_wait_days", "wait for a worker", "days", "Mean of those waits (days; a wait "
+            f"over {MAX_WAIT_DAYS} days counts as {MAX_WAIT_DAYS}).", better="lower",
+            undefined_when=NO_WAITS),
+    Outcome("wait_days_p90", "wait for a worker, 90th percentile", "days",
+            "90th percentile of those waits (whole days).", better="lower", undefined_when=NO_WAITS),
+    _share("waited_share", "share that waited", "share of allocations",
+           "Share of those allocations that came after a wait of at least a day.", better="lower",
+           undefined_when=NO_WAITS),
+)
+
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in SUMMARY}
+TEAM_OUTCOMES: dict[str, Outcome] = {o.name: o for o in TEAM_SUMMARY}
 MONTHLY: dict[str, Outcome] = {o.name: o for o in TIMESERIES}
 KEY_METRICS: list[str] = [o.name for o in SUMMARY if o.key]
 
@@ -378,4 +412,38 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     for name in LEVELS:
         out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
     out["headcount_end_agency"] = float(last["agency_total"])
+    return out
+
+
+def wait_statistics(hist: np.ndarray) -> dict[str, float]:
+    """Count, mean, 90th percentile and share of at least a day, of waits given as a histogram by
+    whole days (the last bin holds the longest)."""
+    n = int(hist.sum())
+    if n == 0:
+        return {"waits": 0.0, "mean_wait_days": NAN, "wait_days_p90": NAN, "waited_share": NAN}
+    days = np.arange(hist.size)
+    p90 = int(np.searchsorted(np.cumsum(hist), 0.9 * n, side="left"))
+    return {"waits": float(n), "mean_wait_days": float(hist @ days / n), "wait_days_p90": float(p90),
+            "waited_share": float(hist[1:].sum() / n)}
+
+
+def summarise_teams(team_months: pd.DataFrame, waits: np.ndarray, posts: list[int],
+                    names: list[str], years: float) -> list[dict[str, float | str]]:
+    """Each team's outcomes (``TEAM_SUMMARY`` without the authority) over the window, from its
+    month-end rows (``team``, ``staff``, ``case_holders``, ``caseload_mean``, ``caseload_p95``,
+    ``share_over_cap``, ``cases_waiting``) and the histogram of waits that ended in the window
+    (teams x days)."""
+    out: list[dict[str, float | str]] = []
+    for k, name in enumerate(names):
+        rows = team_months[team_months["team"] == name]
+        held = rows[rows["case_holders"] > 0]
+        stats = wait_statistics(waits[k])
+        out.append({
+            "team": name, "posts": float(posts[k]), "staff_mean": float(rows["staff"].mean()),
+            "mean_caseload": _mean_or_nan(held["caseload_mean"]),
+            "p95_caseload": _mean_or_nan(held["caseload_p95"]),
+            "share_over_cap": _mean_or_nan(held["share_over_cap"]),
+            "cases_waiting_mean": float(rows["cases_waiting"].mean()),
+            **stats, "waits": stats["waits"] / years,
+        })
     return out

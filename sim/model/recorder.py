@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from sim.model.clock import MONTH_DAYS
-from sim.model.allocation import C_NEXT_ARRIVAL
+from sim.model.allocation import C_NEXT_ARRIVAL, CLOSED, TYPE, W_TEAM, WORKER
 from sim.model.outcomes import CASELOAD_BANDS, band_column, three_or_more_workers
 from sim.scenario import DESTINATIONS, LEVELS
 
@@ -101,3 +101,25 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         cost_gbp_month=staff_cost + agency_cost + recruit_cost + policy_cost,
     )
     return row
+
+
+def team_snapshot(auth: "Authority") -> list[dict[str, float | str]]:
+    """The month-end caseloads of each team of ``auth``: staff, case holders, caseload mean, 95th
+    percentile and share over the reporting cap, and cases waiting for the team."""
+    book = auth.book
+    table = book.table
+    team = book.wi[W_TEAM]
+    cases = book.cases[:, :book.ctr[C_NEXT_ARRIVAL]]
+    waiting = (cases[WORKER] < 0) & (cases[CLOSED] < 0)
+    waiting_by_team = np.bincount(table.team[cases[TYPE][waiting]], minlength=len(table.team_names))
+    cap = auth.scenario.reporting.caseload_cap
+    rows = []
+    for k, name in enumerate(table.team_names):
+        staff = book.active & (team == k)
+        c = book.count[staff & (book.count > 0)]
+        rows.append({"team": name, "staff": int(staff.sum()), "case_holders": int(c.size),
+                     "caseload_mean": float(c.mean()) if c.size else NAN,
+                     "caseload_p95": float(np.percentile(c, 95)) if c.size else NAN,
+                     "share_over_cap": float((c > cap).mean()) if c.size else NAN,
+                     "cases_waiting": int(waiting_by_team[k])})
+    return rows

@@ -15,10 +15,10 @@ import simpy
 
 from sim.model.allocation import CaseFlow
 from sim.model.authority import Authority
-from sim.model.clock import MONTH_DAYS, OFFSET_RECORD, Clock
+from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS, OFFSET_RECORD, Clock
 from sim.model.market import LabourMarket
-from sim.model.outcomes import REGION, TIMESERIES, summarise
-from sim.model.recorder import snapshot
+from sim.model.outcomes import REGION, TIMESERIES, summarise, summarise_teams
+from sim.model.recorder import snapshot, team_snapshot
 from sim.model.streams import SINGLE_AUTHORITY, Streams
 from sim.scenario import Scenario
 
@@ -36,6 +36,7 @@ class Region:
         self.clock = clock
         self.rep = rep
         self.names = [name for name, _ in scenario.members()]
+        self.team_names = self.names if scenario.is_region else [REGION]   # authority of team rows
         keys = self.names if scenario.is_region else [SINGLE_AUTHORITY]
         self.authorities = [Authority(self.env, member, Streams(root_seed, rep, key), clock)
                             for key, (_, member) in zip(keys, scenario.members())]
@@ -43,6 +44,8 @@ class Region:
                                    Streams(root_seed, rep, MARKET_STREAMS))
         self.market.start(self.env)
         self.rows: list[dict] = []
+        self.team_rows: list[dict] = []    # month-end rows of each council's teams
+        self.waits_before = [np.zeros_like(a.book.wait_hist) for a in self.authorities]
         self.env.process(self._case_flow())
         self.env.process(self._record(OFFSET_RECORD))
 
@@ -71,6 +74,12 @@ class Region:
                 for name, auth in zip(self.names, self.authorities):
                     self.rows.append({"authority": name, **snapshot([auth], month, self.market)})
             self.rows.append({"authority": REGION, **snapshot(self.authorities, month, self.market)})
+            reported = month - self.clock.warmup_months
+            for name, auth in zip(self.team_names, self.authorities):
+                self.team_rows += [{"authority": name, "month": reported, **row}
+                                   for row in team_snapshot(auth)]
+            if reported == -1:   # the warm-up's last month: waits from here on are reported
+                self.waits_before = [a.book.wait_hist.copy() for a in self.authorities]
             for auth in self.authorities:
                 auth.tally.clear()
             self.check_conservation(full=False)
@@ -110,6 +119,20 @@ class Region:
         workers = [w for a in self.authorities for w in a.workers]
         out.append({"authority": REGION, **summarise(months[months["authority"] == REGION], cases,
                                                      initial, workers, start, end)})
+        return out
+
+    def team_summaries(self) -> list[dict[str, float | str]]:
+        """Each council's teams' outcomes over the reporting window (``outcomes.TEAM_SUMMARY``)."""
+        rows = pd.DataFrame(self.team_rows)
+        rows = rows[rows["month"] >= 0]
+        years = (self.clock.n_days - self.clock.report_start_day) / DAYS_PER_YEAR
+        out: list[dict[str, float | str]] = []
+        for name, auth, before in zip(self.team_names, self.authorities, self.waits_before):
+            names = list(auth.book.table.team_names)
+            posts = [sum(1 for p in auth.establishment.posts if p.funded and p.team == k)
+                     for k in range(len(names))]
+            out += [{"authority": name, **row} for row in summarise_teams(
+                rows[rows["authority"] == name], auth.book.wait_hist - before, posts, names, years)]
         return out
 
     @property
