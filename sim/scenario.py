@@ -253,16 +253,6 @@ class Agency(_Strict):
         "Assumption (Monmouthshire moved agency workers onto council terms: 18 to 7 in 18 months).")
     level: LevelName = Field(
         "l3", description="Level at which an agency worker practises (eligibility and caseload limit). Assumption.")
-    above_establishment_load: float | None = Field(
-        None, ge=1, le=100,
-        description="Hire agency workers above establishment while the mean weighted caseload of "
-        "case holders is above this (one more a month, released one a month once it is a case "
-        "below). Off by default: DfE CSWW 2020 finds 23% of agency workers not covering a vacancy "
-        "(Monmouthshire 2017: five of seven in non-establishment assignments), but not when councils "
-        "hire them.")
-    above_establishment_max_share: Share = Field(
-        0.2, description="Most agency workers above establishment, as a share of funded posts. Assumption.")
-
 
 MONTHS = 12
 # Assumption: most social work degrees end in the summer and newly qualified social workers start
@@ -381,9 +371,24 @@ class Team(_Strict):
     caseload_limit_factor: float = Field(
         1.0, gt=0, le=5, description="Multiplies each level's caseload limit for this team "
         "(Monmouthshire 2017: lower caseloads in complex and court work).")
-    overflow: Literal["wait", "over_limit"] = Field(
-        "wait", description="When no worker of the team has room: 'wait' (the case waits) or "
-        "'over_limit' (it goes to the least-loaded eligible worker above their limit).")
+    overflow: Literal["wait", "over_limit", "agency"] = Field(
+        "wait", description="When no worker of the team has room: 'wait' (the case waits), "
+        "'over_limit' (it goes to the least-loaded eligible worker above their limit) or 'agency' "
+        "(it waits, and while the team's work per worker is above `agency_load` the team hires "
+        "agency workers above establishment, letting them go when it falls).")
+    agency_load: float = Field(
+        20.0, ge=1, le=100, description="Under overflow 'agency': the weighted cases per worker of "
+        "the team (held and waiting) above which it hires agency workers above establishment, "
+        "enough to bring it back to this. Assumption: the caseload at which pressure starts "
+        "(turnover.pressure_threshold). DfE CSWW 2020: 23% of agency workers do not cover a "
+        "vacancy (Monmouthshire 2017: five of seven in non-establishment assignments).")
+    agency_release_margin: float = Field(
+        1.0, ge=0, le=50, description="Under overflow 'agency': agency workers above establishment "
+        "are let go, one a month, once the team's work per worker would stay this far below "
+        "`agency_load` without them. Assumption.")
+    agency_max_share: Share = Field(
+        0.2, description="Under overflow 'agency': the most agency workers above establishment, "
+        "as a share of the team's funded posts. Assumption.")
 
 
 class Allocation(_Strict):

@@ -196,3 +196,15 @@ def test_third_party_policy_registers_by_entry_point(monkeypatch, baseline):
         registry.cache_clear()
     with pytest.raises(ScenarioError, match="unknown policy"):
         baseline.with_policy("four_day_week")
+
+
+def test_support_officers_end_agency_above_establishment(baseline):
+    """Teams that hire agency above establishment when work per worker is high let them go when
+    support officers free time: on common random numbers agency spend falls during the pilot."""
+    busy = baseline.with_overrides(
+        teams={"all": {"case_types": baseline.type_names, "overflow": "agency", "agency_load": 18.0}})
+    pilot = busy.with_policy("support_officers", officers=19, hazard_ratio=1.0)  # time only
+    b, v, bts, vts = paired(busy, pilot, reps=4)
+    assert (b["agency_above_establishment_mean"] > 10).all()
+    assert (v["agency_above_establishment_mean"] < b["agency_above_establishment_mean"] - 5).all()
+    assert (v["agency_cost_gbp"] < b["agency_cost_gbp"]).all()

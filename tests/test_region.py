@@ -79,7 +79,8 @@ def test_same_results_for_any_number_of_workers(baseline):
     pd.testing.assert_frame_equal(one.timeseries, two.timeseries)
     pd.testing.assert_frame_equal(one.summary, two.summary)
     pd.testing.assert_frame_equal(one.teams, two.teams)
-    assert set(one[1]["authority"]) == {"A", "B", REGION}
+    assert set(one.summary["authority"]) == {"A", "B", REGION}
+    assert set(one.teams["authority"]) == {"A", "B"}
 
 
 @pytest.fixture(scope="module")
@@ -171,14 +172,16 @@ def test_west_midlands_is_built_from_its_data():
 
 
 def test_agency_above_establishment_follows_caseloads(baseline):
-    """The named rule (off by default): while caseloads are above the threshold the council
-    carries agency workers above establishment, at most its share of posts, and lets them go when
-    caseloads fall."""
+    """A team whose overflow is 'agency' carries agency workers above establishment while its work
+    per worker is above the threshold, at most its share of posts, and lets them go when it
+    falls; with a regional market they come from the region's pool."""
+    teams = {"all": {"case_types": baseline.type_names, "overflow": "agency", "agency_load": 17.0,
+                     "agency_max_share": 0.04}}
     busy = baseline.with_overrides(demand={"referrals_per_year": 9000.0})
-    on = busy.with_overrides(agency={"above_establishment_load": 17.0,
-                                     "above_establishment_max_share": 0.04})
+    on = busy.with_overrides(teams=teams)
     off_s, on_s = (r.summary for r in run_replications([busy, on], range(3), 4, 2.0, 1.0))
     assert (rows_of(on_s)["agency_cover_rate"] > rows_of(off_s)["agency_cover_rate"]).all()
+    assert (rows_of(on_s)["cases_waiting_mean"] < rows_of(off_s)["cases_waiting_mean"]).all()
     region = Region(on, 4, 0, Clock(2.0, 1.0))
     region.run()
     [auth] = region.authorities

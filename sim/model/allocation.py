@@ -451,6 +451,14 @@ class CaseBook:
         return released
 
     # -- views -----------------------------------------------------------------------------
+    def waiting_work(self) -> np.ndarray:
+        """Weighted cases waiting for a worker, by the team that allocates them."""
+        cases = self.cases[:, :self.ctr[C_NEXT_ARRIVAL]]
+        waiting = (cases[WORKER] < 0) & (cases[CLOSED] < 0)
+        types = cases[TYPE][waiting]
+        return np.bincount(self.table.team[types], weights=self.table.weight[types],
+                           minlength=len(self.table.team_names))
+
     @property
     def cases(self) -> np.ndarray:
         """The case table by field: ``cases[ARRIVAL]`` is every case's arrival day (a view)."""

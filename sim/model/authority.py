@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.model.allocation import W_LEVEL, W_UID, CaseBook
+from sim.model.allocation import W_LEVEL, W_TEAM, W_UID, CaseBook
 from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFSET_LEAVERS,
                              OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
                              Clock)
 from sim.model.demand import CaseTypeTable, draw_caseload, team_shares
 from sim.model.rates import Rates
-from sim.model.recruitment import above_establishment, assignment, backfill, conversions, recruit
+from sim.model.recruitment import assignment, backfill, conversions, overflow_agency, recruit
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
@@ -118,8 +118,8 @@ class Authority:
         for proc in (pressure_watch(self), leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
                      promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS)):
             env.process(proc)
-        if scenario.agency.above_establishment_load is not None:
-            env.process(above_establishment(self, OFFSET_CONVERSIONS + 0.01))
+        if any(t.overflow == "agency" for _, t in self.teams):
+            env.process(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
         for policy in self.policies:
             env.process(self._run_policy(policy))
 
@@ -389,6 +389,24 @@ class Authority:
         self.regrade(worker, post.level)
         self.tally["hires"] += 1
         self.tally["conversions"] += 1
+
+    def release_overflow(self, post: Post) -> None:
+        """Let go the agency worker carried above establishment in ``post`` (or withdraw the
+        request for one); their cases go back for reallocation."""
+        if post.agency is not None:
+            self.end_agency(post.agency)     # removes the post
+        elif post in self.establishment.posts:
+            self.establishment.posts.remove(post)   # the region's pool skips a withdrawn request
+
+    def team_work(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each team's weighted cases (held, and waiting for a worker of the team) and workers."""
+        book = self.book
+        n = len(self.teams)
+        team = book.wi[W_TEAM]
+        active = book.active
+        work = np.bincount(team[active], weights=book.load[active], minlength=n)
+        work += book.waiting_work()
+        return work, np.bincount(team[active], minlength=n)
 
     def add_unfunded_post(self, level: int, team: int = 0) -> Post:
         post = Post(level, funded=False, team=team)

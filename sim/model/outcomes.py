@@ -146,6 +146,10 @@ SUMMARY: tuple[Outcome, ...] = (
     _share("permanent_practice_share", "share of practice by permanent staff", "share of staff",
            "Mean over month ends of permanent / (permanent + agency) staff (FutureSocial 2017: a "
            "target of 90% of practice by permanent staff).", better="higher"),
+    Outcome("agency_above_establishment_mean", "agency workers above establishment", "FTE",
+            "Mean month-end agency workers above the funded establishment (teams' overflow "
+            "'agency'; DfE CSWW 2020: 23% of agency workers do not cover a vacancy).",
+            better="lower"),
     Outcome("agency_unmet_mean", "agency cover wanted but not found", "posts",
             "Mean month-end number of vacancies whose council wants agency cover that the "
             "region's agency pool cannot supply (zero with an outside market).", better="lower"),
@@ -191,6 +195,9 @@ TIMESERIES: tuple[Outcome, ...] = (
     Outcome("perm_total", "permanent staff", "FTE", "Permanent staff in post."),
     Outcome("agency_total", "agency workers", "FTE", "Agency workers on assignment."),
     Outcome("vacancies_total", "vacancies", "posts", "Funded posts without a permanent holder."),
+    Outcome("agency_above_establishment", "agency workers above establishment", "FTE",
+            "Agency workers in posts added above the funded establishment (a team's overflow "
+            "'agency'), not covering a vacancy."),
     Outcome("leavers", "leavers", "people this month", "Permanent staff who left this month."),
     *(Outcome(f"leavers_{d}", f"leavers {DESTINATION_WORDS[d]}", "people this month",
               f"Permanent leavers this month whose destination is '{d}'.") for d in DESTINATIONS),
@@ -401,6 +408,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     out.update(
         moves_in_per_year=float(months["moves_in"].sum() / years),
         permanent_practice_share=float((perm / (agency + perm)).mean()),
+        agency_above_establishment_mean=float(months["agency_above_establishment"].mean()),
         agency_unmet_mean=float(months["agency_unmet"].mean()),
         referrals_per_year=float(months["referrals"].sum() / years),
         cases_waiting_mean=float(months["cases_waiting"].mean()),

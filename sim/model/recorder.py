@@ -30,7 +30,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     counts, loads, effective, over = [], [], [], []
     staff_cost = agency_cost = recruit_cost = policy_cost = 0.0
     tally: dict[str, float] = {}
-    referrals = cases_open = cases_waiting = 0
+    referrals = cases_open = cases_waiting = above = 0
     three_plus = np.zeros((2, 2), dtype=np.int64)   # (looked after, in need) x (3+, children)
     weighted_supplement = establishment = 0.0
     first_day = int(round(month * MONTH_DAYS))
@@ -40,6 +40,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         perm += p
         agency += a
         vacancies += v
+        above += int(((auth.slot_contract == 2) & ~auth.slot_funded).sum())
         book = auth.book
         holding = book.active & (book.count > 0)
         c = book.count[holding]
@@ -82,6 +83,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     pools = market is not None and market.regional and len(auths) == len(market.authorities)
     row.update(
         perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
+        agency_above_establishment=above,
         **tally,
         referrals=referrals, cases_open=cases_open, cases_waiting=cases_waiting,
         lac_3plus_workers_share=three_plus[0, 0] / three_plus[0, 1] if three_plus[0, 1] else NAN,

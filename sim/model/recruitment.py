@@ -56,23 +56,31 @@ def assignment(auth: "Authority", worker):
             auth.env.process(backfill(auth, post))
 
 
-def above_establishment(auth: "Authority", offset: float):
-    """Monthly, if the scenario asks: one more agency worker above establishment while case
-    holders' mean weighted load is above the threshold; one fewer once it is a case below."""
-    ag = auth.scenario.agency
-    threshold = ag.above_establishment_load
-    most = int(ag.above_establishment_max_share * auth.rates.establishment.sum())
+def overflow_agency(auth: "Authority", offset: float):
+    """Monthly, for each team whose overflow is 'agency': while its work per worker (weighted
+    cases held and waiting, over its workers, in the time they take: divided by the capacity
+    factor, so support that frees time counts) is above the team's ``agency_load``, hire agency
+    workers above establishment, enough to bring it back to that (at most ``agency_max_share``
+    of its funded posts); once it would stay ``agency_release_margin`` below without one of them,
+    let the last one go."""
+    teams = [(k, t) for k, (_, t) in enumerate(auth.teams) if t.overflow == "agency"]
     yield auth.env.timeout(offset)
     while True:
-        held = auth.book.active & (auth.book.count > 0)
-        load = float(auth.book.load[held].mean()) if held.any() else 0.0
-        extra = [w for w in auth.temps.values() if w.post is not None and w.post.overflow]
-        if load > threshold and len(extra) < most:
-            post = auth.add_unfunded_post(auth.agency_level)
-            post.overflow = True
-            auth.find_agency(post)
-        elif load < threshold - 1.0 and extra:
-            auth.end_agency(extra[-1])
+        work, workers = auth.team_work()
+        work = work / auth.rates.capacity_factor
+        for k, team in teams:
+            extra = [p for p in auth.establishment.posts if p.overflow and p.team == k]
+            funded = sum(1 for p in auth.establishment.posts if p.funded and p.team == k)
+            room = int(team.agency_max_share * funded) - len(extra)
+            pending = sum(1 for p in extra if p.agency is None)
+            wanted = math.ceil(work[k] / team.agency_load - 1e-9) - workers[k] - pending
+            if wanted > 0 and room > 0:
+                for _ in range(min(wanted, room)):
+                    post = auth.add_unfunded_post(auth.agency_level, team=k)
+                    post.overflow = True
+                    auth.find_agency(post)
+            elif extra and work[k] / max(workers[k] - 1, 1) < team.agency_load - team.agency_release_margin:
+                auth.release_overflow(extra[-1])
         yield auth.env.timeout(MONTH_DAYS)
 
 
