@@ -719,10 +719,15 @@ def programmatic_value(path: str, value: Any, annotation: Any) -> Any:
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """``extra`` over ``base``: tables merge key by key; anything else (lists too) replaces."""
+    """``extra`` over ``base``: tables merge key by key; anything else (lists too) replaces. A
+    ``teams`` table naming a team ``base`` lacks is a new team structure: it replaces the base's
+    teams (one naming only existing teams changes them)."""
     out = dict(base)
     for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if key == "teams" and isinstance(value, dict) and isinstance(out.get(key), dict) \
+                and not set(value) <= set(out[key]):
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _deep_merge(out[key], value)
         else:
             out[key] = value

@@ -165,8 +165,10 @@ TEAMS = {"front_door": {"case_types": ["assessment"], "share": 0.3},
 
 def test_one_team_holding_every_type_is_the_single_pool(baseline):
     """Teams are a generalisation: one team of all the posts and types changes nothing."""
-    one = baseline.with_overrides(teams={"all": {"case_types": baseline.type_names, "share": 1.0}})
-    a, b = _authority(baseline, years=1.0), _authority(one, years=1.0)
+    from sim.scenario import parse_scenario
+    pool = parse_scenario({**baseline.model_dump(mode="python"), "teams": {}})
+    one = pool.with_overrides(teams={"all": {"case_types": baseline.type_names, "share": 1.0}})
+    a, b = _authority(pool, years=1.0), _authority(one, years=1.0)
     np.testing.assert_array_equal(a.book.cs, b.book.cs)
 
 
@@ -273,7 +275,7 @@ def test_three_or_more_social_workers_is_dfe_measure_on_a_hand_made_history(base
             k, name = starts[d]
             if k:
                 book.close_slot(0, d)       # the holder leaves on the day the next one starts
-            book.open_slot(0, uid[name], level=2, limit=20.0)
+            book.open_slot(0, uid[name], level=2, limit=20.0, team=int(table.team[table.names.index("lac")]))
         book.step(d, d)
         assert book.cases[WORKER][0] == 0
         if d in checks:

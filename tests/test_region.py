@@ -88,7 +88,7 @@ def pay_runs(baseline):
     """Two councils alike, then the same with A paying 10% more (common random numbers)."""
     equal = _region(baseline, {"A": {}, "B": {}})
     richer = _region(baseline, {"A": _pay(0.10), "B": {}})
-    runs = run_replications([equal, richer], range(12), 3, 3.0, 1.0, workers=2)
+    runs = run_replications([equal, richer], range(20), 3, 3.0, 1.0, workers=2)
     return [r.summary for r in runs]
 
 

@@ -160,11 +160,11 @@ def test_findings_numbers_are_the_table_numbers(compared):
 def test_a_value_that_never_varies_is_flagged_not_a_finding(compared):
     page = (compared / "report.html").read_text()
     summary = pd.read_parquet(compared / "summaries.parquet")
-    waits = summary[summary["scenario"] == "baseline"]["mean_wait_days"]
-    assert waits.nunique() == 1  # no case waits in the baseline: the same value every replication
+    spend = summary[summary["scenario"] == "baseline"]["policy_cost_gbp"]
+    assert spend.nunique() == 1  # no policy in the baseline: the same value every replication
     caveats = _plain(re.search(r'<div class="caveats">(.*?)</div>', page, re.S).group(1))
-    assert "Wait for allocation is the same in every replication in baseline (0.00 days)" in caveats
-    assert "the same in every replication" in _table(page)["wait for allocation"]["baseline"][0]
+    assert "same in every replication in baseline (£0" in caveats
+    assert "the same in every replication" in _table(page)["policies' own cost"]["baseline"][0]
     assert not any("same in every replication" in f for f in _findings(page))
 
 

@@ -19,7 +19,7 @@ from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFSET_LEAVERS,
                              OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
                              Clock)
-from sim.model.demand import CaseTypeTable, draw_caseload, team_shares
+from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.rates import Rates
 from sim.model.recruitment import assignment, backfill, conversions, overflow_agency, recruit
 from sim.scenario import LEVELS, Scenario
@@ -77,10 +77,10 @@ class Authority:
         self.book = CaseBook(caseload, table, clock.n_days, self.max_workers, np.array(over))
         self.pressure = np.zeros(self.max_workers)
         self.free_slots = list(range(self.max_workers - 1, -1, -1))
-        shares = team_shares(scenario, table)
+        weights = team_post_weights(scenario, table)
         self.establishment = Establishment(
             [Post(level, team=team) for level, lv in enumerate(self.levels)
-             for team, n in enumerate(split_posts(lv.establishment, shares)) for _ in range(n)])
+             for team, n in enumerate(split_posts(lv.establishment, weights[level])) for _ in range(n)])
         for i, post in enumerate(self.establishment.posts):
             post.index = i
         # Common random numbers by post: the k-th vacancy of post p draws the same numbers in every

@@ -168,6 +168,27 @@ def team_shares(scenario: Scenario, table: CaseTypeTable | None = None) -> np.nd
     return shares / shares.sum()
 
 
+def team_post_weights(scenario: Scenario, table: CaseTypeTable | None = None) -> np.ndarray:
+    """How each level's funded posts split between the teams (levels x teams, rows summing to 1).
+
+    A team takes its share (``team_shares``) of the posts from the levels that may hold one of its
+    case types, in proportion to those levels' posts (a court team whose work needs level 3 takes
+    its share from levels 3 to 5 only); each level's posts then split in proportion to what the
+    teams ask of it. Where every team may hold every level's work, each level splits by the
+    shares."""
+    table = table or CaseTypeTable.from_scenario(scenario)
+    shares = team_shares(scenario, table)
+    posts = np.array([lv.establishment for lv in scenario.workforce.levels.ordered()], dtype=float)
+    n_teams = len(shares)
+    lowest = np.array([table.min_level[table.team == k].min() if (table.team == k).any() else 0
+                       for k in range(n_teams)])
+    eligible = np.arange(len(posts))[:, None] >= lowest[None, :]          # levels x teams
+    reach = (posts[:, None] * eligible).sum(axis=0)                         # posts each team may use
+    asked = shares[None, :] * posts.sum() * posts[:, None] * eligible / np.where(reach > 0, reach, 1.0)
+    total = asked.sum(axis=1, keepdims=True)
+    return np.where(total > 0, asked / np.where(total > 0, total, 1.0), shares[None, :])
+
+
 def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Generator,
                   career_rng: np.random.Generator, initial_rng: np.random.Generator) -> Caseload:
     """The open caseload at the start (steady-state mix) and every referral of the run."""
