@@ -15,6 +15,7 @@ from sim.experiment.results import Results
 from sim.experiment.stats import mean_interval, paired_difference
 from sim.model.outcomes import REGION, TEAM_OUTCOMES
 from sim.present.formats import MIN_DECIMALS, number
+from sim.present.labels import scenario_labels
 from sim.present.readings import INTERVAL, SAME, SINGLE, Reading
 
 NO_TEAMS = "all"        # the one team of an authority without teams
@@ -93,6 +94,11 @@ def interval_cell(r: Reading) -> str:
     return value_cell(r) if r.status in (SINGLE, SAME) else NOT_DEFINED
 
 
+def team_words(team: str) -> str:
+    """A team's name for a reader: 'front door' for ``front_door``."""
+    return team.replace("_", " ")
+
+
 def where_words(authority: str) -> str:
     return "" if authority == REGION else f" of {authority}"
 
@@ -157,8 +163,6 @@ def _variant_cell(results: Results, name: str, authority: str, team: str, metric
 def team_tables(results: Results) -> list[tuple[str, list[TeamTable]]]:
     """(authority heading, its tables) for every authority with teams: the baseline's means with
     their intervals, then for a comparison each variant's means and paired differences."""
-    from sim.present.labels import scenario_labels
-
     labels = scenario_labels(results.scenarios, results.names)
     compare = results.kind == "compare" and len(results.names) > 1
     base = results.baseline
@@ -170,17 +174,18 @@ def team_tables(results: Results) -> list[tuple[str, list[TeamTable]]]:
         in_base = f" in {labels[base]}" if compare else ""
         tables.append(TeamTable(
             f"Each team{where}: mean over replications{in_base} (95% CI)", _columns(cap, False),
-            [(team, [TeamCell(interval_cell(team_reading(results, base, authority, team, m)))
-                     for m in TEAM_METRICS]) for team in teams_of(results, authority, base)]))
+            [(team_words(team), [TeamCell(interval_cell(team_reading(results, base, authority, team, m)))
+                                 for m in TEAM_METRICS]) for team in teams_of(results, authority, base)]))
         for name in results.names[1:] if compare else []:
             base_teams = set(teams_of(results, authority, base))
-            rows = [(team, [_variant_cell(results, name, authority, team, m, team in base_teams)
-                            for m in TEAM_METRICS]) for team in teams_of(results, authority, name)]
+            rows = [(team_words(team), [_variant_cell(results, name, authority, team, m,
+                                                      team in base_teams) for m in TEAM_METRICS])
+                    for team in teams_of(results, authority, name)]
             tables.append(TeamTable(
                 f"With {labels[name]}, each team{where}: mean over replications; paired difference "
                 f"from {labels[base]} (95% CI)", _columns(cap, True), rows))
-        heading = "The region's teams" if authority == REGION else f"{authority}'s teams"
-        out.append((heading, tables))
+        title = "The region's teams" if authority == REGION else f"{authority}'s teams"
+        out.append((title, tables))
     return out
 
 
