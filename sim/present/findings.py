@@ -17,8 +17,12 @@ from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, PERMANENT_TARG
 TURNOVER, COST = "turnover_rate", "total_cost_gbp"
 THEMES = [("The workforce", ["turnover_rate", "vacancy_rate", "agency_share"]),
           ("Caseloads", ["mean_caseload", "p95_caseload", "share_over_cap"]),
-          ("Children", ["mean_wait_days", "worker_changes_per_case"]),
+          ("Children", ["worker_changes_per_case"]),   # after children_parts (see _run_sentences)
           ("Cost", ["total_cost_gbp", "agency_cost_gbp", "policy_cost_gbp"])]
+LAC_3PLUS, WAIT, WAIT_P90 = "lac_3plus_workers_share", "mean_wait_days", "wait_days_p90"
+# DfE, Children's social care data in England 2024: 27% of looked-after children had three or more
+# social workers in the year (calibration/targets.csv, england_lac_3plus_workers_2024)
+DFE_LAC_3PLUS, DFE_LAC_3PLUS_YEAR = 0.27, 2024
 
 
 # -- numbers in words -------------------------------------------------------------------------
@@ -57,7 +61,8 @@ def _label(metric: str, cap: float) -> str:
 def summary_sentences(results: Results) -> list[str]:
     """The plain-English findings, each computed from ``results.table``."""
     if results.kind == "compare" and len(results.names) > 1:
-        return [_baseline_sentence(results)] + [_variant_sentence(results, n) for n in results.names[1:]]
+        return ([_baseline_sentence(results)] + children_sentence(results, results.baseline)
+                + [_variant_sentence(results, n) for n in results.names[1:]])
     return _run_sentences(results)
 
 
@@ -86,6 +91,40 @@ def _parts(results: Results, name: str, metrics: list[str]) -> list[str]:
     return parts
 
 
+def _value_words(results: Results, r: Reading) -> str:
+    """A value as the findings quote it: with its interval, or alone from one replication."""
+    return with_unit(r.shown(r.estimate), r.metric) if results.reps == 1 else estimate_words(r)
+
+
+def children_parts(results: Results, name: str) -> list[str]:
+    """Children's experience: the share of looked-after children with three or more social workers
+    in the year to 31 March beside DfE's England figure, and the wait for a first worker (mean and
+    90th percentile); each only where it has a value that varies."""
+    def quoted(metric: str) -> Reading | None:
+        try:
+            r = reading(results.row(name, metric))
+        except IndexError:        # a result set written before the metric was reported
+            return None
+        return r if r.status in (INTERVAL, SINGLE) else None
+
+    parts = []
+    if r := quoted(LAC_3PLUS):
+        parts.append(f"{_value_words(results, r)} of looked-after children had three or more social "
+                     f"workers in the 12 months to 31 March, against {DFE_LAC_3PLUS:.0%} in England "
+                     f"in {DFE_LAC_3PLUS_YEAR} (DfE)")
+    waits = [f"{words} {_value_words(results, r)}" for m, words in
+             ((WAIT, "a mean of"), (WAIT_P90, "a 90th percentile of")) if (r := quoted(m))]
+    if waits:
+        parts.append("new referrals waited for a first worker " + " with ".join(waits))
+    return parts
+
+
+def children_sentence(results: Results, name: str) -> list[str]:
+    """``children_parts`` as a sentence of a comparison's baseline; none without a value."""
+    parts = children_parts(results, name)
+    return [f"Children in {name}: " + "; ".join(parts) + "."] if parts else []
+
+
 def _region_sentence(results: Results, name: str) -> list[str]:
     """The region's own measures (moves between councils, permanent practice against the target,
     agency cover not found); none without councils."""
@@ -97,7 +136,7 @@ def _run_sentences(results: Results) -> list[str]:
     name = results.baseline
     out = []
     for lead, metrics in THEMES:
-        parts = _parts(results, name, metrics)
+        parts = (children_parts(results, name) if lead == "Children" else []) + _parts(results, name, metrics)
         if parts:
             out.append(f"{lead}: " + "; ".join(parts) + ".")
     if out:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from sim.experiment.stats import COST_PER_PP, COST_PER_PP_OUTCOME
-from sim.model.outcomes import OUTCOMES, Outcome
+from sim.model.outcomes import OUTCOMES, TEAM_OUTCOMES, Outcome
 
 MIN_DECIMALS, MAX_DECIMALS = 1, 3
 MONEY_ROUNDING = -3        # money is shown to the nearest £1,000 at most (10 ** 3)
@@ -19,7 +19,10 @@ NO_BREAK = "\u2060"         # word joiner: a line never breaks between a sign an
 
 
 def outcome(metric: str) -> Outcome:
-    return COST_PER_PP_OUTCOME if metric == COST_PER_PP else OUTCOMES[metric]
+    """The declaration of a summary metric, the cost per point, or a team column (``posts``...)."""
+    if metric == COST_PER_PP:
+        return COST_PER_PP_OUTCOME
+    return OUTCOMES[metric] if metric in OUTCOMES else TEAM_OUTCOMES[metric]
 
 
 def is_money(metric: str) -> bool:

@@ -15,6 +15,7 @@ from sim.present.keytable import council_tables, key_table, methods_used
 from sim.present.labels import scenario_labels
 from sim.present.readings import CI
 from sim.present.region import councils
+from sim.present.teams import WAITS, team_tables
 
 ENV = Environment(loader=PackageLoader("sim.present", "templates"),
                   autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
@@ -39,7 +40,7 @@ def run_info(settings: dict, reps: int, paired: bool) -> str:
 def report_page(results: Results, figure_items: list[dict], council_items: list[dict] = ()) -> str:
     """The report of a run or comparison: findings, caveats, assumptions, figures, key numbers (all
     of the region); then, for a region of councils, what differs between them, their small
-    multiples and their table."""
+    multiples and their table; then, where the scenario describes teams, each team's numbers."""
     labels = scenario_labels(results.scenarios, results.names)
     compare = results.kind == "compare" and len(results.names) > 1
     title = (f"{labels[results.baseline]} compared with {'; '.join(labels[n] for n in results.names[1:])}"
@@ -53,7 +54,8 @@ def report_page(results: Results, figure_items: list[dict], council_items: list[
         compare=compare, target=target, columns=3 + compare + target, baseline=labels[results.baseline],
         methods=methods_used(table) or ["none (no interval could be computed)"], ci=CI,
         level=f"{LEVEL:.0%}", councils=councils(results), council_findings=council_sentences(results),
-        council_items=list(council_items), council_tables=council_tables(results))
+        council_items=list(council_items), council_tables=council_tables(results),
+        team_sections=team_tables(results), team_waits=WAITS)
 
 
 def sweep_page(title: str, info: str, findings: list[str], figure_items: list[dict]) -> str:

@@ -1,6 +1,7 @@
 """Tables for the terminal, in the report's words: each metric's mean and interval, a comparison's
 paired differences with their half-widths, and whether a precision target was reached (all of the
-region; each council's numbers are in the report and the result tables)."""
+region; each council's numbers are in the report and the result tables); then, where the scenario
+describes teams, each team's means over replications."""
 from __future__ import annotations
 
 from sim.experiment.results import Results
@@ -10,6 +11,7 @@ from sim.present.formats import NO_BREAK
 from sim.present.keytable import difference_cell, estimate_cell, target_cell
 from sim.present.readings import CI, method_words, reading
 from sim.present.region import councils, key_metrics
+from sim.present.teams import console_lines
 
 
 def _out(line: str) -> None:
@@ -17,12 +19,13 @@ def _out(line: str) -> None:
 
 
 def print_summary(results: Results) -> None:
-    """Each summary metric's mean and interval (the region's)."""
+    """Each summary metric's mean and interval (the region's); then each team's means."""
     print(f"{'metric':28s} mean ({CI})")
     for _, row in rows_of(results.table).iterrows():
         _out(f"{row['metric']:28s} {estimate_cell(reading(row), results.reps)}")
     _methods(results)
     _councils(results)
+    _teams(results)
 
 
 def print_comparison(results: Results, metrics: list[str] | None = None) -> None:
@@ -47,6 +50,7 @@ def print_comparison(results: Results, metrics: list[str] | None = None) -> None
             label = ""
     _methods(results)
     _councils(results)
+    _teams(results)
 
 
 def print_precision(results: Results) -> None:
@@ -68,3 +72,12 @@ def _councils(results: Results) -> None:
     if names:
         print(f"above: the region, its {len(names)} councils together; for each council, see the "
               "report (swsim report) or the authority column of the tables")
+
+
+def _teams(results: Results) -> None:
+    """Each team's means over replications, for the authorities that describe their teams."""
+    lines = console_lines(results)
+    if lines:
+        print()
+    for line in lines:
+        _out(line)

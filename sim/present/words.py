@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sim.experiment.stats import COST_PER_PP_OUTCOME, TABLE_COLUMNS
-from sim.model.outcomes import SUMMARY, TIMESERIES
+from sim.model.outcomes import SUMMARY, TEAM_SUMMARY, TIMESERIES
 from sim.policy import registry
 from sim.present.labels import field_words, value_words
 
 FILES = (("summary.parquet / summary.csv / summaries.parquet: one row per replication and authority (the region, then each council)", SUMMARY),
          ("timeseries.parquet: one row per replication, authority and month", TIMESERIES),
+         ("teams.csv: one row per replication, authority and team (a comparison's also has a "
+          "scenario column)", TEAM_SUMMARY),
          ("summary_ci.csv / comparison.parquet / comparison.csv: intervals over replications",
           (*TABLE_COLUMNS, COST_PER_PP_OUTCOME)))
 
