@@ -656,7 +656,7 @@ class Scenario(_Strict):
                 problems.append((("children", "source_types", i), t, "the care type cannot step "
                                  "up into care; list the types that may"))
         if given.source_types and self.care_type() is None:
-            problems.append((("children", "care_type"), None, f"no care type: the scenario has no "
+            problems.append((("children", "care_type"), {}, f"no care type: the scenario has no "
                              f"'{LOOKED_AFTER}' case type, so name the type of children in care"))
         _fail("Scenario", problems)
         return self

@@ -154,7 +154,7 @@ SUMMARY: tuple[Outcome, ...] = (
             "Mean month-end number of children in care (open cases of the care type)."),
     Outcome("care_cost_gbp", "cost of care", "GBP a year",
             "Children in care (month-end mean) x `children.care_cost_gbp_per_child_year` "
-            "(FutureSocial 2017: £40,000), per year; not part of `total_cost_gbp` (the workforce).",
+            "(FutureSocial 2017: £40,000 a year); not part of `total_cost_gbp` (the workforce).",
             better="lower"),
     *(Outcome(f"headcount_end_{lv}", f"permanent staff at {LEVEL_WORDS[lv]} at the end", "FTE",
               f"Permanent staff practising at {LEVEL_WORDS[lv]} at the last month end.") for lv in LEVELS),
@@ -340,7 +340,7 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         entered_care_per_year=float(months["entered_care"].sum() / years),
         entered_care_extra_per_year=float(months["entered_care_extra"].sum() / years),
         children_in_care_mean=float(months["children_in_care"].mean()),
-        care_cost_gbp=float(months["care_cost_gbp_month"].sum() / years),
+        care_cost_gbp=float(months["care_cost_gbp_month"].mean() * 12),   # mean children x cost
     )
     last = months.iloc[-1]
     for name in LEVELS:
