@@ -414,7 +414,7 @@ class Children(_Strict):
     effects: bool = Field(
         True, title="Staffing effects on entries into care",
         description="Switch for the two step-up effects below: false runs the whole analysis "
-        "without them (entries into care and their cost are still reported). Assumption.")
+        "without them (entries into care and their cost are still reported).")
     care_type: Name | None = Field(
         None, title="Case type of children in care",
         description="The case type of children looked after (in care). Default: 'lac' if the "
@@ -423,17 +423,18 @@ class Children(_Strict):
         None, title="Case types that may step up into care",
         description="Case types whose end may step up into care because of staffing. Default: "
         "every other type from which a chain of next steps reaches care (the baseline names child "
-        "in need and child protection: FutureSocial 2017, children 'on the edge of care').")
+        "in need and child protection; FutureSocial 2017: 'the issues that have brought families "
+        "to the edge of care').")
     care_step_up_per_unallocated_week: float = Field(
         0.0025, ge=0, le=0.5, title="Extra chance of care per week without a worker",
         json_schema_extra={"unit": "probability a week"},
         description="Extra chance that a child of a source type enters care at the end of an "
         "episode instead of its drawn next step, per week the case has spent without a social "
         "worker (independent chances: 1 - (1 - p)^weeks), in [0, 0.5]. Assumption: no published "
-        "estimate (Strolin, McCarthy and Caringi 2006: research on the effects of turnover on "
-        "children is scant); conservative: the baseline's whole staffing effect is well below "
-        "FutureSocial 2017's aim of 300 fewer children entering care over 3 years across 14 "
-        "councils.")
+        "estimate (Strolin, McCarthy and Caringi's review of child welfare workforce turnover: "
+        "research on its effects on children is scant); conservative: the baseline's whole "
+        "staffing effect (about 5 children a year) is below FutureSocial 2017's aim of 300 fewer "
+        "children entering care over 3 years across 14 councils (about 7 a year each).")
     care_step_up_per_change_of_worker: float = Field(
         0.0025, ge=0, le=0.5, title="Extra chance of care per change of social worker",
         json_schema_extra={"unit": "probability a change"},

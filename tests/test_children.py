@@ -249,7 +249,8 @@ def test_the_cost_of_care_and_the_region_rows(baseline):
         np.testing.assert_allclose(by_month[column].sum(), mine[column], err_msg=column)
     assert rows[REGION]["entered_care_per_year"] == pytest.approx(
         rows["A"]["entered_care_per_year"] + rows["B"]["entered_care_per_year"])
-    free = run_replication(baseline.with_overrides(children={"care_cost_gbp_per_child_year": 0.0}), 0, 4, 1.0, 0.0)
+    free = run_replication(baseline.with_overrides(children={"care_cost_gbp_per_child_year": 0.0}),
+                           0, 4, 1.0, 0.0)
     paid = run_replication(baseline, 0, 4, 1.0, 0.0)
     assert free.summary[0]["care_cost_gbp"] == 0 < paid.summary[0]["care_cost_gbp"]
     assert free.summary[0]["total_cost_gbp"] == paid.summary[0]["total_cost_gbp"]
@@ -259,7 +260,8 @@ def test_the_cost_of_care_and_the_region_rows(baseline):
 
 @pytest.mark.parametrize("children, expected", [
     ({"care_type": "lak"}, "children.care_type = 'lak': unknown case type 'lak'; did you mean 'lac'?"),
-    ({"source_types": ["cin", "cpp"]}, "children.source_types[1] = 'cpp': unknown case type 'cpp'; did you mean 'cp'?"),
+    ({"source_types": ["cin", "cpp"]},
+     "children.source_types[1] = 'cpp': unknown case type 'cpp'; did you mean 'cp'?"),
     ({"source_types": ["lac"]}, "children.source_types[0] = 'lac': the care type cannot step up"),
     ({"care_step_up_per_change_of_worker": 0.7},
      "children.care_step_up_per_change_of_worker = 0.7: Input should be less than or equal to 0.5"),

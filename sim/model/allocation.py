@@ -582,7 +582,8 @@ class CaseBook:
             problems.append("worker loads do not match the cases they hold")
         in_care = int(((cs[CLOSED] < 0) & (self.care_flag[cs[TYPE]] == 1)).sum()) if arrived else 0
         if in_care != self.ctr[C_IN_CARE]:
-            problems.append(f"children in care {self.ctr[C_IN_CARE]} != open cases of the care type {in_care}")
+            problems.append(f"children in care {self.ctr[C_IN_CARE]} != open cases of the care type "
+                            f"{in_care}")
         if not self.team_over.any() and self.ctr[C_OVER_LIMIT] > 0:
             problems.append(f"{self.ctr[C_OVER_LIMIT]} allocations took a worker over their limit")
         bound = self.active & (self.team_over[self.wi[W_TEAM]] == 0)
