@@ -43,6 +43,7 @@ MAX_SALARY_GBP = 250_000.0        # a year, for one person (a salary, or the yea
 MAX_PREMIUM_GBP = 200_000.0       # a year, the agency premium over a permanent salary
 MAX_FEE_GBP = 100_000.0           # one-off, per person (a hire, a conversion, a recruit, a trainee)
 MAX_PROGRAMME_GBP = 10_000_000.0  # a year, a whole programme (an academy)
+MAX_CARE_GBP = 2_000_000.0        # a year, one child in care (residential care can pass £500,000)
 
 # Names become file names and plot titles: letters, digits, space and _ . + - # ( ) , only,
 # starting with a letter or a digit (so never "." or ".."), 1-100 characters.
@@ -407,6 +408,53 @@ class Costs(_Strict):
         "international recruits, £5,000 each).")
 
 
+LOOKED_AFTER = "lac"   # the care type when ``children.care_type`` is not given and a type has this name
+
+
+class Children(_Strict):
+    """Children's outcomes: entries into care and their cost, and the named assumptions by which
+    staffing moves them (README, "Children's outcomes"). With ``effects`` off, whether a child
+    enters care depends on its drawn career alone, never on staffing."""
+
+    effects: bool = Field(
+        True, title="Staffing effects on entries into care",
+        description="Switch for the two step-up effects below: false runs the whole analysis "
+        "without them (entries into care and their cost are still reported).")
+    care_type: Name | None = Field(
+        None, title="Case type of children in care",
+        description="The case type of children looked after (in care). Default: 'lac' if the "
+        "scenario has that type, else none (nothing is counted and the effects do nothing).")
+    source_types: list[Name] | None = Field(
+        None, title="Case types that may step up into care",
+        description="Case types whose end may step up into care because of staffing. Default: "
+        "every other type from which a chain of next steps reaches care (the baseline names child "
+        "in need and child protection; FutureSocial 2017: 'the issues that have brought families "
+        "to the edge of care').")
+    care_step_up_per_unallocated_week: float = Field(
+        0.0025, ge=0, le=0.5, title="Extra chance of care per week without a worker",
+        json_schema_extra={"unit": "probability a week"},
+        description="Extra chance that a child of a source type enters care at the end of an "
+        "episode instead of its drawn next step, per week the case has spent without a social "
+        "worker (independent chances: 1 - (1 - p)^weeks), in [0, 0.5]. Assumption: no published "
+        "estimate (Strolin, McCarthy and Caringi's review of child welfare workforce turnover: "
+        "research on its effects on children is scant); conservative: the baseline's whole "
+        "staffing effect (about 5 children a year) is below FutureSocial 2017's aim of 300 fewer "
+        "children entering care over 3 years across 14 councils (about 7 a year each).")
+    care_step_up_per_change_of_worker: float = Field(
+        0.0025, ge=0, le=0.5, title="Extra chance of care per change of social worker",
+        json_schema_extra={"unit": "probability a change"},
+        description="Extra chance, per change of allocated social worker so far, that a child of a "
+        "source type enters care at the end of an episode instead of its drawn next step "
+        "(independent chances: 1 - (1 - p)^changes), in [0, 0.5]. Assumption, as for weeks "
+        "without a worker (FutureSocial 2017: families 'having to tell their story too many times "
+        "to new social workers').")
+    care_cost_gbp_per_child_year: float = Field(
+        40000.0, ge=0, le=MAX_CARE_GBP, title="Cost of a child in care",
+        json_schema_extra={"unit": "GBP a year"},
+        description="Cost of one child in care for a year. FutureSocial 2017: 'The average cost "
+        "of a child in care is £40,000 per year'.")
+
+
 class Reporting(_Strict):
     caseload_cap: float = Field(
         21.0, ge=1, le=100, description="Cases per worker above which a worker counts as over the "
@@ -521,6 +569,18 @@ def _never_close(case_types: dict[str, CaseType]) -> list[str]:
     return sorted(set(case_types) - closing)
 
 
+def _reachable(case_types: dict[str, CaseType], start: str) -> set[str]:
+    """The case types a case of type ``start`` may reach by next steps of positive probability."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for k, p in case_types[todo.pop()].next.items():
+            if p > 0 and k in case_types and k not in seen:
+                seen.add(k)
+                todo.append(k)
+    return seen
+
+
 class Scenario(_Strict):
     name: Name = "unnamed"
     description: str = ""
@@ -531,6 +591,7 @@ class Scenario(_Strict):
     agency: Agency = Field(default_factory=Agency)
     allocation: Allocation = Field(default_factory=Allocation)
     costs: Costs = Field(default_factory=Costs)
+    children: Children = Field(default_factory=Children)
     reporting: Reporting = Field(default_factory=Reporting)
     run: RunSettings = Field(default_factory=RunSettings)
     policy: list[PolicySpec] = Field(default_factory=list, description="Policies, in order.")
@@ -591,6 +652,30 @@ class Scenario(_Strict):
         return list(self._members) if self.authority else [(self.name, self)]
 
     @model_validator(mode="after")
+    def _children_types(self) -> "Scenario":
+        """The care type and the source types of ``children`` are case types; a source is not the
+        care type. (Checked before the councils, so a bad name is reported once.)"""
+        names = sorted(self.case_types)
+        given = self.children
+        problems: list[tuple[tuple[str | int, ...], Any, str]] = []
+        if given.care_type is not None and given.care_type not in self.case_types:
+            problems.append((("children", "care_type"), given.care_type, f"unknown case type "
+                             f"{given.care_type!r}; {_did_you_mean(given.care_type, names)}"
+                             f"case_types has {names}"))
+        for i, t in enumerate(given.source_types or ()):
+            if t not in self.case_types:
+                problems.append((("children", "source_types", i), t, f"unknown case type {t!r}; "
+                                 f"{_did_you_mean(t, names)}case_types has {names}"))
+            elif t == self.care_type():
+                problems.append((("children", "source_types", i), t, "the care type cannot step "
+                                 "up into care; list the types that may"))
+        if given.source_types and self.care_type() is None:
+            problems.append((("children", "care_type"), {}, f"no care type: the scenario has no "
+                             f"'{LOOKED_AFTER}' case type, so name the type of children in care"))
+        _fail("Scenario", problems)
+        return self
+
+    @model_validator(mode="after")
     def _references(self) -> "Scenario":
         """Case types named in shares exist and every one can close; policies are installed and
         their parameters valid. One problem each."""
@@ -638,6 +723,21 @@ class Scenario(_Strict):
         if self.teams:
             return list(self.teams.items())
         return [("all", Team(case_types=self.type_names, share=1.0))]
+
+    def care_type(self) -> str | None:
+        """The case type of children in care (``children.care_type``, else 'lac' if present)."""
+        given = self.children.care_type
+        return given if given is not None else (LOOKED_AFTER if LOOKED_AFTER in self.case_types else None)
+
+    def care_sources(self) -> list[str]:
+        """The case types that may step up into care (``children.source_types``, else every other
+        type from which care can be reached)."""
+        care = self.care_type()
+        if self.children.source_types is not None:
+            return list(self.children.source_types)
+        if care is None:
+            return []
+        return [t for t in self.case_types if t != care and care in _reachable(self.case_types, t)]
 
     def with_policy(self, name: str, start_month: int = 0, **params: Any) -> "Scenario":
         """A new scenario with one more policy (named ``<name>+<policy>``)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model._jit import array_list, njit
+from sim.model.children import CareDraws, CareRule, step_up_hazard
 from sim.model.demand import Caseload, CaseTypeTable
 
 # Fields of the per-case integer table ``cs`` (one row per case; ``CaseBook.cases`` is its
@@ -37,9 +38,21 @@ HELD_NOW = 2 ** 62
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
-# Counters ``ctr``.
-C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_SLOTS = range(7)
-N_COUNTERS = 7
+# Counters ``ctr``: the last three are children entering care (every transition into the care
+# type), those of them the staffing effects added, and children in care now.
+C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_SLOTS, \
+    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE = range(10)
+N_COUNTERS = 10
+# Children's outcomes (``sim.model.children``), fields of ``cs`` after the others: the case's career
+# from care (its first row in ``ep`` and its episodes), the day it first entered care, and why.
+CARE_EP, CARE_N, CARE_DAY, CARE_CAUSE = range(N_CASE_ROWS, N_CASE_ROWS + 4)
+N_CASE_ROWS = CARE_CAUSE + 1
+NEVER_IN_CARE, IN_CARE_AT_START = -1, -2           # CARE_DAY before any entry in the run
+DRAWN, STEPPED_UP, BROUGHT_FORWARD = range(3)      # CARE_CAUSE: its drawn career; a staffing
+#   step-up of a child whose drawn career never reaches care; one whose career would have later
+# Rows of ``daily``: open and waiting cases at the end of each day, and children who entered care
+# and those the staffing effects added, cumulative to the end of each day.
+D_OPEN, D_WAITING, D_CARE_ENTRIES, D_CARE_EXTRA = range(4)
 EPS = 1e-9
 MAX_WAIT_DAYS = 730   # waits are counted per team by whole days up to this; longer ones at this
 SHORT_QUEUE = 3  # queues up to this long are allocated by a linear scan, longer ones by a heap
@@ -153,11 +166,58 @@ def _unassign(cs, wi, wf, t_weight, c, day):
 
 
 @njit
+def _care_arrival(cs, care_flag, ctr, c, day):
+    """A new case (type set) that starts in care enters it; one open at the start is in it."""
+    if care_flag[cs[c, TYPE]] == 1:
+        ctr[C_IN_CARE] += 1
+        if cs[c, CARE_DAY] == NEVER_IN_CARE:
+            cs[c, CARE_DAY] = day
+            ctr[C_CARE_ENTRIES] += 1
+
+
+@njit
+def _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day):
+    """At the end of an episode of case ``c`` (CUR already on the next one): a child of a source
+    type not yet in care, whose drawn next step is not care, enters care instead once its step-up
+    hazard passes its threshold (its career then continues from its drawn career from care); then
+    count a child entering or leaving care."""
+    old_t = cs[c, TYPE]
+    closing = cs[c, CUR] >= cs[c, N_EP]
+    into_care = not closing and care_flag[ep[cs[c, FIRST_EP] + cs[c, CUR], 0]] == 1
+    if not into_care and cs[c, CARE_DAY] == NEVER_IN_CARE and cs[c, CARE_EP] >= 0:
+        waited = cs[c, UNALLOCATED]
+        if cs[c, WORKER] < 0:   # waiting for a new worker now
+            waited += day - cs[c, WAIT_START]
+        if step_up_hazard(waited, cs[c, CHANGES], care_hazard[0, old_t],
+                          care_hazard[1, old_t]) > care_threshold[c]:
+            destined = False    # would its drawn career have reached care later?
+            for k in range(cs[c, CUR], cs[c, N_EP]):
+                if care_flag[ep[cs[c, FIRST_EP] + k, 0]] == 1:
+                    destined = True
+                    break
+            cs[c, FIRST_EP] = cs[c, CARE_EP] - cs[c, CUR]   # episode CUR is the first from care
+            cs[c, N_EP] = cs[c, CUR] + cs[c, CARE_N]
+            cs[c, CARE_CAUSE] = BROUGHT_FORWARD if destined else STEPPED_UP
+            if not destined:
+                ctr[C_CARE_EXTRA] += 1
+            into_care = True
+    if care_flag[old_t] == 1:
+        if not into_care:
+            ctr[C_IN_CARE] -= 1
+    elif into_care:
+        ctr[C_IN_CARE] += 1
+        ctr[C_CARE_ENTRIES] += 1
+        if cs[c, CARE_DAY] == NEVER_IN_CARE:
+            cs[c, CARE_DAY] = day
+
+
+@njit
 def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head, ctr,
-                 c, day):
+                 c, day, care_flag, care_hazard, care_threshold):
     n_cases = cs.shape[0]
     w = cs[c, WORKER]
     cs[c, CUR] += 1
+    _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day)
     if cs[c, CUR] >= cs[c, N_EP]:  # the case closes
         if w >= 0:
             _unassign(cs, wi, wf, t_weight, c, day)
@@ -236,7 +296,8 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 
 @njit
 def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over, qbuf,
-             qgen, qht, bucket_head, ctr, daily, wait_hist, hk, hs):
+             qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard, care_threshold,
+             hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
     n_cases = cs.shape[0]
     # 1. episodes ending today
@@ -245,7 +306,7 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
         nxt = cs[c, NEXT_IN_BUCKET]
         if cs[c, STARTED] == 1 and cs[c, END_DAY] == day and cs[c, CLOSED] < 0:
             _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht,
-                         bucket_head, ctr, c, day)
+                         bucket_head, ctr, c, day, care_flag, care_hazard, care_threshold)
             ctr[C_EVENTS] += 1
         c = nxt
     # 2. new cases
@@ -253,6 +314,7 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
     while c < n_cases and cs[c, ARRIVAL] <= day:
         cs[c, WAIT_START] = day
         _enqueue(cs, qbuf, qgen, qht, c, ep[cs[c, FIRST_EP], 0], day, n_cases)
+        _care_arrival(cs, care_flag, ctr, c, day)
         ctr[C_OPEN] += 1
         ctr[C_WAITING] += 1
         ctr[C_EVENTS] += 1
@@ -305,29 +367,35 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
                     hs[0] = hs[n]
                 _sift_down(hk, hs, 0, n)
             c = _head(cs, qbuf, qgen, qht, t, n_cases)
-    daily[0, day] = ctr[C_OPEN]
-    daily[1, day] = ctr[C_WAITING]
+    daily[D_OPEN, day] = ctr[C_OPEN]
+    daily[D_WAITING, day] = ctr[C_WAITING]
+    daily[D_CARE_ENTRIES, day] = ctr[C_CARE_ENTRIES]
+    daily[D_CARE_EXTRA, day] = ctr[C_CARE_EXTRA]
 
 
 @njit
 def step_days(first, last, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
-              team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist):
+              team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
+              care_threshold):
     """Advance the case flow over days ``first`` to ``last`` inclusive."""
     hk = np.empty(wi.shape[1], dtype=np.float64)
     hs = np.empty(wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
         step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over,
-                 qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, hk, hs)
+                 qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
+                 care_threshold, hk, hs)
 
 
 @njit
 def step_books(first, last, css, eps, wis, wfs, t_weights, t_min_levels, t_orders, t_teams, workss,
-               team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies, wait_hists):
+               team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies, wait_hists, care_flags,
+               care_hazards, care_thresholds):
     """Advance every council's case flow over days ``first`` to ``last`` (one call for a region)."""
     for i in range(len(css)):
         step_days(first, last, css[i], eps[i], wis[i], wfs[i], t_weights[i], t_min_levels[i],
                   t_orders[i], t_teams[i], workss[i], team_overs[i], qbufs[i], qgens[i], qhts[i],
-                  bucket_heads[i], ctrs[i], dailies[i], wait_hists[i])
+                  bucket_heads[i], ctrs[i], dailies[i], wait_hists[i], care_flags[i], care_hazards[i],
+                  care_thresholds[i])
 
 
 @njit
@@ -357,7 +425,8 @@ class CaseFlow:
     days (each council's days in turn: the same results as stepping them one by one)."""
 
     FIELDS = ("cs", "ep", "wi", "wf", "weight", "min_level", "priority_order", "team", "works",
-              "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily", "wait_hist")
+              "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily", "wait_hist",
+              "care_flag", "care_hazard", "care_threshold")
     TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
 
     def __init__(self, books: list["CaseBook"]):
@@ -379,7 +448,8 @@ class CaseBook:
     """The case-flow state of one authority: case, worker and queue arrays plus the kernel calls."""
 
     def __init__(self, caseload: Caseload, table: CaseTypeTable, n_days: int, max_workers: int,
-                 team_over: np.ndarray):
+                 team_over: np.ndarray, care: CareRule | None = None,
+                 care_draws: CareDraws | None = None):
         n = caseload.n_cases
         self.n_days = n_days
         self.table = table
@@ -401,10 +471,29 @@ class CaseBook:
         self.bucket_head = np.full(n_days, -1, dtype=np.int64)
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
         self.team_over = np.asarray(team_over, dtype=np.int64)   # per team: allocate over the limit
-        self.daily = np.zeros((2, n_days), dtype=np.int64)
+        self.daily = np.zeros((4, n_days), dtype=np.int64)
         # waits for a worker that ended, by the team allocating and whole days waited
         self.wait_hist = np.zeros((len(table.team_names), MAX_WAIT_DAYS + 1), dtype=np.int64)
         self.referrals_per_day = caseload.referrals_per_day
+        self._set_care(caseload, care or CareRule.none(n_types), care_draws or CareDraws.none(n))
+
+    def _set_care(self, caseload: Caseload, care: CareRule, draws: CareDraws) -> None:
+        """The children's-outcome arrays: the rule by type, each case's threshold, and the careers
+        from care appended to the episode rows (the drawn careers keep their rows)."""
+        self.care = care
+        self.care_flag = care.is_care
+        self.care_hazard = np.ascontiguousarray(care.hazard, dtype=np.float64)
+        self.care_threshold = np.asarray(draws.threshold, dtype=np.float64)
+        rows = len(self.ep)
+        self.ep = np.concatenate((self.ep, np.column_stack(
+            (draws.episode_type, draws.episode_days)).astype(np.int64).reshape(-1, 2)))
+        self.cases[CARE_EP] = np.where(draws.first_episode >= 0, draws.first_episode + rows, -1)
+        self.cases[CARE_N] = draws.n_episodes
+        starts_in_care = care.is_care[caseload.episode_type[caseload.first_episode]] == 1 \
+            if caseload.n_cases else np.zeros(0, bool)
+        self.cases[CARE_DAY] = np.where(caseload.initial & starts_in_care, IN_CARE_AT_START,
+                                        NEVER_IN_CARE)
+        self.cases[CARE_CAUSE] = DRAWN
 
     # -- kernel calls --------------------------------------------------------------------
     def step(self, first: int, last: int) -> None:
@@ -412,7 +501,8 @@ class CaseBook:
         t = self.table
         step_days(first, last, self.cs, self.ep, self.wi, self.wf, t.weight, t.min_level,
                   t.priority_order, t.team, t.works, self.team_over, self.qbuf, self.qgen, self.qht,
-                  self.bucket_head, self.ctr, self.daily, self.wait_hist)
+                  self.bucket_head, self.ctr, self.daily, self.wait_hist, self.care_flag,
+                  self.care_hazard, self.care_threshold)
 
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
@@ -488,6 +578,18 @@ class CaseBook:
     def events(self) -> int:
         return int(self.ctr[C_EVENTS])
 
+    @property
+    def in_care(self) -> int:
+        """Children in care now (open cases of the care type)."""
+        return int(self.ctr[C_IN_CARE])
+
+    def care_entries(self, first: int, last: int) -> tuple[int, int]:
+        """(children who entered care, those the staffing effects added) on days ``first`` to
+        ``last - 1`` (days already run)."""
+        upto = self.daily[[D_CARE_ENTRIES, D_CARE_EXTRA], last - 1] if last > 0 else np.zeros(2, np.int64)
+        before = self.daily[[D_CARE_ENTRIES, D_CARE_EXTRA], first - 1] if first > 0 else np.zeros(2, np.int64)
+        return int(upto[0] - before[0]), int(upto[1] - before[1])
+
     def check_counts(self) -> None:
         """Cheap check (every month): open cases = waiting + held by workers."""
         if self.ctr[C_OPEN] != self.ctr[C_WAITING] + self.wi[W_COUNT].sum() \
@@ -520,6 +622,10 @@ class CaseBook:
                               minlength=self.wf.shape[1])
         if not np.allclose(weights, self.wf[W_LOAD], atol=1e-6):
             problems.append("worker loads do not match the cases they hold")
+        in_care = int(((cs[CLOSED] < 0) & (self.care_flag[cs[TYPE]] == 1)).sum()) if arrived else 0
+        if in_care != self.ctr[C_IN_CARE]:
+            problems.append(f"children in care {self.ctr[C_IN_CARE]} != open cases of the care type "
+                            f"{in_care}")
         if not self.team_over.any() and self.ctr[C_OVER_LIMIT] > 0:
             problems.append(f"{self.ctr[C_OVER_LIMIT]} allocations took a worker over their limit")
         bound = self.active & (self.team_over[self.wi[W_TEAM]] == 0)

@@ -15,6 +15,7 @@ import numpy as np
 import simpy
 
 from sim.model.allocation import W_LEVEL, W_TEAM, W_UID, CaseBook
+from sim.model.children import CareRule, draw_care
 from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFSET_LEAVERS,
                              OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
@@ -74,7 +75,9 @@ class Authority:
         self.teams = scenario.team_list()
         over = [int(t.overflow == "over_limit" or scenario.allocation.allow_over_limit)
                 for _, t in self.teams]
-        self.book = CaseBook(caseload, table, clock.n_days, self.max_workers, np.array(over))
+        care = CareRule.from_scenario(scenario, table)
+        self.book = CaseBook(caseload, table, clock.n_days, self.max_workers, np.array(over), care,
+                             draw_care(scenario, table, care, caseload, streams["care_step_up"]))
         self.pressure = np.zeros(self.max_workers)
         self.free_slots = list(range(self.max_workers - 1, -1, -1))
         weights = team_post_weights(scenario, table)

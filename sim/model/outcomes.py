@@ -164,6 +164,20 @@ SUMMARY: tuple[Outcome, ...] = (
             better="lower", key=True),
     Outcome("policy_cost_gbp", "policies' own cost", "GBP a year",
             "The policies' own running cost per year (zero without policies).", key=True),
+    Outcome("entered_care_per_year", "children entering care", "children a year",
+            "Children entering care a year: every move into the care type (`children.care_type`), "
+            "from a referral, a drawn step up or a staffing step-up.", better="lower"),
+    Outcome("entered_care_extra_per_year", "children entering care because of staffing",
+            "children a year", "Of `entered_care_per_year`, children stepped up into care by the "
+            "staffing effects (weeks without a worker, changes of worker) whose drawn careers never "
+            "reached care; a child whose entry was only brought forward is not counted. Zero with "
+            "`children.effects` off.", better="lower"),
+    Outcome("children_in_care_mean", "children in care", "children",
+            "Mean month-end number of children in care (open cases of the care type)."),
+    Outcome("care_cost_gbp", "cost of care", "GBP a year",
+            "Children in care (month-end mean) x `children.care_cost_gbp_per_child_year` "
+            "(FutureSocial 2017: £40,000 a year); not part of `total_cost_gbp` (the workforce).",
+            better="lower"),
     *(Outcome(f"headcount_end_{lv}", f"permanent staff at {LEVEL_WORDS[lv]} at the end", "FTE",
               f"Permanent staff practising at {LEVEL_WORDS[lv]} at the last month end.") for lv in LEVELS),
     Outcome("headcount_end_agency", "agency workers at the end", "FTE",
@@ -245,6 +259,15 @@ TIMESERIES: tuple[Outcome, ...] = (
             "Cost of external hires this month."),
     Outcome("policy_cost_gbp_month", "policies' cost", "GBP this month", "The policies' own cost this month."),
     Outcome("cost_gbp_month", "total cost", "GBP this month", "Sum of the four costs above."),
+    Outcome("entered_care", "children entering care", "people this month",
+            "Children who entered care this month (every move into the care type)."),
+    Outcome("entered_care_extra", "children entering care because of staffing", "people this month",
+            "Of `entered_care`, children stepped up by the staffing effects whose drawn careers never "
+            "reached care."),
+    Outcome("children_in_care", "children in care", "people", "Children in care at the month end."),
+    Outcome("care_cost_gbp_month", "cost of care", "GBP this month",
+            "Children in care at the month end x the cost of a child in care a year / 12 (not in "
+            "`cost_gbp_month`)."),
 )
 
 TEAM_SUMMARY: tuple[Outcome, ...] = (
@@ -415,6 +438,10 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         total_cost_gbp=float(months["cost_gbp_month"].sum() / years),
         agency_cost_gbp=float(months["agency_cost_gbp_month"].sum() / years),
         policy_cost_gbp=float(months["policy_cost_gbp_month"].sum() / years),
+        entered_care_per_year=float(months["entered_care"].sum() / years),
+        entered_care_extra_per_year=float(months["entered_care_extra"].sum() / years),
+        children_in_care_mean=float(months["children_in_care"].mean()),
+        care_cost_gbp=float(months["care_cost_gbp_month"].mean() * 12),   # mean children x cost
     )
     last = months.iloc[-1]
     for name in LEVELS:

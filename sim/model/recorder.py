@@ -33,6 +33,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     referrals = cases_open = cases_waiting = above = 0
     three_plus = np.zeros((2, 2), dtype=np.int64)   # (looked after, in need) x (3+, children)
     weighted_supplement = establishment = 0.0
+    entered_care = entered_care_extra = in_care = 0
+    care_cost = 0.0
     first_day = int(round(month * MONTH_DAYS))
     last_day = int(round((month + 1) * MONTH_DAYS))
     for auth in auths:
@@ -53,6 +55,11 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         agency_cost += float(rates.agency_cost @ a) / 12.0
         recruit_cost += auth.tally["external_hires"] * rates.recruitment_cost
         policy_cost += float(auth.tally["policy_cost"])
+        entries, extra = auth.book.care_entries(first_day, last_day)
+        entered_care += entries
+        entered_care_extra += extra
+        in_care += auth.book.in_care
+        care_cost += auth.book.in_care * auth.scenario.children.care_cost_gbp_per_child_year / 12.0
         for key in ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "hires", "conversions",
                     "promotions", "agency_starts", "moves_in"):
             tally[key] = tally.get(key, 0) + auth.tally[key]
@@ -101,6 +108,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         staff_cost_gbp_month=staff_cost, agency_cost_gbp_month=agency_cost,
         recruitment_cost_gbp_month=recruit_cost, policy_cost_gbp_month=policy_cost,
         cost_gbp_month=staff_cost + agency_cost + recruit_cost + policy_cost,
+        entered_care=entered_care, entered_care_extra=entered_care_extra,
+        children_in_care=in_care, care_cost_gbp_month=care_cost,
     )
     return row
 

@@ -11,7 +11,7 @@ from sim.experiment.results import Results
 from sim.policy import registry
 from sim.present.labels import and_list, field_words, policy_label, value_words
 
-SECTIONS = ("turnover", "agency")   # the scenario sections whose assumptions move policy effects
+SECTIONS = ("turnover", "agency", "children")   # the sections whose assumptions move policy effects
 FIRST = ("pressure_hazard_ratio_per_case", "pressure_threshold", "pay_gap_hazard_ratio_per_10pct")
 MARK = "ssumption"                  # "Assumption" or "assumption" in a field's description
 
