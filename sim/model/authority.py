@@ -203,7 +203,9 @@ class Authority:
         Assumption (start state only; the warm-up absorbs it): tenure at this authority is
         exponential with mean 1 / leave_rate (the stationary law under a constant hazard, with the
         rate floored at 0.05 a year), time in level uniform within tenure, ASYE staff uniform
-        within their year; vacant posts are covered by agency with the backfill probability."""
+        within their year; vacant posts are covered by agency with the backfill probability.
+        Their ages are the in-post profile (``retirement.age_at_hire.initial``), drawn apart from
+        their tenure."""
         rng = self.streams["initial"]
         fill = self.scenario.workforce.initial_fill
         for level, lv in enumerate(self.levels):
