@@ -25,9 +25,28 @@ from scipy import optimize
 
 from sim.experiment.replications import run_experiment
 from sim.model.outcomes import rows_of
+from pydantic import BaseModel
+
 from sim.scenario import Scenario
 
 from calibration.targets import Targets, metric_values
+
+
+def schema_range(path: str) -> tuple[float, float]:
+    """The closed range a scenario field allows, from its declared bounds (open bounds stepped
+    inside by one float); (-inf, inf) where it declares none."""
+    model: object = Scenario
+    info = None
+    for key in path.split("."):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or key not in model.model_fields:
+            return -math.inf, math.inf
+        info = model.model_fields[key]
+        model = info.annotation
+    low, high = -math.inf, math.inf
+    for bound in info.metadata:
+        low = max(low, getattr(bound, "ge", -math.inf), math.nextafter(getattr(bound, "gt", -math.inf), math.inf))
+        high = min(high, getattr(bound, "le", math.inf), math.nextafter(getattr(bound, "lt", math.inf), -math.inf))
+    return low, high
 
 
 @dataclass(frozen=True)
@@ -42,12 +61,15 @@ class Parameter:
     description: str = ""
 
     def values(self, base: Scenario, u: float) -> dict[str, float]:
-        """Scenario values at unit-cube coordinate ``u``."""
+        """Scenario values at unit-cube coordinate ``u``, within each field's allowed range (a
+        multiplier near its top could take a long time to fill past the schema's limit)."""
         u = min(max(u, 0.0), 1.0)
         if self.mode == "scale":
             m = self.low * (self.high / self.low) ** u
-            return {p: float(base.get_value(p)) * m for p in self.paths}
-        return {p: self.low + (self.high - self.low) * u for p in self.paths}
+            values = {p: float(base.get_value(p)) * m for p in self.paths}
+        else:
+            values = {p: self.low + (self.high - self.low) * u for p in self.paths}
+        return {p: min(max(v, schema_range(p)[0]), schema_range(p)[1]) for p, v in values.items()}
 
     def unit(self, base: Scenario) -> float:
         """The unit coordinate of the base scenario's value."""

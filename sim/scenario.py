@@ -56,7 +56,7 @@ MAX_AUTHORITIES = 200             # councils in a region (England has 153)
 # The sections in which one council of a region may differ from the others (the rest is region-wide)
 REGION_NAME = "region"            # the authority of a region's own result rows
 COUNCIL_SECTIONS = ("description", "demand", "case_types", "workforce", "turnover", "agency",
-                    "allocation", "costs", "reporting", "employer", "teams")
+                    "allocation", "costs", "reporting", "employer", "teams", "absence", "retirement")
 MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
 
 
@@ -254,6 +254,134 @@ class Agency(_Strict):
         "Assumption (Monmouthshire moved agency workers onto council terms: 18 to 7 in 18 months).")
     level: LevelName = Field(
         "l3", description="Level at which an agency worker practises (eligibility and caseload limit). Assumption.")
+
+class Absence(_Strict):
+    """Sickness absence as lost capacity: each month an authority loses the mean share of working
+    days its workers are off sick, and every caseload limit shrinks by that share (see
+    ``sim/model/people.py``). A worker's share rises with their sustained caseload pressure."""
+
+    enabled: bool = Field(
+        True, description="Model sickness absence as lost case-holding capacity (false: nobody is "
+        "ever off sick, as before absence was modelled).")
+    base_rate: float = Field(
+        0.035, ge=0, lt=1,
+        description="Share of working days a worker under no caseload pressure loses to sickness "
+        "absence, in [0, 1). DfE CSWW 2020, West Midlands sickness absence rate: 3.5% (30,692 "
+        "working days lost over 3,416 FTE; England 2.9%, the regions 2.1-3.8%).")
+    pressure_ratio_per_case: float = Field(
+        1.05, ge=1, le=10,
+        description="Ratio by which a worker's absence rises per weighted case of sustained excess "
+        "load (the pressure of the leaving hazard), in [1, 10]. Assumption, kept conservative "
+        "(Monmouthshire 2017 risk register: 'increase absence levels if caseloads are too high').")
+    max_rate: float = Field(
+        0.117, ge=0, lt=1,
+        description="The most working days an authority can lose in a month, however high the "
+        "pressure, in [0, 1). DfE CSWW 2017-2020: the highest council rate was 11.7% (Leicester "
+        "2019).")
+
+    @model_validator(mode="after")
+    def _base_within_max(self) -> "Absence":
+        if self.base_rate > self.max_rate:
+            _fail("Absence", [(("base_rate",), self.base_rate,
+                               f"must be at most max_rate ({self.max_rate:g})")])
+        return self
+
+
+# DfE CSWW's age groups (years): 20-29, 30-39, 40-49, 50-59 and 60 and over (the last closed at
+# the latest age at which anyone still works).
+AGE_GROUP_EDGES = (20.0, 30.0, 40.0, 50.0, 60.0, 67.0)
+AgeShares = Annotated[list[Share], Field(min_length=1, max_length=20)]
+
+
+class AgesAtHire(_Strict):
+    """Age at hire by how people join: shares in each of ``Retirement.age_group_edges``' groups
+    (uniform within a group); each list sums to 1. Other pipelines (a policy's trainees and
+    recruits) take ``newly_qualified`` into ASYE posts and ``experienced`` above; a mover from
+    another council of the region keeps their age."""
+
+    initial: AgeShares = Field(
+        default_factory=lambda: [0.153, 0.301, 0.263, 0.206, 0.077],
+        description="Staff in post at the start. DfE CSWW 2024, England, social workers in post "
+        "(FTE) by age: 15.3% 20-29, 30.1% 30-39, 26.3% 40-49, 20.6% 50-59, the remaining 7.7% 60 "
+        "and over (Dudley 2018: most aged 40-59, a high cohort aged 60-64).")
+    newly_qualified: AgeShares = Field(
+        default_factory=lambda: [0.55, 0.30, 0.11, 0.04, 0.0],
+        description="Newly qualified hires into ASYE posts (mean about 31). Assumption "
+        "(Warwickshire 2022: 'most social workers hired were aged between 25-35').")
+    experienced: AgeShares = Field(
+        default_factory=lambda: [0.282, 0.319, 0.230, 0.139, 0.030],
+        description="Experienced hires. DfE CSWW 2024, England, starters (FTE, every route) by "
+        "age: 28.2% 20-29, 31.9% 30-39, 23.0% 40-49, 13.9% 50-59, the remaining 3.0% 60 and over.")
+    conversion: AgeShares = Field(
+        default_factory=lambda: [0.282, 0.319, 0.230, 0.139, 0.030],
+        description="Agency workers who become permanent. Assumption: as experienced starters "
+        "(DfE CSWW 2024 starters by age).")
+
+    @field_validator("initial", "newly_qualified", "experienced", "conversion")
+    @classmethod
+    def _shares(cls, v: list[float]) -> list[float]:
+        _sum_to_one(dict(enumerate(v)))
+        return v
+
+
+class Retirement(_Strict):
+    """Ages and retirement: an age at hire drawn per pipeline, ages advancing with time, and a
+    retirement hazard from ``start_age`` (certain at ``latest_age``) that competes with the
+    leaving hazard (see ``sim/model/people.py``). Ages are drawn and reported even when
+    retirement is off."""
+
+    enabled: bool = Field(
+        True, description="Retirement as a reason to leave (false: nobody retires, as before ages "
+        "were modelled; ages are still drawn and reported).")
+    age_group_edges: list[Annotated[float, Field(ge=14, le=100)]] = Field(
+        default_factory=lambda: list(AGE_GROUP_EDGES), min_length=2, max_length=21,
+        description="Edges of the age groups (years) in which ages at hire are given, strictly "
+        "increasing, the last at most `latest_age`. DfE CSWW's groups 20-29, 30-39, 40-49, 50-59, "
+        "60 and over (closed at 67, the state pension age from 2028).")
+    age_at_hire: AgesAtHire = Field(default_factory=AgesAtHire)
+    start_age: float = Field(
+        60.0, ge=14, le=100,
+        description="Age (years) from which people may retire, below `latest_age`. Assumption "
+        "(Dudley 2018: staff aged 60-64 will retire 'in the coming years', so 'succession planning "
+        "will be required').")
+    hazard_per_year: float = Field(
+        0.08, ge=0, le=12,
+        description="Retirement hazard a year from `start_age`, on top of the leaving hazard. "
+        "DfE CSWW 2024, England (FTE): leavers aged 60 and over (528, the remainder after the "
+        "20-59 groups) were 20% of the 2,646 in post at that age, against 11.8% for ages 50-59 "
+        "(836 of 7,086): about 8 points a year of retirement.")
+    latest_age: float = Field(
+        67.0, ge=14, le=100,
+        description="Age (years) by which everyone still in post retires. State pension age: 66, "
+        "rising to 67 between 2026 and 2028 (Pensions Act 2014); assumption that nobody works "
+        "beyond it (Dudley 2018: 'an even smaller cohort aged between 65 and 70 plus').")
+
+    @field_validator("age_group_edges")
+    @classmethod
+    def _edges_increase(cls, v: list[float]) -> list[float]:
+        if any(b <= a for a, b in zip(v, v[1:])):
+            raise ValueError("age group edges must be strictly increasing")
+        return v
+
+    @model_validator(mode="after")
+    def _ages_consistent(self) -> "Retirement":
+        problems: list[tuple[tuple[str | int, ...], Any, str]] = []
+        groups = len(self.age_group_edges) - 1
+        for name in AgesAtHire.model_fields:
+            shares = getattr(self.age_at_hire, name)
+            if len(shares) != groups:
+                problems.append((("age_at_hire", name), shares, f"{len(shares)} shares; need one "
+                                 f"per age group: {groups} (age_group_edges has {groups + 1} edges)"))
+        if self.age_group_edges[-1] > self.latest_age:
+            problems.append((("age_group_edges",), self.age_group_edges, "the last edge "
+                             f"{self.age_group_edges[-1]:g} is above latest_age "
+                             f"{self.latest_age:g}: nobody is hired past retirement"))
+        if self.start_age >= self.latest_age:
+            problems.append((("start_age",), self.start_age,
+                             f"must be below latest_age ({self.latest_age:g})"))
+        _fail("Retirement", problems)
+        return self
+
 
 MONTHS = 12
 # Assumption: most social work degrees end in the summer and newly qualified social workers start
@@ -467,6 +595,10 @@ class Reporting(_Strict):
         None, description="Case types of children in need (DfE's children in need include those "
         "on child protection plans and looked after), for the same share. Default: every type a "
         "referral does not start in (`demand.initial_type`: the assessment).")
+    succession_age: float = Field(
+        60.0, ge=14, le=100, description="Age (years) from which permanent staff count in "
+        "`staff_near_retirement_share`. Dudley 2018: 'a high cohort of staff who fall in the 60-64 "
+        "age group which means that succession planning will be required'.")
 
 
 MAX_REPS = 10_000
@@ -589,6 +721,8 @@ class Scenario(_Strict):
     workforce: Workforce
     turnover: Turnover = Field(default_factory=Turnover)
     agency: Agency = Field(default_factory=Agency)
+    absence: Absence = Field(default_factory=Absence)
+    retirement: Retirement = Field(default_factory=Retirement)
     allocation: Allocation = Field(default_factory=Allocation)
     costs: Costs = Field(default_factory=Costs)
     children: Children = Field(default_factory=Children)

@@ -15,7 +15,8 @@ def baseline() -> Scenario:
 
 
 def queue_scenario(workers: int, limit: int, mean_days: float, utilisation: float) -> Scenario:
-    """A fixed-staff case flow: one case type, exponential durations, no turnover, no agency.
+    """A fixed-staff case flow: one case type, exponential durations, no turnover (nor
+    retirement), no agency, no sickness absence.
 
     It is an M/M/c queue with c = workers * limit case slots."""
     servers = workers * limit
@@ -30,4 +31,6 @@ def queue_scenario(workers: int, limit: int, mean_days: float, utilisation: floa
                                  "l4": ZERO_LEVEL, "l5": ZERO_LEVEL},
                       "initial_fill": 1.0},
         "agency": {"backfill_probability": 0.0, "conversion_rate_per_year": 0.0},
+        "absence": {"enabled": False},
+        "retirement": {"enabled": False},
     })

@@ -41,9 +41,10 @@ def _run(scenario, years: float = YEARS) -> Region:
 
 
 def single_pool(scenario):
-    """``scenario`` with one pool of workers (no teams): a case never waits for a new team, so
-    with ample staff every episode keeps its timing."""
-    return parse_scenario({**scenario.model_dump(mode="python"), "teams": {}})
+    """``scenario`` with one pool of workers (no teams) and no sickness absence: a case never waits
+    for a new team or for lost capacity, so with ample staff every episode keeps its timing."""
+    data = scenario.model_dump(mode="python")
+    return parse_scenario({**data, "teams": {}, "absence": {**data["absence"], "enabled": False}})
 
 
 @pytest.fixture(scope="module")

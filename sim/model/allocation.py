@@ -528,6 +528,15 @@ class CaseBook:
         if over or (lower and self.wi[W_COUNT, slot] > 0):
             self.release(slot, day, keep_load=np.inf if allowed else limit)
 
+    def set_limits(self, slots: np.ndarray, limits: np.ndarray, day: int) -> None:
+        """New limits for the workers in ``slots`` (their levels unchanged); each worker over
+        their new limit hands back cases, in the order of ``slots`` (as ``set_level`` would)."""
+        self.wf[W_LIMIT, slots] = limits
+        bound = self.team_over[self.wi[W_TEAM, slots]] == 0
+        over = bound & (self.wf[W_LOAD, slots] > limits + EPS)
+        for slot, limit in zip(slots[over], limits[over]):
+            self.release(int(slot), day, keep_load=float(limit))
+
     def set_team(self, slot: int, team: int, day: int) -> None:
         """Move a worker to another team, handing back the cases that team does not hold."""
         if self.wi[W_TEAM, slot] != team:

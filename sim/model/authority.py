@@ -17,10 +17,11 @@ import simpy
 from sim.model.allocation import W_LEVEL, W_TEAM, W_UID, CaseBook
 from sim.model.children import CareRule, draw_care
 from sim.model.context import AuthorityContext
-from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_CONVERSIONS, OFFSET_LEAVERS,
-                             OFFSET_POLICY_START, OFFSET_POLICY_TICK, OFFSET_PROMOTIONS, OFFSET_RECORD,
-                             Clock)
+from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
+                             OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
+                             OFFSET_PROMOTIONS, OFFSET_RECORD, Clock)
 from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
+from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
 from sim.model.recruitment import assignment, backfill, conversions, overflow_agency, recruit
 from sim.scenario import LEVELS, Scenario
@@ -66,7 +67,11 @@ class Authority:
                          for i, spec in enumerate(scenario.policy)]
         self.active_policies: list = []
         self.context = AuthorityContext(self)  # what the policies see
+        # share of working days lost to sickness absence this month (see people.absence_watch)
+        self.absence = scenario.absence.base_rate if scenario.absence.enabled else 0.0
         self.rates = Rates.from_scenario(scenario)
+        self.rates.capacity_factor *= 1.0 - self.absence
+        self.ages_at_hire = AgesAtHireTable(scenario.retirement)
         table = CaseTypeTable.from_scenario(scenario)
         caseload = draw_caseload(scenario, clock.n_days, streams["referrals"],
                                  streams["case_careers"], streams["initial"])
@@ -89,6 +94,9 @@ class Authority:
         # Common random numbers by post: the k-th vacancy of post p draws the same numbers in every
         # scenario (time to fill, agency cover and delay, the next holder's resilience, destination).
         self.post_draws = streams["posts"].random((len(self.establishment.posts), POST_CYCLES, N_POST_DRAWS))
+        # ... and its k-th holder's age at hire and retirement draw, from a stream of their own
+        self.people_draws = streams["people"].random((len(self.establishment.posts), POST_CYCLES,
+                                                      N_PEOPLE_DRAWS))
         self.staff: dict[int, SocialWorker] = {}  # permanent workers in post, by uid
         self.temps: dict[int, SocialWorker] = {}  # agency workers on assignment, by uid
         # by worker slot, for fast monthly counts: 0 free, 1 permanent, 2 agency; the post's level
@@ -103,6 +111,9 @@ class Authority:
         self.slot_cum_hazard = np.zeros(n)      # cumulative leaving hazard since hire
         self.slot_resilience = np.zeros(n)      # they leave when the cumulative hazard passes it
         self.slot_destination = np.zeros(n)     # the uniform draw that picks their destination
+        self.slot_born = np.zeros(n)            # day of birth (negative: before the run)
+        self.slot_cum_retire = np.zeros(n)      # cumulative retirement hazard since hire
+        self.slot_retire_draw = np.zeros(n)     # they retire when it passes this (unit exponential)
         self.slot_start_level = np.zeros(n, dtype=np.int64)
         self.slot_pipeline = np.empty(n, dtype=object)
         self.slot_order = np.zeros(n, dtype=np.int64)   # when they joined the permanent staff
@@ -121,6 +132,8 @@ class Authority:
         for proc in (pressure_watch(self), leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
                      promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS)):
             env.process(proc)
+        if scenario.absence.enabled:
+            env.process(absence_watch(self, OFFSET_ABSENCE))
         if any(t.overflow == "agency" for _, t in self.teams):
             env.process(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
         for policy in self.policies:
@@ -151,8 +164,8 @@ class Authority:
             yield self.env.timeout(MONTH_DAYS)
 
     def refresh_rates(self) -> None:
-        """Recompute the rates from the scenario, the market and the active policies; apply new
-        limits."""
+        """Recompute the rates from the scenario, the market, the active policies and this
+        month's sickness absence; apply new limits."""
         pairs = [(level, team) for level in range(len(LEVELS)) for team in range(len(self.teams))]
         old = [self.rates.limit(*pair) for pair in pairs]
         rates = Rates.from_scenario(self.scenario)
@@ -161,10 +174,25 @@ class Authority:
             rates.market_salary = self.market_salary
         for policy in self.active_policies:
             policy.adjust(rates)
+        rates.capacity_factor *= 1.0 - self.absence
         self.rates = rates
         if [rates.limit(*pair) for pair in pairs] != old:
-            for worker in list(self.staff.values()) + list(self.temps.values()):
-                self.book.set_level(worker.slot, worker.level, self._limit(worker), self.day)
+            self._apply_limits()
+
+    def _apply_limits(self) -> None:
+        """Give every worker in post the limit of their level and team (permanent staff first,
+        then agency workers, in the order they joined); cases above it go back to wait."""
+        slots = np.array([w.slot for w in self.staff.values()] + [w.slot for w in self.temps.values()],
+                         dtype=np.int64)
+        if slots.size:
+            limits = self.rates.limits(self.book.wi[W_LEVEL, slots], self.book.wi[W_TEAM, slots])
+            self.book.set_limits(slots, limits, self.day)
+
+    def set_absence(self, share: float) -> None:
+        """This month's share of working days lost to sickness absence (capacity lost with it)."""
+        if share != self.absence:
+            self.absence = share
+            self.refresh_rates()
 
     def mean_caseload(self) -> float:
         """Mean cases per case holder now (0 when nobody holds a case)."""
@@ -178,7 +206,9 @@ class Authority:
         Assumption (start state only; the warm-up absorbs it): tenure at this authority is
         exponential with mean 1 / leave_rate (the stationary law under a constant hazard, with the
         rate floored at 0.05 a year), time in level uniform within tenure, ASYE staff uniform
-        within their year; vacant posts are covered by agency with the backfill probability."""
+        within their year; vacant posts are covered by agency with the backfill probability.
+        Their ages are the in-post profile (``retirement.age_at_hire.initial``), drawn apart from
+        their tenure."""
         rng = self.streams["initial"]
         fill = self.scenario.workforce.initial_fill
         for level, lv in enumerate(self.levels):
@@ -211,6 +241,7 @@ class Authority:
         self.workers.append(worker)
         self.slot_hired[slot] = self.slot_level_since[slot] = hired_day
         self.slot_asye_passed[slot] = False
+        self.slot_born[slot] = worker.born
         self.slot_start_level[slot] = level
         self.slot_pipeline[slot] = pipeline
         if contract == PERMANENT:
@@ -279,6 +310,7 @@ class Authority:
                                   self.env.now if hired_day is None else hired_day, post)
         post.holder = worker
         self._draw_resilience(worker, post)
+        self._draw_age(worker, post)
         if post.agency is not None:
             self.end_agency(post.agency)
         if pipeline != "initial":
@@ -294,6 +326,27 @@ class Authority:
         self.slot_destination[worker.slot] = self.post_draw(post, DESTINATION)
         self.slot_cum_hazard[worker.slot] = 0.0
 
+    def people_draw(self, post: Post, which: int) -> float:
+        """A uniform draw of the ``people`` stream for ``post``'s current holder (see ``people_draws``)."""
+        if 0 <= post.index and post.cycle < POST_CYCLES:
+            return float(self.people_draws[post.index, post.cycle, which])
+        return float(self.streams["people"].random())
+
+    def _draw_age(self, worker: SocialWorker, post: Post) -> None:
+        """A new permanent worker's age (from their pipeline's ages at hire) and retirement draw."""
+        age = self.ages_at_hire.age(worker.pipeline, post.level, self.people_draw(post, AGE))
+        self.set_born(worker, self.env.now - age * DAYS_PER_YEAR)
+        self.slot_retire_draw[worker.slot] = -math.log1p(-self.people_draw(post, RETIRE))
+        self.slot_cum_retire[worker.slot] = 0.0
+
+    def set_born(self, worker: SocialWorker, day: float) -> None:
+        worker.born = day
+        self.slot_born[worker.slot] = day
+
+    def ages(self, slots: np.ndarray) -> np.ndarray:
+        """The ages (years) now of the workers in ``slots``."""
+        return (self.env.now - self.slot_born[slots]) / DAYS_PER_YEAR
+
     def hire_into_level(self, level: int, pipeline: str, joins: bool = True) -> SocialWorker:
         """Hire into a vacant funded post at ``level``, or above establishment if none is vacant."""
         post = self.establishment.first_vacant(level) or self.add_unfunded_post(level)
@@ -305,14 +358,18 @@ class Authority:
         worker = self.hire_into_level(person.level, person.pipeline, joins=False)
         if person.origin >= 0:
             self.set_level_since(worker, person.level_since)
+            self.set_born(worker, person.born)
             self.tally["moves_in"] += 1
 
-    def leave(self, worker: SocialWorker, destination: str) -> None:
-        """A permanent worker leaves; their cases go back for reallocation."""
+    def leave(self, worker: SocialWorker, destination: str, retired: bool = False) -> None:
+        """A permanent worker leaves (``retired``: they retire, leaving social work); their cases
+        go back for reallocation."""
         self._close(worker)
         worker.destination = destination
+        worker.retired = retired
         self.tally["leavers"] += 1
         self.tally[f"leavers_{destination}"] += 1
+        self.tally["leavers_retirement"] += retired
         if self.outside or not self.market.leaver(self, worker, destination):
             self.flow["left"] += 1
         self._vacate(worker.post)
@@ -389,6 +446,7 @@ class Authority:
         worker.pipeline = self.slot_pipeline[worker.slot] = "conversion"
         worker.hired_day = self.slot_hired[worker.slot] = self.env.now
         self._draw_resilience(worker, post)
+        self._draw_age(worker, post)
         self.regrade(worker, post.level)
         self.tally["hires"] += 1
         self.tally["conversions"] += 1
@@ -471,7 +529,8 @@ class Authority:
         slots = self.staff_slots()
         staff = self.permanent()
         if [w.slot for w in staff] != list(slots) or any(
-                (w.hired_day, w.level_since, w.asye_passed, w.level, w.pipeline) !=
+                (w.hired_day, w.level_since, w.asye_passed, w.level, w.pipeline, w.born) !=
                 (self.slot_hired[w.slot], self.slot_level_since[w.slot], self.slot_asye_passed[w.slot],
-                 self.book.wi[W_LEVEL, w.slot], self.slot_pipeline[w.slot]) for w in staff):
+                 self.book.wi[W_LEVEL, w.slot], self.slot_pipeline[w.slot], self.slot_born[w.slot])
+                for w in staff):
             raise RuntimeError("the workers and the slot arrays disagree")

@@ -16,6 +16,8 @@ MONTH_DAYS = DAYS_PER_YEAR / 12.0
 # Within a month, events run in this order after the day's case flow (fractions of a day).
 OFFSET_POLICY_START, OFFSET_MARKET, OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CONVERSIONS, \
     OFFSET_POLICY_TICK, OFFSET_RECORD = 0.5, 0.52, 0.55, 0.6, 0.65, 0.85, 0.9
+# After the record: the sickness absence of the coming month, from the month end's pressure.
+OFFSET_ABSENCE = 0.95
 
 
 @dataclass(frozen=True)

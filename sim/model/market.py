@@ -54,6 +54,7 @@ class Applicant:
     patience: float            # days they will look before leaving the region
     origin: int = -1           # the council a mover left (-1: from outside the councils)
     level_since: float = 0.0   # a mover keeps their time in level (for promotion)
+    born: float = 0.0          # ... and their age (day of birth)
 
 
 class LabourMarket:
@@ -89,10 +90,10 @@ class LabourMarket:
         env.process(self._monthly(env))
 
     def _new(self, level: int, pipeline: str, now: float, origin: int = -1,
-             level_since: float | None = None) -> None:
+             level_since: float | None = None, born: float = 0.0) -> None:
         patience = self.streams["applicants"].exponential(self.market.applicant_patience_months * MONTH_DAYS)
         self.applicants.append(Applicant(level, pipeline, now, patience, origin,
-                                         now if level_since is None else level_since))
+                                         now if level_since is None else level_since, born))
         if origin < 0:
             self.ledger["joined"] += 1
 
@@ -239,7 +240,8 @@ class LabourMarket:
         if destination == "other_la" and len(self.authorities) > 1 \
                 and self.streams["movers"].random() < self.market.movers_in_region:
             self.ledger["moves_out"] += 1
-            self._new(worker.level, "moved", auth.env.now, auth.market_index, worker.level_since)
+            self._new(worker.level, "moved", auth.env.now, auth.market_index, worker.level_since,
+                      worker.born)
             return True
         return False
 

@@ -140,6 +140,17 @@ SUMMARY: tuple[Outcome, ...] = (
             "Number of ASYE starters behind `asye_retention_2y`."),
     *(Outcome(f"leavers_{d}", f"leavers {DESTINATION_WORDS[d]}", "people a year",
               f"Permanent leavers per year whose destination is '{d}'.") for d in DESTINATIONS),
+    Outcome("leavers_retirement", "leavers retiring", "people a year",
+            "Permanent leavers per year who retired (counted in `leavers_profession` too: they leave "
+            "local authority social work). Zero with `retirement.enabled = false`."),
+    _share("staff_near_retirement_share", "share of staff near retirement", "share of permanent staff",
+           "Share of permanent staff aged `reporting.succession_age` (60) or over at the last month "
+           "end (Dudley 2018: succession planning for the 60-64 age group).",
+           undefined_when="there was no permanent staff at the last month end"),
+    _share("absence_rate", "sickness absence", "share of working days",
+           "Mean over months of the share of working days lost to sickness absence by the workers "
+           "in post (permanent and agency; DfE sickness absence rate), taken from their caseload "
+           "capacity. Zero with `absence.enabled = false`.", better="lower"),
     Outcome("moves_in_per_year", "moves between councils", "people a year",
             "Permanent starters a year who came from another council of the region (for the "
             "region: moves between its councils). Zero with an outside market."),
@@ -212,9 +223,13 @@ TIMESERIES: tuple[Outcome, ...] = (
     Outcome("agency_above_establishment", "agency workers above establishment", "FTE",
             "Agency workers in posts added above the funded establishment (a team's overflow "
             "'agency'), not covering a vacancy."),
+    Outcome("perm_near_retirement", "permanent staff near retirement", "FTE",
+            "Permanent staff aged `reporting.succession_age` (60) or over."),
     Outcome("leavers", "leavers", "people this month", "Permanent staff who left this month."),
     *(Outcome(f"leavers_{d}", f"leavers {DESTINATION_WORDS[d]}", "people this month",
               f"Permanent leavers this month whose destination is '{d}'.") for d in DESTINATIONS),
+    Outcome("leavers_retirement", "leavers retiring", "people this month",
+            "Permanent leavers this month who retired (counted in `leavers_profession` too)."),
     Outcome("hires", "permanent starters", "people this month",
             "Permanent starters this month (hires and conversions)."),
     Outcome("conversions", "agency conversions", "people this month",
@@ -225,6 +240,9 @@ TIMESERIES: tuple[Outcome, ...] = (
             "Permanent starters this month who came from another council of the region."),
     Outcome("agency_unmet", "agency cover wanted but not found", "posts",
             "Vacancies waiting for agency cover that the region's pool cannot supply."),
+    _share("absence_rate", "sickness absence", "share of working days",
+           "Share of working days lost to sickness absence this month by the workers in post "
+           "(permanent and agency; for the region, weighted by workers in post)."),
     Outcome("pay_supplement", "market supplement", "share of salary", "Market supplement on pay "
             "(weighted by funded posts for the region).", high=1.0, percent=True),
     Outcome("applicants_waiting", "applicants looking", "people", "Applicants in the region's "
@@ -428,7 +446,12 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
     }
     for d in DESTINATIONS:
         out[f"leavers_{d}"] = float(months[f"leavers_{d}"].sum() / years)
+    last = months.iloc[-1]
     out.update(
+        leavers_retirement=float(months["leavers_retirement"].sum() / years),
+        staff_near_retirement_share=float(last["perm_near_retirement"] / last["perm_total"])
+        if last["perm_total"] > 0 else float("nan"),
+        absence_rate=float(months["absence_rate"].mean()),
         moves_in_per_year=float(months["moves_in"].sum() / years),
         permanent_practice_share=float((perm / (agency + perm)).mean()),
         agency_above_establishment_mean=float(months["agency_above_establishment"].mean()),
@@ -443,7 +466,6 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         children_in_care_mean=float(months["children_in_care"].mean()),
         care_cost_gbp=float(months["care_cost_gbp_month"].mean() * 12),   # mean children x cost
     )
-    last = months.iloc[-1]
     for name in LEVELS:
         out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
     out["headcount_end_agency"] = float(last["agency_total"])

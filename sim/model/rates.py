@@ -20,7 +20,7 @@ class Rates:
     caseload_limit: np.ndarray    # weighted cases
     limit_cap: float              # a cap on every worker's limit (inf: none)
     team_limit_factor: np.ndarray  # multiplies the limits of each team's workers
-    capacity_factor: float        # multiplies every limit (e.g. support officers, CPD days)
+    capacity_factor: float        # multiplies every limit (support officers, CPD days, absence)
     fill_days: np.ndarray         # mean days to fill a vacancy
     progression_rate: np.ndarray  # promotions per year once eligible
     hazard_factor: np.ndarray     # multiplies the leaving hazard
@@ -55,6 +55,11 @@ class Rates:
         """A worker's hard caseload limit at ``level`` in ``team`` (weighted cases)."""
         return min(self.caseload_limit[level] * self.capacity_factor * self.team_limit_factor[team],
                    self.limit_cap)
+
+    def limits(self, level: np.ndarray, team: np.ndarray) -> np.ndarray:
+        """``limit`` for arrays of levels and teams (the same numbers, vectorised)."""
+        return np.minimum(self.caseload_limit[level] * self.capacity_factor
+                          * self.team_limit_factor[team], self.limit_cap)
 
     @property
     def pay_gap(self) -> np.ndarray:

@@ -35,6 +35,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     weighted_supplement = establishment = 0.0
     entered_care = entered_care_extra = in_care = 0
     care_cost = 0.0
+    days_lost = in_post = 0.0    # sickness absence: worker-months lost, worker-months
+    near_retirement = 0
     first_day = int(round(month * MONTH_DAYS))
     last_day = int(round((month + 1) * MONTH_DAYS))
     for auth in auths:
@@ -60,8 +62,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         entered_care_extra += extra
         in_care += auth.book.in_care
         care_cost += auth.book.in_care * auth.scenario.children.care_cost_gbp_per_child_year / 12.0
-        for key in ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "hires", "conversions",
-                    "promotions", "agency_starts", "moves_in"):
+        for key in ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "leavers_retirement", "hires",
+                    "conversions", "promotions", "agency_starts", "moves_in"):
             tally[key] = tally.get(key, 0) + auth.tally[key]
         referrals += int(book.referrals_per_day[first_day:last_day].sum())
         cases_open += book.open_cases
@@ -73,6 +75,10 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         posts = float(rates.establishment.sum())
         weighted_supplement += auth.supplement * posts
         establishment += posts
+        days_lost += auth.absence * auth.n_active
+        in_post += auth.n_active
+        staff = np.flatnonzero(auth.slot_contract == 1)
+        near_retirement += int((auth.ages(staff) >= auth.scenario.reporting.succession_age).sum())
     counts_all = np.concatenate(counts)
     loads_all = np.concatenate(loads)
     any_held = counts_all.size > 0
@@ -91,6 +97,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     row.update(
         perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
         agency_above_establishment=above,
+        perm_near_retirement=near_retirement,
         **tally,
         referrals=referrals, cases_open=cases_open, cases_waiting=cases_waiting,
         lac_3plus_workers_share=three_plus[0, 0] / three_plus[0, 1] if three_plus[0, 1] else NAN,
@@ -101,6 +108,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         weighted_load_mean=float(loads_all.mean()) if any_held else 0.0,
         effective_load_mean=float(np.concatenate(effective).mean()) if any_held else 0.0,
         share_over_cap=float(np.concatenate(over).mean()) if any_held else 0.0,
+        absence_rate=days_lost / in_post if in_post else 0.0,
         agency_unmet=unmet,
         pay_supplement=weighted_supplement / establishment if establishment else 0.0,
         applicants_waiting=len(market.applicants) if pools else NAN,

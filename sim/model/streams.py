@@ -20,6 +20,7 @@ PURPOSES: tuple[str, ...] = (
     "progression",   # promotions
     "asye",          # ASYE outcomes (apart from promotions, so policies that change those keep CRN)
     "posts",         # per post and vacancy: time to fill, agency cover, the next holder's resilience
+    "people",        # per post and vacancy: the next holder's age at hire and retirement draw
     # the region's labour market (streams of the region, not of one authority)
     "applicants",    # arrivals of applicants and their patience
     "choices",       # the order in which applicants choose, and their choices

@@ -7,7 +7,9 @@ Each permanent worker's leaving hazard (per year) is
 where ``pressure`` is the worker's sustained excess load (an exponentially weighted mean of weekly
 ``max(0, load / capacity_factor - threshold)``: weighted cases, scaled by the time they take when
 policies change it), ``gap`` is ``market_salary / salary - 1`` (0 when
-paid at market) and the HRs are the scenario's named hazard ratios.
+paid at market) and the HRs are the scenario's named hazard ratios. Retirement competes with it
+(``people.py``): a worker past ``retirement.start_age`` also retires when their cumulative
+retirement hazard passes a draw of its own, and everyone retires at ``retirement.latest_age``.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import numpy as np
 
 from sim.model.allocation import W_LEVEL
 from sim.model.clock import DAYS_PER_YEAR
+from sim.model.people import retirement_hazard
 from sim.policy import Staff
 from sim.scenario import DESTINATIONS, Scenario
 
@@ -56,11 +59,14 @@ def leavers(auth: "Authority", offset: float, month_days: float):
     """Monthly: each permanent worker's cumulative hazard grows by h/12; they leave when it passes
     their resilience (a unit-exponential draw made at hire). This is the same law as leaving with
     probability 1 - exp(-h/12) each month, and couples scenarios closely: with common random
-    numbers the same person leaves later, not at random, when their hazard falls."""
+    numbers the same person leaves later, not at random, when their hazard falls. Retirement runs
+    a clock of its own the same way (with ``retirement.enabled``); whoever's retirement clock has
+    run out retires, even if they were leaving anyway."""
     dest_names = list(auth.scenario.turnover.destinations)
     base = np.array([auth.scenario.turnover.destinations.get(d, 0.0) for d in DESTINATIONS])
     dest_names = list(DESTINATIONS) if not auth.outside else dest_names
     dest_cum = np.cumsum([auth.scenario.turnover.destinations[d] for d in dest_names])
+    retirement = auth.scenario.retirement
     yield auth.env.timeout(offset)
     while True:
         now = auth.env.now
@@ -78,12 +84,22 @@ def leavers(auth: "Authority", offset: float, month_days: float):
                 for policy in auth.active_policies:
                     h = policy.leaving_hazard(auth.context, view, h)
             auth.slot_cum_hazard[slots] += h / 12.0
-            going = np.flatnonzero(auth.slot_cum_hazard[slots] >= auth.slot_resilience[slots])
+            leaving = auth.slot_cum_hazard[slots] >= auth.slot_resilience[slots]
+            retiring = np.zeros(slots.size, dtype=bool)
+            if retirement.enabled:
+                age = auth.ages(slots)
+                auth.slot_cum_retire[slots] += retirement_hazard(retirement, age) / 12.0
+                retiring = (auth.slot_cum_retire[slots] >= auth.slot_retire_draw[slots]) | \
+                    (age >= retirement.latest_age)
+            going = np.flatnonzero(leaving | retiring)
             if going.size and not auth.outside:   # the regional market tilts where they go
                 shares = auth.market.destination_weights(auth, level[going], pressure[going], base)
                 cums = np.cumsum(shares, axis=1)
             for k, i in enumerate(going):
                 slot = slots[i]
+                if retiring[i]:
+                    auth.leave(auth.worker_at(slot), "profession", retired=True)
+                    continue
                 cum = dest_cum if auth.outside else cums[k]
                 d = int(np.searchsorted(cum, auth.slot_destination[slot] * cum[-1], side="right"))
                 auth.leave(auth.worker_at(slot), dest_names[min(d, len(dest_names) - 1)])

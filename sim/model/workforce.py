@@ -33,6 +33,8 @@ class SocialWorker:
     asye_passed: bool = False
     left_day: float | None = None
     destination: str | None = None
+    born: float = 0.0     # day of birth (permanent staff; see people.py)
+    retired: bool = False
 
     @property
     def level_name(self) -> str:
