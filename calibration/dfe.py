@@ -4,21 +4,48 @@ Inputs, not targets: the referral volume, the share of referrals that become cas
 case-holding posts, the share of posts filled at the start, and the child-protection and
 looked-after durations come from the data; turnover, vacancy and agency rates are what the model
 must reproduce.
+
+Demand is then matched to the council's open cases (``fit_demand``): the child-in-need duration,
+the one duration that is an assumption rather than a DfE figure, is chosen so that the expected
+open cases (traffic equations and Little's law, ``sim.model.demand.expected_open_cases``) equal
+the cases DfE counts held by the council's case holders that year; where that duration's bounds
+bind, the assessment's step-up to child in need is scaled too; where even both cannot reach the
+count, the closest is kept and a ``DemandNotMatched`` warning names the council.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 
-from sim.scenario import LEVELS, Scenario, ScenarioError
+from sim.model.demand import CaseTypeTable, expected_open_cases
+from sim.scenario import CLOSE, LEVELS, Scenario, ScenarioError
 
 DATA = Path(__file__).parent / "data"
 SUPPRESSED = ["x", "c", "u", "z", "k", ":", ".."]
 DAYS_3_MONTHS = 365.0 / 4
+
+# Matching demand to a council's open cases (``fit_demand``).
+FITTED_TYPE = "cin"          # the type whose duration is fitted: child in need (baseline: an assumption)
+STEP_FROM = "assessment"     # the type whose step-up to FITTED_TYPE is scaled when the duration cannot match
+# Assumption: a mean child-in-need episode of between a month and under three years (the baseline
+# assumes 180 days; DfE counts children-in-need episodes open from days to years).
+CIN_DAYS_BOUNDS = (30.0, 1000.0)
+# Assumption: an assessment steps up to child in need with between half and one and a half times
+# the base scenario's probability (baseline 0.42; the difference goes to 'close').
+STEP_UP_BOUNDS = (0.5, 1.5)
+MATCH_RTOL = 1e-3            # expected open cases within 0.1% of DfE's count count as matched
+
+
+class DemandNotMatched(UserWarning):
+    """A council's expected open cases cannot reach its DfE count within the fitted bounds."""
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -50,12 +77,17 @@ def _number(row: pd.Series, column: str, what: str) -> float:
 
 
 def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
-    """``base`` with demand, establishment and durations taken from DfE data for ``council``."""
-    values, la_name = council_inputs(base, council, year)
+    """``base`` with demand, establishment and durations taken from DfE data for ``council``, its
+    demand matched to the council's DfE open cases (``fit_demand``; what was fitted is written in
+    the description). Issues a ``DemandNotMatched`` warning where the bounds keep it from matching."""
+    values, la_name, fit = council_inputs(base, council, year)
     slug = re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
     values["name"] = f"{slug}_{year}"
     values["description"] = (f"{la_name} {year}: demand, posts and durations from DfE "
-                             f"statistics (swsim scenario-from-dfe); other rates from {base.name}")
+                             f"statistics (swsim scenario-from-dfe); {fit.note()}; other rates "
+                             f"from {base.name}")
+    if fit.warning:
+        warnings.warn(fit.warning, DemandNotMatched, stacklevel=2)
     return base.with_values(values)  # validated, names included
 
 
@@ -80,10 +112,17 @@ def short_council_name(la_name: str) -> str:
 
 def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
     """A region scenario: ``base``'s shared sections, and each council of ``region`` with its
-    own demand, establishment and durations from DfE data (``authority.<council>``)."""
+    own demand, establishment and durations from DfE data (``authority.<council>``), its demand
+    matched to its DfE open cases (``fit_demand``; each council's description says what was
+    fitted). The councils whose bounds keep them from matching are collected: one
+    ``DemandNotMatched`` warning each, and named in the region's description."""
     councils: dict[str, dict] = {}
+    unmatched: list[DemandFit] = []
     for council in region_councils(region, year):
-        values, la_name = council_inputs(base, council, year)
+        values, la_name, fit = council_inputs(base, council, year)
+        values["description"] = f"{short_council_name(la_name)} {year}: {fit.note()}"
+        if fit.warning:
+            unmatched.append(fit)
         over: dict = {}
         for path, value in values.items():
             node = over
@@ -92,15 +131,25 @@ def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
                 node = node.setdefault(key, {})
             node[last] = value.item() if isinstance(value, np.generic) else value
         councils[short_council_name(la_name)] = over
+    for fit in unmatched:
+        warnings.warn(fit.warning, DemandNotMatched, stacklevel=2)
+    matched = (f"expected open cases matched to DfE's in {len(councils) - len(unmatched)} of "
+               f"{len(councils)} councils"
+               + (f" (not {', '.join(short_council_name(f.council) for f in unmatched)}: bounds bind)"
+                  if unmatched else ""))
     slug = re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
     return base.with_overrides(
         name=f"{slug}_{year}", authority=councils,
         description=f"{region} {year}: {len(councils)} councils, each with demand, posts and "
-        f"durations from DfE statistics (swsim scenario-from-dfe --region); other rates from {base.name}")
+        f"durations from DfE statistics (swsim scenario-from-dfe --region); {matched}; other "
+        f"rates from {base.name}")
 
 
-def council_inputs(base: Scenario, council: str, year: int) -> tuple[dict[str, float | int], str]:
-    """A council's DfE inputs as dotted scenario paths, and its name as DfE spells it."""
+def council_inputs(base: Scenario, council: str, year: int
+                   ) -> tuple[dict[str, float | int], str, "DemandFit"]:
+    """A council's DfE inputs as dotted scenario paths, with the child-in-need duration (and
+    where needed the assessment's step-up) that match its DfE open cases; its name as DfE spells
+    it; and the ``DemandFit`` that says what was fitted."""
     w = _row(_read("csww_indicators_2017_2020.csv"), council, year, "workforce")
     inpost = _number(w, "inpost_fte", "workforce")
     vacant = _number(w, "vacancy_fte", "workforce")
@@ -129,13 +178,142 @@ def council_inputs(base: Scenario, council: str, year: int) -> tuple[dict[str, f
         values["case_types.cp.mean_days"] = round(-DAYS_3_MONTHS / math.log(1.0 - under3), 1)
     if "lac" in base.case_types:
         values.update(_lac_duration(council, year))
-    return values, str(w["la_name"])
+    la_name = str(w["la_name"])
+    cases = _number(w, "cases", "workforce (cases held by case holders)")
+    fit = fit_demand(base.with_values(values), cases, council=la_name, year=year)
+    values.update(fit.values)
+    return values, la_name, fit
+
+
+@dataclass(frozen=True)
+class DemandFit:
+    """What ``fit_demand`` chose for one council, and how close it came."""
+
+    council: str
+    year: int
+    dfe_cases: float          # DfE CSWW ``cases``: cases held by the council's case holders
+    expected_before: float    # expected open cases with the base scenario's duration and step-up
+    expected: float           # expected open cases with the fitted values (as rounded in ``values``)
+    cin_days: float | None    # fitted child-in-need mean duration (None: the base has no such type)
+    step_up_factor: float     # the assessment's step-up to child in need / the base's (1: unchanged)
+    at_bound: tuple[str, ...]  # the fitted values that sit at a bound
+    values: dict              # dotted scenario paths to set
+    warning: str | None       # set where the bounds keep the expected count from DfE's
+
+    @property
+    def matched(self) -> bool:
+        return self.warning is None
+
+    def note(self) -> str:
+        """One clause for a description: what was fitted, and to what."""
+        if self.cin_days is None:
+            return f"demand not matched to DfE's {self.dfe_cases:,.0f} open cases (no '{FITTED_TYPE}' type)"
+        parts = [f"child-in-need duration fitted to {self.cin_days:g} days"
+                 + (" (its bound)" if "cin_days" in self.at_bound else "")]
+        if self.step_up_factor != 1.0:
+            parts.append(f"assessment step-up to child in need x{self.step_up_factor:.3f} of the base"
+                         + (" (its bound)" if "step_up_factor" in self.at_bound else ""))
+        how = (f" so expected open cases equal DfE's {self.dfe_cases:,.0f}" if self.matched else
+               f", yet expected open cases are {self.expected:,.0f} against DfE's "
+               f"{self.dfe_cases:,.0f}: NOT MATCHED, the bounds bind")
+        return " and ".join(parts) + f"{how} (before fitting: {self.expected_before:,.0f})"
+
+
+def _open_cases(scenario: Scenario, table: CaseTypeTable, cin_days: float, factor: float) -> float:
+    """Expected open cases (all types) with the child-in-need duration and step-up factor given."""
+    names = table.names
+    probs = np.diff(table.next_cum, axis=1, prepend=0.0)
+    mean_days = table.mean_days.copy()
+    mean_days[names.index(FITTED_TYPE)] = cin_days
+    if factor != 1.0:
+        a, c = names.index(STEP_FROM), names.index(FITTED_TYPE)
+        moved = probs[a, c] * (1.0 - factor)
+        probs[a, c] -= moved
+        probs[a, len(names)] += moved        # the last column is 'close'
+    table = dataclasses.replace(table, next_cum=np.cumsum(probs, axis=1), mean_days=mean_days)
+    return float(expected_open_cases(scenario, table).sum())
+
+
+def _solve(f, low: float, high: float, target: float) -> tuple[float, str | None]:
+    """The x in [low, high] where the increasing f(x) = target, or the bound nearest it."""
+    f_low, f_high = f(low) - target, f(high) - target
+    if f_low > 0:
+        return low, "low"
+    if f_high < 0:
+        return high, "high"
+    return brentq(lambda x: f(x) - target, low, high, xtol=1e-9, rtol=1e-12), None
+
+
+def fit_demand(scenario: Scenario, dfe_cases: float, council: str = "", year: int | None = None
+               ) -> DemandFit:
+    """The child-in-need duration, and if need be the assessment's step-up, that make
+    ``scenario``'s expected open cases (steady state, allocation immediate) equal ``dfe_cases``.
+
+    1. The child-in-need mean duration (``case_types.cin.mean_days``, the one duration that is an
+       assumption) within ``CIN_DAYS_BOUNDS``: expected open cases rise linearly with it, so
+       ``brentq`` finds the one root.
+    2. Where a bound binds (the other types alone hold more cases than DfE counts, or too few even
+       with the longest duration), the duration stays at that bound and the assessment's
+       probability of stepping up to child in need is scaled by a factor within
+       ``STEP_UP_BOUNDS`` (the difference moved to 'close'; expected open cases rise with it).
+    3. Where both bounds bind, both stay at the bounds nearest the count and ``warning`` says so.
+
+    Everything else (referrals, posts, child-protection and looked-after durations) is left as
+    it is. Values are rounded as they are written (days to 0.1, probabilities to 6 places) and
+    ``expected`` is computed from the rounded values."""
+    where = f"{council} {year}".strip() if council else "the scenario"
+    if not (np.isfinite(dfe_cases) and dfe_cases > 0):
+        raise ScenarioError([f"{where}: DfE open cases {dfe_cases!r}: need a positive count to match"])
+    table = CaseTypeTable.from_scenario(scenario)
+    before = float(expected_open_cases(scenario, table).sum())
+    if FITTED_TYPE not in scenario.case_types:
+        return DemandFit(council, year or 0, dfe_cases, before, before, None, 1.0, (), {},
+                         f"{where}: demand not matched: the scenario has no '{FITTED_TYPE}' case "
+                         f"type to fit (DfE {dfe_cases:,.0f} open cases, expected {before:,.0f})")
+    step = scenario.case_types.get(STEP_FROM)
+    base_p = step.next.get(FITTED_TYPE, 0.0) if step is not None else 0.0
+    days, bound = _solve(lambda d: _open_cases(scenario, table, d, 1.0), *CIN_DAYS_BOUNDS, dfe_cases)
+    factor, factor_bound = 1.0, None
+    if bound is not None and base_p > 0:
+        low, high = STEP_UP_BOUNDS
+        factor, factor_bound = _solve(lambda f: _open_cases(scenario, table, days, f), low, high,
+                                      dfe_cases)
+    days = round(days, 1)
+    values: dict = {f"case_types.{FITTED_TYPE}.mean_days": days}
+    if factor != 1.0:
+        p = round(base_p * factor, 6)
+        nxt = dict(step.next)
+        nxt[CLOSE] = round(nxt.get(CLOSE, 0.0) + base_p - p, 6)
+        nxt[FITTED_TYPE] = p
+        values[f"case_types.{STEP_FROM}.next"] = nxt
+        factor = p / base_p
+    fitted = scenario.with_values(values)
+    expected = float(expected_open_cases(fitted).sum())
+    at_bound = tuple(name for name, b in (("cin_days", bound), ("step_up_factor", factor_bound))
+                     if b is not None)
+    warning = None
+    if abs(expected - dfe_cases) > MATCH_RTOL * dfe_cases:
+        lo, hi = CIN_DAYS_BOUNDS
+        flo, fhi = STEP_UP_BOUNDS
+        warning = (f"{where}: expected open cases {expected:,.0f} cannot match DfE's "
+                   f"{dfe_cases:,.0f} (cases held by case holders): the child-in-need duration is "
+                   f"at its bound ({days:g} days; bounds "
+                   f"{lo:g}-{hi:g})" + (f" and the assessment's step-up to child in need at its "
+                                        f"bound (x{factor:.3g}; bounds {flo:g}-{fhi:g})"
+                                        if base_p > 0 else " and the scenario has no step-up to "
+                                        "scale") + "; the closest is kept")
+    return DemandFit(council, year or 0, dfe_cases, before, expected, days, factor, at_bound,
+                     values, warning)
 
 
 def _lac_duration(council: str, year: int) -> dict[str, float]:
     """Mean time looked after by Little's law (looked after / starting per year)."""
     cla = _read("cla_numbers_2021_2025.csv")
-    la = cla[(cla["geographic_level"] == "Local authority") & (cla["la_name"].str.lower() == council.lower())]
+    names = cla["la_name"].fillna("")
+    # by either spelling, as ``_row`` does ('Herefordshire' finds 'Herefordshire, County of')
+    la = cla[(cla["geographic_level"] == "Local authority")
+             & ((names.str.lower() == council.lower())
+                | (names.map(short_council_name).str.lower() == council.lower()))]
     if la.empty:
         return {}
     use = year if year in set(la["time_period"]) else int(la["time_period"].min())

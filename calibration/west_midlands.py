@@ -1,7 +1,8 @@
 """The built-in ``west_midlands`` scenario, written from data: each council's demand, posts and
-durations from DfE statistics (``calibration.dfe.region_from_dfe``), the region's market
-parameters below, and the calibrated values in ``west_midlands_fit.csv`` (``swsim calibrate
-west_midlands`` writes a new one as ``fitted.csv``).
+durations from DfE statistics, its demand matched to its DfE open cases
+(``calibration.dfe.region_from_dfe``), the region's market parameters below, and the calibrated
+values in ``west_midlands_fit.csv`` (``swsim calibrate west_midlands`` writes a new one as
+``fitted.csv``).
 
     python -m calibration.west_midlands     # rewrite sim/scenarios/west_midlands.toml
 
@@ -30,10 +31,12 @@ HEADER = """\
 # WRITTEN BY `python -m calibration.west_midlands`: edit that, or calibration/west_midlands_fit.csv,
 # not this file. Shared rates come from `baseline`; each council's demand, posts and durations
 # from DfE statistics for 2020 (CSWW case holders scaled to funded posts, CIN referrals, CP and
-# CLA durations: see calibration/dfe.py); the market's supply of applicants and agency inflow, and
-# each council's turnover scale, appeal and agency backfill, calibrated to DfE CSWW 2020 (swsim
-# calibrate west_midlands); market parameters not set here keep the schema's defaults (sources in
-# README, "The region and its labour market").
+# CLA durations: see calibration/dfe.py), with its child-in-need duration (and, where that
+# duration's bounds bind, its assessments' step-up to child in need) fitted so that its expected
+# open cases equal its DfE cases (each council's description says what); the market's supply of
+# applicants and agency inflow, and each council's turnover scale, appeal and agency backfill,
+# calibrated to DfE CSWW 2020 (swsim calibrate west_midlands); market parameters not set here keep
+# the schema's defaults (sources in README, "The region and its labour market").
 """
 
 
@@ -71,7 +74,8 @@ def build(fit: pd.DataFrame | None = None) -> str:
                 over.setdefault(section, {})[field] = round(float(getattr(row, column)), 4)
     data = {"extends": "baseline", "name": "west_midlands",
             "description": f"The 14 West Midlands councils competing for the same social workers "
-                           f"({REGION} {YEAR}: DfE inputs per council, calibrated market)",
+                           f"({REGION} {YEAR}: DfE inputs per council, demand matched to its DfE "
+                           f"open cases, calibrated market)",
             "market": market(fit), "authority": councils}
     return HEADER + tomli_w.dumps(data)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -282,11 +283,22 @@ def scenario_from_dfe(args: argparse.Namespace) -> int:
         raise BadInput(f"--out {args.out}: the folder {args.out.parent} does not exist")
     if (args.council is None) == (args.region is None):
         raise BadInput("scenario-from-dfe: name a council, or give --region (one of the two)")
-    if args.region is not None:
-        from calibration.dfe import region_from_dfe
-        text = scenario_to_toml(region_from_dfe(scenario_named(args.base), args.region, args.year))
-    else:
-        text = scenario_to_toml(build(scenario_named(args.base), args.council, args.year))
+    import warnings
+
+    from calibration.dfe import DemandNotMatched
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DemandNotMatched)
+        if args.region is not None:
+            from calibration.dfe import region_from_dfe
+            text = scenario_to_toml(region_from_dfe(scenario_named(args.base), args.region, args.year))
+        else:
+            text = scenario_to_toml(build(scenario_named(args.base), args.council, args.year))
+    for w in caught:   # demand that cannot match the council's DfE open cases: said, not fatal
+        if issubclass(w.category, DemandNotMatched):
+            print(f"warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if args.out:
         try:
             write_text(args.out, text)
