@@ -62,6 +62,13 @@ def market(fit: pd.DataFrame | None) -> dict:
     return values
 
 
+# The councils' teams are the baseline's, but a council allocates over the limit rather than leave a
+# child waiting for a worker (Monmouthshire 2017: "each worker would have to be allocated an
+# additional 5 cases"): with demand matched to DfE's open cases some councils' teams have no room.
+OVERFLOW = {team: {"overflow": "over_limit"} for team in
+            ("duty_and_assessment", "family_support_and_protection", "court", "placement_and_support")}
+
+
 def build(fit: pd.DataFrame | None = None) -> str:
     """The text of the built-in scenario."""
     base = load_scenario("baseline")
@@ -76,7 +83,7 @@ def build(fit: pd.DataFrame | None = None) -> str:
             "description": f"The 14 West Midlands councils competing for the same social workers "
                            f"({REGION} {YEAR}: DfE inputs per council, demand matched to its DfE "
                            f"open cases, calibrated market)",
-            "market": market(fit), "authority": councils}
+            "market": market(fit), "teams": OVERFLOW, "authority": councils}
     return HEADER + tomli_w.dumps(data)
 
 

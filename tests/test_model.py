@@ -196,20 +196,6 @@ def test_a_case_moves_to_the_team_of_its_new_type(baseline):
     assert sum(n for (team, _), n in posts.items() if team == 0) == pytest.approx(0.3 * 250, abs=5)
 
 
-def test_without_shares_posts_follow_the_work(baseline):
-    """Each team's posts in proportion to the expected weighted open cases of its types."""
-    from sim.model.demand import CaseTypeTable, expected_open_cases
-    teams = {k: {"case_types": v["case_types"]} for k, v in TEAMS.items()}
-    scenario = baseline.with_overrides(teams=teams)
-    table = CaseTypeTable.from_scenario(scenario)
-    work = expected_open_cases(scenario, table) * table.weight
-    want = [work[[table.names.index(t) for t in v["case_types"]]].sum() / work.sum() for v in teams.values()]
-    auth = _authority(scenario, years=0.25)
-    posts = Counter(p.team for p in auth.establishment.posts if p.funded)
-    got = [posts[k] / 250 for k in range(3)]
-    assert got == pytest.approx(want, abs=0.02)
-
-
 @pytest.mark.parametrize("teams, field", [
     ({"a": {"case_types": ["assessment"], "share": 1.0}}, "no team allocates"),
     ({"a": {"case_types": ["assessment", "cin", "cp", "court", "lac"], "share": 0.5},
@@ -319,3 +305,31 @@ def test_team_rows_add_up_to_the_authority(baseline):
     years = (region.clock.n_days - region.clock.report_start_day) / 365.0
     assert rows["front_door"]["waits"] * years >= firsts - 5     # a day's edge at the window start
     assert rows["looked_after"]["mean_caseload"] != rows["front_door"]["mean_caseload"]
+
+
+def test_posts_follow_the_work_with_square_root_staffing(baseline):
+    """Each team of the baseline gets the posts its expected work fills (R, at its levels' limits)
+    plus spare posts in proportion to the square root of R (Halfin-Whitt), so the small court team
+    has the larger margin; court posts sit only at levels 3-5 (court cases need level 3); a team
+    with half the limits asks for twice the load in posts."""
+    from sim.model.demand import CaseTypeTable, expected_open_cases
+    table = CaseTypeTable.from_scenario(baseline)
+    levels = baseline.workforce.levels.ordered()
+    n = np.array([lv.establishment for lv in levels], float)
+    limit = np.array([lv.caseload_limit for lv in levels], float)
+    work = np.bincount(table.team, weights=expected_open_cases(baseline, table) * table.weight)
+    court = table.team_names.index("court")
+    per_post = np.array([limit.mean() if k != court else 0.0 for k in range(4)])
+    per_post[:] = (n * limit).sum() / n.sum()
+    per_post[court] = (n[2:] * limit[2:]).sum() / n[2:].sum()
+    load = work / per_post
+    want = load + (n.sum() - load.sum()) * np.sqrt(load) / np.sqrt(load).sum()
+    auth = _authority(baseline, years=0.25)
+    got = np.bincount([p.team for p in auth.establishment.posts if p.funded], minlength=4)
+    assert got == pytest.approx(want, abs=1.5)
+    assert {p.level for p in auth.establishment.posts if p.team == court} <= {2, 3, 4}
+    margin = (got - load) / load
+    assert margin[court] > 1.5 * margin[table.team_names.index("family_support_and_protection")]
+    slower = baseline.with_overrides(teams={"court": {"caseload_limit_factor": 0.5}})
+    posts = lambda a: sum(1 for p in a.establishment.posts if p.team == court)
+    assert posts(_authority(slower, years=0.25)) > 1.4 * posts(auth)   # R doubles, the margin less

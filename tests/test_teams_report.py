@@ -125,7 +125,10 @@ def test_console_comparison_prints_each_team_and_scenario(compared):
 
 
 def test_no_team_table_without_teams(tmp_path, capsys):
-    assert main(["run", "baseline", "--reps", "2", "--years", "1", "--warmup-years", "0", "--yes",
+    pool = tmp_path / "pool.toml"     # one pool of workers: the baseline's teams replaced by one
+    pool.write_text('extends = "baseline"\nname = "pool"\n[teams.all]\n'
+                    'case_types = ["assessment", "cin", "cp", "court", "lac"]\n')
+    assert main(["run", str(pool), "--reps", "2", "--years", "1", "--warmup-years", "0", "--yes",
                  "--out", str(tmp_path / "b")]) == 0
     assert "teams (mean over" not in capsys.readouterr().out
     page = report_page(load_results(tmp_path / "b"), [], [])

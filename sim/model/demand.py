@@ -171,22 +171,38 @@ def team_shares(scenario: Scenario, table: CaseTypeTable | None = None) -> np.nd
 def team_post_weights(scenario: Scenario, table: CaseTypeTable | None = None) -> np.ndarray:
     """How each level's funded posts split between the teams (levels x teams, rows summing to 1).
 
-    A team takes its share (``team_shares``) of the posts from the levels that may hold one of its
-    case types, in proportion to those levels' posts (a court team whose work needs level 3 takes
-    its share from levels 3 to 5 only); each level's posts then split in proportion to what the
-    teams ask of it. Where every team may hold every level's work, each level splits by the
-    shares."""
+    A team takes its posts from the levels that may hold one of its case types, in proportion to
+    those levels' posts (a court team whose work needs level 3 draws on levels 3 to 5 only); each
+    level's posts then split in proportion to what the teams ask of it. Given shares are shares of
+    posts. When posts follow the work, each team asks for the posts its expected weighted open
+    cases fill at its levels' caseload limits (its offered load, R), plus a share of the spare
+    posts in proportion to the square root of R: the square-root staffing rule of many-server
+    queues (Halfin and Whitt 1981), which gives a small team the larger margin it needs for the
+    same chance of a wait. Where every team may hold every level's work, each level splits alike."""
     table = table or CaseTypeTable.from_scenario(scenario)
-    shares = team_shares(scenario, table)
-    posts = np.array([lv.establishment for lv in scenario.workforce.levels.ordered()], dtype=float)
-    n_teams = len(shares)
+    teams = scenario.team_list()
+    levels = scenario.workforce.levels.ordered()
+    posts = np.array([lv.establishment for lv in levels], dtype=float)
+    n_teams = len(teams)
     lowest = np.array([table.min_level[table.team == k].min() if (table.team == k).any() else 0
                        for k in range(n_teams)])
-    eligible = np.arange(len(posts))[:, None] >= lowest[None, :]          # levels x teams
-    reach = (posts[:, None] * eligible).sum(axis=0)                         # posts each team may use
-    asked = shares[None, :] * posts.sum() * posts[:, None] * eligible / np.where(reach > 0, reach, 1.0)
+    eligible = (np.arange(len(posts))[:, None] >= lowest[None, :]).astype(float)   # levels x teams
+    reach = (posts[:, None] * eligible).sum(axis=0)                                 # posts it may use
+    if all(t.share is not None for _, t in teams):
+        wanted = np.array([t.share for _, t in teams], dtype=float) * posts.sum()
+    else:
+        limit = np.array([lv.caseload_limit for lv in levels], dtype=float)
+        factor = np.array([t.caseload_limit_factor for _, t in teams])
+        per_post = (posts * limit) @ eligible / np.where(reach > 0, reach, 1.0) * factor
+        work = np.bincount(table.team, weights=expected_open_cases(scenario, table) * table.weight,
+                           minlength=n_teams)
+        load = work / np.where(per_post > 0, per_post, 1.0)                        # R, in posts
+        spare = posts.sum() - load.sum()
+        root = np.sqrt(load)
+        wanted = load + spare * root / root.sum() if spare > 0 else load * posts.sum() / load.sum()
+    asked = wanted[None, :] * posts[:, None] * eligible / np.where(reach > 0, reach, 1.0)
     total = asked.sum(axis=1, keepdims=True)
-    return np.where(total > 0, asked / np.where(total > 0, total, 1.0), shares[None, :])
+    return np.where(total > 0, asked / np.where(total > 0, total, 1.0), 1.0 / n_teams)
 
 
 def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Generator,
