@@ -420,6 +420,18 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
     return released
 
 
+@njit
+def open_rows(cs, n):
+    """The rows of the cases among the first ``n`` that are still open."""
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for c in range(n):
+        if cs[c, CLOSED] < 0:
+            out[k] = c
+            k += 1
+    return out[:k]
+
+
 class CaseFlow:
     """The case books of a region's councils, advanced together by one compiled call per batch of
     days (each council's days in turn: the same results as stepping them one by one)."""
@@ -550,11 +562,14 @@ class CaseBook:
         return released
 
     # -- views -----------------------------------------------------------------------------
+    def open_case_table(self) -> np.ndarray:
+        """The open cases' columns of the case table (a copy, by field like ``cases``)."""
+        return self.cs[open_rows(self.cs, self.ctr[C_NEXT_ARRIVAL])].T
+
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
-        cases = self.cases[:, :self.ctr[C_NEXT_ARRIVAL]]
-        waiting = (cases[WORKER] < 0) & (cases[CLOSED] < 0)
-        types = cases[TYPE][waiting]
+        cases = self.open_case_table()
+        types = cases[TYPE][cases[WORKER] < 0]
         return np.bincount(self.table.team[types], weights=self.table.weight[types],
                            minlength=len(self.table.team_names))
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from sim.model.clock import MONTH_DAYS
-from sim.model.allocation import C_NEXT_ARRIVAL, CLOSED, TYPE, W_TEAM, WORKER
+from sim.model.allocation import TYPE, W_TEAM, WORKER
 from sim.model.outcomes import CASELOAD_BANDS, band_column, three_or_more_workers
 from sim.scenario import DESTINATIONS, LEVELS
 
@@ -68,7 +68,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         referrals += int(book.referrals_per_day[first_day:last_day].sum())
         cases_open += book.open_cases
         cases_waiting += book.waiting
-        cases = book.cases[:, :book.ctr[C_NEXT_ARRIVAL]]
+        cases = book.open_case_table()
         day = int(auth.env.now)
         three_plus[0] += three_or_more_workers(cases, day, book.table.looked_after)
         three_plus[1] += three_or_more_workers(cases, day, book.table.in_need)
@@ -128,8 +128,8 @@ def team_snapshot(auth: "Authority") -> list[dict[str, float | str]]:
     book = auth.book
     table = book.table
     team = book.wi[W_TEAM]
-    cases = book.cases[:, :book.ctr[C_NEXT_ARRIVAL]]
-    waiting = (cases[WORKER] < 0) & (cases[CLOSED] < 0)
+    cases = book.open_case_table()
+    waiting = cases[WORKER] < 0
     waiting_by_team = np.bincount(table.team[cases[TYPE][waiting]], minlength=len(table.team_names))
     cap = auth.scenario.reporting.caseload_cap
     rows = []
