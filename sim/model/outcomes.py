@@ -177,7 +177,7 @@ SUMMARY: tuple[Outcome, ...] = (
             "The policies' own running cost per year (zero without policies).", key=True),
     Outcome("entered_care_per_year", "children entering care", "children a year",
             "Children entering care a year: every move into the care type (`children.care_type`), "
-            "from a referral, a drawn step up or a staffing step-up.", better="lower"),
+            "from a referral, a drawn step up or a staffing step-up.", better="lower", key=True),
     Outcome("entered_care_extra_per_year", "children entering care because of staffing",
             "children a year", "Of `entered_care_per_year`, children stepped up into care by the "
             "staffing effects (weeks without a worker, changes of worker) whose drawn careers never "
