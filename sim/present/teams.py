@@ -15,6 +15,7 @@ from sim.experiment.results import Results
 from sim.experiment.stats import mean_interval, paired_difference
 from sim.model.outcomes import REGION, TEAM_OUTCOMES
 from sim.present.formats import MIN_DECIMALS, number
+from sim.present.keytable import Cell
 from sim.present.labels import scenario_labels
 from sim.present.readings import INTERVAL, SAME, SINGLE, Reading
 
@@ -126,18 +127,12 @@ def label(metric: str, cap: float) -> str:
 
 # -- the report ---------------------------------------------------------------------------------------
 @dataclass
-class TeamCell:
-    text: str
-    measurable: bool = False
-
-
-@dataclass
 class TeamTable:
     """One table of an authority's teams: a row per team, a column per metric."""
 
     caption: str
     columns: list[tuple[str, str]]         # (metric label, unit)
-    rows: list[tuple[str, list[TeamCell]]]  # (team, its cells)
+    rows: list[tuple[str, list[Cell]]]  # (team, its cells)
 
 
 def _columns(cap: float, variant: bool) -> list[tuple[str, str]]:
@@ -150,14 +145,14 @@ def _columns(cap: float, variant: bool) -> list[tuple[str, str]]:
 
 
 def _variant_cell(results: Results, name: str, authority: str, team: str, metric: str,
-                  paired: bool) -> TeamCell:
+                  paired: bool) -> Cell:
     """A variant's mean; then its paired difference from the baseline (95% CI) where the baseline
     has the team."""
     mean = value_cell(team_reading(results, name, authority, team, metric))
     if not paired:
-        return TeamCell(mean)
+        return Cell(mean)
     d = team_reading(results, name, authority, team, metric, difference=True)
-    return TeamCell(f"{mean}; {interval_cell(d)}", d.measurable)
+    return Cell(f"{mean}; {interval_cell(d)}", d.measurable)
 
 
 def team_tables(results: Results) -> list[tuple[str, list[TeamTable]]]:
@@ -174,7 +169,7 @@ def team_tables(results: Results) -> list[tuple[str, list[TeamTable]]]:
         in_base = f" in {labels[base]}" if compare else ""
         tables.append(TeamTable(
             f"Each team{where}: mean over replications{in_base} (95% CI)", _columns(cap, False),
-            [(team_words(team), [TeamCell(interval_cell(team_reading(results, base, authority, team, m)))
+            [(team_words(team), [Cell(interval_cell(team_reading(results, base, authority, team, m)))
                                  for m in TEAM_METRICS]) for team in teams_of(results, authority, base)]))
         for name in results.names[1:] if compare else []:
             base_teams = set(teams_of(results, authority, base))
