@@ -495,8 +495,9 @@ class Team(_Strict):
         "steps to them (no change of worker).")
     share: Share | None = Field(
         None, description="Share of each level's funded posts in this team; the teams' shares sum "
-        "to 1. Give every team a share, or none: then posts follow the work, each team's share of "
-        "the expected weighted open cases of its types (traffic equations and Little's law).")
+        "to 1. Give every team a share, or none: then posts follow the work, each team asking for "
+        "the posts its expected weighted open cases fill (traffic equations and Little's law) plus "
+        "spare posts in proportion to the square root of that load (square-root staffing).")
     caseload_limit_factor: float = Field(
         1.0, gt=0, le=5, description="Multiplies each level's caseload limit for this team "
         "(Monmouthshire 2017: lower caseloads in complex and court work).")

@@ -156,18 +156,6 @@ def expected_open_cases(scenario: Scenario, table: CaseTypeTable | None = None,
     return flow * table.mean_days
 
 
-def team_shares(scenario: Scenario, table: CaseTypeTable | None = None) -> np.ndarray:
-    """Each team's share of the posts: as the scenario gives them, or in proportion to the work,
-    the expected weighted open cases of the types the team allocates."""
-    teams = scenario.team_list()
-    if all(t.share is not None for _, t in teams):
-        return np.array([t.share for _, t in teams], dtype=float)
-    table = table or CaseTypeTable.from_scenario(scenario)
-    work = expected_open_cases(scenario, table) * table.weight
-    shares = np.bincount(table.team, weights=work, minlength=len(teams))
-    return shares / shares.sum()
-
-
 def team_post_weights(scenario: Scenario, table: CaseTypeTable | None = None) -> np.ndarray:
     """How each level's funded posts split between the teams (levels x teams, rows summing to 1).
 
