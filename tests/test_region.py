@@ -18,6 +18,7 @@ MARKET = {"labour": "regional", "newly_qualified_per_year": 60.0,
           "experienced_per_year": {"l2": 25.0, "l3": 25.0, "l4": 5.0, "l5": 2.0},
           "agency_pool_start": 20, "agency_inflow_per_year": 30.0}
 SUMMED = ["perm_total", "agency_total", "vacancies_total", "leavers", "hires", "moves_in",
+          "moves_out", "moves_pay_driven", "agency_premium_gbp_month",
           "referrals", "cases_open", "cases_waiting", "case_holders", "cost_gbp_month", "agency_unmet"]
 
 
@@ -65,6 +66,9 @@ def test_region_rows_are_sums_and_rates_come_from_sums(three):
     assert summaries[REGION]["turnover_rate"] == pytest.approx(turnover)
     assert summaries[REGION]["moves_in_per_year"] == pytest.approx(
         sum(summaries[n]["moves_in_per_year"] for n in "ABC"))
+    # every move out of a council is counted once in the region's moves begun (the market's ledger)
+    assert region["moves_out"].sum() <= three.market.ledger["moves_out"]
+    assert (months["moves_pay_driven"] <= months["moves_out"]).all()
     # a rate of the region is not the mean of its councils' rates
     assert summaries[REGION]["vacancy_rate"] == pytest.approx(
         (region["vacancies_total"] / (region["vacancies_total"] + region["perm_total"])).mean())
@@ -98,6 +102,7 @@ def test_moves_are_symmetric_with_equal_pay(pay_runs):
     equal = pay_runs[0]
     d = paired_difference(rows_of(equal, "A")["moves_in_per_year"], rows_of(equal, "B")["moves_in_per_year"],
                           level=0.99)
+    assert (equal["moves_pay_driven_per_year"] == 0).all()   # nobody moves for pay when pay is equal
     assert rows_of(equal, REGION)["moves_in_per_year"].mean() > 5
     assert d.low <= 0 <= d.high, d
 
@@ -110,6 +115,9 @@ def test_a_council_that_pays_more_gains_staff(pay_runs):
     def change(council, metric):
         return paired_difference(rows_of(richer, council)[metric], rows_of(equal, council)[metric])
 
+    # B's staff move to A for pay; A's staff have no pay reason to move
+    assert rows_of(richer, "B")["moves_pay_driven_per_year"].mean() > 0
+    assert (rows_of(richer, "A")["moves_pay_driven_per_year"] == 0).all()
     for council, sign in (("A", 1), ("B", -1)):
         for metric, direction in (("vacancy_rate", -1), ("turnover_rate", -1), ("moves_in_per_year", 1)):
             d = change(council, metric)

@@ -361,16 +361,18 @@ class Authority:
             self.set_born(worker, person.born)
             self.tally["moves_in"] += 1
 
-    def leave(self, worker: SocialWorker, destination: str, retired: bool = False) -> None:
-        """A permanent worker leaves (``retired``: they retire, leaving social work); their cases
-        go back for reallocation."""
+    def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
+              pay_driven: bool = False) -> None:
+        """A permanent worker leaves (``retired``: they retire, leaving social work;
+        ``pay_driven``: they go to another council only because it pays more); their cases go
+        back for reallocation."""
         self._close(worker)
         worker.destination = destination
         worker.retired = retired
         self.tally["leavers"] += 1
         self.tally[f"leavers_{destination}"] += 1
         self.tally["leavers_retirement"] += retired
-        if self.outside or not self.market.leaver(self, worker, destination):
+        if self.outside or not self.market.leaver(self, worker, destination, pay_driven):
             self.flow["left"] += 1
         self._vacate(worker.post)
         worker.post = None

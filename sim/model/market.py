@@ -232,25 +232,29 @@ class LabourMarket:
         """An assignment ended: the worker is available again."""
         self.agency_idle += 1
 
-    def leaver(self, auth: "Authority", worker, destination: str) -> bool:
-        """A permanent leaver's next step; False if they leave the region."""
+    def leaver(self, auth: "Authority", worker, destination: str, pay_driven: bool = False) -> bool:
+        """A permanent leaver's next step; False if they leave the region. A leaver to another
+        council who looks in the region is a move out (``pay_driven``: one only for pay)."""
         if destination == "agency":
             self.agency_idle += 1
             return True
         if destination == "other_la" and len(self.authorities) > 1 \
                 and self.streams["movers"].random() < self.market.movers_in_region:
             self.ledger["moves_out"] += 1
+            auth.tally["moves_out"] += 1
+            auth.tally["moves_pay_driven"] += pay_driven
             self._new(worker.level, "moved", auth.env.now, auth.market_index, worker.level_since,
                       worker.born)
             return True
         return False
 
     def destination_weights(self, auth: "Authority", level: np.ndarray, pressure: np.ndarray,
-                            base: np.ndarray) -> np.ndarray:
+                            base: np.ndarray, pay: bool = True) -> np.ndarray:
         """Leavers' destination weights (profession, other_la, agency order of ``base``), one row
-        per leaver: the DfE shares tilted by pay elsewhere and by caseload pressure."""
+        per leaver: the DfE shares tilted by pay elsewhere (unless not ``pay``) and by caseload
+        pressure."""
         m = self.market
-        gap = 10.0 * (auth.others_salary[level] / auth.rates.salary[level] - 1.0)
+        gap = 10.0 * (auth.others_salary[level] / auth.rates.salary[level] - 1.0) if pay else 0.0
         move = np.exp(m.move_pay_coef * gap + m.move_pressure_coef * pressure)
         agency = np.exp(m.move_pressure_coef * pressure)
         return base[None, :] * np.stack([np.ones_like(move), move, agency], axis=1)

@@ -28,7 +28,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     agency = np.zeros(len(LEVELS))
     vacancies = np.zeros(len(LEVELS))
     counts, loads, effective, over = [], [], [], []
-    staff_cost = agency_cost = recruit_cost = policy_cost = 0.0
+    staff_cost = agency_cost = premium = recruit_cost = policy_cost = 0.0
     tally: dict[str, float] = {}
     referrals = cases_open = cases_waiting = above = 0
     three_plus = np.zeros((2, 2), dtype=np.int64)   # (looked after, in need) x (3+, children)
@@ -55,6 +55,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         rates = auth.rates
         staff_cost += float(rates.permanent_cost @ p) / 12.0
         agency_cost += float(rates.agency_cost @ a) / 12.0
+        premium += rates.agency_premium * float(a.sum()) / 12.0
         recruit_cost += auth.tally["external_hires"] * rates.recruitment_cost
         policy_cost += float(auth.tally["policy_cost"])
         entries, extra = auth.book.care_entries(first_day, last_day)
@@ -63,7 +64,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         in_care += auth.book.in_care
         care_cost += auth.book.in_care * auth.scenario.children.care_cost_gbp_per_child_year / 12.0
         for key in ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "leavers_retirement", "hires",
-                    "conversions", "promotions", "agency_starts", "moves_in"):
+                    "conversions", "promotions", "agency_starts", "moves_in", "moves_out", "moves_pay_driven"):
             tally[key] = tally.get(key, 0) + auth.tally[key]
         referrals += int(book.referrals_per_day[first_day:last_day].sum())
         cases_open += book.open_cases
@@ -114,6 +115,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         applicants_waiting=len(market.applicants) if pools else NAN,
         agency_available=market.agency_idle if pools else NAN,
         staff_cost_gbp_month=staff_cost, agency_cost_gbp_month=agency_cost,
+        agency_premium_gbp_month=premium,
         recruitment_cost_gbp_month=recruit_cost, policy_cost_gbp_month=policy_cost,
         cost_gbp_month=staff_cost + agency_cost + recruit_cost + policy_cost,
         entered_care=entered_care, entered_care_extra=entered_care_extra,

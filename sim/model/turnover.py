@@ -95,12 +95,20 @@ def leavers(auth: "Authority", offset: float, month_days: float):
             if going.size and not auth.outside:   # the regional market tilts where they go
                 shares = auth.market.destination_weights(auth, level[going], pressure[going], base)
                 cums = np.cumsum(shares, axis=1)
+                # the same leavers' choice with the pay tilt removed: who moves only for pay
+                equal_pay = np.cumsum(auth.market.destination_weights(
+                    auth, level[going], pressure[going], base, pay=False), axis=1)
             for k, i in enumerate(going):
                 slot = slots[i]
                 if retiring[i]:
                     auth.leave(auth.worker_at(slot), "profession", retired=True)
                     continue
+                u = auth.slot_destination[slot]
                 cum = dest_cum if auth.outside else cums[k]
-                d = int(np.searchsorted(cum, auth.slot_destination[slot] * cum[-1], side="right"))
-                auth.leave(auth.worker_at(slot), dest_names[min(d, len(dest_names) - 1)])
+                d = dest_names[min(int(np.searchsorted(cum, u * cum[-1], side="right")), len(dest_names) - 1)]
+                pay_driven = False
+                if d == "other_la" and not auth.outside:
+                    d0 = int(np.searchsorted(equal_pay[k], u * equal_pay[k][-1], side="right"))
+                    pay_driven = dest_names[min(d0, len(dest_names) - 1)] != "other_la"
+                auth.leave(auth.worker_at(slot), d, pay_driven=pay_driven)
         yield auth.env.timeout(month_days)
