@@ -18,9 +18,23 @@ and a pydantic ``Params`` model of its parameters. It becomes active at its
 
 A policy sees the authority it acts on only through ``ctx``, a ``Context``: what it may read (the
 time, the rates in force, the waiting list, this month's counts) and do (start a process, hire,
-hire agency staff above establishment, recompute the rates). Random draws come from ``self.rng``, a
-generator of the policy's own (common random numbers: a policy's draws never shift another
-process's stream).
+hire agency staff above establishment, cover a vacancy, book a cost, recompute the rates). Random
+draws come from ``self.rng``, a generator of the policy's own (common random numbers: a policy's
+draws never shift another process's stream).
+
+A policy's ``scope`` says what it acts on. A ``"council"`` policy (the default) is made once for
+each council that adopts it. A ``"region"`` policy (a memorandum of understanding, a pooled bank,
+an agreement with agencies) is made once for the region: the councils that adopt it call its
+council hooks above, each with its own ``ctx``, and the region calls three more with ``region``, a
+``RegionContext`` that sees every council (adopting or not) and the labour market's pools:
+
+- ``adjust_market(rates)``: change the region's market rates (``agency_inflow_per_year``,
+  ``agency_exit_rate``); called when the policy starts.
+- ``start_region(region)``: once, when the policy starts (after the councils' ``start``).
+- ``monthly_region(region)``: every month while active (after the councils' ``monthly``).
+
+``self.adopters`` names the councils that adopt it (every council unless the scenario lists some).
+In a scenario without councils the region is the one authority, which adopts it.
 """
 from __future__ import annotations
 
@@ -30,7 +44,7 @@ import string
 from functools import lru_cache
 from importlib.metadata import entry_points
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generator, Mapping, Protocol
+from typing import Any, Callable, ClassVar, Generator, Literal, Mapping, Protocol
 
 import numpy as np
 from pydantic import BaseModel
@@ -58,6 +72,10 @@ class Context(Protocol):
     """What a policy may read and do in the authority it acts on."""
 
     @property
+    def name(self) -> str:
+        """The council's name."""
+
+    @property
     def now(self) -> float:
         """Days since the run started."""
 
@@ -77,8 +95,14 @@ class Context(Protocol):
     def agency_caseload_limit(self) -> float:
         """The weighted caseload an agency worker may hold."""
 
+    def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(permanent staff, agency workers, funded vacancies) by level now."""
+
+    def uncovered_vacancies(self) -> int:
+        """Funded posts with neither a permanent holder nor cover."""
+
     def this_month(self, count: str) -> float:
-        """A count of this month so far: "hires", "conversions", "leavers", "promotions", ..."""
+        """A count of this month so far: "hires", "external_hires", "conversions", "leavers", ..."""
 
     def process(self, generator: Generator) -> None:
         """Start a SimPy process (a generator that yields ``timeout`` events)."""
@@ -92,8 +116,61 @@ class Context(Protocol):
     def hire_extra_agency(self) -> None:
         """An agency worker joins above establishment (at the agency level) for one assignment."""
 
+    def cover_vacancy(self, level: int, on_end: Callable[[Any], None],
+                      replace_agency: bool = False) -> Any:
+        """A worker employed by the region (not the council, not an agency) covers a vacant funded
+        post, practising at ``level``: one without cover, else (``replace_agency``) one an agency
+        worker covers, who goes back to the pool. Returns the worker, or None if no post is open;
+        ``on_end(worker)`` is called when the cover ends (the post is filled, or ``end_cover``)."""
+
+    def release_staff(self, level: int, u: float) -> bool:
+        """A permanent worker at ``level`` leaves the council to work for the region (the one at
+        place ``u`` in [0, 1) in the order they joined); False if there is none."""
+
+    def end_cover(self, worker: Any) -> None:
+        """End a cover started by ``cover_vacancy``; the council may then seek agency cover."""
+
+    def offer_incentive(self, gbp_per_year: float) -> None:
+        """Offer recruits an incentive on top of salary (GBP a year as recruits weigh it), seen
+        by applicants choosing a council and by other councils' staff weighing a move."""
+
+    def charge(self, gbp: float) -> None:
+        """Book a cost of the policy to this council this month (besides ``monthly_cost``)."""
+
     def refresh_rates(self) -> None:
         """Recompute the rates (after a policy's own state changes what ``adjust`` does)."""
+
+
+class RegionContext(Protocol):
+    """What a region policy may read and do in the region."""
+
+    @property
+    def councils(self) -> dict[str, Context]:
+        """Every council of the region, by name, in the region's order."""
+
+    @property
+    def now(self) -> float:
+        """Days since the run started."""
+
+    @property
+    def regional_market(self) -> bool:
+        """Whether the councils share one labour market (else each recruits from outside)."""
+
+    @property
+    def agency_available(self) -> int:
+        """Agency workers in the region's pool without an assignment."""
+
+    def take_agency_worker(self) -> bool:
+        """An idle agency worker takes work with the region instead (False: the pool is empty)."""
+
+    def process(self, generator: Generator) -> None:
+        """Start a SimPy process."""
+
+    def timeout(self, days: float) -> Any:
+        """An event ``days`` from now, for a process to yield."""
+
+    def refresh_rates(self) -> None:
+        """Recompute the market's and every council's rates."""
 
 
 class PolicyParams(BaseModel):
@@ -130,12 +207,15 @@ class Policy:
     label: ClassVar[str] = ""        # e.g. "a caseload cap of {cap:g} cases"
     description: ClassVar[str] = ""  # what it does, e.g. "No worker holds more than {cap:g} cases"
     source: ClassVar[str] = ""
+    scope: ClassVar[Literal["council", "region"]] = "council"
     Params: ClassVar[type[PolicyParams]] = PolicyParams
 
-    def __init__(self, params: PolicyParams, start_month: int, rng: np.random.Generator):
+    def __init__(self, params: PolicyParams, start_month: int, rng: np.random.Generator,
+                 adopters: frozenset[str] = frozenset()):
         self.params = params
         self.start_month = start_month
         self.rng = rng
+        self.adopters = adopters   # a region policy: the councils that adopt it
 
     # -- hooks (all optional) ---------------------------------------------------------------
     def adjust(self, rates: Any) -> None:
@@ -160,6 +240,16 @@ class Policy:
     def monthly_cost(self, ctx: Context) -> float:
         """This policy's own cost in the current month, GBP."""
         return 0.0
+
+    # -- hooks of a region policy (all optional) ---------------------------------------------
+    def adjust_market(self, rates: Any) -> None:
+        """Change the region's market rates while this policy is active."""
+
+    def start_region(self, region: RegionContext) -> None:
+        """Called once when the policy starts, after each adopting council's ``start``."""
+
+    def monthly_region(self, region: RegionContext) -> None:
+        """Called every month while the policy is active, after the councils' ``monthly``."""
 
     # -- description -------------------------------------------------------------------------
     @classmethod

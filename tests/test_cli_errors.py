@@ -158,11 +158,17 @@ def test_a_read_only_folder_is_refused_before_simulating(tmp_path, capsys):
             subprocess.run(["umount", str(ro)], capture_output=True)
 
 
-def test_a_large_run_asks_for_yes_with_an_estimate(tmp_path, capsys):
+def test_a_large_run_asks_for_yes_with_an_estimate(tmp_path, capsys, monkeypatch, baseline):
+    import sim.experiment.settings as settings
+    monkeypatch.setattr(settings, "seconds_per_year", lambda scenario: 0.5)   # a slow machine
     assert main(["run", "--reps", "5000", "--years", "10", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "add --yes" in err and ("minutes" in err or "hours" in err)
     assert not (tmp_path / "r").exists()
+    # beyond the council-years that call for a timing, but under an hour: no question asked
+    monkeypatch.setattr(settings, "seconds_per_year", lambda scenario: 1e-4)
+    opts = settings.RunSettings(reps=5000, years=10.0, warmup_years=3.0, seed=1)
+    settings.check_size(opts, baseline, 5000)
 
 
 def test_version_and_help_state_defaults_and_units(capsys):

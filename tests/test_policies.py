@@ -12,8 +12,9 @@ from sim.cli.main import main
 from sim.experiment.replications import run_replications
 from sim.scenario import ScenarioError, load_scenario
 
-SHIPPED = ["academy", "agency_conversion", "apprenticeships", "caseload_cap",
-           "international_recruitment", "pay_alignment", "step_up_return", "support_officers"]
+SHIPPED = ["academy", "agency_conversion", "agency_rate_cap", "apprenticeships", "caseload_cap",
+           "golden_hello", "international_recruitment", "pay_alignment", "regional_bank",
+           "regional_pay_alignment", "shared_academy", "step_up_return", "support_officers"]
 SEED = 17
 
 

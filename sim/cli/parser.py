@@ -10,7 +10,8 @@ import math
 from pathlib import Path
 
 from sim import __version__
-from sim.experiment.settings import MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
+from sim.experiment.executor import cpu_count
+from sim.experiment.settings import LONG_HOURS, MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
 from sim.scenario import MAX_REPS, MAX_WARMUP_YEARS, MAX_YEARS
 
 DESCRIPTION = ("swsim: a discrete-event simulator of the children's social care workforce. "
@@ -19,7 +20,8 @@ DESCRIPTION = ("swsim: a discrete-event simulator of the children's social care 
 LIMITS = (f"Limits (every command): --reps 1-{MAX_REPS:,}, --years one month to {MAX_YEARS}, "
           f"--warmup-years 0-{MAX_WARMUP_YEARS}, "
           f"--workers 1-{MAX_WORKERS} (used: at most the jobs and the CPUs); work beyond "
-          f"{WORK_LIMIT_REPLICATION_YEARS:,} replication-years (times the councils of a region) asks for --yes.")
+          f"{WORK_LIMIT_REPLICATION_YEARS:,} replication-years (times the councils of a region) that "
+          f"would take more than {LONG_HOURS:g} hour (a quick timing) asks for --yes.")
 
 
 class Parser(argparse.ArgumentParser):
@@ -68,8 +70,9 @@ def _simulation(p: argparse.ArgumentParser, *, reps: str, years: str, warmup: st
                        help=f"years simulated before reporting starts (default: {warmup})")
     p.add_argument("--seed", type=int, help=f"root seed of the random streams (default: {seed})")
     if workers:
-        p.add_argument("--workers", type=int, default=1,
-                       help="worker processes; results are identical for any number (default: 1)")
+        p.add_argument("--workers", type=int, default=cpu_count(),
+                       help="worker processes; results are identical for any number (default: the "
+                       f"CPUs, {cpu_count()} here)")
     p.add_argument("--yes", action="store_true",
                    help="run even when the work is large (default: off: ask first, with an estimate)")
     if out is not None:

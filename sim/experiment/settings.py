@@ -14,7 +14,8 @@ from sim.scenario import RunSettings, Scenario
 OPTION = {"reps": "--reps", "years": "--years", "warmup_years": "--warmup-years", "seed": "--seed",
           "workers": "--workers"}
 MAX_WORKERS = 1024
-WORK_LIMIT_REPLICATION_YEARS = 20_000   # council-years beyond which a command asks for --yes
+WORK_LIMIT_REPLICATION_YEARS = 20_000   # council-years beyond which a command times the work
+LONG_HOURS = 1.0                        # ... and asks for --yes if it would take longer than this
 MONTHLY_ROWS_LIMIT = 2_500_000         # monthly rows held in memory by run and compare (~1.5 GB)
 
 
@@ -49,7 +50,9 @@ def seconds_per_year(scenario: Scenario) -> float:
 
 def check_size(options: RunSettings, scenario: Scenario, runs: int, workers: int = 1,
                monthly: bool = True, yes: bool = False) -> None:
-    """Refuse work that would not fit in memory, and ask for ``--yes`` before a long one."""
+    """Refuse work that would not fit in memory, and ask for ``--yes`` before a long one (more
+    than ``WORK_LIMIT_REPLICATION_YEARS`` council-years that a quick timing says would take more
+    than ``LONG_HOURS`` on the workers used)."""
     councils = len(scenario.members())
     rows_per_month = councils + 1 if councils > 1 else 1   # each council's row and the region's
     months = runs * int(round(options.years * 12)) * rows_per_month
@@ -62,6 +65,8 @@ def check_size(options: RunSettings, scenario: Scenario, runs: int, workers: int
         return
     used = effective_workers(workers, runs)
     hours = seconds_per_year(scenario) * replication_years / used / 3600
+    if hours <= LONG_HOURS:
+        return
     raise BadInput(f"{runs:,} replications of {options.years + options.warmup_years:g} years "
                    f"({replication_years:,.0f} replication-years"
                    f"{f' of {councils} councils' if councils > 1 else ''}) would take about "

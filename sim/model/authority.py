@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 import simpy
@@ -27,12 +27,12 @@ from sim.model.recruitment import assignment, backfill, conversions, overflow_ag
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
-from sim.policy import get_policy
+from sim.policy import Policy, get_policy
 
 if TYPE_CHECKING:
     from sim.model.market import LabourMarket
-from sim.model.workforce import AGENCY, ASYE, PERMANENT, Establishment, Post, SocialWorker, \
-    asye_year, promotions
+from sim.model.workforce import AGENCY, ASYE, BANK, CONTRACT_CODE, PERMANENT, Establishment, Post, \
+    SocialWorker, asye_year, promotions
 
 
 
@@ -56,15 +56,19 @@ class Authority:
     """One local authority: posts, social workers, cases, and the processes that move them."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 clock: Clock):
+                 clock: Clock, regional_policies: Sequence[Policy] = (), name: str = ""):
+        """``regional_policies``: the region's own policies this council adopts (made once by
+        the region, after the council's own in the order of hooks)."""
         self.env = env
+        self.name = name or scenario.name
         self.scenario = scenario
         self.streams = streams
         self.clock = clock
         self.levels = scenario.workforce.levels.ordered()
         self.agency_level = LEVELS.index(scenario.agency.level)
         self.policies = [self._make_policy(spec, [s.name for s in scenario.policy[:i]].count(spec.name))
-                         for i, spec in enumerate(scenario.policy)]
+                         for i, spec in enumerate(scenario.policy)
+                         if get_policy(spec.name).scope == "council"] + list(regional_policies)
         self.active_policies: list = []
         self.context = AuthorityContext(self)  # what the policies see
         # share of working days lost to sickness absence this month (see people.absence_watch)
@@ -126,6 +130,7 @@ class Authority:
         self.market_index = 0
         self.outside = scenario.market.labour == "outside"
         self.supplement = 0.0                      # market supplement, share of salary
+        self.incentive = 0.0                       # recruitment incentive, GBP a year (see offers)
         self.market_salary: np.ndarray | None = None   # the region's mean pay (regional market)
         self.others_salary: np.ndarray | None = None   # the other councils' mean pay (regional market)
         self._staff_at_start()
@@ -194,6 +199,11 @@ class Authority:
             self.absence = share
             self.refresh_rates()
 
+    @property
+    def offer(self) -> np.ndarray:
+        """What the council offers a recruit a year by level: salary and any incentive."""
+        return self.rates.salary + self.incentive
+
     def mean_caseload(self) -> float:
         """Mean cases per case holder now (0 when nobody holds a case)."""
         count = self.book.count[self.book.active]
@@ -248,7 +258,7 @@ class Authority:
             self._join_staff(worker)
         else:
             self.temps[worker.uid] = worker
-        self.slot_contract[slot] = 1 if contract == PERMANENT else 2
+        self.slot_contract[slot] = CONTRACT_CODE[contract]
         self._place(worker, post)
         self.pressure[slot] = 0.0
         self.book.open_slot(slot, worker.uid, level, self._limit(worker), post.team)
@@ -362,17 +372,18 @@ class Authority:
             self.tally["moves_in"] += 1
 
     def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
-              pay_driven: bool = False) -> None:
+              pay_driven: bool = False, to_region: bool = False) -> None:
         """A permanent worker leaves (``retired``: they retire, leaving social work;
-        ``pay_driven``: they go to another council only because it pays more); their cases go
-        back for reallocation."""
+        ``pay_driven``: they go to another council only because it pays more; ``to_region``: to
+        work for the region itself, outside the market's pools); their cases go back for
+        reallocation."""
         self._close(worker)
         worker.destination = destination
         worker.retired = retired
         self.tally["leavers"] += 1
         self.tally[f"leavers_{destination}"] += 1
         self.tally["leavers_retirement"] += retired
-        if self.outside or not self.market.leaver(self, worker, destination, pay_driven):
+        if to_region or self.outside or not self.market.leaver(self, worker, destination, pay_driven):
             self.flow["left"] += 1
         self._vacate(worker.post)
         worker.post = None
@@ -423,13 +434,28 @@ class Authority:
         self.tally["agency_starts"] += 1
         return worker
 
+    def start_cover(self, post: Post, level: int, on_end: Callable[[SocialWorker], None]) -> SocialWorker:
+        """A bank worker (employed by the region, outside the council's people) starts covering a
+        vacant post, practising at ``level``; ``on_end`` is told when the cover ends."""
+        self.flow["joined"] += 1
+        worker = self._new_worker(level, BANK, "bank", self.env.now, post)
+        worker.on_end = on_end
+        post.agency = worker
+        return worker
+
     def end_agency(self, worker: SocialWorker) -> None:
+        """An agency (or bank) worker's cover ends: the agency worker returns to the pool (or
+        leaves the region's outside market), the bank worker to the bank."""
         self._close(worker)
         post = worker.post
         if post is not None and post.agency is worker:
             post.agency = None
             if not post.funded and post.holder is None:  # an extra post for this assignment only
                 self.establishment.posts.remove(post)
+        if worker.contract == BANK:
+            self.flow["left"] += 1
+            worker.on_end(worker)
+            return
         self.tally["agency_ends"] += 1
         if self.outside:
             self.flow["left"] += 1
@@ -452,6 +478,14 @@ class Authority:
         self.regrade(worker, post.level)
         self.tally["hires"] += 1
         self.tally["conversions"] += 1
+
+    def end_cover(self, worker: SocialWorker) -> None:
+        """End a bank worker's cover before the post is filled; the vacancy may then be backfilled
+        by agency as after an assignment."""
+        post = worker.post
+        self.end_agency(worker)
+        if post is not None and post.funded and post.holder is None and not post.backfilling:
+            self.env.process(backfill(self, post))
 
     def release_overflow(self, post: Post) -> None:
         """Let go the agency worker carried above establishment in ``post`` (or withdraw the
@@ -496,7 +530,7 @@ class Authority:
         return list(self.staff.values())
 
     def agency_workers(self) -> list[SocialWorker]:
-        return list(self.temps.values())
+        return [w for w in self.temps.values() if w.contract == AGENCY]
 
     @property
     def n_active(self) -> int:

@@ -1,11 +1,17 @@
-"""``AuthorityContext``: what a policy may read and do in an authority (``sim.policy.Context``)."""
+"""What a policy may read and do: ``AuthorityContext`` in one council (``sim.policy.Context``),
+``RegionContext`` in the region (``sim.policy.RegionContext``)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generator
+from typing import TYPE_CHECKING, Any, Callable, Generator
 
+import numpy as np
+
+from sim.model.workforce import AGENCY
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
+    from sim.model.market import LabourMarket
+    from sim.model.workforce import SocialWorker
 
 
 class AuthorityContext:
@@ -13,6 +19,10 @@ class AuthorityContext:
 
     def __init__(self, auth: "Authority"):
         self._auth = auth
+
+    @property
+    def name(self) -> str:
+        return self._auth.name
 
     @property
     def now(self) -> float:
@@ -28,11 +38,19 @@ class AuthorityContext:
 
     @property
     def extra_agency(self) -> int:
-        return sum(1 for w in self._auth.temps.values() if w.post is not None and not w.post.funded)
+        return sum(1 for w in self._auth.temps.values()
+                   if w.contract == AGENCY and w.post is not None and not w.post.funded)
 
     @property
     def agency_caseload_limit(self) -> float:
         return self._auth.rates.limit(self._auth.agency_level)
+
+    def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._auth.headcount()
+
+    def uncovered_vacancies(self) -> int:
+        return sum(1 for p in self._auth.establishment.posts
+                   if p.funded and p.holder is None and p.agency is None)
 
     def this_month(self, count: str) -> float:
         return float(self._auth.tally[count])
@@ -50,5 +68,74 @@ class AuthorityContext:
         auth = self._auth
         auth.find_agency(auth.add_unfunded_post(auth.agency_level))
 
+    def cover_vacancy(self, level: int, on_end: Callable[["SocialWorker"], None],
+                      replace_agency: bool = False) -> "SocialWorker | None":
+        auth = self._auth
+        funded = [p for p in auth.establishment.posts if p.funded and p.holder is None]
+        post = next((p for p in funded if p.agency is None), None)
+        if post is None and replace_agency:
+            post = next((p for p in funded if p.agency is not None and p.agency.contract == AGENCY), None)
+            if post is not None:
+                auth.end_agency(post.agency)   # the agency worker returns to the pool
+        return None if post is None else auth.start_cover(post, level, on_end)
+
+    def release_staff(self, level: int, u: float) -> bool:
+        auth = self._auth
+        slots = auth.staff_slots()
+        slots = slots[auth.book.wi[1, slots] == level]
+        if not slots.size:
+            return False
+        auth.leave(auth.worker_at(int(slots[min(int(u * slots.size), slots.size - 1)])), "other_la",
+                   to_region=True)
+        return True
+
+    def end_cover(self, worker: "SocialWorker") -> None:
+        self._auth.end_cover(worker)
+
+    def offer_incentive(self, gbp_per_year: float) -> None:
+        auth = self._auth
+        if gbp_per_year != auth.incentive:
+            auth.incentive = gbp_per_year
+            if auth.market is not None:
+                auth.market.update_pay()
+
+    def charge(self, gbp: float) -> None:
+        self._auth.tally["policy_cost"] += gbp
+
     def refresh_rates(self) -> None:
         self._auth.refresh_rates()
+
+
+class RegionContext:
+    """The region as its policies see it: its councils (each through its own context), its
+    labour market's pools, and the clock."""
+
+    def __init__(self, market: "LabourMarket", names: list[str]):
+        self._market = market
+        self.councils: dict[str, AuthorityContext] = {
+            name: auth.context for name, auth in zip(names, market.authorities)}
+
+    @property
+    def now(self) -> float:
+        return self._market.authorities[0].env.now
+
+    @property
+    def regional_market(self) -> bool:
+        return self._market.regional
+
+    @property
+    def agency_available(self) -> int:
+        return self._market.agency_idle if self._market.regional else 0
+
+    def take_agency_worker(self) -> bool:
+        return self._market.regional and self._market.take_agency_worker()
+
+    def process(self, generator: Generator) -> None:
+        self._market.authorities[0].env.process(generator)
+
+    def timeout(self, days: float) -> Any:
+        return self._market.authorities[0].env.timeout(days)
+
+    def refresh_rates(self) -> None:
+        self._market.refresh_rates()
+        self._market.update_pay()   # refreshes every council's rates

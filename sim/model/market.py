@@ -44,6 +44,23 @@ WEEK_DAYS = 7.0
 MARKET_OFFSET = 0.45   # weekly matching, after the day's case flow and before monthly events
 
 
+@dataclass
+class MarketRates:
+    """The region's market rates in force: the scenario's, as the region's policies adjust them
+    (``Policy.adjust_market``)."""
+
+    agency_inflow_per_year: float   # agency workers joining the pool from outside the region
+    agency_exit_rate: float         # a year, of an agency worker without an assignment
+    agency_supply: float = 1.0      # share of the agency supply that stays: the regional pool's
+    # inflow is multiplied and its idle workers' exit rate divided by it, and a leaver into agency
+    # work joins it with this chance (else works in another region); with an outside market, each
+    # council's chance that a vacancy finds agency cover is multiplied by it
+
+    @classmethod
+    def from_market(cls, market: Market) -> "MarketRates":
+        return cls(market.agency_inflow_per_year, market.agency_exit_rate)
+
+
 @dataclass(eq=False)
 class Applicant:
     """Someone looking for a permanent post at ``level`` in the region."""
@@ -71,6 +88,15 @@ class LabourMarket:
         posts = np.array([a.rates.establishment.sum() for a in authorities], float)
         self.weights = posts / posts.sum()      # councils weighted by funded posts
         self.supplement = np.zeros(len(authorities))
+        self.rates = MarketRates.from_market(market)
+        self.policies: list = []    # the region's policies in force (they adjust ``rates``)
+
+    def refresh_rates(self) -> None:
+        """Recompute the market rates from the scenario and the region's policies in force."""
+        rates = MarketRates.from_market(self.market)
+        for policy in self.policies:
+            policy.adjust_market(rates)
+        self.rates = rates
 
     @property
     def regional(self) -> bool:
@@ -112,8 +138,10 @@ class LabourMarket:
             for name in EXPERIENCED:   # a fixed order, whatever the order in the file
                 for _ in range(arrivals.poisson(m.experienced_per_year.get(name, 0.0) / 12.0)):
                     self._new(LEVELS.index(name), "experienced", now)
-            arrived = int(pool.poisson(m.agency_inflow_per_year / 12.0))
-            gone = int(pool.binomial(self.agency_idle, -np.expm1(-m.agency_exit_rate / 12.0)))
+            r = self.rates
+            arrived = int(pool.poisson(r.agency_inflow_per_year * r.agency_supply / 12.0))
+            exit_rate = r.agency_exit_rate / max(r.agency_supply, 1e-9)
+            gone = int(pool.binomial(self.agency_idle, -np.expm1(-exit_rate / 12.0)))
             self.agency_idle += arrived - gone
             self.ledger["joined"] += arrived
             self.ledger["left"] += gone
@@ -131,21 +159,23 @@ class LabourMarket:
             perm, _, vac = auth.headcount()
             rate = vac.sum() / max(vac.sum() + perm.sum(), 1.0)
             up = rate > m.supplement_vacancy_threshold
-            self.supplement[i] = min(m.supplement_max, self.supplement[i] + step) if up \
-                else max(0.0, self.supplement[i] - step)
+            most = auth.rates.supplement_max     # a policy may forbid supplements
+            self.supplement[i] = min(most, self.supplement[i] + step) if up \
+                else min(most, max(0.0, self.supplement[i] - step))
         self.update_pay()
 
     def update_pay(self) -> None:
         """Each council's pay with its supplement; then (regional market) the region's mean pay
-        by level, weighted by funded posts at the level (what a council's pay is compared with in
-        the leaving hazard and in applicants' choice), and the mean of the other councils' pay
-        (what a leaver weighs in moving)."""
+        offered by level (salary and recruitment incentives, ``Authority.offer``), weighted by
+        funded posts at the level (what a council's pay is compared with in the leaving hazard and
+        in applicants' choice), and the mean of the other councils' offers (what a leaver weighs
+        in moving)."""
         for auth, s in zip(self.authorities, self.supplement):
             auth.supplement = float(s)
             auth.refresh_rates()
         if not self.regional:
             return
-        salary = np.array([a.rates.salary for a in self.authorities])           # council x level
+        salary = np.array([a.offer for a in self.authorities])                  # council x level
         posts = np.array([a.rates.establishment for a in self.authorities], float)
         total, count = (posts * salary).sum(axis=0), posts.sum(axis=0)
         plain = salary.mean(axis=0)                  # a level without posts anywhere
@@ -188,7 +218,7 @@ class LabourMarket:
         auths = self.authorities
         rng = self.streams["choices"]
         vacancies = np.array([a.headcount()[2] for a in auths])            # council x level
-        salary = np.array([a.rates.salary for a in auths])
+        salary = np.array([a.offer for a in auths])
         pay = 10.0 * (salary / auths[0].market_salary - 1.0)
         load = np.array([a.mean_caseload() for a in auths])
         appeal = np.array([a.scenario.employer.appeal for a in auths])
@@ -228,6 +258,15 @@ class LabourMarket:
             post.requested = True
             self.requests.append((auth, post))
 
+    def take_agency_worker(self) -> bool:
+        """An agency worker without an assignment leaves the pool for other work in the region
+        (a region's bank recruiting); False if the pool is empty."""
+        if self.agency_idle <= 0:
+            return False
+        self.agency_idle -= 1
+        self.ledger["left"] += 1
+        return True
+
     def agency_returns(self) -> None:
         """An assignment ended: the worker is available again."""
         self.agency_idle += 1
@@ -235,7 +274,10 @@ class LabourMarket:
     def leaver(self, auth: "Authority", worker, destination: str, pay_driven: bool = False) -> bool:
         """A permanent leaver's next step; False if they leave the region. A leaver to another
         council who looks in the region is a move out (``pay_driven``: one only for pay)."""
-        if destination == "agency":
+        if destination == "agency":   # into the region's pool, unless its supply is cut
+            supply = self.rates.agency_supply
+            if supply < 1.0 and self.streams["agency_leavers"].random() >= supply:
+                return False
             self.agency_idle += 1
             return True
         if destination == "other_la" and len(self.authorities) > 1 \

@@ -166,8 +166,12 @@ SUMMARY: tuple[Outcome, ...] = (
     Outcome("agency_mean", "agency workers", "FTE",
             "Mean month-end agency workers on assignment (FTE: one worker per post covered; "
             "FutureSocial 2017: 'c700 agency workers' across the region's councils).", better="lower"),
+    Outcome("bank_mean", "bank workers deployed", "FTE",
+            "Mean month-end workers of a regional bank (policy `regional_bank`) covering vacancies; "
+            "employed by the region, so counted with the permanent staff in "
+            "`permanent_practice_share`."),
     _share("permanent_practice_share", "share of practice by permanent staff", "share of staff",
-           "Mean over month ends of permanent / (permanent + agency) staff (FutureSocial 2017: a "
+           "Mean over month ends of (permanent + bank) / (permanent + bank + agency) staff (FutureSocial 2017: a "
            "target of 90% of practice by permanent staff).", better="higher"),
     Outcome("agency_above_establishment_mean", "agency workers above establishment", "FTE",
             "Mean month-end agency workers above the funded establishment (teams' overflow "
@@ -238,6 +242,8 @@ TIMESERIES: tuple[Outcome, ...] = (
     Outcome("agency_above_establishment", "agency workers above establishment", "FTE",
             "Agency workers in posts added above the funded establishment (a team's overflow "
             "'agency'), not covering a vacancy."),
+    Outcome("bank_total", "bank workers deployed", "FTE",
+            "Workers of a regional bank (policy `regional_bank`) covering the council's vacancies."),
     Outcome("perm_near_retirement", "permanent staff near retirement", "FTE",
             "Permanent staff aged `reporting.succession_age` (60) or over."),
     Outcome("leavers", "leavers", "people this month", "Permanent staff who left this month."),
@@ -477,7 +483,8 @@ def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
         moves_out_per_year=float(months["moves_out"].sum() / years),
         moves_pay_driven_per_year=float(months["moves_pay_driven"].sum() / years),
         agency_mean=float(agency.mean()),
-        permanent_practice_share=float((perm / (agency + perm)).mean()),
+        bank_mean=float(months["bank_total"].mean()),
+        permanent_practice_share=float(((perm + months["bank_total"]) / (agency + perm + months["bank_total"])).mean()),
         agency_above_establishment_mean=float(months["agency_above_establishment"].mean()),
         agency_unmet_mean=float(months["agency_unmet"].mean()),
         referrals_per_year=float(months["referrals"].sum() / years),

@@ -29,6 +29,7 @@ class Rates:
     agency_premium: float         # GBP per year
     on_cost_rate: float
     recruitment_cost: float       # GBP per external hire
+    supplement_max: float         # the largest market supplement the council may pay (share of salary)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> "Rates":
@@ -49,6 +50,7 @@ class Rates:
             agency_premium=scenario.agency.premium_gbp_per_year,
             on_cost_rate=scenario.costs.on_cost_rate,
             recruitment_cost=scenario.costs.recruitment_cost_gbp,
+            supplement_max=scenario.market.supplement_max,
         )
 
     def limit(self, level: int, team: int = 0) -> float:

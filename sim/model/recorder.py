@@ -30,7 +30,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     counts, loads, effective, over = [], [], [], []
     staff_cost = agency_cost = premium = recruit_cost = policy_cost = 0.0
     tally: dict[str, float] = {}
-    referrals = cases_open = cases_waiting = above = 0
+    referrals = cases_open = cases_waiting = above = bank = 0
     three_plus = np.zeros((2, 2), dtype=np.int64)   # (looked after, in need) x (3+, children)
     weighted_supplement = establishment = 0.0
     entered_care = entered_care_extra = in_care = 0
@@ -45,6 +45,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         agency += a
         vacancies += v
         above += int(((auth.slot_contract == 2) & ~auth.slot_funded).sum())
+        bank += int((auth.slot_contract == 3).sum())
         book = auth.book
         holding = book.active & (book.count > 0)
         c = book.count[holding]
@@ -97,7 +98,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     pools = market is not None and market.regional and len(auths) == len(market.authorities)
     row.update(
         perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
-        agency_above_establishment=above,
+        agency_above_establishment=above, bank_total=bank,
         perm_near_retirement=near_retirement,
         **tally,
         referrals=referrals, cases_open=cases_open, cases_waiting=cases_waiting,

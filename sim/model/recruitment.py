@@ -36,7 +36,8 @@ def backfill(auth: "Authority", post: Post):
     """Perhaps find an agency worker to cover a vacancy, after a short delay."""
     ag = auth.scenario.agency
     post.backfilling = True
-    covered = auth.post_draw(post, COVER) < ag.backfill_probability
+    supply = auth.market.rates.agency_supply if auth.outside and auth.market is not None else 1.0
+    covered = auth.post_draw(post, COVER) < ag.backfill_probability * supply
     delay = -ag.backfill_delay_days * math.log1p(-auth.post_draw(post, COVER_DELAY))
     if covered:
         yield auth.env.timeout(delay)

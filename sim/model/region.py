@@ -15,11 +15,14 @@ import simpy
 
 from sim.model.allocation import CaseFlow
 from sim.model.authority import Authority
-from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS, OFFSET_RECORD, Clock
+from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
+                             OFFSET_RECORD, Clock)
+from sim.model.context import RegionContext
 from sim.model.market import LabourMarket
 from sim.model.outcomes import REGION, TIMESERIES, summarise, summarise_teams
 from sim.model.recorder import snapshot, team_snapshot
 from sim.model.streams import SINGLE_AUTHORITY, Streams
+from sim.policy import Policy, get_policy
 from sim.scenario import Scenario
 
 MARKET_STREAMS = "region:market"   # the streams key of the labour market's draws
@@ -38,18 +41,52 @@ class Region:
         self.names = [name for name, _ in scenario.members()]
         self.team_names = self.names if scenario.is_region else [REGION]   # authority of team rows
         keys = self.names if scenario.is_region else [SINGLE_AUTHORITY]
-        self.authorities = [Authority(self.env, member, Streams(root_seed, rep, key), clock)
-                            for key, (_, member) in zip(keys, scenario.members())]
-        self.market = LabourMarket(scenario.market, self.authorities,
-                                   Streams(root_seed, rep, MARKET_STREAMS))
+        market_streams = Streams(root_seed, rep, MARKET_STREAMS)
+        self.policies = self._region_policies(market_streams)
+        self.authorities = [Authority(self.env, member, Streams(root_seed, rep, key), clock,
+                                      [p for p in self.policies if name in p.adopters], name)
+                            for key, (name, member) in zip(keys, scenario.members())]
+        self.market = LabourMarket(scenario.market, self.authorities, market_streams)
         self.market.start(self.env)
+        self.context = RegionContext(self.market, self.names)   # what the region's policies see
+        for policy in self.policies:
+            self.env.process(self._run_policy(policy))
         self.rows: list[dict] = []
         self.team_rows: list[dict] = []    # month-end rows of each council's teams
         self.waits_before = [np.zeros_like(a.book.wait_hist) for a in self.authorities]
         self.env.process(self._case_flow())
         self.env.process(self._record(OFFSET_RECORD))
 
+    def _region_policies(self, streams: Streams) -> list[Policy]:
+        """The scenario's region policies, made once for the region (each with its own stream of
+        the market's, keyed as a council's policies are) and told which councils adopt them."""
+        out = []
+        specs = self.scenario.policy
+        for i, spec in enumerate(specs):
+            cls = get_policy(spec.name)
+            if cls.scope != "region":
+                continue
+            occurrence = [s.name for s in specs[:i]].count(spec.name)
+            out.append(cls(cls.Params(**spec.params), spec.start_month,
+                           streams.for_policy(spec.name, occurrence),
+                           frozenset(spec.authorities or self.names)))
+        return out
+
     # -- processes -------------------------------------------------------------------------------
+    def _run_policy(self, policy: Policy):
+        """Start a region policy at its month (after the adopting councils' start), then tick it
+        monthly (after theirs)."""
+        month = self.clock.warmup_months + policy.start_month
+        if month >= self.clock.n_months:
+            return
+        yield self.env.timeout(month * MONTH_DAYS + OFFSET_POLICY_START)
+        self.market.policies.append(policy)
+        policy.start_region(self.context)
+        self.context.refresh_rates()
+        yield self.env.timeout(OFFSET_POLICY_TICK - OFFSET_POLICY_START + MONTH_DAYS - 1.0)
+        while True:
+            policy.monthly_region(self.context)
+            yield self.env.timeout(MONTH_DAYS)
     def _case_flow(self):
         """Daily: episode ends, referrals and allocation in every council (the compiled kernel),
         one call for all councils over the days up to the next event of any other process."""

@@ -26,6 +26,7 @@ PURPOSES: tuple[str, ...] = (
     "choices",       # the order in which applicants choose, and their choices
     "movers",        # which leavers to another LA look within the region
     "agency_pool",   # agency workers joining and leaving the regional pool
+    "agency_leavers",  # which leavers into agency work stay in the region's pool (a policy's cut)
     "care_step_up",  # per case: its threshold for stepping up into care and its career from care
 )
 SINGLE_AUTHORITY = "authority"   # the key of the one authority of a single-authority scenario

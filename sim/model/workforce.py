@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
@@ -14,17 +14,18 @@ if TYPE_CHECKING:
     from sim.model.authority import Authority
 
 ASYE, L2 = 0, 1
-PERMANENT, AGENCY = "permanent", "agency"
+PERMANENT, AGENCY, BANK = "permanent", "agency", "bank"   # BANK: employed by the region, deployed
+CONTRACT_CODE = {PERMANENT: 1, AGENCY: 2, BANK: 3}           # Authority.slot_contract (0: free)
 
 
 @dataclass(eq=False)
 class SocialWorker:
-    """A permanent or agency social worker."""
+    """A permanent, agency or bank social worker."""
 
     uid: int
     slot: int             # column in the case-flow worker arrays
     level: int            # index into LEVELS (the level they practise at)
-    contract: str         # PERMANENT or AGENCY
+    contract: str         # PERMANENT, AGENCY or BANK
     hired_day: float
     pipeline: str         # initial, newly_qualified, experienced, agency, conversion
     level_since: float = 0.0
@@ -35,6 +36,7 @@ class SocialWorker:
     destination: str | None = None
     born: float = 0.0     # day of birth (permanent staff; see people.py)
     retired: bool = False
+    on_end: "Callable[[SocialWorker], None] | None" = None   # a bank cover's owner, told when it ends
 
     @property
     def level_name(self) -> str:
@@ -51,7 +53,7 @@ class Post:
     index: int = -1                      # row in the authority's per-post random draws (-1: none)
     cycle: int = 0                       # how many times the post has fallen vacant
     holder: SocialWorker | None = None   # the permanent worker in post
-    agency: SocialWorker | None = None   # an agency worker covering the vacancy
+    agency: SocialWorker | None = None   # an agency (or bank) worker covering the vacancy
     recruiting: bool = False
     backfilling: bool = False
     requested: bool = False              # waiting for cover from the region's agency pool
