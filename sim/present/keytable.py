@@ -109,11 +109,14 @@ class Cell:
 
 @dataclass
 class CouncilTable:
-    """One table of the councils: a row per council (the region first), a column per metric."""
+    """One table of the councils: a row per council (the region first), a column per metric (or,
+    in the board's section, per scenario; or a row per scenario)."""
 
     caption: str
     columns: list[tuple[str, str]]           # (metric label, unit)
     rows: list[tuple[str, list[Cell]]]       # (council, its cells)
+    corner: str = "council"                  # the heading of the rows' names
+    region_first: bool = True                # the first row is the region's (shaded)
 
 
 def interval_cell(r: Reading) -> Cell:
