@@ -427,10 +427,10 @@ def moves_figure(board: Board):
             r = board.reading(name, NET_MOVES, council)
             y = len(names) - 1 - j + 0.35 - (i + 0.5) * step
             _level_mark(ax, r, y, _colour(i))
-        ax.plot([], [], "o", color=_colour(i), label=wrap(labels[name], 4.5))
+        ax.plot([], [], "o", color=_colour(i), label=wrap(labels[name], MAX_WIDTH_IN / min(k, 3) * 0.8))
     _bar_rows(ax, names)
     ax.set_xlabel("net gain from moves between councils (people a year; negative: a loss)")
-    fig.legend(loc="outside right upper", frameon=False)
+    fig.legend(loc="outside lower center", ncols=min(k, 3), frameon=False)
     base = results.baseline
     rs = {c: board.reading(base, NET_MOVES, c) for c in names}
     finite = {c: r for c, r in rs.items() if math.isfinite(r.estimate)}
@@ -479,7 +479,7 @@ def children_figure(board: Board):
                Line2D([], [], color=PALETTE[1], marker="o", ls="", label="staffing effects off"),
                Line2D([], [], color=REFERENCE, ls=":", lw=1.2,
                       label=wrap(f"FutureSocial 2017: {FEWER_CHILDREN} fewer", 2.5))]
-    fig.legend(handles=handles, loc="outside right upper", frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
     reached = [labels[n] for n in variants
                if (r := board.reading(n, ENTERED_3Y, difference=True)).status == INTERVAL
                and -r.low >= FEWER_CHILDREN]
