@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import matplotlib
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,7 +14,7 @@ import sim
 import sim.present.report as report
 from sim.experiment.results import load_results
 from sim.experiment.stats import paired_difference
-from sim.model.outcomes import REGION, rows_of
+from sim.model.outcomes import REGION
 from sim.present.board import (BOARD_FILE, BY_COUNCIL, board_of, board_sentences, board_tables,
                                children_claim_sentence)
 from sim.present.briefing import (ENTERED_3Y, ENTRY_COST_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS,

@@ -164,20 +164,18 @@ def council_table(board: Board, metric: str) -> CouncilTable:
 def children_table(board: Board) -> CouncilTable:
     """Children entering care in the region, a row per scenario, with the staffing effects on and
     off, over three years, and the cost."""
-    columns = [("entered_care_per_year", "children a year, staffing effects on"),
-               (NO_EFFECTS, "children a year, staffing effects off"),
-               (ENTERED_3Y, f"children over {YEARS} years, effects on"),
-               (NO_EFFECTS_3Y, f"children over {YEARS} years, effects off"),
-               (ENTRY_COST_3Y, f"£ over {YEARS} years, the briefing's arithmetic"),
-               (CARE_COST_3Y, f"£ over {YEARS} years, the model's children in care")]
-    heads = [("children entering care", columns[0][1]), ("children entering care", columns[1][1]),
-             ("children entering care", columns[2][1]), ("children entering care", columns[3][1]),
-             ("cost of the children entering care", columns[4][1]),
-             ("cost of care", columns[5][1])]
+    columns = [("entered_care_per_year", "children entering care", "children a year, staffing effects on"),
+               (NO_EFFECTS, "children entering care", "children a year, staffing effects off"),
+               (ENTERED_3Y, "children entering care", f"children over {YEARS} years, effects on"),
+               (NO_EFFECTS_3Y, "children entering care", f"children over {YEARS} years, effects off"),
+               (ENTRY_COST_3Y, "cost of the children entering care",
+                f"£ over {YEARS} years, the briefing's arithmetic"),
+               (CARE_COST_3Y, "cost of care", f"£ over {YEARS} years, the model's children in care")]
     base = board.labels[board.results.baseline]
     change = f"; for each variant, its change from {base} (negative: fewer, or saved)" if board.compare else ""
-    return CouncilTable(f"Children entering care in the region: mean ({CI}){change}", heads,
-                        [(board.labels[n], [level_cell(board, n, m) for m, _ in columns])
+    return CouncilTable(f"Children entering care in the region: mean ({CI}){change}",
+                        [(label, unit) for _, label, unit in columns],
+                        [(board.labels[n], [level_cell(board, n, m) for m, _, _ in columns])
                          for n in board.results.names], "scenario", False)
 
 
@@ -285,7 +283,7 @@ def agency_sentence(board: Board) -> str:
             text += (f" (agency workers {change_words(board.reading(name, 'agency_mean', difference=True))}; "
                      f"spend {change_words(board.reading(name, 'agency_cost_gbp', difference=True))})")
         parts.append(text)
-    return (f"Agency workers and agency spend in the region: " + "; ".join(parts) + f". The "
+    return ("Agency workers and agency spend in the region: " + "; ".join(parts) + f". The "
             f"briefing counted c{AGENCY_WORKERS} agency workers ({SOURCE}); {FTE_WORDS}.")
 
 

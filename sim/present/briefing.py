@@ -27,8 +27,8 @@ CARE_COST_3Y = "care_cost_gbp_3y"
 _ON = "with the staffing effects on entries into care (the model's assumptions)"
 _OFF = ("with the children entering care because of staffing taken out "
         "(`entered_care_per_year` - `entered_care_extra_per_year`, on the same seeds)")
-_ARITHMETIC = (f"the briefing's arithmetic: each child who does not enter care saves a year's care "
-               f"at `children.care_cost_gbp_per_child_year` (£40,000 in the briefing)")
+_ARITHMETIC = ("the briefing's arithmetic: each child who does not enter care saves a year's care "
+               "at `children.care_cost_gbp_per_child_year` (£40,000 in the briefing)")
 DERIVED: dict[str, Outcome] = {o.name: o for o in (
     Outcome(NET_MOVES, "net gain from moves between councils", "people a year",
             "Moves in from another council of the region minus moves out to another council "

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP
 from sim.model.outcomes import REGION
+from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import outcome, short_unit, unit_heading
 from sim.present.labels import scenario_labels
 from sim.present.readings import CI, INTERVAL, SINGLE, Reading, halfwidth_texts, method_words, reading
-from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, PERMANENT_TARGET, councils,
+from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, councils,
                                 key_metrics, region_words)
 
 

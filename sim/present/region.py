@@ -7,7 +7,7 @@ import math
 
 from sim.experiment.results import Results
 from sim.model.outcomes import KEY_METRICS, REGION
-from sim.present.briefing import PERMANENT_TARGET  # noqa: F401 (the region's target, 90%)
+from sim.present.briefing import PERMANENT_TARGET  # noqa: F401 (importable here too: the region's target)
 from sim.present.formats import with_unit
 from sim.present.readings import INTERVAL, SAME, SINGLE, reading
 
