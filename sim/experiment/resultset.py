@@ -33,7 +33,7 @@ LEGACY_MARKERS = ("run.json", "sweep.json")   # result folders of swsim before m
 STAGING = ".swsim-staging-"
 DISCARD = ".swsim-discard-"
 ROLE_DATA, ROLE_REPORT = "data", "report"
-REPORT_FILES = ("report.html", "report.png", "figures")
+REPORT_FILES = ("report.html", "report.png", "figures", "board.csv")
 
 
 def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:

@@ -12,6 +12,8 @@ import pandas as pd
 
 from sim.experiment.results import Results
 from sim.model.outcomes import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, REGION, band_column
+from sim.present.board import Board
+from sim.present.briefing import ENTERED_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS_3Y, YEARS
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
 from sim.present.formats import is_money, outcome
 from sim.present.labels import path_words, scenario_labels
@@ -26,6 +28,7 @@ BANDS_NOTE = f"line: median; bands: {BANDS[0]:.0%} and {BANDS[1]:.0%} of replica
 
 
 ORDER = [0, 1, 2, 3, 5, 6, 7, 4]   # the palette's yellow last: it is faint on white
+REFERENCE = PALETTE[6]             # a target or a claim the figure tests (vermilion, dotted)
 
 
 def _colour(i: int) -> str:
@@ -48,6 +51,11 @@ def _series(ts: pd.DataFrame) -> dict[str, tuple[pd.Series, str, bool]]:
         "caseload_mean": (ts["caseload_mean"], "mean cases per case holder", False),
         "caseload_p95": (ts["caseload_p95"], "95th percentile of cases per case holder", False),
         "cost": (ts["cost_gbp_month"] * MONEY_SCALE, f"cost per month ({MONEY_UNIT})", False),
+        "permanent_practice": (100 * perm / (ts["agency_total"] + perm),
+                               "share of practice by permanent staff", True),
+        "agency_total": (ts["agency_total"], "agency workers (FTE)", False),
+        "agency_cost": (ts["agency_cost_gbp_month"] * MONEY_SCALE, f"agency spend per month ({MONEY_UNIT})",
+                        False),
     }
     leavers12 = ts.groupby(["scenario", "rep"])["leavers"].transform(lambda x: x.rolling(12, min_periods=12).sum())
     out["turnover"] = (100 * leavers12 / perm, "turnover, last 12 months", True)
@@ -71,10 +79,13 @@ def monthly_rows(results: Results, authority: str = REGION) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def fan_figure(results: Results, measures: list[str], title_text: str):
+def fan_figure(results: Results, measures: list[str], title_text: str,
+               references: dict[str, tuple[float, str]] | None = None):
     """Rows: measures; columns: scenarios. Each panel shows its scenario's fan (median, and the
     central ``BANDS`` of replications) of the region and, dashed, the baseline's median for
-    reference."""
+    reference; dotted, a measure's reference value (``references``: measure -> (value as the axis
+    shows it, words for the title))."""
+    references = references or {}
     ts = monthly_rows(results)
     series = _series(ts)
     labels = scenario_labels(results.scenarios, results.names)
@@ -99,10 +110,13 @@ def fan_figure(results: Results, measures: list[str], title_text: str):
                 ax.set_ylabel(wrap(label, 0.75 * panel_height))
             if r == rows - 1:
                 ax.set_xlabel("years after warm-up")
+            if measure in references:
+                ax.axhline(references[measure][0], color=REFERENCE, lw=1.2, ls=":")
             if percent:
                 _percent_axis(ax.yaxis)
             ax.grid(alpha=0.3)
     note = BANDS_NOTE + ("; dashed: the baseline's median" if cols > 1 else "")
+    note += "".join(f"; dotted: {references[m][1]}" for m in measures if m in references)
     title(fig, f"{title_text}\n{note}")
     return fig
 
@@ -356,6 +370,123 @@ def council_caseload_figure(results: Results):
     title(fig, f"Each council's mean caseload (mean over {results.reps} replications by month); mean "
                f"caseload{where} {council_range(results, results.baseline, 'mean_caseload')} (the "
                f"region: {mean_text(results, results.baseline, 'mean_caseload')})")
+    return fig
+
+
+# -- the board: the briefing's questions, region then councils ------------------------------------
+def council_lines_figure(results: Results, values, ylabel: str, title_text: str,
+                         reference: tuple[float, str] | None = None, percent: bool = False):
+    """Small multiples, one panel per council on the same axes: ``values(monthly rows)`` (aligned
+    with the rows), mean over replications by month, each scenario in its colour; dotted, a
+    reference value (value, words) where given."""
+    from matplotlib.lines import Line2D
+
+    names = councils(results)
+    fig, panels, spare = _council_grid(names, ylabel)
+    for ax, council in zip(panels, names):
+        if reference:
+            ax.axhline(reference[0], color=REFERENCE, lw=1.2, ls=":")
+        for i, name in enumerate(results.names):
+            m = results.monthly(name, council)
+            mean = _by_month(m, values(m))
+            ax.plot(mean.index / 12.0, mean.to_numpy(), color=_colour(i), lw=1.6)
+        if percent:
+            _percent_axis(ax.yaxis)
+    width = MAX_WIDTH_IN / GRID_COLUMNS * 0.9
+    handles = (_scenario_handles(results, width)
+               or [Line2D([], [], color=_colour(0), lw=1.6, label="the council")])
+    if reference:
+        handles.append(Line2D([], [], color=REFERENCE, lw=1.2, ls=":", label=wrap(reference[1], width)))
+    _grid_legend(fig, spare, handles)
+    title(fig, title_text)
+    return fig
+
+
+def _bar_rows(ax, labels: list[str]) -> None:
+    """Rows labelled from the top, a zero line and a grid along x."""
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels[::-1])
+    ax.set_ylim(-0.6, len(labels) - 0.4)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.grid(axis="x", alpha=0.3)
+
+
+def moves_figure(board: Board):
+    """Who gains and who loses staff to the other councils: each council's net gain from moves
+    (moves in minus moves out, a year), mean over replications with its 95% CI, a marker per
+    scenario; filled where the interval excludes zero."""
+    results = board.results
+    names = councils(results)
+    labels = board.labels
+    k = len(results.names)
+    fig, axes = new_figure(1, 1, 0.28 * len(names) * max(1.0, k / 3) + 2.4)
+    ax = axes[0, 0]
+    step = 0.7 / k
+    for i, name in enumerate(results.names):
+        for j, council in enumerate(names):
+            r = board.reading(name, NET_MOVES, council)
+            y = len(names) - 1 - j + 0.35 - (i + 0.5) * step
+            _level_mark(ax, r, y, _colour(i))
+        ax.plot([], [], "o", color=_colour(i), label=wrap(labels[name], MAX_WIDTH_IN / min(k, 3) * 0.8))
+    _bar_rows(ax, names)
+    ax.set_xlabel("net gain from moves between councils (people a year; negative: a loss)")
+    fig.legend(loc="outside lower center", ncols=min(k, 3), frameon=False)
+    base = results.baseline
+    rs = {c: board.reading(base, NET_MOVES, c) for c in names}
+    finite = {c: r for c, r in rs.items() if math.isfinite(r.estimate)}
+    where = f" in {labels[base]}" if k > 1 else ""
+    verdict = ""
+    if finite:
+        most, least = max(finite, key=lambda c: finite[c].estimate), min(finite, key=lambda c: finite[c].estimate)
+        verdict = (f": most gained{where} by {most} ({finite[most].shown(finite[most].estimate, True)} a "
+                   f"year), most lost by {least} ({finite[least].shown(finite[least].estimate, True)})")
+    title(fig, f"Who gains and who loses staff to the other councils, mean over {results.reps} "
+               f"replications ({CI}; filled: the interval excludes zero){verdict}")
+    return fig
+
+
+def _level_mark(ax, r: Reading, y: float, colour: str, scale: float = 1.0) -> None:
+    """A value with its interval, filled when the interval excludes zero; a diamond without one."""
+    if r.status == INTERVAL:
+        ax.errorbar([r.estimate * scale], [y], xerr=[[(r.estimate - r.low) * scale], [(r.high - r.estimate) * scale]],
+                    fmt="o", color=colour, mfc=colour if r.measurable else "white",
+                    capsize=2, ms=5)
+    elif math.isfinite(r.estimate):
+        ax.plot([r.estimate * scale], [y], "D", color=colour, mfc="white", ms=5)
+
+
+def children_figure(board: Board):
+    """The test of the briefing's claim: each variant's fewer children entering care over three
+    years than the baseline, with the staffing effects on and off (95% CI), beside its 300."""
+    from matplotlib.lines import Line2D
+
+    results, labels = board.results, board.labels
+    variants = board.variants
+    ticks = [wrap(labels[n], 3.0) for n in variants]
+    per = max(0.6, 0.17 * max(t.count("\n") + 1 for t in ticks) + 0.3)
+    fig, axes = new_figure(1, 1, per * len(variants) + 2.2)
+    ax = axes[0, 0]
+    for i, name in enumerate(variants):
+        for metric, dy, colour in ((ENTERED_3Y, 0.15, PALETTE[5]), (NO_EFFECTS_3Y, -0.15, PALETTE[1])):
+            d = board.reading(name, metric, difference=True)
+            fewer = Reading(d.metric, -d.estimate, -d.high, -d.low, d.method, d.n, True)
+            _level_mark(ax, fewer, len(variants) - 1 - i + dy, colour)
+    ax.axvline(FEWER_CHILDREN, color=REFERENCE, lw=1.2, ls=":")
+    _bar_rows(ax, ticks)
+    ax.set_xlabel(f"fewer children entering care over {YEARS} years than {labels[results.baseline]} "
+                  "(negative: more)")
+    handles = [Line2D([], [], color=PALETTE[5], marker="o", ls="", label="staffing effects on"),
+               Line2D([], [], color=PALETTE[1], marker="o", ls="", label="staffing effects off"),
+               Line2D([], [], color=REFERENCE, ls=":", lw=1.2,
+                      label=wrap(f"FutureSocial 2017: {FEWER_CHILDREN} fewer", 2.5))]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
+    reached = [labels[n] for n in variants
+               if (r := board.reading(n, ENTERED_3Y, difference=True)).status == INTERVAL
+               and -r.low >= FEWER_CHILDREN]
+    verdict = (f"{', '.join(reached)} reach{'es' if len(reached) == 1 else ''} it" if reached
+               else f"no scenario's interval reaches {FEWER_CHILDREN}")
+    title(fig, f"Fewer children entering care over {YEARS} years, paired with "
+               f"{labels[results.baseline]} ({CI}), beside the briefing's {FEWER_CHILDREN}: {verdict}")
     return fig
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP, ONE
+from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import outcome, with_unit
 from sim.present.labels import capitalised, scenario_labels
 from sim.present.readings import (CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading, halfwidth_texts,
                                   reading, value_text)
-from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, PERMANENT_TARGET, REGION_METRICS,
+from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, REGION_METRICS,
                                 council_means, council_range, councils, key_metrics, region_words)
 
 TURNOVER, COST = "turnover_rate", "total_cost_gbp"

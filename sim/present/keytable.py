@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP
 from sim.model.outcomes import REGION
+from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import outcome, short_unit, unit_heading
 from sim.present.labels import scenario_labels
 from sim.present.readings import CI, INTERVAL, SINGLE, Reading, halfwidth_texts, method_words, reading
-from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, PERMANENT_TARGET, councils,
+from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, councils,
                                 key_metrics, region_words)
 
 
@@ -109,11 +110,14 @@ class Cell:
 
 @dataclass
 class CouncilTable:
-    """One table of the councils: a row per council (the region first), a column per metric."""
+    """One table of the councils: a row per council (the region first), a column per metric (or,
+    in the board's section, per scenario; or a row per scenario)."""
 
     caption: str
     columns: list[tuple[str, str]]           # (metric label, unit)
     rows: list[tuple[str, list[Cell]]]       # (council, its cells)
+    corner: str = "council"                  # the heading of the rows' names
+    region_first: bool = True                # the first row is the region's (shaded)
 
 
 def interval_cell(r: Reading) -> Cell:

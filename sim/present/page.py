@@ -8,6 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sim.experiment.results import Results
 from sim.experiment.stats import LEVEL
 from sim.present.assumptions import assumptions
+from sim.present.board import Board, board_of, board_sentences, board_tables
 from sim.present.canvas import DISPLAY_PX
 from sim.present.formats import count
 from sim.present.findings import caveats, council_sentences, summary_sentences
@@ -37,10 +38,14 @@ def run_info(settings: dict, reps: int, paired: bool) -> str:
     return text + (", common random numbers" if paired else "")
 
 
-def report_page(results: Results, figure_items: list[dict], council_items: list[dict] = ()) -> str:
+def report_page(results: Results, figure_items: list[dict], council_items: list[dict] = (),
+                board: Board | None = None, board_items: list[dict] = ()) -> str:
     """The report of a run or comparison: findings, caveats, assumptions, figures, key numbers (all
-    of the region); then, for a region of councils, what differs between them, their small
-    multiples and their table; then, where the scenario describes teams, each team's numbers."""
+    of the region); then, for a region of councils, the board's questions (``board``; computed
+    when not given), region first then each council, with their figures; what differs between the
+    councils, their small multiples and their table; then, where the scenario describes teams, each
+    team's numbers."""
+    board = board or board_of(results)
     labels = scenario_labels(results.scenarios, results.names)
     compare = results.kind == "compare" and len(results.names) > 1
     title = (f"{labels[results.baseline]} compared with {'; '.join(labels[n] for n in results.names[1:])}"
@@ -55,7 +60,9 @@ def report_page(results: Results, figure_items: list[dict], council_items: list[
         methods=methods_used(table) or ["none (no interval could be computed)"], ci=CI,
         level=f"{LEVEL:.0%}", councils=councils(results), council_findings=council_sentences(results),
         council_items=list(council_items), council_tables=council_tables(results),
-        team_sections=team_tables(results), team_waits=WAITS)
+        team_sections=team_tables(results), team_waits=WAITS,
+        board_findings=board_sentences(board) if board else [], board_items=list(board_items),
+        board_tables=board_tables(board) if board else [])
 
 
 def sweep_page(title: str, info: str, findings: list[str], figure_items: list[dict]) -> str:

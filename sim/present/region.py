@@ -7,6 +7,7 @@ import math
 
 from sim.experiment.results import Results
 from sim.model.outcomes import KEY_METRICS, REGION
+from sim.present.briefing import PERMANENT_TARGET  # noqa: F401 (importable here too: the region's target)
 from sim.present.formats import with_unit
 from sim.present.readings import INTERVAL, SAME, SINGLE, reading
 
@@ -15,8 +16,6 @@ REGION_METRICS = ["moves_in_per_year", "permanent_practice_share", "agency_unmet
 # each council's row of the councils' table
 COUNCIL_METRICS = ["turnover_rate", "vacancy_rate", "agency_share", "mean_caseload",
                    "moves_in_per_year", "total_cost_gbp"]
-# FutureSocial (2017): 90% of practice by permanent staff (``permanent_practice_share``'s definition)
-PERMANENT_TARGET = 0.90
 PERMANENT_SHARE = "permanent_practice_share"
 
 

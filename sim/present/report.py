@@ -1,6 +1,7 @@
 """Writing a result folder's report files: ``report.html`` (one self-contained page, see ``page``),
 every figure as PNG and SVG in ``figures/`` (the region's, then for a region of councils the
-small multiples of its councils), and ``report.png``, the page's first screen (see
+board's figures and the small multiples of its councils), for a region of councils the board's
+table of derived quantities ``board.csv`` (see ``board``), and ``report.png``, the page's first screen (see
 ``browser``); a run's ``overview.png``; a sweep's report, sensitivity table and tornado plot.
 
 Entry points: ``write_report``, ``write_overview``, ``write_sweep_report``, ``write_sensitivity``.
@@ -18,17 +19,20 @@ import pandas as pd
 from sim.experiment.results import Results
 from sim.experiment.resultset import atomic_write, write_text
 from sim.model.outcomes import CASELOAD_BANDS, OUTCOMES, band_column
+from sim.present.board import BOARD_FILE, FTE_WORDS, Board, board_of
+from sim.present.briefing import AGENCY_WORKERS, PERMANENT_TARGET, YEARS
 from sim.present.browser import screenshot
 from sim.present.canvas import DPI
-from sim.present.figures import (cost_plane_figure, caseload_figure, council_caseload_figure,
+from sim.present.figures import (children_figure, cost_plane_figure, caseload_figure,
+                                 council_caseload_figure, council_lines_figure,
                                  council_staffing_figure, fan_figure, forest_figure, level_scale,
-                                 parameter_name, points_figure, tornado_figure)
+                                 moves_figure, parameter_name, points_figure, tornado_figure)
 from sim.present.findings import sweep_sentence
 from sim.present.labels import capitalised, scenario_labels
 from sim.present.formats import count
 from sim.present.page import report_page, run_info, sweep_page
 from sim.present.readings import CI, mean_text
-from sim.present.region import councils, region_words
+from sim.present.region import PERMANENT_SHARE, councils, region_words
 from sim.scenario import LEVELS
 
 SWEEP_OUTCOMES = ["turnover_rate", "total_cost_gbp", "mean_wait_days"]
@@ -94,6 +98,57 @@ def council_figures(results: Results) -> list[tuple[str, object, str]]:
              f"region's{colours}.")]
 
 
+def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
+    """(file stem, figure, caption) of the board's section: the region's permanent practice and
+    agency over time, then each council's; who gains and loses moves; and, for a comparison, the
+    test of the briefing's 300 fewer children. None without councils."""
+    if board is None:
+        return []
+    results = board.results
+    labels = board.labels
+    base = results.baseline
+
+    def means(metric: str) -> str:
+        return "; ".join(f"{labels[n]} {mean_text(results, n, metric)}" for n in results.names)
+    target = f"FutureSocial's target of {PERMANENT_TARGET:.0%}"
+    agency = f"FutureSocial 2017: c{AGENCY_WORKERS} agency workers (headcount)"
+    where = capitalised(region_words(results))
+    same = "One panel per council, all on the same axes; lines: mean over replications by month end"
+    colours = "; colours: the scenarios" if len(results.names) > 1 else ""
+    out = [("board_practice",
+            fan_figure(results, ["permanent_practice"], f"Share of practice by permanent staff: "
+                       f"{means(PERMANENT_SHARE)}", {"permanent_practice": (100 * PERMANENT_TARGET, target)}),
+            f"Permanent staff / (permanent staff + agency workers) at month ends. {where}."),
+           ("board_agency",
+            fan_figure(results, ["agency_total", "agency_cost"], f"Agency workers: {means('agency_mean')} "
+                       f"FTE. Agency spend: {means('agency_cost_gbp')} a year",
+                       {"agency_total": (AGENCY_WORKERS, agency)}),
+            f"Agency workers on assignment at month ends (FTE: {FTE_WORDS}) and agency spend per "
+            f"month. {where}."),
+           ("board_practice_by_council",
+            council_lines_figure(results, lambda m: 100 * m["perm_total"] / (m["perm_total"] + m["agency_total"]),
+                                 "share of practice by permanent staff",
+                                 f"Each council's share of practice by permanent staff (mean over "
+                                 f"{results.reps} replications by month) against {target}",
+                                 (100 * PERMANENT_TARGET, target), percent=True),
+            f"{same}{colours}; dotted: {target}."),
+           ("board_agency_by_council",
+            council_lines_figure(results, lambda m: m["agency_total"], "agency workers (FTE)",
+                                 f"Each council's agency workers on assignment (FTE, mean over "
+                                 f"{results.reps} replications by month)"),
+            f"{same}{colours}."),
+           ("board_moves", moves_figure(board),
+            "Moves in from another council of the region minus moves out to another council, a "
+            f"year{colours}.")]
+    if board.variants:
+        out.append(("board_children", children_figure(board),
+                    f"Each scenario's paired difference from {labels[base]} in children entering care, "
+                    f"a year x {YEARS}: with the staffing effects on (the model's assumptions) and "
+                    f"off (the children entering care because of staffing taken out); a filled "
+                    f"marker where the interval excludes zero."))
+    return out
+
+
 def save_figure(folder: Path, stem: str, fig, caption: str) -> dict:
     """Write FOLDER/figures/STEM.png and .svg; the figure as the page embeds it."""
     plt = _agg()
@@ -124,8 +179,12 @@ def write_report(folder: Path, results: Results) -> Path:
     items = [save_figure(folder, stem, fig, caption) for stem, fig, caption in report_figures(results)]
     council_items = [save_figure(folder, stem, fig, caption)
                      for stem, fig, caption in council_figures(results)]
+    board = board_of(results)
+    board_items = [save_figure(folder, stem, fig, caption) for stem, fig, caption in board_figures(board)]
+    if board is not None:
+        atomic_write(folder / BOARD_FILE, lambda p: board.table.to_csv(p, index=False))
     page = folder / "report.html"
-    write_text(page, report_page(results, items, council_items))
+    write_text(page, report_page(results, items, council_items, board, board_items))
     _picture(page)
     return page
 
