@@ -20,10 +20,31 @@ if TYPE_CHECKING:
 NAN = float("nan")
 
 
-def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | None" = None
-             ) -> dict[str, float]:
+class OpenCases:
+    """Each council's open cases at this month end, gathered once for all the month's rows (the
+    council's, the region's, its teams') with their counts of children with 3+ workers."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def of(self, auth: "Authority") -> tuple[np.ndarray, np.ndarray]:
+        """(open case table, [[looked after with 3+, looked after], [in need with 3+, in need]])."""
+        key = id(auth)
+        if key not in self._seen:
+            book = auth.book
+            cases = book.open_case_table()
+            day = int(auth.env.now)
+            self._seen[key] = (cases, np.array([three_or_more_workers(cases, day, book.table.looked_after),
+                                                three_or_more_workers(cases, day, book.table.in_need)]))
+        return self._seen[key]
+
+
+def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | None" = None,
+             open_cases: OpenCases | None = None) -> dict[str, float]:
     """The month-end row of ``auths`` taken together; ``market``: the region's (its pools' columns
-    are defined for the row of the whole region of a regional market only)."""
+    are defined for the row of the whole region of a regional market only); ``open_cases``: this
+    month end's, shared with the month's other rows."""
+    open_cases = open_cases or OpenCases()
     perm = np.zeros(len(LEVELS))
     agency = np.zeros(len(LEVELS))
     vacancies = np.zeros(len(LEVELS))
@@ -70,10 +91,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         referrals += int(book.referrals_per_day[first_day:last_day].sum())
         cases_open += book.open_cases
         cases_waiting += book.waiting
-        cases = book.open_case_table()
-        day = int(auth.env.now)
-        three_plus[0] += three_or_more_workers(cases, day, book.table.looked_after)
-        three_plus[1] += three_or_more_workers(cases, day, book.table.in_need)
+        three_plus += open_cases.of(auth)[1]
         posts = float(rates.establishment.sum())
         weighted_supplement += auth.supplement * posts
         establishment += posts
@@ -125,13 +143,13 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     return row
 
 
-def team_snapshot(auth: "Authority") -> list[dict[str, float | str]]:
+def team_snapshot(auth: "Authority", open_cases: OpenCases | None = None) -> list[dict[str, float | str]]:
     """The month-end caseloads of each team of ``auth``: staff, case holders, caseload mean, 95th
     percentile and share over the reporting cap, and cases waiting for the team."""
     book = auth.book
     table = book.table
     team = book.wi[W_TEAM]
-    cases = book.open_case_table()
+    cases = (open_cases or OpenCases()).of(auth)[0]
     waiting = cases[WORKER] < 0
     waiting_by_team = np.bincount(table.team[cases[TYPE][waiting]], minlength=len(table.team_names))
     cap = auth.scenario.reporting.caseload_cap
