@@ -6,6 +6,7 @@ deployments; its recruits come partly from the councils' own staff and the regio
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -45,9 +46,10 @@ class RegionalBankParams(PolicyParams):
         0.3, ge=0, le=1, description="Share of bank recruits from the region's agency pool (with an "
         "outside market: from outside). Assumption; the rest come from outside the region (new "
         "supply).")
-    replace_agency: bool = Field(
-        True, description="A bank worker with no uncovered vacancy to go to replaces an agency "
-        "worker covering one (who goes back to the pool).")
+    deploy_to: Literal["uncovered", "agency", "both"] = Field(
+        "both", description="Where bank workers go: 'uncovered' vacancies (extra cover), in place "
+        "of 'agency' workers covering vacancies (who go back to the pool), or 'both' (uncovered "
+        "first).")
 
     @model_validator(mode="after")
     def _shares(self) -> "RegionalBankParams":
@@ -62,8 +64,9 @@ class RegionalBank(Policy):
     scope = "region"
     label = "a regional bank of {workers} social workers"
     description = ("The region employs {workers} social workers at {level:level}, paid {pay_premium:pct} over "
-                   "council pay, and deploys them to the adopting councils' vacancies (uncovered first"
-                   "{replace_agency:?, then in place of agency workers}) for {deployment_months:g} "
+                   "council pay, and deploys them to the adopting councils' vacancies (to '{deploy_to}': "
+                   "'uncovered' ones, in place of 'agency' workers, or 'both', uncovered first) for "
+                   "{deployment_months:g} "
                    "months on average; set-up {setup_cost_gbp:gbp}, management "
                    "{management_gbp_per_year:gbp} a year; waiting time between deployments is paid. "
                    "Recruits: {from_councils_share:pct} from the councils' own staff, "
@@ -123,16 +126,15 @@ class RegionalBank(Policy):
                     continue              # the pool is empty this month
             self.idle += 1
         # deployment: to the councils with uncovered vacancies, more to those with more
-        self._deploy(members, replace=False)
-        if p.replace_agency:
+        if p.deploy_to != "agency":
+            self._deploy(members, replace=False)
+        if p.deploy_to != "uncovered":
             self._deploy(members, replace=True)
 
     def _deploy(self, members: dict, replace: bool) -> None:
         while self.idle > 0:
-            if replace:
-                open_ = np.array([c.headcount()[1].sum() > 0 for c in members.values()], float)
-            else:
-                open_ = np.array([c.uncovered_vacancies() for c in members.values()], float)
+            open_ = np.array([c.vacancies_covered_by_agency() if replace else c.uncovered_vacancies()
+                              for c in members.values()], float)
             if open_.sum() <= 0:
                 return
             name = list(members)[int(self.rng.choice(len(open_), p=open_ / open_.sum()))]

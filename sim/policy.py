@@ -101,6 +101,9 @@ class Context(Protocol):
     def uncovered_vacancies(self) -> int:
         """Funded posts with neither a permanent holder nor cover."""
 
+    def vacancies_covered_by_agency(self) -> int:
+        """Funded posts without a permanent holder that an agency worker covers."""
+
     def this_month(self, count: str) -> float:
         """A count of this month so far: "hires", "external_hires", "conversions", "leavers", ..."""
 
@@ -119,7 +122,7 @@ class Context(Protocol):
     def cover_vacancy(self, level: int, on_end: Callable[[Any], None],
                       replace_agency: bool = False) -> Any:
         """A worker employed by the region (not the council, not an agency) covers a vacant funded
-        post, practising at ``level``: one without cover, else (``replace_agency``) one an agency
+        post, practising at ``level``: one without cover, or (``replace_agency``) one an agency
         worker covers, who goes back to the pool. Returns the worker, or None if no post is open;
         ``on_end(worker)`` is called when the cover ends (the post is filled, or ``end_cover``)."""
 

@@ -113,6 +113,16 @@ def test_regional_bank_covers_vacancies(region):
     assert (bank["policy_cost_gbp"] > floor).all()
 
 
+def test_a_bank_in_place_of_agency_workers_cuts_agency_spend(region):
+    """Deployed in place of agency workers (who go back to the pool), the bank lowers agency
+    workers and spend on the same seeds; the councils' own posts are untouched."""
+    runs = _runs(region, region.with_policy("regional_bank", workers=20, deploy_to="agency",
+                                            from_councils_share=0.0, from_agency_share=0.0))
+    assert _change(runs, "agency_mean").high < 0
+    assert _change(runs, "agency_cost_gbp").high < 0
+    assert _change(runs, "permanent_practice_share").low > 0
+
+
 def test_a_bank_that_recruits_the_councils_staff_takes_them_from_the_councils(region):
     """Recruits from the councils' own staff leave more of their posts vacant and raise their
     turnover, against recruits from outside (the earlier bank's failure: it moved people, it did

@@ -52,6 +52,10 @@ class AuthorityContext:
         return sum(1 for p in self._auth.establishment.posts
                    if p.funded and p.holder is None and p.agency is None)
 
+    def vacancies_covered_by_agency(self) -> int:
+        return sum(1 for p in self._auth.establishment.posts
+                   if p.funded and p.holder is None and p.agency is not None and p.agency.contract == AGENCY)
+
     def this_month(self, count: str) -> float:
         return float(self._auth.tally[count])
 
@@ -72,11 +76,12 @@ class AuthorityContext:
                       replace_agency: bool = False) -> "SocialWorker | None":
         auth = self._auth
         funded = [p for p in auth.establishment.posts if p.funded and p.holder is None]
-        post = next((p for p in funded if p.agency is None), None)
-        if post is None and replace_agency:
+        if replace_agency:
             post = next((p for p in funded if p.agency is not None and p.agency.contract == AGENCY), None)
             if post is not None:
                 auth.end_agency(post.agency)   # the agency worker returns to the pool
+        else:
+            post = next((p for p in funded if p.agency is None), None)
         return None if post is None else auth.start_cover(post, level, on_end)
 
     def release_staff(self, level: int, u: float) -> bool:
