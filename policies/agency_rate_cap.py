@@ -14,19 +14,19 @@ HOURS_A_YEAR = 37 * 52   # a full-time week (assumption) x weeks
 class AgencyRateCapParams(PolicyParams):
     premium_cap_gbp: float = Field(
         round(7 * HOURS_A_YEAR), ge=0, le=MAX_PREMIUM_GBP,
-        description="The most a council pays a year for an agency worker over a permanent one. "
+        title="premium cap", description="The most a council pays a year for an agency worker over a permanent one. "
         "FutureSocial 2017: the difference is 'at least £7 per hour' (x 37 hours x 52 weeks = "
         "£13,468; Monmouthshire 2017: about £13,000), against Warwickshire's £20,000 in 2022.")
     supply_elasticity: float = Field(
         0.5, ge=0, le=10,
-        description="How the region's agency supply follows the premium: supply x (capped / going "
+        title="agency supply elasticity", description="How the region's agency supply follows the premium: supply x (capped / going "
         "premium) ^ elasticity (the regional pool's inflow shrinks, and idle agency workers leave "
         "it faster, by that factor; with an outside market, a vacancy finds cover less often). "
         "Assumption: no published estimate for agency social workers; 0.5 means a premium 35% "
         "lower loses about 19% of the supply.")
     admin_cost_gbp_per_year: float = Field(
         20000.0, ge=0, le=MAX_PROGRAMME_GBP,
-        description="The agreement's running cost for the region (contract management), shared by "
+        title="running cost", description="The agreement's running cost for the region (contract management), shared by "
         "the adopting councils in proportion to their funded posts. Assumption.")
 
 

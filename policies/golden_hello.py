@@ -15,14 +15,14 @@ from sim.scenario import MAX_SALARY_GBP
 
 class GoldenHelloParams(PolicyParams):
     hello_gbp: float = Field(
-        5000.0, ge=0, le=MAX_SALARY_GBP, description="Paid to each recruit from outside the "
+        5000.0, ge=0, le=MAX_SALARY_GBP, title="golden hello", description="Paid to each recruit from outside the "
         "council (newly qualified, experienced, from another council). Assumption: advertised "
         "golden hellos for children's social workers are commonly £2,000 to £10,000.")
     clawback_years: float = Field(
-        2.0, gt=0, le=10, description="Years a recruit must stay or repay it: recruits weigh the "
+        2.0, gt=0, le=10, title="clawback years", description="Years a recruit must stay or repay it: recruits weigh the "
         "hello as hello / clawback_years a year on top of salary. Assumption.")
     response_rate_per_year: float = Field(
-        1.0, ge=0, le=52, description="Rate a year at which each council not yet offering one "
+        1.0, ge=0, le=52, title="others' response rate", description="Rate a year at which each council not yet offering one "
         "starts to (once one council does): the competitive response. Assumption (FutureSocial "
         "2017: 'each council tries to outdo the other'; 0: no response).")
 

@@ -17,37 +17,37 @@ from sim.scenario import LEVELS, MAX_PROGRAMME_GBP, LevelName
 
 
 class RegionalBankParams(PolicyParams):
-    workers: int = Field(30, ge=0, le=10000, description="Bank posts the region funds. Assumption "
+    workers: int = Field(30, ge=0, le=10000, title="bank workers", description="Bank posts the region funds. Assumption "
                          "(about two for each of the 14 West Midlands councils).")
-    level: LevelName = Field("l3", description="The level bank workers practise at (their caseload "
+    level: LevelName = Field("l3", title="bank workers' level", description="The level bank workers practise at (their caseload "
                              "limit and pay). Assumption: experienced social workers.")
     pay_premium: float = Field(
-        0.10, ge=0, le=2, description="Bank pay over council pay at that level (0.10 = 10% more, "
+        0.10, ge=0, le=2, title="bank pay premium", description="Bank pay over council pay at that level (0.10 = 10% more, "
         "on top of on-costs), to attract people to mobile work. Assumption.")
     setup_cost_gbp: float = Field(
-        100000.0, ge=0, le=MAX_PROGRAMME_GBP, description="One-off cost of setting the bank up "
+        100000.0, ge=0, le=MAX_PROGRAMME_GBP, title="set-up cost", description="One-off cost of setting the bank up "
         "(systems, agreements, recruitment campaign), in its first month. Assumption.")
     management_gbp_per_year: float = Field(
-        100000.0, ge=0, le=MAX_PROGRAMME_GBP, description="Running the bank a year (two "
+        100000.0, ge=0, le=MAX_PROGRAMME_GBP, title="management cost", description="Running the bank a year (two "
         "coordinators and their on-costs). Assumption.")
     deployment_months: float = Field(
-        6.0, gt=0, le=120, description="Mean months a deployment lasts before the worker comes back "
+        6.0, gt=0, le=120, title="deployment length", description="Mean months a deployment lasts before the worker comes back "
         "to the bank (ended sooner when the post is filled). Assumption (agency assignments: the "
         "scenario's `agency.assignment_months_mean`).")
     recruit_months: float = Field(
-        2.0, gt=0, le=120, description="Mean months to fill a vacant bank post. Assumption.")
+        2.0, gt=0, le=120, title="time to recruit", description="Mean months to fill a vacant bank post. Assumption.")
     leave_rate: float = Field(
-        0.2, ge=0, le=5, description="Leavers a year per bank worker (deployed or waiting). "
+        0.2, ge=0, le=5, title="bank turnover", description="Leavers a year per bank worker (deployed or waiting). "
         "Assumption (near agency turnover).")
     from_councils_share: float = Field(
-        0.5, ge=0, le=1, description="Share of bank recruits who leave a permanent post at that "
+        0.5, ge=0, le=1, title="recruits from the councils' staff", description="Share of bank recruits who leave a permanent post at that "
         "level in an adopting council (drawn by the bank's pay premium). Assumption.")
     from_agency_share: float = Field(
-        0.3, ge=0, le=1, description="Share of bank recruits from the region's agency pool (with an "
+        0.3, ge=0, le=1, title="recruits from the agency pool", description="Share of bank recruits from the region's agency pool (with an "
         "outside market: from outside). Assumption; the rest come from outside the region (new "
         "supply).")
     deploy_to: Literal["uncovered", "agency", "both"] = Field(
-        "both", description="Where bank workers go: 'uncovered' vacancies (extra cover), in place "
+        "both", title="deployed to", description="Where bank workers go: 'uncovered' vacancies (extra cover), in place "
         "of 'agency' workers covering vacancies (who go back to the pool), or 'both' (uncovered "
         "first).")
 

@@ -15,13 +15,13 @@ from sim.scenario import MAX_PROGRAMME_GBP
 
 class RegionalPayAlignmentParams(PolicyParams):
     scale: Literal["mean", "highest"] = Field(
-        "mean", description="The region's scale at each level, from the joining councils' pay when "
+        "mean", title="scale", description="The region's scale at each level, from the joining councils' pay when "
         "the agreement starts (supplements included): their mean weighted by funded posts, or the "
         "highest. Assumption (an agreement at the going rate).")
-    uplift: float = Field(0.0, ge=0, le=0.5, description="The scale's rise over that (0.02 = 2%). "
+    uplift: float = Field(0.0, ge=0, le=0.5, title="uplift", description="The scale's rise over that (0.02 = 2%). "
                           "Assumption: none.")
     admin_cost_gbp_per_year: float = Field(
-        30000.0, ge=0, le=MAX_PROGRAMME_GBP, description="The agreement's running cost for the "
+        30000.0, ge=0, le=MAX_PROGRAMME_GBP, title="running cost", description="The agreement's running cost for the "
         "region (part of a regional workforce lead's time), shared by the joining councils in "
         "proportion to their funded posts. Assumption.")
 

@@ -12,7 +12,7 @@ from sim.scenario import MAX_SALARY_GBP
 class SharedAcademyParams(AcademyParams):
     cost_per_asye_post_gbp_per_year: float = Field(
         2000.0, ge=0, le=MAX_SALARY_GBP,
-        description="Running cost a year for each ASYE post of the adopting councils (practice "
+        title="cost per ASYE post", description="Running cost a year for each ASYE post of the adopting councils (practice "
         "educators' time grows with the cohort), on top of the fixed `annual_cost_gbp` that all "
         "share by their ASYE posts. Assumption.")
 

@@ -134,15 +134,24 @@ def _unit(metric: str, compare: bool) -> str:
     return f"{unit}; change in {short_unit(metric, True)}" if compare and unit != short_unit(metric, True) else unit
 
 
+def region_columns(results: Results) -> list[str]:
+    """The region table's measures: with a regional bank in any scenario, its workers after the
+    agency workers'."""
+    banked = any((results.summary(n, REGION)["bank_mean"] > 0).any() for n in results.names
+                 if "bank_mean" in results.summary(n, REGION))
+    return [c for m in REGION_COLUMNS for c in ([m, "bank_mean"] if m == "agency_mean" and banked else [m])]
+
+
 def region_table(board: Board) -> CouncilTable:
-    """The region, a row per scenario: permanent practice, agency workers and spend, moves between
-    councils and those driven by pay."""
+    """The region, a row per scenario: permanent practice, agency (and bank) workers and agency
+    spend, moves between councils and those driven by pay."""
     base = board.labels[board.results.baseline]
     change = f"; for each variant, its change from {base}" if board.compare else ""
+    columns = region_columns(board.results)
     return CouncilTable(
         f"The region, scenario by scenario: mean ({CI}){change}",
-        [(outcome(m).label, _unit(m, board.compare)) for m in REGION_COLUMNS],
-        [(board.labels[n], [level_cell(board, n, m) for m in REGION_COLUMNS]) for n in board.results.names],
+        [(outcome(m).label, _unit(m, board.compare)) for m in columns],
+        [(board.labels[n], [level_cell(board, n, m) for m in columns]) for n in board.results.names],
         "scenario", False)
 
 
@@ -205,6 +214,8 @@ def _fewer_words(r: Reading, noun: str, base: str, less: str = "fewer") -> str:
     ...'; without an interval, why."""
     if r.status not in (INTERVAL, SINGLE, SAME):
         return f"{noun}: {r.why()}"
+    if r.status == SAME and r.estimate == 0:
+        return f"as many {noun} as {base} (the same in every replication)"
     fewer = r.estimate <= 0
     size = r.shown(abs(r.estimate), signed=False)
     text = f"{size} {less if fewer else 'more'} {noun} than {base}"
