@@ -164,3 +164,13 @@ def test_a_golden_hello_draws_staff_until_the_others_answer(region):
     hello = get_policy("golden_hello").Params().hello_gbp
     hires = rows_of(war[1], REGION)
     assert (hires["policy_cost_gbp"] > hello).all()
+
+
+def test_a_region_policy_acts_on_a_council_alone(baseline):
+    """A scenario without councils is a region of one: the cap applies to it, and with an outside
+    market the cut supply means fewer vacancies find agency cover."""
+    runs = _runs(baseline, baseline.with_policy("agency_rate_cap", supply_elasticity=2.0), years=2.0)
+    cap = get_policy("agency_rate_cap").Params().premium_cap_gbp
+    capped = rows_of(runs[1], REGION)
+    np.testing.assert_allclose(capped["agency_premium_gbp"], cap * capped["agency_mean"], rtol=1e-9)
+    assert _change(runs, "agency_mean").high < 0
