@@ -317,8 +317,9 @@ def moves_sentences(board: Board) -> list[str]:
         moves = board.reading(name, "moves_in_per_year")
         pay = board.reading(name, "moves_pay_driven_per_year")
         lead = "In" if name == results.baseline else "With"
-        text = (f"{lead} {labels[name]}, {estimate_words(moves)} move between the region's councils"
-                f", {estimate_words(pay)} of them driven by pay")
+        driven = ("none of them driven by pay (in every replication)"
+                  if pay.status == SAME and pay.estimate == 0 else f"{estimate_words(pay)} of them driven by pay")
+        text = f"{lead} {labels[name]}, {estimate_words(moves)} move between the region's councils, {driven}"
         if name in board.variants:
             text += (f" (moves between councils {change_words(board.reading(name, 'moves_in_per_year', difference=True))}; "
                      f"moves driven by pay {change_words(board.reading(name, 'moves_pay_driven_per_year', difference=True))})")
