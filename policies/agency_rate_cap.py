@@ -60,10 +60,7 @@ class AgencyRateCap(Policy):
         rates.agency_supply *= self.supply_factor()
 
     def start_region(self, region) -> None:
-        posts = {name: float(ctx.rates.establishment.sum()) for name, ctx in region.councils.items()
-                 if name in self.adopters}
-        total = sum(posts.values())
-        self.post_share = {name: p / total if total else 1.0 / len(posts) for name, p in posts.items()}
+        self.post_share = region.post_shares(self.adopters)
 
     def monthly_cost(self, ctx) -> float:
         return self.params.admin_cost_gbp_per_year / 12.0 * self.post_share.get(ctx.name, 0.0)

@@ -11,7 +11,6 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.model.clock import MONTH_DAYS
 from sim.policy import Policy, PolicyParams
 from sim.scenario import LEVELS, MAX_PROGRAMME_GBP, LevelName
 
@@ -90,9 +89,7 @@ class RegionalBank(Policy):
 
     def start_region(self, region) -> None:
         members = {n: c for n, c in region.councils.items() if n in self.adopters}
-        posts = {n: float(c.rates.establishment.sum()) for n, c in members.items()}
-        total = sum(posts.values())
-        self.post_share = {n: p / total if total else 1.0 / len(posts) for n, p in posts.items()}
+        self.post_share = region.post_shares(self.adopters)
         self.worker_cost = float(np.mean([c.rates.permanent_cost[self.level] for c in members.values()])) \
             * (1.0 + self.params.pay_premium)
 

@@ -51,9 +51,7 @@ class RegionalPayAlignment(Policy):
             scale = np.where(posts.sum(axis=0) > 0, (posts * pay).sum(axis=0)
                              / np.maximum(posts.sum(axis=0), 1.0), pay.mean(axis=0))
         self.scale = scale * (1.0 + self.params.uplift)
-        total = posts.sum()
-        self.post_share = {ctx.name: float(p.sum() / total) if total else 1.0 / len(joining)
-                           for ctx, p in zip(joining, posts)}
+        self.post_share = region.post_shares(self.adopters)
 
     def adjust(self, rates) -> None:
         rates.supplement_max = 0.0

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from policies.academy import Academy, AcademyParams
-from sim.scenario import MAX_SALARY_GBP
+from sim.scenario import LEVELS, MAX_SALARY_GBP
+
+ASYE = LEVELS.index("asye")
 
 
 class SharedAcademyParams(AcademyParams):
@@ -33,15 +35,13 @@ class SharedAcademy(Academy):
 
     def __init__(self, params, start_month, rng, adopters=frozenset()):
         super().__init__(params, start_month, rng, adopters)
-        self.asye_posts: dict[str, float] = {}
+        self.share: dict[str, float] = {}   # of the ASYE posts of the adopting councils
 
     def start_region(self, region) -> None:
-        self.asye_posts = {n: float(c.rates.establishment[0]) for n, c in region.councils.items()
-                           if n in self.adopters}
+        self.share = region.post_shares(self.adopters, level=ASYE)
 
     def monthly_cost(self, ctx) -> float:
         p = self.params
-        total = sum(self.asye_posts.values())
-        mine = self.asye_posts.get(ctx.name, 0.0)
-        share = mine / total if total else 1.0 / max(len(self.asye_posts), 1)
-        return (p.annual_cost_gbp * share + p.cost_per_asye_post_gbp_per_year * mine) / 12.0
+        mine = float(ctx.rates.establishment[ASYE])
+        return (p.annual_cost_gbp * self.share.get(ctx.name, 0.0)
+                + p.cost_per_asye_post_gbp_per_year * mine) / 12.0

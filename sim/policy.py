@@ -159,6 +159,10 @@ class RegionContext(Protocol):
     def regional_market(self) -> bool:
         """Whether the councils share one labour market (else each recruits from outside)."""
 
+    def post_shares(self, names: Any, level: int | None = None) -> dict[str, float]:
+        """Each named council's share of their funded posts (at ``level``, or all posts): how a
+        shared cost is split; equal shares if they have none."""
+
     @property
     def agency_available(self) -> int:
         """Agency workers in the region's pool without an assignment."""

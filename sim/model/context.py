@@ -128,6 +128,12 @@ class RegionContext:
     def regional_market(self) -> bool:
         return self._market.regional
 
+    def post_shares(self, names, level: int | None = None) -> dict[str, float]:
+        posts = {n: float(c.rates.establishment.sum() if level is None else c.rates.establishment[level])
+                 for n, c in self.councils.items() if n in names}
+        total = sum(posts.values())
+        return {n: p / total if total else 1.0 / len(posts) for n, p in posts.items()}
+
     @property
     def agency_available(self) -> int:
         return self._market.agency_idle if self._market.regional else 0
