@@ -19,6 +19,9 @@ that move people between councils (``market.labour = "regional"``).
   (toward other councils) and by the leaver's caseload pressure (toward other councils and agency).
 - Market supplements (``market.supplement``): each month a council whose vacancy rate is above the
   threshold raises its pay by a step, up to the maximum; below it the supplement falls back.
+- The region's policies adjust the market's rates (``MarketRates``: how much of the agency supply
+  stays) and what councils offer recruits (salary plus any incentive, ``Authority.offer``), which
+  is the pay applicants and movers compare.
 
 Every person is accounted for (see ``check``): people in the region = everyone who joined it
 minus everyone who left, and every move out of one council is a move into another, an applicant
