@@ -130,7 +130,7 @@ class Authority:
         self.market_index = 0
         self.outside = scenario.market.labour == "outside"
         self.supplement = 0.0                      # market supplement, share of salary
-        self.incentive = 0.0                       # recruitment incentive, GBP a year (see offers)
+        self.incentive = 0.0                       # recruitment incentive, GBP a year (see offer)
         self.market_salary: np.ndarray | None = None   # the region's mean pay (regional market)
         self.others_salary: np.ndarray | None = None   # the other councils' mean pay (regional market)
         self._staff_at_start()
