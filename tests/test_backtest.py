@@ -1,0 +1,105 @@
+"""The backtest's groundwork (issue 14): a DfE-format workforce history read and checked, the
+model's monthly rows turned into DfE's yearly measures, and the band and errors scored against the
+naive last-value forecast."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibration.backtest import (MEASURES, backtest_table, naive_forecast, read_workforce, scores,
+                                  yearly_measures)
+from calibration.dfe import DATA
+from sim.errors import BadInput
+
+FILE = DATA / "csww_indicators_2017_2020.csv"
+WEST_MIDLANDS = ["Birmingham", "Coventry", "Dudley", "Herefordshire", "Sandwell", "Shropshire",
+                 "Solihull", "Staffordshire", "Stoke-on-Trent", "Telford and Wrekin", "Walsall",
+                 "Warwickshire", "Wolverhampton", "Worcestershire"]
+
+
+def test_the_dfe_history_reads_as_shares_for_every_council_and_year():
+    obs = read_workforce(FILE, WEST_MIDLANDS, [2017, 2018, 2019, 2020])
+    assert set(obs["council"]) == set(WEST_MIDLANDS) and set(obs["year"]) == {2017, 2018, 2019, 2020}
+    raw = pd.read_csv(FILE)
+    row = raw[(raw["la_name"] == "Birmingham") & (raw["time_period"] == 2020)].iloc[0]
+    got = obs.set_index(["council", "year", "metric"])["observed"]
+    assert got["Birmingham", 2020, "turnover_rate"] == pytest.approx(row["turnover_rate_fte"] / 100)
+    assert got["Birmingham", 2020, "caseload"] == pytest.approx(float(row["caseload_fte"]))
+    assert got["Herefordshire", 2019, "vacancy_rate"] >= 0    # 'Herefordshire, County of' in the file
+
+
+def _broken(tmp_path, edit) -> str:
+    raw = pd.read_csv(FILE, dtype=str, keep_default_na=False)
+    path = tmp_path / "workforce.csv"
+    edit(raw).to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda r: r.drop(columns=["vacancy_rate_fte"]), ["missing column", "vacancy_rate_fte"]),
+    (lambda r: r.assign(turnover_rate_fte=r["turnover_rate_fte"].where(r["la_name"] != "Dudley", "lots")),
+     ["turnover_rate_fte", "'lots'", "percentage"]),
+    (lambda r: r.assign(agency_rate_fte=r["agency_rate_fte"].where(r["la_name"] != "Walsall", "140")),
+     ["agency_rate_fte", "'140'", "[0, 100]"]),
+    (lambda r: r.assign(time_period=r["time_period"].where(r["la_name"] != "Solihull", "next year")),
+     ["time_period", "'next year'", "not a year"]),
+    (lambda r: r[r["la_name"] != "Sandwell"], ["council 'Sandwell' has no rows"]),
+    (lambda r: r[r["time_period"] != "2018"], ["year 2018 has no rows", "2017, 2019, 2020"]),
+])
+def test_a_bad_workforce_file_is_refused_naming_the_problem(tmp_path, edit, words):
+    with pytest.raises(BadInput) as err:
+        read_workforce(_broken(tmp_path, edit), WEST_MIDLANDS, [2017, 2018, 2019, 2020])
+    text = str(err.value)
+    assert all(w in text for w in words), text
+
+
+def test_suppressed_values_are_missing_not_malformed(tmp_path):
+    path = _broken(tmp_path, lambda r: r.assign(
+        caseload_fte=r["caseload_fte"].where(r["la_name"] != "Coventry", "x")))
+    obs = read_workforce(path, ["Coventry"])
+    assert obs[obs["metric"] == "caseload"]["observed"].isna().all()
+
+
+def _months(reps=2, n=36, first_month=0):
+    """Monthly rows of one council: 100 staff, 1 leaver a month, 10 agency, 20 vacancies, 17 cases
+    each (turnover 12%, agency rate 10/110, vacancy rate 20/120), plus noise by replication."""
+    rows = []
+    for rep in range(reps):
+        for month in range(n):
+            rows.append({"authority": "A", "rep": rep, "month": month, "leavers": 1.0 + rep,
+                         "perm_total": 100.0, "agency_total": 10.0, "vacancies_total": 20.0,
+                         "caseload_mean": 17.0})
+    return pd.DataFrame(rows)
+
+
+def test_yearly_measures_follow_dfe_at_the_september_census():
+    # month 0 ends in January 2021: Septembers are months 8, 20, 32; month 8 lacks a whole year
+    got = yearly_measures(_months(), 2021, first_month=0)
+    assert sorted(got["year"].unique()) == [2022, 2023]
+    rep0 = got[got["rep"] == 0].set_index(["year", "metric"])["value"]
+    assert rep0[2022, "turnover_rate"] == pytest.approx(12 / 100)
+    assert rep0[2022, "agency_rate"] == pytest.approx(10 / 110)
+    assert rep0[2022, "vacancy_rate"] == pytest.approx(20 / 120)
+    assert rep0[2022, "caseload"] == 17.0
+    # starting in October (month 0 ends in October 2020): the first September is month 11
+    later = yearly_measures(_months(), 2020, first_month=9)
+    assert sorted(later["year"].unique()) == [2021, 2022, 2023]
+
+
+def test_the_table_scores_the_band_and_the_naive_forecast():
+    observed = pd.DataFrame({"council": ["A"] * 3 + ["B"] * 3, "year": [2018, 2019, 2020] * 2,
+                             "metric": "turnover_rate", "observed": [0.1, 0.2, 0.15, 0.3, 0.3, 0.5]})
+    sims = pd.DataFrame({"council": np.repeat(["A", "B"], 100), "year": 2020, "metric": "turnover_rate",
+                         "rep": np.tile(np.arange(100), 2),
+                         "value": np.concatenate([np.linspace(0.1, 0.2, 100), np.linspace(0.2, 0.3, 100)])})
+    naive = naive_forecast(observed, 2019).set_index("council")["naive"]
+    assert naive["A"] == 0.2 and naive["B"] == 0.3
+    table = backtest_table(observed, sims, 2019)
+    assert list(table["covered"]) == [True, False]         # 0.15 in A's band; 0.5 above B's
+    s = scores(table).set_index("metric").loc["turnover_rate"]
+    assert s["coverage_90"] == 0.5 and s["council_years"] == 2
+    assert s["mae_model"] == pytest.approx((abs(0.15 - 0.15) + abs(0.25 - 0.5)) / 2)
+    assert s["mae_naive"] == pytest.approx((0.05 + 0.2) / 2)
+    assert s["model_better"] == (s["mae_model"] < s["mae_naive"])
+    assert set(MEASURES) == {"turnover_rate", "agency_rate", "vacancy_rate", "caseload"}
