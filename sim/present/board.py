@@ -27,7 +27,7 @@ from sim.present.formats import money, outcome, short_unit, with_unit
 from sim.present.keytable import Cell, CouncilTable, estimate_cell, interval_cell
 from sim.present.labels import and_list, capitalised, scenario_labels
 from sim.present.readings import CI, INTERVAL, SAME, SINGLE, Reading, reading
-from sim.present.region import PERMANENT_SHARE, councils, region_words
+from sim.present.region import PERMANENT_SHARE, at_target, councils, region_words
 
 BOARD_FILE = "board.csv"
 CHILDREN = ["entered_care_per_year", NO_EFFECTS, ENTERED_3Y, NO_EFFECTS_3Y, ENTRY_COST_3Y,
@@ -274,9 +274,7 @@ def practice_sentences(board: Board) -> list[str]:
     n = len(councils(results))
     per = []
     for name in results.names:
-        means = [(c, board.reading(name, PERMANENT_SHARE, c)) for c in councils(results)]
-        at = [f"{c} {r.shown(r.estimate)}" for c, r in means
-              if r.status in (INTERVAL, SINGLE, SAME) and r.estimate >= PERMANENT_TARGET]
+        at = [f"{c} {text}" for c, text in at_target(results, name)]
         per.append(f"{labels[name]}: {len(at)} of {n}" + (f" ({', '.join(at)})" if at else ""))
     out.append(f"Councils whose mean share of practice by permanent staff reaches {PERMANENT_TARGET:.0%}: "
                + "; ".join(per) + ".")

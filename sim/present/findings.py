@@ -12,7 +12,7 @@ from sim.present.formats import outcome, with_unit
 from sim.present.labels import capitalised, scenario_labels
 from sim.present.readings import (CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading, halfwidth_texts,
                                   reading, value_text)
-from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, REGION_METRICS,
+from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, REGION_METRICS, at_target,
                                 council_means, council_range, councils, key_metrics, region_words)
 
 TURNOVER, COST = "turnover_rate", "total_cost_gbp"
@@ -205,7 +205,7 @@ def _target_sentence(results: Results, name: str) -> list[str]:
     means = council_means(results, name, PERMANENT_SHARE)
     if not means:
         return []
-    met = [f"{c} {text}" for c, x, text in means[::-1] if x >= PERMANENT_TARGET]
+    met = [f"{c} {text}" for c, text in at_target(results, name)]
     n = len(councils(results))
     label = capitalised(outcome(PERMANENT_SHARE).label)
     if not met:

@@ -7,7 +7,7 @@ import math
 
 from sim.experiment.results import Results
 from sim.model.outcomes import KEY_METRICS, REGION
-from sim.present.briefing import PERMANENT_TARGET  # noqa: F401 (importable here too: the region's target)
+from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import with_unit
 from sim.present.readings import INTERVAL, SAME, SINGLE, reading
 
@@ -56,3 +56,10 @@ def council_range(results: Results, name: str, metric: str, unit: bool = False) 
     if unit:
         low_text, high_text = with_unit(low_text, metric), with_unit(high_text, metric)
     return f"from {low_text} in {low} to {high_text} in {high}"
+
+
+def at_target(results: Results, name: str) -> list[tuple[str, str]]:
+    """(council, its mean as the tables print it) for the councils whose mean share of practice
+    by permanent staff reaches FutureSocial's target, highest first."""
+    return [(c, text) for c, x, text in council_means(results, name, PERMANENT_SHARE)[::-1]
+            if x >= PERMANENT_TARGET]
