@@ -3,10 +3,22 @@ from __future__ import annotations
 
 import pytest
 
-from sim.scenario import Scenario, load_scenario
+from sim.scenario import LEVELS, Scenario, load_scenario
 
 ZERO_LEVEL = {"establishment": 0, "salary_gbp": 30000.0, "caseload_limit": 10.0,
               "leave_rate": 0.0, "fill_days_mean": 100.0}
+
+
+# a small regional market for regions of two or three baseline-sized councils
+REGIONAL_MARKET = {"labour": "regional", "newly_qualified_per_year": 60.0,
+                   "experienced_per_year": {"l2": 25.0, "l3": 25.0, "l4": 5.0, "l5": 2.0},
+                   "agency_pool_start": 20, "agency_inflow_per_year": 30.0}
+
+
+def pay_rise(rise: float) -> dict:
+    """A council's section paying the baseline's salaries raised by ``rise`` (0.1 = 10%)."""
+    return {"workforce": {"levels": {lv: {"salary_gbp": s * (1 + rise)} for lv, s in
+                                     zip(LEVELS, (31000.0, 35000.0, 39000.0, 44000.0, 50000.0))}}}
 
 
 @pytest.fixture(scope="session")

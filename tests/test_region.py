@@ -12,11 +12,10 @@ from sim.experiment.stats import paired_difference
 from sim.model.clock import Clock
 from sim.model.outcomes import REGION, rows_of
 from sim.model.region import Region
-from sim.scenario import LEVELS, load_scenario
+from sim.scenario import load_scenario
+from conftest import REGIONAL_MARKET, pay_rise
 
-MARKET = {"labour": "regional", "newly_qualified_per_year": 60.0,
-          "experienced_per_year": {"l2": 25.0, "l3": 25.0, "l4": 5.0, "l5": 2.0},
-          "agency_pool_start": 20, "agency_inflow_per_year": 30.0}
+MARKET = REGIONAL_MARKET
 SUMMED = ["perm_total", "agency_total", "vacancies_total", "leavers", "hires", "moves_in",
           "moves_out", "moves_pay_driven", "agency_premium_gbp_month",
           "referrals", "cases_open", "cases_waiting", "case_holders", "cost_gbp_month", "agency_unmet"]
@@ -26,15 +25,11 @@ def _region(baseline, councils: dict, **market):
     return baseline.with_overrides(name="r", authority=councils, market={**MARKET, **market})
 
 
-def _pay(rise: float) -> dict:
-    return {"workforce": {"levels": {lv: {"salary_gbp": s * (1 + rise)} for lv, s in
-                                     zip(LEVELS, (31000.0, 35000.0, 39000.0, 44000.0, 50000.0))}}}
-
 
 @pytest.fixture(scope="module")
 def three(baseline):
     """Three councils with different demand and pay, policies, supplements: one run."""
-    scenario = _region(baseline, {"A": {}, "B": _pay(0.1), "C": {"demand": {"referrals_per_year": 9000.0}}},
+    scenario = _region(baseline, {"A": {}, "B": pay_rise(0.1), "C": {"demand": {"referrals_per_year": 9000.0}}},
                        supplement=True, supplement_vacancy_threshold=0.05)
     scenario = scenario.with_policy("caseload_cap", cap=18.0, when_full="agency")
     region = Region(scenario, 5, 0, Clock(3.0, 1.0))
@@ -77,7 +72,7 @@ def test_region_rows_are_sums_and_rates_come_from_sums(three):
 
 
 def test_same_results_for_any_number_of_workers(baseline):
-    scenario = _region(baseline, {"A": {}, "B": _pay(0.05)})
+    scenario = _region(baseline, {"A": {}, "B": pay_rise(0.05)})
     one = run_replications([scenario], range(3), 11, 1.0, 0.5, workers=1)[0]
     two = run_replications([scenario], range(3), 11, 1.0, 0.5, workers=2)[0]
     pd.testing.assert_frame_equal(one.timeseries, two.timeseries)
@@ -91,7 +86,7 @@ def test_same_results_for_any_number_of_workers(baseline):
 def pay_runs(baseline):
     """Two councils alike, then the same with A paying 10% more (common random numbers)."""
     equal = _region(baseline, {"A": {}, "B": {}})
-    richer = _region(baseline, {"A": _pay(0.10), "B": {}})
+    richer = _region(baseline, {"A": pay_rise(0.10), "B": {}})
     runs = run_replications([equal, richer], range(20), 3, 3.0, 1.0, workers=2)
     return [r.summary for r in runs]
 

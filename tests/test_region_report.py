@@ -20,26 +20,20 @@ from sim.present.board import (BOARD_FILE, BY_COUNCIL, board_of, board_sentences
 from sim.present.briefing import (ENTERED_3Y, ENTRY_COST_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS,
                                   NO_EFFECTS_3Y, YEARS)
 from sim.present.page import report_page
-from sim.scenario import LEVELS
+from conftest import REGIONAL_MARKET, pay_rise
 
 matplotlib.use("Agg")
-MARKET = {"labour": "regional", "newly_qualified_per_year": 60.0,
-          "experienced_per_year": {"l2": 25.0, "l3": 25.0, "l4": 5.0, "l5": 2.0},
-          "agency_pool_start": 20, "agency_inflow_per_year": 30.0}
+MARKET = REGIONAL_MARKET
 COUNCILS = ["Ashby", "Bourne", "Crewe"]
 SHORT = {"reps": 3, "years": 1.0, "warmup_years": 0.5, "seed": 5}
 
-
-def _pay(rise: float) -> dict:
-    return {"workforce": {"levels": {lv: {"salary_gbp": s * (1 + rise)} for lv, s in
-                                     zip(LEVELS, (31000.0, 35000.0, 39000.0, 44000.0, 50000.0))}}}
 
 
 @pytest.fixture(scope="module")
 def folder(baseline, tmp_path_factory) -> Path:
     """Three small councils, one paying 10% more, compared with one regional pay scale and a
     regional bank, saved with the report (no browser picture)."""
-    region = baseline.with_overrides(name="trio", authority={"Ashby": {}, "Bourne": _pay(0.10),
+    region = baseline.with_overrides(name="trio", authority={"Ashby": {}, "Bourne": pay_rise(0.10),
                                                              "Crewe": {}}, market=MARKET)
     out = tmp_path_factory.mktemp("board") / "out"
     with pytest.MonkeyPatch.context() as mp:

@@ -12,25 +12,19 @@ from sim.model.clock import Clock
 from sim.model.outcomes import REGION, rows_of
 from sim.model.region import Region
 from sim.policy import get_policy
-from sim.scenario import LEVELS
+from conftest import REGIONAL_MARKET, pay_rise
 
-MARKET = {"labour": "regional", "newly_qualified_per_year": 60.0,
-          "experienced_per_year": {"l2": 25.0, "l3": 25.0, "l4": 5.0, "l5": 2.0},
-          "agency_pool_start": 20, "agency_inflow_per_year": 30.0}
+MARKET = REGIONAL_MARKET
 SEED = 23
 COUNCILS = ["A", "B", "C"]
 
-
-def _pay(rise: float) -> dict:
-    return {"workforce": {"levels": {lv: {"salary_gbp": s * (1 + rise)} for lv, s in
-                                     zip(LEVELS, (31000.0, 35000.0, 39000.0, 44000.0, 50000.0))}}}
 
 
 @pytest.fixture(scope="module")
 def region(baseline):
     """Three councils; B pays 10% more, so pay draws staff to it."""
     return baseline.with_overrides(name="r", market=MARKET,
-                                   authority={"A": {}, "B": _pay(0.10), "C": {}})
+                                   authority={"A": {}, "B": pay_rise(0.10), "C": {}})
 
 
 def _runs(base, variant, reps=6, years=3.0, warmup=1.0):

@@ -271,7 +271,7 @@ class Authority:
 
     def staff_slots(self) -> np.ndarray:
         """The slots of the permanent staff, in the order they joined it."""
-        slots = np.flatnonzero(self.slot_contract == 1)
+        slots = np.flatnonzero(self.slot_contract == CONTRACT_CODE[PERMANENT])
         return slots[np.argsort(self.slot_order[slots], kind="stable")]
 
     def worker_at(self, slot: int) -> SocialWorker:
@@ -540,9 +540,9 @@ class Authority:
         """(permanent by level, agency by level of the post covered, funded vacancies by level)."""
         n = len(LEVELS)
         level = self.book.wi[1]
-        perm = self.slot_contract == 1
+        perm = self.slot_contract == CONTRACT_CODE[PERMANENT]
         permanent = np.bincount(level[perm], minlength=n).astype(float)
-        agency = np.bincount(self.slot_post_level[self.slot_contract == 2], minlength=n).astype(float)
+        agency = np.bincount(self.slot_post_level[self.slot_contract == CONTRACT_CODE[AGENCY]], minlength=n).astype(float)
         in_funded = np.bincount(self.slot_post_level[perm & self.slot_funded], minlength=n)
         vacancies = (self.rates.establishment - in_funded).astype(float)
         return permanent, agency, vacancies

@@ -11,6 +11,7 @@ import numpy as np
 from sim.model.clock import MONTH_DAYS
 from sim.model.allocation import TYPE, W_TEAM, WORKER
 from sim.model.outcomes import CASELOAD_BANDS, band_column, three_or_more_workers
+from sim.model.workforce import AGENCY, BANK, CONTRACT_CODE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS
 
 if TYPE_CHECKING:
@@ -65,8 +66,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         perm += p
         agency += a
         vacancies += v
-        above += int(((auth.slot_contract == 2) & ~auth.slot_funded).sum())
-        bank += int((auth.slot_contract == 3).sum())
+        above += int(((auth.slot_contract == CONTRACT_CODE[AGENCY]) & ~auth.slot_funded).sum())
+        bank += int((auth.slot_contract == CONTRACT_CODE[BANK]).sum())
         book = auth.book
         holding = book.active & (book.count > 0)
         c = book.count[holding]
@@ -97,7 +98,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         establishment += posts
         days_lost += auth.absence * auth.n_active
         in_post += auth.n_active
-        staff = np.flatnonzero(auth.slot_contract == 1)
+        staff = np.flatnonzero(auth.slot_contract == CONTRACT_CODE[PERMANENT])
         near_retirement += int((auth.ages(staff) >= auth.scenario.reporting.succession_age).sum())
     counts_all = np.concatenate(counts)
     loads_all = np.concatenate(loads)
