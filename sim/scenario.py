@@ -50,6 +50,9 @@ MAX_CARE_GBP = 2_000_000.0        # a year, one child in care (residential care 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.+\-#(),=]{0,99}$"
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 Share = Annotated[float, Field(ge=0, le=1)]
+FIRST_YEAR, LAST_YEAR = 1990, 2100   # calendar years a scenario may name
+# a year of a yearly series (a TOML key is text): the DfE reporting year ending 31 March of it
+YearKey = Annotated[str, StringConstraints(pattern=r"^(19|20|21)[0-9][0-9]$")]
 
 MAX_FILE_BYTES = 1_000_000        # a scenario file
 MAX_AUTHORITIES = 200             # councils in a region (England has 153)
@@ -110,6 +113,12 @@ class Demand(_Strict):
     initial_type: dict[str, Share] = Field(
         default_factory=lambda: {"assessment": 1.0}, min_length=1,
         description="Shares of new cases by first case type; must sum to 1.")
+    referrals_by_year: dict[YearKey, Annotated[float, Field(gt=0, le=1_000_000)]] = Field(
+        default_factory=dict, max_length=200,
+        description="Referrals in each DfE reporting year (1 April to 31 March, keyed by the year "
+        "it ends), e.g. DfE CIN referral_count; needs `start.year`. The series replaces "
+        "`referrals_per_year` for its years; before its first year the first value holds, after "
+        "its last the last value grows by `annual_trend`.")
 
     _shares = field_validator("initial_type")(_sum_to_one)
 
@@ -237,6 +246,11 @@ class Turnover(_Strict):
 
 
 class Agency(_Strict):
+    initial_cover: float | None = Field(
+        None, ge=0, le=1,
+        description="Share of the posts vacant at the start that an agency worker covers (e.g. a "
+        "council's observed agency workers over its vacancies at a census date). None: "
+        "`backfill_probability`.")
     backfill_probability: float = Field(
         0.673, ge=0, le=1,
         description="Probability that a vacancy is backfilled by an agency worker. DfE CSWW, West "
@@ -602,6 +616,35 @@ class Reporting(_Strict):
         "age group which means that succession planning will be required'.")
 
 
+class Start(_Strict):
+    """Where a run starts: a calendar for yearly series, and whether the warm-up keeps the staff."""
+
+    year: int | None = Field(
+        None, ge=FIRST_YEAR, le=LAST_YEAR,
+        description="The year at whose DfE census date (30 September) reporting starts (the "
+        "warm-up runs before it); yearly series (`demand.referrals_by_year`, `series`) need it. "
+        "None: no calendar.")
+    hold_staff: bool = Field(
+        False, description="The warm-up burns in only the case mix: nobody joins, leaves, is "
+        "promoted or changes contract before reporting starts, so reporting starts from the "
+        "scenario's staffing (`workforce.initial_fill`, `agency.initial_cover`), e.g. a "
+        "council's observed state at a census date.")
+
+
+class Series(_Strict):
+    """A named yearly external series (e.g. a labour-market index) scaling one of the model's
+    rates in each DfE reporting year (1 April to 31 March, keyed by the year it ends)."""
+
+    affects: Literal["leaving_hazard", "applicants"] = Field(
+        description="'leaving_hazard': multiplies every permanent worker's leaving hazard; "
+        "'applicants': multiplies the region's newly qualified and experienced applicants.")
+    by_year: dict[YearKey, Annotated[float, Field(gt=0, le=100)]] = Field(
+        min_length=1, max_length=200,
+        description="The multiplier in each year (1 = no change); the nearest year's value holds "
+        "outside the series.")
+    source: str = Field("", max_length=500, description="Where the series comes from.")
+
+
 MAX_REPS = 10_000
 MAX_YEARS = 100
 MAX_WARMUP_YEARS = 50
@@ -729,6 +772,11 @@ class Scenario(_Strict):
     children: Children = Field(default_factory=Children)
     reporting: Reporting = Field(default_factory=Reporting)
     run: RunSettings = Field(default_factory=RunSettings)
+    start: Start = Field(default_factory=Start)
+    series: dict[Name, Series] = Field(
+        default_factory=dict, max_length=50,
+        description="Named yearly external series (a labour-market index, a pay award, ...); "
+        "need `start.year`.")
     policy: list[PolicySpec] = Field(default_factory=list, description="Policies, in order.")
     teams: dict[Name, Team] = Field(
         default_factory=dict, max_length=50,
@@ -830,6 +878,12 @@ class Scenario(_Strict):
         for i, spec in enumerate(self.policy):
             problems += _policy_problems(i, spec)
         problems += _team_problems(self.teams, names)
+        if self.start.year is None:
+            problems += [(("demand", "referrals_by_year"), {}, "a yearly series needs a calendar: "
+                          "set start.year (the census year at which reporting starts)")
+                         ] if self.demand.referrals_by_year else []
+            problems += [(("series", name), {}, "a yearly series needs a calendar: set start.year "
+                          "(the census year at which reporting starts)") for name in self.series]
         for field in ("looked_after_types", "in_need_types"):
             problems += [(("reporting", field), t, f"unknown case type {t!r}; case_types has "
                           f"{sorted(names)}") for t in getattr(self.reporting, field) or () if t not in names]

@@ -23,6 +23,7 @@ from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_C
 from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
+from sim.model.series import factor
 from sim.model.recruitment import assignment, backfill, conversions, overflow_agency, recruit
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
 from sim.model.workforce import AGENCY, ASYE, BANK, CONTRACT_CODE, PERMANENT, Establishment, Post, \
     SocialWorker, asye_year, promotions
 
+
+
+def _after(env: simpy.Environment, delay: float, process):
+    """Run ``process`` after ``delay`` days."""
+    yield env.timeout(delay)
+    return (yield env.process(process))
 
 
 POST_CYCLES = 48  # vacancy spells per post drawn up front; later ones draw from the posts stream
@@ -77,8 +84,11 @@ class Authority:
         self.rates.capacity_factor *= 1.0 - self.absence
         self.ages_at_hire = AgesAtHireTable(scenario.retirement)
         table = CaseTypeTable.from_scenario(scenario)
+        self.calendar = clock.calendar(scenario.start.year)
+        # with ``start.hold_staff`` nobody joins, leaves or moves before reporting starts
+        self.hold_until = clock.report_start_day if scenario.start.hold_staff else 0.0
         caseload = draw_caseload(scenario, clock.n_days, streams["referrals"],
-                                 streams["case_careers"], streams["initial"])
+                                 streams["case_careers"], streams["initial"], self.calendar)
         establishment = sum(lv.establishment for lv in self.levels)
         self.max_workers = 2 * establishment + 64
         self.teams = scenario.team_list()
@@ -134,17 +144,28 @@ class Authority:
         self.market_salary: np.ndarray | None = None   # the region's mean pay (regional market)
         self.others_salary: np.ndarray | None = None   # the other councils' mean pay (regional market)
         self._staff_at_start()
-        for proc in (pressure_watch(self), leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
-                     promotions(self, OFFSET_PROMOTIONS), conversions(self, OFFSET_CONVERSIONS)):
-            env.process(proc)
+        env.process(pressure_watch(self))
+        for proc in (leavers(self, OFFSET_LEAVERS, MONTH_DAYS), promotions(self, OFFSET_PROMOTIONS),
+                     conversions(self, OFFSET_CONVERSIONS)):
+            self.start_staffing(proc)
         if scenario.absence.enabled:
             env.process(absence_watch(self, OFFSET_ABSENCE))
         if any(t.overflow == "agency" for _, t in self.teams):
-            env.process(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
+            self.start_staffing(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
         for policy in self.policies:
             env.process(self._run_policy(policy))
 
     # -- processes ---------------------------------------------------------------------------
+    def start_staffing(self, process) -> None:
+        """Start a process that changes who works here: now, or when reporting starts if the
+        warm-up holds the staff (its timing then runs from there)."""
+        wait = self.hold_until - self.env.now
+        self.env.process(_after(self.env, wait, process) if wait > 0 else process)
+
+    def series_factor(self, affects: str) -> float:
+        """The scenario's external series' multiplier of ``affects`` this reporting year."""
+        return factor(self.scenario.series, affects, self.calendar, self.env.now)
+
 
     def _make_policy(self, spec, occurrence: int):
         """The policy of ``spec``, with its own stream (keyed by its name and how many policies of
@@ -213,14 +234,19 @@ class Authority:
     def _staff_at_start(self) -> None:
         """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies.
 
-        Assumption (start state only; the warm-up absorbs it): tenure at this authority is
+        Assumption (start state only; the warm-up absorbs it unless it holds the staff, when
+        the tenures are those at the start of reporting): tenure at this authority is
         exponential with mean 1 / leave_rate (the stationary law under a constant hazard, with the
         rate floored at 0.05 a year), time in level uniform within tenure, ASYE staff uniform
-        within their year; vacant posts are covered by agency with the backfill probability.
+        within their year; vacant posts are covered by agency with ``agency.initial_cover`` (default:
+        the backfill probability).
         Their ages are the in-post profile (``retirement.age_at_hire.initial``), drawn apart from
         their tenure."""
         rng = self.streams["initial"]
         fill = self.scenario.workforce.initial_fill
+        origin = self.hold_until   # their tenure is the stationary law when reporting starts
+        ag = self.scenario.agency
+        cover = ag.backfill_probability if ag.initial_cover is None else ag.initial_cover
         for level, lv in enumerate(self.levels):
             posts = [p for p in self.establishment.posts if p.level == level]
             filled = rng.permutation(len(posts))[: int(round(fill * len(posts)))]
@@ -229,13 +255,14 @@ class Authority:
                     tenure = rng.uniform(0.0, self.scenario.workforce.asye_months * MONTH_DAYS)
                 else:
                     tenure = rng.exponential(DAYS_PER_YEAR / max(lv.leave_rate, 0.05))
-                worker = self.hire(posts[i], "initial", hired_day=-tenure)
-                self.set_level_since(worker, -rng.uniform(0.0, tenure) if level > ASYE else -tenure)
+                worker = self.hire(posts[i], "initial", hired_day=origin - tenure)
+                self.set_level_since(worker, origin - (rng.uniform(0.0, tenure) if level > ASYE
+                                                       else tenure))
         for post in self.establishment.posts:
             if post.holder is None:
                 if self.outside:
-                    self.env.process(recruit(self, post))
-                if rng.random() < self.scenario.agency.backfill_probability:
+                    self.start_staffing(recruit(self, post))
+                if rng.random() < cover:
                     self.flow["joined"] += 1
                     self.start_assignment(post)
 
@@ -424,7 +451,7 @@ class Authority:
     def start_assignment(self, post: Post) -> SocialWorker:
         """An agency worker starts covering ``post`` until their assignment ends."""
         worker = self.start_agency(post)
-        self.env.process(assignment(self, worker))
+        self.start_staffing(assignment(self, worker))
         return worker
 
     def start_agency(self, post: Post) -> SocialWorker:

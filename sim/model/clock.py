@@ -10,12 +10,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 DAYS_PER_YEAR = 365.0
 MONTH_DAYS = DAYS_PER_YEAR / 12.0
 
 # Within a month, events run in this order after the day's case flow (fractions of a day).
 OFFSET_POLICY_START, OFFSET_MARKET, OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CONVERSIONS, \
     OFFSET_POLICY_TICK, OFFSET_RECORD = 0.5, 0.52, 0.55, 0.6, 0.65, 0.85, 0.9
+CENSUS = 273.0 / DAYS_PER_YEAR   # 30 September (DfE's workforce census) as a fraction of a year
+APRIL = 90.0 / DAYS_PER_YEAR     # 1 April: DfE's reporting years (and pay awards) start then
+
 # After the record: the sickness absence of the coming month, from the month end's pressure.
 OFFSET_ABSENCE = 0.95
 
@@ -49,3 +54,25 @@ class Clock:
     def report_start_day(self) -> float:
         """The first day of the reporting window: the end of the warm-up's last month."""
         return self.warmup_months * MONTH_DAYS
+
+    def calendar(self, start_year: int | None) -> "Calendar | None":
+        """The run's dates if reporting starts at 30 September of ``start_year`` (None: no dates)."""
+        return None if start_year is None else Calendar(start_year, self.report_start_day)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Dates of a run whose reporting starts at 30 September of ``start_year`` (day
+    ``report_start_day`` of the run)."""
+
+    start_year: int
+    report_start_day: float
+
+    def date(self, day: np.ndarray | float) -> np.ndarray:
+        """The calendar date of ``day`` in years (2019.75 is about 1 October 2019)."""
+        return self.start_year + CENSUS + (np.asarray(day, float) - self.report_start_day) / DAYS_PER_YEAR
+
+    def reporting_year(self, day: np.ndarray | float) -> np.ndarray:
+        """DfE's reporting year of ``day``: 1 April to 31 March, named by the year it ends."""
+        return (np.floor(self.date(day) - APRIL) + 1).astype(np.int64)
+

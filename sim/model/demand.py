@@ -11,19 +11,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.clock import DAYS_PER_YEAR
+from sim.model.clock import DAYS_PER_YEAR, Calendar
+from sim.model.series import by_year
 from sim.scenario import CLOSE, LEVELS, CaseType, Demand, Scenario
 
 MAX_EPISODES = 60  # a career is cut after this many episodes (the chain's mean is about 2)
 
 
-def referral_rate_per_day(demand: Demand, day: np.ndarray | float) -> np.ndarray:
-    """Expected referrals per day at ``day`` (trend and seasonality applied)."""
+def referrals_per_year(demand: Demand, day: np.ndarray | float,
+                       calendar: Calendar | None = None) -> np.ndarray:
+    """The yearly referral rate at ``day``: the year's value of ``referrals_by_year`` on the
+    run's ``calendar``, else ``referrals_per_year`` grown by the trend."""
     t = np.asarray(day, dtype=float)
-    trend = (1.0 + demand.annual_trend) ** (t / DAYS_PER_YEAR)
+    if demand.referrals_by_year and calendar is not None:
+        return by_year(demand.referrals_by_year, calendar.reporting_year(t), demand.annual_trend)
+    return demand.referrals_per_year * (1.0 + demand.annual_trend) ** (t / DAYS_PER_YEAR)
+
+
+def referral_rate_per_day(demand: Demand, day: np.ndarray | float,
+                          calendar: Calendar | None = None) -> np.ndarray:
+    """Expected referrals per day at ``day``: the yearly rate with seasonality (peaking on
+    ``seasonal_peak_day`` of the calendar year with a ``calendar``, else of the run's year)."""
+    t = np.asarray(day, dtype=float)
+    of_year = t if calendar is None else (calendar.date(t) % 1.0) * DAYS_PER_YEAR
     season = 1.0 + demand.seasonal_amplitude * np.cos(
-        2.0 * np.pi * (t - demand.seasonal_peak_day) / DAYS_PER_YEAR)
-    return demand.referrals_per_year / DAYS_PER_YEAR * trend * season
+        2.0 * np.pi * (of_year - demand.seasonal_peak_day) / DAYS_PER_YEAR)
+    return referrals_per_year(demand, t, calendar) / DAYS_PER_YEAR * season
 
 
 @dataclass(frozen=True)
@@ -194,13 +207,15 @@ def team_post_weights(scenario: Scenario, table: CaseTypeTable | None = None) ->
 
 
 def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Generator,
-                  career_rng: np.random.Generator, initial_rng: np.random.Generator) -> Caseload:
-    """The open caseload at the start (steady-state mix) and every referral of the run."""
+                  career_rng: np.random.Generator, initial_rng: np.random.Generator,
+                  calendar: Calendar | None = None) -> Caseload:
+    """The open caseload at the start (steady-state mix) and every referral of the run
+    (``calendar``: the run's dates, for a yearly referral series)."""
     d = scenario.demand
     table = CaseTypeTable.from_scenario(scenario)
     # Referrals: Poisson count per day, thinned to cases.
     day = np.arange(n_days)
-    mean_per_day = referral_rate_per_day(d, day + 0.5)
+    mean_per_day = referral_rate_per_day(d, day + 0.5, calendar)
     referrals = referral_rng.poisson(mean_per_day)
     cases = referral_rng.binomial(referrals, d.case_share)
     arrival = np.repeat(day, cases).astype(np.int64)
@@ -209,7 +224,8 @@ def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Gener
     first_new = np.minimum(first_new, len(shares) - 1).astype(np.int64)
     # Open caseload at the start: Poisson(expected open cases) per type. For exponential
     # durations the remaining time of an open episode has the same law as a fresh one.
-    stock = initial_rng.poisson(expected_open_cases(scenario, table))
+    stock = initial_rng.poisson(expected_open_cases(
+        scenario, table, float(referrals_per_year(d, 0.0, calendar))))
     first_init = np.repeat(np.arange(len(table.names)), stock).astype(np.int64)
     # Careers of new cases come from their own stream whatever the size of the opening stock.
     f_new, n_new, t_new, d_new = draw_careers(scenario, table, first_new, career_rng)

@@ -115,8 +115,9 @@ class LabourMarket:
             return
         self.agency_idle = self.market.agency_pool_start
         self.ledger["joined"] += self.agency_idle
-        env.process(self._weekly(env))
-        env.process(self._monthly(env))
+        first = self.authorities[0]   # the councils share the clock: hold as they do
+        first.start_staffing(self._weekly(env))
+        first.start_staffing(self._monthly(env))
 
     def _new(self, level: int, pipeline: str, now: float, origin: int = -1,
              level_since: float | None = None, born: float = 0.0) -> None:
@@ -131,15 +132,16 @@ class LabourMarket:
         supplements move with vacancy rates."""
         m = self.market
         arrivals, pool = self.streams["applicants"], self.streams["agency_pool"]
+        month = int(round(env.now / MONTH_DAYS))   # of the run: the newly qualified's season
         yield env.timeout(OFFSET_MARKET)
-        month = 0
         while True:
             now = env.now
-            for _ in range(arrivals.poisson(m.newly_qualified_per_year
+            more = self.authorities[0].series_factor("applicants")
+            for _ in range(arrivals.poisson(m.newly_qualified_per_year * more
                                             * m.newly_qualified_month_shares[month % 12])):
                 self._new(ASYE, "newly_qualified", now)
             for name in EXPERIENCED:   # a fixed order, whatever the order in the file
-                for _ in range(arrivals.poisson(m.experienced_per_year.get(name, 0.0) / 12.0)):
+                for _ in range(arrivals.poisson(m.experienced_per_year.get(name, 0.0) * more / 12.0)):
                     self._new(LEVELS.index(name), "experienced", now)
             r = self.rates
             arrived = int(pool.poisson(r.agency_inflow_per_year * r.agency_supply / 12.0))

@@ -77,7 +77,7 @@ def leavers(auth: "Authority", offset: float, month_days: float):
             pressure = auth.pressure[slots]
             rates = auth.rates
             h = leaving_hazard(auth.scenario, level, tenure, pressure, rates.pay_gap[level])
-            h = h * rates.hazard_factor[level]
+            h = h * rates.hazard_factor[level] * auth.series_factor("leaving_hazard")
             if auth.active_policies:
                 view = Staff(level, auth.slot_start_level[slots],
                              auth.slot_pipeline[slots].astype(str), tenure)
