@@ -83,6 +83,7 @@ def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
     values, la_name, fit = council_inputs(base, council, year)
     slug = re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
     values["name"] = f"{slug}_{year}"
+    values["start.year"] = year   # the calendar of its referral series
     values["description"] = (f"{la_name} {year}: demand, posts and durations from DfE "
                              f"statistics (swsim scenario-from-dfe); {fit.note()}; other rates "
                              f"from {base.name}")
@@ -139,7 +140,7 @@ def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
                   if unmatched else ""))
     slug = re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
     return base.with_overrides(
-        name=f"{slug}_{year}", authority=councils,
+        name=f"{slug}_{year}", authority=councils, start={**base.start.model_dump(), "year": year},
         description=f"{region} {year}: {len(councils)} councils, each with demand, posts and "
         f"durations from DfE statistics (swsim scenario-from-dfe --region); {matched}; other "
         f"rates from {base.name}")
@@ -164,8 +165,9 @@ def council_inputs(base: Scenario, council: str, year: int
     r = _row(_read("cin_referrals_2013_2025.csv"), council, year, "children in need (referrals)")
     referrals = _number(r, "referral_count", "referrals")
     nfa = _number(r, "no_further_action_percent", "referrals") / 100.0
-    values: dict[str, float | int | str] = {
+    values: dict[str, float | int | str | dict[str, float]] = {
         "demand.referrals_per_year": referrals,
+        "demand.referrals_by_year": referral_series(council),
         "demand.case_share": round(1.0 - nfa, 4),
         "workforce.initial_fill": round(inpost / (inpost + vacant), 4),
     }
@@ -180,9 +182,21 @@ def council_inputs(base: Scenario, council: str, year: int
         values.update(_lac_duration(council, year))
     la_name = str(w["la_name"])
     cases = _number(w, "cases", "workforce (cases held by case holders)")
-    fit = fit_demand(base.with_values(values), cases, council=la_name, year=year)
+    fit = fit_demand(base.with_values({**values, "start.year": year}), cases, council=la_name,
+                     year=year)
     values.update(fit.values)
     return values, la_name, fit
+
+
+def referral_series(council: str) -> dict[str, float]:
+    """The council's referrals in every DfE reporting year the CIN file has (keyed by the year
+    ending 31 March, as text; suppressed years left out)."""
+    frame = _read("cin_referrals_2013_2025.csv")
+    la = frame[frame["geographic_level"] == "Local authority"]
+    rows = la[(la["la_name"].str.lower() == council.lower())
+              | (la["la_name"].map(short_council_name).str.lower() == council.lower())]
+    rows = rows.dropna(subset=["referral_count"])
+    return {str(int(y)): float(v) for y, v in sorted(zip(rows["time_period"], rows["referral_count"]))}
 
 
 @dataclass(frozen=True)
