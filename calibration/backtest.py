@@ -1,7 +1,19 @@
-"""Backtesting against a council's own workforce history (issue 14, first step): read a DfE-format
-workforce file (the columns of ``data/csww_indicators_2017_2020.csv``, any years), turn a run's
-monthly rows into the same yearly measures, set the simulated band beside what was observed and
-score it against the naive forecast "each council's last observed value".
+"""Backtesting against each council's own workforce history: fit on the years up to ``fit_until``
+of a DfE-format workforce file (the columns of ``data/csww_indicators_2017_2020.csv``, any
+years), run forward from the councils' observed state, and score the simulated band against what
+was observed later and against the naive forecast "each council's last observed value".
+
+The fit is partly pooled. Where each council is heading comes from its own history and the
+region's: a council's distance from the region's mean of a measure persists from one year to the
+next by a factor estimated across the region's councils on the fit years (least squares, one
+factor and one residual spread per measure, pooled), so the expected level next year is the
+region's mean plus that share of the council's last distance. Each council's own parameters
+(turnover scale, appeal, agency backfill) are then fitted to its expected turnover, vacancy and
+agency rates, with the region's parameters (supply of applicants, agency inflow) shared
+(``region_fit.fit_region``); the residual spread, carried to each parameter, is its uncertainty,
+and every forward replication draws the councils' parameters from it. The forward runs start at
+the ``fit_until`` census from each council's observed vacancy and agency rates, the warm-up
+burning in only the case mix (``start.hold_staff``), with the councils' referral series as input.
 
 DfE's children's social work workforce census counts at 30 September: turnover is the year's
 leavers over staff in post, the agency rate agency workers over all workers, the vacancy rate
@@ -11,22 +23,42 @@ month end for turnover, that month end's counts for the rest.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from calibration.dfe import SUPPRESSED, short_council_name
+from calibration.fit import Settings
+from calibration.region_fit import APPEAL_RANGE, BACKFILL_RANGE, HAZARD_RANGE, RegionFit, fit_region
 from sim.errors import BadInput
+from sim.experiment.replications import Runs, run_experiment
+from sim.scenario import Scenario
 
 # the measures backtested: DfE's column, and whether it is a percentage (files) / share (model)
 MEASURES = {"turnover_rate": ("turnover_rate_fte", True), "agency_rate": ("agency_rate_fte", True),
             "vacancy_rate": ("vacancy_rate_fte", True), "caseload": ("caseload_fte", False)}
 KEYS = ["time_period", "geographic_level", "la_name"]
+# agency workers beyond vacancies (an input: ``agency.beyond_vacancies``), from these columns if the
+# file has them: agency FTE, agency FTE covering vacancies, FTE in post, vacancies (FTE)
+BEYOND, BEYOND_COLUMNS = "agency_beyond", ("agency_fte", "agency_cover_fte", "inpost_fte", "vacancy_fte")
 COUNCIL_LEVEL = "Local authority"
 SEPTEMBER = 8          # month index (January = 0) of DfE's census date, 30 September
 BAND = (0.05, 0.95)    # the simulated band: 5th to 95th percentile of the replications
 TABLE_COLUMNS = ["council", "year", "metric", "observed", "sim_mean", "sim_p05", "sim_p95", "covered"]
+Z90 = 1.6449            # the standard normal's 95th percentile: a 90% interval is +-Z90 sd
+# the fitted rates: the backtest's metric -> the model's summary outcome (region_fit's targets)
+FITTED = {"turnover_rate": "turnover_rate", "vacancy_rate": "vacancy_rate", "agency_rate": "agency_share"}
+# each council's parameter, the rate it is fitted to, and its scale: parameters on a log scale
+# move their rate in proportion (region_fit's steps), the appeal moves the vacancy rate's log-odds
+PARAMETERS = {"hazard_scale": ("turnover.hazard_scale", "turnover_rate", "log", HAZARD_RANGE),
+              "appeal": ("employer.appeal", "vacancy_rate", "logit", APPEAL_RANGE),
+              "backfill_probability": ("agency.backfill_probability", "agency_rate", "log",
+                                       BACKFILL_RANGE),
+              "beyond_vacancies": ("agency.beyond_vacancies", BEYOND, "linear", (0.0, 1.0))}
+BURN_IN_YEARS = 1.0     # the forward runs' warm-up: the case mix only (staff held)
 
 
 def read_workforce(path: Path | str, councils: list[str] | None = None,
@@ -68,6 +100,12 @@ def read_workforce(path: Path | str, councils: list[str] | None = None,
                                   "metric": metric, "observed": value / 100.0 if percent else value}))
     if problems:
         raise BadInput(problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else []))
+    if all(c in la.columns for c in BEYOND_COLUMNS):
+        # agency workers covering no vacancy, over funded posts (in post and vacant): an input
+        agency, cover, inpost, vacant = (pd.to_numeric(la[c], errors="coerce") for c in BEYOND_COLUMNS)
+        rows.append(pd.DataFrame({"council": la["la_name"].map(short_council_name), "year": year,
+                                  "metric": BEYOND, "observed": ((agency - cover).clip(lower=0)
+                                                                 / (inpost + vacant))}))
     out = pd.concat(rows, ignore_index=True).dropna(subset=["year"])
     out["year"] = out["year"].astype(int)
     have_councils, have_years = set(out["council"]), set(out["year"])
@@ -142,3 +180,230 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
                      "mae_model": model, "mae_naive": naive, "model_better": bool(model < naive)})
     return pd.DataFrame(rows, columns=["metric", "council_years", "coverage_90", "mae_model",
                                        "mae_naive", "model_better"])
+
+
+# -- where each council is heading: a partly pooled estimate ----------------------------------------
+def persistence(observed: pd.DataFrame, fit_until: int) -> pd.DataFrame:
+    """Per metric, from the fit years: how much of a council's distance from the region's mean
+    (the mean over councils) is left a year later (``persistence``, least squares through 0,
+    held in [0, 1]), the spread of what it leaves unexplained (``residual_sd``), and the
+    council-year pairs it rests on."""
+    rows = []
+    fit = observed[observed["year"] <= fit_until].dropna(subset=["observed"])
+    for metric, m in fit.groupby("metric", sort=False):
+        dev = m.assign(dev=m["observed"] - m.groupby("year")["observed"].transform("mean"))
+        wide = dev.pivot_table(index="council", columns="year", values="dev")
+        years = sorted(wide.columns)
+        pairs = [(wide[a], wide[b]) for a, b in zip(years, years[1:]) if b == a + 1]
+        x = np.concatenate([a.to_numpy() for a, _ in pairs]) if pairs else np.array([])
+        y = np.concatenate([b.to_numpy() for _, b in pairs]) if pairs else np.array([])
+        ok = np.isfinite(x) & np.isfinite(y)
+        x, y = x[ok], y[ok]
+        w = float(np.clip((x @ y) / (x @ x), 0.0, 1.0)) if x.size and x @ x > 0 else 0.0
+        sd = float(np.sqrt(((y - w * x) ** 2).sum() / max(x.size - 1, 1))) if x.size else np.nan
+        rows.append({"metric": metric, "persistence": w, "residual_sd": sd, "pairs": int(x.size)})
+    return pd.DataFrame(rows, columns=["metric", "persistence", "residual_sd", "pairs"])
+
+
+def expected_levels(observed: pd.DataFrame, fit_until: int, years: list[int],
+                    pooled: pd.DataFrame) -> pd.DataFrame:
+    """Each council's expected value of each metric in ``years`` (after ``fit_until``) and its
+    sd: the region's mean in the council's last fit year plus ``persistence ** h`` of the
+    council's distance from it then (``h`` years on); the sd grows as the unexplained spread
+    accumulates over ``h`` years."""
+    fit = observed[observed["year"] <= fit_until].dropna(subset=["observed"])
+    means = fit.groupby(["metric", "year"])["observed"].mean()
+    rows = []
+    for (council, metric), m in fit.groupby(["council", "metric"]):
+        last = m.sort_values("year").iloc[-1]
+        p = pooled.set_index("metric").loc[metric]
+        region = means[metric, int(last["year"])]
+        for year in years:
+            h = year - int(last["year"])
+            w, sd = p["persistence"], p["residual_sd"]
+            spread = sd * np.sqrt(sum(w ** (2 * k) for k in range(h)))
+            rows.append({"council": council, "year": year, "metric": metric,
+                         "expected": region + w ** h * (last["observed"] - region), "sd": spread})
+    return pd.DataFrame(rows, columns=["council", "year", "metric", "expected", "sd"])
+
+
+def council_targets(levels: pd.DataFrame, year: int) -> pd.DataFrame:
+    """``fit_region``'s targets: each council's expected rates in ``year``, with 95% bounds."""
+    at = levels[(levels["year"] == year) & levels["metric"].isin(FITTED)]
+    return pd.DataFrame({"geography": at["council"], "model_metric": at["metric"].map(FITTED),
+                         "value": at["expected"], "low": at["expected"] - 1.96 * at["sd"],
+                         "high": at["expected"] + 1.96 * at["sd"]}).reset_index(drop=True)
+
+
+# -- the councils' start and fit --------------------------------------------------------------------
+def observed_start(scenario: Scenario, observed: pd.DataFrame, year: int) -> Scenario:
+    """The region starting at ``year``'s census from each council's observed vacancy and agency
+    rates (posts filled: 1 - vacancy rate; vacancies covered: agency workers over vacancies, at
+    most all), the warm-up burning in only the case mix. A council whose rate is missing that
+    year keeps the scenario's."""
+    at = observed[observed["year"] == year].set_index(["council", "metric"])["observed"]
+    values: dict[str, float | int | bool] = {"start.year": year, "start.hold_staff": True}
+    for name, member in scenario.members():
+        vacancy, agency = at.get((name, "vacancy_rate"), np.nan), at.get((name, "agency_rate"), np.nan)
+        beyond = at.get((name, BEYOND), np.nan)
+        beyond = member.agency.beyond_vacancies if not np.isfinite(beyond) else float(beyond)
+        prefix = f"authority.{name}." if scenario.is_region else ""
+        if np.isfinite(vacancy):
+            values[prefix + "workforce.initial_fill"] = round(1.0 - float(vacancy), 4)
+        if np.isfinite(vacancy) and np.isfinite(agency) and vacancy > 0 and agency < 1:
+            # per funded post: in post 1 - v, vacant v, agency a / (1 - a) * (1 - v), of whom
+            # ``beyond`` cover no vacancy
+            cover = (agency / (1.0 - agency) * (1.0 - vacancy) - beyond) / vacancy
+            values[prefix + "agency.initial_cover"] = round(float(np.clip(cover, 0.0, 1.0)), 4)
+    return scenario.with_values(values)
+
+
+def neutral(scenario: Scenario) -> Scenario:
+    """Every council's own parameters at the shared values (turnover scale 1, appeal 0, the
+    scenario's agency backfill), so the fit starts from no knowledge of any council."""
+    values: dict[str, float] = {}
+    for name, _ in scenario.members():
+        prefix = f"authority.{name}."
+        values[prefix + "turnover.hazard_scale"] = 1.0
+        values[prefix + "employer.appeal"] = 0.0
+        values[prefix + "agency.backfill_probability"] = scenario.agency.backfill_probability
+    return scenario.with_values(values) if scenario.is_region else scenario
+
+
+@dataclass
+class CouncilFit:
+    """The councils' fitted parameters: ``scenario`` (the region with them), ``parameters`` (per
+    council and parameter: value, sd on its scale, 90% interval), ``quality`` (per council and
+    rate: target, simulated, z; and the fit years' one-year-ahead error of the pooled model),
+    ``pooled`` (per metric: persistence and residual spread) and the fit's history."""
+
+    scenario: Scenario
+    parameters: pd.DataFrame
+    quality: pd.DataFrame
+    pooled: pd.DataFrame
+    region_fit: RegionFit
+
+
+def _one_year_errors(observed: pd.DataFrame, fit_until: int, pooled: pd.DataFrame) -> pd.DataFrame:
+    """Per council and metric: the fit years' root mean square error of the pooled model's
+    forecast of each year from the one before (in sample)."""
+    rows = []
+    fit = observed[observed["year"] <= fit_until]
+    years = sorted(fit["year"].unique())
+    for year in years[1:]:
+        ahead = expected_levels(fit[fit["year"] < year], year - 1, [year], pooled)
+        got = ahead.merge(fit, on=["council", "year", "metric"]).dropna(subset=["observed"])
+        rows.append(got.assign(error=got["observed"] - got["expected"]))
+    if not rows:
+        return pd.DataFrame(columns=["council", "metric", "fit_years_rmse"])
+    errors = pd.concat(rows)
+    return (errors.groupby(["council", "metric"])["error"].apply(lambda e: float(np.sqrt((e ** 2).mean())))
+            .rename("fit_years_rmse").reset_index())
+
+
+def next_census(fit_until: int) -> Callable[[Runs, list[str]], dict[str, np.ndarray]]:
+    """Reads each council's mean rates at the census a year after ``fit_until`` from runs that
+    start at the ``fit_until`` census (``fit_region``'s measure)."""
+    def measure(runs: Runs, names: list[str]) -> dict[str, np.ndarray]:
+        months = runs.timeseries
+        rates = yearly_measures(months[months["authority"].isin(names)], fit_until, SEPTEMBER + 1)
+        mean = rates[rates["year"] == fit_until + 1].groupby(["metric", "council"])["value"].mean()
+        return {model: mean[metric].reindex(names).to_numpy() for metric, model in FITTED.items()}
+    return measure
+
+
+def fit_councils(scenario: Scenario, observed: pd.DataFrame, fit_until: int,
+                 settings: Settings, progress=None) -> CouncilFit:
+    """Fit each council's parameters so that runs from the ``fit_until`` census (its observed
+    state, the case mix burnt in) reach where it is heading a year later (see the module's
+    docstring); ``settings``: the replications per round, the rounds and the seed."""
+    pooled = persistence(observed, fit_until)
+    levels = expected_levels(observed, fit_until, [fit_until + 1], pooled)
+    beyond = levels[levels["metric"] == BEYOND]   # agency beyond vacancies: an input, not fitted
+    base = neutral(scenario).with_values({f"authority.{c}.agency.beyond_vacancies":
+                                          round(float(np.clip(v, 0.0, 1.0)), 4)
+                                          for c, v in zip(beyond["council"], beyond["expected"])})
+    base = observed_start(base, observed, fit_until)
+    runs = Settings(reps=settings.reps, years=1.0, warmup_years=BURN_IN_YEARS, seed=settings.seed,
+                    workers=settings.workers, budget=settings.budget)
+    region = fit_region(base, council_targets(levels, fit_until + 1), runs, progress,
+                        next_census(fit_until))
+    # uncertainty: the expected rate's spread carried to the parameter on its scale
+    at = levels.set_index(["council", "metric"])
+    members = dict(region.scenario.members())
+    rows = []
+    for name, member in members.items():
+        for parameter, (path, metric, scale, bounds) in PARAMETERS.items():
+            value = float(member.get_value(path))
+            if (name, metric) not in at.index:
+                continue   # no history of this rate (a file without the columns of an input)
+            rate, sd = at.loc[(name, metric), "expected"], at.loc[(name, metric), "sd"]
+            rate = float(np.clip(rate, 1e-3, 1 - 1e-3))
+            spread = {"log": sd / rate, "logit": sd / (rate * (1.0 - rate)), "linear": sd}[scale]
+            low, high = ((value * np.exp(-Z90 * spread), value * np.exp(Z90 * spread)) if scale == "log"
+                         else (value - Z90 * spread, value + Z90 * spread))
+            rows.append({"council": name, "parameter": parameter, "path": path, "value": value,
+                         "scale": scale, "sd": float(spread), "low_90": float(max(low, bounds[0])),
+                         "high_90": float(min(high, bounds[1]))})
+    parameters = pd.DataFrame(rows)
+    history = region.history
+    best = history[(history["loss"] == region.loss) & (history["authority"] != "region")]
+    best = best[best["round"] == best["round"].min()]
+    quality = []
+    for metric, model in FITTED.items():
+        q = best[["authority", f"{model}_target", f"{model}_simulated"]].set_axis(
+            ["council", "target", "simulated"], axis=1).assign(metric=metric)
+        sd = q["council"].map(lambda c: at.loc[(c, metric), "sd"])
+        quality.append(q.assign(z=(q["simulated"] - q["target"]) / sd))
+    quality = pd.concat(quality, ignore_index=True).merge(
+        _one_year_errors(observed, fit_until, pooled), on=["council", "metric"], how="left")
+    return CouncilFit(region.scenario, parameters, quality[["council", "metric", "target", "simulated",
+                                                            "z", "fit_years_rmse"]], pooled, region)
+
+
+def parameter_draws(fit: CouncilFit, reps: int, seed: int) -> pd.DataFrame:
+    """One row per replication: each council's parameters drawn from their uncertainty (normal
+    on their scale, within their bounds), from a stream of their own under ``seed``."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DRAWS_KEY,)))
+    p = fit.parameters
+    z = rng.standard_normal((reps, len(p)))
+    value, sd = p["value"].to_numpy(), p["sd"].to_numpy()
+    log = (p["scale"] == "log").to_numpy()
+    drawn = np.where(log, value * np.exp(z * sd), value + z * sd)
+    low = np.array([PARAMETERS[k][3][0] for k in p["parameter"]])
+    high = np.array([PARAMETERS[k][3][1] for k in p["parameter"]])
+    columns = [f"authority.{c}.{path}" for c, path in zip(p["council"], p["path"])]
+    return pd.DataFrame(np.clip(drawn, low, high), columns=columns)
+
+
+DRAWS_KEY = 14   # the spawn key of the parameter draws' stream (apart from every replication's)
+
+
+@dataclass
+class Backtest:
+    """A backtest's results: the table (``TABLE_COLUMNS`` + naive), the scores per metric, the
+    fit, and the simulated yearly measures (council, rep, year, metric, value)."""
+
+    table: pd.DataFrame
+    scores: pd.DataFrame
+    fit: CouncilFit
+    simulated: pd.DataFrame
+
+
+def backtest(scenario: Scenario, observed: pd.DataFrame, fit_until: int, until: int, reps: int,
+             seed: int, workers: int, settings: Settings, progress=None) -> Backtest:
+    """Fit on the years up to ``fit_until``, run ``reps`` replications from that census to
+    ``until``'s, and score them against ``observed``."""
+    fit = fit_councils(scenario, observed, fit_until, settings, progress)
+    start = observed_start(fit.scenario, observed, fit_until)
+    draws = parameter_draws(fit, reps, seed)
+    runs = run_experiment(start, reps, seed, float(until - fit_until), BURN_IN_YEARS, workers,
+                          draws=draws)
+    months = runs.timeseries
+    if scenario.is_region:
+        months = months[months["authority"] != "region"]
+    else:
+        months = months.assign(authority=scenario.members()[0][0])
+    simulated = yearly_measures(months, fit_until, SEPTEMBER + 1)
+    table = backtest_table(observed, simulated, fit_until)
+    return Backtest(table, scores(table), fit, simulated)

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from calibration.fit import Settings
-from sim.experiment.replications import run_experiment
+from sim.experiment.replications import Runs, run_experiment
 from sim.model.outcomes import rows_of
 from sim.scenario import Scenario
 
@@ -79,11 +80,19 @@ def apply(base: Scenario, names: list[str], hazard: np.ndarray, appeal: np.ndarr
     return base.with_values(values)
 
 
-def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings,
-               progress=None) -> RegionFit:
+def summary_rates(runs: Runs, names: list[str]) -> dict[str, np.ndarray]:
+    """Each council's mean turnover, vacancy and agency rates over the runs' reporting windows."""
+    return {m: np.array([rows_of(runs.summary, n)[m].mean() for n in names])
+            for m in ("turnover_rate", "vacancy_rate", "agency_share")}
+
+
+def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None,
+               measure: Callable[[Runs, list[str]], dict[str, np.ndarray]] = summary_rates
+               ) -> RegionFit:
     """Fit each council's hazard scale, appeal and backfill, and the region's supply and agency
     inflow, to ``targets`` (rows with ``geography`` = council; see ``dfe.council_targets``), in
-    ``s.budget`` rounds."""
+    ``s.budget`` rounds; ``measure`` reads the councils' rates from a round's runs (default: their
+    means over the reporting window)."""
     members = dict(base.members())
     names = list(members)
     posts = np.array([sum(lv.establishment for lv in members[n].workforce.levels.ordered())
@@ -100,9 +109,8 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings,
     for round_ in range(s.budget):
         scenario = apply(base, names, hazard, appeal, backfill, supply, inflow)
         runs = run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers)
-        ts, summary = runs.timeseries, runs.summary
-        got = {m: np.array([rows_of(summary, n)[m].mean() for n in names]) for m in want}
-        idle = float(rows_of(ts)["agency_available"].mean())
+        got = measure(runs, names)
+        idle = float(rows_of(runs.timeseries)["agency_available"].mean())
         z = np.concatenate([(got[m] - want[m]) / sd[m] for m in want])
         loss = float(np.nansum(z ** 2))
         for i, name in enumerate(names):

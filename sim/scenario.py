@@ -251,6 +251,12 @@ class Agency(_Strict):
         description="Share of the posts vacant at the start that an agency worker covers (e.g. a "
         "council's observed agency workers over its vacancies at a census date). None: "
         "`backfill_probability`.")
+    beyond_vacancies: float = Field(
+        0.0, ge=0, le=1,
+        description="Agency workers kept above the establishment (covering absence, projects, "
+        "extra work), as a share of funded posts: DfE counts them among agency workers though they "
+        "cover no vacancy (CSWW agency_fte minus agency_cover_fte; West Midlands 2019: Stoke-on-"
+        "Trent 83.5 of 112 agency FTE, Sandwell 48 of 118, most councils none). Default 0.")
     backfill_probability: float = Field(
         0.673, ge=0, le=1,
         description="Probability that a vacancy is backfilled by an agency worker. DfE CSWW, West "

@@ -109,3 +109,23 @@ def test_staff_held_start_with_the_stationary_tenure_when_reporting_starts(basel
     hired_free = np.array([w.hired_day for w in free.workers if w.pipeline == "initial"])
     assert np.allclose(start - hired, 0.0 - hired_free)      # same draws, same tenure at the start
     assert start == pytest.approx(24 * MONTH_DAYS)
+
+
+def test_agency_workers_beyond_vacancies_are_kept_at_their_share(baseline):
+    """agency.beyond_vacancies: that share of the funded posts' number of agency workers above
+    establishment, from the start and topped up monthly; they are counted as agency workers and
+    never convert to permanent on a post above establishment."""
+    sc = baseline.with_values({"agency.beyond_vacancies": 0.1, "agency.conversion_rate_per_year": 2.0})
+    region = Region(sc, 6, 0, Clock(2.0, 0.0))
+    [auth] = region.authorities
+    funded = sum(1 for p in auth.establishment.posts if p.funded)
+    at_start = sum(1 for p in auth.establishment.posts if p.beyond and p.agency is not None)
+    assert at_start == round(0.1 * funded)
+    region.run()
+    rows = pd.DataFrame(region.rows)
+    kept = sum(1 for p in auth.establishment.posts if p.beyond and p.agency is not None)
+    assert kept >= round(0.1 * funded) - 3    # between a month's ends and top-ups
+    assert all(w.post is None or not w.post.beyond for w in auth.staff.values())
+    # topped up early in each month: by the month end, the assignments that ended in it are short
+    short = 0.1 * funded * -np.expm1(-1.0 / sc.agency.assignment_months_mean)
+    assert rows["agency_above_establishment"].mean() == pytest.approx(0.1 * funded - short, abs=2)

@@ -24,7 +24,8 @@ from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
 from sim.model.series import factor
-from sim.model.recruitment import assignment, backfill, conversions, overflow_agency, recruit
+from sim.model.recruitment import (agency_beyond_vacancies, assignment, backfill, conversions,
+                                  overflow_agency, recruit)
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
@@ -152,6 +153,8 @@ class Authority:
             env.process(absence_watch(self, OFFSET_ABSENCE))
         if any(t.overflow == "agency" for _, t in self.teams):
             self.start_staffing(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
+        if scenario.agency.beyond_vacancies > 0:
+            self.start_staffing(agency_beyond_vacancies(self, OFFSET_CONVERSIONS + 0.02))
         for policy in self.policies:
             env.process(self._run_policy(policy))
 
@@ -265,6 +268,7 @@ class Authority:
                 if rng.random() < cover:
                     self.flow["joined"] += 1
                     self.start_assignment(post)
+        self.keep_agency_beyond(self._join_on_assignment)
 
     # -- primitives ----------------------------------------------------------------------------
     def _new_worker(self, level: int, contract: str, pipeline: str, hired_day: float,
@@ -442,6 +446,22 @@ class Authority:
             self.start_assignment(post)
         else:
             self.market.request_agency(self, post)
+
+    def _join_on_assignment(self, post: Post) -> None:
+        self.flow["joined"] += 1
+        self.start_assignment(post)
+
+    def keep_agency_beyond(self, find: Callable[[Post], None]) -> None:
+        """Seek (with ``find``) as many agency workers above establishment as
+        ``agency.beyond_vacancies`` asks for and are missing, on posts of the agency level in the
+        teams in proportion to their funded posts."""
+        funded = [p.team for p in self.establishment.posts if p.funded]
+        wanted = int(round(self.scenario.agency.beyond_vacancies * len(funded)))
+        kept = sum(1 for p in self.establishment.posts if p.beyond)
+        for i in range(kept, wanted):
+            post = self.add_unfunded_post(self.agency_level, team=funded[i * len(funded) // wanted])
+            post.beyond = True
+            find(post)
 
     def wants_cover(self, post: Post) -> bool:
         """Whether ``post`` is still vacant, uncovered and part of the establishment."""

@@ -85,6 +85,15 @@ def overflow_agency(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
+def agency_beyond_vacancies(auth: "Authority", offset: float):
+    """Monthly: top up the agency workers kept above establishment to ``agency.beyond_vacancies``
+    of the funded posts (an assignment that ends, or finds no one, is sought again a month on)."""
+    yield auth.env.timeout(offset)
+    while True:
+        auth.keep_agency_beyond(auth.find_agency)
+        yield auth.env.timeout(MONTH_DAYS)
+
+
 def conversions(auth: "Authority", offset: float):
     """Monthly: agency workers covering posts above ASYE convert to permanent at a rate."""
     rng = auth.streams["agency"]
@@ -92,7 +101,8 @@ def conversions(auth: "Authority", offset: float):
     while True:
         p = -np.expm1(-auth.rates.conversion_rate / 12.0)
         temps = [w for w in auth.agency_workers()
-                 if w.post is not None and w.post.level > ASYE and not w.post.overflow]
+                 if w.post is not None and w.post.level > ASYE and not w.post.overflow
+                 and not w.post.beyond]
         if temps:
             for worker, u in zip(temps, rng.random(len(temps))):
                 if u < p:

@@ -58,6 +58,7 @@ class Post:
     backfilling: bool = False
     requested: bool = False              # waiting for cover from the region's agency pool
     overflow: bool = False               # carried above establishment while caseloads are high
+    beyond: bool = False                 # kept above establishment for agency work beyond vacancies
 
     @property
     def vacant(self) -> bool:
