@@ -145,6 +145,17 @@ def yearly_measures(months: pd.DataFrame, first_year: int, first_month: int = 0)
     return pd.DataFrame(rows, columns=["council", "rep", "year", "metric", "value"])
 
 
+def as_dfe(measures: pd.DataFrame) -> pd.DataFrame:
+    """Yearly measures (council, year, metric, value; one replication) as a DfE workforce file's
+    rows (``read_workforce`` reads them back): a history written by the model."""
+    wide = measures.pivot_table(index=["council", "year"], columns="metric", values="value").reset_index()
+    out = pd.DataFrame({"time_period": wide["year"], "geographic_level": COUNCIL_LEVEL,
+                        "la_name": wide["council"]})
+    for metric, (column, percent) in MEASURES.items():
+        out[column] = (wide[metric] * 100.0 if percent else wide[metric]).round(3)
+    return out
+
+
 def naive_forecast(observed: pd.DataFrame, fit_until: int) -> pd.DataFrame:
     """Each council's last observed value of each metric up to ``fit_until``, as the forecast of
     every later year observed: council, year, metric, naive."""

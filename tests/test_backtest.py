@@ -6,11 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import spearmanr
 
-from calibration.backtest import (MEASURES, backtest_table, naive_forecast, read_workforce, scores,
-                                  yearly_measures)
+from calibration.backtest import (MEASURES, SEPTEMBER, as_dfe, backtest, backtest_table,
+                                  naive_forecast, read_workforce, scores, yearly_measures)
 from calibration.dfe import DATA
+from calibration.fit import Settings
 from sim.errors import BadInput
+from sim.experiment.replications import run_experiment
+from conftest import REGIONAL_MARKET
 
 FILE = DATA / "csww_indicators_2017_2020.csv"
 WEST_MIDLANDS = ["Birmingham", "Coventry", "Dudley", "Herefordshire", "Sandwell", "Shropshire",
@@ -103,3 +107,61 @@ def test_the_table_scores_the_band_and_the_naive_forecast():
     assert s["mae_naive"] == pytest.approx((0.05 + 0.2) / 2)
     assert s["model_better"] == (s["mae_model"] < s["mae_naive"])
     assert set(MEASURES) == {"turnover_rate", "agency_rate", "vacancy_rate", "caseload"}
+
+
+# -- the synthetic backtest: councils with known parameters, their history, the fit, the bands ----
+TRUE = {"A": (0.6, 0.8, 0.25), "B": (1.0, 0.0, 0.5), "C": (1.8, -0.8, 0.9), "D": (1.3, 0.4, 0.35)}
+HISTORY_START, FIT_UNTIL, UNTIL = 2010, 2014, 2016
+
+
+@pytest.fixture(scope="module")
+def synthetic(baseline, tmp_path_factory):
+    """Four councils of a regional market with known turnover scales, appeals and agency backfill;
+    their simulated history for 2011-2016 written as a DfE file; the backtest fitted on 2011-2014."""
+    councils = {name: {"turnover": {"hazard_scale": h}, "employer": {"appeal": a},
+                       "agency": {"backfill_probability": b}} for name, (h, a, b) in TRUE.items()}
+    truth = baseline.with_overrides(name="synthetic", authority=councils, market=REGIONAL_MARKET,
+                                    start={"year": HISTORY_START})
+    runs = run_experiment(truth, 1, 99, UNTIL - HISTORY_START, 3.0)
+    months = runs.timeseries[runs.timeseries["authority"] != "region"]
+    history = yearly_measures(months, HISTORY_START, SEPTEMBER + 1)
+    path = tmp_path_factory.mktemp("synthetic") / "workforce.csv"
+    as_dfe(history).to_csv(path, index=False)
+    observed = read_workforce(path, list(TRUE), list(range(HISTORY_START + 1, UNTIL + 1)))
+    settings = Settings(reps=4, seed=5, workers=1, budget=8)
+    return backtest(truth, observed, FIT_UNTIL, UNTIL, 40, 7, 1, settings), observed
+
+
+def test_the_synthetic_history_reads_back_as_written(synthetic):
+    _, observed = synthetic
+    assert set(observed["year"]) == set(range(HISTORY_START + 1, UNTIL + 1))
+    assert observed["observed"].notna().all()
+
+
+def test_the_fit_recovers_each_councils_parameters(synthetic):
+    bt, _ = synthetic
+    fitted = bt.fit.parameters.set_index(["council", "parameter"])["value"]
+    for name, (hazard, appeal, backfill) in TRUE.items():
+        assert abs(np.log(fitted[name, "hazard_scale"] / hazard)) < 0.4, name
+        assert abs(np.log(fitted[name, "backfill_probability"] / backfill)) < 0.5, name
+    # appeals are relative (their weighted mean is held at 0) and move a year's vacancies less
+    # than the start does: their order is what is known, and each parameter's order is recovered
+    for k, parameter in enumerate(["hazard_scale", "appeal", "backfill_probability"]):
+        rho = spearmanr([fitted[n, parameter] for n in TRUE], [v[k] for v in TRUE.values()])[0]
+        assert rho >= 0.6, parameter
+    # ... and every fitted value lies in its reported 90% interval
+    p = bt.fit.parameters
+    assert ((p["low_90"] <= p["value"]) & (p["value"] <= p["high_90"])).all()
+
+
+def test_the_bands_cover_the_later_years_at_about_their_nominal_rate(synthetic):
+    bt, _ = synthetic
+    table = bt.table
+    assert set(table["year"]) == {FIT_UNTIL + 1, UNTIL} and set(table["council"]) == set(TRUE)
+    rates = table[table["metric"] != "caseload"]
+    assert len(rates) == 4 * 2 * 3
+    assert 0.7 <= rates["covered"].mean() <= 1.0
+    # not by bands so wide they say nothing: narrower than the councils' spread of turnover
+    turnover = rates[rates["metric"] == "turnover_rate"]
+    spread = max(TRUE.values())[0] / min(TRUE.values())[0]
+    assert ((turnover["sim_p95"] - turnover["sim_p05"]) < turnover["sim_mean"] * spread).all()
