@@ -10,8 +10,9 @@ factor and one residual spread per measure, pooled), so the expected level next 
 region's mean plus that share of the council's last distance. Each council's own parameters
 (turnover scale, appeal, agency backfill) are then fitted to its expected turnover, vacancy and
 agency rates, with the region's parameters (supply of applicants, agency inflow) shared
-(``region_fit.fit_region``); the residual spread, carried to each parameter, is its uncertainty,
-and every forward replication draws the councils' parameters from it. The forward runs start at
+(``region_fit.fit_region``); the residual spread, carried to each parameter by the rate's
+measured response to it, is its uncertainty, and every forward replication draws the councils'
+parameters from it. The forward runs start at
 the ``fit_until`` census from each council's observed vacancy and agency rates, the warm-up
 burning in only the case mix (``start.hold_staff``), with the councils' referral series as input.
 
@@ -339,24 +340,20 @@ def fit_councils(scenario: Scenario, observed: pd.DataFrame, fit_until: int,
                     workers=settings.workers, budget=settings.budget)
     region = fit_region(base, council_targets(levels, fit_until + 1), runs, progress,
                         next_census(fit_until))
-    # uncertainty: the expected rate's spread carried to the parameter on its scale
+    # uncertainty: the expected rate's spread, carried to the parameter (``carry``)
     at = levels.set_index(["council", "metric"])
-    members = dict(region.scenario.members())
     rows = []
-    for name, member in members.items():
-        for parameter, (path, metric, scale, bounds) in PARAMETERS.items():
-            value = float(member.get_value(path))
+    for name, member in region.scenario.members():
+        for parameter, (path, metric, scale, _) in PARAMETERS.items():
             if (name, metric) not in at.index:
                 continue   # no history of this rate (a file without the columns of an input)
-            rate, sd = at.loc[(name, metric), "expected"], at.loc[(name, metric), "sd"]
-            rate = float(np.clip(rate, 1e-3, 1 - 1e-3))
-            spread = {"log": sd / rate, "logit": sd / (rate * (1.0 - rate)), "linear": sd}[scale]
-            low, high = ((value * np.exp(-Z90 * spread), value * np.exp(Z90 * spread)) if scale == "log"
-                         else (value - Z90 * spread, value + Z90 * spread))
-            rows.append({"council": name, "parameter": parameter, "path": path, "value": value,
-                         "scale": scale, "sd": float(spread), "low_90": float(max(low, bounds[0])),
-                         "high_90": float(min(high, bounds[1]))})
-    parameters = pd.DataFrame(rows)
+            rows.append({"council": name, "parameter": parameter, "path": path,
+                         "value": float(member.get_value(path)), "scale": scale,
+                         "rate": float(at.loc[(name, metric), "expected"]),
+                         "rate_sd": float(at.loc[(name, metric), "sd"]),
+                         "elasticity": ASSUMED_ELASTICITY[scale],
+                         "centre": float(at.loc[(name, metric), "expected"])})
+    parameters = with_intervals(pd.DataFrame(rows))
     history = region.history
     best = history[(history["loss"] == region.loss) & (history["authority"] != "region")]
     best = best[best["round"] == best["round"].min()]
@@ -372,19 +369,49 @@ def fit_councils(scenario: Scenario, observed: pd.DataFrame, fit_until: int,
                                                             "z", "fit_years_rmse"]], pooled, region)
 
 
+# how a rate answers its parameter before it is measured (``carry_spread``): in proportion to a
+# scale, the vacancy rate's log-odds falling one for one with the appeal, an input as itself
+ASSUMED_ELASTICITY = {"log": 1.0, "logit": -1.0, "linear": 1.0}
+RATE_RANGE = (1e-3, 1.0 - 1e-3)
+
+
+def carry(value: np.ndarray, scale: np.ndarray, elasticity: np.ndarray, rate: np.ndarray,
+          new_rate: np.ndarray) -> np.ndarray:
+    """The parameter that would move a council's rate from ``rate`` to ``new_rate``: a scale by
+    the rates' ratio to the power 1 / elasticity, the appeal by the change in log-odds over the
+    elasticity, an input by the change itself."""
+    r0, r1 = np.clip(rate, *RATE_RANGE), np.clip(new_rate, *RATE_RANGE)
+    logit = lambda r: np.log(r / (1.0 - r))
+    return np.where(scale == "log", value * (r1 / r0) ** (1.0 / elasticity),
+                    np.where(scale == "logit", value + (logit(r1) - logit(r0)) / elasticity,
+                             value + (new_rate - rate)))
+
+
+def _bounds(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([PARAMETERS[k][3][0] for k in p["parameter"]]),
+            np.array([PARAMETERS[k][3][1] for k in p["parameter"]]))
+
+
+def with_intervals(p: pd.DataFrame) -> pd.DataFrame:
+    """Each parameter's 90% interval: its expected rate's 90% interval, carried (within bounds)."""
+    low, high = _bounds(p)
+    ends = [np.clip(carry(p["value"].to_numpy(), p["scale"].to_numpy(), p["elasticity"].to_numpy(),
+                          p["rate"].to_numpy(), p["rate"].to_numpy() + k * Z90 * p["rate_sd"].to_numpy()),
+                    low, high) for k in (-1, 1)]
+    return p.assign(low_90=np.minimum(*ends), high_90=np.maximum(*ends))
+
+
 def parameter_draws(fit: CouncilFit, reps: int, seed: int) -> pd.DataFrame:
-    """One row per replication: each council's parameters drawn from their uncertainty (normal
-    on their scale, within their bounds), from a stream of their own under ``seed``."""
+    """One row per replication: each council's parameters, carried from a draw of where its
+    rates are heading (normal about ``centre``, with the expected rates' spread; within the
+    parameters' bounds), from a stream of their own under ``seed``."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DRAWS_KEY,)))
     p = fit.parameters
     z = rng.standard_normal((reps, len(p)))
-    value, sd = p["value"].to_numpy(), p["sd"].to_numpy()
-    log = (p["scale"] == "log").to_numpy()
-    drawn = np.where(log, value * np.exp(z * sd), value + z * sd)
-    low = np.array([PARAMETERS[k][3][0] for k in p["parameter"]])
-    high = np.array([PARAMETERS[k][3][1] for k in p["parameter"]])
+    drawn = carry(p["value"].to_numpy(), p["scale"].to_numpy(), p["elasticity"].to_numpy(),
+                  p["rate"].to_numpy(), p["centre"].to_numpy() + z * p["rate_sd"].to_numpy())
     columns = [f"authority.{c}.{path}" for c, path in zip(p["council"], p["path"])]
-    return pd.DataFrame(np.clip(drawn, low, high), columns=columns)
+    return pd.DataFrame(np.clip(drawn, *_bounds(p)), columns=columns)
 
 
 DRAWS_KEY = 14   # the spawn key of the parameter draws' stream (apart from every replication's)
@@ -399,22 +426,69 @@ class Backtest:
     scores: pd.DataFrame
     fit: CouncilFit
     simulated: pd.DataFrame
+    start: Scenario        # the fitted region, starting from the observed state
+
+
+def _forecast(start: Scenario, draws: pd.DataFrame, fit_until: int, until: int, reps: int,
+              seed: int, workers: int) -> pd.DataFrame:
+    """The councils' yearly measures in runs from the ``fit_until`` census to ``until``'s."""
+    runs = run_experiment(start, reps, seed, float(until - fit_until), BURN_IN_YEARS, workers,
+                          draws=draws)
+    months = runs.timeseries
+    return yearly_measures(months[months["authority"] != "region"], fit_until, SEPTEMBER + 1)
+
+
+def carry_spread(fit: CouncilFit, draws: pd.DataFrame, simulated: pd.DataFrame,
+                 year: int) -> pd.DataFrame:
+    """The fitted parameters with each rate's measured response to its parameter in ``year`` (an
+    elasticity pooled over the councils, from the replications of ``draws``, each of which drew
+    its parameters), which then carries the expected rate's spread to the parameter (a parameter
+    its rate barely answers in a year keeps the assumed response); and the draws' centre, moved by
+    as much as the runs' mean rate missed the expected rate. The runs' own chance adds to the
+    spread, so where the spread already counts chance the band is wider than it."""
+    p = fit.parameters.copy()
+    at = simulated[simulated["year"] == year].pivot_table(index="rep", columns=["council", "metric"],
+                                                         values="value")
+    for parameter, (path, metric, scale, _) in PARAMETERS.items():
+        rows = p[p["parameter"] == parameter]
+        if scale == "linear" or rows.empty:
+            continue   # an input: no rate of its own is simulated
+        x, y = [], []
+        for i, row in rows.iterrows():
+            drawn = draws[f"authority.{row['council']}.{path}"].to_numpy()[at.index]
+            d = np.log(drawn / row["value"]) if scale == "log" else drawn - row["value"]
+            rate = at[(row["council"], metric)].to_numpy()
+            ok = np.isfinite(rate)
+            mean = float(rate[ok].mean())
+            x.append(d[ok] - d[ok].mean())
+            y.append((rate[ok] - mean) / max(mean if scale == "log" else mean * (1.0 - mean), 1e-6))
+            # centre the draws so the runs' mean rate is the expected rate (the draws' curvature
+            # and bounds shift it)
+            p.at[i, "centre"] = float(np.clip(2.0 * row["rate"] - mean, *RATE_RANGE))
+        xs, ys = np.concatenate(x), np.concatenate(y)
+        measured = float((xs @ ys) / (xs @ xs)) if xs @ xs > 0 else 0.0
+        if abs(measured) >= WEAK_ELASTICITY and np.sign(measured) == np.sign(ASSUMED_ELASTICITY[scale]):
+            p.loc[rows.index, "elasticity"] = measured
+    return with_intervals(p)
+
+
+# a rate that answers its parameter less than this in a year does not identify it: it keeps the
+# assumed response rather than a spread blown up by noise
+WEAK_ELASTICITY = 0.25
 
 
 def backtest(scenario: Scenario, observed: pd.DataFrame, fit_until: int, until: int, reps: int,
              seed: int, workers: int, settings: Settings, progress=None) -> Backtest:
     """Fit on the years up to ``fit_until``, run ``reps`` replications from that census to
-    ``until``'s, and score them against ``observed``."""
+    ``until``'s (twice: the first runs measure how the rates answer the parameters, which
+    sets the parameters' spread, ``carry_spread``), and
+    score them against ``observed``."""
     fit = fit_councils(scenario, observed, fit_until, settings, progress)
     start = observed_start(fit.scenario, observed, fit_until)
+    first = parameter_draws(fit, reps, seed)
+    fit.parameters = carry_spread(fit, first, _forecast(start, first, fit_until, until, reps, seed,
+                                                           workers), fit_until + 1)
     draws = parameter_draws(fit, reps, seed)
-    runs = run_experiment(start, reps, seed, float(until - fit_until), BURN_IN_YEARS, workers,
-                          draws=draws)
-    months = runs.timeseries
-    if scenario.is_region:
-        months = months[months["authority"] != "region"]
-    else:
-        months = months.assign(authority=scenario.members()[0][0])
-    simulated = yearly_measures(months, fit_until, SEPTEMBER + 1)
+    simulated = _forecast(start, draws, fit_until, until, reps, seed, workers)
     table = backtest_table(observed, simulated, fit_until)
-    return Backtest(table, scores(table), fit, simulated)
+    return Backtest(table, scores(table), fit, simulated, start)

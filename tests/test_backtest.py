@@ -8,11 +8,14 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from calibration.backtest import (MEASURES, SEPTEMBER, as_dfe, backtest, backtest_table,
-                                  naive_forecast, read_workforce, scores, yearly_measures)
+from calibration.backtest import (MEASURES, SEPTEMBER, TABLE_COLUMNS, as_dfe, backtest,
+                                  backtest_table, naive_forecast, read_workforce, scores,
+                                  yearly_measures)
 from calibration.dfe import DATA
 from calibration.fit import Settings
+from sim.cli.main import main
 from sim.errors import BadInput
+from sim.scenario import scenario_to_toml
 from sim.experiment.replications import run_experiment
 from conftest import REGIONAL_MARKET
 
@@ -165,3 +168,79 @@ def test_the_bands_cover_the_later_years_at_about_their_nominal_rate(synthetic):
     turnover = rates[rates["metric"] == "turnover_rate"]
     spread = max(TRUE.values())[0] / min(TRUE.values())[0]
     assert ((turnover["sim_p95"] - turnover["sim_p05"]) < turnover["sim_mean"] * spread).all()
+
+
+# -- the command ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_region(baseline, tmp_path_factory):
+    """The synthetic region as a scenario file, and its simulated DfE history."""
+    root = tmp_path_factory.mktemp("backtest_cli")
+    councils = {name: {"turnover": {"hazard_scale": h}} for name, (h, _, _) in TRUE.items()}
+    truth = baseline.with_overrides(name="small", authority=councils, market=REGIONAL_MARKET,
+                                    start={"year": HISTORY_START})
+    (root / "small.toml").write_text(scenario_to_toml(truth))
+    runs = run_experiment(truth, 1, 3, UNTIL - HISTORY_START, 1.0)
+    history = yearly_measures(runs.timeseries[runs.timeseries["authority"] != "region"],
+                              HISTORY_START, SEPTEMBER + 1)
+    as_dfe(history).to_csv(root / "history.csv", index=False)
+    return root
+
+
+def test_swsim_backtest_writes_the_table_the_plots_and_the_summary(small_region, capsys):
+    out = small_region / "out"
+    args = ["backtest", str(small_region / "small.toml"), "--workforce", str(small_region / "history.csv"),
+            "--fit-until", str(FIT_UNTIL), "--until", str(UNTIL), "--reps", "6", "--budget", "2",
+            "--fit-reps", "2", "--workers", "1", "--out", str(out)]
+    assert main(args) == 0
+    table = pd.read_csv(out / "backtest.csv")
+    assert list(table.columns[:8]) == TABLE_COLUMNS
+    assert set(table["metric"]) == set(MEASURES) and set(table["year"]) == {FIT_UNTIL + 1, UNTIL}
+    assert (table["sim_p05"] <= table["sim_mean"]).all() and (table["sim_mean"] <= table["sim_p95"]).all()
+    summary = pd.read_csv(out / "summary.csv")
+    assert {"coverage_90", "mae_model", "mae_naive"} <= set(summary.columns)
+    for metric in MEASURES:
+        assert (out / f"backtest_{metric}.png").stat().st_size > 10_000
+    text = (out / "summary.md").read_text()
+    assert "MAE naive" in text and "90% interval" in text
+    params = pd.read_csv(out / "parameters.csv")
+    assert set(params["council"]) == set(TRUE)
+    # the same seed gives the same table, whatever the number of workers
+    again = small_region / "again"
+    assert main(args[:-4] + ["--workers", "2", "--out", str(again)]) == 0
+    pd.testing.assert_frame_equal(table, pd.read_csv(again / "backtest.csv"))
+
+
+def _edited(small_region, name: str, edit) -> str:
+    raw = pd.read_csv(small_region / "history.csv", dtype=str, keep_default_na=False)
+    path = small_region / name
+    edit(raw).to_csv(path, index=False)
+    return str(path)
+
+
+@pytest.mark.parametrize("name, edit, extra, words", [
+    ("no_council.csv", lambda r: r[r["la_name"] != "C"], [], ["council 'C' has no rows"]),
+    ("no_year.csv", lambda r: r[r["time_period"] != str(UNTIL)], [], [f"year {UNTIL} has no rows"]),
+    ("bad_value.csv", lambda r: r.assign(turnover_rate_fte=r["turnover_rate_fte"].where(r.index != 2, "12%")),
+     [], ["line 4", "turnover_rate_fte", "'12%'"]),
+    ("bad_year.csv", lambda r: r.assign(time_period=r["time_period"].where(r.index != 0, "2011/12")),
+     [], ["line 2", "time_period", "not a year"]),
+    ("no_column.csv", lambda r: r.drop(columns=["caseload_fte"]), [], ["missing column", "caseload_fte"]),
+    ("fine.csv", lambda r: r, ["--fit-until", str(UNTIL)], ["--until", "after --fit-until"]),
+    ("fine.csv", lambda r: r, ["--fit-until", str(HISTORY_START + 1)], ["at least two"]),
+])
+def test_a_bad_workforce_file_exits_2_naming_the_problem(small_region, capsys, name, edit, extra, words):
+    path = _edited(small_region, name, edit)
+    out = small_region / f"never_{name}"
+    args = ["backtest", str(small_region / "small.toml"), "--workforce", path, "--fit-until",
+            str(FIT_UNTIL), "--until", str(UNTIL), "--reps", "2", "--workers", "1", "--out", str(out),
+            *extra]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert all(w in err for w in words), err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_backtest_needs_a_region(capsys, tmp_path):
+    assert main(["backtest", "baseline", "--workforce", str(FILE), "--fit-until", "2019",
+                 "--until", "2020", "--out", str(tmp_path / "x")]) == 2
+    assert "region" in capsys.readouterr().err and not (tmp_path / "x").exists()

@@ -400,6 +400,62 @@ def _md_table(frame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def backtest(args: argparse.Namespace) -> int:
+    from calibration.backtest import SEPTEMBER, backtest as run_backtest, read_workforce
+    from calibration.backtest_report import LABELS, plot_metric, summary_text
+    from calibration.fit import Settings
+
+    scenario = scenario_named(args.scenario)
+    if not scenario.is_region:
+        raise BadInput(f"{args.scenario}: backtest needs a region scenario (councils in "
+                       "[authority.NAME] sections, named as the workforce file names them); a "
+                       "single council is a region of one")
+    if args.until <= args.fit_until:
+        raise BadInput(f"--until {args.until}: must be after --fit-until {args.fit_until}")
+    if not 1 <= args.budget <= 100:
+        raise BadInput(f"--budget = {args.budget}: rounds of the fit, between 1 and 100")
+    if not 1 <= args.fit_reps <= 1000:
+        raise BadInput(f"--fit-reps = {args.fit_reps}: between 1 and 1,000")
+    opts = options(scenario, args, reps=100, years=float(args.until - args.fit_until),
+                   warmup_years=1.0, seed=20261125)
+    names = [name for name, _ in scenario.members()]
+    observed = read_workforce(args.workforce, names, list(range(args.fit_until, args.until + 1)))
+    observed = observed[observed["year"] <= args.until]
+    fit_years = sorted(y for y in observed["year"].unique() if y <= args.fit_until)
+    if len(fit_years) < 2:
+        raise BadInput(f"--fit-until {args.fit_until}: {args.workforce} has {len(fit_years)} year up "
+                       "to it; the fit needs at least two (it estimates how rates persist from year "
+                       "to year)")
+    out = args.out or Path("results") / "backtest" / scenario.name
+    identity = {"scenarios": [scenario.name], "workforce": str(args.workforce),
+                "fit_until": args.fit_until, "until": args.until}
+    with ResultSet(out, "backtest", identity, args.overwrite, args.argv).prepare() as rs:
+        settings = Settings(reps=args.fit_reps, seed=opts.seed + 1, workers=opts.workers,
+                            budget=args.budget)
+        bt = run_backtest(scenario, observed, args.fit_until, args.until, opts.reps, opts.seed,
+                          opts.workers, settings,
+                          progress=lambda r, loss: print(f"fit round {r + 1}/{args.budget}: distance "
+                                                         f"{loss:.1f}", flush=True))
+        rs.write_table("backtest.csv", bt.table)
+        rs.write_table("summary.csv", bt.scores)
+        rs.write_table("parameters.csv", bt.fit.parameters)
+        rs.write_table("fit_quality.csv", bt.fit.quality)
+        rs.write_table("pooled.csv", bt.fit.pooled)
+        rs.write_table("fit_history.csv", bt.fit.region_fit.history)
+        rs.write_table("simulated.csv", bt.simulated)
+        rs.write_text("fitted.toml", scenario_to_toml(bt.start))
+        for metric in LABELS:
+            plot_metric(bt, observed, metric, args.fit_until, rs.path(f"backtest_{metric}.png"))
+        rs.write_text("summary.md", summary_text(bt, scenario.name, str(args.workforce),
+                                                 args.fit_until, args.until, opts.reps))
+        rs.commit({**opts.model_dump(), "budget": args.budget, "fit_reps": args.fit_reps,
+                   "census_month": SEPTEMBER}, {scenario.name: scenario_to_toml(scenario)})
+    shown = bt.scores.copy()
+    print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(f"wrote {out}/backtest.csv, summary.md, summary.csv, parameters.csv, backtest_<metric>.png")
+    return 0
+
+
 def validate_calibration(args: argparse.Namespace) -> int:
     from calibration.report import validation_table, write_report
     from calibration.targets import DEFAULT_TARGETS, load_targets
@@ -430,5 +486,5 @@ COMMANDS = {
     "scenarios": scenarios, "policies": policies, "columns": columns, "sweep": sweep,
     "sensitivity": sensitivity, "warmup": warmup, "bench": bench,
     "scenario-from-dfe": scenario_from_dfe, "calibrate": calibrate,
-    "validate-calibration": validate_calibration,
+    "validate-calibration": validate_calibration, "backtest": backtest,
 }

@@ -200,6 +200,31 @@ def build_parser() -> argparse.ArgumentParser:
     _simulation(vc, reps="20", years="10", warmup="3", seed="20261125",
                 out="results/validation/<scenario>", posterior=True)
 
+    bt = sub.add_parser("backtest", help="fit each council on its DfE history up to a year, "
+                        "forecast the years after, and score against the naive forecast", epilog=LIMITS)
+    bt.add_argument("scenario", nargs="?", default="west_midlands",
+                    help="a region scenario whose councils are named as in the file (default: "
+                    "west_midlands)")
+    bt.add_argument("--workforce", type=Path, required=True,
+                    help="DfE workforce file (the columns of "
+                    "calibration/data/csww_indicators_2017_2020.csv, any years; required)")
+    bt.add_argument("--fit-until", type=int, required=True,
+                    help="last year fitted; at least two years up to it must be in the file (required)")
+    bt.add_argument("--until", type=int, required=True,
+                    help="last year forecast and tested, after --fit-until (required)")
+    bt.add_argument("--reps", type=int, help="replications of the forecast (default: 100)")
+    bt.add_argument("--budget", type=int, default=12,
+                    help="rounds of the per-council fit, 1-100 (default: 12)")
+    bt.add_argument("--fit-reps", type=int, default=8,
+                    help="replications per round of the fit, 1-1,000 (default: 8)")
+    bt.add_argument("--seed", type=int, help="root seed of the random streams (default: 20261125)")
+    bt.add_argument("--workers", type=int, default=cpu_count(),
+                    help=f"worker processes; results are identical for any number (default: the CPUs, "
+                    f"{cpu_count()} here)")
+    bt.add_argument("--out", type=out_dir, help="output folder (default: results/backtest/<scenario>)")
+    bt.add_argument("--overwrite", action="store_true",
+                    help="replace a folder holding a different result set (default: off)")
+
     dfe = sub.add_parser("scenario-from-dfe", help="a scenario for a council from DfE statistics")
     dfe.add_argument("council", nargs="?", default=None,
                      help="council name as DfE spells it, e.g. Warwickshire (no default; or --region)")
