@@ -213,16 +213,20 @@ def persistence(observed: pd.DataFrame, fit_until: int) -> pd.DataFrame:
         x, y = x[ok], y[ok]
         w = float(np.clip((x @ y) / (x @ x), 0.0, 1.0)) if x.size and x @ x > 0 else 0.0
         sd = float(np.sqrt(((y - w * x) ** 2).sum() / max(x.size - 1, 1))) if x.size else np.nan
-        rows.append({"metric": metric, "persistence": w, "residual_sd": sd, "pairs": int(x.size)})
-    return pd.DataFrame(rows, columns=["metric", "persistence", "residual_sd", "pairs"])
+        se = float(sd / np.sqrt(x @ x)) if x.size and x @ x > 0 else 0.0
+        rows.append({"metric": metric, "persistence": w, "persistence_se": se, "residual_sd": sd,
+                     "pairs": int(x.size)})
+    return pd.DataFrame(rows, columns=["metric", "persistence", "persistence_se", "residual_sd",
+                                       "pairs"])
 
 
 def expected_levels(observed: pd.DataFrame, fit_until: int, years: list[int],
                     pooled: pd.DataFrame) -> pd.DataFrame:
     """Each council's expected value of each metric in ``years`` (after ``fit_until``) and its
     sd: the region's mean in the council's last fit year plus ``persistence ** h`` of the
-    council's distance from it then (``h`` years on); the sd grows as the unexplained spread
-    accumulates over ``h`` years."""
+    council's distance from it then (``h`` years on); the sd (a forecast's, as in a regression)
+    adds up the unexplained spread of each of the ``h`` years and the persistence's own error
+    times the distance it multiplies."""
     fit = observed[observed["year"] <= fit_until].dropna(subset=["observed"])
     means = fit.groupby(["metric", "year"])["observed"].mean()
     rows = []
@@ -232,8 +236,10 @@ def expected_levels(observed: pd.DataFrame, fit_until: int, years: list[int],
         region = means[metric, int(last["year"])]
         for year in years:
             h = year - int(last["year"])
-            w, sd = p["persistence"], p["residual_sd"]
-            spread = sd * np.sqrt(sum(w ** (2 * k) for k in range(h)))
+            w, sd, se = p["persistence"], p["residual_sd"], p["persistence_se"]
+            distance = last["observed"] - region
+            spread = np.sqrt(sd ** 2 * sum(w ** (2 * k) for k in range(h))
+                             + (h * w ** (h - 1) * se * distance) ** 2)
             rows.append({"council": council, "year": year, "metric": metric,
                          "expected": region + w ** h * (last["observed"] - region), "sd": spread})
     return pd.DataFrame(rows, columns=["council", "year", "metric", "expected", "sd"])
