@@ -107,11 +107,12 @@ def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, un
     quality = quality.join((rmse * 100).round(1).add_prefix("fit-years RMSE (pts) "))
     region = fit.region_fit.fitted
     region = region[region["authority"] == "region"].dropna(axis=1).drop(columns="authority")
+    years = str(until) if until == fit_until + 1 else f"{fit_until + 1}-{until}"
     return (
         f"# Backtest of {scenario}\n\n"
         f"Fitted on the years up to {fit_until} of `{workforce}`, run forward from the observed "
         f"state at the {fit_until} census to {until} ({reps} replications), and compared with what "
-        f"was observed in {fit_until + 1}-{until}. Errors are in percentage points (cases for the "
+        f"was observed in {years}. Errors are in percentage points (cases for the "
         f"caseload); the naive forecast is each council's last observed value up to {fit_until}.\n\n"
         + _md(s) +
         f"\nCouncil-years covered by the 90% band (turnover, agency and vacancy rates): "

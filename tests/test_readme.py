@@ -60,6 +60,7 @@ SMALL = {  # how each command is made quick; options given last win in argparse
     "bench": ["--reps", "1", "--years", "1"],
     "calibrate": ["--reps", "2", "--years", "1", "--warmup-years", "0", "--budget", "3"],
     "validate-calibration": ["--reps", "2", "--years", "1", "--warmup-years", "0"],
+    "backtest": ["--reps", "4", "--budget", "2", "--fit-reps", "2"],
 }
 
 
