@@ -33,7 +33,8 @@ import pandas as pd
 
 from calibration.dfe import SUPPRESSED, short_council_name
 from calibration.fit import Settings
-from calibration.region_fit import APPEAL_RANGE, BACKFILL_RANGE, HAZARD_RANGE, RegionFit, fit_region
+from calibration.region_fit import (APPEAL_RANGE, BACKFILL_RANGE, HAZARD_RANGE, RegionFit, fit_region,
+                                   logit)
 from sim.errors import BadInput
 from sim.experiment.replications import Runs, run_experiment
 from sim.scenario import Scenario
@@ -291,7 +292,8 @@ def neutral(scenario: Scenario) -> Scenario:
 @dataclass
 class CouncilFit:
     """The councils' fitted parameters: ``scenario`` (the region with them), ``parameters`` (per
-    council and parameter: value, sd on its scale, 90% interval), ``quality`` (per council and
+    council and parameter: value, the expected rate it is fitted to and that rate's sd, the rate's
+    response to it, the centre of its draws, its 90% interval), ``quality`` (per council and
     rate: target, simulated, z; and the fit years' one-year-ahead error of the pooled model),
     ``pooled`` (per metric: persistence and residual spread) and the fit's history."""
 
@@ -387,7 +389,6 @@ def carry(value: np.ndarray, scale: np.ndarray, elasticity: np.ndarray, rate: np
     the rates' ratio to the power 1 / elasticity, the appeal by the change in log-odds over the
     elasticity, an input by the change itself."""
     r0, r1 = np.clip(rate, *RATE_RANGE), np.clip(new_rate, *RATE_RANGE)
-    logit = lambda r: np.log(r / (1.0 - r))
     return np.where(scale == "log", value * (r1 / r0) ** (1.0 / elasticity),
                     np.where(scale == "logit", value + (logit(r1) - logit(r0)) / elasticity,
                              value + (new_rate - rate)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from calibration.backtest import BAND, BEYOND, MEASURES, Backtest
+from calibration.backtest import BAND, BEYOND, Backtest
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
 
 LABELS = {"turnover_rate": ("turnover", "% of staff in post, year to 30 September", 100.0),
@@ -131,7 +131,8 @@ def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, un
         "parameter by the rate's measured response to it (an elasticity pooled over the councils, "
         "from a first set of runs; a parameter its rate barely answers in a year keeps the spread "
         "carried at an elasticity of 1); every replication draws the councils' parameters from "
-        "it, and the runs' own chance adds to it.\n"
+        "it, centred so that the first runs' mean rate is the expected rate, and the runs' own "
+        "chance adds to it.\n"
         "- **Start**: each council's posts filled at its observed vacancy rate and its vacancies "
         "covered at its observed agency rate; a one-year warm-up burns in only the case mix "
         "(nobody joins or leaves), referrals follow each council's yearly series.\n\n"

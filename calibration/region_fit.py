@@ -49,7 +49,7 @@ class RegionFit:
     loss: float
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
+def logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-3, 1 - 1e-3)
     return np.log(p / (1 - p))
 
@@ -128,14 +128,14 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
         step = DAMPING * min(1.0, STEADY_ROUNDS / (round_ + 1))
         hazard = np.clip(hazard * (want["turnover_rate"] / np.maximum(got["turnover_rate"], 1e-3))
                          ** step, *HAZARD_RANGE)
-        appeal = np.clip(appeal + step * (_logit(got["vacancy_rate"]) - _logit(want["vacancy_rate"])),
+        appeal = np.clip(appeal + step * (logit(got["vacancy_rate"]) - logit(want["vacancy_rate"])),
                          *APPEAL_RANGE)
         appeal = appeal - weight @ appeal   # appeals are relative: their weighted mean is 0
         backfill = np.clip(backfill * (want["agency_share"] / np.maximum(got["agency_share"], 1e-3))
                            ** step, *BACKFILL_RANGE)
         simulated_vacancy = float(weight @ got["vacancy_rate"])
-        supply *= math.exp(step * (_logit(np.array(simulated_vacancy))
-                                   - _logit(np.array(region_vacancy))))
+        supply *= math.exp(step * (logit(np.array(simulated_vacancy))
+                                   - logit(np.array(region_vacancy))))
         inflow = max(0.0, inflow + step * base.market.agency_exit_rate
                      * (base.market.agency_pool_start - idle))
     loss, round_, hazard, appeal, backfill, supply, inflow = best

@@ -722,8 +722,8 @@ def _team_problems(teams: dict[str, Team], types: set[str]) -> list[tuple[tuple[
     owner: dict[str, str] = {}
     for name, team in teams.items():
         for field in ("case_types", "keeps"):
-            problems += [(("teams", name, field), t, f"unknown case type {t!r}; case_types has "
-                          f"{sorted(types)}") for t in getattr(team, field) if t not in types]
+            problems += [(("teams", name, field, i), t, f"unknown case type {t!r}; case_types has "
+                          f"{sorted(types)}") for i, t in enumerate(getattr(team, field)) if t not in types]
         for t in team.case_types:
             if t in owner:
                 problems.append((("teams", name, "case_types"), t, f"case type {t!r} is already "

@@ -207,11 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "west_midlands)")
     bt.add_argument("--workforce", type=Path, required=True,
                     help="DfE workforce file (the columns of "
-                    "calibration/data/csww_indicators_2017_2020.csv, any years; required)")
+                    "calibration/data/csww_indicators_2017_2020.csv, any years; no default: required)")
     bt.add_argument("--fit-until", type=int, required=True,
-                    help="last year fitted; at least two years up to it must be in the file (required)")
+                    help="last year fitted; at least two years up to it must be in the file (no default: required)")
     bt.add_argument("--until", type=int, required=True,
-                    help="last year forecast and tested, after --fit-until (required)")
+                    help="last year forecast and tested, after --fit-until (no default: required)")
     bt.add_argument("--reps", type=int, help="replications of the forecast (default: 100)")
     bt.add_argument("--budget", type=int, default=12,
                     help="rounds of the per-council fit, 1-100 (default: 12)")
