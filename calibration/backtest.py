@@ -411,13 +411,29 @@ def with_intervals(p: pd.DataFrame) -> pd.DataFrame:
 def parameter_draws(fit: CouncilFit, reps: int, seed: int) -> pd.DataFrame:
     """One row per replication: each council's parameters, carried from a draw of where its
     rates are heading (normal about ``centre``, with the expected rates' spread; within the
-    parameters' bounds), from a stream of their own under ``seed``."""
+    parameters' bounds; the agency rate's through two parameters, below), from a stream of their
+    own under ``seed``."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DRAWS_KEY,)))
     p = fit.parameters
     z = rng.standard_normal((reps, len(p)))
     drawn = carry(p["value"].to_numpy(), p["scale"].to_numpy(), p["elasticity"].to_numpy(),
                   p["rate"].to_numpy(), p["centre"].to_numpy() + z * p["rate_sd"].to_numpy())
     columns = [f"authority.{c}.{path}" for c, path in zip(p["council"], p["path"])]
+    # A council's agency rate is drawn once: a draw below its expected rate lowers its backfill
+    # (carried), one above raises its agency beyond vacancies, which has no bound near it (a
+    # backfill fitted at 1 cannot rise). Per funded post, with vacancy rate v and agency rate a,
+    # the agency rate answers the agency beyond vacancies b by da / db = (1 - a)^2 / (1 - v).
+    index = {(c, k): i for i, (c, k) in enumerate(zip(p["council"], p["parameter"]))}
+    for council in p["council"].unique():
+        fill, beyond = index.get((council, "backfill_probability")), index.get((council, "beyond_vacancies"))
+        if fill is None or beyond is None:
+            continue
+        a = float(np.clip(p.at[p.index[fill], "rate"], *RATE_RANGE))
+        vacancy = index.get((council, "appeal"))
+        v = float(np.clip(p.at[p.index[vacancy], "rate"], *RATE_RANGE)) if vacancy is not None else 0.0
+        rise = p.at[p.index[fill], "centre"] + z[:, fill] * p.at[p.index[fill], "rate_sd"] - a
+        drawn[:, fill] = np.where(rise > 0, p.at[p.index[fill], "value"], drawn[:, fill])
+        drawn[:, beyond] = p.at[p.index[beyond], "value"] + np.maximum(rise, 0.0) * (1 - v) / (1 - a) ** 2
     return pd.DataFrame(np.clip(drawn, *_bounds(p)), columns=columns)
 
 
