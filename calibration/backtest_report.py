@@ -9,6 +9,7 @@ import pandas as pd
 
 from calibration.backtest import BAND, BEYOND, Backtest
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
+from sim.present.tables import markdown_table
 
 LABELS = {"turnover_rate": ("turnover", "% of staff in post, year to 30 September", 100.0),
           "agency_rate": ("agency rate", "% of all workers, at 30 September", 100.0),
@@ -37,7 +38,7 @@ def plot_metric(bt: Backtest, observed: pd.DataFrame, metric: str, fit_until: in
         o = obs[obs["council"] == council].sort_values("year")
         t = table[table["council"] == council].sort_values("year")
         ax.fill_between(t["year"], t["sim_p05"] * scale, t["sim_p95"] * scale, color="#9ecae1",
-                        alpha=0.8, step=None if len(t) > 1 else None, linewidth=0)
+                        alpha=0.8, linewidth=0)
         if len(t) == 1:   # one test year: a bar for the band
             ax.errorbar(t["year"], t["sim_mean"] * scale,
                         yerr=[(t["sim_mean"] - t["sim_p05"]) * scale, (t["sim_p95"] - t["sim_mean"]) * scale],
@@ -69,15 +70,6 @@ def plot_metric(bt: Backtest, observed: pd.DataFrame, metric: str, fit_until: in
                "simulated from the observed state at that census")
     fig.savefig(path)
     plt.close(fig)
-
-
-def _md(frame: pd.DataFrame, digits: int = 3) -> str:
-    cols = list(frame.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(f"{v:.{digits}g}" if isinstance(v, float) else str(v)
-                                       for v in row) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, until: int,
@@ -114,19 +106,19 @@ def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, un
         f"state at the {fit_until} census to {until} ({reps} replications), and compared with what "
         f"was observed in {years}. Errors are in percentage points (cases for the "
         f"caseload); the naive forecast is each council's last observed value up to {fit_until}.\n\n"
-        + _md(s) +
+        + markdown_table(s) +
         f"\nCouncil-years covered by the 90% band (turnover, agency and vacancy rates): "
         f"{rates['covered'].mean() * 100:.0f}% of {len(rates)}.\n\n"
         "## Method\n\n"
         "- **Where each council is heading** (pooled): a council's distance from the region's mean "
         "persists from year to year by a factor estimated across the region's councils on the fit "
-        "years (one factor and one unexplained spread per measure):\n\n" + _md(pooled) +
+        "years (one factor and one unexplained spread per measure):\n\n" + markdown_table(pooled) +
         "\n- **Council parameters** (each council's own): turnover scale, appeal to applicants and "
         "agency backfill are fitted so that runs from the council's observed state at the "
         f"{fit_until} census reach its expected turnover, vacancy and agency rates a year later; "
         f"agency workers beyond vacancies ({BEYOND}) are set from the file where it has the columns. "
         "**Regional parameters** (shared, fitted with them): the supply of applicants and the "
-        "agency inflow:\n\n" + _md(region) +
+        "agency inflow:\n\n" + markdown_table(region) +
         "\n- **Uncertainty**: the unexplained spread of each expected rate, carried to its "
         "parameter by the rate's measured response to it (an elasticity pooled over the councils, "
         "from a first set of runs; a parameter its rate barely answers in a year keeps the spread "
@@ -137,9 +129,9 @@ def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, un
         "- **Start**: each council's posts filled at its observed vacancy rate and its vacancies "
         "covered at its observed agency rate; a one-year warm-up burns in only the case mix "
         "(nobody joins or leaves), referrals follow each council's yearly series.\n\n"
-        "## Council parameters (90% interval)\n\n" + _md(shown) +
+        "## Council parameters (90% interval)\n\n" + markdown_table(shown) +
         "\n## How well each council fits\n\n"
         "z: the fitted runs' rate a year on against the expected rate, in its sds; fit-years RMSE: "
         "the pooled model's one-year-ahead error over the fit years (in sample).\n\n"
-        + _md(quality.reset_index(), 3)
+        + markdown_table(quality.reset_index())
     )

@@ -311,6 +311,7 @@ def scenario_from_dfe(args: argparse.Namespace) -> int:
 
 
 def calibrate(args: argparse.Namespace) -> int:
+    from sim.present.tables import markdown_table
     from calibration.fit import Settings, calibrate as fit_targets
     from calibration.report import validation_table, write_report
     from calibration.targets import DEFAULT_TARGETS, load_targets
@@ -337,7 +338,7 @@ def calibrate(args: argparse.Namespace) -> int:
                                  opts.warmup_years, opts.workers, draws=fit.posterior)
         ident = fit.identifiability[["parameter", "role", "estimate", "low_90", "high_90",
                                      "r2_with_fitted", "verdict"]]
-        extra = ("\n## Parameters\n\n" + _md_table(ident) +
+        extra = ("\n## Parameters\n\n" + markdown_table(ident) +
                  f"\nFitted by the method of simulated moments (Nelder-Mead, {len(fit.evaluations)} "
                  f"evaluations of {opts.reps} replications x {opts.years:g} years); final distance "
                  f"{fit.loss:.3g} (sum of squared z-scores over {len(targets.fitted)} targets). Simulated "
@@ -352,6 +353,7 @@ def calibrate(args: argparse.Namespace) -> int:
 
 
 def _calibrate_region(args: argparse.Namespace, base) -> int:
+    from sim.present.tables import markdown_table
     from calibration.fit import Settings
     from calibration.region_fit import fit_region
     from calibration.report import validation_table, write_report
@@ -381,7 +383,7 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
                  f"years each); best distance {fit.loss:.3g} (sum of squared z-scores over the "
                  f"councils' {3 * len(base.authority)} targets). Simulated values below use fresh "
                  "seeds.\n\n"
-                 "## Fitted values\n\n" + _md_table(fit.fitted.fillna("")))
+                 "## Fitted values\n\n" + markdown_table(fit.fitted.fillna("")))
         write_report(rs.staging, table, f"Calibration of {base.name}", extra)
         rs.commit({**opts.model_dump(), "budget": rounds, "distance": fit.loss},
                   {base.name: scenario_to_toml(base)})
@@ -389,15 +391,6 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
     print(f"wrote {out}/fitted.csv (copy to calibration/west_midlands_fit.csv to update the built-in), "
           "calibrated.toml, history.csv, report.md/.csv/.png")
     return 0
-
-
-def _md_table(frame) -> str:
-    cols = list(frame.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in frame.itertuples(index=False):
-        cells = [f"{v:.4g}" if isinstance(v, float) else str(v) for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def backtest(args: argparse.Namespace) -> int:
@@ -450,8 +443,7 @@ def backtest(args: argparse.Namespace) -> int:
                                                  args.fit_until, args.until, opts.reps))
         rs.commit({**opts.model_dump(), "budget": args.budget, "fit_reps": args.fit_reps,
                    "census_month": SEPTEMBER}, {scenario.name: scenario_to_toml(scenario)})
-    shown = bt.scores.copy()
-    print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(bt.scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     print(f"wrote {out}/backtest.csv, summary.md, summary.csv, parameters.csv, backtest_<metric>.png")
     return 0
 

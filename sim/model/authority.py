@@ -19,7 +19,7 @@ from sim.model.children import CareRule, draw_care
 from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
                              OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
-                             OFFSET_PROMOTIONS, OFFSET_RECORD, Clock)
+                             OFFSET_PROMOTIONS, Clock)
 from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
@@ -266,8 +266,7 @@ class Authority:
                 if self.outside:
                     self.start_staffing(recruit(self, post))
                 if rng.random() < cover:
-                    self.flow["joined"] += 1
-                    self.start_assignment(post)
+                    self._join_on_assignment(post)
         self.keep_agency_beyond(self._join_on_assignment)
 
     # -- primitives ----------------------------------------------------------------------------
@@ -448,6 +447,7 @@ class Authority:
             self.market.request_agency(self, post)
 
     def _join_on_assignment(self, post: Post) -> None:
+        """An agency worker from outside the region starts covering ``post``."""
         self.flow["joined"] += 1
         self.start_assignment(post)
 

@@ -24,7 +24,7 @@ def by_year(series: Mapping[str, float], years: np.ndarray, trend: float = 0.0) 
 def factor(series: Mapping[str, Series], affects: str, calendar: Calendar | None, day: float) -> float:
     """The product of the series that scale ``affects``, in the reporting year of ``day``
     (1 without a calendar or such series)."""
-    if calendar is None:
+    if calendar is None or not series:
         return 1.0
     year = calendar.reporting_year(day)
     out = 1.0

@@ -14,6 +14,17 @@ from sim.present.region import councils, key_metrics
 from sim.present.teams import console_lines
 
 
+def markdown_table(frame, digits: int = 4) -> str:
+    """A table as markdown: a header row, then a row per record (floats to ``digits``
+    significant figures)."""
+    cols = list(frame.columns)
+    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(f"{v:.{digits}g}" if isinstance(v, float) else str(v)
+                                       for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def _out(line: str) -> None:
     print(line.replace(NO_BREAK, ""))  # the page's word joiners are not for a terminal
 
