@@ -50,6 +50,10 @@ COUNCIL_LEVEL = "Local authority"
 SEPTEMBER = 8          # month index (January = 0) of DfE's census date, 30 September
 BAND = (0.05, 0.95)    # the simulated band: 5th to 95th percentile of the replications
 TABLE_COLUMNS = ["council", "year", "metric", "observed", "sim_mean", "sim_p05", "sim_p95", "covered"]
+# the smallest sd of an expected value: the precision DfE publishes it to (rates in percent to
+# one decimal, caseloads to one decimal), so a rate that never moved in the fit years (a council
+# with no agency workers) still has a spread
+RESOLUTION = {"rate": 0.001, "caseload": 0.1}
 Z90 = 1.6449            # the standard normal's 95th percentile: a 90% interval is +-Z90 sd
 # the fitted rates: the backtest's metric -> the model's summary outcome (region_fit's targets)
 FITTED = {"turnover_rate": "turnover_rate", "vacancy_rate": "vacancy_rate", "agency_rate": "agency_share"}
@@ -241,6 +245,7 @@ def expected_levels(observed: pd.DataFrame, fit_until: int, years: list[int],
             distance = last["observed"] - region
             spread = np.sqrt(sd ** 2 * sum(w ** (2 * k) for k in range(h))
                              + (h * w ** (h - 1) * se * distance) ** 2)
+            spread = max(spread, RESOLUTION.get(metric, RESOLUTION["rate"]))
             rows.append({"council": council, "year": year, "metric": metric,
                          "expected": region + w ** h * (last["observed"] - region), "sd": spread})
     return pd.DataFrame(rows, columns=["council", "year", "metric", "expected", "sd"])

@@ -9,8 +9,8 @@ import pytest
 from scipy.stats import spearmanr
 
 from calibration.backtest import (MEASURES, SEPTEMBER, TABLE_COLUMNS, as_dfe, backtest,
-                                  backtest_table, naive_forecast, read_workforce, scores,
-                                  yearly_measures)
+                                  backtest_table, expected_levels, naive_forecast, persistence,
+                                  read_workforce, scores, yearly_measures)
 from calibration.dfe import DATA
 from calibration.fit import Settings
 from sim.cli.main import main
@@ -244,3 +244,33 @@ def test_backtest_needs_a_region(capsys, tmp_path):
     assert main(["backtest", "baseline", "--workforce", str(FILE), "--fit-until", "2019",
                  "--until", "2020", "--out", str(tmp_path / "x")]) == 2
     assert "region" in capsys.readouterr().err and not (tmp_path / "x").exists()
+
+
+def test_the_pooled_persistence_recovers_a_known_one():
+    """Councils whose distance from the region's mean follows x' = 0.6 x + N(0, 0.02): the
+    pooled fit finds the factor and the spread, and forecasts the region's mean plus 0.6 of the
+    last distance."""
+    rng = np.random.default_rng(3)
+    n, years = 300, range(2014, 2020)
+    x = rng.normal(0, 0.04, n)
+    rows = []
+    for y in years:
+        rows += [{"council": f"c{i}", "year": y, "metric": "vacancy_rate", "observed": 0.15 + v}
+                 for i, v in enumerate(x)]
+        x = 0.6 * x + rng.normal(0, 0.02, n)
+    observed = pd.DataFrame(rows)
+    pooled = persistence(observed, 2019).set_index("metric").loc["vacancy_rate"]
+    assert pooled["persistence"] == pytest.approx(0.6, abs=0.05)
+    assert pooled["residual_sd"] == pytest.approx(0.02, rel=0.1)
+    levels = expected_levels(observed, 2019, [2020], persistence(observed, 2019))
+    last = observed[observed["year"] == 2019].set_index("council")["observed"]
+    got = levels.set_index("council")["expected"]
+    want = last.mean() + pooled["persistence"] * (last - last.mean())
+    assert np.allclose(got[want.index], want)
+
+
+def test_a_rate_that_never_moved_keeps_the_published_precision_as_its_spread():
+    observed = pd.DataFrame([{"council": c, "year": y, "metric": "agency_rate", "observed": 0.0}
+                             for c in "AB" for y in (2017, 2018, 2019)])
+    levels = expected_levels(observed, 2019, [2020], persistence(observed, 2019))
+    assert (levels["expected"] == 0.0).all() and (levels["sd"] >= 0.001).all()
