@@ -14,7 +14,8 @@ agency rates, with the region's parameters (supply of applicants, agency inflow)
 measured response to it, is its uncertainty, and every forward replication draws the councils'
 parameters from it. The forward runs start at
 the ``fit_until`` census from each council's observed vacancy and agency rates, the warm-up
-burning in only the case mix (``start.hold_staff``), with the councils' referral series as input.
+burning in only the case mix (``start.hold_staff``), with the councils' referral series and
+funded posts as inputs (``with_establishment``).
 
 DfE's children's social work workforce census counts at 30 September: turnover is the year's
 leavers over staff in post, the agency rate agency workers over all workers, the vacancy rate
@@ -46,6 +47,8 @@ KEYS = ["time_period", "geographic_level", "la_name"]
 # agency workers beyond vacancies (an input: ``agency.beyond_vacancies``), from these columns if the
 # file has them: agency FTE, agency FTE covering vacancies, FTE in post, vacancies (FTE)
 BEYOND, BEYOND_COLUMNS = "agency_beyond", ("agency_fte", "agency_cover_fte", "inpost_fte", "vacancy_fte")
+# funded posts (in post and vacant, FTE): an input of the forward runs (``with_establishment``)
+POSTS = "posts"
 COUNCIL_LEVEL = "Local authority"
 SEPTEMBER = 8          # month index (January = 0) of DfE's census date, 30 September
 BAND = (0.05, 0.95)    # the simulated band: 5th to 95th percentile of the replications
@@ -112,6 +115,8 @@ def read_workforce(path: Path | str, councils: list[str] | None = None,
         rows.append(pd.DataFrame({"council": la["la_name"].map(short_council_name), "year": year,
                                   "metric": BEYOND, "observed": ((agency - cover).clip(lower=0)
                                                                  / (inpost + vacant))}))
+        rows.append(pd.DataFrame({"council": la["la_name"].map(short_council_name), "year": year,
+                                  "metric": POSTS, "observed": inpost + vacant}))
     out = pd.concat(rows, ignore_index=True).dropna(subset=["year"])
     out["year"] = out["year"].astype(int)
     have_councils, have_years = set(out["council"]), set(out["year"])
@@ -200,13 +205,20 @@ def scores(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- where each council is heading: a partly pooled estimate ----------------------------------------
+def _forecast_rows(observed: pd.DataFrame, fit_until: int) -> pd.DataFrame:
+    """The fit years' observations of what the pooled model forecasts: the measures and the
+    agency beyond vacancies, not the funded posts (an input as observed)."""
+    fit = observed[(observed["year"] <= fit_until) & (observed["metric"] != POSTS)]
+    return fit.dropna(subset=["observed"])
+
+
 def persistence(observed: pd.DataFrame, fit_until: int) -> pd.DataFrame:
     """Per metric, from the fit years: how much of a council's distance from the region's mean
     (the mean over councils) is left a year later (``persistence``, least squares through 0,
     held in [0, 1]), the spread of what it leaves unexplained (``residual_sd``), and the
     council-year pairs it rests on."""
     rows = []
-    fit = observed[observed["year"] <= fit_until].dropna(subset=["observed"])
+    fit = _forecast_rows(observed, fit_until)
     for metric, m in fit.groupby("metric", sort=False):
         dev = m.assign(dev=m["observed"] - m.groupby("year")["observed"].transform("mean"))
         wide = dev.pivot_table(index="council", columns="year", values="dev")
@@ -232,7 +244,7 @@ def expected_levels(observed: pd.DataFrame, fit_until: int, years: list[int],
     council's distance from it then (``h`` years on); the sd (a forecast's, as in a regression)
     adds up the unexplained spread of each of the ``h`` years and the persistence's own error
     times the distance it multiplies."""
-    fit = observed[observed["year"] <= fit_until].dropna(subset=["observed"])
+    fit = _forecast_rows(observed, fit_until)
     means = fit.groupby(["metric", "year"])["observed"].mean()
     rows = []
     for (council, metric), m in fit.groupby(["council", "metric"]):
@@ -280,6 +292,38 @@ def observed_start(scenario: Scenario, observed: pd.DataFrame, year: int) -> Sce
             cover = (agency / (1.0 - agency) * (1.0 - vacancy) - beyond) / vacancy
             values[prefix + "agency.initial_cover"] = round(float(np.clip(cover, 0.0, 1.0)), 4)
     return scenario.with_values(values)
+
+
+def with_establishment(scenario: Scenario, observed: pd.DataFrame, year: int) -> Scenario:
+    """The region with each council's funded posts (DfE in post + vacancies, FTE) after
+    ``year``'s census as multiples of that census's (``workforce.establishment_by_year``): an
+    input of the forward runs, as their referral series is. A council without posts that year
+    keeps its establishment. The region's supply of applicants grows with its posts (a series
+    ``SUPPLY_SERIES``, by DfE reporting year: the posts at the census within it), so the region's
+    mean vacancy rate holds, as the pooled forecast assumes."""
+    posts = observed[(observed["metric"] == POSTS) & (observed["year"] >= year)].dropna(subset=["observed"])
+    values: dict[str, object] = {}
+    ratios = []
+    for name, _ in scenario.members():
+        mine = posts[posts["council"] == name].set_index("year")["observed"]
+        if year in mine.index and mine[year] > 0 and len(mine) > 1:
+            prefix = f"authority.{name}." if scenario.is_region else ""
+            ratio = (mine[mine > 0] / mine[year]).clip(0.01, 10.0)
+            values[prefix + "workforce.establishment_by_year"] = {str(y): round(float(v), 4)
+                                                                  for y, v in ratio.items()}
+            ratios.append(mine[mine > 0])
+    if scenario.is_region and ratios:
+        both = pd.concat(ratios, axis=1).dropna()     # the councils' posts, in years all have
+        region = both.sum(axis=1) / both.sum(axis=1).get(year, np.nan)
+        if np.isfinite(region).all() and len(region) > 1:
+            values[f"series.{SUPPLY_SERIES}"] = {
+                "affects": "applicants", "source": "the councils' funded posts (DfE in post + "
+                "vacancies) over those at the start: assumption, supply grows with the posts",
+                "by_year": {str(y + 1): round(float(np.clip(v, 0.01, 100.0)), 4) for y, v in region.items()}}
+    return scenario.with_values(values)
+
+
+SUPPLY_SERIES = "region_posts"   # the series scaling the region's applicants with its posts
 
 
 def neutral(scenario: Scenario) -> Scenario:
@@ -471,18 +515,16 @@ def carry_spread(fit: CouncilFit, draws: pd.DataFrame, simulated: pd.DataFrame,
     """The fitted parameters with each rate's measured response to its parameter in ``year`` (an
     elasticity pooled over the councils, from the replications of ``draws``, each of which drew
     its parameters), which then carries the expected rate's spread to the parameter (a parameter
-    its rate barely answers in a year keeps the assumed response); and the draws' centre, moved by
-    as much as the runs' mean rate missed the expected rate. The runs' own chance adds to the
-    spread, so where the spread already counts chance the band is wider than it."""
+    its rate barely answers in a year keeps the assumed response). The runs' own chance adds to
+    the spread, so where the spread already counts chance the band is wider than it."""
     p = fit.parameters.copy()
-    at = simulated[simulated["year"] == year].pivot_table(index="rep", columns=["council", "metric"],
-                                                         values="value")
+    at = _rates_at(simulated, year)
     for parameter, (path, metric, scale, _) in PARAMETERS.items():
         rows = p[p["parameter"] == parameter]
         if scale == "linear" or rows.empty:
             continue   # an input: no rate of its own is simulated
         x, y = [], []
-        for i, row in rows.iterrows():
+        for _, row in rows.iterrows():
             drawn = draws[f"authority.{row['council']}.{path}"].to_numpy()[at.index]
             d = np.log(drawn / row["value"]) if scale == "log" else drawn - row["value"]
             rate = at[(row["council"], metric)].to_numpy()
@@ -490,14 +532,31 @@ def carry_spread(fit: CouncilFit, draws: pd.DataFrame, simulated: pd.DataFrame,
             mean = float(rate[ok].mean())
             x.append(d[ok] - d[ok].mean())
             y.append((rate[ok] - mean) / max(mean if scale == "log" else mean * (1.0 - mean), 1e-6))
-            # centre the draws so the runs' mean rate is the expected rate (the draws' curvature
-            # and bounds shift it)
-            p.at[i, "centre"] = float(np.clip(2.0 * row["rate"] - mean, *RATE_RANGE))
         xs, ys = np.concatenate(x), np.concatenate(y)
         measured = float((xs @ ys) / (xs @ xs)) if xs @ xs > 0 else 0.0
         if abs(measured) >= WEAK_ELASTICITY and np.sign(measured) == np.sign(ASSUMED_ELASTICITY[scale]):
             p.loc[rows.index, "elasticity"] = measured
     return with_intervals(p)
+
+
+def recentre(parameters: pd.DataFrame, simulated: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The draws' centres moved by as much as the runs' mean rate in ``year`` missed the expected
+    rate (the draws' curvature and bounds shift the mean)."""
+    p = parameters.copy()
+    at = _rates_at(simulated, year)
+    for i, row in p.iterrows():
+        metric = PARAMETERS[row["parameter"]][1]
+        if row["scale"] == "linear" or (row["council"], metric) not in at.columns:
+            continue
+        mean = float(np.nanmean(at[(row["council"], metric)].to_numpy()))
+        p.at[i, "centre"] = float(np.clip(row["centre"] + row["rate"] - mean, *RATE_RANGE))
+    return p
+
+
+def _rates_at(simulated: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each replication's rates in ``year``: a row per replication, a column per (council, metric)."""
+    return simulated[simulated["year"] == year].pivot_table(index="rep", columns=["council", "metric"],
+                                                           values="value")
 
 
 # a rate that answers its parameter less than this in a year does not identify it: it keeps the
@@ -508,14 +567,20 @@ WEAK_ELASTICITY = 0.25
 def backtest(scenario: Scenario, observed: pd.DataFrame, fit_until: int, until: int, reps: int,
              seed: int, workers: int, settings: Settings, progress=None) -> Backtest:
     """Fit on the years up to ``fit_until``, run ``reps`` replications from that census to
-    ``until``'s (twice: the first runs measure how the rates answer the parameters, which
-    sets the parameters' spread, ``carry_spread``), and
-    score them against ``observed``."""
+    ``until``'s (three times: with the establishment held as in the fit, the first runs measure
+    how the rates answer the parameters, which sets the parameters' spread, ``carry_spread``,
+    and the second where the draws centre, ``recentre``; the third follow the councils' observed
+    funded posts), and score them against ``observed``."""
     fit = fit_councils(scenario, observed, fit_until, settings, progress)
-    start = observed_start(fit.scenario, observed, fit_until)
+    held = observed_start(fit.scenario, observed, fit_until)
     first = parameter_draws(fit, reps, seed)
-    fit.parameters = carry_spread(fit, first, _forecast(start, first, fit_until, until, reps, seed,
+    fit.parameters = carry_spread(fit, first, _forecast(held, first, fit_until, until, reps, seed,
                                                            workers), fit_until + 1)
+    second = parameter_draws(fit, reps, seed)
+    fit.parameters = recentre(fit.parameters, _forecast(held, second, fit_until, until, reps, seed,
+                                                        workers), fit_until + 1)
+    # the forward runs are given the councils' funded posts, as observed (the fit held them)
+    start = with_establishment(held, observed, fit_until)
     draws = parameter_draws(fit, reps, seed)
     simulated = _forecast(start, draws, fit_until, until, reps, seed, workers)
     table = backtest_table(observed, simulated, fit_until)

@@ -191,6 +191,15 @@ class Workforce(_Strict):
     asye_completion_requires_funded_post: bool = Field(
         True, description="Passing the ASYE needs a vacant funded level-2 post (else the worker is "
         "carried above establishment).")
+    establishment_by_year: dict[YearKey, Annotated[float, Field(gt=0, le=10)]] = Field(
+        default_factory=dict, max_length=200,
+        description="The funded establishment at each year's DfE census (30 September) as a "
+        "multiple of the levels' establishments, which are the start's (1 = as given), e.g. a "
+        "council's posts (DfE inpost_fte + vacancy_fte) over those of the start year; needs "
+        "`start.year`. From the start of reporting it moves evenly, month by month, between "
+        "census dates (the first value before the series, the last after it), each level and team "
+        "keeping its share: new posts open vacant, and vacant posts close (an agency worker "
+        "covering one leaves it); a post with a holder closes once it falls vacant.")
 
 
 class Turnover(_Strict):
@@ -890,6 +899,9 @@ class Scenario(_Strict):
                          ] if self.demand.referrals_by_year else []
             problems += [(("series", name), {}, "a yearly series needs a calendar: set start.year "
                           "(the census year at which reporting starts)") for name in self.series]
+            problems += [(("workforce", "establishment_by_year"), {}, "a yearly series needs a "
+                          "calendar: set start.year (the census year at which reporting starts)")
+                         ] if self.workforce.establishment_by_year else []
         for field in ("looked_after_types", "in_need_types"):
             problems += [(("reporting", field), t, f"unknown case type {t!r}; case_types has "
                           f"{sorted(names)}") for t in getattr(self.reporting, field) or () if t not in names]

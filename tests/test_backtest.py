@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from calibration.backtest import (MEASURES, SEPTEMBER, TABLE_COLUMNS, as_dfe, backtest,
+from calibration.backtest import (MEASURES, POSTS, SEPTEMBER, TABLE_COLUMNS, as_dfe, backtest,
                                   backtest_table, expected_levels, naive_forecast, persistence,
-                                  read_workforce, scores, yearly_measures)
+                                  read_workforce, scores, with_establishment, yearly_measures)
 from calibration.dfe import DATA
 from calibration.fit import Settings
 from sim.cli.main import main
@@ -34,6 +34,25 @@ def test_the_dfe_history_reads_as_shares_for_every_council_and_year():
     assert got["Birmingham", 2020, "turnover_rate"] == pytest.approx(row["turnover_rate_fte"] / 100)
     assert got["Birmingham", 2020, "caseload"] == pytest.approx(float(row["caseload_fte"]))
     assert got["Herefordshire", 2019, "vacancy_rate"] >= 0    # 'Herefordshire, County of' in the file
+
+
+def test_the_councils_funded_posts_are_an_input_of_the_forward_runs(baseline):
+    """Funded posts are DfE's in post plus vacancies (FTE); the forward runs follow them as
+    multiples of the fit's last census, and the pooled forecast leaves them out."""
+    obs = read_workforce(FILE, WEST_MIDLANDS, [2019, 2020])
+    raw = pd.read_csv(FILE)
+    row = raw[(raw["la_name"] == "Stoke-on-Trent") & (raw["time_period"] == 2019)].iloc[0]
+    posts = obs[obs["metric"] == POSTS].set_index(["council", "year"])["observed"]
+    assert posts["Stoke-on-Trent", 2019] == pytest.approx(row["inpost_fte"] + row["vacancy_fte"])
+    region = baseline.with_overrides(name="two", start={"year": 2019},
+                                     authority={"Stoke-on-Trent": {}, "Walsall": {}})
+    series = {name: m.workforce.establishment_by_year
+              for name, m in with_establishment(region, obs, 2019).members()}
+    assert series["Stoke-on-Trent"]["2019"] == 1.0
+    assert series["Stoke-on-Trent"]["2020"] == pytest.approx(posts["Stoke-on-Trent", 2020]
+                                                           / posts["Stoke-on-Trent", 2019], abs=1e-4)
+    assert series["Walsall"]["2020"] < 1.0          # Walsall's posts fell in 2020
+    assert POSTS not in set(persistence(obs, 2020)["metric"])
 
 
 def _broken(tmp_path, edit) -> str:

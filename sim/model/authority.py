@@ -18,7 +18,7 @@ from sim.model.allocation import W_LEVEL, W_TEAM, W_UID, CaseBook
 from sim.model.children import CareRule, draw_care
 from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
-                             OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
+                             OFFSET_ESTABLISHMENT, OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
                              OFFSET_PROMOTIONS, Clock)
 from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
@@ -34,7 +34,7 @@ from sim.policy import Policy, get_policy
 if TYPE_CHECKING:
     from sim.model.market import LabourMarket
 from sim.model.workforce import AGENCY, ASYE, BANK, CONTRACT_CODE, PERMANENT, Establishment, Post, \
-    SocialWorker, asye_year, promotions
+    SocialWorker, asye_year, follow_establishment, promotions
 
 
 
@@ -91,7 +91,8 @@ class Authority:
         caseload = draw_caseload(scenario, clock.n_days, streams["referrals"],
                                  streams["case_careers"], streams["initial"], self.calendar)
         establishment = sum(lv.establishment for lv in self.levels)
-        self.max_workers = 2 * establishment + 64
+        growth = max([1.0, *scenario.workforce.establishment_by_year.values()])
+        self.max_workers = 2 * math.ceil(establishment * growth) + 64
         self.teams = scenario.team_list()
         over = [int(t.overflow == "over_limit" or scenario.allocation.allow_over_limit)
                 for _, t in self.teams]
@@ -104,14 +105,18 @@ class Authority:
         self.establishment = Establishment(
             [Post(level, team=team) for level, lv in enumerate(self.levels)
              for team, n in enumerate(split_posts(lv.establishment, weights[level])) for _ in range(n)])
+        self.start_posts = np.zeros((len(self.levels), len(self.teams)))   # by level and team
         for i, post in enumerate(self.establishment.posts):
             post.index = i
+            self.start_posts[post.level, post.team] += 1
         # Common random numbers by post: the k-th vacancy of post p draws the same numbers in every
-        # scenario (time to fill, agency cover and delay, the next holder's resilience, destination).
-        self.post_draws = streams["posts"].random((len(self.establishment.posts), POST_CYCLES, N_POST_DRAWS))
+        # scenario (time to fill, agency cover and delay, the next holder's resilience, destination);
+        # rows for the posts a growing establishment will open
+        rows = math.ceil(len(self.establishment.posts) * growth)
+        self.post_draws = streams["posts"].random((rows, POST_CYCLES, N_POST_DRAWS))
         # ... and its k-th holder's age at hire and retirement draw, from a stream of their own
-        self.people_draws = streams["people"].random((len(self.establishment.posts), POST_CYCLES,
-                                                      N_PEOPLE_DRAWS))
+        self.people_draws = streams["people"].random((rows, POST_CYCLES, N_PEOPLE_DRAWS))
+        self.post_rows_used = len(self.establishment.posts)
         self.staff: dict[int, SocialWorker] = {}  # permanent workers in post, by uid
         self.temps: dict[int, SocialWorker] = {}  # agency workers on assignment, by uid
         # by worker slot, for fast monthly counts: 0 free, 1 permanent, 2 agency; the post's level
@@ -155,6 +160,8 @@ class Authority:
             self.start_staffing(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
         if scenario.agency.beyond_vacancies > 0:
             self.start_staffing(agency_beyond_vacancies(self, OFFSET_CONVERSIONS + 0.02))
+        if scenario.workforce.establishment_by_year:
+            self.start_staffing(follow_establishment(self, OFFSET_ESTABLISHMENT))
         for policy in self.policies:
             env.process(self._run_policy(policy))
 
@@ -201,6 +208,7 @@ class Authority:
         rates.salary = rates.salary * (1.0 + self.supplement)
         if self.market_salary is not None:
             rates.market_salary = self.market_salary
+        rates.establishment = self.rates.establishment.copy()   # posts opened and closed so far
         for policy in self.active_policies:
             policy.adjust(rates)
         rates.capacity_factor *= 1.0 - self.absence
@@ -565,12 +573,59 @@ class Authority:
             self.establishment.posts.remove(post)
             return
         post.cycle += 1
+        self._open_vacancy(post)
+
+    def _open_vacancy(self, post: Post) -> None:
+        """A funded post fell vacant or opened: recruit to it (outside the region's market), seek
+        agency cover, tell the policies."""
         if self.outside and not post.recruiting:
             self.env.process(recruit(self, post))
         if post.agency is None and not post.backfilling:
             self.env.process(backfill(self, post))
         for policy in self.active_policies:
             policy.on_vacancy(self.context, post.level)
+
+    def open_post(self, level: int, team: int) -> Post:
+        """A new funded post at ``level`` in ``team`` opens, vacant."""
+        index = self.post_rows_used if self.post_rows_used < len(self.post_draws) else -1
+        self.post_rows_used += 1
+        post = Post(level, team=team, index=index)
+        self.establishment.posts.append(post)
+        self.rates.establishment[level] += 1
+        self._open_vacancy(post)
+        return post
+
+    def close_post(self, post: Post) -> None:
+        """A vacant funded post closes (an agency or bank worker covering it leaves it)."""
+        if post.agency is not None:
+            self.end_agency(post.agency)
+        self.establishment.posts.remove(post)
+        post.funded = False
+        self.rates.establishment[post.level] -= 1
+
+    def set_establishment(self, total: int) -> None:
+        """Open or close funded posts towards ``total``, one at a time where a level and team is
+        furthest from its share of the start's posts; only vacant posts close (uncovered ones
+        first), so a shrinking establishment waits for vacancies."""
+        share = self.start_posts / self.start_posts.sum()
+        funded = [p for p in self.establishment.posts if p.funded]
+        count = np.zeros_like(self.start_posts)
+        for p in funded:
+            count[p.level, p.team] += 1
+        have = len(funded)
+        while have < total:
+            have += 1
+            level, team = np.unravel_index(np.argmax(share * have - count), count.shape)
+            self.open_post(int(level), int(team))
+            count[level, team] += 1
+        vacant = [p for p in funded if p.holder is None]
+        while have > total and vacant:
+            have -= 1
+            over = count - share * have
+            post = max(vacant, key=lambda p: (over[p.level, p.team], p.agency is None))
+            vacant.remove(post)
+            self.close_post(post)
+            count[post.level, post.team] -= 1
 
     # -- views -------------------------------------------------------------------------------
     def permanent(self) -> list[SocialWorker]:

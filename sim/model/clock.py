@@ -21,6 +21,8 @@ OFFSET_POLICY_START, OFFSET_MARKET, OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CO
 CENSUS = 273.0 / DAYS_PER_YEAR   # 30 September (DfE's workforce census) as a fraction of a year
 APRIL = 90.0 / DAYS_PER_YEAR     # 1 April: DfE's reporting years (and pay awards) start then
 
+# Before the market: the establishment's monthly change (``workforce.establishment_by_year``).
+OFFSET_ESTABLISHMENT = 0.51
 # After the record: the sickness absence of the coming month, from the month end's pressure.
 OFFSET_ABSENCE = 0.95
 

@@ -1,12 +1,13 @@
-"""Yearly series on a run's calendar: a council's referrals by year, and named external series
-(a labour-market index, ...) that scale one of the model's rates in each DfE reporting year."""
+"""Yearly series on a run's calendar: a council's referrals by year, its establishment at each
+census, and named external series (a labour-market index, ...) that scale one of the model's
+rates in each DfE reporting year."""
 from __future__ import annotations
 
 from typing import Mapping
 
 import numpy as np
 
-from sim.model.clock import Calendar
+from sim.model.clock import CENSUS, Calendar
 from sim.scenario import Series
 
 
@@ -19,6 +20,14 @@ def by_year(series: Mapping[str, float], years: np.ndarray, trend: float = 0.0) 
     years = np.asarray(years)
     at = values[np.clip(np.searchsorted(keys, years, side="right") - 1, 0, len(keys) - 1)]
     return at * (1.0 + trend) ** np.maximum(years - keys[-1], 0)
+
+
+def at_census(series: Mapping[str, float], date: float) -> float:
+    """A series of values at census dates (30 September of each year) at ``date`` (in years, see
+    ``Calendar.date``): moving evenly between census dates, the first value before them, the last
+    after."""
+    known = sorted((int(k), v) for k, v in series.items())
+    return float(np.interp(date, [k + CENSUS for k, _ in known], [v for _, v in known]))
 
 
 def factor(series: Mapping[str, Series], affects: str, calendar: Calendar | None, day: float) -> float:

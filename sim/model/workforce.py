@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.model.allocation import W_LEVEL
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
+from sim.model.series import at_census
 from sim.scenario import LEVELS
 
 if TYPE_CHECKING:
@@ -138,4 +139,15 @@ def promotions(auth: "Authority", offset: float):
                 if target is not None:
                     auth.move(worker, target)
                     auth.tally["promotions"] += 1
+        yield auth.env.timeout(MONTH_DAYS)
+
+
+def follow_establishment(auth: "Authority", offset: float):
+    """Monthly: the funded establishment follows ``workforce.establishment_by_year`` (a multiple
+    of the posts at the start)."""
+    series = auth.scenario.workforce.establishment_by_year
+    start = auth.start_posts.sum()
+    yield auth.env.timeout(offset)
+    while True:
+        auth.set_establishment(int(round(start * at_census(series, float(auth.calendar.date(auth.env.now))))))
         yield auth.env.timeout(MONTH_DAYS)
