@@ -37,6 +37,7 @@ from calibration.fit import Settings
 from calibration.region_fit import (APPEAL_RANGE, BACKFILL_RANGE, HAZARD_RANGE, RegionFit, fit_region,
                                    logit)
 from sim.errors import BadInput
+from sim.experiment.executor import Executor
 from sim.experiment.replications import Runs, run_experiment
 from sim.scenario import Scenario
 
@@ -502,7 +503,7 @@ class Backtest:
 
 
 def _forecast(start: Scenario, draws: pd.DataFrame, fit_until: int, until: int, reps: int,
-              seed: int, workers: int) -> pd.DataFrame:
+              seed: int, workers: int | Executor) -> pd.DataFrame:
     """The councils' yearly measures in runs from the ``fit_until`` census to ``until``'s."""
     runs = run_experiment(start, reps, seed, float(until - fit_until), BURN_IN_YEARS, workers,
                           draws=draws)
@@ -565,7 +566,7 @@ WEAK_ELASTICITY = 0.25
 
 
 def backtest(scenario: Scenario, observed: pd.DataFrame, fit_until: int, until: int, reps: int,
-             seed: int, workers: int, settings: Settings, progress=None) -> Backtest:
+             seed: int, workers: int | Executor, settings: Settings, progress=None) -> Backtest:
     """Fit on the years up to ``fit_until``, run ``reps`` replications from that census to
     ``until``'s (three times: with the establishment held as in the fit, the first runs measure
     how the rates answer the parameters, which sets the parameters' spread, ``carry_spread``,

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from sim.experiment.executor import Executor
 from sim.experiment.replications import run_experiment
 from sim.model.outcomes import rows_of
 from pydantic import BaseModel
@@ -114,7 +115,7 @@ class Settings:
     years: float = 5.0
     warmup_years: float = 3.0
     seed: int = 20261125
-    workers: int = 1
+    workers: int | Executor = 1   # local processes, or where jobs run (an Executor)
     budget: int = 40          # objective evaluations for the search
     step: float = 0.05        # finite-difference step in unit coordinates
     posterior_draws: int = 200

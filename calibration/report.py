@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.experiment.executor import Executor
 from sim.experiment.replications import run_experiment
 from sim.model.outcomes import REGION, rows_of
 from sim.experiment.resultset import atomic_write, write_text
@@ -18,7 +19,7 @@ UNDEFINED = "undefined (runs too short)"
 
 
 def validation_table(scenario: Scenario, targets: Targets, reps: int, seed: int, years: float,
-                     warmup_years: float, workers: int = 1,
+                     warmup_years: float, workers: int | Executor = 1,
                      draws: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per target: the target and its range, the simulated mean and 5-95% band over
     replications (with parameter draws, if given), and whether the mean is within the range."""

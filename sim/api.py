@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment.compare import compare as _compare
-from sim.experiment.executor import effective_workers
+from sim.experiment.executor import Executor, effective_workers
 from sim.experiment.replications import run_experiment
 from sim.experiment.results import Results, commit, save as _save_files
 from sim.experiment.resultset import ResultSet
@@ -31,33 +31,38 @@ def _scenario(item: Scenario | str) -> Scenario:
     return item if isinstance(item, Scenario) else scenario_named(item)
 
 
-def _settings(scenario: Scenario, reps, years, warmup_years, seed, workers):
+def _settings(scenario: Scenario, reps, years, warmup_years, seed, workers: int | Executor):
+    count = workers.workers if isinstance(workers, Executor) else workers
     opts = run_options(scenario.run, reps=reps, years=years, warmup_years=warmup_years, seed=seed,
-                       workers=workers)
+                       workers=count)
     return scenario.with_overrides(run=opts.model_dump(exclude={"workers"})), opts
 
 
-def _record(opts, started: float, jobs: int) -> dict:
-    """The settings a result set records: the run options, workers used, wall time."""
+def _record(opts, started: float, jobs: int, workers: int | Executor) -> dict:
+    """The settings a result set records: the run options, where they ran, wall time."""
+    dask = isinstance(workers, Executor) and workers.backend == "dask"
     return {**opts.model_dump(), "workers_used": effective_workers(opts.workers, jobs),
+            "backend": "dask" if dask else "local",
             "wall_seconds": round(time.perf_counter() - started, 3)}
 
 
 def run(scenario: Scenario | str = "baseline", *, reps: int | None = None, years: float | None = None,
-        warmup_years: float | None = None, seed: int | None = None, workers: int = 1,
+        warmup_years: float | None = None, seed: int | None = None, workers: int | Executor = 1,
         draws: pd.DataFrame | None = None, progress: bool = False) -> Results:
     """Run replications of one scenario (a ``Scenario``, a file or a built-in name); settings not
-    given are the scenario's own. ``draws``: parameter draws, replication r uses row r."""
+    given are the scenario's own. ``draws``: parameter draws, replication r uses row r;
+    ``workers``: local processes, or an ``Executor`` (local processes or a Dask cluster)."""
     scenario, opts = _settings(_scenario(scenario), reps, years, warmup_years, seed, workers)
     started = time.perf_counter()
     runs = run_experiment(scenario, opts.reps, opts.seed, opts.years, opts.warmup_years,
-                          opts.workers, progress, draws)
-    return Results.from_run(scenario, runs, _record(opts, started, opts.reps))
+                          workers, progress, draws)
+    return Results.from_run(scenario, runs, _record(opts, started, opts.reps, workers))
 
 
 def compare(baseline: Scenario | str, *variants: Scenario | str, reps: int | None = None,
             years: float | None = None, warmup_years: float | None = None, seed: int | None = None,
-            workers: int = 1, draws: pd.DataFrame | None = None, target_metric: str | None = None,
+            workers: int | Executor = 1, draws: pd.DataFrame | None = None,
+            target_metric: str | None = None,
             target_halfwidth: float | None = None, max_reps: int = 1000,
             progress: bool = False) -> Results:
     """Run a baseline and variants on the same random numbers. A variant is a ``Scenario``, a
@@ -69,12 +74,12 @@ def compare(baseline: Scenario | str, *variants: Scenario | str, reps: int | Non
     metric = target_metric or "turnover_rate"
     started = time.perf_counter()
     result = _compare(scenarios, reps=opts.reps, seed=opts.seed, years=opts.years,
-                      warmup_years=opts.warmup_years, workers=opts.workers, progress=progress,
+                      warmup_years=opts.warmup_years, workers=workers, progress=progress,
                       target_metric=metric if target_halfwidth else None,
                       target_halfwidth=target_halfwidth, max_reps=max_reps, draws=draws)
     precision = result.precision(metric, target_halfwidth) if target_halfwidth else None
-    return Results.from_comparison(result, scenarios, _record(opts, started,
-                                                              result.reps * len(scenarios)), precision)
+    return Results.from_comparison(result, scenarios, _record(opts, started, result.reps * len(scenarios),
+                                                              workers), precision)
 
 
 def save(results: Results, out: str | Path, *, report: bool = False, overwrite: bool = False) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sim.draws import load_draws
 from sim.errors import BadInput
-from sim.experiment.executor import check_scheduler_address
+from sim.experiment.executor import Executor, check_scheduler_address
 from sim.experiment.results import COMPARE, RUN, default_out, load_results
 from sim.experiment.resultset import (ResultSet, record_derived, replace_report, write_manifest,
                                       write_text)
@@ -46,6 +46,16 @@ def _next_steps(out: Path, args: argparse.Namespace) -> None:
         print(f"for the board's report: swsim report {out}")
 
 
+def executor(args: argparse.Namespace, workers: int) -> Executor:
+    """The one place a command's replications run, for all of it: ``workers`` local processes,
+    or a Dask cluster (``--backend dask``, at ``--scheduler`` or a local one)."""
+    if args.scheduler and args.backend != "dask":
+        raise BadInput("--scheduler needs --backend dask")
+    if args.scheduler and (problem := check_scheduler_address(args.scheduler)):
+        raise BadInput(problem)
+    return Executor(workers, args.backend, args.scheduler)
+
+
 # -- commands ---------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
     from sim.api import run as run_scenario, write_into
@@ -56,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
     scenario = with_settings(scenario, opts)
     draws = load_draws(args.posterior, scenario) if args.posterior else None
     out = args.out or default_out(RUN, [scenario.name])
-    with ResultSet(out, RUN, {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs:
+    pool = executor(args, opts.workers)
+    with ResultSet(out, RUN, {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs, pool:
         check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-        results = run_scenario(scenario, workers=opts.workers, draws=draws, progress=not args.quiet)
+        results = run_scenario(scenario, workers=pool, draws=draws, progress=not args.quiet)
         results.settings["posterior"] = str(args.posterior) if args.posterior else None
         write_into(results, rs, args.report)
     if not args.quiet:
@@ -92,11 +103,12 @@ def compare(args: argparse.Namespace) -> int:
     draws = load_draws(args.posterior, *scenarios) if args.posterior else None
     names = [s.name for s in scenarios]
     out = args.out or default_out(COMPARE, names)
-    with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs:
+    pool = executor(args, opts.workers)
+    with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs, pool:
         most = max(max_reps, opts.reps) if args.target_halfwidth else opts.reps
         check_size(opts.model_copy(update={"reps": most}), base, most * len(scenarios), opts.workers,
                    yes=args.yes)
-        results = compare_scenarios(*scenarios, workers=opts.workers, draws=draws,
+        results = compare_scenarios(*scenarios, workers=pool, draws=draws,
                                     target_metric=metric, target_halfwidth=args.target_halfwidth,
                                     max_reps=max_reps, progress=not args.quiet)
         results.settings["posterior"] = str(args.posterior) if args.posterior else None
@@ -188,10 +200,7 @@ class SweepFile:
 def sweep(args: argparse.Namespace) -> int:
     from sim.experiment.sweep import Sweep, check_design, parse_param, run_sweep
 
-    if args.scheduler and args.backend != "dask":
-        raise BadInput("--scheduler needs --backend dask")
-    if args.scheduler and (problem := check_scheduler_address(args.scheduler)):
-        raise BadInput(problem)
+    pool = executor(args, args.workers)
     spec = SweepFile.read(args.file) if args.file else {}
     texts = [f"{k}={v}" for k, v in (spec.get("params") or {}).items()] + list(args.param)
     if not texts:
@@ -212,8 +221,8 @@ def sweep(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     before = len(job.missing_chunks()) if (job.out / "sweep.json").exists() else None
     try:
-        table = run_sweep(job, workers=opts.workers, backend=args.backend,
-                          scheduler=args.scheduler, progress=not args.quiet)
+        with pool:
+            table = run_sweep(job, workers=pool, progress=not args.quiet)
     except KeyboardInterrupt:
         print(f"\ninterrupted: {len(job.missing_chunks())} chunks still to run; run the same command "
               "to resume", flush=True)
@@ -252,8 +261,9 @@ def warmup(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     opts = options(scenario, args, reps=100, years=12.0, seed=1, warmup_years=0.0)
     check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-    ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
-                        warmup_years=0.0, workers=opts.workers).timeseries
+    with executor(args, opts.workers) as pool:
+        ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
+                            warmup_years=0.0, workers=pool).timeseries
     print(f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
           f"average stays within {args.tolerance:.0%} (or 2 standard errors) of its final level "
           f"from month:")
@@ -265,12 +275,16 @@ def warmup(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
-    from sim.experiment.bench import bench as run_bench
+    from sim.experiment.bench import DEFAULT_SCENARIOS, bench as run_bench
 
-    scenario = scenario_named(args.scenario)
-    opts = options(scenario, args, reps=5, years=10.0, seed=1, warmup_years=0.0)
-    check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
-    run_bench(scenario, years=opts.years, reps=opts.reps, seed=opts.seed)
+    if not 1 <= args.naive_reps <= 100:
+        raise BadInput(f"--naive-reps {args.naive_reps}: must be 1-100")
+    scenarios = [scenario_named(name) for name in args.scenarios or DEFAULT_SCENARIOS]
+    for scenario in scenarios:
+        opts = options(scenario, args, reps=5, years=10.0, seed=1, warmup_years=0.0)
+        check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
+    run_bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed,
+              naive_reps=args.naive_reps if args.compare_naive else 0)
     return 0
 
 
@@ -326,16 +340,17 @@ def calibrate(args: argparse.Namespace) -> int:
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
     check_size(opts, base, opts.reps * (args.budget + 10), opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "calibration" / base.name
-    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs:
+    pool = executor(args, opts.workers)
+    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs, pool:
         settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
-                            seed=opts.seed, workers=opts.workers, budget=args.budget)
+                            seed=opts.seed, workers=pool, budget=args.budget)
         fit = fit_targets(base, targets, settings)
         rs.write_table("posterior.csv", fit.posterior)
         rs.write_table("evaluations.csv", fit.evaluations)
         rs.write_table("identifiability.csv", fit.identifiability)
         rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
         table = validation_table(fit.scenario, targets, max(opts.reps, 8), opts.seed + 1, opts.years,
-                                 opts.warmup_years, opts.workers, draws=fit.posterior)
+                                 opts.warmup_years, pool, draws=fit.posterior)
         ident = fit.identifiability[["parameter", "role", "estimate", "low_90", "high_90",
                                      "r2_with_fitted", "verdict"]]
         extra = ("\n## Parameters\n\n" + markdown_table(ident) +
@@ -366,9 +381,10 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
     targets = with_council_targets(load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES)), base)
     check_size(opts, base, opts.reps * (rounds + 1), opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "calibration" / base.name
-    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs:
+    pool = executor(args, opts.workers)
+    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs, pool:
         settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
-                            seed=opts.seed, workers=opts.workers, budget=rounds)
+                            seed=opts.seed, workers=pool, budget=rounds)
         fit = fit_region(base, targets.fitted, settings,
                          progress=lambda r, loss: print(f"round {r + 1}/{rounds}: distance {loss:.1f}",
                                                         flush=True))
@@ -376,7 +392,7 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
         rs.write_table("history.csv", fit.history)
         rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
         table = validation_table(fit.scenario, targets, opts.reps, opts.seed + 1, opts.years,
-                                 opts.warmup_years, opts.workers)
+                                 opts.warmup_years, pool)
         extra = (f"\nFitted per council (turnover scale, appeal, agency backfill) and for the region "
                  f"(supply of applicants, agency inflow) by {rounds} rounds of a damped fixed-point "
                  f"iteration on common random numbers ({opts.reps} replications x {opts.years:g} "
@@ -411,6 +427,7 @@ def backtest(args: argparse.Namespace) -> int:
         raise BadInput(f"--fit-reps = {args.fit_reps}: between 1 and 1,000")
     opts = options(scenario, args, reps=100, years=float(args.until - args.fit_until),
                    warmup_years=1.0, seed=20261125)
+    pool = executor(args, opts.workers)
     names = [name for name, _ in scenario.members()]
     observed = read_workforce(args.workforce, names, list(range(args.fit_until, args.until + 1)))
     observed = observed[observed["year"] <= args.until]
@@ -422,11 +439,11 @@ def backtest(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / "backtest" / scenario.name
     identity = {"scenarios": [scenario.name], "workforce": str(args.workforce),
                 "fit_until": args.fit_until, "until": args.until}
-    with ResultSet(out, "backtest", identity, args.overwrite, args.argv).prepare() as rs:
-        settings = Settings(reps=args.fit_reps, seed=opts.seed + 1, workers=opts.workers,
+    with ResultSet(out, "backtest", identity, args.overwrite, args.argv).prepare() as rs, pool:
+        settings = Settings(reps=args.fit_reps, seed=opts.seed + 1, workers=pool,
                             budget=args.budget)
         bt = run_backtest(scenario, observed, args.fit_until, args.until, opts.reps, opts.seed,
-                          opts.workers, settings,
+                          pool, settings,
                           progress=lambda r, loss: print(f"fit round {r + 1}/{args.budget}: distance "
                                                          f"{loss:.1f}", flush=True))
         rs.write_table("backtest.csv", bt.table)
@@ -461,9 +478,10 @@ def validate_calibration(args: argparse.Namespace) -> int:
     draws = load_draws(args.posterior, scenario) if args.posterior else None
     check_size(opts, scenario, opts.reps, opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "validation" / scenario.name
-    with ResultSet(out, "validation", {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs:
+    pool = executor(args, opts.workers)
+    with ResultSet(out, "validation", {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs, pool:
         table = validation_table(scenario, targets, opts.reps, opts.seed, opts.years,
-                                 opts.warmup_years, opts.workers, draws=draws)
+                                 opts.warmup_years, pool, draws=draws)
         write_report(rs.staging, table, f"Validation of {scenario.name}")
         rs.commit(opts.model_dump(), {scenario.name: scenario_to_toml(scenario)})
     shown = table[table["status"] != "not simulated"][["id", "role", "target", "low", "high",

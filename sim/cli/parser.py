@@ -70,9 +70,7 @@ def _simulation(p: argparse.ArgumentParser, *, reps: str, years: str, warmup: st
                        help=f"years simulated before reporting starts (default: {warmup})")
     p.add_argument("--seed", type=int, help=f"root seed of the random streams (default: {seed})")
     if workers:
-        p.add_argument("--workers", type=int, default=cpu_count(),
-                       help="worker processes; results are identical for any number (default: the "
-                       f"CPUs, {cpu_count()} here)")
+        _workers(p)
     p.add_argument("--yes", action="store_true",
                    help="run even when the work is large (default: off: ask first, with an estimate)")
     if out is not None:
@@ -85,6 +83,18 @@ def _simulation(p: argparse.ArgumentParser, *, reps: str, years: str, warmup: st
         p.add_argument("--posterior", type=Path,
                        help="parameter draws (a calibration's posterior.csv): replication r of every "
                        "scenario uses draw r (default: none, the scenario's values)")
+
+
+def _workers(p: argparse.ArgumentParser) -> None:
+    """Where a command's replications run: local worker processes or a Dask cluster."""
+    p.add_argument("--workers", type=int, default=cpu_count(),
+                   help="worker processes; results are identical for any number (default: the "
+                   f"CPUs, {cpu_count()} here)")
+    p.add_argument("--backend", choices=["local", "dask"], default="local",
+                   help="where replications run: local processes, or a Dask cluster; results are "
+                   "identical (default: local)")
+    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786; with --backend "
+                   "dask (default: a local Dask cluster of --workers processes)")
 
 
 def _quiet(p: argparse.ArgumentParser) -> None:
@@ -156,10 +166,6 @@ def build_parser() -> argparse.ArgumentParser:
     _simulation(sw, reps="the file's, else 4", years="the scenario's", warmup="the scenario's",
                 seed="the scenario's", out="results/sweep/<scenario>-<design>-<parameters>",
                 overwrite=False)
-    sw.add_argument("--backend", choices=["local", "dask"], default="local",
-                    help="where chunks run: local processes or a Dask cluster (default: local)")
-    sw.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786; with "
-                    "--backend dask (default: a LocalCluster of --workers processes)")
     _quiet(sw)
 
     sens = sub.add_parser("sensitivity", help="sensitivity of a sweep's outcome to its parameters")
@@ -176,10 +182,18 @@ def build_parser() -> argparse.ArgumentParser:
     warm.add_argument("--tolerance", type=fraction, default=0.03,
                       help="relative distance from the final level, a fraction (default: 0.03)")
 
-    bench = sub.add_parser("bench", help="time replications of a scenario", epilog=LIMITS)
-    bench.add_argument("scenario", nargs="?", default="baseline",
-                       help="scenario file or built-in name (default: baseline)")
+    bench = sub.add_parser("bench", help="time replications of scenarios (and a per-case reference "
+                           "model)", epilog=LIMITS,
+                           description="Median seconds per replication, events per second and peak "
+                           "memory, each scenario in a fresh process on one core.")
+    bench.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                       help="scenario files or built-in names (default: baseline west_midlands)")
     _simulation(bench, reps="5", years="10", warmup=None, seed="1", workers=False)
+    bench.add_argument("--compare-naive", action="store_true",
+                       help="also time the per-case reference model (one SimPy process per case, "
+                       "same case flow) and print the ratio (default: off)")
+    bench.add_argument("--naive-reps", type=int, default=2,
+                       help="replications of the reference model, 1-100 (default: 2)")
 
     cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets",
                          epilog=LIMITS)
@@ -218,9 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--fit-reps", type=int, default=8,
                     help="replications per round of the fit, 1-1,000 (default: 8)")
     bt.add_argument("--seed", type=int, help="root seed of the random streams (default: 20261125)")
-    bt.add_argument("--workers", type=int, default=cpu_count(),
-                    help=f"worker processes; results are identical for any number (default: the CPUs, "
-                    f"{cpu_count()} here)")
+    _workers(bt)
     bt.add_argument("--out", type=out_dir, help="output folder (default: results/backtest/<scenario>)")
     bt.add_argument("--overwrite", action="store_true",
                     help="replace a folder holding a different result set (default: off)")

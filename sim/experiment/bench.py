@@ -1,17 +1,28 @@
-"""``swsim bench``: seconds per replication and simulated events per second.
+"""``swsim bench``: seconds per replication, simulated events per second and peak memory, and
+beside them (``--compare-naive``) the per-case reference model on the same case flow.
 
-Numba compiles the case-flow kernel on first use (then caches it on disk); the benchmark runs one
-short replication first so that compilation is not timed.
+Each scenario is timed in a fresh worker process (so its peak memory is its own), one short
+replication first so that numba's compilation (or loading its cache) is not timed. The peak
+resident memory is read after the first timed replication and after the last: a model whose
+memory is flat as replications grow gives the same figure twice.
 """
 from __future__ import annotations
 
+import resource
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
 
+import numpy as np
 import simpy
 
+from sim.experiment.reference import run_reference
 from sim.model._jit import JIT
 from sim.experiment.replications import run_replication
 from sim.scenario import Scenario
+
+DEFAULT_SCENARIOS = ("baseline", "west_midlands")
 
 
 class CountingEnvironment(simpy.Environment):
@@ -26,25 +37,84 @@ class CountingEnvironment(simpy.Environment):
         super().step()
 
 
-def bench(scenario: Scenario, years: float = 10.0, reps: int = 5, seed: int = 1) -> dict[str, float]:
+@dataclass
+class Timing:
+    """One scenario's benchmark (seconds per replication are medians over the replications)."""
+
+    scenario: str
+    councils: int
+    years: float
+    reps: int
+    seconds_per_replication: float
+    seconds_per_replication_min: float
+    events_per_replication: float
+    events_per_second: float
+    first_call_seconds: float
+    peak_mb_first: float           # peak resident memory after the first timed replication
+    peak_mb_last: float            # ... and after the last
+    naive_reps: int = 0
+    naive_seconds_per_replication: float = float("nan")
+    naive_events_per_replication: float = float("nan")
+
+    @property
+    def speedup(self) -> float:
+        """How many times faster than the per-case reference model."""
+        return self.naive_seconds_per_replication / self.seconds_per_replication
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0   # KiB on Linux
+
+
+def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_reps: int = 0) -> Timing:
+    """Time ``reps`` replications of ``scenario`` in this process (and ``naive_reps`` of the
+    reference model)."""
     started = time.perf_counter()
     run_replication(scenario, rep=0, seed=0, years=0.25, warmup_years=0.0)
     compile_s = time.perf_counter() - started
-    times, events = [], 0
+    times, events, peaks = [], 0, []
     for rep in range(reps):
         t0 = time.perf_counter()
         env = CountingEnvironment()
         result = run_replication(scenario, rep=rep, seed=seed, years=years, warmup_years=0.0, env=env)
         times.append(time.perf_counter() - t0)
         events += env.processed + result.case_events
-    per_rep = sorted(times)[len(times) // 2]
-    out = {"seconds_per_replication_median": per_rep, "seconds_per_replication_min": min(times),
-           "events_per_second": events / sum(times), "events_per_replication": events / reps,
-           "first_call_seconds": compile_s}
-    print(f"scenario {scenario.name}: {reps} replications of {years:g} years, no warm-up "
-          f"(numba {'on' if JIT else 'off'})")
-    print(f"  seconds per replication: median {per_rep:.3f}, min {min(times):.3f}")
-    print(f"  events per replication:  {events / reps:,.0f} (SimPy events + case-flow events)")
-    print(f"  events per second:       {events / sum(times):,.0f}")
-    print(f"  first call (compile or load cache): {compile_s:.2f} s")
+        peaks.append(_peak_mb())
+    naive_times, naive_events = [], 0
+    for rep in range(naive_reps):
+        t0 = time.perf_counter()
+        out = run_reference(scenario, years, np.random.default_rng([seed, rep]))
+        naive_times.append(time.perf_counter() - t0)
+        naive_events += out["events"]
+    return Timing(scenario.name, len(list(scenario.members())) if scenario.is_region else 1, years, reps,
+                  float(np.median(times)), min(times), events / reps, events / sum(times), compile_s,
+                  peaks[0], peaks[-1], naive_reps,
+                  float(np.median(naive_times)) if naive_times else float("nan"),
+                  naive_events / naive_reps if naive_reps else float("nan"))
+
+
+def bench(scenarios: list[Scenario], years: float = 10.0, reps: int = 5, seed: int = 1,
+          naive_reps: int = 0) -> list[Timing]:
+    """Time each scenario in a fresh process of its own, print and return the timings."""
+    print(f"{reps} replications of {years:g} years per scenario, no warm-up, one core each "
+          f"(numba {'on' if JIT else 'off'})" + (f"; the per-case reference model: {naive_reps} "
+                                                   "replications" if naive_reps else ""))
+    out = []
+    for scenario in scenarios:
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+            t = pool.submit(time_scenario, scenario, years, reps, seed, naive_reps).result()
+        out.append(t)
+        print(f"scenario {t.scenario} ({t.councils} council{'s' if t.councils > 1 else ''}):")
+        print(f"  seconds per replication: median {t.seconds_per_replication:.3f}, "
+              f"min {t.seconds_per_replication_min:.3f}")
+        print(f"  events per replication:  {t.events_per_replication:,.0f} (SimPy events + case-flow events)")
+        print(f"  events per second:       {t.events_per_second:,.0f}")
+        print(f"  peak memory:             {t.peak_mb_first:,.0f} MB after the first replication, "
+              f"{t.peak_mb_last:,.0f} MB after the last")
+        print(f"  first call (compile or load cache): {t.first_call_seconds:.2f} s")
+        if naive_reps:
+            print(f"  per-case reference model: {t.naive_seconds_per_replication:.3f} s per "
+                  f"replication ({t.naive_events_per_replication:,.0f} SimPy events): swsim is "
+                  f"{t.speedup:.1f} times faster")
     return out
+

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.experiment.executor import Executor
 from sim.experiment.replications import Runs, run_replications
 from sim.experiment.stats import (COST_PER_PP, Interval, bounds_of, cost_per_point, interval_row,
                                   mean_interval, paired_difference, replications_needed)
@@ -85,7 +86,7 @@ class Comparison:
 
 
 def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmup_years: float,
-            workers: int = 1, progress: bool = False, target_metric: str | None = None,
+            workers: int | Executor = 1, progress: bool = False, target_metric: str | None = None,
             target_halfwidth: float | None = None, max_reps: int = 1000,
             batch: int | None = None, draws: pd.DataFrame | None = None) -> Comparison:
     """Run every scenario on the same seeds; with a target, add replications in batches until the

@@ -62,17 +62,75 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watchdog, daemon=True).start()
 
 
-def execute(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int = 1, backend: str = "local",
-            scheduler: str | None = None) -> Iterator[Any]:
-    """``fn(task)`` for every task, yielded as each finishes (in any order)."""
-    if not tasks:
-        return iter(())
-    if backend == "dask":
-        return _dask(fn, tasks, workers, scheduler)
-    n = effective_workers(workers, len(tasks))
-    if n == 1:
-        return map(fn, tasks)
-    return _local(fn, tasks, n)
+class Executor:
+    """Where a command's jobs run, for every batch it sends: ``workers`` local processes (a pool
+    per batch), or a Dask cluster (the scheduler at ``scheduler``, else a local cluster of
+    ``workers`` processes), connected on the first batch and kept until ``close`` (so a
+    calibration's rounds share one cluster). Use it as a context manager."""
+
+    def __init__(self, workers: int = 1, backend: str = "local", scheduler: str | None = None):
+        self.workers, self.backend, self.scheduler = workers, backend, scheduler
+        self._client = None
+        self._cluster = None
+
+    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]:
+        """``fn(task)`` for every task, yielded as each finishes (in any order)."""
+        if not tasks:
+            return iter(())
+        if self.backend == "dask":
+            return self._dask(fn, tasks)
+        n = effective_workers(self.workers, len(tasks))
+        return map(fn, tasks) if n == 1 else _local(fn, tasks, n)
+
+    def _connect(self):
+        if self._client is not None:
+            return self._client
+        from dask.distributed import Client, LocalCluster
+        try:
+            if self.scheduler:
+                self._client = Client(self.scheduler, timeout=f"{DASK_CONNECT_SECONDS}s")
+            else:
+                self._cluster = LocalCluster(n_workers=effective_workers(self.workers, self.workers),
+                                             threads_per_worker=1, processes=True,
+                                             dashboard_address=":0")  # None does not disable it (dask #8136)
+                self._client = Client(self._cluster)
+        except (OSError, TimeoutError) as err:
+            self.close()
+            if self.scheduler:
+                raise BadInput(f"--scheduler {self.scheduler}: cannot reach the Dask scheduler within "
+                               f"{DASK_CONNECT_SECONDS} s ({err})") from None
+            raise ExecutorError(f"could not start a local Dask cluster: {err}") from None
+        return self._client
+
+    def _dask(self, fn, tasks) -> Iterator[Any]:
+        from dask.distributed import as_completed
+        client = self._connect()
+        futures = client.map(fn, tasks, pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.cancel(futures)
+
+    def close(self) -> None:
+        """Disconnect from the cluster (and stop a local one)."""
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    def __enter__(self) -> "Executor":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def execute(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: "int | Executor" = 1) -> Iterator[Any]:
+    """``fn(task)`` for every task, yielded as each finishes: on ``workers`` (an Executor, or a
+    number of local processes)."""
+    return (workers if isinstance(workers, Executor) else Executor(workers)).map(fn, tasks)
 
 
 def _local(fn, tasks, n: int) -> Iterator[Any]:
@@ -111,35 +169,6 @@ def check_scheduler_address(address: str) -> str | None:
         return (f"--scheduler {address!r}: not a scheduler address; expected e.g. "
                 "tcp://10.0.0.5:8786 or localhost:8786")
     return None
-
-
-def _dask(fn, tasks, workers: int, scheduler: str | None) -> Iterator[Any]:
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout=f"{DASK_CONNECT_SECONDS}s")
-        else:
-            cluster = LocalCluster(n_workers=effective_workers(workers, len(tasks)),
-                                   threads_per_worker=1, processes=True,
-                                   dashboard_address=":0")  # None does not disable it (dask #8136)
-            client = Client(cluster)
-    except (OSError, TimeoutError) as err:
-        if cluster is not None:
-            cluster.close()
-        if scheduler:
-            raise BadInput(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
-                           f"{DASK_CONNECT_SECONDS} s ({err})") from None
-        raise ExecutorError(f"could not start a local Dask cluster: {err}") from None
-    try:
-        futures = client.map(fn, tasks, pure=False)
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def progress_bar(total: int, label: str, enabled: bool, unit: str = "rep"):

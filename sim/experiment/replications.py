@@ -13,7 +13,7 @@ from typing import Sequence
 import pandas as pd
 import simpy
 
-from sim.experiment.executor import consume, execute, progress_bar
+from sim.experiment.executor import Executor, consume, execute, progress_bar
 from sim.model.clock import Clock
 from sim.model.outcomes import MONTHLY, OUTCOMES, TEAM_OUTCOMES, check_outputs
 from sim.model.region import Region
@@ -78,10 +78,10 @@ def _run_one(args) -> tuple[int, int, Replication]:
 
 
 def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: int, years: float,
-                     warmup_years: float, workers: int = 1, progress: bool = False,
-                     draws: pd.DataFrame | None = None, backend: str = "local",
-                     scheduler: str | None = None) -> list[Runs]:
-    """Run replications ``reps`` of each scenario (in parallel if ``workers`` > 1).
+                     warmup_years: float, workers: int | Executor = 1, progress: bool = False,
+                     draws: pd.DataFrame | None = None) -> list[Runs]:
+    """Run replications ``reps`` of each scenario on ``workers`` (local processes, or an
+    ``Executor``: local processes or a Dask cluster).
 
     Returns the runs of each scenario, in order, rows sorted by replication. Replication
     ``r`` of every scenario uses the same streams and the same parameter draw (``draws``, e.g. a
@@ -91,7 +91,7 @@ def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: i
     label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = progress_bar(len(jobs), label, progress)
     results: dict[tuple[int, int], Replication] = {}
-    for index, rep, one in consume(execute(_run_one, jobs, workers, backend, scheduler), bar):
+    for index, rep, one in consume(execute(_run_one, jobs, workers), bar):
         results[index, rep] = one
     return [Runs(pd.concat([results[i, r].timeseries for r in reps], ignore_index=True),
                  pd.DataFrame([row for r in reps for row in results[i, r].summary]),
@@ -100,7 +100,7 @@ def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: i
 
 
 def run_experiment(scenario: Scenario, reps: int, seed: int, years: float, warmup_years: float,
-                   workers: int = 1, progress: bool = False,
+                   workers: int | Executor = 1, progress: bool = False,
                    draws: pd.DataFrame | None = None) -> Runs:
     """Run replications 0..reps-1 of one scenario."""
     return run_replications([scenario], range(reps), seed, years, warmup_years, workers, progress,

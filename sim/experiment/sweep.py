@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiment.executor import consume, execute, progress_bar
+from sim.experiment.executor import Executor, consume, execute, progress_bar
 from sim.experiment.replications import run_replication
 from sim.errors import BadInput
 from sim.experiment.resultset import atomic_write, check_folder, is_result_set, write_text
@@ -288,8 +288,7 @@ def _chunk_task(args) -> tuple[int, pd.DataFrame]:
     return k, run_chunk(base, points, jobs, seed, years, warmup)
 
 
-def run_sweep(sweep: Sweep, workers: int = 1, backend: str = "local", scheduler: str | None = None,
-              progress: bool = False) -> pd.DataFrame:
+def run_sweep(sweep: Sweep, workers: int | Executor = 1, progress: bool = False) -> pd.DataFrame:
     """Run the missing chunks (writing each as it finishes) and return the full table."""
     sweep.prepare()
     todo = sweep.missing_chunks()
@@ -300,7 +299,7 @@ def run_sweep(sweep: Sweep, workers: int = 1, backend: str = "local", scheduler:
         rows = {p: points.iloc[p].to_dict() for p in sorted({p for p, _ in jobs})}
         tasks.append((k, sweep.base, rows, jobs, sweep.seed, sweep.years, sweep.warmup_years))
     bar = progress_bar(len(tasks), "sweep", progress, unit="chunk")
-    for k, frame in consume(execute(_chunk_task, tasks, workers, backend, scheduler), bar):
+    for k, frame in consume(execute(_chunk_task, tasks, workers), bar):
         atomic_write(sweep.chunk_path(k), lambda p, frame=frame: frame.to_parquet(p, index=False))
     table = sweep.table()
     atomic_write(sweep.out / "summary.parquet", lambda p: table.to_parquet(p, index=False))

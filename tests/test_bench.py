@@ -1,0 +1,35 @@
+"""``swsim bench`` runs (timings are not tested: speed targets live in the benchmark), and the
+per-case reference model it compares with simulates the same referrals."""
+from __future__ import annotations
+
+import numpy as np
+
+from sim.cli.main import main
+from sim.experiment.reference import capacity, run_reference
+from sim.model.demand import referral_rate_per_day
+
+
+def test_swsim_bench_times_a_scenario_and_the_reference_model(capsys):
+    assert main(["bench", "baseline", "--reps", "2", "--years", "0.1", "--compare-naive",
+                 "--naive-reps", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "seconds per replication: median" in out and "peak memory" in out
+    assert "per-case reference model" in out and "times faster" in out
+
+
+def test_the_reference_model_has_the_scenarios_referrals_and_capacity(baseline):
+    years = 1.0
+    out = run_reference(baseline, years, np.random.default_rng(5))
+    days = np.arange(int(years * 365)) + 0.5
+    expected = float(referral_rate_per_day(baseline.demand, days).sum()) * baseline.demand.case_share
+    assert abs(out["referred"] - expected) < 4 * np.sqrt(expected)
+    assert 0 < out["closed"] < out["referred"] and out["events"] > out["referred"]
+    # few staff hold few cases: the rest wait, and fewer close
+    few = baseline.with_values({"workforce.initial_fill": 0.05})
+    assert capacity(few) < capacity(baseline) / 10
+    assert run_reference(few, years, np.random.default_rng(5))["closed"] < out["closed"] / 2
+
+
+def test_bench_refuses_bad_reference_replications(capsys):
+    assert main(["bench", "baseline", "--compare-naive", "--naive-reps", "0"]) == 2
+    assert "--naive-reps" in capsys.readouterr().err
