@@ -33,3 +33,22 @@ def test_the_reference_model_has_the_scenarios_referrals_and_capacity(baseline):
 def test_bench_refuses_bad_reference_replications(capsys):
     assert main(["bench", "baseline", "--compare-naive", "--naive-reps", "0"]) == 2
     assert "--naive-reps" in capsys.readouterr().err
+
+
+def test_a_region_is_cut_or_doubled_with_its_market_scaled_to_its_posts():
+    from sim.experiment.bench import scaled_region
+    from sim.scenario import load_scenario
+    region = load_scenario("west_midlands")
+    posts = lambda s: sum(lv.establishment for _, m in s.members() for lv in m.workforce.levels.ordered())
+    doubled = scaled_region(region, 28)
+    assert len(doubled.authority) == 28 and posts(doubled) == 2 * posts(region)
+    assert doubled.market.newly_qualified_per_year == 2 * region.market.newly_qualified_per_year
+    four = scaled_region(region, 4)
+    assert list(four.authority) == list(region.authority)[:4]
+    share = posts(four) / posts(region)
+    assert abs(four.market.agency_inflow_per_year - share * region.market.agency_inflow_per_year) < 1e-9
+
+
+def test_bench_councils_needs_a_region(capsys):
+    assert main(["bench", "baseline", "--councils", "2"]) == 2
+    assert "needs a region" in capsys.readouterr().err

@@ -9,9 +9,9 @@ import pytest
 import simpy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sim.model.allocation import ConservationError, WORKER
+from sim.model.allocation import C_NEXT_ARRIVAL, CLOSED, HELD_TO, RECENT_WORKERS, TYPE, WORKER, ConservationError
 from sim.model.region import Region
-from sim.model.clock import Clock
+from sim.model.clock import MONTH_DAYS, Clock
 from sim.experiment.replications import run_experiment, run_replication
 from sim.model.streams import Streams
 from sim.model.turnover import leaving_hazard
@@ -241,11 +241,48 @@ def _one_looked_after_child(baseline):
     return CaseBook(caseload, table, 1200, 8, np.zeros(1, np.int64)), table
 
 
+def social_workers_in_year(cases: np.ndarray, day: int) -> np.ndarray:
+    """DfE's definition, vectorised: for each case (columns of the case table), how many
+    different social workers held it at some time in the 12 months to ``day``, up to three."""
+    since = day - 365
+    n = np.zeros(cases.shape[1], dtype=np.int64)
+    for worker, held_to in zip(RECENT_WORKERS, HELD_TO):
+        n += (cases[worker] >= 0) & (cases[held_to] > since)
+    return n
+
+
+def three_or_more_workers(cases: np.ndarray, day: int, types: np.ndarray) -> tuple[int, int]:
+    """(children with 3+ social workers in the last 12 months, children) among the cases open at
+    ``day`` whose type is marked in ``types``."""
+    counted = (cases[CLOSED] < 0) & types[cases[TYPE]]
+    return int((social_workers_in_year(cases[:, counted], day) >= 3).sum()), int(counted.sum())
+
+
+def test_the_month_end_counts_agree_with_the_definitions_in_a_run(baseline):
+    """The recorder's one-pass counts (children with 3+ workers, cases waiting by team) against
+    their definitions over the open cases, at month ends of a run with turnover."""
+    region = Region(baseline, 3, 0, Clock(2.0, 0.0))
+    [auth] = region.authorities
+    book, table = auth.book, auth.book.table
+    for month in (6, 18, 23):
+        region.env.run(until=(month + 1) * MONTH_DAYS - 0.05)
+        day = int(region.env.now)
+        three, waiting, work = book.open_counts(day)
+        referred = book.cases[:, :book.ctr[C_NEXT_ARRIVAL]]     # the later referrals are drawn too
+        assert tuple(three[0]) == three_or_more_workers(referred, day, table.looked_after)
+        assert tuple(three[1]) == three_or_more_workers(referred, day, table.in_need)
+        cases = referred[:, referred[CLOSED] < 0]
+        types = cases[TYPE][cases[WORKER] < 0]
+        assert list(waiting) == list(np.bincount(table.team[types], minlength=len(table.team_names)))
+        assert np.allclose(work, np.bincount(table.team[types], weights=table.weight[types],
+                                             minlength=len(table.team_names)))
+    assert three[0, 1] > 0 and three[1, 1] > 0
+
+
 def test_three_or_more_social_workers_is_dfe_measure_on_a_hand_made_history(baseline):
     """A child held by A (days 0-100), B (100-300), A again (300-400), C (400-800), then D: the
     count of different social workers in the 12 months to each day is checked against the
     history, and DfE's share against its definition (3+ workers, children open at the day)."""
-    from sim.model.outcomes import social_workers_in_year, three_or_more_workers
     book, table = _one_looked_after_child(baseline)
     history = [("A", 0, 100), ("B", 100, 300), ("A", 300, 400), ("C", 400, 800), ("D", 800, None)]
     uid = {"A": 11, "B": 12, "C": 13, "D": 14}
@@ -269,6 +306,9 @@ def test_three_or_more_social_workers_is_dfe_measure_on_a_hand_made_history(base
             assert social_workers_in_year(book.cases, d)[0] == expected, d
             assert three_or_more_workers(book.cases, d, table.looked_after) == (int(expected >= 3), 1)
             assert three_or_more_workers(book.cases, d, ~table.looked_after) == (0, 0)
+            counted = book.open_counts(d)[0]      # the recorder's one-pass count
+            assert tuple(counted[0]) == (int(expected >= 3), 1)
+            assert tuple(counted[1]) == three_or_more_workers(book.cases, d, table.in_need)
     assert by_definition(450) == 3 and by_definition(760) == 2      # A, B, C; A and C
 
 
@@ -333,3 +373,12 @@ def test_posts_follow_the_work_with_square_root_staffing(baseline):
     slower = baseline.with_overrides(teams={"court": {"caseload_limit_factor": 0.5}})
     posts = lambda a: sum(1 for p in a.establishment.posts if p.team == court)
     assert posts(_authority(slower, years=0.25)) > 1.4 * posts(auth)   # R doubles, the margin less
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=400),
+       st.sampled_from([np.int64, np.float64]))
+def test_the_recorders_percentile_is_numpys_to_the_last_bit(values, dtype):
+    from sim.model.recorder import p95
+    x = np.array(values, dtype=dtype)
+    assert p95(x) == float(np.percentile(x, 95))

@@ -275,11 +275,17 @@ def warmup(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
-    from sim.experiment.bench import DEFAULT_SCENARIOS, bench as run_bench
+    from sim.experiment.bench import DEFAULT_SCENARIOS, bench as run_bench, scaled_region
 
     if not 1 <= args.naive_reps <= 100:
         raise BadInput(f"--naive-reps {args.naive_reps}: must be 1-100")
     scenarios = [scenario_named(name) for name in args.scenarios or DEFAULT_SCENARIOS]
+    if args.councils is not None:
+        try:
+            sizes = [int(n) for n in args.councils.split(",")]
+        except ValueError:
+            raise BadInput(f"--councils {args.councils!r}: give council counts, e.g. 1,4,14,28") from None
+        scenarios = [scaled_region(s, n) for s in scenarios for n in sizes]
     for scenario in scenarios:
         opts = options(scenario, args, reps=5, years=10.0, seed=1, warmup_years=0.0)
         check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)

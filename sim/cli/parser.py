@@ -194,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "same case flow) and print the ratio (default: off)")
     bench.add_argument("--naive-reps", type=int, default=2,
                        help="replications of the reference model, 1-100 (default: 2)")
+    bench.add_argument("--councils", default=None, metavar="N[,N...]",
+                       help="time a region at these sizes: its first N councils, or the region "
+                       "repeated to reach N, with its market's flows scaled to its posts; e.g. "
+                       "1,4,14,28 (default: off, the scenario as it is)")
 
     cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets",
                          epilog=LIMITS)

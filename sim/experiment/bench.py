@@ -20,7 +20,8 @@ import simpy
 from sim.experiment.reference import run_reference
 from sim.model._jit import JIT
 from sim.experiment.replications import run_replication
-from sim.scenario import Scenario
+from sim.errors import BadInput
+from sim.scenario import MAX_AUTHORITIES, Scenario, parse_scenario
 
 DEFAULT_SCENARIOS = ("baseline", "west_midlands")
 
@@ -60,6 +61,31 @@ class Timing:
     def speedup(self) -> float:
         """How many times faster than the per-case reference model."""
         return self.naive_seconds_per_replication / self.seconds_per_replication
+
+
+def scaled_region(scenario: Scenario, councils: int) -> Scenario:
+    """The region cut to its first ``councils`` councils, or repeated to reach them (copies named
+    "NAME 2", "NAME 3", ...), its market's flows (newly qualified and experienced applicants,
+    agency inflow and pool) scaled with its posts: the same region per post, larger or smaller."""
+    if not scenario.is_region:
+        raise BadInput(f"--councils needs a region scenario; {scenario.name} is one council")
+    if not 1 <= councils <= MAX_AUTHORITIES:
+        raise BadInput(f"--councils {councils}: must be 1-{MAX_AUTHORITIES}")
+    names = list(scenario.authority)
+    chosen = [(names[i % len(names)], i // len(names)) for i in range(councils)]
+    posts = {name: sum(lv.establishment for lv in member.workforce.levels.ordered())
+             for name, member in scenario.members()}
+    ratio = sum(posts[name] for name, _ in chosen) / sum(posts.values())
+    data = scenario.model_dump(mode="python")
+    data["name"] = f"{scenario.name}_{councils}"
+    data["authority"] = {(name if copy == 0 else f"{name} {copy + 1}"): scenario.authority[name]
+                         for name, copy in chosen}
+    market = data["market"]
+    market["newly_qualified_per_year"] *= ratio
+    market["experienced_per_year"] = {k: v * ratio for k, v in market["experienced_per_year"].items()}
+    market["agency_inflow_per_year"] *= ratio
+    market["agency_pool_start"] = int(round(market["agency_pool_start"] * ratio))
+    return parse_scenario(data)
 
 
 def _peak_mb() -> float:

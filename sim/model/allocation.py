@@ -35,6 +35,7 @@ N_CASE_ROWS = 24
 RECENT_WORKERS = (SW_0, SW_1, SW_2)
 HELD_TO = (HELD_TO_0, HELD_TO_1, HELD_TO_2)
 HELD_NOW = 2 ** 62
+TWELVE_MONTHS = 365   # days in DfE's "last 12 months" (of a child's social workers)
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
@@ -421,15 +422,33 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
 
 
 @njit
-def open_rows(cs, n):
-    """The rows of the cases among the first ``n`` that are still open."""
-    out = np.empty(n, dtype=np.int64)
-    k = 0
+def open_case_counts(cs, n, day, looked_after, in_need, team, weight, n_teams):
+    """One pass over the first ``n`` cases: among the open ones, (looked after, in need) x
+    (children with three or more different social workers in the 12 months to ``day``, children)
+    and, by the team that allocates them, the cases waiting for a worker and their weighted work."""
+    three_plus = np.zeros((2, 2), dtype=np.int64)
+    waiting = np.zeros(n_teams, dtype=np.int64)
+    work = np.zeros(n_teams)
+    since = day - TWELVE_MONTHS
     for c in range(n):
-        if cs[c, CLOSED] < 0:
-            out[k] = c
-            k += 1
-    return out[:k]
+        if cs[c, CLOSED] >= 0:
+            continue
+        t = cs[c, TYPE]
+        if cs[c, WORKER] < 0:
+            waiting[team[t]] += 1
+            work[team[t]] += weight[t]
+        if looked_after[t] or in_need[t]:
+            held = 0
+            for k in range(3):
+                if cs[c, SW_0 + k] >= 0 and cs[c, HELD_TO_0 + k] > since:
+                    held += 1
+            if looked_after[t]:
+                three_plus[0, 1] += 1
+                three_plus[0, 0] += held >= 3
+            if in_need[t]:
+                three_plus[1, 1] += 1
+                three_plus[1, 0] += held >= 3
+    return three_plus, waiting, work
 
 
 class CaseFlow:
@@ -562,16 +581,16 @@ class CaseBook:
         return released
 
     # -- views -----------------------------------------------------------------------------
-    def open_case_table(self) -> np.ndarray:
-        """The open cases' columns of the case table (a copy, by field like ``cases``)."""
-        return self.cs[open_rows(self.cs, self.ctr[C_NEXT_ARRIVAL])].T
+    def open_counts(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Among the open cases at ``day``: (looked after, in need) x (with 3+ social workers in 12
+        months, children); cases waiting for a worker and their weighted work, by team."""
+        t = self.table
+        return open_case_counts(self.cs, int(self.ctr[C_NEXT_ARRIVAL]), day, t.looked_after, t.in_need,
+                                t.team, t.weight, len(t.team_names))
 
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
-        cases = self.open_case_table()
-        types = cases[TYPE][cases[WORKER] < 0]
-        return np.bincount(self.table.team[types], weights=self.table.weight[types],
-                           minlength=len(self.table.team_names))
+        return self.open_counts(0)[2]
 
     @property
     def cases(self) -> np.ndarray:

@@ -202,8 +202,8 @@ class Authority:
     def refresh_rates(self) -> None:
         """Recompute the rates from the scenario, the market, the active policies and this
         month's sickness absence; apply new limits."""
-        pairs = [(level, team) for level in range(len(LEVELS)) for team in range(len(self.teams))]
-        old = [self.rates.limit(*pair) for pair in pairs]
+        level, team = np.divmod(np.arange(len(LEVELS) * len(self.teams)), len(self.teams))
+        old = self.rates.limits(level, team)
         rates = Rates.from_scenario(self.scenario)
         rates.salary = rates.salary * (1.0 + self.supplement)
         if self.market_salary is not None:
@@ -213,7 +213,7 @@ class Authority:
             policy.adjust(rates)
         rates.capacity_factor *= 1.0 - self.absence
         self.rates = rates
-        if [rates.limit(*pair) for pair in pairs] != old:
+        if not np.array_equal(rates.limits(level, team), old):
             self._apply_limits()
 
     def _apply_limits(self) -> None:

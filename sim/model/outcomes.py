@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.allocation import (ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, HELD_TO, MAX_WAIT_DAYS,
-                                  RECENT_WORKERS, TYPE, UNALLOCATED)
+                                  RECENT_WORKERS, TWELVE_MONTHS, TYPE, UNALLOCATED)
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.workforce import ASYE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS, REGION_NAME
@@ -29,7 +29,6 @@ DESTINATION_WORDS = {"profession": "leaving the profession", "other_la": "to ano
 # Caseload bands for the monthly distribution of case holders (cases held, 3 wide; 21 is an edge)
 CASELOAD_BANDS = [(lo, lo + 2) for lo in range(1, 31, 3)] + [(31, None)]
 TWO_YEARS = 2 * DAYS_PER_YEAR
-TWELVE_MONTHS = int(DAYS_PER_YEAR)   # days in DfE's "last 12 months"
 MARCH = 2                            # month ends in March (the run starts on 1 January)
 
 
@@ -394,26 +393,6 @@ def check_outputs(values: dict[str, Any] | pd.DataFrame, declared: dict[str, Out
         if ok.size and (ok.min() < o.low - 1e-9 or ok.max() > o.high + 1e-9):
             raise OutputError(f"{where}: {name} = {ok.min() if ok.min() < o.low else ok.max()} "
                               f"is outside its range [{o.low}, {o.high}]")
-
-
-def social_workers_in_year(cases: np.ndarray, day: int) -> np.ndarray:
-    """For each case (columns of the case table), how many different social workers held it at
-    some time in the 12 months to ``day``, counted up to three (3 means three or more)."""
-    since = day - TWELVE_MONTHS
-    n = np.zeros(cases.shape[1], dtype=np.int64)
-    for worker, held_to in zip(RECENT_WORKERS, HELD_TO):
-        n += (cases[worker] >= 0) & (cases[held_to] > since)
-    return n
-
-
-def three_or_more_workers(cases: np.ndarray, day: int, types: np.ndarray) -> tuple[int, int]:
-    """DfE's measure at ``day``: (children with three or more social workers in the last 12
-    months, children) among the cases open at ``day`` whose type is marked in ``types`` (a bool
-    per case type; ``cases``: the referred cases' columns of the case table)."""
-    counted = (cases[CLOSED] < 0) & types[cases[TYPE]]
-    if not counted.any():
-        return 0, 0
-    return int((social_workers_in_year(cases[:, counted], day) >= 3).sum()), int(counted.sum())
 
 
 THREE_PLUS = ("lac_3plus_workers_share", "cin_3plus_workers_share")

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from sim.model.clock import MONTH_DAYS
-from sim.model.allocation import TYPE, W_TEAM, WORKER
-from sim.model.outcomes import CASELOAD_BANDS, band_column, three_or_more_workers
+from sim.model.allocation import W_TEAM
+from sim.model.outcomes import CASELOAD_BANDS, band_column
 from sim.model.workforce import AGENCY, BANK, CONTRACT_CODE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS
 
@@ -21,22 +21,35 @@ if TYPE_CHECKING:
 NAN = float("nan")
 
 
+def p95(values: np.ndarray) -> float:
+    """The 95th percentile of a non-empty array, as ``np.percentile(values, 95)`` computes it
+    (linear interpolation between order statistics; the same floating-point steps), without its
+    overhead on the month end's many small arrays."""
+    n = values.size
+    h = (n - 1) * 0.95
+    lo = int(h)
+    hi = min(lo + 1, n - 1)
+    part = np.partition(values, (lo, hi)) if n > 1 else values
+    a, b = part[lo], part[hi]
+    t = h - lo
+    d = b - a
+    return float(b - d * (1 - t)) if t >= 0.5 else float(a + d * t)
+
+
 class OpenCases:
-    """Each council's open cases at this month end, gathered once for all the month's rows (the
-    council's, the region's, its teams') with their counts of children with 3+ workers."""
+    """Each council's open cases at this month end, counted once for all the month's rows (the
+    council's, the region's, its teams'): children with 3+ social workers, cases waiting by team."""
 
     def __init__(self) -> None:
         self._seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def of(self, auth: "Authority") -> tuple[np.ndarray, np.ndarray]:
-        """(open case table, [[looked after with 3+, looked after], [in need with 3+, in need]])."""
+        """([[looked after with 3+, looked after], [in need with 3+, in need]], cases waiting for a
+        worker by team)."""
         key = id(auth)
         if key not in self._seen:
-            book = auth.book
-            cases = book.open_case_table()
-            day = int(auth.env.now)
-            self._seen[key] = (cases, np.array([three_or_more_workers(cases, day, book.table.looked_after),
-                                                three_or_more_workers(cases, day, book.table.in_need)]))
+            three_plus, waiting, _ = auth.book.open_counts(int(auth.env.now))
+            self._seen[key] = (three_plus, waiting)
         return self._seen[key]
 
 
@@ -92,7 +105,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         referrals += int(book.referrals_per_day[first_day:last_day].sum())
         cases_open += book.open_cases
         cases_waiting += book.waiting
-        three_plus += open_cases.of(auth)[1]
+        three_plus += open_cases.of(auth)[0]
         posts = float(rates.establishment.sum())
         weighted_supplement += auth.supplement * posts
         establishment += posts
@@ -125,7 +138,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         cin_3plus_workers_share=three_plus[1, 0] / three_plus[1, 1] if three_plus[1, 1] else NAN,
         case_holders=int(counts_all.size),
         caseload_mean=float(counts_all.mean()) if any_held else 0.0,
-        caseload_p95=float(np.percentile(counts_all, 95)) if any_held else 0.0,
+        caseload_p95=p95(counts_all) if any_held else 0.0,
         weighted_load_mean=float(loads_all.mean()) if any_held else 0.0,
         effective_load_mean=float(np.concatenate(effective).mean()) if any_held else 0.0,
         share_over_cap=float(np.concatenate(over).mean()) if any_held else 0.0,
@@ -150,9 +163,7 @@ def team_snapshot(auth: "Authority", open_cases: OpenCases | None = None) -> lis
     book = auth.book
     table = book.table
     team = book.wi[W_TEAM]
-    cases = (open_cases or OpenCases()).of(auth)[0]
-    waiting = cases[WORKER] < 0
-    waiting_by_team = np.bincount(table.team[cases[TYPE][waiting]], minlength=len(table.team_names))
+    waiting_by_team = (open_cases or OpenCases()).of(auth)[1]
     cap = auth.scenario.reporting.caseload_cap
     rows = []
     for k, name in enumerate(table.team_names):
@@ -160,7 +171,7 @@ def team_snapshot(auth: "Authority", open_cases: OpenCases | None = None) -> lis
         c = book.count[staff & (book.count > 0)]
         rows.append({"team": name, "staff": int(staff.sum()), "case_holders": int(c.size),
                      "caseload_mean": float(c.mean()) if c.size else NAN,
-                     "caseload_p95": float(np.percentile(c, 95)) if c.size else NAN,
+                     "caseload_p95": p95(c) if c.size else NAN,
                      "share_over_cap": float((c > cap).mean()) if c.size else NAN,
                      "cases_waiting": int(waiting_by_team[k])})
     return rows
