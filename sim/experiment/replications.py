@@ -58,8 +58,10 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
         check_outputs(row, OUTCOMES, f"{where} ({row['authority']})")
     for row in teams:
         check_outputs(row, TEAM_OUTCOMES, f"{where} ({row['authority']}, team {row['team']})")
+    events = region.case_events
+    region.release()
     return Replication(window, [{"rep": rep, **row} for row in summaries],
-                       [{"rep": rep, **row} for row in teams], region.case_events)
+                       [{"rep": rep, **row} for row in teams], events)
 
 
 def draw_for_rep(draws: pd.DataFrame | None, rep: int) -> dict[str, float] | None:

@@ -34,7 +34,10 @@ N_CASE_ROWS = 24
 # three or more social workers in any 12 months (DfE's measure).
 RECENT_WORKERS = (SW_0, SW_1, SW_2)
 HELD_TO = (HELD_TO_0, HELD_TO_1, HELD_TO_2)
-HELD_NOW = 2 ** 62
+HELD_NOW = 2 ** 31 - 1
+# The case table and the waiting queues hold days, case rows and worker uids: 32-bit integers
+# suffice (a century is 36,500 days) and halve the largest arrays of a replication.
+CASE_INT = np.int32
 TWELVE_MONTHS = 365   # days in DfE's "last 12 months" (of a child's social workers)
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
@@ -484,20 +487,20 @@ class CaseBook:
         n = caseload.n_cases
         self.n_days = n_days
         self.table = table
-        self.cs = np.full((n, N_CASE_ROWS), -1, dtype=np.int64)  # case-major: fields adjacent
+        self.cs = np.full((n, N_CASE_ROWS), -1, dtype=CASE_INT)  # case-major: fields adjacent
         self.cases[ARRIVAL] = caseload.arrival_day
         self.cases[FIRST_EP] = caseload.first_episode
         self.cases[N_EP] = caseload.n_episodes
         self.cases[[CUR, STARTED, CHANGES, QGEN, UNALLOCATED]] = 0
         self.initial = caseload.initial
-        self.ep = np.column_stack((caseload.episode_type, caseload.episode_days)).astype(np.int64)
+        self.ep = np.column_stack((caseload.episode_type, caseload.episode_days)).astype(CASE_INT)
         self.wi = np.zeros((6, max_workers), dtype=np.int64)
         self.wi[[W_UID, W_NEWEST]] = -1
         self.wf = np.zeros((2, max_workers), dtype=np.float64)
         n_types = len(table.names)
         qcap = max(n, 1)
-        self.qbuf = np.zeros((n_types, qcap), dtype=np.int64)
-        self.qgen = np.zeros((n_types, qcap), dtype=np.int64)
+        self.qbuf = np.zeros((n_types, qcap), dtype=CASE_INT)
+        self.qgen = np.zeros((n_types, qcap), dtype=CASE_INT)
         self.qht = np.zeros((2, n_types), dtype=np.int64)
         self.bucket_head = np.full(n_days, -1, dtype=np.int64)
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
@@ -517,7 +520,7 @@ class CaseBook:
         self.care_threshold = np.asarray(draws.threshold, dtype=np.float64)
         rows = len(self.ep)
         self.ep = np.concatenate((self.ep, np.column_stack(
-            (draws.episode_type, draws.episode_days)).astype(np.int64).reshape(-1, 2)))
+            (draws.episode_type, draws.episode_days)).astype(CASE_INT).reshape(-1, 2)))
         self.cases[CARE_EP] = np.where(draws.first_episode >= 0, draws.first_episode + rows, -1)
         self.cases[CARE_N] = draws.n_episodes
         starts_in_care = care.is_care[caseload.episode_type[caseload.first_episode]] == 1 \

@@ -409,12 +409,23 @@ def is_march(months: pd.DataFrame, start_day: float) -> np.ndarray:
     return ((months["month"].to_numpy() + first) % 12) == MARCH
 
 
-def summarise(months: pd.DataFrame, cases: np.ndarray, initial: np.ndarray,
+class CaseColumns:
+    """Several councils' case tables read field by field (``columns[ARRIVAL]``) as if they were
+    one, without copying the whole tables."""
+
+    def __init__(self, tables: list[np.ndarray]):
+        self.tables = tables
+
+    def __getitem__(self, field: int) -> np.ndarray:
+        return np.concatenate([t[field] for t in self.tables])
+
+
+def summarise(months: pd.DataFrame, cases: "np.ndarray | CaseColumns", initial: np.ndarray,
               workers: Iterable[Any], start_day: float, end_day: float) -> dict[str, float]:
     """One replication's outcomes (``SUMMARY``) over the reporting window [start_day, end_day).
 
     ``months``: the recorder's rows for the window; ``cases``: the case table (rows as in
-    ``allocation``); ``initial``: which cases were open at the start; ``workers``: every worker.
+    ``allocation``; or ``CaseColumns`` of several); ``initial``: which cases were open at the start; ``workers``: every worker.
     Counts and money are per year.
     """
     years = (end_day - start_day) / DAYS_PER_YEAR

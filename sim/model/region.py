@@ -19,7 +19,7 @@ from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_POLICY_START, OFF
                              OFFSET_RECORD, Clock)
 from sim.model.context import RegionContext
 from sim.model.market import LabourMarket
-from sim.model.outcomes import REGION, TIMESERIES, summarise, summarise_teams
+from sim.model.outcomes import REGION, TIMESERIES, CaseColumns, summarise, summarise_teams
 from sim.model.recorder import OpenCases, snapshot, team_snapshot
 from sim.model.streams import SINGLE_AUTHORITY, Streams
 from sim.policy import Policy, get_policy
@@ -91,14 +91,16 @@ class Region:
         """Daily: episode ends, referrals and allocation in every council (the compiled kernel),
         one call for all councils over the days up to the next event of any other process."""
         books = [auth.book for auth in self.authorities]
-        step = books[0].step if len(books) == 1 else CaseFlow(books).step   # a list costs a little
+        # the step is kept here, not in this process, so that ``release`` can let the arrays go
+        self._step = books[0].step if len(books) == 1 else CaseFlow(books).step   # a list costs a little
+        del books
         day = 0
         n_days = self.clock.n_days
         while day < n_days:
             upcoming = self.env.peek()
             last = n_days - 1 if upcoming == float("inf") else int(np.ceil(upcoming)) - 1
             last = min(max(last, day), n_days - 1)
-            step(day, last)
+            self._step(day, last)
             day = last + 1
             yield self.env.timeout(day - self.env.now)
 
@@ -153,7 +155,7 @@ class Region:
                 rows = months[months["authority"] == name]
                 out.append({"authority": name, **summarise(rows, auth.book.cases, auth.book.initial,
                                                            auth.workers, start, end)})
-        cases = np.concatenate([a.book.cases for a in self.authorities], axis=1)
+        cases = CaseColumns([a.book.cases for a in self.authorities])
         initial = np.concatenate([a.book.initial for a in self.authorities])
         workers = [w for a in self.authorities for w in a.workers]
         out.append({"authority": REGION, **summarise(months[months["authority"] == REGION], cases,
@@ -173,6 +175,16 @@ class Region:
             out += [{"authority": name, **row} for row in summarise_teams(
                 rows[rows["authority"] == name], auth.book.wait_hist - before, posts, names, years)]
         return out
+
+    def release(self) -> None:
+        """Let go of the councils' case arrays now (the rest of a finished replication refers to
+        itself, workers to posts and processes to the environment, and waits for Python's cycle
+        collector: without this a worker process running replication after replication would
+        hold several replications' arrays at once)."""
+        self._step = None
+        for auth in self.authorities:
+            auth.book = None
+            auth.post_draws = auth.people_draws = None
 
     @property
     def case_events(self) -> int:
