@@ -4,6 +4,7 @@ the snapshot of all of them together (people and money summed, caseload statisti
 case holder of the region), never an average of council rows."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -36,33 +37,104 @@ def p95(values: np.ndarray) -> float:
     return float(b - d * (1 - t)) if t >= 0.5 else float(a + d * t)
 
 
-class OpenCases:
-    """Each council's open cases at this month end, counted once for all the month's rows (the
-    council's, the region's, its teams'): children with 3+ social workers, cases waiting by team."""
+TALLIES = ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "leavers_retirement", "hires",
+           "conversions", "promotions", "agency_starts", "moves_in", "moves_out", "moves_pay_driven")
 
-    def __init__(self) -> None:
-        self._seen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def of(self, auth: "Authority") -> tuple[np.ndarray, np.ndarray]:
-        """([[looked after with 3+, looked after], [in need with 3+, in need]], cases waiting for a
-        worker by team)."""
+@dataclass
+class CouncilMonth:
+    """One council's figures at a month end: what its row and its part of the region's row add
+    up (people by level; case holders' counts and loads; money this month; counts of events)."""
+
+    perm: np.ndarray
+    agency: np.ndarray
+    vacancies: np.ndarray
+    above: int                 # agency workers above establishment
+    bank: int
+    counts: np.ndarray         # cases per case holder
+    loads: np.ndarray          # their weighted loads
+    effective: np.ndarray      # loads over the capacity factor
+    over: np.ndarray           # whether over the reporting cap
+    staff_cost: float
+    agency_cost: float
+    premium: float
+    recruit_cost: float
+    policy_cost: float
+    tally: dict[str, float]
+    referrals: int
+    cases_open: int
+    cases_waiting: int
+    three_plus: np.ndarray     # (looked after, in need) x (3+ social workers, children)
+    waiting_by_team: np.ndarray
+    posts: float
+    weighted_supplement: float
+    entered_care: int
+    entered_care_extra: int
+    in_care: int
+    care_cost: float
+    days_lost: float           # sickness absence: worker-months lost
+    in_post: float             # ... of worker-months
+    near_retirement: int
+
+
+class MonthEnd:
+    """A month end's figures of each council, taken once for all the month's rows (the
+    council's, the region's, its teams')."""
+
+    def __init__(self, month: int) -> None:
+        self.month = month
+        self._seen: dict[int, CouncilMonth] = {}
+
+    def of(self, auth: "Authority") -> CouncilMonth:
         key = id(auth)
         if key not in self._seen:
-            three_plus, waiting, _ = auth.book.open_counts(int(auth.env.now))
-            self._seen[key] = (three_plus, waiting)
+            self._seen[key] = _council_month(auth, self.month)
         return self._seen[key]
 
 
+def _council_month(auth: "Authority", month: int) -> CouncilMonth:
+    first_day = int(round(month * MONTH_DAYS))
+    last_day = int(round((month + 1) * MONTH_DAYS))
+    p, a, v = auth.headcount()
+    book = auth.book
+    holding = book.active & (book.count > 0)
+    c = book.count[holding]
+    rates = auth.rates
+    three_plus, waiting_by_team, _ = book.open_counts(int(auth.env.now))
+    entries, extra = book.care_entries(first_day, last_day)
+    posts = float(rates.establishment.sum())
+    staff = np.flatnonzero(auth.slot_contract == CONTRACT_CODE[PERMANENT])
+    return CouncilMonth(
+        perm=p, agency=a, vacancies=v,
+        above=int(((auth.slot_contract == CONTRACT_CODE[AGENCY]) & ~auth.slot_funded).sum()),
+        bank=int((auth.slot_contract == CONTRACT_CODE[BANK]).sum()),
+        counts=c, loads=book.load[holding], effective=book.load[holding] / rates.capacity_factor,
+        over=c > auth.scenario.reporting.caseload_cap,
+        staff_cost=float(rates.permanent_cost @ p) / 12.0, agency_cost=float(rates.agency_cost @ a) / 12.0,
+        premium=rates.agency_premium * float(a.sum()) / 12.0,
+        recruit_cost=auth.tally["external_hires"] * rates.recruitment_cost,
+        policy_cost=float(auth.tally["policy_cost"]),
+        tally={key: auth.tally[key] for key in TALLIES},
+        referrals=int(book.referrals_per_day[first_day:last_day].sum()),
+        cases_open=book.open_cases, cases_waiting=book.waiting,
+        three_plus=three_plus, waiting_by_team=waiting_by_team,
+        posts=posts, weighted_supplement=auth.supplement * posts,
+        entered_care=entries, entered_care_extra=extra, in_care=book.in_care,
+        care_cost=book.in_care * auth.scenario.children.care_cost_gbp_per_child_year / 12.0,
+        days_lost=auth.absence * auth.n_active, in_post=auth.n_active,
+        near_retirement=int((auth.ages(staff) >= auth.scenario.reporting.succession_age).sum()))
+
+
 def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | None" = None,
-             open_cases: OpenCases | None = None) -> dict[str, float]:
+             month_end: MonthEnd | None = None) -> dict[str, float]:
     """The month-end row of ``auths`` taken together; ``market``: the region's (its pools' columns
-    are defined for the row of the whole region of a regional market only); ``open_cases``: this
-    month end's, shared with the month's other rows."""
-    open_cases = open_cases or OpenCases()
+    are defined for the row of the whole region of a regional market only); ``month_end``: this
+    month end's figures, shared with the month's other rows."""
+    month_end = month_end or MonthEnd(month)
+    parts = [month_end.of(auth) for auth in auths]
     perm = np.zeros(len(LEVELS))
     agency = np.zeros(len(LEVELS))
     vacancies = np.zeros(len(LEVELS))
-    counts, loads, effective, over = [], [], [], []
     staff_cost = agency_cost = premium = recruit_cost = policy_cost = 0.0
     tally: dict[str, float] = {}
     referrals = cases_open = cases_waiting = above = bank = 0
@@ -72,47 +144,36 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     care_cost = 0.0
     days_lost = in_post = 0.0    # sickness absence: worker-months lost, worker-months
     near_retirement = 0
-    first_day = int(round(month * MONTH_DAYS))
-    last_day = int(round((month + 1) * MONTH_DAYS))
-    for auth in auths:
-        p, a, v = auth.headcount()
-        perm += p
-        agency += a
-        vacancies += v
-        above += int(((auth.slot_contract == CONTRACT_CODE[AGENCY]) & ~auth.slot_funded).sum())
-        bank += int((auth.slot_contract == CONTRACT_CODE[BANK]).sum())
-        book = auth.book
-        holding = book.active & (book.count > 0)
-        c = book.count[holding]
-        counts.append(c)
-        loads.append(book.load[holding])
-        effective.append(book.load[holding] / auth.rates.capacity_factor)
-        over.append(c > auth.scenario.reporting.caseload_cap)
-        rates = auth.rates
-        staff_cost += float(rates.permanent_cost @ p) / 12.0
-        agency_cost += float(rates.agency_cost @ a) / 12.0
-        premium += rates.agency_premium * float(a.sum()) / 12.0
-        recruit_cost += auth.tally["external_hires"] * rates.recruitment_cost
-        policy_cost += float(auth.tally["policy_cost"])
-        entries, extra = auth.book.care_entries(first_day, last_day)
-        entered_care += entries
-        entered_care_extra += extra
-        in_care += auth.book.in_care
-        care_cost += auth.book.in_care * auth.scenario.children.care_cost_gbp_per_child_year / 12.0
-        for key in ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "leavers_retirement", "hires",
-                    "conversions", "promotions", "agency_starts", "moves_in", "moves_out", "moves_pay_driven"):
-            tally[key] = tally.get(key, 0) + auth.tally[key]
-        referrals += int(book.referrals_per_day[first_day:last_day].sum())
-        cases_open += book.open_cases
-        cases_waiting += book.waiting
-        three_plus += open_cases.of(auth)[0]
-        posts = float(rates.establishment.sum())
-        weighted_supplement += auth.supplement * posts
-        establishment += posts
-        days_lost += auth.absence * auth.n_active
-        in_post += auth.n_active
-        staff = np.flatnonzero(auth.slot_contract == CONTRACT_CODE[PERMANENT])
-        near_retirement += int((auth.ages(staff) >= auth.scenario.reporting.succession_age).sum())
+    for part in parts:
+        perm += part.perm
+        agency += part.agency
+        vacancies += part.vacancies
+        above += part.above
+        bank += part.bank
+        staff_cost += part.staff_cost
+        agency_cost += part.agency_cost
+        premium += part.premium
+        recruit_cost += part.recruit_cost
+        policy_cost += part.policy_cost
+        entered_care += part.entered_care
+        entered_care_extra += part.entered_care_extra
+        in_care += part.in_care
+        care_cost += part.care_cost
+        for key in TALLIES:
+            tally[key] = tally.get(key, 0) + part.tally[key]
+        referrals += part.referrals
+        cases_open += part.cases_open
+        cases_waiting += part.cases_waiting
+        three_plus += part.three_plus
+        weighted_supplement += part.weighted_supplement
+        establishment += part.posts
+        days_lost += part.days_lost
+        in_post += part.in_post
+        near_retirement += part.near_retirement
+    counts = [part.counts for part in parts]
+    loads = [part.loads for part in parts]
+    effective = [part.effective for part in parts]
+    over = [part.over for part in parts]
     counts_all = np.concatenate(counts)
     loads_all = np.concatenate(loads)
     any_held = counts_all.size > 0
@@ -157,13 +218,13 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     return row
 
 
-def team_snapshot(auth: "Authority", open_cases: OpenCases | None = None) -> list[dict[str, float | str]]:
+def team_snapshot(auth: "Authority", month_end: MonthEnd) -> list[dict[str, float | str]]:
     """The month-end caseloads of each team of ``auth``: staff, case holders, caseload mean, 95th
     percentile and share over the reporting cap, and cases waiting for the team."""
     book = auth.book
     table = book.table
     team = book.wi[W_TEAM]
-    waiting_by_team = (open_cases or OpenCases()).of(auth)[1]
+    waiting_by_team = month_end.of(auth).waiting_by_team
     cap = auth.scenario.reporting.caseload_cap
     rows = []
     for k, name in enumerate(table.team_names):

@@ -20,7 +20,7 @@ from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_POLICY_START, OFF
 from sim.model.context import RegionContext
 from sim.model.market import LabourMarket
 from sim.model.outcomes import REGION, TIMESERIES, CaseColumns, summarise, summarise_teams
-from sim.model.recorder import OpenCases, snapshot, team_snapshot
+from sim.model.recorder import MonthEnd, snapshot, team_snapshot
 from sim.model.streams import SINGLE_AUTHORITY, Streams
 from sim.policy import Policy, get_policy
 from sim.scenario import Scenario
@@ -109,16 +109,16 @@ class Region:
         yield self.env.timeout(MONTH_DAYS - 1.0 + offset)
         several = len(self.authorities) > 1
         for month in range(self.clock.n_months):
-            open_cases = OpenCases()
+            month_end = MonthEnd(month)
             if several:
                 for name, auth in zip(self.names, self.authorities):
-                    self.rows.append({"authority": name, **snapshot([auth], month, self.market, open_cases)})
+                    self.rows.append({"authority": name, **snapshot([auth], month, self.market, month_end)})
             self.rows.append({"authority": REGION, **snapshot(self.authorities, month, self.market,
-                                                              open_cases)})
+                                                              month_end)})
             reported = month - self.clock.warmup_months
             for name, auth in zip(self.team_names, self.authorities):
                 self.team_rows += [{"authority": name, "month": reported, **row}
-                                   for row in team_snapshot(auth, open_cases)]
+                                   for row in team_snapshot(auth, month_end)]
             if reported == -1:   # the warm-up's last month: waits from here on are reported
                 self.waits_before = [a.book.wait_hist.copy() for a in self.authorities]
             for auth in self.authorities:
