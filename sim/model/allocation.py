@@ -42,11 +42,17 @@ TWELVE_MONTHS = 365   # days in DfE's "last 12 months" (of a child's social work
 # Rows of the worker tables: integers ``wi`` and floats ``wf``.
 W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
 W_LIMIT, W_LOAD = range(2)
-# Counters ``ctr``: the last three are children entering care (every transition into the care
-# type), those of them the staffing effects added, and children in care now.
+# Counters ``ctr``: C_CARE_ENTRIES, C_CARE_EXTRA and C_IN_CARE are children entering care (every
+# transition into the care type), those of them the staffing effects added, and children in care
+# now; C_ROOM counts the changes that may give a worker room for another case (a load falls, a
+# limit, level or team changes, a worker starts).
 C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_SLOTS, \
-    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE = range(10)
-N_COUNTERS = 10
+    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, C_ROOM = range(11)
+N_COUNTERS = 11
+# Rows of ``qht``, one column per case type's waiting queue: its head and tail in the ring buffer,
+# and the value of C_ROOM when it last found no worker with room (it need not look again until
+# C_ROOM changes: an allocation only fills workers up).
+Q_HEAD, Q_TAIL, Q_STUCK = range(3)
 # Children's outcomes (``sim.model.children``), fields of ``cs`` after the others: the case's career
 # from care (its first row in ``ep`` and its episodes), the day it first entered care, and why.
 CARE_EP, CARE_N, CARE_DAY, CARE_CAUSE = range(N_CASE_ROWS, N_CASE_ROWS + 4)
@@ -152,7 +158,7 @@ def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
 
 
 @njit
-def _unassign(cs, wi, wf, t_weight, c, day):
+def _unassign(cs, wi, wf, t_weight, ctr, c, day):
     w = cs[c, WORKER]
     cs[c, HELD_TO_0] = day
     prev, nxt = cs[c, PREV_HELD], cs[c, NEXT_HELD]
@@ -167,6 +173,7 @@ def _unassign(cs, wi, wf, t_weight, c, day):
         wf[W_LOAD, w] = 0.0
     wi[W_COUNT, w] -= 1
     cs[c, WORKER] = -1
+    ctr[C_ROOM] += 1
 
 
 @njit
@@ -224,7 +231,7 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
     _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day)
     if cs[c, CUR] >= cs[c, N_EP]:  # the case closes
         if w >= 0:
-            _unassign(cs, wi, wf, t_weight, c, day)
+            _unassign(cs, wi, wf, t_weight, ctr, c, day)
         else:  # closes while waiting for a new worker
             ctr[C_WAITING] -= 1
             cs[c, UNALLOCATED] += day - cs[c, WAIT_START]
@@ -239,11 +246,13 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
         new_load = wf[W_LOAD, w] - t_weight[old_t] + t_weight[new_t]
         if wi[W_LEVEL, w] >= t_min_level[new_t] and works[wi[W_TEAM, w], new_t] == 1 \
                 and new_load <= wf[W_LIMIT, w] + EPS:
+            if t_weight[new_t] < t_weight[old_t]:
+                ctr[C_ROOM] += 1
             wf[W_LOAD, w] = new_load
             cs[c, TYPE] = new_t
             _start_episode(cs, ep, bucket_head, c, day)
             return
-        _unassign(cs, wi, wf, t_weight, c, day)
+        _unassign(cs, wi, wf, t_weight, ctr, c, day)
         ctr[C_WAITING] += 1
         cs[c, WAIT_START] = day
     cs[c, STARTED] = 0
@@ -329,6 +338,8 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
     n_slots = ctr[C_SLOTS]
     for k in range(t_order.shape[0]):
         t = t_order[k]
+        if qht[Q_STUCK, t] == ctr[C_ROOM]:
+            continue   # nobody has had room for this type since it last looked
         c = _head(cs, qbuf, qgen, qht, t, n_cases)
         if c < 0:
             continue
@@ -339,6 +350,7 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
             while c >= 0:
                 w = _find_worker(wi, wf, t_min_level[t], team, weight, allow_over, n_slots)
                 if w < 0:
+                    qht[Q_STUCK, t] = ctr[C_ROOM]
                     break
                 qht[0, t] += 1
                 ctr[C_WAITING] -= 1
@@ -354,8 +366,10 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
             elif allow_over:
                 w = _find_worker(wi, wf, t_min_level[t], team, weight, True, n_slots)
                 if w < 0:
+                    qht[Q_STUCK, t] = ctr[C_ROOM]
                     break
             else:
+                qht[Q_STUCK, t] = ctr[C_ROOM]
                 break
             qht[0, t] += 1
             ctr[C_WAITING] -= 1
@@ -415,7 +429,7 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
         nxt = cs[c, NEXT_HELD]
         if release_all or wf[W_LOAD, w] > keep_load + EPS or t_min_level[cs[c, TYPE]] > wi[W_LEVEL, w] \
                 or works[wi[W_TEAM, w], cs[c, TYPE]] == 0:
-            _unassign(cs, wi, wf, t_weight, c, day)
+            _unassign(cs, wi, wf, t_weight, ctr, c, day)
             cs[c, WAIT_START] = day
             ctr[C_WAITING] += 1
             _enqueue(cs, qbuf, qgen, qht, c, cs[c, TYPE], day, n_cases)
@@ -501,7 +515,8 @@ class CaseBook:
         qcap = max(n, 1)
         self.qbuf = np.zeros((n_types, qcap), dtype=CASE_INT)
         self.qgen = np.zeros((n_types, qcap), dtype=CASE_INT)
-        self.qht = np.zeros((2, n_types), dtype=np.int64)
+        self.qht = np.zeros((3, n_types), dtype=np.int64)
+        self.qht[Q_STUCK] = -1
         self.bucket_head = np.full(n_days, -1, dtype=np.int64)
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
         self.team_over = np.asarray(team_over, dtype=np.int64)   # per team: allocate over the limit
@@ -551,12 +566,14 @@ class CaseBook:
         self.wi[:, slot] = (1, level, 0, uid, -1, team)
         self.wf[:, slot] = (limit, 0.0)
         self.ctr[C_SLOTS] = max(self.ctr[C_SLOTS], slot + 1)
+        self.ctr[C_ROOM] += 1
 
     def set_level(self, slot: int, level: int, limit: float, day: int) -> None:
         """Change a worker's level and limit, handing back cases they may no longer hold."""
         lower = level < self.wi[W_LEVEL, slot]
         self.wi[W_LEVEL, slot] = level
         self.wf[W_LIMIT, slot] = limit
+        self.ctr[C_ROOM] += 1
         allowed = self.team_over[self.wi[W_TEAM, slot]] == 1
         over = self.wf[W_LOAD, slot] > limit + EPS and not allowed
         if over or (lower and self.wi[W_COUNT, slot] > 0):
@@ -566,6 +583,7 @@ class CaseBook:
         """New limits for the workers in ``slots`` (their levels unchanged); each worker over
         their new limit hands back cases, in the order of ``slots`` (as ``set_level`` would)."""
         self.wf[W_LIMIT, slots] = limits
+        self.ctr[C_ROOM] += 1
         bound = self.team_over[self.wi[W_TEAM, slots]] == 0
         over = bound & (self.wf[W_LOAD, slots] > limits + EPS)
         for slot, limit in zip(slots[over], limits[over]):
@@ -575,6 +593,7 @@ class CaseBook:
         """Move a worker to another team, handing back the cases that team does not hold."""
         if self.wi[W_TEAM, slot] != team:
             self.wi[W_TEAM, slot] = team
+            self.ctr[C_ROOM] += 1
             if self.wi[W_COUNT, slot] > 0:
                 self.release(slot, day, keep_load=np.inf)
 

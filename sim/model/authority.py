@@ -81,7 +81,8 @@ class Authority:
         self.context = AuthorityContext(self)  # what the policies see
         # share of working days lost to sickness absence this month (see people.absence_watch)
         self.absence = scenario.absence.base_rate if scenario.absence.enabled else 0.0
-        self.rates = Rates.from_scenario(scenario)
+        self.scenario_rates = Rates.from_scenario(scenario)   # before the market, policies, absence
+        self.rates = self.scenario_rates.copy()
         self.rates.capacity_factor *= 1.0 - self.absence
         self.ages_at_hire = AgesAtHireTable(scenario.retirement)
         table = CaseTypeTable.from_scenario(scenario)
@@ -204,7 +205,7 @@ class Authority:
         month's sickness absence; apply new limits."""
         level, team = np.divmod(np.arange(len(LEVELS) * len(self.teams)), len(self.teams))
         old = self.rates.limits(level, team)
-        rates = Rates.from_scenario(self.scenario)
+        rates = self.scenario_rates.copy()
         rates.salary = rates.salary * (1.0 + self.supplement)
         if self.market_salary is not None:
             rates.market_salary = self.market_salary
@@ -506,7 +507,7 @@ class Authority:
         if post is not None and post.agency is worker:
             post.agency = None
             if not post.funded and post.holder is None:  # an extra post for this assignment only
-                self.establishment.posts.remove(post)
+                self.establishment.remove(post)
         if worker.contract == BANK:
             self.flow["left"] += 1
             worker.on_end(worker)
@@ -548,7 +549,7 @@ class Authority:
         if post.agency is not None:
             self.end_agency(post.agency)     # removes the post
         elif post in self.establishment.posts:
-            self.establishment.posts.remove(post)   # the region's pool skips a withdrawn request
+            self.establishment.remove(post)   # the region's pool skips a withdrawn request
 
     def team_work(self) -> tuple[np.ndarray, np.ndarray]:
         """Each team's weighted cases (held, and waiting for a worker of the team) and workers."""
@@ -562,7 +563,7 @@ class Authority:
 
     def add_unfunded_post(self, level: int, team: int = 0) -> Post:
         post = Post(level, funded=False, team=team)
-        self.establishment.posts.append(post)
+        self.establishment.add(post)
         return post
 
     def _vacate(self, post: Post | None) -> None:
@@ -570,7 +571,7 @@ class Authority:
             return
         post.holder = None
         if not post.funded:
-            self.establishment.posts.remove(post)
+            self.establishment.remove(post)
             return
         post.cycle += 1
         self._open_vacancy(post)
@@ -590,7 +591,7 @@ class Authority:
         index = self.post_rows_used if self.post_rows_used < len(self.post_draws) else -1
         self.post_rows_used += 1
         post = Post(level, team=team, index=index)
-        self.establishment.posts.append(post)
+        self.establishment.add(post)
         self.rates.establishment[level] += 1
         self._open_vacancy(post)
         return post
@@ -599,7 +600,7 @@ class Authority:
         """A vacant funded post closes (an agency or bank worker covering it leaves it)."""
         if post.agency is not None:
             self.end_agency(post.agency)
-        self.establishment.posts.remove(post)
+        self.establishment.remove(post)
         post.funded = False
         self.rates.establishment[post.level] -= 1
 

@@ -258,7 +258,7 @@ class LabourMarket:
             self.agency_idle -= 1
             auth.start_assignment(post)
         elif not post.funded:   # an assignment above establishment: not found, not kept waiting
-            auth.establishment.posts.remove(post)
+            auth.establishment.remove(post)
         elif not post.requested:
             post.requested = True
             self.requests.append((auth, post))

@@ -5,7 +5,7 @@ salaries, limits, recruitment times and so on from that moment. Arrays are index
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -52,6 +52,11 @@ class Rates:
             recruitment_cost=scenario.costs.recruitment_cost_gbp,
             supplement_max=scenario.market.supplement_max,
         )
+
+    def copy(self) -> "Rates":
+        """The same rates with arrays of their own (a policy adjusting them leaves these be)."""
+        return replace(self, **{f.name: getattr(self, f.name).copy() for f in fields(self)
+                                if isinstance(getattr(self, f.name), np.ndarray)})
 
     def limit(self, level: int, team: int = 0) -> float:
         """A worker's hard caseload limit at ``level`` in ``team`` (weighted cases)."""

@@ -68,12 +68,26 @@ class Post:
 
 @dataclass
 class Establishment:
-    """All posts of an authority."""
+    """All posts of an authority, in the order they were added (and, to find a level's quickly,
+    by level in the same order). Posts are added and removed through ``add`` and ``remove``."""
 
     posts: list[Post] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._by_level: dict[int, list[Post]] = {}
+        for post in self.posts:
+            self._by_level.setdefault(post.level, []).append(post)
+
+    def add(self, post: Post) -> None:
+        self.posts.append(post)
+        self._by_level.setdefault(post.level, []).append(post)
+
+    def remove(self, post: Post) -> None:
+        self.posts.remove(post)
+        self._by_level[post.level].remove(post)
+
     def vacant_funded(self, level: int) -> Iterator[Post]:
-        return (p for p in self.posts if p.funded and p.level == level and p.holder is None)
+        return (p for p in self._by_level.get(level, ()) if p.funded and p.holder is None)
 
     def first_vacant(self, level: int, team: int | None = None) -> Post | None:
         """The first vacant funded post at ``level``: in ``team`` if it has one, else any."""
