@@ -57,7 +57,7 @@ SMALL = {  # how each command is made quick; options given last win in argparse
     "compare": ["--reps", "2", "--years", "1", "--warmup-years", "0", "--max-reps", "3", "--yes"],
     "sweep": ["--reps", "1", "--years", "1", "--warmup-years", "0", "--samples", "6", "--yes"],
     "warmup": ["--reps", "2", "--years", "2"],
-    "bench": ["--reps", "1", "--years", "1"],
+    "bench": ["--reps", "1", "--years", "0.5", "--naive-reps", "1"],
     "calibrate": ["--reps", "2", "--years", "1", "--warmup-years", "0", "--budget", "3"],
     "validate-calibration": ["--reps", "2", "--years", "1", "--warmup-years", "0"],
     "backtest": ["--reps", "4", "--budget", "2", "--fit-reps", "2"],
