@@ -50,6 +50,7 @@ KEYS = ["time_period", "geographic_level", "la_name"]
 BEYOND, BEYOND_COLUMNS = "agency_beyond", ("agency_fte", "agency_cover_fte", "inpost_fte", "vacancy_fte")
 # funded posts (in post and vacant, FTE): an input of the forward runs (``with_establishment``)
 POSTS = "posts"
+SUPPLY_SERIES = "region_posts"   # the series scaling the region's applicants with its posts
 COUNCIL_LEVEL = "Local authority"
 SEPTEMBER = 8          # month index (January = 0) of DfE's census date, 30 September
 BAND = (0.05, 0.95)    # the simulated band: 5th to 95th percentile of the replications
@@ -322,9 +323,6 @@ def with_establishment(scenario: Scenario, observed: pd.DataFrame, year: int) ->
                 "vacancies) over those at the start: assumption, supply grows with the posts",
                 "by_year": {str(y + 1): round(float(np.clip(v, 0.01, 100.0)), 4) for y, v in region.items()}}
     return scenario.with_values(values)
-
-
-SUPPLY_SERIES = "region_posts"   # the series scaling the region's applicants with its posts
 
 
 def neutral(scenario: Scenario) -> Scenario:

@@ -41,8 +41,9 @@ def _settings(scenario: Scenario, reps, years, warmup_years, seed, workers: int 
 def _record(opts, started: float, jobs: int, workers: int | Executor) -> dict:
     """The settings a result set records: the run options, where they ran, wall time."""
     dask = isinstance(workers, Executor) and workers.backend == "dask"
-    return {**opts.model_dump(), "workers_used": effective_workers(opts.workers, jobs),
-            "backend": "dask" if dask else "local",
+    cluster = dask and workers.scheduler is not None     # its workers are the scheduler's
+    return {**opts.model_dump(), "workers_used": None if cluster else effective_workers(opts.workers, jobs),
+            "backend": "dask" if dask else "local", "scheduler": workers.scheduler if cluster else None,
             "wall_seconds": round(time.perf_counter() - started, 3)}
 
 

@@ -199,7 +199,8 @@ class Workforce(_Strict):
         "`start.year`. From the start of reporting it moves evenly, month by month, between "
         "census dates (the first value before the series, the last after it), each level and team "
         "keeping its share: new posts open vacant, and vacant posts close (an agency worker "
-        "covering one leaves it); a post with a holder closes once it falls vacant.")
+        "covering one leaves it); while only posts with a holder are left to close, the "
+        "establishment waits for vacancies.")
 
 
 class Turnover(_Strict):

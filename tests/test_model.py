@@ -182,7 +182,7 @@ def test_a_case_moves_to_the_team_of_its_new_type(baseline):
     for name, scenario in (("split", split), ("keeps", keeps)):
         auth = _authority(scenario, years=2.0, warmup=0.5)
         cs = auth.book.cases
-        from sim.model.allocation import CHANGES, CLOSED, TYPE, W_TEAM
+        from sim.model.allocation import CHANGES, W_TEAM
         closed = cs[CLOSED] >= 0
         changes[name] = cs[CHANGES][closed].mean()
         held = cs[WORKER] >= 0

@@ -94,7 +94,7 @@ def _workers(p: argparse.ArgumentParser) -> None:
                    help="where replications run: local processes, or a Dask cluster; results are "
                    "identical (default: local)")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786; with --backend "
-                   "dask (default: a local Dask cluster of --workers processes)")
+                   "dask (default: a local Dask cluster of --workers processes, at most the CPUs)")
 
 
 def _quiet(p: argparse.ArgumentParser) -> None:

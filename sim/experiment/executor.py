@@ -64,17 +64,20 @@ def _die_with_parent(parent: int) -> None:
 
 class Executor:
     """Where a command's jobs run, for every batch it sends: ``workers`` local processes (a pool
-    per batch), or a Dask cluster (the scheduler at ``scheduler``, else a local cluster of
-    ``workers`` processes), connected on the first batch and kept until ``close`` (so a
-    calibration's rounds share one cluster). Use it as a context manager."""
+    per batch; at most the CPUs), or a Dask cluster (the scheduler at ``scheduler``, else a local
+    cluster of ``workers`` processes, at most the CPUs), connected on the first batch and kept
+    until ``close`` (so a calibration's rounds share one cluster). Use it as a context manager."""
 
     def __init__(self, workers: int = 1, backend: str = "local", scheduler: str | None = None):
         self.workers, self.backend, self.scheduler = workers, backend, scheduler
         self._client = None
         self._cluster = None
+        self._closed = False
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any]) -> Iterator[Any]:
         """``fn(task)`` for every task, yielded as each finishes (in any order)."""
+        if self._closed:
+            raise RuntimeError("this executor is closed")
         if not tasks:
             return iter(())
         if self.backend == "dask":
@@ -113,7 +116,8 @@ class Executor:
             client.cancel(futures)
 
     def close(self) -> None:
-        """Disconnect from the cluster (and stop a local one)."""
+        """Disconnect from the cluster (and stop a local one); the executor runs nothing more."""
+        self._closed = True
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:

@@ -82,6 +82,7 @@ class Authority:
         # share of working days lost to sickness absence this month (see people.absence_watch)
         self.absence = scenario.absence.base_rate if scenario.absence.enabled else 0.0
         self.scenario_rates = Rates.from_scenario(scenario)   # before the market, policies, absence
+        self.funded_by_level = self.scenario_rates.establishment.copy()   # follows open/close_post
         self.rates = self.scenario_rates.copy()
         self.rates.capacity_factor *= 1.0 - self.absence
         self.ages_at_hire = AgesAtHireTable(scenario.retirement)
@@ -161,8 +162,9 @@ class Authority:
             self.start_staffing(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
         if scenario.agency.beyond_vacancies > 0:
             self.start_staffing(agency_beyond_vacancies(self, OFFSET_CONVERSIONS + 0.02))
-        if scenario.workforce.establishment_by_year:
-            self.start_staffing(follow_establishment(self, OFFSET_ESTABLISHMENT))
+        if scenario.workforce.establishment_by_year:   # from the start of reporting
+            env.process(_after(env, clock.report_start_day,
+                               follow_establishment(self, OFFSET_ESTABLISHMENT)))
         for policy in self.policies:
             env.process(self._run_policy(policy))
 
@@ -201,15 +203,15 @@ class Authority:
             yield self.env.timeout(MONTH_DAYS)
 
     def refresh_rates(self) -> None:
-        """Recompute the rates from the scenario, the market, the active policies and this
-        month's sickness absence; apply new limits."""
+        """Recompute the rates from the scenario, the funded posts now, the market, the active
+        policies and this month's sickness absence; apply new limits."""
         level, team = np.divmod(np.arange(len(LEVELS) * len(self.teams)), len(self.teams))
         old = self.rates.limits(level, team)
         rates = self.scenario_rates.copy()
         rates.salary = rates.salary * (1.0 + self.supplement)
         if self.market_salary is not None:
             rates.market_salary = self.market_salary
-        rates.establishment = self.rates.establishment.copy()   # posts opened and closed so far
+        rates.establishment = self.funded_by_level.copy()
         for policy in self.active_policies:
             policy.adjust(rates)
         rates.capacity_factor *= 1.0 - self.absence
@@ -592,6 +594,7 @@ class Authority:
         self.post_rows_used += 1
         post = Post(level, team=team, index=index)
         self.establishment.add(post)
+        self.funded_by_level[level] += 1
         self.rates.establishment[level] += 1
         self._open_vacancy(post)
         return post
@@ -602,6 +605,7 @@ class Authority:
             self.end_agency(post.agency)
         self.establishment.remove(post)
         post.funded = False
+        self.funded_by_level[post.level] -= 1
         self.rates.establishment[post.level] -= 1
 
     def set_establishment(self, total: int) -> None:

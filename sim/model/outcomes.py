@@ -15,8 +15,7 @@ from typing import Any, Iterable, Literal
 import numpy as np
 import pandas as pd
 
-from sim.model.allocation import (ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, HELD_TO, MAX_WAIT_DAYS,
-                                  RECENT_WORKERS, TWELVE_MONTHS, TYPE, UNALLOCATED)
+from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, MAX_WAIT_DAYS, UNALLOCATED
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.workforce import ASYE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS, REGION_NAME

@@ -1,4 +1,5 @@
-"""The rates the model reads while it runs: the scenario's values, as adjusted by active policies.
+"""The rates the model reads while it runs: the scenario's values (the funded posts as they are
+now, see ``workforce.establishment_by_year``), as adjusted by active policies.
 
 Processes read ``Authority.rates`` each time they act, so a policy that starts mid-run changes
 salaries, limits, recruitment times and so on from that moment. Arrays are indexed by level.
