@@ -197,8 +197,9 @@ class Workforce(_Strict):
         "multiple of the levels' establishments, which are the start's (1 = as given), e.g. a "
         "council's posts (DfE inpost_fte + vacancy_fte) over those of the start year; needs "
         "`start.year`. From the start of reporting it moves evenly, month by month, between "
-        "census dates (the first value before the series, the last after it), each level and team "
-        "keeping its share: new posts open vacant, and vacant posts close (an agency worker "
+        "census dates (an assumption: DfE counts posts only at the census), the first value "
+        "holding before the series and the last after it, each level and team keeping its "
+        "share: new posts open vacant, and vacant posts close (an agency worker "
         "covering one leaves it); while only posts with a holder are left to close, the "
         "establishment waits for vacancies.")
 

@@ -17,6 +17,7 @@ from multiprocessing import get_context
 import numpy as np
 import simpy
 
+from sim.experiment.executor import stop_pool
 from sim.experiment.reference import run_reference
 from sim.model._jit import JIT
 from sim.experiment.replications import run_replication
@@ -127,8 +128,11 @@ def bench(scenarios: list[Scenario], years: float = 10.0, reps: int = 5, seed: i
                                                    "replications" if naive_reps else ""))
     out = []
     for scenario in scenarios:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        try:
             t = pool.submit(time_scenario, scenario, years, reps, seed, naive_reps).result()
+        finally:
+            stop_pool(pool)   # at once, also when interrupted
         out.append(t)
         print(f"scenario {t.scenario} ({t.councils} council{'s' if t.councils > 1 else ''}):")
         print(f"  seconds per replication: median {t.seconds_per_replication:.3f}, "

@@ -153,10 +153,10 @@ def _local(fn, tasks, n: int) -> Iterator[Any]:
         raise WorkerLost("a worker process died before finishing (killed, or out of memory?); "
                          "nothing more was written (a sweep keeps its finished chunks)") from None
     finally:
-        _stop(pool)
+        stop_pool(pool)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop the pool now: cancel what has not started and kill the workers."""
     processes = list(getattr(pool, "_processes", {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
