@@ -6,14 +6,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-import simpy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sim.model.allocation import C_NEXT_ARRIVAL, CLOSED, HELD_TO, RECENT_WORKERS, TYPE, WORKER, ConservationError
 from sim.model.region import Region
 from sim.model.clock import MONTH_DAYS, Clock
 from sim.experiment.replications import run_experiment, run_replication
-from sim.model.streams import Streams
 from sim.model.turnover import leaving_hazard
 
 

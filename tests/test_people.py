@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.experiment.replications import run_experiment
-from sim.model.allocation import W_LEVEL, W_LIMIT, W_TEAM
+from sim.model.allocation import W_LEVEL, W_LIMIT
 from sim.model.clock import DAYS_PER_YEAR, Clock
 from sim.model.outcomes import REGION
 from sim.model.people import AgesAtHireTable, absence_rate

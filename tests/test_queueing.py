@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-import simpy
 
 from sim.model.allocation import ARRIVAL, FIRST_ALLOC
 from sim.model.region import Region
 from sim.model.clock import DAYS_PER_YEAR, Clock
-from sim.model.streams import Streams
 from calibration.theory import MMc
 
 from conftest import queue_scenario

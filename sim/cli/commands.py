@@ -286,8 +286,8 @@ def bench(args: argparse.Namespace) -> int:
         except ValueError:
             raise BadInput(f"--councils {args.councils!r}: give council counts, e.g. 1,4,14,28") from None
         scenarios = [scaled_region(s, n) for s in scenarios for n in sizes]
+    opts = options(scenarios[0], args, reps=5, years=10.0, seed=1, warmup_years=0.0)   # the same for all
     for scenario in scenarios:
-        opts = options(scenario, args, reps=5, years=10.0, seed=1, warmup_years=0.0)
         check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
     run_bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed,
               naive_reps=args.naive_reps if args.compare_naive else 0)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.model.outcomes import AUTHORITY, INF, OUTCOMES, REGION, Outcome, authorities_of, rows_of
+from sim.model.outcomes import AUTHORITY, INF, OUTCOMES, Outcome, authorities_of, rows_of
 
 LEVEL = 0.95
 SMALL_SAMPLE = 20

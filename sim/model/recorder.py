@@ -132,44 +132,18 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     month end's figures, shared with the month's other rows."""
     month_end = month_end or MonthEnd(month)
     parts = [month_end.of(auth) for auth in auths]
-    perm = np.zeros(len(LEVELS))
-    agency = np.zeros(len(LEVELS))
-    vacancies = np.zeros(len(LEVELS))
-    staff_cost = agency_cost = premium = recruit_cost = policy_cost = 0.0
-    tally: dict[str, float] = {}
-    referrals = cases_open = cases_waiting = above = bank = 0
-    three_plus = np.zeros((2, 2), dtype=np.int64)   # (looked after, in need) x (3+, children)
-    weighted_supplement = establishment = 0.0
-    entered_care = entered_care_extra = in_care = 0
-    care_cost = 0.0
-    days_lost = in_post = 0.0    # sickness absence: worker-months lost, worker-months
-    near_retirement = 0
-    for part in parts:
-        perm += part.perm
-        agency += part.agency
-        vacancies += part.vacancies
-        above += part.above
-        bank += part.bank
-        staff_cost += part.staff_cost
-        agency_cost += part.agency_cost
-        premium += part.premium
-        recruit_cost += part.recruit_cost
-        policy_cost += part.policy_cost
-        entered_care += part.entered_care
-        entered_care_extra += part.entered_care_extra
-        in_care += part.in_care
-        care_cost += part.care_cost
-        for key in TALLIES:
-            tally[key] = tally.get(key, 0) + part.tally[key]
-        referrals += part.referrals
-        cases_open += part.cases_open
-        cases_waiting += part.cases_waiting
-        three_plus += part.three_plus
-        weighted_supplement += part.weighted_supplement
-        establishment += part.posts
-        days_lost += part.days_lost
-        in_post += part.in_post
-        near_retirement += part.near_retirement
+    def total(name: str):
+        """``name`` added up over the councils, in their order."""
+        values = [getattr(part, name) for part in parts]
+        return sum(values, 0 * values[0])
+
+    perm, agency, vacancies = total("perm"), total("agency"), total("vacancies")
+    three_plus = total("three_plus")     # (looked after, in need) x (3+, children)
+    staff_cost, agency_cost, premium = total("staff_cost"), total("agency_cost"), total("premium")
+    recruit_cost, policy_cost = total("recruit_cost"), total("policy_cost")
+    days_lost, in_post = total("days_lost"), total("in_post")   # sickness absence: worker-months
+    establishment, weighted_supplement = total("posts"), total("weighted_supplement")
+    tally = {key: sum(part.tally[key] for part in parts) for key in TALLIES}
     counts = [part.counts for part in parts]
     loads = [part.loads for part in parts]
     effective = [part.effective for part in parts]
@@ -191,10 +165,10 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     pools = market is not None and market.regional and len(auths) == len(market.authorities)
     row.update(
         perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
-        agency_above_establishment=above, bank_total=bank,
-        perm_near_retirement=near_retirement,
+        agency_above_establishment=total("above"), bank_total=total("bank"),
+        perm_near_retirement=total("near_retirement"),
         **tally,
-        referrals=referrals, cases_open=cases_open, cases_waiting=cases_waiting,
+        referrals=total("referrals"), cases_open=total("cases_open"), cases_waiting=total("cases_waiting"),
         lac_3plus_workers_share=three_plus[0, 0] / three_plus[0, 1] if three_plus[0, 1] else NAN,
         cin_3plus_workers_share=three_plus[1, 0] / three_plus[1, 1] if three_plus[1, 1] else NAN,
         case_holders=int(counts_all.size),
@@ -212,8 +186,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         agency_premium_gbp_month=premium,
         recruitment_cost_gbp_month=recruit_cost, policy_cost_gbp_month=policy_cost,
         cost_gbp_month=staff_cost + agency_cost + recruit_cost + policy_cost,
-        entered_care=entered_care, entered_care_extra=entered_care_extra,
-        children_in_care=in_care, care_cost_gbp_month=care_cost,
+        entered_care=total("entered_care"), entered_care_extra=total("entered_care_extra"),
+        children_in_care=total("in_care"), care_cost_gbp_month=total("care_cost"),
     )
     return row
 
