@@ -144,7 +144,9 @@ def bench(scenarios: list[Scenario], years: float = 10.0, reps: int = 5, seed: i
         print(f"  first call (compile or load cache): {t.first_call_seconds:.2f} s")
         if naive_reps:
             print(f"  per-case reference model: {t.naive_seconds_per_replication:.3f} s per "
-                  f"replication ({t.naive_events_per_replication:,.0f} SimPy events): swsim is "
-                  f"{t.speedup:.1f} times faster")
+                  f"replication ({t.naive_events_per_replication:,.0f} SimPy events): "
+                  + (f"swsim is {t.speedup:.1f} times faster" if t.speedup >= 1 else
+                     f"the reference model is {1 / t.speedup:.1f} times faster (too short a run "
+                     "to amortise swsim's set-up)"))
     return out
 
