@@ -39,16 +39,18 @@ HELD_NOW = 2 ** 31 - 1
 # suffice (a century is 36,500 days) and halve the largest arrays of a replication.
 CASE_INT = np.int32
 TWELVE_MONTHS = 365   # days in DfE's "last 12 months" (of a child's social workers)
-# Rows of the worker tables: integers ``wi`` and floats ``wf``.
-W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM = range(6)  # W_NEWEST: head of the held-case list
+# Rows of the worker tables: integers ``wi`` and floats ``wf``. W_NEWEST: the head of the worker's
+# list of held cases; W_TEAM_POS: their place in their team's roster (``roster[team]``, the slots
+# of the team's active workers, the first ``roster_size[team]`` of the row, in no order).
+W_ACTIVE, W_LEVEL, W_COUNT, W_UID, W_NEWEST, W_TEAM, W_TEAM_POS = range(7)
 W_LIMIT, W_LOAD = range(2)
 # Counters ``ctr``: C_CARE_ENTRIES, C_CARE_EXTRA and C_IN_CARE are children entering care (every
 # transition into the care type), those of them the staffing effects added, and children in care
 # now; C_ROOM counts the changes that may give a worker room for another case (a load falls, a
 # limit, level or team changes, a worker starts).
-C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, C_SLOTS, \
-    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, C_ROOM = range(11)
-N_COUNTERS = 11
+C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, \
+    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, C_ROOM = range(10)
+N_COUNTERS = 10
 # Rows of ``qht``, one column per case type's waiting queue: its head and tail in the ring buffer,
 # and the value of C_ROOM when it last found no worker with room (it need not look again until
 # C_ROOM changes: an allocation only fills workers up).
@@ -87,22 +89,22 @@ def _link_end(cs, bucket_head, c, day):
 
 
 @njit
-def _find_worker(wi, wf, min_level, team, weight, allow_over, n_slots):
-    best = -1
-    best_load = np.inf
-    for w in range(n_slots):
-        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wi[W_TEAM, w] == team:
+def _find_worker(wi, wf, roster, roster_size, min_level, team, weight, allow_over):
+    """The eligible worker of ``team`` with the lowest load (then the lowest slot) who has room
+    for a case of ``weight``; if none has and ``allow_over``, the eligible one with the lowest
+    load; else -1."""
+    best, best_load = -1, np.inf      # with room
+    least, least_load = -1, np.inf    # any
+    for i in range(roster_size[team]):
+        w = roster[team, i]
+        if wi[W_LEVEL, w] >= min_level:
             load = wf[W_LOAD, w]
-            if load + weight <= wf[W_LIMIT, w] + EPS and load < best_load:
-                best = w
-                best_load = load
-    if best < 0 and allow_over:
-        for w in range(n_slots):
-            if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wi[W_TEAM, w] == team \
-                    and wf[W_LOAD, w] < best_load:
-                best = w
-                best_load = wf[W_LOAD, w]
-    return best
+            if load + weight <= wf[W_LIMIT, w] + EPS \
+                    and (load < best_load or (load == best_load and w < best)):
+                best, best_load = w, load
+            if allow_over and (load < least_load or (load == least_load and w < least)):
+                least, least_load = w, load
+    return best if best >= 0 else least
 
 
 @njit
@@ -281,12 +283,13 @@ def _sift_down(hk, hs, i, n):
 
 
 @njit
-def _candidates(wi, wf, min_level, team, weight, n_slots, hk, hs):
-    """A heap (by load, then slot) of the eligible workers with room for a case of ``weight``."""
+def _candidates(wi, wf, roster, roster_size, min_level, team, weight, hk, hs):
+    """A heap (by load, then slot) of the eligible workers of ``team`` with room for a case of
+    ``weight``."""
     n = 0
-    for w in range(n_slots):
-        if wi[W_ACTIVE, w] == 1 and wi[W_LEVEL, w] >= min_level and wi[W_TEAM, w] == team \
-                and wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
+    for i in range(roster_size[team]):
+        w = roster[team, i]
+        if wi[W_LEVEL, w] >= min_level and wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
             hk[n] = wf[W_LOAD, w]
             hs[n] = w
             n += 1
@@ -308,7 +311,7 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 
 
 @njit
-def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over, qbuf,
+def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works, team_over, qbuf,
              qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard, care_threshold,
              hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
@@ -335,7 +338,6 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
     ctr[C_NEXT_ARRIVAL] = c
     # 3. allocation, by priority then first come, each case to the least-loaded eligible
     #    worker with room (a heap of candidates per type)
-    n_slots = ctr[C_SLOTS]
     for k in range(t_order.shape[0]):
         t = t_order[k]
         if qht[Q_STUCK, t] == ctr[C_ROOM]:
@@ -348,7 +350,7 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
         allow_over = team_over[team] == 1
         if qht[1, t] - qht[0, t] <= SHORT_QUEUE:  # a few cases: scan the workers for each
             while c >= 0:
-                w = _find_worker(wi, wf, t_min_level[t], team, weight, allow_over, n_slots)
+                w = _find_worker(wi, wf, roster, roster_size, t_min_level[t], team, weight, allow_over)
                 if w < 0:
                     qht[Q_STUCK, t] = ctr[C_ROOM]
                     break
@@ -359,12 +361,12 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
                 ctr[C_EVENTS] += 1
                 c = _head(cs, qbuf, qgen, qht, t, n_cases)
             continue
-        n = _candidates(wi, wf, t_min_level[t], team, weight, n_slots, hk, hs)
+        n = _candidates(wi, wf, roster, roster_size, t_min_level[t], team, weight, hk, hs)
         while c >= 0:
             if n > 0:
                 w = hs[0]
             elif allow_over:
-                w = _find_worker(wi, wf, t_min_level[t], team, weight, True, n_slots)
+                w = _find_worker(wi, wf, roster, roster_size, t_min_level[t], team, weight, True)
                 if w < 0:
                     qht[Q_STUCK, t] = ctr[C_ROOM]
                     break
@@ -392,25 +394,25 @@ def step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
 
 
 @njit
-def step_days(first, last, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works,
+def step_days(first, last, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works,
               team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
               care_threshold):
     """Advance the case flow over days ``first`` to ``last`` inclusive."""
     hk = np.empty(wi.shape[1], dtype=np.float64)
     hs = np.empty(wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
-        step_day(day, cs, ep, wi, wf, t_weight, t_min_level, t_order, t_team, works, team_over,
+        step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works, team_over,
                  qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
                  care_threshold, hk, hs)
 
 
 @njit
-def step_books(first, last, css, eps, wis, wfs, t_weights, t_min_levels, t_orders, t_teams, workss,
+def step_books(first, last, css, eps, wis, wfs, rosters, roster_sizes, t_weights, t_min_levels, t_orders, t_teams, workss,
                team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies, wait_hists, care_flags,
                care_hazards, care_thresholds):
     """Advance every council's case flow over days ``first`` to ``last`` (one call for a region)."""
     for i in range(len(css)):
-        step_days(first, last, css[i], eps[i], wis[i], wfs[i], t_weights[i], t_min_levels[i],
+        step_days(first, last, css[i], eps[i], wis[i], wfs[i], rosters[i], roster_sizes[i], t_weights[i], t_min_levels[i],
                   t_orders[i], t_teams[i], workss[i], team_overs[i], qbufs[i], qgens[i], qhts[i],
                   bucket_heads[i], ctrs[i], dailies[i], wait_hists[i], care_flags[i], care_hazards[i],
                   care_thresholds[i])
@@ -472,7 +474,7 @@ class CaseFlow:
     """The case books of a region's councils, advanced together by one compiled call per batch of
     days (each council's days in turn: the same results as stepping them one by one)."""
 
-    FIELDS = ("cs", "ep", "wi", "wf", "weight", "min_level", "priority_order", "team", "works",
+    FIELDS = ("cs", "ep", "wi", "wf", "roster", "roster_size", "weight", "min_level", "priority_order", "team", "works",
               "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily", "wait_hist",
               "care_flag", "care_hazard", "care_threshold")
     TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
@@ -508,8 +510,10 @@ class CaseBook:
         self.cases[[CUR, STARTED, CHANGES, QGEN, UNALLOCATED]] = 0
         self.initial = caseload.initial
         self.ep = np.column_stack((caseload.episode_type, caseload.episode_days)).astype(CASE_INT)
-        self.wi = np.zeros((6, max_workers), dtype=np.int64)
-        self.wi[[W_UID, W_NEWEST]] = -1
+        self.wi = np.zeros((7, max_workers), dtype=np.int64)
+        self.wi[[W_UID, W_NEWEST, W_TEAM_POS]] = -1
+        self.roster = np.zeros((len(table.team_names), max_workers), dtype=np.int64)
+        self.roster_size = np.zeros(len(table.team_names), dtype=np.int64)
         self.wf = np.zeros((2, max_workers), dtype=np.float64)
         n_types = len(table.names)
         qcap = max(n, 1)
@@ -548,7 +552,8 @@ class CaseBook:
     def step(self, first: int, last: int) -> None:
         """Run the case flow for days ``first`` to ``last`` inclusive."""
         t = self.table
-        step_days(first, last, self.cs, self.ep, self.wi, self.wf, t.weight, t.min_level,
+        step_days(first, last, self.cs, self.ep, self.wi, self.wf, self.roster, self.roster_size,
+                  t.weight, t.min_level,
                   t.priority_order, t.team, t.works, self.team_over, self.qbuf, self.qgen, self.qht,
                   self.bucket_head, self.ctr, self.daily, self.wait_hist, self.care_flag,
                   self.care_hazard, self.care_threshold)
@@ -563,10 +568,28 @@ class CaseBook:
 
     # -- worker slots ----------------------------------------------------------------------
     def open_slot(self, slot: int, uid: int, level: int, limit: float, team: int = 0) -> None:
-        self.wi[:, slot] = (1, level, 0, uid, -1, team)
+        if self.wi[W_ACTIVE, slot]:
+            raise RuntimeError(f"worker slot {slot} is already open")
+        self.wi[:, slot] = (1, level, 0, uid, -1, team, -1)
         self.wf[:, slot] = (limit, 0.0)
-        self.ctr[C_SLOTS] = max(self.ctr[C_SLOTS], slot + 1)
+        self._join_roster(slot)
         self.ctr[C_ROOM] += 1
+
+    def _join_roster(self, slot: int) -> None:
+        team = self.wi[W_TEAM, slot]
+        n = self.roster_size[team]
+        self.roster[team, n] = slot
+        self.wi[W_TEAM_POS, slot] = n
+        self.roster_size[team] = n + 1
+
+    def _leave_roster(self, slot: int) -> None:
+        team = self.wi[W_TEAM, slot]
+        last = self.roster_size[team] - 1
+        moved = self.roster[team, last]     # the last of the roster takes the leaver's place
+        self.roster[team, self.wi[W_TEAM_POS, slot]] = moved
+        self.wi[W_TEAM_POS, moved] = self.wi[W_TEAM_POS, slot]
+        self.wi[W_TEAM_POS, slot] = -1
+        self.roster_size[team] = last
 
     def set_level(self, slot: int, level: int, limit: float, day: int) -> None:
         """Change a worker's level and limit, handing back cases they may no longer hold."""
@@ -592,13 +615,16 @@ class CaseBook:
     def set_team(self, slot: int, team: int, day: int) -> None:
         """Move a worker to another team, handing back the cases that team does not hold."""
         if self.wi[W_TEAM, slot] != team:
+            self._leave_roster(slot)
             self.wi[W_TEAM, slot] = team
+            self._join_roster(slot)
             self.ctr[C_ROOM] += 1
             if self.wi[W_COUNT, slot] > 0:
                 self.release(slot, day, keep_load=np.inf)
 
     def close_slot(self, slot: int, day: int) -> int:
         released = self.release(slot, day)
+        self._leave_roster(slot)
         self.wi[W_ACTIVE, slot] = 0
         return released
 
@@ -696,6 +722,10 @@ class CaseBook:
         bound = self.active & (self.team_over[self.wi[W_TEAM]] == 0)
         if (self.wf[W_LOAD][bound] > self.wf[W_LIMIT][bound] + 1e-6).any():
             problems.append("a worker holds more than their hard limit")
+        for team in range(len(self.roster_size)):
+            listed = np.sort(self.roster[team, :self.roster_size[team]])
+            if not np.array_equal(listed, np.flatnonzero(self.active & (self.wi[W_TEAM] == team))):
+                problems.append(f"team {team}'s roster is not its active workers")
         if problems:
             raise ConservationError("; ".join(problems))
 
