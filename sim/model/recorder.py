@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     from sim.model.market import LabourMarket
 
 NAN = float("nan")
+TOP_BAND = CASELOAD_BANDS[-1][0]     # the open band's lower end: "31 or more"
+
+
+def mean(values: np.ndarray) -> float:
+    """``values.mean()`` (the same sum and division, bit for bit) without its overhead; NaN when
+    empty."""
+    return float(values.sum(dtype=np.float64) / values.size) if values.size else NAN
+
+
+def band_counts(counts: np.ndarray) -> dict[str, int]:
+    """Case holders by caseload band (``outcomes.CASELOAD_BANDS``), from their case counts."""
+    by_count = np.bincount(np.minimum(counts, TOP_BAND), minlength=TOP_BAND + 1)
+    return {band_column(lo, hi): int(by_count[lo:(TOP_BAND if hi is None else hi) + 1].sum())
+            for lo, hi in CASELOAD_BANDS}
 
 
 def p95(values: np.ndarray) -> float:
@@ -153,9 +167,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     any_held = counts_all.size > 0
     unmet = 0 if market is None else market.unmet(list(auths))
     row: dict[str, float] = {"month": month - auths[0].clock.warmup_months}
-    for lo, hi in CASELOAD_BANDS:
-        inside = (counts_all >= lo) if hi is None else ((counts_all >= lo) & (counts_all <= hi))
-        row[band_column(lo, hi)] = int(inside.sum())
+    row.update(band_counts(counts_all))
     for i, name in enumerate(LEVELS):
         row[f"perm_{name}"] = perm[i]
     for i, name in enumerate(LEVELS):
@@ -172,11 +184,11 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         lac_3plus_workers_share=three_plus[0, 0] / three_plus[0, 1] if three_plus[0, 1] else NAN,
         cin_3plus_workers_share=three_plus[1, 0] / three_plus[1, 1] if three_plus[1, 1] else NAN,
         case_holders=int(counts_all.size),
-        caseload_mean=float(counts_all.mean()) if any_held else 0.0,
+        caseload_mean=mean(counts_all) if any_held else 0.0,
         caseload_p95=p95(counts_all) if any_held else 0.0,
-        weighted_load_mean=float(loads_all.mean()) if any_held else 0.0,
-        effective_load_mean=float(np.concatenate(effective).mean()) if any_held else 0.0,
-        share_over_cap=float(np.concatenate(over).mean()) if any_held else 0.0,
+        weighted_load_mean=mean(loads_all) if any_held else 0.0,
+        effective_load_mean=mean(np.concatenate(effective)) if any_held else 0.0,
+        share_over_cap=mean(np.concatenate(over)) if any_held else 0.0,
         absence_rate=days_lost / in_post if in_post else 0.0,
         agency_unmet=unmet,
         pay_supplement=weighted_supplement / establishment if establishment else 0.0,
@@ -201,12 +213,12 @@ def team_snapshot(auth: "Authority", month_end: MonthEnd) -> list[dict[str, floa
     waiting_by_team = month_end.of(auth).waiting_by_team
     cap = auth.scenario.reporting.caseload_cap
     rows = []
+    active = book.active
+    staff = np.bincount(team[active], minlength=len(table.team_names))
+    holding = active & (book.count > 0)
     for k, name in enumerate(table.team_names):
-        staff = book.active & (team == k)
-        c = book.count[staff & (book.count > 0)]
-        rows.append({"team": name, "staff": int(staff.sum()), "case_holders": int(c.size),
-                     "caseload_mean": float(c.mean()) if c.size else NAN,
-                     "caseload_p95": p95(c) if c.size else NAN,
-                     "share_over_cap": float((c > cap).mean()) if c.size else NAN,
-                     "cases_waiting": int(waiting_by_team[k])})
+        c = book.count[holding & (team == k)]
+        rows.append({"team": name, "staff": int(staff[k]), "case_holders": int(c.size),
+                     "caseload_mean": mean(c), "caseload_p95": p95(c) if c.size else NAN,
+                     "share_over_cap": mean(c > cap), "cases_waiting": int(waiting_by_team[k])})
     return rows
