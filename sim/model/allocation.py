@@ -283,13 +283,13 @@ def _sift_down(hk, hs, i, n):
 
 
 @njit
-def _candidates(wi, wf, roster, roster_size, min_level, team, weight, hk, hs):
-    """A heap (by load, then slot) of the eligible workers of ``team`` with room for a case of
-    ``weight``."""
+def _candidates(wi, wf, roster, roster_size, min_level, team, weight, with_room, hk, hs):
+    """A heap (by load, then slot) of the eligible workers of ``team``: those with room for a case
+    of ``weight`` if ``with_room``, else all of them."""
     n = 0
     for i in range(roster_size[team]):
         w = roster[team, i]
-        if wi[W_LEVEL, w] >= min_level and wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
+        if wi[W_LEVEL, w] >= min_level and (not with_room or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS):
             hk[n] = wf[W_LOAD, w]
             hs[n] = w
             n += 1
@@ -361,31 +361,30 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
                 ctr[C_EVENTS] += 1
                 c = _head(cs, qbuf, qgen, qht, t, n_cases)
             continue
-        n = _candidates(wi, wf, roster, roster_size, t_min_level[t], team, weight, hk, hs)
+        # a heap of the workers with room; once none has (loads only grow here) and the team may
+        # go over the limit, a heap of all its eligible workers: the top is ``_find_worker``'s choice
+        n = _candidates(wi, wf, roster, roster_size, t_min_level[t], team, weight, True, hk, hs)
+        over = False
         while c >= 0:
-            if n > 0:
-                w = hs[0]
-            elif allow_over:
-                w = _find_worker(wi, wf, roster, roster_size, t_min_level[t], team, weight, True)
-                if w < 0:
-                    qht[Q_STUCK, t] = ctr[C_ROOM]
-                    break
-            else:
+            if n == 0 and allow_over and not over:
+                n = _candidates(wi, wf, roster, roster_size, t_min_level[t], team, weight, False, hk, hs)
+                over = True
+            if n == 0:
                 qht[Q_STUCK, t] = ctr[C_ROOM]
                 break
+            w = hs[0]
             qht[0, t] += 1
             ctr[C_WAITING] -= 1
             _count_wait(cs, wait_hist, team, c, day)
             _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
             ctr[C_EVENTS] += 1
-            if n > 0:
-                if wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
-                    hk[0] = wf[W_LOAD, w]
-                else:
-                    n -= 1
-                    hk[0] = hk[n]
-                    hs[0] = hs[n]
-                _sift_down(hk, hs, 0, n)
+            if over or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
+                hk[0] = wf[W_LOAD, w]
+            else:   # no room left: out of the heap
+                n -= 1
+                hk[0] = hk[n]
+                hs[0] = hs[n]
+            _sift_down(hk, hs, 0, n)
             c = _head(cs, qbuf, qgen, qht, t, n_cases)
     daily[D_OPEN, day] = ctr[C_OPEN]
     daily[D_WAITING, day] = ctr[C_WAITING]
