@@ -6,7 +6,8 @@ salaries, limits, recruitment times and so on from that moment. Arrays are index
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import copy
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -56,8 +57,11 @@ class Rates:
 
     def copy(self) -> "Rates":
         """The same rates with arrays of their own (a policy adjusting them leaves these be)."""
-        return replace(self, **{f.name: getattr(self, f.name).copy() for f in fields(self)
-                                if isinstance(getattr(self, f.name), np.ndarray)})
+        other = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                setattr(other, name, value.copy())
+        return other
 
     def limit(self, level: int, team: int = 0) -> float:
         """A worker's hard caseload limit at ``level`` in ``team`` (weighted cases)."""

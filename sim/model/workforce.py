@@ -134,7 +134,7 @@ def promotions(auth: "Authority", offset: float):
         eligible = in_level & (level > ASYE) & (level < len(levels) - 1) & \
             (now - auth.slot_level_since[slots] >= min_days[level])
         waiting = slots[~in_level & auth.slot_asye_passed[slots]]
-        candidates = [auth.worker_at(s) for s in slots[eligible]]
+        candidates = slots[eligible]
         # ASYE workers who passed but found no level-2 post move as soon as one is free
         for slot in waiting:
             worker = auth.worker_at(slot)
@@ -142,11 +142,10 @@ def promotions(auth: "Authority", offset: float):
             if target is None:
                 break
             auth.move(worker, target)
-        if candidates:
-            draws = rng.random(len(candidates))
-            for worker, u in zip(candidates, draws):
-                if u >= p_month[worker.level]:
-                    continue
+        if candidates.size:
+            draws = rng.random(candidates.size)   # one each, promoted or not
+            for slot in candidates[draws < p_month[level[eligible]]]:
+                worker = auth.worker_at(slot)
                 target = auth.establishment.first_vacant(worker.level + 1, worker.post.team)
                 if target is None and not wf.progression_requires_funded_post:
                     target = auth.add_unfunded_post(worker.level + 1, worker.post.team)
