@@ -134,15 +134,17 @@ def draw_careers(scenario: Scenario, table: CaseTypeTable, first_type: np.ndarra
         if len(idx) == 0:
             break
         dur = np.empty(len(idx), dtype=np.int64)
-        for t in range(n_types):
-            sel = cur == t
-            if sel.any():
-                dur[sel] = draw_durations(cts[t], int(sel.sum()), rng)
+        of_type = [np.flatnonzero(cur == t) for t in range(n_types)]
+        for t, sel in enumerate(of_type):
+            if sel.size:
+                dur[sel] = draw_durations(cts[t], sel.size, rng)
         rows.append(idx)
         types.append(cur)
         days.append(dur)
         u = rng.random(len(idx))
-        nxt = (u[:, None] >= table.next_cum[cur]).sum(axis=1)
+        nxt = np.empty(len(idx), dtype=np.int64)   # the next type: the first cumulative share above u
+        for t, sel in enumerate(of_type):
+            nxt[sel] = np.searchsorted(table.next_cum[t], u[sel], side="right")
         nxt = np.minimum(nxt, n_types)  # guards against rounding in the cumulative sum
         keep = nxt < n_types
         idx, cur = idx[keep], nxt[keep]
