@@ -16,6 +16,11 @@ try:  # pragma: no cover - depends on the environment
     def njit(fn: Callable[..., Any]) -> Callable[..., Any]:
         return numba.njit(cache=True, nogil=True)(fn)
 
+    def inline(fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``njit``, and compiled into each compiled caller (no call: the kernel's small steps
+        take many arrays, which a call passes one by one)."""
+        return numba.njit(cache=True, nogil=True, inline="always")(fn)
+
     def array_list(arrays: list[Any]) -> Any:
         """Arrays of one type as a list a compiled function can take (numba's typed List)."""
         typed = numba.typed.List()
@@ -27,6 +32,8 @@ try:  # pragma: no cover - depends on the environment
 except ImportError:  # pragma: no cover
     def njit(fn: Callable[..., Any]) -> Callable[..., Any]:
         return fn
+
+    inline = njit
 
     def array_list(arrays: list[Any]) -> Any:
         return list(arrays)

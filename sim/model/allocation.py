@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model._jit import array_list, njit
+from sim.model._jit import array_list, inline, njit
 from sim.model.children import CareDraws, CareRule, step_up_hazard
 from sim.model.demand import Caseload, CaseTypeTable
 
@@ -70,7 +70,7 @@ MAX_WAIT_DAYS = 730   # waits are counted per team by whole days up to this; lon
 SHORT_QUEUE = 3  # queues up to this long are allocated by a linear scan, longer ones by a heap
 
 
-@njit
+@inline
 def _enqueue(cs, qbuf, qgen, qht, c, t, day, n_cases):
     cs[c, QGEN] += 1
     pos = qht[1, t] % n_cases
@@ -80,7 +80,7 @@ def _enqueue(cs, qbuf, qgen, qht, c, t, day, n_cases):
     cs[c, TYPE] = t
 
 
-@njit
+@inline
 def _link_end(cs, bucket_head, c, day):
     cs[c, END_DAY] = day
     if day < bucket_head.shape[0]:
@@ -88,7 +88,7 @@ def _link_end(cs, bucket_head, c, day):
         bucket_head[day] = c
 
 
-@njit
+@inline
 def _find_worker(wi, wf, roster, roster_size, min_level, team, weight, allow_over):
     """The eligible worker of ``team`` with the lowest load (then the lowest slot) who has room
     for a case of ``weight``; if none has and ``allow_over``, the eligible one with the lowest
@@ -107,19 +107,19 @@ def _find_worker(wi, wf, roster, roster_size, min_level, team, weight, allow_ove
     return best if best >= 0 else least
 
 
-@njit
+@inline
 def _start_episode(cs, ep, bucket_head, c, day):
     cs[c, STARTED] = 1
     _link_end(cs, bucket_head, c, day + ep[cs[c, FIRST_EP] + cs[c, CUR], 1])
 
 
-@njit
+@inline
 def _count_wait(cs, wait_hist, team, c, day):
     """Count case ``c``'s wait for a worker of ``team``, which ends today."""
     wait_hist[team, min(day - cs[c, WAIT_START], MAX_WAIT_DAYS)] += 1
 
 
-@njit
+@inline
 def _remember_worker(cs, c, uid):
     """Put ``uid`` first in the case's recent workers (dropping the oldest if it is new)."""
     if cs[c, SW_0] != uid:
@@ -132,7 +132,7 @@ def _remember_worker(cs, c, uid):
     cs[c, HELD_TO_0] = HELD_NOW
 
 
-@njit
+@inline
 def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
     t = cs[c, TYPE]
     cs[c, WORKER] = w
@@ -159,7 +159,7 @@ def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
         _start_episode(cs, ep, bucket_head, c, day)
 
 
-@njit
+@inline
 def _unassign(cs, wi, wf, t_weight, ctr, c, day):
     w = cs[c, WORKER]
     cs[c, HELD_TO_0] = day
@@ -178,7 +178,7 @@ def _unassign(cs, wi, wf, t_weight, ctr, c, day):
     ctr[C_ROOM] += 1
 
 
-@njit
+@inline
 def _care_arrival(cs, care_flag, ctr, c, day):
     """A new case (type set) that starts in care enters it; one open at the start is in it."""
     if care_flag[cs[c, TYPE]] == 1:
@@ -188,7 +188,7 @@ def _care_arrival(cs, care_flag, ctr, c, day):
             ctr[C_CARE_ENTRIES] += 1
 
 
-@njit
+@inline
 def _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day):
     """At the end of an episode of case ``c`` (CUR already on the next one): a child of a source
     type not yet in care, whose drawn next step is not care, enters care instead once its step-up
@@ -224,7 +224,7 @@ def _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day):
             cs[c, CARE_DAY] = day
 
 
-@njit
+@inline
 def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head, ctr,
                  c, day, care_flag, care_hazard, care_threshold):
     n_cases = cs.shape[0]
@@ -261,12 +261,12 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
     _enqueue(cs, qbuf, qgen, qht, c, new_t, day, n_cases)
 
 
-@njit
+@inline
 def _before(hk, hs, i, j):
     return hk[i] < hk[j] or (hk[i] == hk[j] and hs[i] < hs[j])
 
 
-@njit
+@inline
 def _sift_down(hk, hs, i, n):
     while True:
         left = 2 * i + 1
@@ -282,7 +282,7 @@ def _sift_down(hk, hs, i, n):
         i = m
 
 
-@njit
+@inline
 def _candidates(wi, wf, roster, roster_size, min_level, team, weight, with_room, hk, hs):
     """A heap (by load, then slot) of the eligible workers of ``team``: those with room for a case
     of ``weight`` if ``with_room``, else all of them."""
@@ -298,7 +298,7 @@ def _candidates(wi, wf, roster, roster_size, min_level, team, weight, with_room,
     return n
 
 
-@njit
+@inline
 def _head(cs, qbuf, qgen, qht, t, n_cases):
     """The first valid case waiting in queue ``t`` (dropping stale entries), or -1."""
     while qht[0, t] < qht[1, t]:
