@@ -49,8 +49,8 @@ W_LIMIT, W_LOAD = range(2)
 # now; C_ROOM counts the changes that may give a worker room for another case (a load falls, a
 # limit, level or team changes, a worker starts).
 C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, \
-    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, C_ROOM = range(10)
-N_COUNTERS = 10
+    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, C_ROOM, C_LAST_DAY = range(11)
+N_COUNTERS = 11
 # Rows of ``qht``, one column per case type's waiting queue: its head and tail in the ring buffer,
 # and the value of C_ROOM when it last found no worker with room (it need not look again until
 # C_ROOM changes: an allocation only fills workers up).
@@ -62,6 +62,12 @@ N_CASE_ROWS = CARE_CAUSE + 1
 NEVER_IN_CARE, IN_CARE_AT_START = -1, -2           # CARE_DAY before any entry in the run
 DRAWN, STEPPED_UP, BROUGHT_FORWARD = range(3)      # CARE_CAUSE: its drawn career; a staffing
 #   step-up of a child whose drawn career never reaches care; one whose career would have later
+# The month-end counts the case flow keeps: ``counts``, rows K_OPEN and K_WAITING, one column per
+# case type: open cases, and those waiting for a worker; ``recent``, by type and day: the open cases
+# that stop having had three or more social workers in 12 months on that day (their third most
+# recent worker's last day with the case, plus a year). ``open_case_counts`` counts the same case by
+# case (the end-of-run check).
+K_OPEN, K_WAITING = range(2)
 # Rows of ``daily``: open and waiting cases at the end of each day, and children who entered care
 # and those the staffing effects added, cumulative to the end of each day.
 D_OPEN, D_WAITING, D_CARE_ENTRIES, D_CARE_EXTRA = range(4)
@@ -86,6 +92,32 @@ def _link_end(cs, bucket_head, c, day):
     if day < bucket_head.shape[0]:
         cs[c, NEXT_IN_BUCKET] = bucket_head[day]
         bucket_head[day] = c
+
+
+@inline
+def _mark_recent(recent, t, held_to, change):
+    """Add ``change`` to the cases of type ``t`` whose third most recent worker last held them on
+    day ``held_to``."""
+    until = held_to + TWELVE_MONTHS
+    if 0 <= until < recent.shape[1]:
+        recent[t, until] += change
+
+
+@inline
+def _recount(cs, counts, recent, c, old_t, was_waiting, new_t, waiting):
+    """Move case ``c`` in the month-end counts from type ``old_t`` (waiting or not) to ``new_t``
+    (-1: not open)."""
+    if old_t >= 0:
+        counts[K_OPEN, old_t] -= 1
+        counts[K_WAITING, old_t] -= was_waiting
+    if new_t >= 0:
+        counts[K_OPEN, new_t] += 1
+        counts[K_WAITING, new_t] += waiting
+    if cs[c, SW_2] >= 0 and old_t != new_t:
+        if old_t >= 0:
+            _mark_recent(recent, old_t, cs[c, HELD_TO_2], -1)
+        if new_t >= 0:
+            _mark_recent(recent, new_t, cs[c, HELD_TO_2], 1)
 
 
 @inline
@@ -120,12 +152,17 @@ def _count_wait(cs, wait_hist, team, c, day):
 
 
 @inline
-def _remember_worker(cs, c, uid):
+def _remember_worker(cs, recent, c, uid):
     """Put ``uid`` first in the case's recent workers (dropping the oldest if it is new)."""
     if cs[c, SW_0] != uid:
         if cs[c, SW_1] != uid:   # new, or third: the others move down one
+            t = cs[c, TYPE]
+            if cs[c, SW_2] >= 0:
+                _mark_recent(recent, t, cs[c, HELD_TO_2], -1)
             cs[c, SW_2] = cs[c, SW_1]
             cs[c, HELD_TO_2] = cs[c, HELD_TO_1]
+            if cs[c, SW_2] >= 0:
+                _mark_recent(recent, t, cs[c, HELD_TO_2], 1)
         cs[c, SW_1] = cs[c, SW_0]
         cs[c, HELD_TO_1] = cs[c, HELD_TO_0]
         cs[c, SW_0] = uid
@@ -133,7 +170,7 @@ def _remember_worker(cs, c, uid):
 
 
 @inline
-def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
+def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, counts, recent, c, w, day):
     t = cs[c, TYPE]
     cs[c, WORKER] = w
     head = wi[W_NEWEST, w]  # push onto the worker's list of held cases, newest first
@@ -154,7 +191,8 @@ def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day):
         if cs[c, LAST_UID] >= 0:
             cs[c, CHANGES] += 1
         cs[c, LAST_UID] = uid
-    _remember_worker(cs, c, uid)
+    _remember_worker(cs, recent, c, uid)
+    counts[K_WAITING, t] -= 1
     if cs[c, STARTED] == 0:
         _start_episode(cs, ep, bucket_head, c, day)
 
@@ -226,9 +264,11 @@ def _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day):
 
 @inline
 def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head, ctr,
-                 c, day, care_flag, care_hazard, care_threshold):
+                 c, day, care_flag, care_hazard, care_threshold, counts, recent):
     n_cases = cs.shape[0]
     w = cs[c, WORKER]
+    old_t = cs[c, TYPE]
+    was_waiting = 1 if w < 0 else 0
     cs[c, CUR] += 1
     _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day)
     if cs[c, CUR] >= cs[c, N_EP]:  # the case closes
@@ -241,9 +281,9 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
         cs[c, QGEN] += 1  # invalidates any queue entry
         ctr[C_OPEN] -= 1
         ctr[C_CLOSED] += 1
+        _recount(cs, counts, recent, c, old_t, was_waiting, -1, 0)
         return
     new_t = ep[cs[c, FIRST_EP] + cs[c, CUR], 0]
-    old_t = cs[c, TYPE]
     if w >= 0:
         new_load = wf[W_LOAD, w] - t_weight[old_t] + t_weight[new_t]
         if wi[W_LEVEL, w] >= t_min_level[new_t] and works[wi[W_TEAM, w], new_t] == 1 \
@@ -253,12 +293,14 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
             wf[W_LOAD, w] = new_load
             cs[c, TYPE] = new_t
             _start_episode(cs, ep, bucket_head, c, day)
+            _recount(cs, counts, recent, c, old_t, 0, new_t, 0)
             return
         _unassign(cs, wi, wf, t_weight, ctr, c, day)
         ctr[C_WAITING] += 1
         cs[c, WAIT_START] = day
     cs[c, STARTED] = 0
     _enqueue(cs, qbuf, qgen, qht, c, new_t, day, n_cases)
+    _recount(cs, counts, recent, c, old_t, was_waiting, new_t, 1)
 
 
 @inline
@@ -313,7 +355,7 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 @njit
 def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works, team_over, qbuf,
              qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard, care_threshold,
-             hk, hs):
+             counts, recent, hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
     n_cases = cs.shape[0]
     # 1. episodes ending today
@@ -322,7 +364,7 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
         nxt = cs[c, NEXT_IN_BUCKET]
         if cs[c, STARTED] == 1 and cs[c, END_DAY] == day and cs[c, CLOSED] < 0:
             _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht,
-                         bucket_head, ctr, c, day, care_flag, care_hazard, care_threshold)
+                         bucket_head, ctr, c, day, care_flag, care_hazard, care_threshold, counts, recent)
             ctr[C_EVENTS] += 1
         c = nxt
     # 2. new cases
@@ -334,6 +376,7 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
         ctr[C_OPEN] += 1
         ctr[C_WAITING] += 1
         ctr[C_EVENTS] += 1
+        _recount(cs, counts, recent, c, -1, 0, cs[c, TYPE], 1)
         c += 1
     ctr[C_NEXT_ARRIVAL] = c
     # 3. allocation, by priority then first come, each case to the least-loaded eligible
@@ -357,7 +400,7 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
                 qht[0, t] += 1
                 ctr[C_WAITING] -= 1
                 _count_wait(cs, wait_hist, team, c, day)
-                _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
+                _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, counts, recent, c, w, day)
                 ctr[C_EVENTS] += 1
                 c = _head(cs, qbuf, qgen, qht, t, n_cases)
             continue
@@ -376,7 +419,7 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
             qht[0, t] += 1
             ctr[C_WAITING] -= 1
             _count_wait(cs, wait_hist, team, c, day)
-            _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, c, w, day)
+            _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, counts, recent, c, w, day)
             ctr[C_EVENTS] += 1
             if over or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
                 hk[0] = wf[W_LOAD, w]
@@ -390,36 +433,37 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
     daily[D_WAITING, day] = ctr[C_WAITING]
     daily[D_CARE_ENTRIES, day] = ctr[C_CARE_ENTRIES]
     daily[D_CARE_EXTRA, day] = ctr[C_CARE_EXTRA]
+    ctr[C_LAST_DAY] = day
 
 
 @njit
 def step_days(first, last, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works,
               team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
-              care_threshold):
+              care_threshold, counts, recent):
     """Advance the case flow over days ``first`` to ``last`` inclusive."""
     hk = np.empty(wi.shape[1], dtype=np.float64)
     hs = np.empty(wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
         step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works, team_over,
                  qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
-                 care_threshold, hk, hs)
+                 care_threshold, counts, recent, hk, hs)
 
 
 @njit
 def step_books(first, last, css, eps, wis, wfs, rosters, roster_sizes, t_weights, t_min_levels, t_orders, t_teams, workss,
                team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies, wait_hists, care_flags,
-               care_hazards, care_thresholds):
+               care_hazards, care_thresholds, countss, recents):
     """Advance every council's case flow over days ``first`` to ``last`` (one call for a region)."""
     for i in range(len(css)):
         step_days(first, last, css[i], eps[i], wis[i], wfs[i], rosters[i], roster_sizes[i], t_weights[i], t_min_levels[i],
                   t_orders[i], t_teams[i], workss[i], team_overs[i], qbufs[i], qgens[i], qhts[i],
                   bucket_heads[i], ctrs[i], dailies[i], wait_hists[i], care_flags[i], care_hazards[i],
-                  care_thresholds[i])
+                  care_thresholds[i], countss[i], recents[i])
 
 
 @njit
 def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
-                  qgen, qht, ctr):
+                  qgen, qht, ctr, counts, recent):
     """Send cases of worker ``w`` back to the waiting list, newest first: all of them if
     ``release_all``, else those the worker's level or team may not hold and then as many as needed
     to bring the load down to ``keep_load``. Returns the number released."""
@@ -434,6 +478,7 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
             cs[c, WAIT_START] = day
             ctr[C_WAITING] += 1
             _enqueue(cs, qbuf, qgen, qht, c, cs[c, TYPE], day, n_cases)
+            counts[K_WAITING, cs[c, TYPE]] += 1
             released += 1
         c = nxt
     return released
@@ -475,7 +520,7 @@ class CaseFlow:
 
     FIELDS = ("cs", "ep", "wi", "wf", "roster", "roster_size", "weight", "min_level", "priority_order", "team", "works",
               "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily", "wait_hist",
-              "care_flag", "care_hazard", "care_threshold")
+              "care_flag", "care_hazard", "care_threshold", "counts", "recent")
     TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
 
     def __init__(self, books: list["CaseBook"]):
@@ -522,11 +567,14 @@ class CaseBook:
         self.qht[Q_STUCK] = -1
         self.bucket_head = np.full(n_days, -1, dtype=np.int64)
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
+        self.ctr[C_LAST_DAY] = -1
         self.team_over = np.asarray(team_over, dtype=np.int64)   # per team: allocate over the limit
         self.daily = np.zeros((4, n_days), dtype=np.int64)
         # waits for a worker that ended, by the team allocating and whole days waited
         self.wait_hist = np.zeros((len(table.team_names), MAX_WAIT_DAYS + 1), dtype=np.int64)
         self.referrals_per_day = caseload.referrals_per_day
+        self.counts = np.zeros((2, n_types), dtype=np.int64)
+        self.recent = np.zeros((n_types, n_days + TWELVE_MONTHS + 1), dtype=np.int32)
         self._set_care(caseload, care or CareRule.none(n_types), care_draws or CareDraws.none(n))
 
     def _set_care(self, caseload: Caseload, care: CareRule, draws: CareDraws) -> None:
@@ -555,7 +603,7 @@ class CaseBook:
                   t.weight, t.min_level,
                   t.priority_order, t.team, t.works, self.team_over, self.qbuf, self.qgen, self.qht,
                   self.bucket_head, self.ctr, self.daily, self.wait_hist, self.care_flag,
-                  self.care_hazard, self.care_threshold)
+                  self.care_hazard, self.care_threshold, self.counts, self.recent)
 
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
@@ -563,7 +611,7 @@ class CaseBook:
         return int(release_cases(slot, np.inf if keep_load is None else keep_load,
                                  keep_load is None, day, self.cs, self.wi, self.wf,
                                  self.table.weight, self.table.min_level, self.table.works,
-                                 self.qbuf, self.qgen, self.qht, self.ctr))
+                                 self.qbuf, self.qgen, self.qht, self.ctr, self.counts, self.recent))
 
     # -- worker slots ----------------------------------------------------------------------
     def open_slot(self, slot: int, uid: int, level: int, limit: float, team: int = 0) -> None:
@@ -629,15 +677,22 @@ class CaseBook:
 
     # -- views -----------------------------------------------------------------------------
     def open_counts(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Among the open cases at ``day``: (looked after, in need) x (with 3+ social workers in 12
-        months, children); cases waiting for a worker and their weighted work, by team."""
+        """Among the open cases at ``day`` (the case flow run up to it): (looked after, in need) x
+        (with 3+ social workers in 12 months, children); cases waiting for a worker and their
+        weighted work, by team (from the counts the case flow keeps)."""
         t = self.table
-        return open_case_counts(self.cs, int(self.ctr[C_NEXT_ARRIVAL]), day, t.looked_after, t.in_need,
-                                t.team, t.weight, len(t.team_names))
+        three = self.recent[:, day + 1:day + 1 + TWELVE_MONTHS].sum(axis=1)    # by type
+        open_, waiting = self.counts[K_OPEN], self.counts[K_WAITING]
+        three_plus = np.array([[three @ t.looked_after, open_ @ t.looked_after],
+                               [three @ t.in_need, open_ @ t.in_need]], dtype=np.int64)
+        n_teams = len(t.team_names)
+        return (three_plus, np.bincount(t.team, weights=waiting, minlength=n_teams).astype(np.int64),
+                self.waiting_work())
 
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
-        return self.open_counts(0)[2]
+        t = self.table
+        return np.bincount(t.team, weights=self.counts[K_WAITING] * t.weight, minlength=len(t.team_names))
 
     @property
     def cases(self) -> np.ndarray:
@@ -721,6 +776,13 @@ class CaseBook:
         bound = self.active & (self.team_over[self.wi[W_TEAM]] == 0)
         if (self.wf[W_LOAD][bound] > self.wf[W_LIMIT][bound] + 1e-6).any():
             problems.append("a worker holds more than their hard limit")
+        day = int(self.ctr[C_LAST_DAY])
+        t = self.table
+        kept = self.open_counts(day)
+        counted = open_case_counts(self.cs, arrived, day, t.looked_after, t.in_need, t.team, t.weight,
+                                   len(t.team_names))
+        if not all(np.allclose(a, b) for a, b in zip(kept, counted)):
+            problems.append(f"the month-end counts {kept} differ from a count case by case {counted}")
         for team in range(len(self.roster_size)):
             listed = np.sort(self.roster[team, :self.roster_size[team]])
             if not np.array_equal(listed, np.flatnonzero(self.active & (self.wi[W_TEAM] == team))):
