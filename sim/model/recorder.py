@@ -29,11 +29,15 @@ def mean(values: np.ndarray) -> float:
     return float(values.sum(dtype=np.float64) / values.size) if values.size else NAN
 
 
+BAND_NAMES = [band_column(lo, hi) for lo, hi in CASELOAD_BANDS]
+BAND_STARTS = np.array([lo for lo, _ in CASELOAD_BANDS])   # the bands follow one another
+
+
 def band_counts(counts: np.ndarray) -> dict[str, int]:
-    """Case holders by caseload band (``outcomes.CASELOAD_BANDS``), from their case counts."""
+    """Case holders by caseload band (``outcomes.CASELOAD_BANDS``), from their case counts (1 or
+    more)."""
     by_count = np.bincount(np.minimum(counts, TOP_BAND), minlength=TOP_BAND + 1)
-    return {band_column(lo, hi): int(by_count[lo:(TOP_BAND if hi is None else hi) + 1].sum())
-            for lo, hi in CASELOAD_BANDS}
+    return dict(zip(BAND_NAMES, np.add.reduceat(by_count, BAND_STARTS).tolist()))
 
 
 def p95(values: np.ndarray) -> float:
