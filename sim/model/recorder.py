@@ -151,9 +151,15 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     month_end = month_end or MonthEnd(month)
     parts = [month_end.of(auth) for auth in auths]
     def total(name: str):
-        """``name`` added up over the councils, in their order."""
+        """``name`` added up over the councils, in their order (one council's as it is: the
+        figures are finite, so adding it to zero would change nothing)."""
         values = [getattr(part, name) for part in parts]
-        return sum(values, 0 * values[0])
+        return values[0] if len(values) == 1 else sum(values, 0 * values[0])
+
+    def joined(name: str) -> np.ndarray:
+        """The councils' arrays ``name`` (of their case holders), one after another."""
+        arrays = [getattr(part, name) for part in parts]
+        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
     perm, agency, vacancies = total("perm"), total("agency"), total("vacancies")
     three_plus = total("three_plus")     # (looked after, in need) x (3+, children)
@@ -161,13 +167,10 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     recruit_cost, policy_cost = total("recruit_cost"), total("policy_cost")
     days_lost, in_post = total("days_lost"), total("in_post")   # sickness absence: worker-months
     establishment, weighted_supplement = total("posts"), total("weighted_supplement")
-    tally = {key: sum(part.tally[key] for part in parts) for key in TALLIES}
-    counts = [part.counts for part in parts]
-    loads = [part.loads for part in parts]
-    effective = [part.effective for part in parts]
-    over = [part.over for part in parts]
-    counts_all = np.concatenate(counts)
-    loads_all = np.concatenate(loads)
+    tally = parts[0].tally if len(parts) == 1 else \
+        {key: sum(part.tally[key] for part in parts) for key in TALLIES}
+    counts_all = joined("counts")
+    loads_all = joined("loads")
     any_held = counts_all.size > 0
     unmet = 0 if market is None else market.unmet(list(auths))
     row: dict[str, float] = {"month": month - auths[0].clock.warmup_months}
@@ -191,8 +194,8 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
         caseload_mean=mean(counts_all) if any_held else 0.0,
         caseload_p95=p95(counts_all) if any_held else 0.0,
         weighted_load_mean=mean(loads_all) if any_held else 0.0,
-        effective_load_mean=mean(np.concatenate(effective)) if any_held else 0.0,
-        share_over_cap=mean(np.concatenate(over)) if any_held else 0.0,
+        effective_load_mean=mean(joined("effective")) if any_held else 0.0,
+        share_over_cap=mean(joined("over")) if any_held else 0.0,
         absence_rate=days_lost / in_post if in_post else 0.0,
         agency_unmet=unmet,
         pay_supplement=weighted_supplement / establishment if establishment else 0.0,
