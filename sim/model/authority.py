@@ -96,6 +96,9 @@ class Authority:
         growth = max([1.0, *scenario.workforce.establishment_by_year.values()])
         self.max_workers = 2 * math.ceil(establishment * growth) + 64
         self.teams = scenario.team_list()
+        # every (level, team) pair, and the caseload limit of each under the rates now
+        self.level_team = np.divmod(np.arange(len(LEVELS) * len(self.teams)), len(self.teams))
+        self.limit_table = self.rates.limits(*self.level_team)
         over = [int(t.overflow == "over_limit" or scenario.allocation.allow_over_limit)
                 for _, t in self.teams]
         care = CareRule.from_scenario(scenario, table)
@@ -205,8 +208,7 @@ class Authority:
     def refresh_rates(self) -> None:
         """Recompute the rates from the scenario, the funded posts now, the market, the active
         policies and this month's sickness absence; apply new limits."""
-        level, team = np.divmod(np.arange(len(LEVELS) * len(self.teams)), len(self.teams))
-        old = self.rates.limits(level, team)
+        old = self.limit_table
         rates = self.scenario_rates.copy()
         rates.salary = rates.salary * (1.0 + self.supplement)
         if self.market_salary is not None:
@@ -216,7 +218,8 @@ class Authority:
             policy.adjust(rates)
         rates.capacity_factor *= 1.0 - self.absence
         self.rates = rates
-        if not np.array_equal(rates.limits(level, team), old):
+        self.limit_table = rates.limits(*self.level_team)
+        if not np.array_equal(self.limit_table, old):
             self._apply_limits()
 
     def _apply_limits(self) -> None:

@@ -6,7 +6,6 @@ salaries, limits, recruitment times and so on from that moment. Arrays are index
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,10 +56,9 @@ class Rates:
 
     def copy(self) -> "Rates":
         """The same rates with arrays of their own (a policy adjusting them leaves these be)."""
-        other = copy.copy(self)
-        for name, value in vars(self).items():
-            if isinstance(value, np.ndarray):
-                setattr(other, name, value.copy())
+        other = object.__new__(type(self))
+        other.__dict__.update({name: value.copy() if isinstance(value, np.ndarray) else value
+                               for name, value in vars(self).items()})
         return other
 
     def limit(self, level: int, team: int = 0) -> float:
