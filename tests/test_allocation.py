@@ -56,7 +56,8 @@ def test_the_worker_found_through_the_rosters_is_the_rules_choice(baseline, oper
             book.wf[W_LOAD, slot] = load * 0.75   # ties and workers over their limit included
         for k in range(n_teams):
             listed = sorted(book.roster[k, :book.roster_size[k]])
-            assert listed == [w for w in range(SLOTS) if book.wi[W_ACTIVE, w] and book.wi[W_TEAM, w] == k]
+            assert listed == [w for w in range(SLOTS)
+                              if book.wi[W_ACTIVE, w] and book.wi[W_TEAM, w] == k]
             for min_level in range(4):
                 for weight in (0.5, 1.0, 3.0):
                     for allow_over in (False, True):

@@ -331,7 +331,8 @@ def _candidates(wi, wf, roster, roster_size, min_level, team, weight, with_room,
     n = 0
     for i in range(roster_size[team]):
         w = roster[team, i]
-        if wi[W_LEVEL, w] >= min_level and (not with_room or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS):
+        if wi[W_LEVEL, w] >= min_level \
+                and (not with_room or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS):
             hk[n] = wf[W_LOAD, w]
             hs[n] = w
             n += 1
@@ -353,9 +354,9 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 
 
 @njit
-def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works, team_over, qbuf,
-             qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard, care_threshold,
-             counts, recent, hk, hs):
+def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works,
+             team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
+             care_threshold, counts, recent, hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
     n_cases = cs.shape[0]
     # 1. episodes ending today
@@ -363,8 +364,8 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
     while c >= 0:
         nxt = cs[c, NEXT_IN_BUCKET]
         if cs[c, STARTED] == 1 and cs[c, END_DAY] == day and cs[c, CLOSED] < 0:
-            _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht,
-                         bucket_head, ctr, c, day, care_flag, care_hazard, care_threshold, counts, recent)
+            _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head,
+                         ctr, c, day, care_flag, care_hazard, care_threshold, counts, recent)
             ctr[C_EVENTS] += 1
         c = nxt
     # 2. new cases
@@ -437,28 +438,28 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
 
 
 @njit
-def step_days(first, last, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works,
-              team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
-              care_threshold, counts, recent):
+def step_days(first, last, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order,
+              t_team, works, team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag,
+              care_hazard, care_threshold, counts, recent):
     """Advance the case flow over days ``first`` to ``last`` inclusive."""
     hk = np.empty(wi.shape[1], dtype=np.float64)
     hs = np.empty(wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
-        step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works, team_over,
-                 qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
-                 care_threshold, counts, recent, hk, hs)
+        step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team,
+                 works, team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag,
+                 care_hazard, care_threshold, counts, recent, hk, hs)
 
 
 @njit
-def step_books(first, last, css, eps, wis, wfs, rosters, roster_sizes, t_weights, t_min_levels, t_orders, t_teams, workss,
-               team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies, wait_hists, care_flags,
-               care_hazards, care_thresholds, countss, recents):
+def step_books(first, last, css, eps, wis, wfs, rosters, roster_sizes, t_weights, t_min_levels,
+               t_orders, t_teams, workss, team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies,
+               wait_hists, care_flags, care_hazards, care_thresholds, countss, recents):
     """Advance every council's case flow over days ``first`` to ``last`` (one call for a region)."""
     for i in range(len(css)):
-        step_days(first, last, css[i], eps[i], wis[i], wfs[i], rosters[i], roster_sizes[i], t_weights[i], t_min_levels[i],
-                  t_orders[i], t_teams[i], workss[i], team_overs[i], qbufs[i], qgens[i], qhts[i],
-                  bucket_heads[i], ctrs[i], dailies[i], wait_hists[i], care_flags[i], care_hazards[i],
-                  care_thresholds[i], countss[i], recents[i])
+        step_days(first, last, css[i], eps[i], wis[i], wfs[i], rosters[i], roster_sizes[i],
+                  t_weights[i], t_min_levels[i], t_orders[i], t_teams[i], workss[i], team_overs[i],
+                  qbufs[i], qgens[i], qhts[i], bucket_heads[i], ctrs[i], dailies[i], wait_hists[i],
+                  care_flags[i], care_hazards[i], care_thresholds[i], countss[i], recents[i])
 
 
 @njit
@@ -518,9 +519,10 @@ class CaseFlow:
     """The case books of a region's councils, advanced together by one compiled call per batch of
     days (each council's days in turn: the same results as stepping them one by one)."""
 
-    FIELDS = ("cs", "ep", "wi", "wf", "roster", "roster_size", "weight", "min_level", "priority_order", "team", "works",
-              "team_over", "qbuf", "qgen", "qht", "bucket_head", "ctr", "daily", "wait_hist",
-              "care_flag", "care_hazard", "care_threshold", "counts", "recent")
+    FIELDS = ("cs", "ep", "wi", "wf", "roster", "roster_size", "weight", "min_level",
+              "priority_order", "team", "works", "team_over", "qbuf", "qgen", "qht", "bucket_head",
+              "ctr", "daily", "wait_hist", "care_flag", "care_hazard", "care_threshold", "counts",
+              "recent")
     TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
 
     def __init__(self, books: list["CaseBook"]):
@@ -692,7 +694,8 @@ class CaseBook:
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
         t = self.table
-        return np.bincount(t.team, weights=self.counts[K_WAITING] * t.weight, minlength=len(t.team_names))
+        return np.bincount(t.team, weights=self.counts[K_WAITING] * t.weight,
+                           minlength=len(t.team_names))
 
     @property
     def cases(self) -> np.ndarray:
