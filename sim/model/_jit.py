@@ -21,11 +21,12 @@ try:  # pragma: no cover - depends on the environment
         take many arrays, which a call passes one by one)."""
         return numba.njit(cache=True, nogil=True, inline="always")(fn)
 
-    def array_list(arrays: list[Any]) -> Any:
-        """Arrays of one type as a list a compiled function can take (numba's typed List)."""
+    def typed_list(items: list[Any]) -> Any:
+        """Items of one type (arrays, tuples of arrays) as a list a compiled function can take
+        (numba's typed List)."""
         typed = numba.typed.List()
-        for a in arrays:
-            typed.append(a)
+        for item in items:
+            typed.append(item)
         return typed
 
     JIT = True
@@ -35,7 +36,7 @@ except ImportError:  # pragma: no cover
 
     inline = njit
 
-    def array_list(arrays: list[Any]) -> Any:
-        return list(arrays)
+    def typed_list(items: list[Any]) -> Any:
+        return list(items)
 
     JIT = False

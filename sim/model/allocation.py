@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model._jit import array_list, inline, njit
+from sim.model._jit import inline, njit, typed_list
 from sim.model.children import CareDraws, CareRule, step_up_hazard
 from sim.model.demand import Caseload, CaseTypeTable
 
@@ -451,15 +451,14 @@ def step_days(first, last, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_
 
 
 @njit
-def step_books(first, last, css, eps, wis, wfs, rosters, roster_sizes, t_weights, t_min_levels,
-               t_orders, t_teams, workss, team_overs, qbufs, qgens, qhts, bucket_heads, ctrs, dailies,
-               wait_hists, care_flags, care_hazards, care_thresholds, countss, recents):
-    """Advance every council's case flow over days ``first`` to ``last`` (one call for a region)."""
-    for i in range(len(css)):
-        step_days(first, last, css[i], eps[i], wis[i], wfs[i], rosters[i], roster_sizes[i],
-                  t_weights[i], t_min_levels[i], t_orders[i], t_teams[i], workss[i], team_overs[i],
-                  qbufs[i], qgens[i], qhts[i], bucket_heads[i], ctrs[i], dailies[i], wait_hists[i],
-                  care_flags[i], care_hazards[i], care_thresholds[i], countss[i], recents[i])
+def step_books(first, last, books):
+    """Advance every council's case flow over days ``first`` to ``last`` (one call for a region;
+    ``books``: each council's arrays, in the order of ``CaseFlow.FIELDS``)."""
+    for i in range(len(books)):
+        b = books[i]
+        step_days(first, last, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+                  b[11], b[12], b[13], b[14], b[15], b[16], b[17], b[18], b[19], b[20], b[21],
+                  b[22], b[23])
 
 
 @njit
@@ -516,8 +515,8 @@ def open_case_counts(cs, n, day, looked_after, in_need, team, weight, n_teams):
 
 
 class CaseFlow:
-    """The case books of a region's councils, advanced together by one compiled call per batch of
-    days (each council's days in turn: the same results as stepping them one by one)."""
+    """The case books of a region's councils (or of one), advanced together by one compiled call per
+    batch of days (each council's days in turn: the same results as stepping them one by one)."""
 
     FIELDS = ("cs", "ep", "wi", "wf", "roster", "roster_size", "weight", "min_level",
               "priority_order", "team", "works", "team_over", "qbuf", "qgen", "qht", "bucket_head",
@@ -529,15 +528,15 @@ class CaseFlow:
         def field(book: "CaseBook", name: str) -> np.ndarray:
             source = book.table if name in self.TABLE else book
             return np.ascontiguousarray(getattr(source, name))
-        columns = [[field(b, name) for b in books] for name in self.FIELDS]
-        for name, arrays, in zip(self.FIELDS, columns):
-            for book, a in zip(books, arrays):
+        arrays = [tuple(field(b, name) for name in self.FIELDS) for b in books]
+        for book, fields in zip(books, arrays):
+            for name, a in zip(self.FIELDS, fields):
                 if name not in self.TABLE and a is not getattr(book, name):
                     raise RuntimeError(f"case book array {name} is not contiguous")
-        self.lists = [array_list(arrays) for arrays in columns]
+        self.books = typed_list(arrays)   # one argument, whatever the number of councils
 
     def step(self, first: int, last: int) -> None:
-        step_books(first, last, *self.lists)
+        step_books(first, last, self.books)
 
 
 class CaseBook:

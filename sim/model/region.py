@@ -92,7 +92,7 @@ class Region:
         one call for all councils over the days up to the next event of any other process."""
         books = [auth.book for auth in self.authorities]
         # the step is kept here, not in this process, so that ``release`` can let the arrays go
-        self._step = books[0].step if len(books) == 1 else CaseFlow(books).step   # a list costs a little
+        self._step = CaseFlow(books).step
         del books
         day = 0
         n_days = self.clock.n_days
