@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Mapping
 
 import numpy as np
 import pandas as pd
@@ -397,15 +397,28 @@ def check_outputs(values: dict[str, Any] | pd.DataFrame, declared: dict[str, Out
 THREE_PLUS = ("lac_3plus_workers_share", "cin_3plus_workers_share")
 
 
-def _mean_or_nan(x: pd.Series) -> float:
-    x = x.dropna()
-    return float(x.mean()) if len(x) else float("nan")
+Columns = Mapping[str, np.ndarray]   # a table as its columns (summaries use numpy, not pandas)
 
 
-def is_march(months: pd.DataFrame, start_day: float) -> np.ndarray:
+def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of ``frame`` as numpy arrays."""
+    return {name: frame[name].to_numpy() for name in frame.columns}
+
+
+def subset(table: Columns, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The ``rows`` (a boolean mask) of every column of ``table``."""
+    return {name: values[rows] for name, values in table.items()}
+
+
+def _mean_or_nan(x: np.ndarray) -> float:
+    x = x[~np.isnan(x)]
+    return float(x.mean()) if x.size else float("nan")
+
+
+def is_march(months: Columns, start_day: float) -> np.ndarray:
     """Which of the window's month rows end on 31 March (the date DfE records the measure)."""
     first = int(round(start_day / MONTH_DAYS))
-    return ((months["month"].to_numpy() + first) % 12) == MARCH
+    return ((months["month"] + first) % 12) == MARCH
 
 
 class CaseColumns:
@@ -419,11 +432,11 @@ class CaseColumns:
         return np.concatenate([t[field] for t in self.tables])
 
 
-def summarise(months: pd.DataFrame, cases: "np.ndarray | CaseColumns", initial: np.ndarray,
+def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.ndarray,
               workers: Iterable[Any], start_day: float, end_day: float) -> dict[str, float]:
     """One replication's outcomes (``SUMMARY``) over the reporting window [start_day, end_day).
 
-    ``months``: the recorder's rows for the window; ``cases``: the case table (rows as in
+    ``months``: the recorder's rows for the window (columns); ``cases``: the case table (rows as in
     ``allocation``; or ``CaseColumns`` of several); ``initial``: which cases were open at the start; ``workers``: every worker.
     Counts and money are per year.
     """
@@ -462,7 +475,7 @@ def summarise(months: pd.DataFrame, cases: "np.ndarray | CaseColumns", initial: 
     }
     for d in DESTINATIONS:
         out[f"leavers_{d}"] = float(months[f"leavers_{d}"].sum() / years)
-    last = months.iloc[-1]
+    last = {name: values[-1] for name, values in months.items()}
     out.update(
         leavers_retirement=float(months["leavers_retirement"].sum() / years),
         staff_near_retirement_share=float(last["perm_near_retirement"] / last["perm_total"])
@@ -505,7 +518,7 @@ def wait_statistics(hist: np.ndarray) -> dict[str, float]:
             "waited_share": float(hist[1:].sum() / n)}
 
 
-def summarise_teams(team_months: pd.DataFrame, waits: np.ndarray, posts: list[int],
+def summarise_teams(team_months: Columns, waits: np.ndarray, posts: list[int],
                     names: list[str], years: float) -> list[dict[str, float | str]]:
     """Each team's outcomes (``TEAM_SUMMARY`` without the authority) over the window, from its
     month-end rows (``team``, ``staff``, ``case_holders``, ``caseload_mean``, ``caseload_p95``,
@@ -513,15 +526,16 @@ def summarise_teams(team_months: pd.DataFrame, waits: np.ndarray, posts: list[in
     (teams x days)."""
     out: list[dict[str, float | str]] = []
     for k, name in enumerate(names):
-        rows = team_months[team_months["team"] == name]
-        held = rows[rows["case_holders"] > 0]
+        rows = team_months["team"] == name
+        held = rows & (team_months["case_holders"] > 0)
         stats = wait_statistics(waits[k])
         out.append({
-            "team": name, "posts": float(posts[k]), "staff_mean": float(rows["staff"].mean()),
-            "mean_caseload": _mean_or_nan(held["caseload_mean"]),
-            "p95_caseload": _mean_or_nan(held["caseload_p95"]),
-            "share_over_cap": _mean_or_nan(held["share_over_cap"]),
-            "cases_waiting_mean": float(rows["cases_waiting"].mean()),
+            "team": name, "posts": float(posts[k]),
+            "staff_mean": float(team_months["staff"][rows].mean()),
+            "mean_caseload": _mean_or_nan(team_months["caseload_mean"][held]),
+            "p95_caseload": _mean_or_nan(team_months["caseload_p95"][held]),
+            "share_over_cap": _mean_or_nan(team_months["share_over_cap"][held]),
+            "cases_waiting_mean": float(team_months["cases_waiting"][rows].mean()),
             **stats, "waits": stats["waits"] / years,
         })
     return out

@@ -19,7 +19,8 @@ from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_POLICY_START, OFF
                              OFFSET_RECORD, Clock)
 from sim.model.context import RegionContext
 from sim.model.market import LabourMarket
-from sim.model.outcomes import REGION, TIMESERIES, CaseColumns, summarise, summarise_teams
+from sim.model.outcomes import (REGION, TIMESERIES, CaseColumns, columns, subset, summarise,
+                                summarise_teams)
 from sim.model.recorder import MonthEnd, snapshot, team_snapshot
 from sim.model.streams import SINGLE_AUTHORITY, Streams
 from sim.policy import Policy, get_policy
@@ -149,23 +150,25 @@ class Region:
         """Each council's outcomes over the reporting window, then the region's (from the
         region's monthly rows and the cases and workers of every council)."""
         start, end = self.clock.report_start_day, self.clock.n_days
+        table = columns(months)
+        authority = table["authority"]
         out: list[dict[str, float | str]] = []
         if len(self.authorities) > 1:
             for name, auth in zip(self.names, self.authorities):
-                rows = months[months["authority"] == name]
+                rows = subset(table, authority == name)
                 out.append({"authority": name, **summarise(rows, auth.book.cases, auth.book.initial,
                                                            auth.workers, start, end)})
         cases = CaseColumns([a.book.cases for a in self.authorities])
         initial = np.concatenate([a.book.initial for a in self.authorities])
         workers = [w for a in self.authorities for w in a.workers]
-        out.append({"authority": REGION, **summarise(months[months["authority"] == REGION], cases,
+        out.append({"authority": REGION, **summarise(subset(table, authority == REGION), cases,
                                                      initial, workers, start, end)})
         return out
 
     def team_summaries(self) -> list[dict[str, float | str]]:
         """Each council's teams' outcomes over the reporting window (``outcomes.TEAM_SUMMARY``)."""
-        rows = pd.DataFrame(self.team_rows)
-        rows = rows[rows["month"] >= 0]
+        frame = pd.DataFrame(self.team_rows)
+        rows = subset(columns(frame), frame["month"].to_numpy() >= 0)
         years = (self.clock.n_days - self.clock.report_start_day) / DAYS_PER_YEAR
         out: list[dict[str, float | str]] = []
         for name, auth, before in zip(self.team_names, self.authorities, self.waits_before):
@@ -173,7 +176,8 @@ class Region:
             posts = [sum(1 for p in auth.establishment.posts if p.funded and p.team == k)
                      for k in range(len(names))]
             out += [{"authority": name, **row} for row in summarise_teams(
-                rows[rows["authority"] == name], auth.book.wait_hist - before, posts, names, years)]
+                subset(rows, rows["authority"] == name), auth.book.wait_hist - before,
+                posts, names, years)]
         return out
 
     def release(self) -> None:
