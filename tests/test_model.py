@@ -392,3 +392,14 @@ def test_the_recorders_caseload_bands_follow_their_definition(counts):
     expected = {band_column(lo, hi): int(((c >= lo) & ((hi is None) | (c <= (hi or 0)))).sum())
                 for lo, hi in CASELOAD_BANDS}
     assert band_counts(c) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(float("nan"))), max_size=200))
+def test_the_summaries_mean_is_pandas_to_the_last_bit(values):
+    """Summaries average monthly columns with numpy as pandas did: NaN months left out, NaN when
+    none is left, the same sum and division."""
+    from sim.model.outcomes import _mean
+    x = np.array(values, dtype=float)
+    expected = pd.Series(x, dtype=float).mean()
+    assert (np.isnan(_mean(x)) and np.isnan(expected)) or _mean(x) == expected

@@ -62,10 +62,10 @@ N_CASE_ROWS = CARE_CAUSE + 1
 NEVER_IN_CARE, IN_CARE_AT_START = -1, -2           # CARE_DAY before any entry in the run
 DRAWN, STEPPED_UP, BROUGHT_FORWARD = range(3)      # CARE_CAUSE: its drawn career; a staffing
 #   step-up of a child whose drawn career never reaches care; one whose career would have later
-# The month-end counts the case flow keeps: ``counts``, rows K_OPEN and K_WAITING, one column per
-# case type: open cases, and those waiting for a worker; ``recent``, by type and day: the open cases
-# that stop having had three or more social workers in 12 months on that day (their third most
-# recent worker's last day with the case, plus a year). ``open_case_counts`` counts the same case by
+# The month-end counts the case flow keeps: ``by_type``, rows K_OPEN and K_WAITING, one column per
+# case type: open cases, and those waiting for a worker; ``three_plus_until``, by type and day: the
+# open cases that stop having had three or more social workers in 12 months on that day (their
+# third most recent worker's last day with the case, plus a year). ``open_case_counts`` counts the same case by
 # case (the end-of-run check).
 K_OPEN, K_WAITING = range(2)
 # Rows of ``daily``: open and waiting cases at the end of each day, and children who entered care
@@ -95,29 +95,29 @@ def _link_end(cs, bucket_head, c, day):
 
 
 @inline
-def _mark_recent(recent, t, held_to, change):
+def _mark_three_plus(three_plus_until, t, held_to, change):
     """Add ``change`` to the cases of type ``t`` whose third most recent worker last held them on
     day ``held_to``."""
     until = held_to + TWELVE_MONTHS
-    if 0 <= until < recent.shape[1]:
-        recent[t, until] += change
+    if 0 <= until < three_plus_until.shape[1]:
+        three_plus_until[t, until] += change
 
 
 @inline
-def _recount(cs, counts, recent, c, old_t, was_waiting, new_t, waiting):
+def _recount(cs, by_type, three_plus_until, c, old_t, was_waiting, new_t, waiting):
     """Move case ``c`` in the month-end counts from type ``old_t`` (waiting or not) to ``new_t``
     (-1: not open)."""
     if old_t >= 0:
-        counts[K_OPEN, old_t] -= 1
-        counts[K_WAITING, old_t] -= was_waiting
+        by_type[K_OPEN, old_t] -= 1
+        by_type[K_WAITING, old_t] -= was_waiting
     if new_t >= 0:
-        counts[K_OPEN, new_t] += 1
-        counts[K_WAITING, new_t] += waiting
+        by_type[K_OPEN, new_t] += 1
+        by_type[K_WAITING, new_t] += waiting
     if cs[c, SW_2] >= 0 and old_t != new_t:
         if old_t >= 0:
-            _mark_recent(recent, old_t, cs[c, HELD_TO_2], -1)
+            _mark_three_plus(three_plus_until, old_t, cs[c, HELD_TO_2], -1)
         if new_t >= 0:
-            _mark_recent(recent, new_t, cs[c, HELD_TO_2], 1)
+            _mark_three_plus(three_plus_until, new_t, cs[c, HELD_TO_2], 1)
 
 
 @inline
@@ -152,17 +152,17 @@ def _count_wait(cs, wait_hist, team, c, day):
 
 
 @inline
-def _remember_worker(cs, recent, c, uid):
+def _remember_worker(cs, three_plus_until, c, uid):
     """Put ``uid`` first in the case's recent workers (dropping the oldest if it is new)."""
     if cs[c, SW_0] != uid:
         if cs[c, SW_1] != uid:   # new, or third: the others move down one
             t = cs[c, TYPE]
             if cs[c, SW_2] >= 0:
-                _mark_recent(recent, t, cs[c, HELD_TO_2], -1)
+                _mark_three_plus(three_plus_until, t, cs[c, HELD_TO_2], -1)
             cs[c, SW_2] = cs[c, SW_1]
             cs[c, HELD_TO_2] = cs[c, HELD_TO_1]
             if cs[c, SW_2] >= 0:
-                _mark_recent(recent, t, cs[c, HELD_TO_2], 1)
+                _mark_three_plus(three_plus_until, t, cs[c, HELD_TO_2], 1)
         cs[c, SW_1] = cs[c, SW_0]
         cs[c, HELD_TO_1] = cs[c, HELD_TO_0]
         cs[c, SW_0] = uid
@@ -170,7 +170,7 @@ def _remember_worker(cs, recent, c, uid):
 
 
 @inline
-def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, counts, recent, c, w, day):
+def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, by_type, three_plus_until, c, w, day):
     t = cs[c, TYPE]
     cs[c, WORKER] = w
     head = wi[W_NEWEST, w]  # push onto the worker's list of held cases, newest first
@@ -191,8 +191,8 @@ def _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, counts, recent, c, w, da
         if cs[c, LAST_UID] >= 0:
             cs[c, CHANGES] += 1
         cs[c, LAST_UID] = uid
-    _remember_worker(cs, recent, c, uid)
-    counts[K_WAITING, t] -= 1
+    _remember_worker(cs, three_plus_until, c, uid)
+    by_type[K_WAITING, t] -= 1
     if cs[c, STARTED] == 0:
         _start_episode(cs, ep, bucket_head, c, day)
 
@@ -264,7 +264,7 @@ def _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day):
 
 @inline
 def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head, ctr,
-                 c, day, care_flag, care_hazard, care_threshold, counts, recent):
+                 c, day, care_flag, care_hazard, care_threshold, by_type, three_plus_until):
     n_cases = cs.shape[0]
     w = cs[c, WORKER]
     old_t = cs[c, TYPE]
@@ -281,7 +281,7 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
         cs[c, QGEN] += 1  # invalidates any queue entry
         ctr[C_OPEN] -= 1
         ctr[C_CLOSED] += 1
-        _recount(cs, counts, recent, c, old_t, was_waiting, -1, 0)
+        _recount(cs, by_type, three_plus_until, c, old_t, was_waiting, -1, 0)
         return
     new_t = ep[cs[c, FIRST_EP] + cs[c, CUR], 0]
     if w >= 0:
@@ -293,14 +293,14 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
             wf[W_LOAD, w] = new_load
             cs[c, TYPE] = new_t
             _start_episode(cs, ep, bucket_head, c, day)
-            _recount(cs, counts, recent, c, old_t, 0, new_t, 0)
+            _recount(cs, by_type, three_plus_until, c, old_t, 0, new_t, 0)
             return
         _unassign(cs, wi, wf, t_weight, ctr, c, day)
         ctr[C_WAITING] += 1
         cs[c, WAIT_START] = day
     cs[c, STARTED] = 0
     _enqueue(cs, qbuf, qgen, qht, c, new_t, day, n_cases)
-    _recount(cs, counts, recent, c, old_t, was_waiting, new_t, 1)
+    _recount(cs, by_type, three_plus_until, c, old_t, was_waiting, new_t, 1)
 
 
 @inline
@@ -356,7 +356,7 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 @njit
 def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works,
              team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
-             care_threshold, counts, recent, hk, hs):
+             care_threshold, by_type, three_plus_until, hk, hs):
     """Advance the case flow by one day: episode ends, arrivals, allocation."""
     n_cases = cs.shape[0]
     # 1. episodes ending today
@@ -365,7 +365,8 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
         nxt = cs[c, NEXT_IN_BUCKET]
         if cs[c, STARTED] == 1 and cs[c, END_DAY] == day and cs[c, CLOSED] < 0:
             _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head,
-                         ctr, c, day, care_flag, care_hazard, care_threshold, counts, recent)
+                         ctr, c, day, care_flag, care_hazard, care_threshold, by_type,
+                         three_plus_until)
             ctr[C_EVENTS] += 1
         c = nxt
     # 2. new cases
@@ -377,7 +378,7 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
         ctr[C_OPEN] += 1
         ctr[C_WAITING] += 1
         ctr[C_EVENTS] += 1
-        _recount(cs, counts, recent, c, -1, 0, cs[c, TYPE], 1)
+        _recount(cs, by_type, three_plus_until, c, -1, 0, cs[c, TYPE], 1)
         c += 1
     ctr[C_NEXT_ARRIVAL] = c
     # 3. allocation, by priority then first come, each case to the least-loaded eligible
@@ -401,7 +402,8 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
                 qht[0, t] += 1
                 ctr[C_WAITING] -= 1
                 _count_wait(cs, wait_hist, team, c, day)
-                _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, counts, recent, c, w, day)
+                _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, by_type, three_plus_until, c, w,
+                        day)
                 ctr[C_EVENTS] += 1
                 c = _head(cs, qbuf, qgen, qht, t, n_cases)
             continue
@@ -420,7 +422,8 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
             qht[0, t] += 1
             ctr[C_WAITING] -= 1
             _count_wait(cs, wait_hist, team, c, day)
-            _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, counts, recent, c, w, day)
+            _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, by_type, three_plus_until, c, w,
+                    day)
             ctr[C_EVENTS] += 1
             if over or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
                 hk[0] = wf[W_LOAD, w]
@@ -440,14 +443,14 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
 @njit
 def step_days(first, last, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order,
               t_team, works, team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag,
-              care_hazard, care_threshold, counts, recent):
+              care_hazard, care_threshold, by_type, three_plus_until):
     """Advance the case flow over days ``first`` to ``last`` inclusive."""
     hk = np.empty(wi.shape[1], dtype=np.float64)
     hs = np.empty(wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
         step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team,
                  works, team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag,
-                 care_hazard, care_threshold, counts, recent, hk, hs)
+                 care_hazard, care_threshold, by_type, three_plus_until, hk, hs)
 
 
 @njit
@@ -463,7 +466,7 @@ def step_books(first, last, books):
 
 @njit
 def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
-                  qgen, qht, ctr, counts, recent):
+                  qgen, qht, ctr, by_type, three_plus_until):
     """Send cases of worker ``w`` back to the waiting list, newest first: all of them if
     ``release_all``, else those the worker's level or team may not hold and then as many as needed
     to bring the load down to ``keep_load``. Returns the number released."""
@@ -478,7 +481,7 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
             cs[c, WAIT_START] = day
             ctr[C_WAITING] += 1
             _enqueue(cs, qbuf, qgen, qht, c, cs[c, TYPE], day, n_cases)
-            counts[K_WAITING, cs[c, TYPE]] += 1
+            by_type[K_WAITING, cs[c, TYPE]] += 1
             released += 1
         c = nxt
     return released
@@ -520,8 +523,8 @@ class CaseFlow:
 
     FIELDS = ("cs", "ep", "wi", "wf", "roster", "roster_size", "weight", "min_level",
               "priority_order", "team", "works", "team_over", "qbuf", "qgen", "qht", "bucket_head",
-              "ctr", "daily", "wait_hist", "care_flag", "care_hazard", "care_threshold", "counts",
-              "recent")
+              "ctr", "daily", "wait_hist", "care_flag", "care_hazard", "care_threshold", "by_type",
+              "three_plus_until")
     TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
 
     def __init__(self, books: list["CaseBook"]):
@@ -574,8 +577,8 @@ class CaseBook:
         # waits for a worker that ended, by the team allocating and whole days waited
         self.wait_hist = np.zeros((len(table.team_names), MAX_WAIT_DAYS + 1), dtype=np.int64)
         self.referrals_per_day = caseload.referrals_per_day
-        self.counts = np.zeros((2, n_types), dtype=np.int64)
-        self.recent = np.zeros((n_types, n_days + TWELVE_MONTHS + 1), dtype=np.int32)
+        self.by_type = np.zeros((2, n_types), dtype=np.int64)
+        self.three_plus_until = np.zeros((n_types, n_days + TWELVE_MONTHS + 1), dtype=np.int32)
         self._set_care(caseload, care or CareRule.none(n_types), care_draws or CareDraws.none(n))
 
     def _set_care(self, caseload: Caseload, care: CareRule, draws: CareDraws) -> None:
@@ -603,8 +606,8 @@ class CaseBook:
         step_days(first, last, self.cs, self.ep, self.wi, self.wf, self.roster, self.roster_size,
                   t.weight, t.min_level, t.priority_order, t.team, t.works, self.team_over,
                   self.qbuf, self.qgen, self.qht, self.bucket_head, self.ctr, self.daily,
-                  self.wait_hist, self.care_flag, self.care_hazard, self.care_threshold, self.counts,
-                  self.recent)
+                  self.wait_hist, self.care_flag, self.care_hazard, self.care_threshold,
+                  self.by_type, self.three_plus_until)
 
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
@@ -612,7 +615,8 @@ class CaseBook:
         return int(release_cases(slot, np.inf if keep_load is None else keep_load,
                                  keep_load is None, day, self.cs, self.wi, self.wf,
                                  self.table.weight, self.table.min_level, self.table.works,
-                                 self.qbuf, self.qgen, self.qht, self.ctr, self.counts, self.recent))
+                                 self.qbuf, self.qgen, self.qht, self.ctr, self.by_type,
+                                 self.three_plus_until))
 
     # -- worker slots ----------------------------------------------------------------------
     def open_slot(self, slot: int, uid: int, level: int, limit: float, team: int = 0) -> None:
@@ -631,6 +635,8 @@ class CaseBook:
         self.roster_size[team] = n + 1
 
     def _leave_roster(self, slot: int) -> None:
+        if self.wi[W_TEAM_POS, slot] < 0:
+            raise RuntimeError(f"worker slot {slot} is on no roster")
         team = self.wi[W_TEAM, slot]
         last = self.roster_size[team] - 1
         moved = self.roster[team, last]     # the last of the roster takes the leaver's place
@@ -681,9 +687,11 @@ class CaseBook:
         """Among the open cases at ``day`` (the case flow run up to it): (looked after, in need) x
         (with 3+ social workers in 12 months, children); cases waiting for a worker and their
         weighted work, by team (from the counts the case flow keeps)."""
+        if day < self.ctr[C_LAST_DAY]:
+            raise ValueError(f"month-end counts asked for day {day}, after day {self.ctr[C_LAST_DAY]} ran")
         t = self.table
-        three = self.recent[:, day + 1:day + 1 + TWELVE_MONTHS].sum(axis=1)    # by type
-        open_, waiting = self.counts[K_OPEN], self.counts[K_WAITING]
+        three = self.three_plus_until[:, day + 1:day + 1 + TWELVE_MONTHS].sum(axis=1)    # by type
+        open_, waiting = self.by_type[K_OPEN], self.by_type[K_WAITING]
         three_plus = np.array([[three @ t.looked_after, open_ @ t.looked_after],
                                [three @ t.in_need, open_ @ t.in_need]], dtype=np.int64)
         n_teams = len(t.team_names)
@@ -693,7 +701,7 @@ class CaseBook:
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
         t = self.table
-        return np.bincount(t.team, weights=self.counts[K_WAITING] * t.weight,
+        return np.bincount(t.team, weights=self.by_type[K_WAITING] * t.weight,
                            minlength=len(t.team_names))
 
     @property
@@ -783,11 +791,14 @@ class CaseBook:
         kept = self.open_counts(day)
         counted = open_case_counts(self.cs, arrived, day, t.looked_after, t.in_need, t.team, t.weight,
                                    len(t.team_names))
-        if not all(np.allclose(a, b) for a, b in zip(kept, counted)):
+        if not (np.array_equal(kept[0], counted[0]) and np.array_equal(kept[1], counted[1])
+                and np.allclose(kept[2], counted[2])):
             problems.append(f"the month-end counts {kept} differ from a count case by case {counted}")
         for team in range(len(self.roster_size)):
-            listed = np.sort(self.roster[team, :self.roster_size[team]])
-            if not np.array_equal(listed, np.flatnonzero(self.active & (self.wi[W_TEAM] == team))):
+            on_roster = self.roster[team, :self.roster_size[team]]
+            listed = np.sort(on_roster)
+            if not np.array_equal(listed, np.flatnonzero(self.active & (self.wi[W_TEAM] == team))) \
+                    or not np.array_equal(self.wi[W_TEAM_POS, on_roster], np.arange(on_roster.size)):
                 problems.append(f"team {team}'s roster is not its active workers")
         if problems:
             raise ConservationError("; ".join(problems))

@@ -411,8 +411,19 @@ def subset(table: Columns, rows: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _mean_or_nan(x: np.ndarray) -> float:
+    """The mean of the values that are not NaN (summed without them), or NaN if none."""
     x = x[~np.isnan(x)]
     return float(x.mean()) if x.size else float("nan")
+
+
+def _mean(x: np.ndarray) -> float:
+    """``pandas.Series.mean`` (its sum and division): NaN values left out (summed as zeros), NaN
+    if none is left."""
+    nan = np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=bool)
+    n = int(x.size - nan.sum())
+    if n == 0:
+        return float("nan")
+    return float(x.mean()) if n == x.size else float(np.where(nan, 0.0, x).sum() / n)
 
 
 def is_march(months: Columns, start_day: float) -> np.ndarray:
@@ -432,6 +443,7 @@ class CaseColumns:
         return np.concatenate([t[field] for t in self.tables])
 
 
+@np.errstate(divide="ignore", invalid="ignore")   # a month without staff: 0/0, left out as pandas did
 def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.ndarray,
               workers: Iterable[Any], start_day: float, end_day: float) -> dict[str, float]:
     """One replication's outcomes (``SUMMARY``) over the reporting window [start_day, end_day).
@@ -454,16 +466,16 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
             and w.pipeline not in ("initial", "moved") and start_day <= w.hired_day < end_day - TWO_YEARS]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
     out: dict[str, float] = {
-        "turnover_rate": float(months["leavers"].sum() / perm.mean() / years),
-        "vacancy_rate": float((vac / (vac + perm)).mean()),
-        "agency_share": float((agency / (agency + perm)).mean()),
+        "turnover_rate": float(months["leavers"].sum() / _mean(perm) / years),
+        "vacancy_rate": _mean(vac / (vac + perm)),
+        "agency_share": _mean(agency / (agency + perm)),
         "agency_cover_rate": float(agency.sum() / vac.sum()) if vac.sum() > 0 else float("nan"),
-        "starter_rate": float(months["hires"].sum() / perm.mean() / years),
-        "share_l3": float((months["perm_l3"] / perm).mean()),
-        "mean_caseload": float(months["caseload_mean"].mean()),
-        "p95_caseload": float(months["caseload_p95"].mean()),
-        "share_over_cap": float(months["share_over_cap"].mean()),
-        "effective_load_mean": float(months["effective_load_mean"].mean()),
+        "starter_rate": float(months["hires"].sum() / _mean(perm) / years),
+        "share_l3": _mean(months["perm_l3"] / perm),
+        "mean_caseload": _mean(months["caseload_mean"]),
+        "p95_caseload": _mean(months["caseload_p95"]),
+        "share_over_cap": _mean(months["share_over_cap"]),
+        "effective_load_mean": _mean(months["effective_load_mean"]),
         "mean_wait_days": float(waits.mean()) if waits.size else float("nan"),
         "wait_days_p90": float(np.percentile(waits, 90)) if waits.size else float("nan"),
         "waited_share": float((waits >= 1).mean()) if waits.size else float("nan"),
@@ -480,25 +492,25 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
         leavers_retirement=float(months["leavers_retirement"].sum() / years),
         staff_near_retirement_share=float(last["perm_near_retirement"] / last["perm_total"])
         if last["perm_total"] > 0 else float("nan"),
-        absence_rate=float(months["absence_rate"].mean()),
+        absence_rate=_mean(months["absence_rate"]),
         moves_in_per_year=float(months["moves_in"].sum() / years),
         moves_out_per_year=float(months["moves_out"].sum() / years),
         moves_pay_driven_per_year=float(months["moves_pay_driven"].sum() / years),
-        agency_mean=float(agency.mean()),
-        bank_mean=float(months["bank_total"].mean()),
-        permanent_practice_share=float(((perm + months["bank_total"]) / (agency + perm + months["bank_total"])).mean()),
-        agency_above_establishment_mean=float(months["agency_above_establishment"].mean()),
-        agency_unmet_mean=float(months["agency_unmet"].mean()),
+        agency_mean=_mean(agency),
+        bank_mean=_mean(months["bank_total"]),
+        permanent_practice_share=_mean((perm + months["bank_total"]) / (agency + perm + months["bank_total"])),
+        agency_above_establishment_mean=_mean(months["agency_above_establishment"]),
+        agency_unmet_mean=_mean(months["agency_unmet"]),
         referrals_per_year=float(months["referrals"].sum() / years),
-        cases_waiting_mean=float(months["cases_waiting"].mean()),
+        cases_waiting_mean=_mean(months["cases_waiting"]),
         total_cost_gbp=float(months["cost_gbp_month"].sum() / years),
         agency_cost_gbp=float(months["agency_cost_gbp_month"].sum() / years),
         agency_premium_gbp=float(months["agency_premium_gbp_month"].sum() / years),
         policy_cost_gbp=float(months["policy_cost_gbp_month"].sum() / years),
         entered_care_per_year=float(months["entered_care"].sum() / years),
         entered_care_extra_per_year=float(months["entered_care_extra"].sum() / years),
-        children_in_care_mean=float(months["children_in_care"].mean()),
-        care_cost_gbp=float(months["care_cost_gbp_month"].mean() * 12),   # mean children x cost
+        children_in_care_mean=_mean(months["children_in_care"]),
+        care_cost_gbp=_mean(months["care_cost_gbp_month"]) * 12,   # mean children x cost
     )
     for name in LEVELS:
         out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
@@ -531,11 +543,11 @@ def summarise_teams(team_months: Columns, waits: np.ndarray, posts: list[int],
         stats = wait_statistics(waits[k])
         out.append({
             "team": name, "posts": float(posts[k]),
-            "staff_mean": float(team_months["staff"][rows].mean()),
+            "staff_mean": _mean(team_months["staff"][rows]),
             "mean_caseload": _mean_or_nan(team_months["caseload_mean"][held]),
             "p95_caseload": _mean_or_nan(team_months["caseload_p95"][held]),
             "share_over_cap": _mean_or_nan(team_months["share_over_cap"][held]),
-            "cases_waiting_mean": float(team_months["cases_waiting"][rows].mean()),
+            "cases_waiting_mean": _mean(team_months["cases_waiting"][rows]),
             **stats, "waits": stats["waits"] / years,
         })
     return out
