@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from sim.errors import BadInput
 from sim.model.clock import CENSUS, MONTH_DAYS, OFFSET_ESTABLISHMENT, Clock
@@ -139,3 +140,33 @@ def test_a_growing_establishment_raises_the_vacancy_rate_as_dfe_data_show(baseli
     dfe, se = _dfe_posts_response()
     assert 0.2 < dfe < 0.8 and se < 0.1          # the source is informative
     assert abs(model - dfe) < 3 * se, (model, dfe, se)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["add", "add unfunded", "fill", "vacate", "remove"]),
+                          st.integers(0, 2), st.integers(0, 1), st.integers(0, 30)),
+                min_size=1, max_size=80))
+def test_the_first_vacant_post_is_found_as_a_look_at_every_post_would(operations):
+    """Posts added, filled, vacated and removed in any order: the establishment's index of vacant
+    funded posts gives the first vacant post of a level (in a team if it has one), as a scan of
+    the posts in the order they were added would."""
+    from sim.model.workforce import Establishment, Post
+    est = Establishment([Post(level, team=team) for level in range(3) for team in range(2)])
+    holder = object()
+    for op, level, team, k in operations:
+        posts = est.posts
+        if op == "add":
+            est.add(Post(level, team=team))
+        elif op == "add unfunded":
+            est.add(Post(level, funded=False, team=team))
+        elif posts and op == "fill":
+            posts[k % len(posts)].holder = holder
+        elif posts and op == "vacate":
+            post = posts[k % len(posts)]
+            post.holder = None
+            est.vacated(post)
+        elif posts and op == "remove":
+            est.remove(posts[k % len(posts)])
+        for lv in range(3):
+            for tm in (None, 0, 1):
+                assert est.first_vacant(lv, tm) is est.first_vacant_by_scan(lv, tm)

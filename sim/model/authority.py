@@ -578,6 +578,7 @@ class Authority:
         if not post.funded:
             self.establishment.remove(post)
             return
+        self.establishment.vacated(post)
         post.cycle += 1
         self._open_vacancy(post)
 
@@ -669,6 +670,10 @@ class Authority:
         left = sum(1 for w in self.workers if w.left_day is not None)
         if len(self.workers) != self.n_active + left or left != self.n_left:
             raise RuntimeError(f"workers hired {len(self.workers)} != active {self.n_active} + left {left}")
+        est = self.establishment
+        if any(est.first_vacant(level, team) is not est.first_vacant_by_scan(level, team)
+               for level in range(len(LEVELS)) for team in (None, *range(len(self.teams)))):
+            raise RuntimeError("the index of vacant posts disagrees with the posts")
         holders = [p.holder for p in self.establishment.posts if p.holder is not None]
         if len(holders) != len(self.permanent()) or len({id(h) for h in holders}) != len(holders):
             raise RuntimeError("permanent workers and post holders disagree")

@@ -1,8 +1,9 @@
 """Social workers, the posts they hold, and their progression (ASYE year, promotion)."""
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -60,6 +61,7 @@ class Post:
     requested: bool = False              # waiting for cover from the region's agency pool
     overflow: bool = False               # carried above establishment while caseloads are high
     beyond: bool = False                 # kept above establishment for agency work beyond vacancies
+    seq: int = -1                        # its place in the establishment's order (-1: not in it)
 
     @property
     def vacant(self) -> bool:
@@ -68,34 +70,63 @@ class Post:
 
 @dataclass
 class Establishment:
-    """All posts of an authority, in the order they were added (and, to find a level's quickly,
-    by level in the same order). Posts are added and removed through ``add`` and ``remove``."""
+    """All posts of an authority, in the order they were added, and its vacant funded posts by
+    level and by level and team in the same order. Posts are added and removed through ``add``
+    and ``remove``; a post whose holder leaves is reported with ``vacated``."""
 
     posts: list[Post] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._by_level: dict[int, list[Post]] = {}
+        self._added = 0
+        # heaps of (seq, entry number, post), checked when they come to the top (an entry of a post
+        # filled, closed or removed since is dropped there): the vacant funded posts, first first
+        self._vacant: dict[int | tuple[int, int], list[tuple[int, int, Post]]] = {}
+        self._entries = 0
         for post in self.posts:
-            self._by_level.setdefault(post.level, []).append(post)
+            self._place(post)
+
+    def _place(self, post: Post) -> None:
+        post.seq = self._added
+        self._added += 1
+        self.vacated(post)
 
     def add(self, post: Post) -> None:
         self.posts.append(post)
-        self._by_level.setdefault(post.level, []).append(post)
+        self._place(post)
 
     def remove(self, post: Post) -> None:
         self.posts.remove(post)
-        self._by_level[post.level].remove(post)
+        post.seq = -1
 
-    def vacant_funded(self, level: int) -> Iterator[Post]:
-        return (p for p in self._by_level.get(level, ()) if p.funded and p.holder is None)
+    def vacated(self, post: Post) -> None:
+        """``post`` is vacant now (its holder left, or it was added without one)."""
+        if post.funded and post.holder is None and post.seq >= 0:
+            for key in (post.level, (post.level, post.team)):
+                self._entries += 1
+                heapq.heappush(self._vacant.setdefault(key, []), (post.seq, self._entries, post))
+
+    def _first(self, key: int | tuple[int, int]) -> Post | None:
+        heap = self._vacant.get(key)
+        while heap:
+            seq, _, post = heap[0]
+            if post.seq == seq and post.funded and post.holder is None:
+                return post
+            heapq.heappop(heap)
+        return None
 
     def first_vacant(self, level: int, team: int | None = None) -> Post | None:
         """The first vacant funded post at ``level``: in ``team`` if it has one, else any."""
         if team is not None:
-            post = next((p for p in self.vacant_funded(level) if p.team == team), None)
+            post = self._first((level, team))
             if post is not None:
                 return post
-        return next(self.vacant_funded(level), None)
+        return self._first(level)
+
+    def first_vacant_by_scan(self, level: int, team: int | None = None) -> Post | None:
+        """``first_vacant`` by looking at every post (what the end-of-run check compares with)."""
+        vacant = [p for p in self.posts if p.level == level and p.funded and p.holder is None]
+        in_team = [p for p in vacant if p.team == team]
+        return (in_team or vacant or [None])[0]
 
 
 def asye_year(auth: "Authority", worker: SocialWorker):
