@@ -683,10 +683,10 @@ class CaseBook:
         return released
 
     # -- views -----------------------------------------------------------------------------
-    def open_counts(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def open_counts(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Among the open cases at ``day`` (the case flow run up to it): (looked after, in need) x
-        (with 3+ social workers in 12 months, children); cases waiting for a worker and their
-        weighted work, by team (from the counts the case flow keeps)."""
+        (with 3+ social workers in 12 months, children); cases waiting for a worker, by team
+        (from the counts the case flow keeps)."""
         if day < self.ctr[C_LAST_DAY]:
             raise ValueError(f"month-end counts asked for day {day}, after day {self.ctr[C_LAST_DAY]} ran")
         t = self.table
@@ -695,8 +695,7 @@ class CaseBook:
         three_plus = np.array([[three @ t.looked_after, open_ @ t.looked_after],
                                [three @ t.in_need, open_ @ t.in_need]], dtype=np.int64)
         n_teams = len(t.team_names)
-        return (three_plus, np.bincount(t.team, weights=waiting, minlength=n_teams).astype(np.int64),
-                self.waiting_work())
+        return three_plus, np.bincount(t.team, weights=waiting, minlength=n_teams).astype(np.int64)
 
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
@@ -788,7 +787,7 @@ class CaseBook:
             problems.append("a worker holds more than their hard limit")
         day = int(self.ctr[C_LAST_DAY])
         t = self.table
-        kept = self.open_counts(day)
+        kept = (*self.open_counts(day), self.waiting_work())
         counted = open_case_counts(self.cs, arrived, day, t.looked_after, t.in_need, t.team, t.weight,
                                    len(t.team_names))
         if not (np.array_equal(kept[0], counted[0]) and np.array_equal(kept[1], counted[1])

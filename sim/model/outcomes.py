@@ -416,14 +416,16 @@ def _mean_or_nan(x: np.ndarray) -> float:
     return float(x.mean()) if x.size else float("nan")
 
 
-def _mean(x: np.ndarray) -> float:
-    """``pandas.Series.mean`` (its sum and division): NaN values left out (summed as zeros), NaN
-    if none is left."""
-    nan = np.isnan(x) if x.dtype.kind == "f" else np.zeros(x.shape, dtype=bool)
-    n = int(x.size - nan.sum())
-    if n == 0:
-        return float("nan")
-    return float(x.mean()) if n == x.size else float(np.where(nan, 0.0, x).sum() / n)
+def mean(x: np.ndarray) -> float:
+    """``pandas.Series.mean`` to the last bit (NaN values left out, summed as zeros; NaN if none
+    is left), without numpy's or pandas' per-call overhead: the month end and the summaries use it
+    on many small arrays."""
+    if x.dtype.kind == "f":
+        nan = np.isnan(x)
+        n = int(x.size - nan.sum())
+        if n < x.size:
+            return float(np.where(nan, 0.0, x).sum() / n) if n else float("nan")
+    return float(x.sum(dtype=np.float64) / x.size) if x.size else float("nan")
 
 
 def is_march(months: Columns, start_day: float) -> np.ndarray:
@@ -466,16 +468,16 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
             and w.pipeline not in ("initial", "moved") and start_day <= w.hired_day < end_day - TWO_YEARS]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
     out: dict[str, float] = {
-        "turnover_rate": float(months["leavers"].sum() / _mean(perm) / years),
-        "vacancy_rate": _mean(vac / (vac + perm)),
-        "agency_share": _mean(agency / (agency + perm)),
+        "turnover_rate": float(months["leavers"].sum() / mean(perm) / years),
+        "vacancy_rate": mean(vac / (vac + perm)),
+        "agency_share": mean(agency / (agency + perm)),
         "agency_cover_rate": float(agency.sum() / vac.sum()) if vac.sum() > 0 else float("nan"),
-        "starter_rate": float(months["hires"].sum() / _mean(perm) / years),
-        "share_l3": _mean(months["perm_l3"] / perm),
-        "mean_caseload": _mean(months["caseload_mean"]),
-        "p95_caseload": _mean(months["caseload_p95"]),
-        "share_over_cap": _mean(months["share_over_cap"]),
-        "effective_load_mean": _mean(months["effective_load_mean"]),
+        "starter_rate": float(months["hires"].sum() / mean(perm) / years),
+        "share_l3": mean(months["perm_l3"] / perm),
+        "mean_caseload": mean(months["caseload_mean"]),
+        "p95_caseload": mean(months["caseload_p95"]),
+        "share_over_cap": mean(months["share_over_cap"]),
+        "effective_load_mean": mean(months["effective_load_mean"]),
         "mean_wait_days": float(waits.mean()) if waits.size else float("nan"),
         "wait_days_p90": float(np.percentile(waits, 90)) if waits.size else float("nan"),
         "waited_share": float((waits >= 1).mean()) if waits.size else float("nan"),
@@ -492,25 +494,25 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
         leavers_retirement=float(months["leavers_retirement"].sum() / years),
         staff_near_retirement_share=float(last["perm_near_retirement"] / last["perm_total"])
         if last["perm_total"] > 0 else float("nan"),
-        absence_rate=_mean(months["absence_rate"]),
+        absence_rate=mean(months["absence_rate"]),
         moves_in_per_year=float(months["moves_in"].sum() / years),
         moves_out_per_year=float(months["moves_out"].sum() / years),
         moves_pay_driven_per_year=float(months["moves_pay_driven"].sum() / years),
-        agency_mean=_mean(agency),
-        bank_mean=_mean(months["bank_total"]),
-        permanent_practice_share=_mean((perm + months["bank_total"]) / (agency + perm + months["bank_total"])),
-        agency_above_establishment_mean=_mean(months["agency_above_establishment"]),
-        agency_unmet_mean=_mean(months["agency_unmet"]),
+        agency_mean=mean(agency),
+        bank_mean=mean(months["bank_total"]),
+        permanent_practice_share=mean((perm + months["bank_total"]) / (agency + perm + months["bank_total"])),
+        agency_above_establishment_mean=mean(months["agency_above_establishment"]),
+        agency_unmet_mean=mean(months["agency_unmet"]),
         referrals_per_year=float(months["referrals"].sum() / years),
-        cases_waiting_mean=_mean(months["cases_waiting"]),
+        cases_waiting_mean=mean(months["cases_waiting"]),
         total_cost_gbp=float(months["cost_gbp_month"].sum() / years),
         agency_cost_gbp=float(months["agency_cost_gbp_month"].sum() / years),
         agency_premium_gbp=float(months["agency_premium_gbp_month"].sum() / years),
         policy_cost_gbp=float(months["policy_cost_gbp_month"].sum() / years),
         entered_care_per_year=float(months["entered_care"].sum() / years),
         entered_care_extra_per_year=float(months["entered_care_extra"].sum() / years),
-        children_in_care_mean=_mean(months["children_in_care"]),
-        care_cost_gbp=_mean(months["care_cost_gbp_month"]) * 12,   # mean children x cost
+        children_in_care_mean=mean(months["children_in_care"]),
+        care_cost_gbp=mean(months["care_cost_gbp_month"]) * 12,   # mean children x cost
     )
     for name in LEVELS:
         out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
@@ -543,11 +545,11 @@ def summarise_teams(team_months: Columns, waits: np.ndarray, posts: list[int],
         stats = wait_statistics(waits[k])
         out.append({
             "team": name, "posts": float(posts[k]),
-            "staff_mean": _mean(team_months["staff"][rows]),
+            "staff_mean": mean(team_months["staff"][rows]),
             "mean_caseload": _mean_or_nan(team_months["caseload_mean"][held]),
             "p95_caseload": _mean_or_nan(team_months["caseload_p95"][held]),
             "share_over_cap": _mean_or_nan(team_months["share_over_cap"][held]),
-            "cases_waiting_mean": _mean(team_months["cases_waiting"][rows]),
+            "cases_waiting_mean": mean(team_months["cases_waiting"][rows]),
             **stats, "waits": stats["waits"] / years,
         })
     return out

@@ -11,7 +11,7 @@ import numpy as np
 
 from sim.model.clock import MONTH_DAYS
 from sim.model.allocation import W_TEAM
-from sim.model.outcomes import CASELOAD_BANDS, band_column
+from sim.model.outcomes import CASELOAD_BANDS, band_column, mean
 from sim.model.workforce import AGENCY, BANK, CONTRACT_CODE, PERMANENT
 from sim.scenario import DESTINATIONS, LEVELS
 
@@ -21,12 +21,6 @@ if TYPE_CHECKING:
 
 NAN = float("nan")
 TOP_BAND = CASELOAD_BANDS[-1][0]     # the open band's lower end: "31 or more"
-
-
-def mean(values: np.ndarray) -> float:
-    """``values.mean()`` (the same sum and division, bit for bit) without its overhead; NaN when
-    empty."""
-    return float(values.sum(dtype=np.float64) / values.size) if values.size else NAN
 
 
 BAND_NAMES = [band_column(lo, hi) for lo, hi in CASELOAD_BANDS]
@@ -118,7 +112,7 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     holding = book.active & (book.count > 0)
     c = book.count[holding]
     rates = auth.rates
-    three_plus, waiting_by_team, _ = book.open_counts(int(auth.env.now))
+    three_plus, waiting_by_team = book.open_counts(int(auth.env.now))
     entries, extra = book.care_entries(first_day, last_day)
     posts = float(rates.establishment.sum())
     staff = np.flatnonzero(auth.slot_contract == CONTRACT_CODE[PERMANENT])
