@@ -396,6 +396,27 @@ def test_the_recorders_caseload_bands_follow_their_definition(counts):
     assert band_counts(c) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=4), st.integers(min_value=1, max_value=45)),
+                max_size=200), st.integers(min_value=1, max_value=30))
+def test_the_team_caseloads_are_each_teams_own_to_the_last_bit(holders, cap):
+    """Each team's case holders, mean (``mean``), 95th percentile (numpy's) and share over the cap,
+    from all teams' holders at once; NaN for a team without case holders."""
+    from sim.model.outcomes import mean
+    from sim.model.recorder import team_caseloads
+    teams = np.array([t for t, _ in holders], dtype=np.int64)
+    counts = np.array([c for _, c in holders], dtype=np.int64)
+    got = team_caseloads(counts, teams, 6, cap)
+    assert len(got) == 6
+    for k, (n, m, q, o) in enumerate(got):
+        c = counts[teams == k]
+        assert n == c.size
+        if c.size:
+            assert (m, q, o) == (mean(c), float(np.percentile(c, 95)), mean(c > cap))
+        else:
+            assert np.isnan([m, q, o]).all()
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(float("nan"))), max_size=200))
 def test_the_summaries_mean_is_pandas_to_the_last_bit(values):

@@ -578,6 +578,8 @@ class CaseBook:
         self.wait_hist = np.zeros((len(table.team_names), MAX_WAIT_DAYS + 1), dtype=np.int64)
         self.referrals_per_day = caseload.referrals_per_day
         self.by_type = np.zeros((2, n_types), dtype=np.int64)
+        # which types DfE reports: (looked after, in need) x type
+        self.reported_kinds = np.stack((table.looked_after, table.in_need)).astype(np.int64)
         self.three_plus_until = np.zeros((n_types, n_days + TWELVE_MONTHS + 1), dtype=np.int32)
         self._set_care(caseload, care or CareRule.none(n_types), care_draws or CareDraws.none(n))
 
@@ -656,15 +658,15 @@ class CaseBook:
         if over or (lower and self.wi[W_COUNT, slot] > 0):
             self.release(slot, day, keep_load=np.inf if allowed else limit)
 
-    def set_limits(self, slots: np.ndarray, limits: np.ndarray, day: int) -> None:
-        """New limits for the workers in ``slots`` (their levels unchanged); each worker over
-        their new limit hands back cases, in the order of ``slots`` (as ``set_level`` would)."""
+    def set_limits(self, slots: np.ndarray, limits: np.ndarray) -> dict[int, float]:
+        """New limits for the workers in ``slots`` (their levels unchanged); returns those now
+        over their limit in a team that may not allocate over it, with their limit (they are to
+        hand cases back: ``release``)."""
         self.wf[W_LIMIT, slots] = limits
         self.ctr[C_ROOM] += 1
         bound = self.team_over[self.wi[W_TEAM, slots]] == 0
         over = bound & (self.wf[W_LOAD, slots] > limits + EPS)
-        for slot, limit in zip(slots[over], limits[over]):
-            self.release(int(slot), day, keep_load=float(limit))
+        return dict(zip(slots[over].tolist(), limits[over].tolist()))
 
     def set_team(self, slot: int, team: int, day: int) -> None:
         """Move a worker to another team, handing back the cases that team does not hold."""
@@ -691,11 +693,11 @@ class CaseBook:
             raise ValueError(f"month-end counts asked for day {day}, after day {self.ctr[C_LAST_DAY]} ran")
         t = self.table
         three = self.three_plus_until[:, day + 1:day + 1 + TWELVE_MONTHS].sum(axis=1)    # by type
-        open_, waiting = self.by_type[K_OPEN], self.by_type[K_WAITING]
-        three_plus = np.array([[three @ t.looked_after, open_ @ t.looked_after],
-                               [three @ t.in_need, open_ @ t.in_need]], dtype=np.int64)
+        by_type = np.stack((three, self.by_type[K_OPEN]))            # (3+, children) x type
+        three_plus = self.reported_kinds @ by_type.T                 # (looked after, in need) x ...
         n_teams = len(t.team_names)
-        return three_plus, np.bincount(t.team, weights=waiting, minlength=n_teams).astype(np.int64)
+        return three_plus, np.bincount(t.team, weights=self.by_type[K_WAITING],
+                                       minlength=n_teams).astype(np.int64)
 
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
@@ -740,9 +742,10 @@ class CaseBook:
     def care_entries(self, first: int, last: int) -> tuple[int, int]:
         """(children who entered care, those the staffing effects added) on days ``first`` to
         ``last - 1`` (days already run)."""
-        upto = self.daily[[D_CARE_ENTRIES, D_CARE_EXTRA], last - 1] if last > 0 else np.zeros(2, np.int64)
-        before = self.daily[[D_CARE_ENTRIES, D_CARE_EXTRA], first - 1] if first > 0 else np.zeros(2, np.int64)
-        return int(upto[0] - before[0]), int(upto[1] - before[1])
+        entries, extra = self.daily[D_CARE_ENTRIES], self.daily[D_CARE_EXTRA]
+        upto = (int(entries[last - 1]), int(extra[last - 1])) if last > 0 else (0, 0)
+        before = (int(entries[first - 1]), int(extra[first - 1])) if first > 0 else (0, 0)
+        return upto[0] - before[0], upto[1] - before[1]
 
     def check_counts(self) -> None:
         """Cheap check (every month): open cases = waiting + held by workers."""

@@ -143,6 +143,7 @@ class Authority:
         self.slot_pipeline = np.empty(n, dtype=object)
         self.slot_order = np.zeros(n, dtype=np.int64)   # when they joined the permanent staff
         self._joined = 0
+        self._staff_slots: np.ndarray | None = None   # staff_slots() until the staff change
         self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
         self.n_left = 0
         self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
@@ -223,13 +224,17 @@ class Authority:
             self._apply_limits()
 
     def _apply_limits(self) -> None:
-        """Give every worker in post the limit of their level and team (permanent staff first,
-        then agency workers, in the order they joined); cases above it go back to wait."""
-        slots = np.array([w.slot for w in self.staff.values()] + [w.slot for w in self.temps.values()],
-                         dtype=np.int64)
-        if slots.size:
-            limits = self.rates.limits(self.book.wi[W_LEVEL, slots], self.book.wi[W_TEAM, slots])
-            self.book.set_limits(slots, limits, self.day)
+        """Give every worker in post the limit of their level and team; those now over it hand
+        cases back to wait (permanent staff first, then agency workers, in the order they
+        joined)."""
+        book = self.book
+        slots = np.flatnonzero(book.active)
+        limits = self.rates.limits(book.wi[W_LEVEL, slots], book.wi[W_TEAM, slots])
+        over = book.set_limits(slots, limits)
+        if over:
+            for worker in [*self.staff.values(), *self.temps.values()]:
+                if worker.slot in over:
+                    book.release(worker.slot, self.day, keep_load=over[worker.slot])
 
     def set_absence(self, share: float) -> None:
         """This month's share of working days lost to sickness absence (capacity lost with it)."""
@@ -312,11 +317,15 @@ class Authority:
         self.staff[worker.uid] = worker
         self.slot_order[worker.slot] = self._joined
         self._joined += 1
+        self._staff_slots = None
 
     def staff_slots(self) -> np.ndarray:
-        """The slots of the permanent staff, in the order they joined it."""
-        slots = np.flatnonzero(self.slot_contract == CONTRACT_CODE[PERMANENT])
-        return slots[np.argsort(self.slot_order[slots], kind="stable")]
+        """The slots of the permanent staff, in the order they joined it (read-only)."""
+        if self._staff_slots is None:
+            slots = np.flatnonzero(self.slot_contract == CONTRACT_CODE[PERMANENT])
+            self._staff_slots = slots[np.argsort(self.slot_order[slots], kind="stable")]
+            self._staff_slots.flags.writeable = False
+        return self._staff_slots
 
     def worker_at(self, slot: int) -> SocialWorker:
         return self.workers[int(self.book.wi[W_UID, slot])]
@@ -342,7 +351,11 @@ class Authority:
         self.book.close_slot(worker.slot, self.day)
         self.free_slots.append(worker.slot)
         self.slot_contract[worker.slot] = 0
-        del (self.staff if worker.contract == PERMANENT else self.temps)[worker.uid]
+        if worker.contract == PERMANENT:
+            del self.staff[worker.uid]
+            self._staff_slots = None
+        else:
+            del self.temps[worker.uid]
         worker.left_day = self.env.now
         self.n_left += 1
 
@@ -398,7 +411,7 @@ class Authority:
         self.slot_born[worker.slot] = day
 
     def ages(self, slots: np.ndarray) -> np.ndarray:
-        """The ages (years) now of the workers in ``slots``."""
+        """The ages (years) now of the workers in ``slots`` (slot numbers, or a mask of slots)."""
         return (self.env.now - self.slot_born[slots]) / DAYS_PER_YEAR
 
     def hire_into_level(self, level: int, pipeline: str, joins: bool = True) -> SocialWorker:

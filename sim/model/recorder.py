@@ -34,19 +34,40 @@ def band_counts(counts: np.ndarray) -> dict[str, int]:
     return dict(zip(BAND_NAMES, np.add.reduceat(by_count, BAND_STARTS).tolist()))
 
 
-def p95(values: np.ndarray) -> float:
+def p95(values: np.ndarray, ordered: bool = False) -> float:
     """The 95th percentile of a non-empty array, as ``np.percentile(values, 95)`` computes it
     (linear interpolation between order statistics; the same floating-point steps), without its
-    overhead on the month end's many small arrays."""
+    overhead on the month end's many small arrays (``ordered``: the values are sorted already)."""
     n = values.size
     h = (n - 1) * 0.95
     lo = int(h)
     hi = min(lo + 1, n - 1)
-    part = np.partition(values, (lo, hi)) if n > 1 else values
+    part = values if ordered or n == 1 else np.partition(values, (lo, hi))
     a, b = part[lo], part[hi]
     t = h - lo
     d = b - a
     return float(b - d * (1 - t)) if t >= 0.5 else float(a + d * t)
+
+
+def team_caseloads(counts: np.ndarray, teams: np.ndarray, n_teams: int,
+                   cap: float) -> list[tuple[int, float, float, float]]:
+    """Each team's case holders, caseload mean, 95th percentile and share over ``cap`` (NaN for
+    a team without case holders), from the case holders' ``counts`` and ``teams``: one sort for
+    all teams, the same arithmetic as ``mean`` and ``p95`` on each team's counts."""
+    holders = np.bincount(teams, minlength=n_teams)
+    totals = np.bincount(teams, weights=counts, minlength=n_teams)   # sums of integers: exact
+    over = np.bincount(teams[counts > cap], minlength=n_teams)
+    ordered = counts[np.lexsort((counts, teams))]
+    out = []
+    start = 0
+    for k, n in enumerate(holders.tolist()):
+        if n:
+            out.append((n, float(totals[k] / n), p95(ordered[start:start + n], ordered=True),
+                        float(over[k] / n)))
+        else:
+            out.append((0, NAN, NAN, NAN))
+        start += n
+    return out
 
 
 TALLIES = ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "leavers_retirement", "hires",
@@ -67,6 +88,8 @@ class CouncilMonth:
     loads: np.ndarray          # their weighted loads
     effective: np.ndarray      # loads over the capacity factor
     over: np.ndarray           # whether over the reporting cap
+    teams: np.ndarray          # the team of each worker in post (case holder or not)
+    holding: np.ndarray        # which of them hold cases (the case holders, in the same order)
     staff_cost: float
     agency_cost: float
     premium: float
@@ -109,19 +132,24 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     last_day = int(round((month + 1) * MONTH_DAYS))
     p, a, v = auth.headcount()
     book = auth.book
-    holding = book.active & (book.count > 0)
-    c = book.count[holding]
+    active = book.active
+    held = book.count[active]
+    holding = held > 0
+    c = held[holding]
+    loads = book.load[active][holding]
     rates = auth.rates
     three_plus, waiting_by_team = book.open_counts(int(auth.env.now))
     entries, extra = book.care_entries(first_day, last_day)
     posts = float(rates.establishment.sum())
-    staff = np.flatnonzero(auth.slot_contract == CONTRACT_CODE[PERMANENT])
+    contract = auth.slot_contract
+    staff = contract == CONTRACT_CODE[PERMANENT]
     return CouncilMonth(
         perm=p, agency=a, vacancies=v,
-        above=int(((auth.slot_contract == CONTRACT_CODE[AGENCY]) & ~auth.slot_funded).sum()),
-        bank=int((auth.slot_contract == CONTRACT_CODE[BANK]).sum()),
-        counts=c, loads=book.load[holding], effective=book.load[holding] / rates.capacity_factor,
+        above=int(np.count_nonzero((contract == CONTRACT_CODE[AGENCY]) & ~auth.slot_funded)),
+        bank=int(np.count_nonzero(contract == CONTRACT_CODE[BANK])),
+        counts=c, loads=loads, effective=loads / rates.capacity_factor,
         over=c > auth.scenario.reporting.caseload_cap,
+        teams=book.wi[W_TEAM][active], holding=holding,
         staff_cost=float(rates.permanent_cost @ p) / 12.0, agency_cost=float(rates.agency_cost @ a) / 12.0,
         premium=rates.agency_premium * float(a.sum()) / 12.0,
         recruit_cost=auth.tally["external_hires"] * rates.recruitment_cost,
@@ -134,7 +162,7 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
         entered_care=entries, entered_care_extra=extra, in_care=book.in_care,
         care_cost=book.in_care * auth.scenario.children.care_cost_gbp_per_child_year / 12.0,
         days_lost=auth.absence * auth.n_active, in_post=auth.n_active,
-        near_retirement=int((auth.ages(staff) >= auth.scenario.reporting.succession_age).sum()))
+        near_retirement=int(np.count_nonzero(auth.ages(staff) >= auth.scenario.reporting.succession_age)))
 
 
 def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | None" = None,
@@ -208,18 +236,12 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
 def team_snapshot(auth: "Authority", month_end: MonthEnd) -> list[dict[str, float | str]]:
     """The month-end caseloads of each team of ``auth``: staff, case holders, caseload mean, 95th
     percentile and share over the reporting cap, and cases waiting for the team."""
-    book = auth.book
-    table = book.table
-    team = book.wi[W_TEAM]
-    waiting_by_team = month_end.of(auth).waiting_by_team
-    cap = auth.scenario.reporting.caseload_cap
-    rows = []
-    active = book.active
-    staff = np.bincount(team[active], minlength=len(table.team_names))
-    holding = active & (book.count > 0)
-    for k, name in enumerate(table.team_names):
-        c = book.count[holding & (team == k)]
-        rows.append({"team": name, "staff": int(staff[k]), "case_holders": int(c.size),
-                     "caseload_mean": mean(c), "caseload_p95": p95(c) if c.size else NAN,
-                     "share_over_cap": mean(c > cap), "cases_waiting": int(waiting_by_team[k])})
-    return rows
+    part = month_end.of(auth)
+    names = auth.book.table.team_names
+    staff = np.bincount(part.teams, minlength=len(names)).tolist()
+    waiting = part.waiting_by_team.tolist()
+    stats = team_caseloads(part.counts, part.teams[part.holding], len(names),
+                           auth.scenario.reporting.caseload_cap)
+    return [{"team": name, "staff": staff[k], "case_holders": n, "caseload_mean": m,
+             "caseload_p95": q, "share_over_cap": o, "cases_waiting": waiting[k]}
+            for k, (name, (n, m, q, o)) in enumerate(zip(names, stats))]

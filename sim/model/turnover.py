@@ -13,6 +13,7 @@ retirement hazard passes a draw of its own, and everyone retires at ``retirement
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,18 +30,41 @@ if TYPE_CHECKING:
 WEEK_DAYS = 7.0
 
 
+@dataclass(frozen=True)
+class LeavingHazard:
+    """A scenario's leaving-hazard law (the formula above) with its tables looked up once."""
+
+    scale: float
+    leave_rate: np.ndarray        # by level
+    bands: np.ndarray             # tenure band edges, years
+    tenure_ratio: np.ndarray      # by band
+    pressure_ratio: float         # hazard ratio per case of sustained pressure
+    pay_ratio: float              # hazard ratio per 10% pay gap
+    pay_gap: np.ndarray           # by level, at the scenario's salaries
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> "LeavingHazard":
+        t = scenario.turnover
+        levels = scenario.workforce.levels.ordered()
+        return cls(t.hazard_scale, np.array([lv.leave_rate for lv in levels]),
+                   np.asarray(t.tenure_bands_years), np.asarray(t.tenure_hazard_ratios),
+                   t.pressure_hazard_ratio_per_case, t.pay_gap_hazard_ratio_per_10pct,
+                   np.array([lv.market_salary / lv.salary_gbp - 1.0 for lv in levels]))
+
+    def __call__(self, level: np.ndarray, tenure_years: np.ndarray, pressure: np.ndarray,
+                 pay_gap: np.ndarray | None = None) -> np.ndarray:
+        """Annual leaving hazard of each worker (vectorised over workers); ``pay_gap`` by worker
+        (default: the scenario's, by their level)."""
+        tenure = self.tenure_ratio[np.searchsorted(self.bands, tenure_years, side="right")]
+        gap = self.pay_gap[level] if pay_gap is None else np.asarray(pay_gap)
+        return (self.scale * self.leave_rate[level] * tenure * np.power(self.pressure_ratio, pressure)
+                * np.power(self.pay_ratio, 10.0 * gap))
+
+
 def leaving_hazard(scenario: Scenario, level: np.ndarray, tenure_years: np.ndarray,
                    pressure: np.ndarray, pay_gap: np.ndarray | None = None) -> np.ndarray:
     """Annual leaving hazard of each worker (vectorised over workers)."""
-    t = scenario.turnover
-    levels = scenario.workforce.levels.ordered()
-    base = np.array([lv.leave_rate for lv in levels])[level]
-    band = np.searchsorted(np.asarray(t.tenure_bands_years), tenure_years, side="right")
-    tenure = np.asarray(t.tenure_hazard_ratios)[band]
-    if pay_gap is None:
-        pay_gap = np.array([lv.market_salary / lv.salary_gbp - 1.0 for lv in levels])[level]
-    return (t.hazard_scale * base * tenure * np.power(t.pressure_hazard_ratio_per_case, pressure)
-            * np.power(t.pay_gap_hazard_ratio_per_10pct, 10.0 * np.asarray(pay_gap)))
+    return LeavingHazard.from_scenario(scenario)(level, tenure_years, pressure, pay_gap)
 
 
 def pressure_watch(auth: "Authority"):
@@ -67,6 +91,7 @@ def leavers(auth: "Authority", offset: float, month_days: float):
     dest_names = list(DESTINATIONS) if not auth.outside else dest_names
     dest_cum = np.cumsum([auth.scenario.turnover.destinations[d] for d in dest_names])
     retirement = auth.scenario.retirement
+    hazard = LeavingHazard.from_scenario(auth.scenario)
     yield auth.env.timeout(offset)
     while True:
         now = auth.env.now
@@ -76,7 +101,7 @@ def leavers(auth: "Authority", offset: float, month_days: float):
             tenure = (now - auth.slot_hired[slots]) / DAYS_PER_YEAR
             pressure = auth.pressure[slots]
             rates = auth.rates
-            h = leaving_hazard(auth.scenario, level, tenure, pressure, rates.pay_gap[level])
+            h = hazard(level, tenure, pressure, rates.pay_gap[level])
             h = h * rates.hazard_factor[level] * auth.series_factor("leaving_hazard")
             if auth.active_policies:
                 view = Staff(level, auth.slot_start_level[slots],
