@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -29,30 +30,31 @@ OFFSET_ABSENCE = 0.95
 
 @dataclass(frozen=True)
 class Clock:
-    """How long a replication runs: ``warmup_years`` before reporting, then ``years``."""
+    """How long a replication runs: ``warmup_years`` before reporting, then ``years`` (what
+    follows from them is worked out once: the model reads it at every step)."""
 
     years: float
     warmup_years: float
 
-    @property
+    @cached_property
     def warmup_months(self) -> int:
         return int(round(self.warmup_years * 12))
 
-    @property
+    @cached_property
     def report_months(self) -> int:
         """Months reported after the warm-up (each run length is rounded to whole months)."""
         return int(round(self.years * 12))
 
-    @property
+    @cached_property
     def n_months(self) -> int:
         return self.warmup_months + self.report_months
 
-    @property
+    @cached_property
     def n_days(self) -> int:
         """Days simulated: up to the last month end (inclusive)."""
         return int(math.ceil(self.n_months * MONTH_DAYS - 1e-6))
 
-    @property
+    @cached_property
     def report_start_day(self) -> float:
         """The first day of the reporting window: the end of the warm-up's last month."""
         return self.warmup_months * MONTH_DAYS
