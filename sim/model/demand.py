@@ -142,9 +142,8 @@ def draw_careers(scenario: Scenario, table: CaseTypeTable, first_type: np.ndarra
         types.append(cur)
         days.append(dur)
         u = rng.random(len(idx))
-        nxt = np.empty(len(idx), dtype=np.int64)   # the next type: the first cumulative share above u
-        for t, sel in enumerate(of_type):
-            nxt[sel] = np.searchsorted(table.next_cum[t], u[sel], side="right")
+        # the next type: the first cumulative share above u (shares at or below u, counted)
+        nxt = (table.next_cum[cur] <= u[:, None]).sum(axis=1)
         nxt = np.minimum(nxt, n_types)  # guards against rounding in the cumulative sum
         keep = nxt < n_types
         idx, cur = idx[keep], nxt[keep]
