@@ -426,3 +426,25 @@ def test_the_summaries_mean_is_pandas_to_the_last_bit(values):
     x = np.array(values, dtype=float)
     expected = pd.Series(x, dtype=float).mean()
     assert (np.isnan(mean(x)) and np.isnan(expected)) or mean(x) == expected
+
+
+def test_the_staff_counts_and_mean_caseload_follow_their_definitions(baseline):
+    """``headcount`` (compiled, from the slot arrays) against the workers themselves: permanent
+    staff by the level they practise at, agency workers by the level of the post they cover,
+    funded vacancies as funded posts less those with a permanent holder; the mean caseload as
+    numpy's mean over the case holders."""
+    above = baseline.with_overrides(workforce={"progression_requires_funded_post": False,
+                                               "asye_completion_requires_funded_post": False})
+    auth = _authority(above, years=2.0)
+    n = len(auth.levels)
+    perm, agency, vacancies = auth.headcount()
+    staff = list(auth.staff.values())
+    temps = [w for w in auth.temps.values() if w.contract == "agency"]
+    assert temps and any(not w.post.funded for w in staff)   # some promoted above establishment
+    np.testing.assert_array_equal(perm, np.bincount([w.level for w in staff], minlength=n))
+    np.testing.assert_array_equal(agency, np.bincount([w.post.level for w in temps], minlength=n))
+    held = np.bincount([p.level for p in auth.establishment.posts if p.funded and p.holder is not None],
+                       minlength=n)
+    np.testing.assert_array_equal(vacancies, auth.rates.establishment - held)
+    counts = auth.book.count[auth.book.active]
+    assert auth.mean_caseload() == counts[counts > 0].mean()

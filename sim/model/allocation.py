@@ -517,6 +517,19 @@ def open_case_counts(cs, n, day, looked_after, in_need, team, weight, n_teams):
     return three_plus, waiting, work
 
 
+@njit
+def mean_held(active, count):
+    """The mean of ``count`` over the active workers with a count above 0 (0.0 if none): the
+    mean numpy takes of those counts (a sum of whole numbers, exact, over their number)."""
+    total = 0
+    n = 0
+    for w in range(count.shape[0]):
+        if active[w] == 1 and count[w] > 0:
+            total += count[w]
+            n += 1
+    return total / n if n else 0.0
+
+
 class CaseFlow:
     """The case books of a region's councils (or of one), advanced together by one compiled call per
     batch of days (each council's days in turn: the same results as stepping them one by one)."""
@@ -704,6 +717,10 @@ class CaseBook:
         t = self.table
         return np.bincount(t.team, weights=self.by_type[K_WAITING] * t.weight,
                            minlength=len(t.team_names))
+
+    def mean_caseload(self) -> float:
+        """Mean cases per case holder now (0 when nobody holds a case)."""
+        return mean_held(self.wi[W_ACTIVE], self.wi[W_COUNT])
 
     @property
     def cases(self) -> np.ndarray:

@@ -34,7 +34,7 @@ from sim.policy import Policy, get_policy
 if TYPE_CHECKING:
     from sim.model.market import LabourMarket
 from sim.model.workforce import AGENCY, ASYE, BANK, CONTRACT_CODE, PERMANENT, Establishment, Post, \
-    SocialWorker, asye_year, follow_establishment, promotions
+    SocialWorker, asye_year, count_staff, follow_establishment, promotions
 
 
 
@@ -249,9 +249,7 @@ class Authority:
 
     def mean_caseload(self) -> float:
         """Mean cases per case holder now (0 when nobody holds a case)."""
-        count = self.book.count[self.book.active]
-        held = count[count > 0]
-        return float(held.mean()) if held.size else 0.0
+        return self.book.mean_caseload()
 
     def _staff_at_start(self) -> None:
         """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies.
@@ -662,14 +660,10 @@ class Authority:
 
     def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(permanent by level, agency by level of the post covered, funded vacancies by level)."""
-        n = len(LEVELS)
-        level = self.book.wi[1]
-        perm = self.slot_contract == CONTRACT_CODE[PERMANENT]
-        permanent = np.bincount(level[perm], minlength=n).astype(float)
-        agency = np.bincount(self.slot_post_level[self.slot_contract == CONTRACT_CODE[AGENCY]], minlength=n).astype(float)
-        in_funded = np.bincount(self.slot_post_level[perm & self.slot_funded], minlength=n)
+        permanent, agency, in_funded = count_staff(self.slot_contract, self.book.wi[W_LEVEL],
+                                                   self.slot_post_level, self.slot_funded, len(LEVELS))
         vacancies = (self.rates.establishment - in_funded).astype(float)
-        return permanent, agency, vacancies
+        return permanent.astype(float), agency.astype(float), vacancies
 
     def check_conservation(self, full: bool = True) -> None:
         """Raise if workers hired != active + left, or cases were lost (see CaseBook)."""

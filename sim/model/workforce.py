@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from sim.model._jit import njit
 from sim.model.allocation import W_LEVEL
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.series import at_census
@@ -18,6 +19,25 @@ if TYPE_CHECKING:
 ASYE, L2 = 0, 1
 PERMANENT, AGENCY, BANK = "permanent", "agency", "bank"   # BANK: employed by the region, deployed
 CONTRACT_CODE = {PERMANENT: 1, AGENCY: 2, BANK: 3}           # Authority.slot_contract (0: free)
+PERMANENT_CODE, AGENCY_CODE = CONTRACT_CODE[PERMANENT], CONTRACT_CODE[AGENCY]
+
+
+@njit
+def count_staff(contract, level, post_level, funded, n_levels):
+    """By level, from the slot arrays: permanent workers (the level they practise at), agency
+    workers (the level of the post they cover), and permanent workers in funded posts (the post's
+    level)."""
+    permanent = np.zeros(n_levels, dtype=np.int64)
+    agency = np.zeros(n_levels, dtype=np.int64)
+    in_funded = np.zeros(n_levels, dtype=np.int64)
+    for slot in range(contract.shape[0]):
+        if contract[slot] == PERMANENT_CODE:
+            permanent[level[slot]] += 1
+            if funded[slot]:
+                in_funded[post_level[slot]] += 1
+        elif contract[slot] == AGENCY_CODE:
+            agency[post_level[slot]] += 1
+    return permanent, agency, in_funded
 
 
 @dataclass(eq=False)
