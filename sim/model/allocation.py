@@ -518,6 +518,25 @@ def open_case_counts(cs, n, day, looked_after, in_need, team, weight, n_teams):
 
 
 @njit
+def month_end_counts(three_plus_until, day, by_type, reported_kinds, team, n_teams):
+    """From the counts the case flow keeps, at ``day``: (looked after, in need) x (open cases with
+    3+ social workers in the 12 months to ``day``, open cases); cases waiting, by team."""
+    n_types = by_type.shape[1]
+    three_plus = np.zeros((2, 2), dtype=np.int64)
+    waiting = np.zeros(n_teams, dtype=np.int64)
+    last = min(day + 1 + TWELVE_MONTHS, three_plus_until.shape[1])
+    for t in range(n_types):
+        three = 0
+        for d in range(day + 1, last):
+            three += three_plus_until[t, d]
+        for k in range(2):
+            three_plus[k, 0] += reported_kinds[k, t] * three
+            three_plus[k, 1] += reported_kinds[k, t] * by_type[K_OPEN, t]
+        waiting[team[t]] += by_type[K_WAITING, t]
+    return three_plus, waiting
+
+
+@njit
 def mean_held(active, count):
     """The mean of ``count`` over the active workers with a count above 0 (0.0 if none): the
     mean numpy takes of those counts (a sum of whole numbers, exact, over their number)."""
@@ -704,13 +723,8 @@ class CaseBook:
         (from the counts the case flow keeps)."""
         if day < self.ctr[C_LAST_DAY]:
             raise ValueError(f"month-end counts asked for day {day}, after day {self.ctr[C_LAST_DAY]} ran")
-        t = self.table
-        three = self.three_plus_until[:, day + 1:day + 1 + TWELVE_MONTHS].sum(axis=1)    # by type
-        by_type = np.stack((three, self.by_type[K_OPEN]))            # (3+, children) x type
-        three_plus = self.reported_kinds @ by_type.T                 # (looked after, in need) x ...
-        n_teams = len(t.team_names)
-        return three_plus, np.bincount(t.team, weights=self.by_type[K_WAITING],
-                                       minlength=n_teams).astype(np.int64)
+        return month_end_counts(self.three_plus_until, day, self.by_type, self.reported_kinds,
+                                self.table.team, len(self.table.team_names))
 
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
