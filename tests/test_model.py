@@ -448,3 +448,22 @@ def test_the_staff_counts_and_mean_caseload_follow_their_definitions(baseline):
     np.testing.assert_array_equal(vacancies, auth.rates.establishment - held)
     counts = auth.book.count[auth.book.active]
     assert auth.mean_caseload() == counts[counts > 0].mean()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.booleans(), st.floats(-30000.0, 3000.0)), max_size=80),
+       st.floats(0.0, 4000.0), st.sampled_from([50.0, 55.0, 60.0]))
+def test_the_month_ends_other_staff_follow_their_definitions(slots, now, age):
+    """Agency workers in unfunded posts, bank workers, and permanent staff at or past the
+    succession age (their ages as ``Authority.ages`` computes them), from the slot arrays."""
+    from sim.model.clock import DAYS_PER_YEAR
+    from sim.model.recorder import other_staff
+    from sim.model.workforce import AGENCY, BANK, CONTRACT_CODE, PERMANENT
+    contract = np.array([c for c, _, _ in slots], dtype=np.int8)
+    funded = np.array([f for _, f, _ in slots], dtype=bool)
+    born = np.array([b for _, _, b in slots], dtype=float)
+    perm = contract == CONTRACT_CODE[PERMANENT]
+    expected = (int(((contract == CONTRACT_CODE[AGENCY]) & ~funded).sum()),
+                int((contract == CONTRACT_CODE[BANK]).sum()),
+                int(((now - born[perm]) / DAYS_PER_YEAR >= age).sum()))
+    assert other_staff(contract, funded, born, now, age) == expected

@@ -304,7 +304,9 @@ class LabourMarket:
         gap = 10.0 * (auth.others_salary[level] / auth.rates.salary[level] - 1.0) if pay else 0.0
         move = np.exp(m.move_pay_coef * gap + m.move_pressure_coef * pressure)
         agency = np.exp(m.move_pressure_coef * pressure)
-        return base[None, :] * np.stack([np.ones_like(move), move, agency], axis=1)
+        tilt = np.empty((move.size, 3))
+        tilt[:, 0], tilt[:, 1], tilt[:, 2] = 1.0, move, agency
+        return base * tilt
 
     # -- accounting --------------------------------------------------------------------------
     def unmet(self, auths: list["Authority"]) -> int:

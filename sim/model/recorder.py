@@ -5,14 +5,16 @@ case holder of the region), never an average of council rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from sim.model.clock import MONTH_DAYS
+from sim.model._jit import njit
 from sim.model.allocation import W_TEAM
+from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.outcomes import CASELOAD_BANDS, band_column, mean
-from sim.model.workforce import AGENCY, BANK, CONTRACT_CODE, PERMANENT
+from sim.model.workforce import AGENCY_CODE, BANK_CODE, PERMANENT_CODE
 from sim.scenario import DESTINATIONS, LEVELS
 
 if TYPE_CHECKING:
@@ -127,6 +129,22 @@ class MonthEnd:
         return self._seen[key]
 
 
+@njit
+def other_staff(contract, funded, born, now, succession_age):
+    """From the slot arrays: agency workers above establishment (in unfunded posts), bank workers,
+    and permanent staff aged ``succession_age`` or more on day ``now`` (ages as
+    ``Authority.ages``)."""
+    above, bank, near_retirement = 0, 0, 0
+    for slot in range(contract.shape[0]):
+        if contract[slot] == PERMANENT_CODE:
+            near_retirement += (now - born[slot]) / DAYS_PER_YEAR >= succession_age
+        elif contract[slot] == AGENCY_CODE:
+            above += not funded[slot]
+        elif contract[slot] == BANK_CODE:
+            bank += 1
+    return above, bank, near_retirement
+
+
 def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     first_day = int(round(month * MONTH_DAYS))
     last_day = int(round((month + 1) * MONTH_DAYS))
@@ -141,12 +159,10 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     three_plus, waiting_by_team = book.open_counts(int(auth.env.now))
     entries, extra = book.care_entries(first_day, last_day)
     posts = float(rates.establishment.sum())
-    contract = auth.slot_contract
-    staff = contract == CONTRACT_CODE[PERMANENT]
+    above, bank, near_retirement = other_staff(auth.slot_contract, auth.slot_funded, auth.slot_born,
+                                               auth.env.now, auth.scenario.reporting.succession_age)
     return CouncilMonth(
-        perm=p, agency=a, vacancies=v,
-        above=int(np.count_nonzero((contract == CONTRACT_CODE[AGENCY]) & ~auth.slot_funded)),
-        bank=int(np.count_nonzero(contract == CONTRACT_CODE[BANK])),
+        perm=p, agency=a, vacancies=v, above=above, bank=bank,
         counts=c, loads=loads, effective=loads / rates.capacity_factor,
         over=c > auth.scenario.reporting.caseload_cap,
         teams=book.wi[W_TEAM][active], holding=holding,
@@ -162,7 +178,7 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
         entered_care=entries, entered_care_extra=extra, in_care=book.in_care,
         care_cost=book.in_care * auth.scenario.children.care_cost_gbp_per_child_year / 12.0,
         days_lost=auth.absence * auth.n_active, in_post=auth.n_active,
-        near_retirement=int(np.count_nonzero(auth.ages(staff) >= auth.scenario.reporting.succession_age)))
+        near_retirement=near_retirement)
 
 
 def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | None" = None,
@@ -172,16 +188,17 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     month end's figures, shared with the month's other rows."""
     month_end = month_end or MonthEnd(month)
     parts = [month_end.of(auth) for auth in auths]
-    def total(name: str):
-        """``name`` added up over the councils, in their order (one council's as it is: the
-        figures are finite, so adding it to zero would change nothing)."""
-        values = [getattr(part, name) for part in parts]
-        return values[0] if len(values) == 1 else sum(values, 0 * values[0])
+    if len(parts) == 1:   # one council's figures as they are (finite: adding them to 0 changes nothing)
+        total = joined = partial(getattr, parts[0])
+    else:
+        def total(name: str):
+            """``name`` added up over the councils, in their order."""
+            values = [getattr(part, name) for part in parts]
+            return sum(values, 0 * values[0])
 
-    def joined(name: str) -> np.ndarray:
-        """The councils' arrays ``name`` (of their case holders), one after another."""
-        arrays = [getattr(part, name) for part in parts]
-        return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        def joined(name: str) -> np.ndarray:
+            """The councils' arrays ``name`` (of their case holders), one after another."""
+            return np.concatenate([getattr(part, name) for part in parts])
 
     perm, agency, vacancies = total("perm"), total("agency"), total("vacancies")
     three_plus = total("three_plus")     # (looked after, in need) x (3+, children)
