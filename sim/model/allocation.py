@@ -487,6 +487,77 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
     return released
 
 
+@inline
+def _join_roster(wi, roster, roster_size, w):
+    team = wi[W_TEAM, w]
+    n = roster_size[team]
+    roster[team, n] = w
+    wi[W_TEAM_POS, w] = n
+    roster_size[team] = n + 1
+
+
+@inline
+def _leave_roster(wi, roster, roster_size, w):
+    team = wi[W_TEAM, w]
+    last = roster_size[team] - 1
+    moved = roster[team, last]     # the last of the roster takes the leaver's place
+    roster[team, wi[W_TEAM_POS, w]] = moved
+    wi[W_TEAM_POS, moved] = wi[W_TEAM_POS, w]
+    wi[W_TEAM_POS, w] = -1
+    roster_size[team] = last
+
+
+@njit
+def open_worker(w, uid, level, limit, team, wi, wf, roster, roster_size, ctr):
+    """Worker slot ``w`` opens (no cases, on its team's roster); False if it was open."""
+    if wi[W_ACTIVE, w]:
+        return False
+    wi[W_ACTIVE, w] = 1
+    wi[W_LEVEL, w] = level
+    wi[W_COUNT, w] = 0
+    wi[W_UID, w] = uid
+    wi[W_NEWEST, w] = -1
+    wi[W_TEAM, w] = team
+    wf[W_LIMIT, w] = limit
+    wf[W_LOAD, w] = 0.0
+    _join_roster(wi, roster, roster_size, w)
+    ctr[C_ROOM] += 1
+    return True
+
+
+@njit
+def close_worker(w, day, cs, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, ctr, by_type,
+                 three_plus_until, roster, roster_size):
+    """Worker slot ``w`` closes: its cases go back to wait, it leaves its team's roster. Returns
+    the cases released, or -1 (nothing done) if the slot is on no roster."""
+    if wi[W_TEAM_POS, w] < 0:
+        return -1
+    released = release_cases(w, np.inf, True, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
+                             qgen, qht, ctr, by_type, three_plus_until)
+    _leave_roster(wi, roster, roster_size, w)
+    wi[W_ACTIVE, w] = 0
+    return released
+
+
+@njit
+def move_worker(w, team, day, cs, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, ctr,
+                by_type, three_plus_until, roster, roster_size):
+    """Worker slot ``w`` moves to ``team``, handing back the cases that team does not hold; -1 if
+    the slot is on no roster."""
+    if wi[W_TEAM, w] == team:
+        return 0
+    if wi[W_TEAM_POS, w] < 0:
+        return -1
+    _leave_roster(wi, roster, roster_size, w)
+    wi[W_TEAM, w] = team
+    _join_roster(wi, roster, roster_size, w)
+    ctr[C_ROOM] += 1
+    if wi[W_COUNT, w] > 0:
+        return release_cases(w, np.inf, False, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
+                             qgen, qht, ctr, by_type, three_plus_until)
+    return 0
+
+
 @njit
 def open_case_counts(cs, n, day, looked_after, in_need, team, weight, n_teams):
     """One pass over the first ``n`` cases: among the open ones, (looked after, in need) x
@@ -654,30 +725,9 @@ class CaseBook:
 
     # -- worker slots ----------------------------------------------------------------------
     def open_slot(self, slot: int, uid: int, level: int, limit: float, team: int = 0) -> None:
-        if self.wi[W_ACTIVE, slot]:
+        if not open_worker(slot, uid, level, limit, team, self.wi, self.wf, self.roster,
+                           self.roster_size, self.ctr):
             raise RuntimeError(f"worker slot {slot} is already open")
-        self.wi[:, slot] = (1, level, 0, uid, -1, team, -1)
-        self.wf[:, slot] = (limit, 0.0)
-        self._join_roster(slot)
-        self.ctr[C_ROOM] += 1
-
-    def _join_roster(self, slot: int) -> None:
-        team = self.wi[W_TEAM, slot]
-        n = self.roster_size[team]
-        self.roster[team, n] = slot
-        self.wi[W_TEAM_POS, slot] = n
-        self.roster_size[team] = n + 1
-
-    def _leave_roster(self, slot: int) -> None:
-        if self.wi[W_TEAM_POS, slot] < 0:
-            raise RuntimeError(f"worker slot {slot} is on no roster")
-        team = self.wi[W_TEAM, slot]
-        last = self.roster_size[team] - 1
-        moved = self.roster[team, last]     # the last of the roster takes the leaver's place
-        self.roster[team, self.wi[W_TEAM_POS, slot]] = moved
-        self.wi[W_TEAM_POS, moved] = self.wi[W_TEAM_POS, slot]
-        self.wi[W_TEAM_POS, slot] = -1
-        self.roster_size[team] = last
 
     def set_level(self, slot: int, level: int, limit: float, day: int) -> None:
         """Change a worker's level and limit, handing back cases they may no longer hold."""
@@ -702,19 +752,20 @@ class CaseBook:
 
     def set_team(self, slot: int, team: int, day: int) -> None:
         """Move a worker to another team, handing back the cases that team does not hold."""
-        if self.wi[W_TEAM, slot] != team:
-            self._leave_roster(slot)
-            self.wi[W_TEAM, slot] = team
-            self._join_roster(slot)
-            self.ctr[C_ROOM] += 1
-            if self.wi[W_COUNT, slot] > 0:
-                self.release(slot, day, keep_load=np.inf)
+        t = self.table
+        if move_worker(slot, team, day, self.cs, self.wi, self.wf, t.weight, t.min_level, t.works,
+                       self.qbuf, self.qgen, self.qht, self.ctr, self.by_type,
+                       self.three_plus_until, self.roster, self.roster_size) < 0:
+            raise RuntimeError(f"worker slot {slot} is on no roster")
 
     def close_slot(self, slot: int, day: int) -> int:
-        released = self.release(slot, day)
-        self._leave_roster(slot)
-        self.wi[W_ACTIVE, slot] = 0
-        return released
+        t = self.table
+        released = close_worker(slot, day, self.cs, self.wi, self.wf, t.weight, t.min_level, t.works,
+                                self.qbuf, self.qgen, self.qht, self.ctr, self.by_type,
+                                self.three_plus_until, self.roster, self.roster_size)
+        if released < 0:
+            raise RuntimeError(f"worker slot {slot} is on no roster")
+        return int(released)
 
     # -- views -----------------------------------------------------------------------------
     def open_counts(self, day: int) -> tuple[np.ndarray, np.ndarray]:
