@@ -147,12 +147,16 @@ def draw_careers(scenario: Scenario, table: CaseTypeTable, first_type: np.ndarra
         nxt = np.minimum(nxt, n_types)  # guards against rounding in the cumulative sum
         keep = nxt < n_types
         idx, cur = idx[keep], nxt[keep]
-    row = np.concatenate(rows) if rows else np.empty(0, np.int64)
-    order = np.argsort(row, kind="stable")
-    ep_type = np.concatenate(types)[order] if types else np.empty(0, np.int64)
-    ep_days = np.concatenate(days)[order] if days else np.empty(0, np.int64)
-    n_ep = np.bincount(row, minlength=n).astype(np.int64)
+    # episodes case by case: the k-th episode of case i at first[i] + k
+    n_ep = np.zeros(n, dtype=np.int64)
+    for idx in rows:
+        n_ep[idx] += 1            # each step's cases are distinct
     first = np.concatenate(([0], np.cumsum(n_ep)[:-1])).astype(np.int64)
+    ep_type = np.empty(int(n_ep.sum()), dtype=np.int64)
+    ep_days = np.empty(int(n_ep.sum()), dtype=np.int64)
+    for k, (idx, t, d) in enumerate(zip(rows, types, days)):
+        ep_type[first[idx] + k] = t
+        ep_days[first[idx] + k] = d
     return first, n_ep, ep_type, ep_days
 
 
