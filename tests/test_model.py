@@ -467,3 +467,18 @@ def test_the_month_ends_other_staff_follow_their_definitions(slots, now, age):
                 int((contract == CONTRACT_CODE[BANK]).sum()),
                 int(((now - born[perm]) / DAYS_PER_YEAR >= age).sum()))
     assert other_staff(contract, funded, born, now, age) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.0, 60.0), st.floats(0.0, 20.0)), max_size=60),
+       st.floats(0.5, 1.0), st.floats(0.0, 25.0), st.floats(0.01, 1.0))
+def test_a_weeks_pressure_step_is_the_moving_average_of_the_excess_load(workers, capacity, threshold,
+                                                                        alpha):
+    """``sustain``: pressure moves by ``alpha`` towards ``max(0, load / capacity - threshold)``,
+    to the last bit of the numpy expression."""
+    from sim.model.turnover import sustain
+    load = np.array([w for w, _ in workers], dtype=float)
+    pressure = np.array([p for _, p in workers], dtype=float)
+    expected = pressure + alpha * (np.maximum(0.0, load / capacity - threshold) - pressure)
+    sustain(pressure, load, capacity, threshold, alpha)
+    np.testing.assert_array_equal(pressure, expected)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model._jit import njit
 from sim.model.allocation import W_LEVEL
 from sim.model.clock import DAYS_PER_YEAR
 from sim.model.people import retirement_hazard
@@ -67,15 +68,25 @@ def leaving_hazard(scenario: Scenario, level: np.ndarray, tenure_years: np.ndarr
     return LeavingHazard.from_scenario(scenario)(level, tenure_years, pressure, pay_gap)
 
 
+@njit
+def sustain(pressure, load, capacity_factor, threshold, alpha):
+    """A week's step of each worker's sustained pressure: ``pressure += alpha * (excess -
+    pressure)``, where the excess is ``max(0, load / capacity_factor - threshold)`` (the time the
+    cases take: weighted load over the capacity factor, support and CPD days counted)."""
+    for w in range(pressure.shape[0]):
+        excess = load[w] / capacity_factor - threshold
+        if excess < 0.0:
+            excess = 0.0
+        pressure[w] += alpha * (excess - pressure[w])
+
+
 def pressure_watch(auth: "Authority"):
     """Weekly: update each worker's sustained caseload pressure from their current load."""
     t = auth.scenario.turnover
     alpha = min(1.0, 1.0 / t.pressure_window_weeks)
     yield auth.env.timeout(WEEK_DAYS - 0.5)
     while True:
-        # time the cases take: weighted load over the capacity factor (support, CPD days)
-        excess = np.maximum(0.0, auth.book.load / auth.rates.capacity_factor - t.pressure_threshold)
-        auth.pressure += alpha * (excess - auth.pressure)
+        sustain(auth.pressure, auth.book.load, auth.rates.capacity_factor, t.pressure_threshold, alpha)
         yield auth.env.timeout(WEEK_DAYS)
 
 
