@@ -457,7 +457,7 @@ def test_the_month_ends_other_staff_follow_their_definitions(slots, now, age):
     """Agency workers in unfunded posts, bank workers, and permanent staff at or past the
     succession age (their ages as ``Authority.ages`` computes them), from the slot arrays."""
     from sim.model.clock import DAYS_PER_YEAR
-    from sim.model.recorder import other_staff
+    from sim.model.workforce import other_staff
     from sim.model.workforce import AGENCY, BANK, CONTRACT_CODE, PERMANENT
     contract = np.array([c for c, _, _ in slots], dtype=np.int8)
     funded = np.array([f for _, f, _ in slots], dtype=bool)
@@ -466,7 +466,7 @@ def test_the_month_ends_other_staff_follow_their_definitions(slots, now, age):
     expected = (int(((contract == CONTRACT_CODE[AGENCY]) & ~funded).sum()),
                 int((contract == CONTRACT_CODE[BANK]).sum()),
                 int(((now - born[perm]) / DAYS_PER_YEAR >= age).sum()))
-    assert other_staff(contract, funded, born, now, age) == expected
+    assert other_staff(contract, funded, born, now, age, DAYS_PER_YEAR) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -482,3 +482,40 @@ def test_a_weeks_pressure_step_is_the_moving_average_of_the_excess_load(workers,
     expected = pressure + alpha * (np.maximum(0.0, load / capacity - threshold) - pressure)
     sustain(pressure, load, capacity, threshold, alpha)
     np.testing.assert_array_equal(pressure, expected)
+
+
+def test_the_staff_slots_kept_between_changes_are_always_the_staff_now(baseline, monkeypatch):
+    """``staff_slots`` (kept until the staff change) is, at every read in a run with hires,
+    leavers, promotions and conversions, the permanent staff's slots in joining order."""
+    from sim.model.authority import Authority
+    kept = Authority.staff_slots
+    reads = []
+
+    def checked(self):
+        got = kept(self)
+        slots = np.flatnonzero(self.slot_contract == 1)
+        fresh = slots[np.argsort(self.slot_order[slots], kind="stable")]
+        reads.append(np.array_equal(got, fresh) and list(got) == [w.slot for w in self.staff.values()])
+        return got
+
+    monkeypatch.setattr(Authority, "staff_slots", checked)
+    region = Region(baseline, 5, 0, Clock(2.0, 0.0))
+    region.run()
+    months = region.months()
+    assert months["conversions"].sum() > 0 and months["leavers"].sum() > 0
+    assert len(reads) > 40 and all(reads)
+
+
+def test_a_worker_slot_opens_and_closes_once(baseline):
+    """Opening an open slot, or closing or moving one that is closed, is refused."""
+    auth = _authority(baseline, years=0.25)
+    book, slot = auth.book, auth.free_slots[-1]
+    book.open_slot(slot, 10**6, 2, 20.0, team=1)
+    with pytest.raises(RuntimeError, match="already open"):
+        book.open_slot(slot, 10**6, 2, 20.0, team=1)
+    book.set_team(slot, 2, 90)
+    assert book.close_slot(slot, 90) == 0
+    with pytest.raises(RuntimeError, match="on no roster"):
+        book.close_slot(slot, 90)
+    with pytest.raises(RuntimeError, match="on no roster"):
+        book.set_team(slot, 1, 90)

@@ -2,6 +2,12 @@
 
 The case-flow kernel is plain Python over numpy arrays; numba compiles it to machine code. Without
 numba the same functions run as ordinary Python (slower, same results).
+
+Compiled functions are cached on disk (``__pycache__``), keyed by their own module's source: a
+compiled function keeps the values of the constants and the code of the compiled functions it
+takes from other modules as they were when it was compiled. After changing such a constant or
+function, delete the ``__pycache__`` folders (or pass the value as an argument, as the slot
+passes do). Arrays are not bounds-checked (``NUMBA_BOUNDSCHECK=1`` checks them, slowly).
 """
 from __future__ import annotations
 

@@ -225,8 +225,8 @@ class Authority:
 
     def _apply_limits(self) -> None:
         """Give every worker in post the limit of their level and team; those now over it hand
-        cases back to wait (permanent staff first, then agency workers, in the order they
-        joined)."""
+        cases back to wait (permanent staff first, then agency and bank workers, in the order
+        they joined)."""
         book = self.book
         slots = np.flatnonzero(book.active)
         limits = self.rates.limits(book.wi[W_LEVEL, slots], book.wi[W_TEAM, slots])

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from sim.model._jit import njit
 from sim.model.allocation import W_TEAM
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.outcomes import CASELOAD_BANDS, band_column, mean
-from sim.model.workforce import AGENCY_CODE, BANK_CODE, PERMANENT_CODE
+from sim.model.workforce import other_staff
 from sim.scenario import DESTINATIONS, LEVELS
 
 if TYPE_CHECKING:
@@ -129,22 +128,6 @@ class MonthEnd:
         return self._seen[key]
 
 
-@njit
-def other_staff(contract, funded, born, now, succession_age):
-    """From the slot arrays: agency workers above establishment (in unfunded posts), bank workers,
-    and permanent staff aged ``succession_age`` or more on day ``now`` (ages as
-    ``Authority.ages``)."""
-    above, bank, near_retirement = 0, 0, 0
-    for slot in range(contract.shape[0]):
-        if contract[slot] == PERMANENT_CODE:
-            near_retirement += (now - born[slot]) / DAYS_PER_YEAR >= succession_age
-        elif contract[slot] == AGENCY_CODE:
-            above += not funded[slot]
-        elif contract[slot] == BANK_CODE:
-            bank += 1
-    return above, bank, near_retirement
-
-
 def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     first_day = int(round(month * MONTH_DAYS))
     last_day = int(round((month + 1) * MONTH_DAYS))
@@ -160,7 +143,8 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     entries, extra = book.care_entries(first_day, last_day)
     posts = float(rates.establishment.sum())
     above, bank, near_retirement = other_staff(auth.slot_contract, auth.slot_funded, auth.slot_born,
-                                               auth.env.now, auth.scenario.reporting.succession_age)
+                                               auth.env.now, auth.scenario.reporting.succession_age,
+                                               DAYS_PER_YEAR)
     return CouncilMonth(
         perm=p, agency=a, vacancies=v, above=above, bank=bank,
         counts=c, loads=loads, effective=loads / rates.capacity_factor,

@@ -40,6 +40,22 @@ def count_staff(contract, level, post_level, funded, n_levels):
     return permanent, agency, in_funded
 
 
+@njit
+def other_staff(contract, funded, born, now, succession_age, days_per_year):
+    """From the slot arrays: agency workers above establishment (in unfunded posts), bank workers,
+    and permanent staff aged ``succession_age`` or more on day ``now`` (ages as
+    ``Authority.ages``: days since birth over ``days_per_year``)."""
+    above, bank, near_retirement = 0, 0, 0
+    for slot in range(contract.shape[0]):
+        if contract[slot] == PERMANENT_CODE:
+            near_retirement += (now - born[slot]) / days_per_year >= succession_age
+        elif contract[slot] == AGENCY_CODE:
+            above += not funded[slot]
+        elif contract[slot] == BANK_CODE:
+            bank += 1
+    return above, bank, near_retirement
+
+
 @dataclass(eq=False)
 class SocialWorker:
     """A permanent, agency or bank social worker."""
