@@ -3,6 +3,7 @@ per-case reference model it compares with simulates the same referrals."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from sim.cli.main import main
 from sim.experiment.reference import capacity, run_reference
@@ -11,10 +12,22 @@ from sim.model.demand import referral_rate_per_day
 
 def test_swsim_bench_times_a_scenario_and_the_reference_model(capsys):
     assert main(["bench", "baseline", "--reps", "2", "--years", "0.1", "--compare-naive",
-                 "--naive-reps", "1"]) == 0
+                 "--naive-reps", "1", "--profile"]) == 0
     out = capsys.readouterr().out
     assert "seconds per replication: median" in out and "peak memory" in out
     assert "per-case reference model" in out and "times faster" in out
+    assert "where a replication's time goes" in out and "case flow (the compiled kernel)" in out
+
+
+def test_the_profile_splits_a_replications_time_by_model_process(baseline):
+    """Each event's time goes to the process it resumes; what is left of the replication's time
+    is outside the event loop; the parts add up to the replication's time."""
+    from sim.experiment.bench import OUTSIDE, time_scenario
+    t = time_scenario(baseline, years=0.5, reps=1, seed=1, profile=True)
+    assert {"_case_flow", "_record", "leavers", "promotions", OUTSIDE} <= set(t.profile)
+    assert all(seconds > 0 for seconds in t.profile.values())
+    assert sum(t.profile.values()) == pytest.approx(t.seconds_per_replication, rel=1e-9)
+    assert list(t.profile.values()) == sorted(t.profile.values(), reverse=True)
 
 
 def test_the_reference_model_has_the_scenarios_referrals_and_capacity(baseline):

@@ -290,7 +290,7 @@ def bench(args: argparse.Namespace) -> int:
     for scenario in scenarios:
         check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
     run_bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed,
-              naive_reps=args.naive_reps if args.compare_naive else 0)
+              naive_reps=args.naive_reps if args.compare_naive else 0, profile=args.profile)
     return 0
 
 

@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "same case flow) and print the ratio (default: off)")
     bench.add_argument("--naive-reps", type=int, default=2,
                        help="replications of the reference model, 1-100 (default: 2)")
+    bench.add_argument("--profile", action="store_true",
+                       help="also print where a replication's time goes, by model process (the "
+                       "case flow, the month-end record, leavers, the market, ...; default: off)")
     bench.add_argument("--councils", default=None, metavar="N[,N...]",
                        help="time a region at these sizes: its first N councils, or the region "
                        "repeated to reach N, with its market's flows scaled to its posts; e.g. "

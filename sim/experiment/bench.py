@@ -39,6 +39,45 @@ class CountingEnvironment(simpy.Environment):
         super().step()
 
 
+class ProfilingEnvironment(CountingEnvironment):
+    """A counting environment that also times each event, by the model process it resumes (the
+    name of its generator: ``leavers``, ``_case_flow``, ...; its SimPy bookkeeping included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: dict[str, float] = {}
+
+    def step(self) -> None:
+        name = _resumed(self._queue[0][3]) if self._queue else OTHER_EVENTS
+        started = time.perf_counter()
+        try:
+            super().step()
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+OTHER_EVENTS = "other SimPy events"
+OUTSIDE = "outside the event loop"   # building the region; final checks, tables and summaries
+PARTS = {   # the model's processes in words (others are shown by their generator's name)
+    "_case_flow": "case flow (the compiled kernel)", "_record": "month-end record",
+    "leavers": "leavers", "promotions": "promotions", "conversions": "agency conversions",
+    "asye_year": "the ASYE year", "absence_watch": "sickness absence",
+    "pressure_watch": "caseload pressure", "backfill": "agency backfill",
+    "assignment": "agency assignments", "recruit": "recruitment (outside market)",
+    "_weekly": "market: weekly matching", "_monthly": "market: monthly arrivals and pay",
+    "_run_policy": "policies", OUTSIDE: "building, final checks, tables, summaries",
+}
+
+
+def _resumed(event: simpy.Event) -> str:
+    """The generator name of the first process ``event`` resumes."""
+    for callback in event.callbacks or ():
+        process = getattr(callback, "__self__", None)
+        if isinstance(process, simpy.Process):
+            return process._generator.__name__
+    return OTHER_EVENTS
+
+
 @dataclass
 class Timing:
     """One scenario's benchmark (seconds per replication are medians over the replications)."""
@@ -57,6 +96,7 @@ class Timing:
     naive_reps: int = 0
     naive_seconds_per_replication: float = float("nan")
     naive_events_per_replication: float = float("nan")
+    profile: dict[str, float] | None = None   # mean seconds per replication by part (--profile)
 
     @property
     def speedup(self) -> float:
@@ -93,20 +133,26 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0   # KiB on Linux
 
 
-def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_reps: int = 0) -> Timing:
+def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_reps: int = 0,
+                  profile: bool = False) -> Timing:
     """Time ``reps`` replications of ``scenario`` in this process (and ``naive_reps`` of the
-    reference model)."""
+    reference model); ``profile``: also where each replication's time goes, by model process."""
     started = time.perf_counter()
     run_replication(scenario, rep=0, seed=0, years=0.25, warmup_years=0.0)
     compile_s = time.perf_counter() - started
     times, events, peaks = [], 0, []
+    parts: dict[str, float] = {}
     for rep in range(reps):
         t0 = time.perf_counter()
-        env = CountingEnvironment()
+        env = ProfilingEnvironment() if profile else CountingEnvironment()
         result = run_replication(scenario, rep=rep, seed=seed, years=years, warmup_years=0.0, env=env)
         times.append(time.perf_counter() - t0)
         events += env.processed + result.case_events
         peaks.append(_peak_mb())
+        if profile:
+            for name, seconds in env.seconds.items():
+                parts[name] = parts.get(name, 0.0) + seconds / reps
+            parts[OUTSIDE] = parts.get(OUTSIDE, 0.0) + (times[-1] - sum(env.seconds.values())) / reps
     naive_times, naive_events = [], 0
     for rep in range(naive_reps):
         t0 = time.perf_counter()
@@ -117,12 +163,14 @@ def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_
                   float(np.median(times)), min(times), events / reps, events / sum(times), compile_s,
                   peaks[0], peaks[-1], naive_reps,
                   float(np.median(naive_times)) if naive_times else float("nan"),
-                  naive_events / naive_reps if naive_reps else float("nan"))
+                  naive_events / naive_reps if naive_reps else float("nan"),
+                  dict(sorted(parts.items(), key=lambda kv: -kv[1])) if profile else None)
 
 
 def bench(scenarios: list[Scenario], years: float = 10.0, reps: int = 5, seed: int = 1,
-          naive_reps: int = 0) -> list[Timing]:
-    """Time each scenario in a fresh process of its own, print and return the timings."""
+          naive_reps: int = 0, profile: bool = False) -> list[Timing]:
+    """Time each scenario in a fresh process of its own, print and return the timings
+    (``profile``: with where each replication's time goes)."""
     print(f"{reps} replications of {years:g} years per scenario, no warm-up, one core each "
           f"(numba {'on' if JIT else 'off'})" + (f"; the per-case reference model: {naive_reps} "
                                                    "replications" if naive_reps else ""))
@@ -130,7 +178,7 @@ def bench(scenarios: list[Scenario], years: float = 10.0, reps: int = 5, seed: i
     for scenario in scenarios:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
         try:
-            t = pool.submit(time_scenario, scenario, years, reps, seed, naive_reps).result()
+            t = pool.submit(time_scenario, scenario, years, reps, seed, naive_reps, profile).result()
         finally:
             stop_pool(pool)   # at once, also when interrupted
         out.append(t)
@@ -148,5 +196,10 @@ def bench(scenarios: list[Scenario], years: float = 10.0, reps: int = 5, seed: i
                   + (f"swsim is {t.speedup:.1f} times faster" if t.speedup >= 1 else
                      f"the reference model is {1 / t.speedup:.1f} times faster (too short a run "
                      "to amortise swsim's set-up)"))
+        if t.profile:
+            total = sum(t.profile.values())
+            print("  where a replication's time goes (mean seconds; the timers add a little):")
+            for name, seconds in t.profile.items():
+                print(f"    {PARTS.get(name, name):<44} {seconds:7.3f} s  {100 * seconds / total:5.1f}%")
     return out
 
