@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from sim.experiment.replications import run_replication
-from sim.model.allocation import (BROUGHT_FORWARD, C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, CARE_CAUSE,
+from sim.model.allocation import (BROUGHT_FORWARD, CaseFlow, C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, CARE_CAUSE,
                                   CARE_DAY, CHANGES, CLOSED, CUR, D_WAITING, DRAWN, NEVER_IN_CARE,
                                   STEPPED_UP, TYPE, UNALLOCATED, CaseBook)
 from sim.model.children import CareDraws, CareRule, hazard_rates, step_up_probability
@@ -179,12 +179,13 @@ def _one_child_in_need(baseline, threshold: float, history: str) -> CaseBook:
                       np.array([lac]), np.array([50]))
     book = CaseBook(caseload, table, 100, 4, np.zeros(1, np.int64),
                     CareRule.from_scenario(baseline, table), draws)
+    flow = CaseFlow([book])
     for day in range(100):
         if day == 0:
             book.open_slot(0, 10, level=2, limit=20.0)
         if day == 12 and history == "change":
             book.open_slot(1, 11, level=2, limit=20.0)
-        book.step(day, day)
+        flow.step(day, day)
         if day == 5:
             book.close_slot(0, day)
     return book

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sim.model.allocation import C_NEXT_ARRIVAL, CLOSED, HELD_TO, RECENT_WORKERS, TYPE, WORKER, ConservationError
+from sim.model.allocation import C_NEXT_ARRIVAL, CLOSED, CaseFlow, HELD_TO, RECENT_WORKERS, TYPE, WORKER, ConservationError
 from sim.model.region import Region
 from sim.model.clock import MONTH_DAYS, Clock
 from sim.experiment.replications import run_experiment, run_replication
@@ -293,13 +293,14 @@ def test_three_or_more_social_workers_is_dfe_measure_on_a_hand_made_history(base
                     if start <= d and (end is None or end > d - 365)})
 
     checks = (50, 100, 350, 450, 700, 760, 799, 800, 900, 1164, 1165, 1199)
+    flow = CaseFlow([book])
     for d in range(1200):
         if d in starts:
             k, name = starts[d]
             if k:
                 book.close_slot(0, d)       # the holder leaves on the day the next one starts
             book.open_slot(0, uid[name], level=2, limit=20.0, team=int(table.team[table.names.index("lac")]))
-        book.step(d, d)
+        flow.step(d, d)
         assert book.cases[WORKER][0] == 0
         if d in checks:
             expected = min(3, by_definition(d))

@@ -705,15 +705,6 @@ class CaseBook:
         self.cases[CARE_CAUSE] = DRAWN
 
     # -- kernel calls --------------------------------------------------------------------
-    def step(self, first: int, last: int) -> None:
-        """Run the case flow for days ``first`` to ``last`` inclusive."""
-        t = self.table
-        step_days(first, last, self.cs, self.ep, self.wi, self.wf, self.roster, self.roster_size,
-                  t.weight, t.min_level, t.priority_order, t.team, t.works, self.team_over,
-                  self.qbuf, self.qgen, self.qht, self.bucket_head, self.ctr, self.daily,
-                  self.wait_hist, self.care_flag, self.care_hazard, self.care_threshold,
-                  self.by_type, self.three_plus_until)
-
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
         they may not hold at their level and enough to bring their load down to ``keep_load``."""
