@@ -61,6 +61,15 @@ REGION_NAME = "region"            # the authority of a region's own result rows
 COUNCIL_SECTIONS = ("description", "demand", "case_types", "workforce", "turnover", "agency",
                     "allocation", "costs", "reporting", "employer", "teams", "absence", "retirement")
 MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
+# Bounds on the work of one replication, checked from the scenario before anything runs (README,
+# "Exit codes"): beyond them a run would not finish or not fit in memory.
+MAX_EPISODES = 60                 # a case's career is cut after this many episodes; the chain's
+                                  # expected episodes (its fundamental matrix) may not exceed it
+MAX_POSTS = 100_000               # funded posts at their peak, summed over a region's councils
+ENGLAND_POSTS = "England's councils fund about 38,000: DfE CSWW 2020, 31,852 FTE in post, 6,113 vacant"
+MAX_OPEN_CASES = 1_000_000        # cases expected open at once, summed over a region's councils
+ENGLAND_CASES = "England's case holders held 334,706 cases: DfE CSWW 2020"
+MAX_POLICIES = 100                # [[policy]] entries of a scenario
 
 
 class ScenarioError(BadInput):
@@ -762,6 +771,102 @@ def _never_close(case_types: dict[str, CaseType]) -> list[str]:
     return sorted(set(case_types) - closing)
 
 
+def expected_episodes(case_types: dict[str, CaseType]) -> dict[str, float]:
+    """Expected episodes of a case that starts in each type before it closes: the row sums of the
+    fundamental matrix N = (I - Q)^-1 of the absorbing chain (Q the type-to-type probabilities);
+    infinite where N does not exist."""
+    names = list(case_types)
+    q = np.zeros((len(names), len(names)))
+    for i, name in enumerate(names):
+        for k, p in case_types[name].next.items():
+            if k in case_types:
+                q[i, names.index(k)] += p
+    try:
+        with np.errstate(all="ignore"):
+            episodes = np.linalg.solve(np.eye(len(names)) - q, np.ones(len(names)))
+    except np.linalg.LinAlgError:
+        episodes = np.full(len(names), np.inf)
+    return {n: float(e) if np.isfinite(e) and e >= 1 else float("inf") for n, e in zip(names, episodes)}
+
+
+def _episode_problems(case_types: dict[str, CaseType]) -> list[tuple[tuple[str | int, ...], Any, str]]:
+    """The case type whose cases expect the most episodes, if more than ``MAX_EPISODES``."""
+    episodes = expected_episodes(case_types)
+    worst = max(episodes, key=lambda t: episodes[t])
+    if episodes[worst] <= MAX_EPISODES:
+        return []
+    return [(("case_types", worst, "next"), {}, f"a case of type {worst!r} goes through "
+             f"{episodes[worst]:,.0f} episodes on average before it closes (the fundamental matrix of "
+             f"the case-type chain); at most {MAX_EPISODES} are allowed (a career is cut at "
+             f"{MAX_EPISODES}): give '{CLOSE}' more probability")]
+
+
+def _holder_problems(scenario: "Scenario") -> list[tuple[tuple[str | int, ...], Any, str]]:
+    """Case types that a case can reach but no worker could ever hold: no level from the type's
+    ``min_level`` up has posts (nor practises agency work or a policy's hires there), or its weight
+    is above every caseload limit of those levels (less the base sickness absence) while nothing
+    allocates over the limit. Skipped where a policy may raise capacity."""
+    levels = scenario.workforce.levels
+    staffed = {LEVELS.index(n) for n in LEVELS if getattr(levels, n).establishment > 0}
+    hired = {LEVELS.index(scenario.agency.level)} | {
+        LEVELS.index(v) for spec in scenario.policy for k, v in spec.params.items()
+        if k.endswith("level") and v in LEVELS}
+    raises_capacity = any("capacity" in k for spec in scenario.policy for k in spec.params)
+    absence = scenario.absence.base_rate if scenario.absence.enabled else 0.0
+    owner = {t: team for _, team in scenario.team_list() for t in team.case_types}
+    reached = {t for t, p in scenario.demand.initial_type.items() if p > 0}
+    for t in list(reached):
+        reached |= _reachable(scenario.case_types, t)
+    problems: list[tuple[tuple[str | int, ...], Any, str]] = []
+    for name in (t for t in scenario.case_types if t in reached):
+        ct, team = scenario.case_types[name], owner[name]
+        lowest = LEVELS.index(ct.min_level)
+        holders = sorted(i for i in staffed | hired if i >= lowest)
+        if not holders:
+            problems.append((("case_types", name, "min_level"), ct.min_level, "no level from "
+                             f"{ct.min_level} up has funded posts (workforce.levels.*.establishment) and "
+                             f"agency workers practise at {scenario.agency.level} (agency.level): no one "
+                             "may hold this case type; give such a level posts, or lower min_level"))
+            continue
+        if raises_capacity or scenario.allocation.allow_over_limit or team.overflow == "over_limit":
+            continue
+        most = max(getattr(levels, LEVELS[i]).caseload_limit for i in holders)
+        room = most * team.caseload_limit_factor * (1.0 - absence)
+        if ct.weight > room + 1e-9:
+            problems.append((("case_types", name, "weight"), ct.weight, "above every caseload "
+                             f"limit of the levels that may hold it (at most {room:g}: caseload_limit "
+                             f"{most:g} x the team's caseload_limit_factor {team.caseload_limit_factor:g}"
+                             f", less {absence:.1%} sickness absence): no worker could ever take such a "
+                             "case; lower the weight, raise a limit, or allow allocation over the limit"))
+    return problems
+
+
+def _size_problems(scenario: "Scenario") -> list[tuple[tuple[str | int, ...], Any, str]]:
+    """Funded posts and cases open at once above ``MAX_POSTS`` and ``MAX_OPEN_CASES`` (summed over
+    a region's councils; posts at the peak of ``establishment_by_year``)."""
+    members = [m for _, m in scenario.members()]
+    where = " (summed over the councils)" if scenario.is_region else ""
+    posts = sum(m.peak_posts() for m in members)
+    problems: list[tuple[tuple[str | int, ...], Any, str]] = []
+    if posts > MAX_POSTS:
+        problems.append((("workforce", "levels"), {}, f"{posts:,.0f} funded posts at the peak{where}; "
+                         f"at most {MAX_POSTS:,} ({ENGLAND_POSTS})"))
+    cases = [m.expected_open_cases() for m in members]
+    total = sum(sum(c.values()) for c in cases)
+    if total > MAX_OPEN_CASES:
+        by_type: dict[str, float] = {}
+        for c in cases:
+            for t, v in c.items():
+                by_type[t] = by_type.get(t, 0.0) + v
+        most = max(by_type, key=lambda t: by_type[t])
+        field = "referrals_by_year" if scenario.demand.referrals_by_year else "referrals_per_year"
+        problems.append((("demand", field), {}, f"with these case types about {total:,.0f} cases "
+                         f"would be open at once{where} (most of type {most!r}, "
+                         f"case_types.{most}.mean_days = {scenario.case_types[most].mean_days:g}); at "
+                         f"most {MAX_OPEN_CASES:,} ({ENGLAND_CASES})"))
+    return problems
+
+
 def _reachable(case_types: dict[str, CaseType], start: str) -> set[str]:
     """The case types a case of type ``start`` may reach by next steps of positive probability."""
     seen: set[str] = set()
@@ -794,7 +899,8 @@ class Scenario(_Strict):
         default_factory=dict, max_length=50,
         description="Named yearly external series (a labour-market index, a pay award, ...); "
         "need `start.year`.")
-    policy: list[PolicySpec] = Field(default_factory=list, description="Policies, in order.")
+    policy: list[PolicySpec] = Field(default_factory=list, max_length=MAX_POLICIES,
+                                     description=f"Policies, in order (at most {MAX_POLICIES}).")
     teams: dict[Name, Team] = Field(
         default_factory=dict, max_length=50,
         description="The authority's teams; none: one team holding every case type.")
@@ -892,6 +998,8 @@ class Scenario(_Strict):
         if not problems and (trapped := _never_close(self.case_types)):
             problems.append((("case_types",), {}, f"case types {', '.join(trapped)} form a loop with "
                              f"no way to '{CLOSE}': give one of them a '{CLOSE}' probability"))
+        elif not problems:
+            problems += _episode_problems(self.case_types)
         for i, spec in enumerate(self.policy):
             problems += _policy_problems(i, spec)
         problems += _team_problems(self.teams, names)
@@ -908,10 +1016,34 @@ class Scenario(_Strict):
             problems += [(("reporting", field), t, f"unknown case type {t!r}; case_types has "
                           f"{sorted(names)}") for t in getattr(self.reporting, field) or () if t not in names]
         _fail("Scenario", problems)
+        if not self.authority:
+            _fail("Scenario", _holder_problems(self))
         self._resolve_councils()
+        _fail("Scenario", _size_problems(self))
         return self
 
     # -- derived, read-only views used by the model ---------------------------------------
+    def peak_posts(self) -> float:
+        """Funded posts at the peak of ``workforce.establishment_by_year`` (one council)."""
+        scale = max([1.0, *self.workforce.establishment_by_year.values()])
+        return sum(lv.establishment for lv in self.workforce.levels.ordered()) * scale
+
+    def expected_open_cases(self) -> dict[str, float]:
+        """Cases of each type expected open at once (one council) at the highest referral rate
+        given: visits per case (the fundamental matrix) x cases a day x mean days."""
+        d = self.demand
+        per_day = max([d.referrals_per_year, *d.referrals_by_year.values()]) * d.case_share / 365.0
+        names = self.type_names
+        q = np.zeros((len(names), len(names)))
+        for i, name in enumerate(names):
+            for k, p in self.case_types[name].next.items():
+                if k in self.case_types:
+                    q[i, names.index(k)] += p
+        start = np.array([d.initial_type.get(n, 0.0) for n in names])
+        with np.errstate(all="ignore"):
+            visits = np.linalg.solve(np.eye(len(names)) - q.T, start)
+        return {n: float(v) * per_day * self.case_types[n].mean_days for n, v in zip(names, visits)}
+
     @property
     def type_names(self) -> list[str]:
         return list(self.case_types)
@@ -1062,7 +1194,7 @@ def format_validation_error(err: ValidationError) -> list[str]:
     lines = []
     for e in err.errors():
         value = e.get("input")
-        shown = "" if isinstance(value, dict) or e["type"] == "missing" else f" = {_shown(value)}"
+        shown = "" if isinstance(value, dict) or e["type"] in ("missing", "too_long") else f" = {_shown(value)}"
         lines.append(f"{_path(e['loc']) or '(scenario)'}{shown}: {_message(e)}")
     return lines
 

@@ -25,7 +25,8 @@ from sim.cli.main import main
 from sim.draws import load_draws
 from sim.experiment.sweep import apply_point
 from sim.policy import registry
-from sim.scenario import (MAX_FILE_BYTES, Scenario, ScenarioError, builtin_path, load_scenario,
+from sim.scenario import (MAX_EPISODES, MAX_FILE_BYTES, MAX_OPEN_CASES, MAX_POLICIES, MAX_POSTS,
+                          Scenario, ScenarioError, builtin_path, expected_episodes, load_scenario,
                           parse_scenario, scenario_to_toml)
 
 BASE: dict[str, Any] = tomllib.loads(builtin_path("baseline").read_text())
@@ -183,6 +184,98 @@ def test_a_loop_with_no_way_to_close_is_refused():
         parse_scenario(data)
     data["case_types"]["cp"]["next"] = {"cin": 0.9, "close": 0.1}  # a loop with a way out is fine
     parse_scenario(data)
+
+
+def test_expected_episodes_come_from_the_fundamental_matrix():
+    data = _mutated(["case_types", "assessment", "next"], {"assessment": 0.5, "close": 0.5})
+    episodes = expected_episodes(parse_scenario(data).case_types)
+    assert episodes["assessment"] == pytest.approx(2.0)     # geometric: 1 / 0.5
+    assert episodes["lac"] == pytest.approx(1.0)
+    # cin: itself, then cp (0.10: 1 + 0.55 cin...) - checked against the linear system it solves
+    cin, cp, court = episodes["cin"], episodes["cp"], episodes["court"]
+    assert cin == pytest.approx(1 + 0.10 * cp + 0.05 * 1.0)
+    assert cp == pytest.approx(1 + 0.55 * cin + 0.15 * court)
+
+
+def test_a_nearly_absorbing_chain_is_refused_naming_the_field(tmp_path):
+    data = _mutated(["case_types", "assessment", "next"], {"assessment": 0.999999, "close": 1e-6})
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith("error: case_types.assessment.next: ") and "1,000,000 episodes" in err, err
+    assert f"at most {MAX_EPISODES}" in err
+    data["case_types"]["assessment"]["next"] = {"assessment": 0.98, "close": 0.02}   # 50 episodes
+    assert _validate(_write(tmp_path, data))[0] == 0
+
+
+def test_too_many_posts_policies_or_open_cases_are_refused(tmp_path):
+    data = copy.deepcopy(BASE)
+    for level in data["workforce"]["levels"].values():
+        level["establishment"] = 100_000
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and err.splitlines() == [
+        f"error: workforce.levels: 500,000 funded posts at the peak; at most {MAX_POSTS:,} "
+        "(England's councils fund about 38,000: DfE CSWW 2020, 31,852 FTE in post, 6,113 vacant)"]
+    for level in data["workforce"]["levels"].values():
+        level["establishment"] = 15_000                     # 75,000 posts ...
+    assert _validate(_write(tmp_path, data))[0] == 0
+    data["workforce"]["establishment_by_year"] = {"2020": 1.0, "2021": 2.0}   # ... doubling
+    data["start"] = {"year": 2020}
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and "150,000 funded posts at the peak" in err, err
+
+    policies = dict(BASE, policy=[{"name": "pay_alignment"}] * (MAX_POLICIES + 1))
+    code, err = _validate(_write(tmp_path, policies))
+    assert code == 2 and len(err.splitlines()) == 1 and err.startswith("error: policy: "), err
+    assert f"at most {MAX_POLICIES} items" in err
+    assert _validate(_write(tmp_path, dict(BASE, policy=[{"name": "pay_alignment"}] * MAX_POLICIES)))[0] == 0
+
+    data = _mutated(["demand", "referrals_per_year"], 1_000_000.0)
+    data["case_types"]["lac"]["mean_days"] = 20_000.0
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith("error: demand.referrals_per_year: ") and "most of type 'lac'" in err, err
+    assert f"at most {MAX_OPEN_CASES:,}" in err
+
+
+def test_a_region_is_bounded_over_its_councils(tmp_path):
+    data = copy.deepcopy(BASE)
+    for level in data["workforce"]["levels"].values():
+        level["establishment"] = 12_000                      # 60,000 posts a council
+    data["authority"] = {"north": {}, "south": {}}
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and err.splitlines() == [
+        f"error: workforce.levels: 120,000 funded posts at the peak (summed over the councils); at "
+        f"most {MAX_POSTS:,} (England's councils fund about 38,000: DfE CSWW 2020, 31,852 FTE in "
+        "post, 6,113 vacant)"]
+
+
+def _every_type(data: dict[str, Any], **values) -> dict[str, Any]:
+    for ct in data["case_types"].values():
+        ct.update(values)
+    return data
+
+
+def test_work_no_one_can_hold_is_refused_naming_each_case_type(tmp_path):
+    data = _every_type(copy.deepcopy(BASE), weight=10.0)
+    for level in data["workforce"]["levels"].values():
+        level["caseload_limit"] = 1.0
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and len(err.splitlines()) == len(BASE["case_types"]), err
+    for name in BASE["case_types"]:
+        assert f"error: case_types.{name}.weight = 10.0: above every caseload limit" in err, err
+    data["allocation"] = {"allow_over_limit": True}           # then someone takes them, over the limit
+    assert _validate(_write(tmp_path, data))[0] == 0
+
+    data = _every_type(copy.deepcopy(BASE), min_level="l5")
+    data["workforce"]["levels"]["l5"]["establishment"] = 0
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and len(err.splitlines()) == len(BASE["case_types"]), err
+    for name in BASE["case_types"]:
+        assert f"error: case_types.{name}.min_level = 'l5': no level from l5 up has funded posts" in err
+    data["agency"]["level"] = "l5"                             # agency workers practise at level 5
+    assert _validate(_write(tmp_path, data))[0] == 0
+    data = _every_type(copy.deepcopy(BASE), min_level="l5")  # level 5 has posts: fine
+    assert _validate(_write(tmp_path, data))[0] == 0
 
 
 # -- a property: whatever one value is, validate refuses it cleanly or the run is sane ------------

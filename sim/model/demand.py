@@ -13,9 +13,10 @@ import numpy as np
 
 from sim.model.clock import DAYS_PER_YEAR, Calendar
 from sim.model.series import by_year
-from sim.scenario import CLOSE, LEVELS, CaseType, Demand, Scenario
+from sim.scenario import CLOSE, LEVELS, MAX_EPISODES, CaseType, Demand, Scenario
 
-MAX_EPISODES = 60  # a career is cut after this many episodes (the chain's mean is about 2)
+# MAX_EPISODES: a career is cut after this many episodes (the chain's mean is about 2; a scenario
+# whose chain expects more is refused)
 
 
 def referrals_per_year(demand: Demand, day: np.ndarray | float,
