@@ -12,6 +12,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.cli.parser import build_parser
+from sim.scenario import load_scenario
 
 QUICK = ["--reps", "1", "--years", "1", "--warmup-years", "0", "--quiet"]
 
@@ -169,6 +170,61 @@ def test_a_large_run_asks_for_yes_with_an_estimate(tmp_path, capsys, monkeypatch
     monkeypatch.setattr(settings, "seconds_per_year", lambda scenario: 1e-4)
     opts = settings.RunSettings(reps=5000, years=10.0, warmup_years=3.0, seed=1)
     settings.check_size(opts, baseline, 5000)
+
+
+def _busy(tmp_path: Path) -> Path:
+    """A baseline with a million referrals a year, each assessed about seven times."""
+    path = tmp_path / "busy.toml"
+    path.write_text('extends = "baseline"\n[demand]\nreferrals_per_year = 1000000.0\n'
+                    '[case_types.assessment.next]\nassessment = 0.85\ncin = 0.0\ncp = 0.0\nclose = 0.15\n')
+    return path
+
+
+def test_heavy_work_is_estimated_from_the_scenario_before_anything_runs(tmp_path, capsys, monkeypatch):
+    import sim.experiment.settings as settings
+
+    def no_timing(scenario):
+        raise AssertionError("a heavy scenario is estimated, not timed")
+    monkeypatch.setattr(settings, "seconds_per_year", no_timing)
+    busy = _busy(tmp_path)
+    work = settings.estimate_work(load_scenario(busy))
+    assert work.episodes_per_case == pytest.approx(1 / 0.15)          # the fundamental matrix
+    assert work.events_per_year == pytest.approx(936_000 / 0.15 * settings.EVENTS_PER_EPISODE)
+    started = time.perf_counter()
+    assert main(["run", str(busy), "--reps", "200", "--years", "10", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert time.perf_counter() - started < 10
+    assert len(err.splitlines()) == 1 and "add --yes" in err and "hours" in err, err
+    assert "estimated from the scenario's case-flow events" in err and "MB a worker" in err, err
+    assert main(["run", str(busy), "--reps", "1", "--years", "100", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "above the memory ceiling of 4,096 MB" in err, err
+    assert not (tmp_path / "r").exists()
+    # the baseline's estimate keeps the old unit: a baseline council-year
+    assert settings.estimate_work(load_scenario("baseline")).seconds_per_year() <= \
+        settings.BASELINE_SECONDS_PER_YEAR
+
+
+def test_a_replication_above_the_memory_ceiling_stops_with_one_line(tmp_path, capsys, monkeypatch):
+    from sim.experiment.memory import ENV_CEILING, OverMemory, ceiling_mb, resident_mb
+    from sim.experiment.replications import run_replication
+    import sim.experiment.settings as settings
+
+    assert resident_mb() > 10
+    monkeypatch.setenv(ENV_CEILING, "1")
+    assert ceiling_mb() == 1
+    with pytest.raises(OverMemory, match="replication 0 of baseline used .* MB of memory, above the "
+                       "ceiling of 1 MB"):
+        run_replication(load_scenario("baseline"), 0, 1, 1.0, 0.0)
+    monkeypatch.setattr(settings, "ceiling_mb", lambda: 10**6)   # past the estimate: the guard
+    out = tmp_path / "r"
+    assert main(["run", "--reps", "2", "--years", "1", "--warmup-years", "0", "--workers", "2",
+                 "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "above the ceiling of 1 MB" in err, err
+    assert not out.exists() and not list(tmp_path.glob(".*"))
+    monkeypatch.setenv(ENV_CEILING, "lots")
+    assert ceiling_mb() == 4096
 
 
 def test_version_and_help_state_defaults_and_units(capsys):

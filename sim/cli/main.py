@@ -1,7 +1,8 @@
 """``swsim``: run a command and turn what can go wrong into a clear line and an exit code.
 
 0 success; 2 bad input (an argument, a scenario, a data file, an output folder: nothing written);
-1 an internal error (one line, and the traceback in a log file) or a lost worker; 130 interrupted.
+1 an internal error (one line, and the traceback in a log file), a lost worker or a replication
+above the memory ceiling; 130 interrupted.
 """
 from __future__ import annotations
 
@@ -41,12 +42,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _failed(err: Exception, argv: list[str]) -> int:
     from sim.experiment.executor import ExecutorError, WorkerLost
+    from sim.experiment.memory import OverMemory
 
     if isinstance(err, BadInput):
         for line in err.problems:
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if isinstance(err, (WorkerLost, ExecutorError)):
+    if isinstance(err, (WorkerLost, ExecutorError, OverMemory)):
         print(f"error: {err}", file=sys.stderr)
         return EXIT_INTERNAL
     if isinstance(err, OSError) and err.errno is not None:

@@ -14,6 +14,7 @@ import pandas as pd
 import simpy
 
 from sim.experiment.executor import Executor, consume, execute, progress_bar
+from sim.experiment.memory import memory_guard
 from sim.model.clock import Clock
 from sim.model.outcomes import MONTHLY, OUTCOMES, TEAM_OUTCOMES, check_outputs
 from sim.model.region import Region
@@ -45,14 +46,14 @@ class Runs:
 def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
                     warmup_years: float, env: simpy.Environment | None = None) -> Replication:
     """Simulate one replication and return its monthly table and summary row (both checked
-    against their declarations)."""
+    against their declarations); ``OverMemory`` if its process goes above the memory ceiling."""
+    where = f"replication {rep} of {scenario.name}"
     region = Region(scenario, seed, rep, Clock(years, warmup_years), env)
-    region.run()
+    region.run(memory_guard(where))
     window = region.months()
     summaries = region.summaries(window)
     teams = region.team_summaries()
     window.insert(1, "rep", rep)
-    where = f"replication {rep} of {scenario.name}"
     check_outputs(window, MONTHLY, where)
     for row in summaries:
         check_outputs(row, OUTCOMES, f"{where} ({row['authority']})")

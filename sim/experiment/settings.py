@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 from pydantic import Field, ValidationError
 
 from sim.errors import BadInput
 from sim.experiment.executor import effective_workers
-from sim.scenario import RunSettings, Scenario
+from sim.experiment.memory import ceiling_mb
+from sim.scenario import RunSettings, Scenario, expected_episodes
 
 OPTION = {"reps": "--reps", "years": "--years", "warmup_years": "--warmup-years", "seed": "--seed",
           "workers": "--workers"}
@@ -17,6 +19,18 @@ MAX_WORKERS = 1024
 WORK_LIMIT_REPLICATION_YEARS = 20_000   # council-years beyond which a command times the work
 LONG_HOURS = 1.0                        # ... and asks for --yes if it would take longer than this
 MONTHLY_ROWS_LIMIT = 2_500_000         # monthly rows held in memory by run and compare (~1.5 GB)
+# The work of a replication estimated from the scenario (README, "Performance"): a council-year's
+# fixed cost (month ends, policies), the cost of a case-flow event and of a post a year, a post's
+# setup, and memory. Measured on this machine's kind (baseline: 0.8 s a year, 43,000 events; 10,000
+# posts: 0.7 s to set up); an estimate within a factor of a few, to catch runaways before they start.
+SECONDS_PER_COUNCIL_YEAR = 0.6
+SECONDS_PER_EVENT = 1.5e-6
+SECONDS_PER_POST_YEAR = 4e-5
+SECONDS_PER_POST_SETUP = 8e-5
+EVENTS_PER_EPISODE = 3.5                # referral, allocation, episode end, ... (baseline: 6 a case)
+BASELINE_SECONDS_PER_YEAR = 1.0         # one baseline council-year, the unit of the work limit
+QUICK_TIMING_SECONDS = 20.0             # beyond this estimate a year, the estimate is not timed
+MB_BASE, MB_PER_POST, MB_PER_CASE, MB_PER_EPISODE = 300.0, 0.005, 60e-6, 30e-6
 
 
 class RunOptions(RunSettings):
@@ -48,11 +62,58 @@ def seconds_per_year(scenario: Scenario) -> float:
     return time.perf_counter() - started
 
 
+@dataclass(frozen=True)
+class Work:
+    """The work of one replication of a scenario, estimated from the scenario itself: case-flow
+    events a year (the demand times the expected episodes of a case, from the fundamental matrix of
+    the case-type chain), funded posts (at their peak), cases open at the start, and councils."""
+
+    events_per_year: float
+    cases_per_year: float
+    episodes_per_case: float
+    posts: float
+    open_cases: float
+    councils: int
+
+    def seconds_per_year(self) -> float:
+        return (self.councils * SECONDS_PER_COUNCIL_YEAR + self.events_per_year * SECONDS_PER_EVENT
+                + self.posts * SECONDS_PER_POST_YEAR)
+
+    def seconds(self, years: float) -> float:
+        """Seconds for one replication of ``years`` (warm-up included)."""
+        return self.posts * SECONDS_PER_POST_SETUP + years * self.seconds_per_year()
+
+    def memory_mb(self, years: float) -> float:
+        """Peak memory of a process running one replication of ``years``, MB (every career is
+        drawn at the start)."""
+        cases = self.open_cases + self.cases_per_year * years
+        return (MB_BASE + self.posts * MB_PER_POST
+                + cases * (MB_PER_CASE + self.episodes_per_case * MB_PER_EPISODE))
+
+
+def estimate_work(scenario: Scenario) -> Work:
+    """The ``Work`` of one replication of ``scenario`` (summed over its councils)."""
+    events = cases = episodes = posts = opened = 0.0
+    for _, member in scenario.members():
+        d = member.demand
+        per_year = max([d.referrals_per_year, *d.referrals_by_year.values()]) * d.case_share
+        by_type = expected_episodes(member.case_types)
+        per_case = sum(share * by_type[t] for t, share in d.initial_type.items())
+        events += per_year * per_case * EVENTS_PER_EPISODE
+        cases += per_year
+        episodes += per_year * per_case
+        posts += member.peak_posts()
+        opened += sum(member.expected_open_cases().values())
+    return Work(events, cases, episodes / cases if cases else 0.0, posts, opened,
+                len(scenario.members()))
+
+
 def check_size(options: RunSettings, scenario: Scenario, runs: int, workers: int = 1,
                monthly: bool = True, yes: bool = False) -> None:
-    """Refuse work that would not fit in memory, and ask for ``--yes`` before a long one (more
-    than ``WORK_LIMIT_REPLICATION_YEARS`` council-years that a quick timing says would take more
-    than ``LONG_HOURS`` on the workers used)."""
+    """Refuse work that would not fit in memory (monthly rows, or one replication above the memory
+    ceiling), and ask for ``--yes`` before a long one (more than ``WORK_LIMIT_REPLICATION_YEARS``
+    baseline council-years that a quick timing, or for a heavy scenario the estimate from the
+    scenario, says would take more than ``LONG_HOURS`` on the workers used)."""
     councils = len(scenario.members())
     rows_per_month = councils + 1 if councils > 1 else 1   # each council's row and the region's
     months = runs * int(round(options.years * 12)) * rows_per_month
@@ -60,18 +121,32 @@ def check_size(options: RunSettings, scenario: Scenario, runs: int, workers: int
         raise BadInput(f"{runs:,} replications x {options.years:g} years is {months:,} monthly rows, "
                        f"more than the {MONTHLY_ROWS_LIMIT:,} this command holds in memory; use "
                        "fewer replications or years (a sweep keeps only summaries)")
-    replication_years = runs * (options.years + options.warmup_years)
-    if replication_years * councils <= WORK_LIMIT_REPLICATION_YEARS or yes:
+    span = options.years + options.warmup_years
+    work = estimate_work(scenario)
+    memory = work.memory_mb(span)
+    if memory > ceiling_mb():
+        raise BadInput(f"{scenario.name}: one replication of {span:g} years (--years and "
+                       f"--warmup-years) would need about {memory:,.0f} MB (about "
+                       f"{work.cases_per_year * span + work.open_cases:,.0f} cases from "
+                       f"demand.referrals_per_year, {work.posts:,.0f} posts), above the memory "
+                       f"ceiling of {ceiling_mb():,} MB a process; ask for fewer years or less demand")
+    replication_years = runs * span
+    scale = max(councils, work.seconds_per_year() / BASELINE_SECONDS_PER_YEAR)
+    if replication_years * scale <= WORK_LIMIT_REPLICATION_YEARS or yes:
         return
     used = effective_workers(workers, runs)
-    hours = seconds_per_year(scenario) * replication_years / used / 3600
+    heavy = work.seconds_per_year() > QUICK_TIMING_SECONDS
+    per_year = work.seconds_per_year() if heavy else seconds_per_year(scenario)
+    hours = (per_year * replication_years + work.posts * SECONDS_PER_POST_SETUP * runs) / used / 3600
     if hours <= LONG_HOURS:
         return
-    raise BadInput(f"{runs:,} replications of {options.years + options.warmup_years:g} years "
+    how = ("estimated from the scenario's case-flow events, posts and open cases" if heavy
+           else "from a quick timing")
+    raise BadInput(f"{runs:,} replications of {span:g} years "
                    f"({replication_years:,.0f} replication-years"
                    f"{f' of {councils} councils' if councils > 1 else ''}) would take about "
-                   f"{_duration(hours)} on {used} worker{'s' if used > 1 else ''} (from a quick "
-                   "timing); add --yes to run it, or ask for less")
+                   f"{_duration(hours)} on {used} worker{'s' if used > 1 else ''} and need about "
+                   f"{memory:,.0f} MB a worker ({how}); add --yes to run it, or ask for less")
 
 
 def _duration(hours: float) -> str:

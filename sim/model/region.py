@@ -9,6 +9,8 @@ region (``recorder.snapshot``), and checks that no person or case was created or
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 import simpy
@@ -52,6 +54,7 @@ class Region:
         self.context = RegionContext(self.market, self.names)   # what the region's policies see
         for policy in self.policies:
             self.env.process(self._run_policy(policy))
+        self._check: Callable[[], None] | None = None   # see ``run``
         self.rows: list[dict] = []
         self.team_rows: list[dict] = []    # month-end rows of each council's teams
         self.waits_before = [np.zeros_like(a.book.wait_hist) for a in self.authorities]
@@ -117,6 +120,8 @@ class Region:
             self.rows.append({"authority": REGION, **snapshot(self.authorities, month, self.market,
                                                               month_end)})
             reported = month - self.clock.warmup_months
+            if self._check is not None:
+                self._check()
             for name, auth in zip(self.team_names, self.authorities):
                 self.team_rows += [{"authority": name, "month": reported, **row}
                                    for row in team_snapshot(auth, month_end)]
@@ -127,8 +132,13 @@ class Region:
             self.check_conservation(full=False)
             yield self.env.timeout(MONTH_DAYS)
 
-    def run(self) -> None:
-        """Simulate to the last month end; check every conservation law."""
+    def run(self, check: Callable[[], None] | None = None) -> None:
+        """Simulate to the last month end; check every conservation law. ``check`` (a memory
+        guard) runs before the first event and at every month end, and may raise to stop the run
+        (it schedules nothing, so no event moves)."""
+        self._check = check
+        if check is not None:
+            check()
         self.env.run(until=self.clock.n_days)
         self.check_conservation(full=True)
 
