@@ -278,3 +278,37 @@ def test_targets_and_sweep_files_that_are_not_files(tmp_path, capsys):
         assert time.perf_counter() - started < 10  # a FIFO is refused, not read (it would block)
         err = capsys.readouterr().err
         assert str(tmp_path) in err and "Traceback" not in err
+
+
+def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
+    """Nobody in post for the run's half year: the waits and changes of worker are undefined, each
+    said in a warning; every empty value is in a column that declares when it is undefined."""
+    from sim.model.outcomes import NONE_ALLOCATED, NONE_CLOSED, SUMMARY, OutputError, check_outputs
+    path = tmp_path / "empty.toml"
+    path.write_text('extends = "baseline"\n[workforce]\ninitial_fill = 0.0\n[agency]\n'
+                    'backfill_probability = 0.0\n' + "".join(
+                        f"[workforce.levels.{lv}]\nfill_days_mean = 3650.0\n"
+                        for lv in ("asye", "l2", "l3", "l4", "l5")))
+    out = tmp_path / "r"
+    assert main(["run", str(path), "--reps", "2", "--years", "0.5", "--warmup-years", "0",
+                 "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"warning: mean_wait_days, wait_days_p90, waited_share: undefined (left empty) in 2 of 2 "
+        f"replications of empty: {NONE_ALLOCATED}; check who may hold the cases (posts, caseload "
+        "limits, min_level) and the window",
+        f"warning: worker_changes_per_case, unallocated_days_per_case: undefined (left empty) in 2 "
+        f"of 2 replications of empty: {NONE_CLOSED}; check who may hold the cases (posts, caseload "
+        "limits, min_level) and the window"]
+    summary = pd.read_parquet(out / "summary.parquet")
+    declared = {o.name: o for o in SUMMARY}
+    empty = [c for c in summary if summary[c].isna().any()]
+    assert {"mean_wait_days", "worker_changes_per_case"} <= set(empty)
+    assert all(declared[c].undefined_when for c in empty), empty
+    row = summary.drop(columns="rep").iloc[0].to_dict()
+    with pytest.raises(OutputError, match="cases_waiting_mean is not finite"):
+        check_outputs({**row, "cases_waiting_mean": float("nan")}, declared, "a row")
+    # a run whose every measure is defined says nothing
+    assert main(["run", "--reps", "1", "--years", "1", "--warmup-years", "0", "--out",
+                 str(tmp_path / "b"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""

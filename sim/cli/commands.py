@@ -15,7 +15,7 @@ from sim.experiment.results import COMPARE, RUN, default_out, load_results
 from sim.experiment.resultset import (ResultSet, record_derived, replace_report, write_manifest,
                                       write_text)
 from sim.experiment.settings import RunOptions, check_size, run_options
-from sim.model.outcomes import OUTCOMES
+from sim.model.outcomes import OUTCOMES, undefined_warnings
 from sim.experiment.variants import scenario_named, short_name, suggest, variant
 from sim.policy import registry
 from sim.scenario import (MAX_REPS, Scenario, builtin_names, load_scenario, read_text_file,
@@ -44,6 +44,13 @@ def _next_steps(out: Path, args: argparse.Namespace) -> None:
         print(f"report: {out / 'report.html'}")
     else:
         print(f"for the board's report: swsim report {out}")
+
+
+def _warn_undefined(results) -> None:
+    """A warning on the standard error for each measure left undefined because no case was
+    allocated or closed (never a silent empty value)."""
+    for line in undefined_warnings(results.summaries):
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def executor(args: argparse.Namespace, workers: int) -> Executor:
@@ -76,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{scenario.name}: {opts.reps} replications x {opts.years:g} years "
               f"(+{opts.warmup_years:g} warm-up), seed {opts.seed}, {results.settings['wall_seconds']:.1f} s")
         print_summary(results)
+    _warn_undefined(results)
     _next_steps(out, args)
     return 0
 
@@ -119,6 +127,7 @@ def compare(args: argparse.Namespace) -> int:
               f"{results.settings['wall_seconds']:.1f} s")
         print_comparison(results)
         print_precision(results)
+    _warn_undefined(results)
     _next_steps(out, args)
     return 0
 

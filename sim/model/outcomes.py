@@ -394,6 +394,32 @@ def check_outputs(values: dict[str, Any] | pd.DataFrame, declared: dict[str, Out
                               f"is outside its range [{o.low}, {o.high}]")
 
 
+# Measures whose being undefined means the scenario's work was not done: said as a warning
+UNDONE_WORK = (NONE_ALLOCATED, NONE_CLOSED)
+
+
+def undefined_warnings(summaries: pd.DataFrame) -> list[str]:
+    """One line per scenario and reason in ``UNDONE_WORK`` for which some summary measure is
+    undefined (NaN) in some replication: the measures, in how many replications, and the councils
+    where it is not the region's row alone."""
+    lines = []
+    scenario = summaries["scenario"] if "scenario" in summaries else pd.Series("", summaries.index)
+    for name in scenario.unique():
+        rows = summaries[(scenario == name).to_numpy()]
+        for reason in UNDONE_WORK:
+            measures = [o.name for o in SUMMARY if o.undefined_when == reason and o.name in rows]
+            empty = rows[measures].isna().any(axis=1)
+            if not measures or not empty.any():
+                continue
+            councils = sorted(set(rows["authority"][empty]) - {REGION})
+            lines.append(f"{', '.join(measures)}: undefined (left empty) in "
+                         f"{rows['rep'][empty].nunique()} of {rows['rep'].nunique()} replications"
+                         f"{f' of {name}' if name else ''}"
+                         f"{' (in ' + ', '.join(councils) + ')' if councils else ''}: {reason}; check "
+                         "who may hold the cases (posts, caseload limits, min_level) and the window")
+    return lines
+
+
 THREE_PLUS = ("lac_3plus_workers_share", "cin_3plus_workers_share")
 
 
