@@ -2,6 +2,7 @@
 command leaves the earlier results exactly as they were, and the manifest guards what a report reads."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import resource
@@ -11,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,6 +159,23 @@ def test_ctrl_c_with_workers_is_one_line_and_exit_130(tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".swsim-" in p.name]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigterm_cleans_the_staging_folder_as_ctrl_c_does(tmp_path, workers):
+    out = tmp_path / "r"
+    proc = subprocess.Popen(_cli("run", "baseline", "--reps", "40", "--years", "3", "--workers", workers,
+                                 "--out", str(out), "--quiet"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert _wait_for(lambda: any(".r.swsim-staging-" in p.name for p in tmp_path.iterdir()))
+    time.sleep(1.5)  # simulating
+    proc.send_signal(signal.SIGTERM)      # the parent only, as a service manager or `kill` does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and "terminated" in err
+    assert len([line for line in err.splitlines() if line.strip()]) == 1, err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if ".swsim-" in p.name]
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for proc in Path("/proc").iterdir():
@@ -230,6 +249,26 @@ def test_a_full_disk_gives_one_line_and_keeps_the_earlier_results(tmp_path):
     finally:
         if disk is not None:
             subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_a_full_disk_during_a_parquet_write_names_the_file(tmp_path):
+    from sim.experiment.resultset import ResultSet, atomic_write
+    disk = _small_disk(tmp_path / "disk")
+    if disk is None:
+        pytest.skip("needs root to mount a small file system")
+    try:
+        frame = pd.DataFrame({"x": np.random.default_rng(0).random(200_000)})   # 1.6 MB
+        target = disk / "sweep" / "results" / "chunk-000001.parquet"
+        with pytest.raises(OSError) as err:
+            atomic_write(target, lambda p: frame.to_parquet(p, index=False))
+        assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
+        assert not list(target.parent.iterdir())          # the half-written file is gone
+        with ResultSet(disk / "r", "run", {"scenarios": ["x"]}) as rs:
+            with pytest.raises(OSError) as err:
+                rs.write_table("timeseries.parquet", frame)
+        assert err.value.errno == errno.ENOSPC and err.value.filename == str(disk / "r" / "timeseries.parquet")
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find worker processes")

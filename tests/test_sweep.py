@@ -1,6 +1,7 @@
 """Sweeps: parameter specs, resumable chunks (a real kill -9), Dask equals local, sensitivity."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -79,9 +80,50 @@ def test_a_different_sweep_in_the_same_directory_is_refused(tmp_path, capsys):
     out = tmp_path / "sw"
     assert main(["sweep", "--param", "policy.caseload_cap.cap=20,21", "--reps", "1", *SMALL,
                  "--out", str(out)]) == 0
+    capsys.readouterr()
     assert main(["sweep", "--param", "policy.caseload_cap.cap=20,22", "--reps", "1", *SMALL,
                  "--out", str(out)]) == 2
-    assert "different sweep" in capsys.readouterr().err
+    assert "different sweep with finished runs (it differs in the parameters' values)" in capsys.readouterr().err
+    assert main(["sweep", "--param", "turnover.hazard_scale=1,1.1", "--reps", "1", *SMALL,
+                 "--out", str(out)]) == 2
+    assert "(it sweeps policy.caseload_cap.cap, not turnover.hazard_scale)" in capsys.readouterr().err
+    # an unknown parameter is named, not taken for another sweep
+    assert main(["sweep", "--param", "turnover.no_such_field=1,2", "--reps", "1", *SMALL,
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: turnover.no_such_field = 1.0: unknown key") and "different" not in err
+
+
+def test_a_no_op_rerun_leaves_the_finished_sweep_alone(tmp_path, capsys):
+    out = tmp_path / "sw"
+    args = ["sweep", "--param", "policy.caseload_cap.cap=20,21", "--reps", "1", *SMALL, "--out", str(out)]
+    assert main(args) == 0
+    files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    time.sleep(0.05)
+    assert main(args + ["--quiet"]) == 0
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == files
+    (out / "results" / "chunk-000000.parquet").unlink()          # a resume writes again
+    assert main(args) == 0
+    assert json.loads((out / "manifest.json").read_text())["command"][-1] == str(out)
+    assert (out / "manifest.json").stat().st_mtime_ns > files[out / "manifest.json"][1]
+
+
+def test_a_read_only_out_is_refused_with_exit_2(tmp_path, capsys):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)],
+                             capture_output=True).returncode == 0
+    if not mounted:
+        ro.chmod(0o500)
+    try:
+        assert main(["sweep", "--param", "policy.caseload_cap.cap=20,21", "--reps", "1", *SMALL,
+                     "--out", str(ro / "sw")]) == 2
+        err = capsys.readouterr().err
+        assert err.splitlines() == [f"error: --out {ro / 'sw'}: cannot write there "
+                                    f"({'Read-only file system' if mounted else 'Permission denied'})"]
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(ro)], capture_output=True)
 
 
 def test_dask_and_local_give_the_same_results(tmp_path):

@@ -12,8 +12,8 @@ from sim.draws import load_draws
 from sim.errors import BadInput
 from sim.experiment.executor import Executor, check_scheduler_address
 from sim.experiment.results import COMPARE, RUN, default_out, load_results
-from sim.experiment.resultset import (ResultSet, record_derived, replace_report, write_manifest,
-                                      write_text)
+from sim.experiment.resultset import (ResultSet, record_derived, replace_report, verify,
+                                      write_manifest, write_text)
 from sim.experiment.settings import RunOptions, check_size, run_options
 from sim.model.outcomes import OUTCOMES, undefined_warnings
 from sim.experiment.variants import scenario_named, short_name, suggest, variant
@@ -236,14 +236,24 @@ def sweep(args: argparse.Namespace) -> int:
         print(f"\ninterrupted: {len(job.missing_chunks())} chunks still to run; run the same command "
               "to resume", flush=True)
         return 130
-    write_manifest(job.out, {"kind": "sweep", "scenarios": [base.name]}, args.argv,
-                   {**job.settings(), "workers": opts.workers}, {base.name: scenario_to_toml(base)})
+    if before != 0 or not _manifest_holds(job.out):   # a no-op re-run leaves it alone
+        write_manifest(job.out, {"kind": "sweep", "scenarios": [base.name]}, args.argv,
+                       {**job.settings(), "workers": opts.workers}, {base.name: scenario_to_toml(base)})
     if not args.quiet:
         resumed = "" if before is None else f" (resumed: {before} chunks were missing)"
         print(f"sweep: {len(job.points)} points x {job.reps} replications = {len(table)} runs in "
               f"{time.perf_counter() - started:.1f} s{resumed}; results in {job.out}/")
         print(f"next: swsim sensitivity {job.out} --outcome turnover_rate; swsim report {job.out}")
     return 0
+
+
+def _manifest_holds(out: Path) -> bool:
+    """Whether ``out``'s manifest lists its files as they are."""
+    try:
+        verify(out)
+    except BadInput:
+        return False
+    return True
 
 
 def _sweep_label(scenario: str, kind: str, params) -> str:

@@ -2,12 +2,13 @@
 
 0 success; 2 bad input (an argument, a scenario, a data file, an output folder: nothing written);
 1 an internal error (one line, and the traceback in a log file), a lost worker or a replication
-above the memory ceiling; 130 interrupted.
+above the memory ceiling; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM, cleaned up as Ctrl-C).
 """
 from __future__ import annotations
 
 import os
 import shlex
+import signal
 import sys
 import tempfile
 import traceback
@@ -16,11 +17,33 @@ from pathlib import Path
 
 from sim.errors import BadInput
 
-EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind as Ctrl-C does (staging folders removed, workers stopped)."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``swsim`` with ``argv``; the exit code. SIGTERM is handled as Ctrl-C (the earlier
+    handler is restored on return)."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        earlier = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:   # not the main thread: signals stay as they are
+        earlier = None
+    try:
+        return _main(argv)
+    finally:
+        if earlier is not None:
+            signal.signal(signal.SIGTERM, earlier)
+
+
+def _main(argv: list[str]) -> int:
     try:
         from sim.cli.parser import build_parser
 
@@ -36,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted: nothing more was written; earlier results are unchanged",
               file=sys.stderr, flush=True)
         return EXIT_INTERRUPTED
+    except Terminated:
+        print("\nterminated (SIGTERM): nothing more was written; earlier results are unchanged",
+              file=sys.stderr, flush=True)
+        return EXIT_TERMINATED
     except Exception as err:  # noqa: BLE001 - every error becomes one line and an exit code
         return _failed(err, argv)
 

@@ -46,8 +46,10 @@ def effective_workers(requested: int, jobs: int) -> int:
 
 
 def _die_with_parent(parent: int) -> None:
-    """In a worker: ignore Ctrl-C and exit when the parent process exits."""
+    """In a worker: ignore Ctrl-C, end at once on SIGTERM (the parent's handler is not for
+    workers) and exit when the parent process exits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     except (AttributeError, OSError):  # pragma: no cover - not Linux

@@ -19,12 +19,14 @@ import hashlib
 import json
 import os
 import shutil
+import re
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from sim.errors import BadInput
 
@@ -37,17 +39,33 @@ REPORT_FILES = ("report.html", "report.png", "figures", "board.csv")
 
 
 def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
-    """Call ``write(tmp_path)`` then move the finished file onto ``path``."""
+    """Call ``write(tmp_path)`` then move the finished file onto ``path``; a file-system error
+    (a full disk) names ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
-        write(Path(tmp))
+        with naming(path):
+            write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Re-raise a file-system error met while writing ``path`` as an OSError naming it, with its
+    errno (Parquet's writer reports a full disk as an OSError without either)."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno is not None and err.filename:
+            raise
+        found = re.search(r"errno (\d+)", str(err), re.IGNORECASE)
+        code = err.errno or (int(found.group(1)) if found else errno.EIO)
+        raise OSError(code, os.strerror(code), str(path)) from err
 
 
 def _umask() -> int:
@@ -250,10 +268,11 @@ class ResultSet:
     def write_table(self, name: str, frame) -> None:
         """A pandas table as Parquet (``.parquet``) or CSV (``.csv``)."""
         path = self.path(name)
-        if name.endswith(".parquet"):
-            frame.to_parquet(path, index=False)
-        else:
-            frame.to_csv(path, index=False)
+        with naming(self.out / name):
+            if name.endswith(".parquet"):
+                frame.to_parquet(path, index=False)
+            else:
+                frame.to_csv(path, index=False)
 
     # -- the swap -----------------------------------------------------------------------------
     def commit(self, settings: dict, scenarios: dict[str, str] | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -218,7 +219,14 @@ class Sweep:
 
     def prepare(self) -> None:
         """Write (or check) the sweep's settings, scenario and design; refuse a different sweep
-        that has finished runs (one without any can be replaced: nothing is lost)."""
+        that has finished runs, naming what differs (one without any can be replaced: nothing is
+        lost), and a folder that cannot be written (exit 2, as ``run`` does)."""
+        try:
+            self._prepare()
+        except OSError as err:
+            raise BadInput(f"--out {self.out}: cannot write there ({err.strerror or err})") from None
+
+    def _prepare(self) -> None:
         meta = self.out / "sweep.json"
         settings = json.loads(json.dumps(self.settings()))
         check_folder(self.out)
@@ -226,19 +234,23 @@ class Sweep:
             held = "another swsim result set" if is_result_set(self.out) else "other files"
             raise BadInput(f"--out {self.out}: the folder holds {held}, not a sweep; choose an "
                            "empty or new folder")
-        if meta.exists():
-            same = (_read_json(meta) == settings and (self.out / "scenario.toml").is_file()
-                    and (self.out / "scenario.toml").read_text() == scenario_to_toml(self.base))
-            if same:
-                self._clean_temporaries()
-                return
-            if list((self.out / "results").glob("chunk-*.parquet")):
-                raise ScenarioError([f"{self.out}: holds a different sweep with finished runs; use "
-                                     "another --out, or the same scenario and settings to resume it"])
-        # check every design value applies cleanly before anything runs
+        held = _read_json(meta) if meta.exists() else None
+        if held is not None and held == settings and (self.out / "scenario.toml").is_file() \
+                and (self.out / "scenario.toml").read_text() == scenario_to_toml(self.base):
+            self._clean_temporaries()
+            if self.missing_chunks():   # a resume writes chunks: can it?
+                (self.out / "results").mkdir(exist_ok=True)
+                tempfile.TemporaryFile(dir=self.out / "results").close()
+            return
+        # check every design value applies cleanly before anything runs (an unknown parameter is
+        # named here, before the folder's sweep is compared)
         points = self.points
         for _, row in points.iterrows():
             apply_point(self.base, row.to_dict())
+        if meta.exists() and list((self.out / "results").glob("chunk-*.parquet")):
+            raise ScenarioError([f"{self.out}: holds a different sweep with finished runs "
+                                 f"({_differences(held, settings)}); use another --out, or the "
+                                 "same scenario and settings to resume it"])
         write_text(self.out / "scenario.toml", scenario_to_toml(self.base))
         atomic_write(self.out / "design.parquet", lambda p: points.to_parquet(p, index=False))
         write_text(meta, json.dumps(settings, indent=2) + "\n")
@@ -262,6 +274,21 @@ class Sweep:
             return pd.DataFrame()
         return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True).sort_values(
             ["point", "rep"]).reset_index(drop=True)
+
+
+def _differences(held: Any, settings: dict[str, Any]) -> str:
+    """What differs between the sweep a folder holds and the one asked for, in words."""
+    if not isinstance(held, dict):
+        return "its sweep.json cannot be read"
+    if held == settings:
+        return "its scenario differs"
+    names = lambda s: [p.get("name") for p in s.get("params") or [] if isinstance(p, dict)]
+    if names(held) != names(settings):
+        new = [n for n in names(settings) if n not in names(held)]
+        return (f"it sweeps {', '.join(map(str, names(held))) or 'nothing'}"
+                + (f", not {', '.join(new)}" if new else ""))
+    keys = [k for k in settings if held.get(k) != settings[k]]
+    return "it differs in " + ", ".join("the parameters' values" if k == "params" else k for k in keys)
 
 
 def _read_json(path: Path) -> Any:
@@ -302,5 +329,6 @@ def run_sweep(sweep: Sweep, workers: int | Executor = 1, progress: bool = False)
     for k, frame in consume(execute(_chunk_task, tasks, workers), bar):
         atomic_write(sweep.chunk_path(k), lambda p, frame=frame: frame.to_parquet(p, index=False))
     table = sweep.table()
-    atomic_write(sweep.out / "summary.parquet", lambda p: table.to_parquet(p, index=False))
+    if todo or not (sweep.out / "summary.parquet").exists():   # nothing new: the file stands
+        atomic_write(sweep.out / "summary.parquet", lambda p: table.to_parquet(p, index=False))
     return table
