@@ -32,7 +32,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from calibration.dfe import SUPPRESSED, short_council_name
+from calibration.dfe import MISSING_SYMBOLS, ROUNDS_TO_ZERO, dfe_values, short_council_name
 from calibration.fit import Settings
 from calibration.region_fit import (APPEAL_RANGE, BACKFILL_RANGE, HAZARD_RANGE, RegionFit, fit_region,
                                    logit)
@@ -77,8 +77,9 @@ def read_workforce(path: Path | str, councils: list[str] | None = None,
     """The councils' observed measures, tidy: council (short name), year, metric, observed (a
     share for rates, cases for the caseload). ``councils`` and ``years``: those that must be there.
     A file that cannot be read, lacks a column, holds a malformed value, or misses a council or
-    year asked for is refused naming each problem (suppressed values, DfE's "x", "c", ..., are
-    missing, not malformed)."""
+    year asked for is refused naming each problem (the missing years in one line). DfE's symbols
+    are read as their meaning (``calibration.dfe.dfe_values``: "c", "x", "u", ... missing; "low"
+    0), not as malformed values."""
     path = Path(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -99,21 +100,19 @@ def read_workforce(path: Path | str, councils: list[str] | None = None,
                         "is not a year")
     rows = []
     for metric, (column, percent) in MEASURES.items():
-        text = la[column].str.strip()
-        value = pd.to_numeric(text.where(~text.isin(SUPPRESSED + [""])), errors="coerce")
-        bad = value.isna() & ~text.isin(SUPPRESSED + [""])
+        value, bad = dfe_values(la[column])
         bad |= (value < 0) | (percent & (value > 100))
         for i in la.index[bad]:
             problems.append(f"--workforce {path}: line {i + 2}: {column} {la.at[i, column]!r} is not "
                             + ("a percentage in [0, 100]" if percent else "a number of 0 or more")
-                            + " (or a DfE suppression marker)")
+                            + f" (or one of DfE's symbols: {', '.join([*MISSING_SYMBOLS, *ROUNDS_TO_ZERO])})")
         rows.append(pd.DataFrame({"council": la["la_name"].map(short_council_name), "year": year,
                                   "metric": metric, "observed": value / 100.0 if percent else value}))
     if problems:
         raise BadInput(problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else []))
     if all(c in la.columns for c in BEYOND_COLUMNS):
         # agency workers covering no vacancy, over funded posts (in post and vacant): an input
-        agency, cover, inpost, vacant = (pd.to_numeric(la[c], errors="coerce") for c in BEYOND_COLUMNS)
+        agency, cover, inpost, vacant = (dfe_values(la[c])[0] for c in BEYOND_COLUMNS)
         rows.append(pd.DataFrame({"council": la["la_name"].map(short_council_name), "year": year,
                                   "metric": BEYOND, "observed": ((agency - cover).clip(lower=0)
                                                                  / (inpost + vacant))}))
@@ -124,12 +123,25 @@ def read_workforce(path: Path | str, councils: list[str] | None = None,
     have_councils, have_years = set(out["council"]), set(out["year"])
     problems += [f"--workforce {path}: council {c!r} has no rows (councils in the file: "
                  f"{len(have_councils)})" for c in councils or [] if c not in have_councils]
-    problems += [f"--workforce {path}: year {y} has no rows; years in the file: "
-                 f"{', '.join(map(str, sorted(have_years)))}" for y in years or [] if y not in have_years]
+    absent = [y for y in years or [] if y not in have_years]
+    if absent:
+        problems.append(f"--workforce {path}: no rows for {_years(absent)} of the years asked "
+                        f"({_years(years or [])}); the file has {_years(sorted(have_years))}")
     if problems:
         raise BadInput(problems)
     keep = out[out["council"].isin(councils)] if councils else out
     return keep.sort_values(["council", "metric", "year"]).reset_index(drop=True)
+
+
+def _years(years: list[int]) -> str:
+    """Years as runs: ``2017-2020, 2023``."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs) or "none"
 
 
 def yearly_measures(months: pd.DataFrame, first_year: int, first_month: int = 0) -> pd.DataFrame:

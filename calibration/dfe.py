@@ -29,7 +29,26 @@ from sim.model.demand import CaseTypeTable, expected_open_cases
 from sim.scenario import CLOSE, LEVELS, Scenario, ScenarioError
 
 DATA = Path(__file__).parent / "data"
-SUPPRESSED = ["x", "c", "u", "z", "k", ":", ".."]
+# DfE's symbols in place of a value (its guidance on symbols in statistics files; meanings in
+# calibration/data/README.md). A value withheld or absent is read as missing; `low`, a positive
+# value that rounds to zero at the published precision, is read as 0 (the value rounded, as every
+# published value is). Symbols are read in any case, with or without square brackets ("[c]").
+MISSING_SYMBOLS = {
+    "c": "confidential: withheld to protect confidentiality",
+    "x": "not available",
+    "z": "not applicable",
+    "u": "low reliability: withheld as unreliable",
+    ":": "not available (older releases)",
+    "..": "not available (older releases)",
+    ".": "not applicable (older releases)",
+    "k": "withheld (older releases)",
+    "*": "withheld (older releases)",
+}
+ROUNDS_TO_ZERO = {
+    "low": "a positive value that rounds to zero",
+    "~": "a positive value that rounds to zero (older releases)",
+}
+SUPPRESSED = list(MISSING_SYMBOLS)
 DAYS_3_MONTHS = 365.0 / 4
 
 # Matching demand to a council's open cases (``fit_demand``).
@@ -48,8 +67,33 @@ class DemandNotMatched(UserWarning):
     """A council's expected open cases cannot reach its DfE count within the fitted bounds."""
 
 
+def dfe_values(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from a column of a DfE file read as text: DfE's symbols read as their meaning (a
+    missing value, or 0 for `low`), blanks missing; and a mask of the values that are neither a
+    number nor a symbol (malformed)."""
+    raw = text.fillna("").astype(str).str.strip()
+    symbol = raw.str.lower().str.removeprefix("[").str.removesuffix("]")
+    missing = symbol.isin(list(MISSING_SYMBOLS)) | (raw == "")
+    zero = symbol.isin(list(ROUNDS_TO_ZERO))
+    value = pd.to_numeric(raw.where(~missing & ~zero), errors="coerce").mask(zero, 0.0)
+    return value, value.isna() & ~missing
+
+
+def read_dfe(path: Path) -> pd.DataFrame:
+    """A DfE CSV file with DfE's symbols read as their meaning (``dfe_values``) in every column
+    whose other values are all numbers."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        value, malformed = dfe_values(frame[column])
+        if not malformed.any() and value.notna().any():
+            frame[column] = value
+        else:
+            frame[column] = frame[column].replace("", None)
+    return frame
+
+
 def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(DATA / name, na_values=SUPPRESSED, low_memory=False)
+    return read_dfe(DATA / name)
 
 
 def _row(frame: pd.DataFrame, council: str, year: int, what: str) -> pd.Series:

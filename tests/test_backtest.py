@@ -3,12 +3,14 @@ model's monthly rows turned into DfE's yearly measures, and the band and errors 
 naive last-value forecast."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from calibration.backtest import (MEASURES, POSTS, SEPTEMBER, TABLE_COLUMNS, as_dfe, backtest,
+from calibration.backtest import (BEYOND, MEASURES, POSTS, SEPTEMBER, TABLE_COLUMNS, as_dfe, backtest,
                                   backtest_table, expected_levels, naive_forecast, persistence,
                                   read_workforce, scores, with_establishment, yearly_measures)
 from calibration.dfe import DATA
@@ -71,7 +73,8 @@ def _broken(tmp_path, edit) -> str:
     (lambda r: r.assign(time_period=r["time_period"].where(r["la_name"] != "Solihull", "next year")),
      ["time_period", "'next year'", "not a year"]),
     (lambda r: r[r["la_name"] != "Sandwell"], ["council 'Sandwell' has no rows"]),
-    (lambda r: r[r["time_period"] != "2018"], ["year 2018 has no rows", "2017, 2019, 2020"]),
+    (lambda r: r[r["time_period"] != "2018"], ["no rows for 2018 of the years asked (2017-2020); "
+                                               "the file has 2017, 2019-2020"]),
 ])
 def test_a_bad_workforce_file_is_refused_naming_the_problem(tmp_path, edit, words):
     with pytest.raises(BadInput) as err:
@@ -85,6 +88,71 @@ def test_suppressed_values_are_missing_not_malformed(tmp_path):
         caseload_fte=r["caseload_fte"].where(r["la_name"] != "Coventry", "x")))
     obs = read_workforce(path, ["Coventry"])
     assert obs[obs["metric"] == "caseload"]["observed"].isna().all()
+
+
+def test_missing_years_are_one_line_naming_the_years_asked_and_held():
+    with pytest.raises(BadInput) as err:
+        read_workforce(FILE, WEST_MIDLANDS, list(range(2019, 2032)))     # --until 2031
+    assert err.value.problems == [f"--workforce {FILE}: no rows for 2021-2031 of the years asked "
+                                  "(2019-2031); the file has 2017-2020"]
+    with pytest.raises(BadInput) as err:
+        read_workforce(FILE, WEST_MIDLANDS, list(range(1990, 2018)))     # --fit-until 1990
+    assert len(err.value.problems) == 1 and "no rows for 1990-2016 of the years asked (1990-2017)" \
+        in err.value.problems[0]
+
+
+def _dfe_2021_on(tmp_path) -> Path:
+    """The 2020 rows of the West Midlands councils as DfE publishes them from 2021 on (the same
+    columns), for 2021-2023, with its symbols in places: `low` (a positive value that rounds to
+    zero), `u` (low reliability), `c`, `x`, `z` and a bracketed `[c]`."""
+    raw = pd.read_csv(FILE, dtype=str, keep_default_na=False)
+    last = raw[raw["time_period"] == "2020"]
+    frames = [last.assign(time_period=str(year)) for year in (2021, 2022, 2023)]
+    out = pd.concat(frames, ignore_index=True)
+    council = out["la_name"]
+    out.loc[(council == "Solihull") & (out["time_period"] == "2022"), "agency_rate_fte"] = "low"
+    out.loc[(council == "Solihull") & (out["time_period"] == "2022"), "agency_fte"] = "low"
+    out.loc[(council == "Dudley") & (out["time_period"] == "2021"), "turnover_rate_fte"] = "u"
+    out.loc[(council == "Walsall") & (out["time_period"] == "2023"), "caseload_fte"] = "c"
+    out.loc[(council == "Coventry") & (out["time_period"] == "2023"), "vacancy_rate_fte"] = "[c]"
+    out.loc[council == "Sandwell", "absence_rate_fte"] = "x"
+    out.loc[council == "Wolverhampton", "agency_cover_rate_fte"] = "z"
+    path = tmp_path / "csww_2021_2023.csv"
+    out.to_csv(path, index=False)
+    return path
+
+
+def test_dfe_files_from_2021_on_are_read_with_dfe_symbols(tmp_path):
+    path = _dfe_2021_on(tmp_path)
+    assert "low" in path.read_text() and ",u," in path.read_text()
+    obs = read_workforce(path, WEST_MIDLANDS, [2021, 2022, 2023]).set_index(
+        ["council", "year", "metric"])["observed"]
+    assert obs["Solihull", 2022, "agency_rate"] == 0.0          # low: rounds to zero
+    assert obs["Solihull", 2021, "agency_rate"] > 0
+    assert np.isnan(obs["Dudley", 2021, "turnover_rate"])       # u: withheld as unreliable
+    assert obs["Dudley", 2022, "turnover_rate"] > 0
+    assert np.isnan(obs["Walsall", 2023, "caseload"]) and np.isnan(obs["Coventry", 2023, "vacancy_rate"])
+    assert np.isfinite(obs["Solihull", 2022, BEYOND])           # agency FTE 'low' is 0, not malformed
+    raw = pd.read_csv(FILE)
+    row = raw[(raw["la_name"] == "Sandwell") & (raw["time_period"] == 2020)].iloc[0]
+    assert obs["Sandwell", 2023, "agency_rate"] == pytest.approx(row["agency_rate_fte"] / 100)
+    # a symbol DfE does not use is still malformed, naming DfE's
+    bad = tmp_path / "bad.csv"
+    bad.write_text(path.read_text().replace(",low,", ",tiny,"))
+    with pytest.raises(BadInput, match="'tiny' is not a percentage in \\[0, 100\\] \\(or one of DfE's symbols: c, x, z, u"):
+        read_workforce(bad, WEST_MIDLANDS)
+
+
+def test_the_shipped_dfe_readers_read_low_as_zero_and_symbols_as_missing(tmp_path):
+    from calibration.dfe import DATA, read_dfe
+    frame = read_dfe(DATA / "csww_indicators_2017_2020.csv")
+    assert frame["absence_rate_fte"].dtype.kind == "f"              # it holds one 'low'
+    text = pd.read_csv(DATA / "csww_indicators_2017_2020.csv", dtype=str, keep_default_na=False)
+    assert (frame["absence_rate_fte"][text["absence_rate_fte"] == "low"] == 0.0).all()
+    path = _dfe_2021_on(tmp_path)
+    frame = read_dfe(path)
+    assert frame["agency_rate_fte"].dtype.kind == "f" and frame["turnover_rate_fte"].isna().sum() == 1
+    assert frame["la_name"].dtype.kind not in "fi"
 
 
 def _months(reps=2, n=36, first_month=0):
@@ -238,7 +306,7 @@ def _edited(small_region, name: str, edit) -> str:
 
 @pytest.mark.parametrize("name, edit, extra, words", [
     ("no_council.csv", lambda r: r[r["la_name"] != "C"], [], ["council 'C' has no rows"]),
-    ("no_year.csv", lambda r: r[r["time_period"] != str(UNTIL)], [], [f"year {UNTIL} has no rows"]),
+    ("no_year.csv", lambda r: r[r["time_period"] != str(UNTIL)], [], [f"no rows for {UNTIL} of the years"]),
     ("bad_value.csv", lambda r: r.assign(turnover_rate_fte=r["turnover_rate_fte"].where(r.index != 2, "12%")),
      [], ["line 4", "turnover_rate_fte", "'12%'"]),
     ("bad_year.csv", lambda r: r.assign(time_period=r["time_period"].where(r.index != 0, "2011/12")),
