@@ -8,6 +8,7 @@ import io
 import os
 import tempfile
 import threading
+import time
 import tomllib
 from contextlib import redirect_stderr
 from pathlib import Path
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from sim.cli.main import main
 from sim.draws import load_draws
+from sim.experiment.memory import ENV_CEILING
 from sim.experiment.sweep import apply_point
 from sim.policy import registry
 from sim.scenario import (MAX_EPISODES, MAX_FILE_BYTES, MAX_OPEN_CASES, MAX_POLICIES, MAX_POSTS,
@@ -289,6 +291,8 @@ def _nodes(node, keys=()):
 NODES = [k for k in _nodes(BASE) if k]
 WRONG_TYPE = [NAN, INF, -INF, "text", True]          # refused at the very field, or valid
 OUT_OF_RANGE = [1e308, -1, 0, 2**64, [], {}, DELETE, "unknown key"]
+LARGE = [100_000, 0.999999]                          # in range: accepted work must stay bounded
+RUN_SECONDS, RUN_MB = 60.0, 2048                     # the budget of an accepted mutation's run
 NOT_UTF8 = "bytes that are not UTF-8"
 SHARES = ["vacancy_rate", "agency_share", "share_l3", "share_over_cap", "asye_retention_2y"]
 MAY_BE_UNDEFINED = ["asye_retention_2y", "mean_wait_days", "worker_changes_per_case",
@@ -296,7 +300,8 @@ MAY_BE_UNDEFINED = ["asye_retention_2y", "mean_wait_days", "worker_changes_per_c
 
 
 @settings(max_examples=60, deadline=None)
-@given(keys=st.sampled_from(NODES), mutation=st.sampled_from([*WRONG_TYPE, *OUT_OF_RANGE, NOT_UTF8]))
+@given(keys=st.sampled_from(NODES), mutation=st.sampled_from([*WRONG_TYPE, *OUT_OF_RANGE, *LARGE,
+                                                              NOT_UTF8]))
 def test_any_single_bad_value_is_refused_or_harmless(keys, mutation):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scenario.toml"
@@ -319,14 +324,57 @@ def test_any_single_bad_value_is_refused_or_harmless(keys, mutation):
             else:  # a range, a sum, a missing or unknown key: this field or the table holding it
                 assert any(_path(keys[:n]) in err for n in range(len(keys), 0, -1)), err
             return
-        out = Path(tmp) / "out"
-        assert main(["run", str(path), "--reps", "1", "--years", "1", "--warmup-years", "0",
-                     "--out", str(out), "--quiet"]) == 0
-        summary = pd.read_parquet(out / "summary.parquet").drop(columns="authority")
+        _runs_within_budget(path, Path(tmp) / "out")
+        summary = pd.read_parquet(Path(tmp) / "out" / "summary.parquet").drop(columns="authority")
         values = summary.drop(columns=MAY_BE_UNDEFINED).to_numpy(float)
         assert np.isfinite(values).all(), summary.T
         assert (summary.fillna(0).to_numpy(float) >= 0).all(), summary.T
         assert (summary[SHARES].fillna(0) <= 1).all().all(), summary.T
+
+
+def _runs_within_budget(path: Path, out: Path) -> None:
+    """A year of the scenario at ``path`` runs to the end within ``RUN_SECONDS`` and under a memory
+    ceiling of ``RUN_MB`` (the replication's own guard: above it the run is exit 1)."""
+    started = time.perf_counter()
+    ceiling = os.environ.get(ENV_CEILING)
+    os.environ[ENV_CEILING] = str(RUN_MB)
+    try:
+        code = main(["run", str(path), "--reps", "1", "--years", "1", "--warmup-years", "0",
+                     "--out", str(out), "--quiet"])
+    finally:
+        if ceiling is None:
+            os.environ.pop(ENV_CEILING)
+        else:
+            os.environ[ENV_CEILING] = ceiling
+    assert code == 0
+    assert time.perf_counter() - started < RUN_SECONDS
+
+
+def _runaway(kind: str) -> dict[str, Any]:
+    """The three shapes that validate once accepted and that never finished (issue 26)."""
+    data = copy.deepcopy(BASE)
+    if kind == "nearly absorbing":
+        data["case_types"]["assessment"]["next"] = {"assessment": 0.999999, "close": 1e-6}
+    elif kind == "every level 100,000 posts":
+        for level in data["workforce"]["levels"].values():
+            level["establishment"] = 100_000
+    else:
+        data["policy"] = [{"name": "pay_alignment"}] * 20_000
+    return data
+
+
+@pytest.mark.parametrize("kind, field", [("nearly absorbing", "case_types.assessment.next"),
+                                         ("every level 100,000 posts", "workforce.levels"),
+                                         ("20,000 policies", "policy")])
+def test_the_runaway_shapes_are_refused_before_they_run(tmp_path, kind, field):
+    path = _write(tmp_path, _runaway(kind))
+    started = time.perf_counter()
+    code, err = _validate(path)
+    assert code == 2 and err.splitlines()[0].startswith(f"error: {field}: "), err
+    assert len(err.splitlines()) == 1, err
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--reps", "1", "--years", "1", "--out", str(out)]) == 2
+    assert time.perf_counter() - started < 30 and not out.exists()
 
 
 # -- reading files -----------------------------------------------------------------------------
