@@ -575,13 +575,22 @@ def _rates_at(simulated: pd.DataFrame, year: int) -> pd.DataFrame:
 WEAK_ELASTICITY = 0.25
 
 
+POSTS_FROM = ("observed", "rule")
+
+
 def backtest(scenario: Scenario, observed: pd.DataFrame, fit_until: int, until: int, reps: int,
-             seed: int, workers: int | Executor, settings: Settings, progress=None) -> Backtest:
+             seed: int, workers: int | Executor, settings: Settings, progress=None,
+             posts: str = "observed") -> Backtest:
     """Fit on the years up to ``fit_until``, run ``reps`` replications from that census to
-    ``until``'s (three times: with the establishment held as in the fit, the first runs measure
+    ``until``'s (three times: with the establishment as in the fit, the first runs measure
     how the rates answer the parameters, which sets the parameters' spread, ``carry_spread``,
-    and the second where the draws centre, ``recentre``; the third follow the councils' observed
-    funded posts), and score them against ``observed``."""
+    and the second where the draws centre, ``recentre``; the third fund posts as ``posts`` says:
+    'observed', the councils' observed funded posts, or 'rule', the establishment rule of
+    ``workforce.establishment = "follows_demand"`` from the councils' referral series), and score
+    them against ``observed``."""
+    if posts not in POSTS_FROM:
+        raise BadInput(f"--posts {posts!r}: one of {', '.join(POSTS_FROM)}")
+    scenario = scenario.with_values({"workforce.establishment": "fixed"})   # the fit holds posts
     fit = fit_councils(scenario, observed, fit_until, settings, progress)
     held = observed_start(fit.scenario, observed, fit_until)
     first = parameter_draws(fit, reps, seed)
@@ -590,8 +599,9 @@ def backtest(scenario: Scenario, observed: pd.DataFrame, fit_until: int, until: 
     second = parameter_draws(fit, reps, seed)
     fit.parameters = recentre(fit.parameters, _forecast(held, second, fit_until, until, reps, seed,
                                                         workers), fit_until + 1)
-    # the forward runs are given the councils' funded posts, as observed (the fit held them)
-    start = with_establishment(held, observed, fit_until)
+    # the forward runs are given the councils' funded posts, as observed, or fund them by the rule
+    start = with_establishment(held, observed, fit_until) if posts == "observed" else \
+        held.with_values({"workforce.establishment": "follows_demand"})
     draws = parameter_draws(fit, reps, seed)
     simulated = _forecast(start, draws, fit_until, until, reps, seed, workers)
     table = backtest_table(observed, simulated, fit_until)

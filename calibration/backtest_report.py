@@ -73,7 +73,7 @@ def plot_metric(bt: Backtest, observed: pd.DataFrame, metric: str, fit_until: in
 
 
 def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, until: int,
-                 reps: int) -> str:
+                 reps: int, posts: str = "observed") -> str:
     """The summary (markdown): the scores against the naive forecast, the method, the pooled
     values and each council's fitted parameters with their 90% intervals and how well they fit."""
     s = bt.scores.copy()
@@ -129,12 +129,17 @@ def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, un
         "- **Start**: each council's posts filled at its observed vacancy rate and its vacancies "
         "covered at its observed agency rate; a one-year warm-up burns in only the case mix "
         "(nobody joins or leaves).\n"
-        "- **Inputs** (given to the model as observed, not to the naive forecast): each council's "
-        "referrals (its yearly series) and, where the file has in post and vacancies, its funded "
-        f"posts after the {fit_until} census (their ratio to that census's, moving evenly between "
-        "census dates; the fit and the first two sets of runs hold them), the region's supply of "
-        "applicants growing with its posts (an assumption: the region's mean vacancy rate then "
-        "holds, as the pooled forecast assumes).\n\n"
+        + ("- **Inputs** (given to the model as observed, not to the naive forecast): each "
+           "council's referrals (its yearly series) and, where the file has in post and vacancies, "
+           f"its funded posts after the {fit_until} census (their ratio to that census's, moving "
+           "evenly between census dates; the fit and the first two sets of runs hold them), the "
+           "region's supply of applicants growing with its posts (an assumption: the region's mean "
+           "vacancy rate then holds, as the pooled forecast assumes).\n\n" if posts == "observed" else
+           "- **Inputs** (given to the model as observed, not to the naive forecast): each "
+           "council's referrals (its yearly series). Funded posts are not read from the file: the "
+           "forecast funds them by the establishment rule (`workforce.establishment = "
+           "\"follows_demand\"`, a yearly review toward the posts its cases need), the fit and the "
+           "first two sets of runs holding them; the region's supply of applicants is held.\n\n") +
         "## Council parameters (90% interval)\n\n" + markdown_table(shown) +
         "\n## How well each council fits\n\n"
         "z: the fitted runs' rate a year on against the expected rate, in its sds; fit-years RMSE: "

@@ -128,6 +128,7 @@ def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
     slug = re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
     values["name"] = f"{slug}_{year}"
     values["start.year"] = year   # the calendar of its referral series
+    values["demand.warmup"] = "start"   # reporting starts from the steady state its cases match
     values["description"] = (f"{la_name} {year}: demand, posts and durations from DfE "
                              f"statistics (swsim scenario-from-dfe); {fit.note()}; other rates "
                              f"from {base.name}")
@@ -185,6 +186,7 @@ def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
     slug = re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
     return base.with_overrides(
         name=f"{slug}_{year}", authority=councils, start={**base.start.model_dump(), "year": year},
+        demand={"warmup": "start"},
         description=f"{region} {year}: {len(councils)} councils, each with demand, posts and "
         f"durations from DfE statistics (swsim scenario-from-dfe --region); {matched}; other "
         f"rates from {base.name}")

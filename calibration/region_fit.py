@@ -104,7 +104,11 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
     supply, inflow = 1.0, base.market.agency_inflow_per_year
     want = {m: _targets(targets, names, m) for m in ("turnover_rate", "vacancy_rate", "agency_share")}
     sd = {m: _sd(targets, names, m) for m in want}
-    region_vacancy = float(weight @ want["vacancy_rate"])
+    # the region's own vacancy target, where the targets have one (a row for no council), is
+    # matched by the region's own row; else the councils' targets weighted by their posts
+    own = targets[(targets["model_metric"] == "vacancy_rate") & ~targets["geography"].isin(names)]
+    region_vacancy = float(own["value"].iloc[0]) if len(own) == 1 else float(weight @ want["vacancy_rate"])
+    region_sd = float((own["high"] - own["low"]).iloc[0] / 2 / 1.96) if len(own) == 1 else 1.0
     history, best = [], None
     for round_ in range(s.budget):
         scenario = apply(base, names, hazard, appeal, backfill, supply, inflow)
@@ -112,6 +116,10 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
         got = measure(runs, names)
         idle = float(rows_of(runs.timeseries)["agency_available"].mean())
         z = np.concatenate([(got[m] - want[m]) / sd[m] for m in want])
+        simulated_vacancy = float(rows_of(runs.summary)["vacancy_rate"].mean()) if len(own) == 1 \
+            else float(weight @ got["vacancy_rate"])
+        if len(own) == 1:   # the region's own vacancy counts as one more target
+            z = np.append(z, (simulated_vacancy - region_vacancy) / region_sd)
         loss = float(np.nansum(z ** 2))
         for i, name in enumerate(names):
             history.append({"round": round_, "authority": name, "hazard_scale": hazard[i],
@@ -133,7 +141,6 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
         appeal = appeal - weight @ appeal   # appeals are relative: their weighted mean is 0
         backfill = np.clip(backfill * (want["agency_share"] / np.maximum(got["agency_share"], 1e-3))
                            ** step, *BACKFILL_RANGE)
-        simulated_vacancy = float(weight @ got["vacancy_rate"])
         supply *= math.exp(step * (logit(np.array(simulated_vacancy))
                                    - logit(np.array(region_vacancy))))
         inflow = max(0.0, inflow + step * base.market.agency_exit_rate

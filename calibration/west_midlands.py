@@ -32,7 +32,8 @@ HEADER = """\
 # not this file. Shared rates come from `baseline`; each council's demand, posts and durations
 # from DfE statistics for 2020 (CSWW case holders scaled to funded posts, CIN referrals, CP and
 # CLA durations: see calibration/dfe.py; referrals follow each council's DfE series for the years
-# it has, reporting starting at the 2020 census), with its child-in-need duration (and, where that
+# it has from the 2020 census, when reporting starts, the warm-up holding them at the 2020 rate),
+# funded posts that follow demand (workforce.establishment), with its child-in-need duration (and, where that
 # duration's bounds bind, its assessments' step-up to child in need) fitted so that its expected
 # open cases equal its DfE cases (each council's description says what); the market's supply of
 # applicants and agency inflow, and each council's turnover scale, appeal and agency backfill,
@@ -84,7 +85,8 @@ def build(fit: pd.DataFrame | None = None) -> str:
             "description": f"The 14 West Midlands councils competing for the same social workers "
                            f"({REGION} {YEAR}: DfE inputs per council, demand matched to its DfE "
                            f"open cases, calibrated market)",
-            "start": {"year": YEAR}, "market": market(fit), "teams": OVERFLOW,
+            "start": {"year": YEAR}, "demand": {"warmup": "start"}, "market": market(fit),
+            "teams": OVERFLOW,
             "authority": councils}
     return HEADER + tomli_w.dumps(data)
 

@@ -128,6 +128,13 @@ class Demand(_Strict):
         "it ends), e.g. DfE CIN referral_count; needs `start.year`. The series replaces "
         "`referrals_per_year` for its years; before its first year the first value holds, after "
         "its last the last value grows by `annual_trend`.")
+    warmup: Literal["series", "start"] = Field(
+        "series",
+        description="Referrals during the warm-up, with a yearly series: 'series' follows "
+        "`referrals_by_year` from the run's first day (the years before the start replayed); "
+        "'start' holds them at `referrals_per_year` until reporting starts, so reporting starts "
+        "from the steady state of that rate (what a council fitted to one year's open cases, as "
+        "`swsim scenario-from-dfe` does, assumes).")
 
     _shares = field_validator("initial_type")(_sum_to_one)
 
@@ -186,8 +193,39 @@ class Levels(_Strict):
         return self
 
 
+class Review(_Strict):
+    """How a council with ``workforce.establishment = "follows_demand"`` sets its funded posts."""
+
+    month: int = Field(
+        4, ge=1, le=12,
+        description="Calendar month of the yearly establishment review (1-12; 4 = April, when "
+        "councils set their budgets: assumption).")
+    adjustment_per_year: float = Field(
+        0.145, ge=0, le=1,
+        description="Share of the gap (in logs) between the posts the workload needs and the funded "
+        "posts closed at each review. DfE CSWW 2017-2020, 152 councils: within-council slope of the "
+        "yearly change in log funded posts on last census's log cases per post, 0.145 (clustered "
+        "standard error 0.053; `python -m calibration.establishment`).")
+    max_change_per_year: float = Field(
+        0.10, ge=0, le=1,
+        description="Budget limit: at most this share of posts opened or closed at one review. "
+        "Assumption within DfE CSWW 2017-2020, where councils' yearly changes in funded posts run "
+        "from -11% to +20% (5th to 95th percentile; median +2.9%).")
+    max_growth: float = Field(
+        2.0, ge=1, le=10,
+        description="Funded posts never pass this multiple of the start's (bounds the run's memory; "
+        "assumption: no council in DfE CSWW 2017-2020 grew its posts by half in three years).")
+
+
 class Workforce(_Strict):
     levels: Levels
+    establishment: Literal["fixed", "follows_demand"] = Field(
+        "fixed",
+        description="How funded posts change during reporting: 'fixed' (the levels' establishments "
+        "throughout) or 'follows_demand' (each year's review moves them toward the posts the "
+        "workload needs at the council's own cases per post at the start: see `workforce.review`). "
+        "An `establishment_by_year` series, where given, is used instead of either.")
+    review: Review = Field(default_factory=Review, description="The yearly establishment review.")
     initial_fill: float = Field(
         0.85, ge=0, le=1,
         description="Share of funded posts held by permanent staff at the start. DfE CSWW, West "

@@ -145,3 +145,17 @@ def test_shipped_baseline_hits_its_calibration_targets(baseline):
     targets = table[table["role"] == "target"]
     assert len(targets) == 3
     assert (targets["status"] == "pass").all(), targets[["id", "target", "simulated_mean"]]
+
+
+def test_validate_calibration_fails_under_a_count_of_targets(tmp_path, capsys):
+    """--fail-under N: exit 1 when fewer than N fitted targets are within range (exit 0 at 0,
+    exit 2 for a negative count), the report written either way."""
+    args = ["validate-calibration", "baseline", *SHORT, "--seed", "3"]
+    assert main([*args, "--out", str(tmp_path / "a"), "--fail-under", "0"]) == 0
+    printed = capsys.readouterr().out
+    passed = int(printed.split(" of 3 targets within range")[0].split()[-1])
+    assert main([*args, "--out", str(tmp_path / "b"), "--fail-under", str(passed + 1)]) == 1
+    assert "fewer than --fail-under" in capsys.readouterr().err
+    assert (tmp_path / "b" / "report.csv").exists()
+    assert main([*args, "--out", str(tmp_path / "c"), "--fail-under", "-1"]) == 2
+    assert not (tmp_path / "c").exists()

@@ -463,14 +463,16 @@ def backtest(args: argparse.Namespace) -> int:
                        "to year)")
     out = args.out or Path("results") / "backtest" / scenario.name
     identity = {"scenarios": [scenario.name], "workforce": str(args.workforce),
-                "fit_until": args.fit_until, "until": args.until}
+                "fit_until": args.fit_until, "until": args.until,
+                **({"posts": args.posts} if args.posts != "observed" else {})}
     with ResultSet(out, "backtest", identity, args.overwrite, args.argv).prepare() as rs, pool:
         settings = Settings(reps=args.fit_reps, seed=opts.seed + 1, workers=pool,
                             budget=args.budget)
         bt = run_backtest(scenario, observed, args.fit_until, args.until, opts.reps, opts.seed,
                           pool, settings,
                           progress=lambda r, loss: print(f"fit round {r + 1}/{args.budget}: distance "
-                                                         f"{loss:.1f}", flush=True))
+                                                         f"{loss:.1f}", flush=True),
+                          posts=args.posts)
         rs.write_table("backtest.csv", bt.table)
         rs.write_table("summary.csv", bt.scores)
         rs.write_table("parameters.csv", bt.fit.parameters)
@@ -482,9 +484,10 @@ def backtest(args: argparse.Namespace) -> int:
         for metric in LABELS:
             plot_metric(bt, observed, metric, args.fit_until, rs.path(f"backtest_{metric}.png"))
         rs.write_text("summary.md", summary_text(bt, scenario.name, str(args.workforce),
-                                                 args.fit_until, args.until, opts.reps))
+                                                 args.fit_until, args.until, opts.reps,
+                                                 args.posts))
         rs.commit({**opts.model_dump(), "budget": args.budget, "fit_reps": args.fit_reps,
-                   "census_month": SEPTEMBER}, {scenario.name: scenario_to_toml(scenario)})
+                   "census_month": SEPTEMBER, "posts": args.posts}, {scenario.name: scenario_to_toml(scenario)})
     print(bt.scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     print(f"wrote {out}/backtest.csv, summary.md, summary.csv, parameters.csv, backtest_<metric>.png")
     return 0
@@ -495,6 +498,8 @@ def validate_calibration(args: argparse.Namespace) -> int:
     from calibration.targets import DEFAULT_TARGETS, load_targets
 
     scenario = scenario_named(args.scenario)
+    if args.fail_under is not None and args.fail_under < 0:
+        raise BadInput(f"--fail-under = {args.fail_under}: a number of targets, 0 or more")
     opts = options(scenario, args, reps=20, years=10.0, warmup_years=3.0, seed=20261125)
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
     if scenario.is_region:
@@ -513,6 +518,13 @@ def validate_calibration(args: argparse.Namespace) -> int:
                                                         "simulated_mean", "band_5", "band_95", "status"]]
     print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     print(f"wrote {out}/report.md, report.csv, report.png")
+    fitted = table[table["role"] == "target"]
+    passed = int((fitted["status"] == "pass").sum())
+    print(f"{passed} of {len(fitted)} targets within range")
+    if args.fail_under is not None and passed < args.fail_under:
+        print(f"swsim: fewer than --fail-under {args.fail_under} targets within range ({passed} of "
+              f"{len(fitted)})", file=sys.stderr)
+        return 1
     return 0
 
 

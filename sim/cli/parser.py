@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     vc.add_argument("scenario", nargs="?", default="baseline",
                     help="scenario file or built-in name (default: baseline)")
     vc.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
+    vc.add_argument("--fail-under", type=int, default=None, metavar="N",
+                    help="exit 1 when fewer than N of the fitted targets (role 'target') are within "
+                    "their range (default: off: exit 0 whatever passes)")
     _simulation(vc, reps="20", years="10", warmup="3", seed="20261125",
                 out="results/validation/<scenario>", posterior=True)
 
@@ -239,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--fit-reps", type=int, default=8,
                     help="replications per round of the fit, 1-1,000 (default: 8)")
     bt.add_argument("--seed", type=int, help="root seed of the random streams (default: 20261125)")
+    bt.add_argument("--posts", choices=["observed", "rule"], default="observed",
+                    help="the forecast's funded posts: 'observed', read from the file (in post + "
+                    "vacancies), or 'rule', funded by workforce.establishment = 'follows_demand' "
+                    "from the councils' referrals (default: observed)")
     _workers(bt)
     bt.add_argument("--out", type=out_dir, help="output folder (default: results/backtest/<scenario>)")
     bt.add_argument("--overwrite", action="store_true",

@@ -34,7 +34,8 @@ from sim.policy import Policy, get_policy
 if TYPE_CHECKING:
     from sim.model.market import LabourMarket
 from sim.model.workforce import AGENCY, ASYE, BANK, CONTRACT_CODE, PERMANENT, Establishment, Post, \
-    SocialWorker, asye_year, count_staff, follow_establishment, promotions
+    SocialWorker, asye_year, count_staff, establishment_rule, follow_establishment, promotions, \
+    review_establishment
 
 
 
@@ -94,6 +95,8 @@ class Authority:
                                  streams["case_careers"], streams["initial"], self.calendar)
         establishment = sum(lv.establishment for lv in self.levels)
         growth = max([1.0, *scenario.workforce.establishment_by_year.values()])
+        if establishment_rule(scenario.workforce) == "follows_demand":
+            growth = scenario.workforce.review.max_growth
         self.max_workers = 2 * math.ceil(establishment * growth) + 64
         self.teams = scenario.team_list()
         # every (level, team) pair, and the caseload limit of each under the rates now
@@ -169,6 +172,8 @@ class Authority:
         if scenario.workforce.establishment_by_year:   # from the start of reporting
             env.process(_after(env, clock.report_start_day,
                                follow_establishment(self, OFFSET_ESTABLISHMENT)))
+        elif establishment_rule(scenario.workforce) == "follows_demand":
+            env.process(review_establishment(self, OFFSET_ESTABLISHMENT))
         for policy in self.policies:
             env.process(self._run_policy(policy))
 

@@ -20,6 +20,7 @@ MONTH_DAYS = DAYS_PER_YEAR / 12.0
 OFFSET_POLICY_START, OFFSET_MARKET, OFFSET_LEAVERS, OFFSET_PROMOTIONS, OFFSET_CONVERSIONS, \
     OFFSET_POLICY_TICK, OFFSET_RECORD = 0.5, 0.52, 0.55, 0.6, 0.65, 0.85, 0.9
 CENSUS = 273.0 / DAYS_PER_YEAR   # 30 September (DfE's workforce census) as a fraction of a year
+CENSUS_MONTH = 9                 # ... its month: reporting starts at the end of September
 APRIL = 90.0 / DAYS_PER_YEAR     # 1 April: DfE's reporting years (and pay awards) start then
 
 # Before the market: the establishment's monthly change (``workforce.establishment_by_year``).

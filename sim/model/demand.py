@@ -22,10 +22,14 @@ from sim.scenario import CLOSE, LEVELS, MAX_EPISODES, CaseType, Demand, Scenario
 def referrals_per_year(demand: Demand, day: np.ndarray | float,
                        calendar: Calendar | None = None) -> np.ndarray:
     """The yearly referral rate at ``day``: the year's value of ``referrals_by_year`` on the
-    run's ``calendar``, else ``referrals_per_year`` grown by the trend."""
+    run's ``calendar`` (``referrals_per_year`` before reporting starts if ``demand.warmup`` is
+    'start'), else ``referrals_per_year`` grown by the trend."""
     t = np.asarray(day, dtype=float)
     if demand.referrals_by_year and calendar is not None:
-        return by_year(demand.referrals_by_year, calendar.reporting_year(t), demand.annual_trend)
+        rate = by_year(demand.referrals_by_year, calendar.reporting_year(t), demand.annual_trend)
+        if demand.warmup == "start":   # the warm-up at the start's rate
+            rate = np.where(t < calendar.report_start_day, demand.referrals_per_year, rate)
+        return rate
     return demand.referrals_per_year * (1.0 + demand.annual_trend) ** (t / DAYS_PER_YEAR)
 
 

@@ -237,6 +237,9 @@ TIMESERIES: tuple[Outcome, ...] = (
     Outcome("perm_total", "permanent staff", "FTE", "Permanent staff in post."),
     Outcome("agency_total", "agency workers", "FTE", "Agency workers on assignment."),
     Outcome("vacancies_total", "vacancies", "posts", "Funded posts without a permanent holder."),
+    Outcome("funded_posts", "funded posts", "posts",
+            "Funded social-worker posts (the establishment: DfE's in post + vacancies), as set by "
+            "`workforce.establishment`, its series or a policy."),
     Outcome("agency_above_establishment", "agency workers above establishment", "FTE",
             "Agency workers in posts added above the funded establishment (a team's overflow "
             "'agency'), not covering a vacancy."),

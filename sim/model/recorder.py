@@ -207,6 +207,7 @@ def snapshot(auths: Sequence["Authority"], month: int, market: "LabourMarket | N
     pools = market is not None and market.regional and len(auths) == len(market.authorities)
     row.update(
         perm_total=perm.sum(), agency_total=agency.sum(), vacancies_total=vacancies.sum(),
+        funded_posts=establishment,
         agency_above_establishment=total("above"), bank_total=total("bank"),
         perm_near_retirement=total("near_retirement"),
         **tally,

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import heapq
+import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
@@ -9,7 +11,8 @@ import numpy as np
 
 from sim.model._jit import njit
 from sim.model.allocation import W_LEVEL
-from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
+from sim.model.clock import CENSUS_MONTH, DAYS_PER_YEAR, MONTH_DAYS
+from sim.model.demand import expected_open_cases
 from sim.model.series import at_census
 from sim.scenario import LEVELS
 
@@ -230,4 +233,41 @@ def follow_establishment(auth: "Authority", offset: float):
     yield auth.env.timeout(offset)
     while True:
         auth.set_establishment(int(round(start * at_census(series, float(auth.calendar.date(auth.env.now))))))
+        yield auth.env.timeout(MONTH_DAYS)
+
+
+def establishment_rule(workforce) -> str:
+    """How the funded posts change: 'given' (``establishment_by_year``, which wins), 'fixed' or
+    'follows_demand'."""
+    return "given" if workforce.establishment_by_year else workforce.establishment
+
+
+def review_establishment(auth: "Authority", offset: float):
+    """Monthly: note the council's open cases; at each yearly review (``workforce.review``) move the
+    funded posts part of the way toward the posts the last 12 months' cases need at the council's
+    own standard (its expected open cases at the scenario's referral rate, by Little's law, per
+    funded post at the start), within the budget limit; between reviews, keep closing posts toward
+    the review's number as they fall vacant."""
+    review = auth.scenario.workforce.review
+    clock = auth.clock
+    start_posts = float(auth.start_posts.sum())
+    ceiling = int(math.floor(start_posts * review.max_growth))
+    # months from the start of reporting (30 September) to the first review, then every 12
+    first = (review.month - CENSUS_MONTH) % 12 or 12
+    cases_per_post = max(float(expected_open_cases(auth.scenario).sum()), 1.0) / start_posts
+    recent: deque[int] = deque(maxlen=12)
+    target = start_posts
+    yield auth.env.timeout(offset)
+    for month in range(clock.n_months + 1):
+        recent.append(auth.book.open_cases)
+        since = month - clock.warmup_months
+        if since > 0 and (since - first) % 12 == 0 and since >= first:
+            posts = float(auth.funded_by_level.sum())
+            need = max(sum(recent) / len(recent), 1.0) / cases_per_post
+            step = float(np.clip(review.adjustment_per_year * math.log(need / posts),
+                                 math.log1p(-min(review.max_change_per_year, 0.999)),
+                                 math.log1p(review.max_change_per_year)))
+            target = min(max(round(posts * math.exp(step)), 1), ceiling)
+        if since > 0 and target != auth.funded_by_level.sum():
+            auth.set_establishment(int(target))
         yield auth.env.timeout(MONTH_DAYS)
