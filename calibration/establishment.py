@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calibration.dfe import DATA, SUPPRESSED
+from calibration.dfe import DATA, dfe_values
 
 WORKFORCE = DATA / "csww_indicators_2017_2020.csv"
 
@@ -53,7 +53,7 @@ def panel(frame: pd.DataFrame) -> pd.DataFrame:
     la = frame[frame["geographic_level"] == "Local authority"] if "geographic_level" in frame else frame
     data = pd.DataFrame({"council": la["la_name"], "year": pd.to_numeric(la["time_period"])})
     for column in ("inpost_fte", "vacancy_fte", "cases"):
-        data[column] = pd.to_numeric(la[column].where(~la[column].isin(SUPPRESSED)), errors="coerce")
+        data[column] = dfe_values(la[column].astype(str))[0]
     data["posts"] = data["inpost_fte"] + data["vacancy_fte"]
     data = data.sort_values(["council", "year"])
     before = data.groupby("council")[["year", "posts", "cases"]].shift()

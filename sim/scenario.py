@@ -1062,8 +1062,11 @@ class Scenario(_Strict):
 
     # -- derived, read-only views used by the model ---------------------------------------
     def peak_posts(self) -> float:
-        """Funded posts at the peak of ``workforce.establishment_by_year`` (one council)."""
-        scale = max([1.0, *self.workforce.establishment_by_year.values()])
+        """Funded posts at their peak (one council): of ``workforce.establishment_by_year``, or the
+        rule's ceiling (``workforce.review.max_growth``) where posts follow demand."""
+        wf = self.workforce
+        scale = max([1.0, *wf.establishment_by_year.values()]) if wf.establishment_by_year else \
+            (wf.review.max_growth if wf.establishment == "follows_demand" else 1.0)
         return sum(lv.establishment for lv in self.workforce.levels.ordered()) * scale
 
     def expected_open_cases(self) -> dict[str, float]:

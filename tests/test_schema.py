@@ -211,6 +211,7 @@ def test_a_nearly_absorbing_chain_is_refused_naming_the_field(tmp_path):
 
 def test_too_many_posts_policies_or_open_cases_are_refused(tmp_path):
     data = copy.deepcopy(BASE)
+    data["workforce"]["establishment"] = "fixed"
     for level in data["workforce"]["levels"].values():
         level["establishment"] = 100_000
     code, err = _validate(_write(tmp_path, data))
@@ -220,6 +221,10 @@ def test_too_many_posts_policies_or_open_cases_are_refused(tmp_path):
     for level in data["workforce"]["levels"].values():
         level["establishment"] = 15_000                     # 75,000 posts ...
     assert _validate(_write(tmp_path, data))[0] == 0
+    data["workforce"]["establishment"] = "follows_demand"   # ... that may double by the rule
+    code, err = _validate(_write(tmp_path, data))
+    assert code == 2 and "150,000 funded posts at the peak" in err, err
+    data["workforce"]["establishment"] = "fixed"
     data["workforce"]["establishment_by_year"] = {"2020": 1.0, "2021": 2.0}   # ... doubling
     data["start"] = {"year": 2020}
     code, err = _validate(_write(tmp_path, data))
@@ -241,6 +246,7 @@ def test_too_many_posts_policies_or_open_cases_are_refused(tmp_path):
 
 def test_a_region_is_bounded_over_its_councils(tmp_path):
     data = copy.deepcopy(BASE)
+    data["workforce"]["establishment"] = "fixed"
     for level in data["workforce"]["levels"].values():
         level["establishment"] = 12_000                      # 60,000 posts a council
     data["authority"] = {"north": {}, "south": {}}
