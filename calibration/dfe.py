@@ -217,6 +217,11 @@ def council_inputs(base: Scenario, council: str, year: int
         "demand.case_share": round(1.0 - nfa, 4),
         "workforce.initial_fill": round(inpost / (inpost + vacant), 4),
     }
+    # agency workers covering no vacancy (absence, projects), a share of funded posts: an input
+    cover = w.get("agency_cover_fte")
+    if cover is not None and not (isinstance(cover, float) and math.isnan(cover)):
+        beyond = max(0.0, agency - float(cover)) / (inpost + vacant)
+        values["agency.beyond_vacancies"] = round(min(beyond, 1.0), 4)
     for name, n in zip(LEVELS, per_level):
         values[f"workforce.levels.{name}.establishment"] = int(n)
     cp = _row(_read("cp_plans_by_duration_2013_2025.csv"), council, year, "child protection plans")

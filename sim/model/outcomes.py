@@ -84,8 +84,9 @@ SUMMARY: tuple[Outcome, ...] = (
            "Mean over month ends of agency / (agency + permanent) (DfE agency rate).",
            better="lower", key=True),
     Outcome("agency_cover_rate", "agency cover of vacancies", "agency workers per vacancy",
-            "Agency workers / vacancies, summed over month ends (DfE agency workers covering "
-            "vacancies).", percent=True, undefined_when="there was no vacancy at any month end"),
+            "Agency workers covering a vacancy (those above the establishment left out) / "
+            "vacancies, summed over month ends (DfE agency workers covering vacancies).",
+            percent=True, undefined_when="there was no vacancy at any month end"),
     Outcome("starter_rate", "starter rate", "starters a year per permanent FTE",
             "Permanent starters per year (hires and conversions) / mean permanent headcount.",
             percent=True),
@@ -500,7 +501,8 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
         "turnover_rate": float(months["leavers"].sum() / mean(perm) / years),
         "vacancy_rate": mean(vac / (vac + perm)),
         "agency_share": mean(agency / (agency + perm)),
-        "agency_cover_rate": float(agency.sum() / vac.sum()) if vac.sum() > 0 else float("nan"),
+        "agency_cover_rate": float((agency - months["agency_above_establishment"]).sum() / vac.sum())
+        if vac.sum() > 0 else float("nan"),
         "starter_rate": float(months["hires"].sum() / mean(perm) / years),
         "share_l3": mean(months["perm_l3"] / perm),
         "mean_caseload": mean(months["caseload_mean"]),
