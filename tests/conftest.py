@@ -1,6 +1,10 @@
 """Shared helpers: small scenarios built from the baseline."""
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
 import pytest
 
 from sim.scenario import LEVELS, Scenario, load_scenario
@@ -46,3 +50,20 @@ def queue_scenario(workers: int, limit: int, mean_days: float, utilisation: floa
         "absence": {"enabled": False},
         "retirement": {"enabled": False},
     })
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A folder nothing can be written in, and the error its writes give: a read-only tmpfs where
+    this user may mount one (root), else a folder without write permission."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)],
+                             capture_output=True).returncode == 0
+    if not mounted:
+        ro.chmod(0o500)
+    try:
+        yield ro, "Read-only file system" if mounted else "Permission denied"
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(ro)], capture_output=True)

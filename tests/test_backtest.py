@@ -211,7 +211,8 @@ def synthetic(baseline, tmp_path_factory):
     councils = {name: {"turnover": {"hazard_scale": h}, "employer": {"appeal": a},
                        "agency": {"backfill_probability": b}} for name, (h, a, b) in TRUE.items()}
     truth = baseline.with_overrides(name="synthetic", authority=councils, market=REGIONAL_MARKET,
-                                    start={"year": HISTORY_START})
+                                    start={"year": HISTORY_START},
+                                    workforce={"establishment": "fixed"})   # posts as the fit holds them
     runs = run_experiment(truth, 1, 99, UNTIL - HISTORY_START, 3.0)
     months = runs.timeseries[runs.timeseries["authority"] != "region"]
     history = yearly_measures(months, HISTORY_START, SEPTEMBER + 1)

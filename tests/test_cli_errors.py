@@ -142,21 +142,12 @@ def test_an_unreachable_scheduler_fails_in_seconds(tmp_path, capsys):
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
 
 
-def test_a_read_only_folder_is_refused_before_simulating(tmp_path, capsys):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)],
-                             capture_output=True).returncode == 0
-    if not mounted:
-        ro.chmod(0o500)
-    try:
-        started = time.perf_counter()
-        assert main(["run", "--reps", "200", "--out", str(ro / "r"), "--quiet"]) == 2
-        assert time.perf_counter() - started < 10  # refused before 200 replications ran
-        assert "cannot write there" in capsys.readouterr().err
-    finally:
-        if mounted:
-            subprocess.run(["umount", str(ro)], capture_output=True)
+def test_a_read_only_folder_is_refused_before_simulating(read_only_dir, capsys):
+    ro, _ = read_only_dir
+    started = time.perf_counter()
+    assert main(["run", "--reps", "200", "--out", str(ro / "r"), "--quiet"]) == 2
+    assert time.perf_counter() - started < 10  # refused before 200 replications ran
+    assert "cannot write there" in capsys.readouterr().err
 
 
 def test_a_large_run_asks_for_yes_with_an_estimate(tmp_path, capsys, monkeypatch, baseline):
