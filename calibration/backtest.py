@@ -337,6 +337,16 @@ def with_establishment(scenario: Scenario, observed: pd.DataFrame, year: int) ->
     return scenario.with_values(values)
 
 
+def forward_posts(scenario: Scenario, observed: pd.DataFrame, year: int, posts: str) -> Scenario:
+    """The forward runs' funded posts: 'observed', the councils' posts after ``year``'s census as
+    the file has them (``with_establishment``); 'rule', funded by the establishment rule
+    (``workforce.establishment = "follows_demand"``) from the councils' referrals, nothing read
+    from the file."""
+    if posts == "observed":
+        return with_establishment(scenario, observed, year)
+    return scenario.with_values({"workforce.establishment": "follows_demand"})
+
+
 def neutral(scenario: Scenario) -> Scenario:
     """Every council's own parameters at the shared values (turnover scale 1, appeal 0, the
     scenario's agency backfill), so the fit starts from no knowledge of any council."""
@@ -599,9 +609,7 @@ def backtest(scenario: Scenario, observed: pd.DataFrame, fit_until: int, until: 
     second = parameter_draws(fit, reps, seed)
     fit.parameters = recentre(fit.parameters, _forecast(held, second, fit_until, until, reps, seed,
                                                         workers), fit_until + 1)
-    # the forward runs are given the councils' funded posts, as observed, or fund them by the rule
-    start = with_establishment(held, observed, fit_until) if posts == "observed" else \
-        held.with_values({"workforce.establishment": "follows_demand"})
+    start = forward_posts(held, observed, fit_until, posts)
     draws = parameter_draws(fit, reps, seed)
     simulated = _forecast(start, draws, fit_until, until, reps, seed, workers)
     table = backtest_table(observed, simulated, fit_until)

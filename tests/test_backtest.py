@@ -12,7 +12,8 @@ from scipy.stats import spearmanr
 
 from calibration.backtest import (BEYOND, MEASURES, POSTS, SEPTEMBER, TABLE_COLUMNS, as_dfe, backtest,
                                   backtest_table, expected_levels, naive_forecast, persistence,
-                                  read_workforce, scores, with_establishment, yearly_measures)
+                                  read_workforce, scores, with_establishment, yearly_measures,
+                                  forward_posts)
 from calibration.dfe import DATA
 from calibration.fit import Settings
 from sim.cli.main import main
@@ -55,6 +56,21 @@ def test_the_councils_funded_posts_are_an_input_of_the_forward_runs(baseline):
                                                            / posts["Stoke-on-Trent", 2019], abs=1e-4)
     assert series["Walsall"]["2020"] < 1.0          # Walsall's posts fell in 2020
     assert POSTS not in set(persistence(obs, 2020)["metric"])
+
+
+def test_the_forward_runs_can_fund_posts_by_the_rule_instead(baseline):
+    """--posts rule: nothing is read of the councils' posts; each follows its demand by the rule
+    (from a fit that held them)."""
+    obs = read_workforce(FILE, WEST_MIDLANDS, [2019, 2020])
+    region = baseline.with_overrides(name="two", start={"year": 2019},
+                                     workforce={"establishment": "fixed"},
+                                     authority={"Stoke-on-Trent": {}, "Walsall": {}})
+    for name, m in forward_posts(region, obs, 2019, "rule").members():
+        assert m.workforce.establishment == "follows_demand" and not m.workforce.establishment_by_year
+    observed = dict(forward_posts(region, obs, 2019, "observed").members())
+    assert observed["Walsall"].workforce.establishment_by_year["2020"] < 1.0
+    with pytest.raises(BadInput):
+        backtest(region, obs, 2019, 2020, 2, 1, 1, Settings(reps=1, budget=1), posts="guessed")
 
 
 def _broken(tmp_path, edit) -> str:
