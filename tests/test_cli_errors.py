@@ -303,3 +303,19 @@ def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
     assert main(["run", "--reps", "1", "--years", "1", "--warmup-years", "0", "--out",
                  str(tmp_path / "b"), "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_demand_that_grows_without_bound_is_refused_before_it_runs(tmp_path, capsys):
+    """Referrals doubling every year for a century: the work check counts the growth (the cases of
+    every year drawn at the start would not fit in memory), exit 2 before anything runs."""
+    path = tmp_path / "growing.toml"
+    path.write_text('extends = "baseline"\nname = "growing"\n[demand]\nannual_trend = 1.0\n')
+    started = time.perf_counter()
+    assert main(["run", str(path), "--reps", "1", "--years", "100", "--out", str(tmp_path / "r")]) == 2
+    assert time.perf_counter() - started < 30
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "annual_trend" in err and "memory" in err, err
+    assert not (tmp_path / "r").exists()
+    # the same growth over two years is a normal run's size
+    assert main(["run", str(path), "--reps", "1", "--years", "2", "--warmup-years", "0",
+                 "--out", str(tmp_path / "ok"), "--quiet"]) == 0

@@ -74,28 +74,39 @@ class Work:
     posts: float
     open_cases: float
     councils: int
+    trend: float = 0.0       # the largest yearly growth of referrals (``demand.annual_trend``)
+
+    def grown_years(self, years: float) -> float:
+        """Years of the first year's demand that ``years`` of demand growing at ``trend`` add up to
+        (the integral of (1 + trend)^t; ``years`` for no growth or a fall)."""
+        if self.trend <= 0:
+            return years
+        rate = math.log1p(self.trend)
+        return math.expm1(min(rate * years, 700.0)) / rate
 
     def seconds_per_year(self) -> float:
         return (self.councils * SECONDS_PER_COUNCIL_YEAR + self.events_per_year * SECONDS_PER_EVENT
                 + self.posts * SECONDS_PER_POST_YEAR)
 
     def seconds(self, years: float) -> float:
-        """Seconds for one replication of ``years`` (warm-up included)."""
-        return self.posts * SECONDS_PER_POST_SETUP + years * self.seconds_per_year()
+        """Seconds for one replication of ``years`` (warm-up included; events grow with demand)."""
+        return (self.posts * SECONDS_PER_POST_SETUP + years * self.seconds_per_year()
+                + (self.grown_years(years) - years) * self.events_per_year * SECONDS_PER_EVENT)
 
     def memory_mb(self, years: float) -> float:
         """Peak memory of a process running one replication of ``years``, MB (every career is
         drawn at the start)."""
-        cases = self.open_cases + self.cases_per_year * years
+        cases = self.open_cases + self.cases_per_year * self.grown_years(years)
         return (MB_BASE + self.posts * MB_PER_POST
                 + cases * (MB_PER_CASE + self.episodes_per_case * MB_PER_EPISODE))
 
 
 def estimate_work(scenario: Scenario) -> Work:
     """The ``Work`` of one replication of ``scenario`` (summed over its councils)."""
-    events = cases = episodes = posts = opened = 0.0
+    events = cases = episodes = posts = opened = trend = 0.0
     for _, member in scenario.members():
         d = member.demand
+        trend = max(trend, d.annual_trend)
         per_year = max([d.referrals_per_year, *d.referrals_by_year.values()]) * d.case_share
         by_type = expected_episodes(member.case_types)
         per_case = sum(share * by_type[t] for t, share in d.initial_type.items())
@@ -105,7 +116,7 @@ def estimate_work(scenario: Scenario) -> Work:
         posts += member.peak_posts()
         opened += sum(member.expected_open_cases().values())
     return Work(events, cases, episodes / cases if cases else 0.0, posts, opened,
-                len(scenario.members()))
+                len(scenario.members()), trend)
 
 
 def check_size(options: RunSettings, scenario: Scenario, runs: int, workers: int = 1,
@@ -127,8 +138,9 @@ def check_size(options: RunSettings, scenario: Scenario, runs: int, workers: int
     if memory > ceiling_mb():
         raise BadInput(f"{scenario.name}: one replication of {span:g} years (--years and "
                        f"--warmup-years) would need about {memory:,.0f} MB (about "
-                       f"{work.cases_per_year * span + work.open_cases:,.0f} cases from "
-                       f"demand.referrals_per_year, {work.posts:,.0f} posts), above the memory "
+                       f"{work.cases_per_year * work.grown_years(span) + work.open_cases:,.0f} "
+                       f"cases from demand.referrals_per_year and annual_trend, {work.posts:,.0f} "
+                       "posts), above the memory "
                        f"ceiling of {ceiling_mb():,} MB a process; ask for fewer years or less demand")
     replication_years = runs * span
     scale = max(councils, work.seconds_per_year() / BASELINE_SECONDS_PER_YEAR)
