@@ -22,8 +22,9 @@ COUNCILS = ["A", "B", "C"]
 
 @pytest.fixture(scope="module")
 def region(baseline):
-    """Three councils; B pays 10% more, so pay draws staff to it."""
-    return baseline.with_overrides(name="r", market=MARKET,
+    """Three councils; B pays 10% more, so pay draws staff to it; posts held as given (the
+    policies' own effects, without the establishment's yearly review)."""
+    return baseline.with_overrides(name="r", market=MARKET, workforce={"establishment": "fixed"},
                                    authority={"A": {}, "B": pay_rise(0.10), "C": {}})
 
 
