@@ -1061,13 +1061,18 @@ class Scenario(_Strict):
         return self
 
     # -- derived, read-only views used by the model ---------------------------------------
-    def peak_posts(self) -> float:
-        """Funded posts at their peak (one council): of ``workforce.establishment_by_year``, or the
-        rule's ceiling (``workforce.review.max_growth``) where posts follow demand."""
+    def posts_growth(self) -> float:
+        """The most funded posts may grow to, as a multiple of the start's (one council): the peak
+        of ``workforce.establishment_by_year``, or the rule's ceiling
+        (``workforce.review.max_growth``) where posts follow demand, else 1."""
         wf = self.workforce
-        scale = max([1.0, *wf.establishment_by_year.values()]) if wf.establishment_by_year else \
-            (wf.review.max_growth if wf.establishment == "follows_demand" else 1.0)
-        return sum(lv.establishment for lv in self.workforce.levels.ordered()) * scale
+        if wf.establishment_by_year:
+            return max([1.0, *wf.establishment_by_year.values()])
+        return wf.review.max_growth if wf.establishment == "follows_demand" else 1.0
+
+    def peak_posts(self) -> float:
+        """Funded posts at their peak (one council)."""
+        return sum(lv.establishment for lv in self.workforce.levels.ordered()) * self.posts_growth()
 
     def expected_open_cases(self) -> dict[str, float]:
         """Cases of each type expected open at once (one council) at the highest referral rate

@@ -34,7 +34,7 @@ from sim.policy import Policy, get_policy
 if TYPE_CHECKING:
     from sim.model.market import LabourMarket
 from sim.model.workforce import AGENCY, ASYE, BANK, CONTRACT_CODE, PERMANENT, Establishment, Post, \
-    SocialWorker, asye_year, count_staff, establishment_rule, follow_establishment, promotions, \
+    SocialWorker, asye_year, count_staff, follow_establishment, promotions, \
     review_establishment
 
 
@@ -94,9 +94,7 @@ class Authority:
         caseload = draw_caseload(scenario, clock.n_days, streams["referrals"],
                                  streams["case_careers"], streams["initial"], self.calendar)
         establishment = sum(lv.establishment for lv in self.levels)
-        growth = max([1.0, *scenario.workforce.establishment_by_year.values()])
-        if establishment_rule(scenario.workforce) == "follows_demand":
-            growth = scenario.workforce.review.max_growth
+        growth = scenario.posts_growth()
         self.max_workers = 2 * math.ceil(establishment * growth) + 64
         self.teams = scenario.team_list()
         # every (level, team) pair, and the caseload limit of each under the rates now
@@ -172,7 +170,7 @@ class Authority:
         if scenario.workforce.establishment_by_year:   # from the start of reporting
             env.process(_after(env, clock.report_start_day,
                                follow_establishment(self, OFFSET_ESTABLISHMENT)))
-        elif establishment_rule(scenario.workforce) == "follows_demand":
+        elif scenario.workforce.establishment == "follows_demand":
             env.process(review_establishment(self, OFFSET_ESTABLISHMENT))
         for policy in self.policies:
             env.process(self._run_policy(policy))

@@ -236,12 +236,6 @@ def follow_establishment(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
-def establishment_rule(workforce) -> str:
-    """How the funded posts change: 'given' (``establishment_by_year``, which wins), 'fixed' or
-    'follows_demand'."""
-    return "given" if workforce.establishment_by_year else workforce.establishment
-
-
 def review_establishment(auth: "Authority", offset: float):
     """Monthly: note the council's open cases; at each yearly review (``workforce.review``) move the
     funded posts part of the way toward the posts the last 12 months' cases need at the council's
