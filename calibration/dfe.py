@@ -63,6 +63,19 @@ STEP_UP_BOUNDS = (0.5, 1.5)
 MATCH_RTOL = 1e-3            # expected open cases within 0.1% of DfE's count count as matched
 
 
+def over_limit_teams(base: Scenario) -> dict[str, dict[str, str]]:
+    """The base's teams that leave a child waiting when every worker is at the limit, set to
+    allocate over it instead (``teams.<team>.overflow = "over_limit"``; a team with another
+    overflow keeps it). With demand matched to DfE's open cases and posts to DfE's case holders,
+    the scenario's caseloads are the ones DfE counts held, some above the base's limits
+    (Shropshire 2020: 21.2 cases per case holder); a council allocates over the limit rather than
+    leave a child waiting for a worker (Monmouthshire 2017: "each worker would have to be
+    allocated an additional 5 cases"). Waiting instead piles the cases up: Shropshire 2020 from
+    DfE with the baseline's teams had 2,200 cases waiting a mean 470 days for a worker."""
+    return {name: {"overflow": "over_limit"} for name, team in base.teams.items()
+            if team.overflow == "wait"}
+
+
 class DemandNotMatched(UserWarning):
     """A council's expected open cases cannot reach its DfE count within the fitted bounds."""
 
@@ -129,9 +142,12 @@ def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
     values["name"] = f"{slug}_{year}"
     values["start.year"] = year   # the calendar of its referral series
     values["demand.warmup"] = "start"   # reporting starts from the steady state its cases match
+    for team, over in over_limit_teams(base).items():
+        values[f"teams.{team}.overflow"] = over["overflow"]
     values["description"] = (f"{la_name} {year}: demand, posts and durations from DfE "
-                             f"statistics (swsim scenario-from-dfe); {fit.note()}; other rates "
-                             f"from {base.name}")
+                             f"statistics (swsim scenario-from-dfe); {fit.note()}; teams allocate "
+                             f"over the caseload limit rather than leave a child waiting; other "
+                             f"rates from {base.name}")
     if fit.warning:
         warnings.warn(fit.warning, DemandNotMatched, stacklevel=2)
     return base.with_values(values)  # validated, names included
@@ -186,10 +202,11 @@ def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
     slug = re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
     return base.with_overrides(
         name=f"{slug}_{year}", authority=councils, start={**base.start.model_dump(), "year": year},
-        demand={"warmup": "start"},
+        demand={"warmup": "start"}, teams=over_limit_teams(base),
         description=f"{region} {year}: {len(councils)} councils, each with demand, posts and "
-        f"durations from DfE statistics (swsim scenario-from-dfe --region); {matched}; other "
-        f"rates from {base.name}")
+        f"durations from DfE statistics (swsim scenario-from-dfe --region); {matched}; teams "
+        f"allocate over the caseload limit rather than leave a child waiting; other rates from "
+        f"{base.name}")
 
 
 def council_inputs(base: Scenario, council: str, year: int

@@ -117,6 +117,8 @@ BAD = [  # (arguments, text the one line must contain); {root} is the fixture fo
     (["scenario-from-dfe", "Warwickshire", "--out", "{root}"], "is a folder"),
     (["scenario-from-dfe", "Warwickshire", "--year", "2016"], "2017"),
     (["scenario-from-dfe", "Warwickshir"], "Warwickshire"),
+    (["scenario-from-dfe", "Warwickshire", "--fit", "fast"], "--fit"),
+    (["scenario-from-dfe", "Warwickshire", "--seed", "-1"], "--seed"),
 ]
 
 

@@ -314,6 +314,7 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def scenario_from_dfe(args: argparse.Namespace) -> int:
+    from calibration.council_fit import FITS
     from calibration.dfe import scenario_from_dfe as build
 
     if args.out is not None and (args.out.is_dir() or str(args.out).strip() in ("", ".")):
@@ -322,6 +323,10 @@ def scenario_from_dfe(args: argparse.Namespace) -> int:
         raise BadInput(f"--out {args.out}: the folder {args.out.parent} does not exist")
     if (args.council is None) == (args.region is None):
         raise BadInput("scenario-from-dfe: name a council, or give --region (one of the two)")
+    if args.fit not in FITS:
+        raise BadInput(f"--fit = {args.fit!r}: one of {', '.join(FITS)}")
+    base = scenario_named(args.base)
+    opts = run_options(base.run, seed=args.seed, workers=args.workers)   # checked before any work
     import warnings
 
     from calibration.dfe import DemandNotMatched
@@ -329,15 +334,39 @@ def scenario_from_dfe(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DemandNotMatched)
         if args.region is not None:
-            from calibration.dfe import region_from_dfe
-            text = scenario_to_toml(region_from_dfe(scenario_named(args.base), args.region, args.year))
+            from calibration.dfe import region_councils, region_from_dfe, short_council_name
+            scenario = region_from_dfe(base, args.region, args.year)
+            councils = {short_council_name(n): n for n in region_councils(args.region, args.year)}
         else:
-            text = scenario_to_toml(build(scenario_named(args.base), args.council, args.year))
+            scenario = build(base, args.council, args.year)
+            councils = {scenario.name: args.council}
     for w in caught:   # demand that cannot match the council's DfE open cases: said, not fatal
         if issubclass(w.category, DemandNotMatched):
             print(f"warning: {w.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    # the scenario goes to stdout without --out: the fit's lines then go to the standard error
+    say = (lambda line: print(line, flush=True)) if args.out else \
+        (lambda line: print(line, file=sys.stderr, flush=True))
+    if args.fit != "none":
+        from calibration.council_fit import check_lines, fit_to_dfe, settings_for
+        s = settings_for(scenario, args.fit, opts.seed)
+        say(f"fitting {', '.join(councils)} to DfE {args.year} turnover, vacancy and agency rates: "
+            f"{s.budget} rounds of {s.reps} replications x {s.years:g} years (after "
+            f"{s.warmup_years:g} warm-up), seed {opts.seed}")
+        with executor(args, opts.workers) as pool:
+            fit = fit_to_dfe(scenario, councils, args.year, args.fit, opts.seed, pool,
+                             progress=lambda r, loss: say(f"round {r + 1}/{s.budget}: distance "
+                                                          f"{loss:.1f}"))
+        scenario = fit.scenario.with_overrides(description=scenario.description + (
+            f"; turnover scale, {'appeal' if scenario.market.labour == 'regional' else 'time to fill'}"
+            f" and agency backfill fitted to DfE {args.year} rates (--fit {args.fit}, seed "
+            f"{opts.seed}): {int(fit.checks['within'].sum())} of {len(fit.checks)} targets within "
+            f"range"))
+        say(f"targets, the fitted scenario on fresh seeds ({s.reps} replications):")
+        for line in check_lines(fit.checks, args.year):
+            say(f"  {line}")
+    text = scenario_to_toml(scenario)
     if args.out:
         try:
             write_text(args.out, text)

@@ -262,4 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
     dfe.add_argument("--base", default="baseline",
                      help="scenario supplying the other rates (default: baseline)")
     dfe.add_argument("--out", type=Path, help="write the scenario to this file (default: print it)")
+    dfe.add_argument("--fit", default="quick",
+                     help="fit each council's turnover scale, time to fill a vacancy (or appeal, in a "
+                     "regional market) and agency backfill to its DfE turnover, vacancy and agency "
+                     "rates for the year, and print which targets the fitted scenario meets: 'quick' "
+                     "(6 rounds of short runs, a few minutes a council on one core), 'full' (12 rounds "
+                     "of longer runs), or 'none' (the base's rates, no simulation) (default: quick)")
+    dfe.add_argument("--seed", type=int, default=None,
+                     help="root seed of the fit's random streams (default: the base scenario's)")
+    _workers(dfe)
     return parser
