@@ -95,6 +95,7 @@ def _type_words(annotation: Any) -> str:
 
 def _bounds(info: FieldInfo) -> str:
     words = []
+    text = info.annotation is str
     for meta in info.metadata:
         for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
             value = getattr(meta, attr, None)
@@ -103,7 +104,8 @@ def _bounds(info: FieldInfo) -> str:
         for attr, sign in (("min_length", "at least"), ("max_length", "at most")):
             value = getattr(meta, attr, None)
             if value is not None:
-                words.append(f"{sign} {value} {'entry' if value == 1 else 'entries'}")
+                unit = "character" if text else "entry"
+                words.append(f"{sign} {value} {unit if value == 1 else unit + 's' if text else 'entries'}")
         if getattr(meta, "pattern", None):
             words.append("a name: letters, digits, spaces and _ . + - # ( ) , =")
     annotation = info.annotation
