@@ -18,7 +18,7 @@ from sim.model.outcomes import OUTCOMES, REGION, rows_of
 from sim.scenario import Scenario
 
 SE_FACTOR = 3.0
-# Targets the model cannot reach by its structure, each with the reason (README, "Calibration of
+# Targets the model cannot reach by its structure, each with the reason (docs/background/calibration.md, "Calibration of
 # the region"); every other target must stay within its band. None since agency workers covering
 # no vacancy became a DfE input of each council (Shropshire's agency rate was out of reach before).
 KNOWN_MISSES: dict[str, str] = {}

@@ -38,7 +38,7 @@ HEADER = """\
 # open cases equal its DfE cases (each council's description says what); the market's supply of
 # applicants and agency inflow, and each council's turnover scale, appeal and agency backfill,
 # calibrated to DfE CSWW 2020 (swsim calibrate west_midlands); market parameters not set here keep
-# the schema's defaults (sources in README, "The region and its labour market").
+# the schema's defaults (sources in docs/background/region.md).
 """
 
 

@@ -61,8 +61,8 @@ REGION_NAME = "region"            # the authority of a region's own result rows
 COUNCIL_SECTIONS = ("description", "demand", "case_types", "workforce", "turnover", "agency",
                     "allocation", "costs", "reporting", "employer", "teams", "absence", "retirement")
 MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
-# Bounds on the work of one replication, checked from the scenario before anything runs (README,
-# "Exit codes"): beyond them a run would not finish or not fit in memory.
+# Bounds on the work of one replication, checked from the scenario before anything runs
+# (docs/reference/commands.md): beyond them a run would not finish or not fit in memory.
 MAX_EPISODES = 60                 # a case's career is cut after this many episodes; the chain's
                                   # expected episodes (its fundamental matrix) may not exceed it
 MAX_POSTS = 100_000               # funded posts at their peak, summed over a region's councils
@@ -470,7 +470,7 @@ EXPERIENCED = ("l2", "l3", "l4", "l5")
 
 class Market(_Strict):
     """The labour market of a region: where social workers come from and go to (see
-    ``sim/model/market.py`` and README, "The labour market"). ``labour = "outside"`` (the
+    ``sim/model/market.py`` and docs/background/region.md). ``labour = "outside"`` (the
     default) fills each vacancy from an outside market after the level's ``fill_days_mean``, each
     council on its own; ``"regional"`` makes the councils of a region compete for one pool of
     applicants and one pool of agency workers."""
@@ -620,7 +620,7 @@ LOOKED_AFTER = "lac"   # the care type when ``children.care_type`` is not given 
 
 class Children(_Strict):
     """Children's outcomes: entries into care and their cost, and the named assumptions by which
-    staffing moves them (README, "Children's outcomes"). With ``effects`` off, whether a child
+    staffing moves them (docs/background/model.md, "Children's outcomes"). With ``effects`` off, whether a child
     enters care depends on its drawn career alone, never on staffing."""
 
     effects: bool = Field(

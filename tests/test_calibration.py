@@ -138,7 +138,8 @@ def test_shipped_posterior_fits_the_baseline(baseline):
 
 
 def test_shipped_baseline_hits_its_calibration_targets(baseline):
-    """The README claims the baseline's three targets are met: check it on fresh seeds."""
+    """The docs (background/calibration.md) claim the baseline's three targets are met: check it on
+    fresh seeds."""
     from calibration.report import validation_table
 
     table = validation_table(baseline, load_targets(DEFAULT_TARGETS), reps=6, seed=777, years=6.0,

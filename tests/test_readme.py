@@ -1,6 +1,7 @@
-"""The README works as written: CI runs its test command; every TOML block validates as it stands;
-every shell block's swsim commands run (with fewer replications and years, so the suite stays
-quick); every Python block runs; the generated tables match the code they describe."""
+"""The README and the docs pages work as written: CI runs the README's test command; every TOML
+block validates as it stands; every shell block's swsim commands run (with fewer replications and
+years, so the suite stays quick); every Python block runs; the generated tables match the code they
+describe."""
 from __future__ import annotations
 
 import os
@@ -12,30 +13,32 @@ from pathlib import Path
 
 import pytest
 
+import pages
 from sim.cli.main import main
 from sim.present.words import column_tables
 
 ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text()
+README = pages.README.read_text()
+DOCS = pages.text()          # the README and every docs page
 
 
-def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+def blocks(language: str, text: str = DOCS) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
 
 
 def test_ci_runs_the_readme_test_command():
     ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
                 if line and not line.startswith("#")]
-    test_command = ci_lines[-1]
-    assert "pytest" in test_command and test_command in blocks("bash")[1]
-    first = blocks("bash")[0]
+    test_command = next(line for line in ci_lines if "pytest" in line)
+    assert "pytest" in test_command and test_command in blocks("bash", README)[1]
+    first = blocks("bash", README)[0]
     assert "pip install -e ." in first and "swsim run baseline --report" in first
 
 
 def test_the_column_table_matches_the_code():
     """(The policy table is checked in test_words.)"""
     text = column_tables(markdown=True).strip()
-    assert text in README, "regenerate the README table: swsim columns --markdown"
+    assert text in pages.page("reference/outputs.md"), "the columns page lost its generated table"
 
 
 @pytest.mark.parametrize("index", range(len(blocks("toml"))))
@@ -65,7 +68,8 @@ SMALL = {  # how each command is made quick; options given last win in argparse
 
 
 def shell_commands() -> list[str]:
-    """Every swsim command in the README's bash blocks, in order (continuations joined)."""
+    """Every swsim command in the bash blocks of the README and the docs, in order (continuations
+    joined)."""
     out = []
     for block in blocks("bash"):
         for line in block.replace("\\\n", " ").splitlines():

@@ -1,16 +1,15 @@
-"""Words generated from the declarations: the policy table (which the README embeds), each policy's
+"""Words generated from the declarations: the policy table (which the docs' policies page embeds), each policy's
 label and description from its parameters."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+import pages
 from sim.cli.main import main
 from sim.policy import registry
 from sim.scenario import load_scenario
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-BEGIN, END = "<!-- swsim policies --markdown -->\n", "<!-- end swsim policies --markdown -->"
+BEGIN, END = "<!-- generated: policies -->\n", "<!-- end generated -->"
 
 
 def test_policy_table_lists_every_policy_with_its_label(capsys):
@@ -21,9 +20,10 @@ def test_policy_table_lists_every_policy_with_its_label(capsys):
         assert f"| {cls.label_for()} |" in row and cls.describe() in row
         for key in cls.Params.model_fields:
             assert f"`{key}` = " in row
-    readme = README.read_text()
-    embedded = readme[readme.index(BEGIN) + len(BEGIN):readme.index(END)]
-    assert embedded.strip() == table.strip(), "README's policy table: paste `swsim policies --markdown`"
+    policies = pages.page("reference/policies.md")      # as the site's build fills it in
+    start = policies.index(BEGIN) + len(BEGIN)
+    embedded = policies[start:policies.index(END, start)]
+    assert embedded.strip() == table.strip(), "the policies page's table is not `swsim policies --markdown`"
 
 
 def test_labels_and_descriptions_come_from_the_parameters():
@@ -31,7 +31,7 @@ def test_labels_and_descriptions_come_from_the_parameters():
     assert cap.label_for({"cap": 18}) == "a caseload cap of 18 cases"
     assert registry()["pay_alignment"].label_for({"uplift": 0.025, "to_market": False}) == "pay +2.5%"
     assert "5% lower" in registry()["support_officers"].describe()  # a hazard ratio of 0.95 lowers it
-    assert "10 points" not in README.read_text()
+    assert "10 points" not in pages.text()
     for cls in registry().values():
         assert "{" not in cls.label_for() + cls.describe()
 

@@ -44,6 +44,6 @@ def memory_guard(where: str) -> Callable[[], None]:
         used = resident_mb()
         if used > limit:
             raise OverMemory(f"{where} used {used:,.0f} MB of memory, above the ceiling of "
-                             f"{limit:,} MB a process (README, \"Exit codes\"; {ENV_CEILING} sets "
+                             f"{limit:,} MB a process (docs/reference/commands.md; {ENV_CEILING} sets "
                              "it); stopped: nothing more was written, earlier results are unchanged")
     return check

@@ -19,7 +19,7 @@ MAX_WORKERS = 1024
 WORK_LIMIT_REPLICATION_YEARS = 20_000   # council-years beyond which a command times the work
 LONG_HOURS = 1.0                        # ... and asks for --yes if it would take longer than this
 MONTHLY_ROWS_LIMIT = 2_500_000         # monthly rows held in memory by run and compare (~1.5 GB)
-# The work of a replication estimated from the scenario (README, "Performance"): a council-year's
+# The work of a replication estimated from the scenario (docs/background/performance.md): a council-year's
 # fixed cost (month ends, policies), the cost of a case-flow event and of a post a year, a post's
 # setup, and memory. Measured on this machine's kind (baseline: 0.8 s a year, 43,000 events; 10,000
 # posts: 0.7 s to set up); an estimate within a factor of a few, to catch runaways before they start.

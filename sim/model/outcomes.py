@@ -2,7 +2,7 @@
 its plain name, unit, definition, allowed range and which direction is better.
 
 The recorder's monthly columns, the per-replication summary, the checks every run makes on its
-own outputs, the comparison's key metrics, the report's lists, ``swsim columns`` and the README's
+own outputs, the comparison's key metrics, the report's lists, ``swsim columns`` and the docs'
 column tables all come from these declarations. Definitions follow DfE's children's social work
 workforce statistics where DfE has one (turnover, vacancy and agency rates, caseload).
 """

@@ -1,5 +1,5 @@
 """Words for readers: the column catalogue and the policy table, generated from the declarations
-(the README embeds both)."""
+(the docs' reference pages embed both: sim/cli/reference.py)."""
 from __future__ import annotations
 
 from sim.experiment.stats import COST_PER_PP_OUTCOME, TABLE_COLUMNS
