@@ -21,6 +21,11 @@ from calibration.dfe import region_from_dfe
 from sim.scenario import builtin_path, load_scenario
 
 REGION, YEAR = "West Midlands", 2020
+# The region's start state (DfE's 2020 staff, with the assumed tenure and age profiles) takes
+# about 8 years to settle in one market: with 3 years, Dudley's vacancy rate and agency share fell
+# about 6 points over a 10-year "no change" run; with 8, every council moves by under 1.2 points
+# (tests/test_calibration_guard.py, the steady test).
+WARMUP_YEARS = 8.0
 FIT = Path(__file__).parent / "west_midlands_fit.csv"
 # Per-council calibrated values: column -> scenario path within the council.
 FITTED = {"hazard_scale": ("turnover", "hazard_scale"), "appeal": ("employer", "appeal"),
@@ -37,8 +42,9 @@ HEADER = """\
 # duration's bounds bind, its assessments' step-up to child in need) fitted so that its expected
 # open cases equal its DfE cases (each council's description says what); the market's supply of
 # applicants and agency inflow, and each council's turnover scale, appeal and agency backfill,
-# calibrated to DfE CSWW 2020 (swsim calibrate west_midlands); market parameters not set here keep
-# the schema's defaults (sources in docs/background/region.md).
+# calibrated to DfE CSWW 2020 (swsim calibrate west_midlands) after an 8-year warm-up (the time
+# the region's start state takes to settle: calibration/west_midlands.py); market parameters not
+# set here keep the schema's defaults (sources in docs/background/region.md).
 """
 
 
@@ -85,7 +91,8 @@ def build(fit: pd.DataFrame | None = None) -> str:
             "description": f"The 14 West Midlands councils competing for the same social workers "
                            f"({REGION} {YEAR}: DfE inputs per council, demand matched to its DfE "
                            f"open cases, calibrated market)",
-            "start": {"year": YEAR}, "demand": {"warmup": "start"}, "market": market(fit),
+            "start": {"year": YEAR}, "run": {"warmup_years": WARMUP_YEARS},
+            "demand": {"warmup": "start"}, "market": market(fit),
             "teams": OVERFLOW,
             "authority": councils}
     return HEADER + tomli_w.dumps(data)

@@ -390,7 +390,7 @@ def calibrate(args: argparse.Namespace) -> int:
     args.budget = 40 if args.budget is None else args.budget
     if not 1 <= args.budget <= 10_000:
         raise BadInput(f"--budget = {args.budget}: must be between 1 and 10,000 evaluations")
-    opts = options(base, args, reps=8, years=5.0, warmup_years=3.0, seed=20261125)
+    opts = options(base, args, reps=8, years=5.0, seed=20261125)   # the scenario's warm-up
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
     check_size(opts, base, opts.reps * (args.budget + 10), opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "calibration" / base.name
@@ -431,7 +431,7 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
     rounds = 12 if args.budget is None else args.budget
     if not 1 <= rounds <= 100:
         raise BadInput(f"--budget = {rounds}: for a region, between 1 and 100 rounds")
-    opts = options(base, args, reps=8, years=5.0, warmup_years=3.0, seed=20261125)
+    opts = options(base, args, reps=8, years=5.0, seed=20261125)   # the scenario's warm-up
     targets = with_council_targets(load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES)), base)
     check_size(opts, base, opts.reps * (rounds + 1), opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "calibration" / base.name
@@ -529,7 +529,7 @@ def validate_calibration(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     if args.fail_under is not None and args.fail_under < 0:
         raise BadInput(f"--fail-under = {args.fail_under}: a number of targets, 0 or more")
-    opts = options(scenario, args, reps=20, years=10.0, warmup_years=3.0, seed=20261125)
+    opts = options(scenario, args, reps=20, years=10.0, seed=20261125)   # the scenario's warm-up
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
     if scenario.is_region:
         from calibration.targets import with_council_targets

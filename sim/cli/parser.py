@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", nargs="?", default="baseline",
                      help="a scenario TOML file or a built-in name (default: baseline)")
     _simulation(run, reps="the scenario's, 20", years="the scenario's, 10",
-                warmup="the scenario's, 3", out="results/<scenario>", posterior=True)
+                warmup="the scenario's: 3; 8 for west_midlands", out="results/<scenario>", posterior=True)
     run.add_argument("--report", action="store_true", help="also write report.html (default: off)")
     _quiet(run)
 
@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "(added to the baseline; other parameters at their defaults), or a scenario "
                       "file or name (no default)")
     _simulation(cmp_, reps="the baseline's, 20", years="the baseline's, 10",
-                warmup="the baseline's, 3", out="results/compare/<baseline>-vs-<variants>",
+                warmup="the baseline's: 3; 8 for west_midlands", out="results/compare/<baseline>-vs-<variants>",
                 posterior=True)
     cmp_.add_argument("--report", action="store_true", help="also write report.html (default: off)")
     cmp_.add_argument("--target-halfwidth", type=positive,
@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--budget", type=int, default=None,
                      help="objective evaluations, 1-10,000; for a region, rounds of the per-council "
                      "fit (default: 40; 12 for a region)")
-    _simulation(cal, reps="8 per evaluation", years="5", warmup="3", seed="20261125",
+    _simulation(cal, reps="8 per evaluation", years="5", warmup="the scenario's: 3; 8 for west_midlands", seed="20261125",
                 out="results/calibration/<scenario>")
 
     vc = sub.add_parser("validate-calibration", help="report a scenario against the targets",
@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     vc.add_argument("--fail-under", type=int, default=None, metavar="N",
                     help="exit 1 when fewer than N of the fitted targets (role 'target') are within "
                     "their range (default: off: exit 0 whatever passes)")
-    _simulation(vc, reps="20", years="10", warmup="3", seed="20261125",
+    _simulation(vc, reps="20", years="10", warmup="the scenario's: 3; 8 for west_midlands", seed="20261125",
                 out="results/validation/<scenario>", posterior=True)
 
     bt = sub.add_parser("backtest", help="fit each council on its DfE history up to a year, "
