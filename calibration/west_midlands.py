@@ -38,7 +38,10 @@ HEADER = """\
 # open cases equal its DfE cases (each council's description says what); the market's supply of
 # applicants and agency inflow, and each council's turnover scale, appeal and agency backfill,
 # calibrated to DfE CSWW 2020 (swsim calibrate west_midlands); market parameters not set here keep
-# the schema's defaults (sources in README, "The region and its labour market").
+# the schema's defaults (sources in README, "The region and its labour market"). Each council's
+# `observed` section is its DfE CSWW 2020 turnover, vacancy and agency rates and caseload with their
+# ranges (calibration/dfe.py, observed_figures): data the model ignores, which the report shows
+# beside the council's simulated first year.
 """
 
 
