@@ -448,7 +448,10 @@ def observed_figures(council: str, year: int) -> dict:
     shares to 4 decimals, cases to 2. A figure DfE suppressed is left out (the report says "not
     published")."""
     row = _row(_read("csww_indicators_2017_2020.csv"), council, year, "workforce")
-    out: dict = {"year": year, "source": f"DfE CSWW {year}"}
+    out: dict = {"year": year, "source": f"DfE CSWW {year}",
+                 "note": f"ranges: rates ± the larger of {MIN_HALFWIDTH * 100:g} points and the 95% "
+                         f"binomial half-width among the council's FTE; caseload ± "
+                         f"{CASELOAD[1]:g} cases"}
     for metric, (column, denominator, _) in RATES.items():
         try:
             p, _, low, high = _rate_range(row, column, denominator)

@@ -720,6 +720,7 @@ class Observed(_Strict):
     year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR,
                              description="The year the figures describe (the census year).")
     source: str = Field("", max_length=500, description="Where the figures come from.")
+    note: str = Field("", max_length=500, description="How the ranges were set.")
     turnover_rate: ObservedValue | None = Field(
         None, description="Leavers over staff in post (share a year), as `turnover_rate`.")
     vacancy_rate: ObservedValue | None = Field(

@@ -26,7 +26,7 @@ MEASURES = ("turnover_rate", "vacancy_rate", "agency_share", "mean_caseload")
 SE_FACTOR = 3.0
 WITHIN, OUTSIDE, NOT_PUBLISHED, NO_YEAR = "within", "outside", "not published", "no whole year"
 COLUMNS = ["authority", "metric", "mean", "ci_low", "ci_high", "halfwidth", "method", "n", "se",
-           "year", "source", "observed", "low", "high", "band_low", "band_high", "status"]
+           "year", "source", "note", "observed", "low", "high", "band_low", "band_high", "status"]
 
 
 def widened(low: float, high: float, se: float) -> tuple[float, float]:
@@ -79,7 +79,8 @@ def against_observed(scenario: Scenario, timeseries: pd.DataFrame) -> pd.DataFra
                 row.update(first.loc[(key, metric)].to_dict())
             value = getattr(seen, metric) if seen is not None else None
             row.update(year=seen.year if seen is not None else None,
-                       source=seen.source if seen is not None else "")
+                       source=seen.source if seen is not None else "",
+                       note=seen.note if seen is not None else "")
             if value is None:
                 row["status"] = NOT_PUBLISHED
             else:
