@@ -200,3 +200,14 @@ def test_the_simulator_imports_nothing_from_calibration():
                           if n == "calibration" or n.startswith("calibration.")]
     assert not offenders, offenders
     assert (ROOT / "sim" / "present" / "baseline.py").exists()   # the walk covers the report
+
+
+def test_scenario_from_dfe_writes_the_councils_figures_for_its_year(baseline):
+    from calibration.dfe import scenario_from_dfe
+
+    dfe = pd.read_csv(ROOT / "calibration" / "data" / "csww_indicators_2017_2020.csv")
+    row = dfe[(dfe["la_name"] == "Warwickshire") & (dfe["time_period"] == 2019)].iloc[0]
+    seen = scenario_from_dfe(baseline, "Warwickshire", 2019).observed
+    assert seen.year == 2019 and seen.source == "DfE CSWW 2019"
+    assert seen.vacancy_rate.value == pytest.approx(float(row["vacancy_rate_fte"]) / 100)
+    assert seen.mean_caseload.value == pytest.approx(float(row["caseload_fte"]))
