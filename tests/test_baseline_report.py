@@ -183,6 +183,10 @@ def test_the_page_shows_the_warning_near_the_top_and_the_table_in_the_region(tri
     assert "too short to show whether trio drifts" in block
     table = page[page.index('id="baseline-dfe"'):page.index("</table>", page.index('id="baseline-dfe"'))]
     assert table.count("<tr>") == 1 + len(COUNCILS) and table.count("not published") == 3 + 4
+    saved = pd.read_csv(tmp_path / "baseline_check.csv").set_index(["authority", "metric"])
+    assert len(saved) == len(COUNCILS) * len(MEASURES)
+    assert saved.at[("Bourne", "vacancy_rate"), "status"] == OUTSIDE
+    assert (tmp_path / "baseline_drift.csv").exists()
 
 
 # -- layering ------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sim.present.region import councils
 
 NOT_SHOWN = "not published"
 TABLE_ID = "baseline-dfe"
+CHECK_FILE, DRIFT_FILE = "baseline_check.csv", "baseline_drift.csv"   # beside the page
 
 
 def check_of(results: Results) -> BaselineCheck | None:
@@ -103,7 +104,9 @@ def _notes(check: BaselineCheck, source: str) -> list[str]:
             "simulated mean (the calibration guard's band).",
             f"Bold: a mean outside its band, or a rate that moves more than {DRIFT_POINTS * 100:g} "
             f"percentage points between the first {ENDS_YEARS} and the last {ENDS_YEARS} years of "
-            "the run with nothing changed, by more than 2 standard errors."]
+            "the run with nothing changed, by more than 2 standard errors.",
+            f"Every number of the table is in {CHECK_FILE} (and the drift in {DRIFT_FILE}) beside "
+            "this page."]
 
 
 def observed_table(results: Results, check: BaselineCheck | None = None) -> ObservedTable | None:
