@@ -168,6 +168,15 @@ def test_a_run_under_four_years_says_it_cannot_show_drift(trio):
     assert observed_table(_results(trio, ts)).rows[0].drift.startswith("too short")
 
 
+def test_a_run_without_a_whole_year_claims_nothing(trio):
+    results = _results(trio, _months(COUNCILS, lambda a, m: 25.0, years=1)[lambda f: f["month"] < 6])
+    words = baseline_sentences(results)
+    assert words[0].startswith("The run has no whole year of reporting: no council's first year")
+    assert not any("within" in s for s in words)
+    cells = [c for r in observed_table(results).rows for c in r.cells]
+    assert {c.simulated for c in cells} == {"no whole year in the run"} and not any(c.miss for c in cells)
+
+
 def test_the_page_shows_the_warning_near_the_top_and_the_table_in_the_region(trio, tmp_path):
     """A real (short) run: the check before the findings, the table at the top of the board's
     section, Bourne's far-off figure warned."""

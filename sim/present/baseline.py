@@ -186,11 +186,6 @@ def baseline_sentences(results: Results, check: BaselineCheck | None = None) -> 
                for c in councils(results) if c in set(check.misses["authority"])]
     drifting = set(check.drifting["authority"]) if check.can_drift else set()
     out += [_drift_sentence(check, c) for c in councils(results) if c in drifting]
-    if not check.can_drift:
-        out.append(f"The run has {check.years} whole year{'' if check.years == 1 else 's'} of "
-                   f"reporting: too short to show whether {base} drifts with nothing changed (the "
-                   f"check compares the first {ENDS_YEARS} years with the last {ENDS_YEARS}); run "
-                   f"{2 * ENDS_YEARS} years or more to check that it is steady.")
     flagged = drifting | (set(check.misses["authority"]) if check.published else set())
     if check.published and flagged:
         others = [c for c in councils(results) if c not in flagged and not (
@@ -200,7 +195,17 @@ def baseline_sentences(results: Results, check: BaselineCheck | None = None) -> 
             out.append((f"The other council with {source} figures ({others[0]}) is within its band"
                         if one else f"The other {len(others)} councils with {source} figures are "
                         f"within their bands") + (" and steady over the run." if check.can_drift else "."))
-    if check.published and check.misses.empty and not drifting:
+    if not check.can_drift:
+        out.append(f"The run has {check.years} whole year{'' if check.years == 1 else 's'} of "
+                   f"reporting: too short to show whether {base} drifts with nothing changed (the "
+                   f"check compares the first {ENDS_YEARS} years with the last {ENDS_YEARS}); run "
+                   f"{2 * ENDS_YEARS} years or more to check that it is steady.")
+    compared = check.published and (check.table["status"] == NO_YEAR).sum() < (
+        check.table["status"] != NOT_PUBLISHED).sum()
+    if check.published and not compared:
+        out.insert(0, f"The run has no whole year of reporting: no council's first year can be set "
+                      f"against its {source} figures; run a year or more.")
+    elif check.published and check.misses.empty and not drifting:
         unpublished = sorted({c for c in councils(results)
                               if (check.table[check.table["authority"] == c]["status"]
                                   == NOT_PUBLISHED).all()})
