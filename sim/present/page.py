@@ -43,8 +43,9 @@ def report_page(results: Results, figure_items: list[dict], council_items: list[
                 board: Board | None = None, board_items: list[dict] = ()) -> str:
     """The report of a run or comparison: for a region of councils, whether to believe the baseline
     (its councils' first year against DfE, its drift: ``baseline``); findings, caveats,
-    assumptions, figures, key numbers (all of the region); then, for a region of councils, the board's questions (``board``; computed
-    when not given), region first then each council, with their figures; what differs between the
+    assumptions, figures, key numbers (all of the region); then, for a region of councils, the
+    board's questions (``board``; computed when not given), its table of the first year against
+    DfE first, region first then each council, with their figures; what differs between the
     councils, their small multiples and their table; then, where the scenario describes teams, each
     team's numbers."""
     board = board or board_of(results)
