@@ -150,7 +150,8 @@ def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
                              f"rates from {base.name}")
     if fit.warning:
         warnings.warn(fit.warning, DemandNotMatched, stacklevel=2)
-    return base.with_values(values)  # validated, names included
+    # validated, names included; the DfE figures the report shows beside the first year
+    return base.with_values(values).with_overrides(observed=observed_figures(council, year))
 
 
 def region_councils(region: str, year: int) -> list[str]:
@@ -192,6 +193,7 @@ def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
             for key in head:
                 node = node.setdefault(key, {})
             node[last] = value.item() if isinstance(value, np.generic) else value
+        over["observed"] = observed_figures(council, year)
         councils[short_council_name(la_name)] = over
     for fit in unmatched:
         warnings.warn(fit.warning, DemandNotMatched, stacklevel=2)
@@ -419,6 +421,16 @@ RATES = {"turnover_rate": ("turnover_rate_fte", ("inpost_fte",), "turnover rate 
 MIN_HALFWIDTH = 0.02
 
 
+def _rate_range(row: pd.Series, column: str, denominator: tuple[str, ...]
+                ) -> tuple[float, float, float, float]:
+    """A council's DfE rate (a share), its denominator (FTE) and its range: the rate +/- the larger
+    of 2 points and the 95% binomial half-width among the denominator's FTE."""
+    p = _number(row, column, "workforce") / 100.0
+    n = sum(_number(row, c, "workforce") for c in denominator)
+    half = max(MIN_HALFWIDTH, 1.96 * math.sqrt(p * (1 - p) / max(n, 1.0)))
+    return p, n, max(0.0, p - half), min(1.0, p + half)
+
+
 def council_targets(councils: list[str], year: int) -> pd.DataFrame:
     """Each council's DfE turnover, vacancy and agency rates as calibration targets (rows of a
     targets table, ``geography`` the council). Range: the rate +/- the larger of 2 points and the
@@ -431,13 +443,42 @@ def council_targets(councils: list[str], year: int) -> pd.DataFrame:
         name = short_council_name(str(row["la_name"]))
         slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         for metric, (column, denominator, quantity) in RATES.items():
-            p = _number(row, column, "workforce") / 100.0
-            n = sum(_number(row, c, "workforce") for c in denominator)
-            half = max(MIN_HALFWIDTH, 1.96 * math.sqrt(p * (1 - p) / max(n, 1.0)))
+            p, n, low, high = _rate_range(row, column, denominator)
             rows.append({"id": f"{slug}_{metric}_{year}", "quantity": quantity, "model_metric": metric,
-                         "value": p, "low": max(0.0, p - half), "high": min(1.0, p + half),
+                         "value": p, "low": low, "high": high,
                          "unit": "share", "year": year, "geography": name, "role": "target",
                          "source": f"DfE, Children's social work workforce {year} ({column} "
                                    f"{p * 100:.1f}, {n:,.0f} FTE)",
                          "note": "Range: +/- the larger of 2 points and the 95% binomial half-width."})
     return pd.DataFrame(rows)
+
+
+# Caseload: DfE's cases per case-holder FTE (``caseload_fte``), with a range of +/- 2 cases, as the
+# region's caseload check (targets.csv, wm_caseload_2020: 17.2, 15.2-19.2).
+CASELOAD = ("caseload_fte", 2.0)
+
+
+def observed_figures(council: str, year: int) -> dict:
+    """The council's DfE CSWW figures for ``year`` as a scenario's ``observed`` section (data the
+    model ignores; the report shows them beside the simulated first year): its turnover, vacancy
+    and agency rates with the ranges of ``council_targets``, and its caseload (``CASELOAD``);
+    shares to 4 decimals, cases to 2. A figure DfE suppressed is left out (the report says "not
+    published")."""
+    row = _row(_read("csww_indicators_2017_2020.csv"), council, year, "workforce")
+    out: dict = {"year": year, "source": f"DfE CSWW {year}",
+                 "note": f"ranges: rates ± the larger of {MIN_HALFWIDTH * 100:g} points and the 95% "
+                         f"binomial half-width among the council's FTE; caseload ± "
+                         f"{CASELOAD[1]:g} cases"}
+    for metric, (column, denominator, _) in RATES.items():
+        try:
+            p, _, low, high = _rate_range(row, column, denominator)
+        except ScenarioError:    # suppressed or missing
+            continue
+        out[metric] = {"value": round(p, 4), "low": round(low, 4), "high": round(high, 4)}
+    column, half = CASELOAD
+    value = row[column]
+    if value is not None and not (isinstance(value, float) and math.isnan(value)):
+        value = float(value)
+        out["mean_caseload"] = {"value": round(value, 2), "low": round(max(0.0, value - half), 2),
+                                "high": round(value + half, 2)}
+    return out

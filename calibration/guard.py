@@ -4,8 +4,10 @@ The full check is ``swsim validate-calibration`` (20 replications of 10 years). 
 few replications of a few years, so the test suite can run it on every change, and widens each
 target's range so that it is stable on that budget: by the range's own half-width either side
 (what the fit allows is the range; twice its half-width is a miss no fit would leave), and by
-three standard errors of the simulated mean over the replications. A council outside that band
-has lost its calibration: a change to demand, the market, the defaults or a mechanism moved it.
+three standard errors of the simulated mean over the replications (``SE_FACTOR``; the rule is
+``sim.experiment.observed.widened``, which the report's baseline check shares). A council outside
+that band has lost its calibration: a change to demand, the market, the defaults or a mechanism
+moved it.
 """
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from calibration.targets import DEFAULT_TARGETS, load_targets, metric_values, with_council_targets
+from sim.experiment.observed import SE_FACTOR, widened  # noqa: F401 (SE_FACTOR: as before)
 from sim.experiment.replications import run_experiment
 from sim.model.outcomes import OUTCOMES, REGION, rows_of
 from sim.scenario import Scenario
 
-SE_FACTOR = 3.0
 # Targets the model cannot reach by its structure, each with the reason (docs/background/calibration.md, "Calibration of
 # the region"); every other target must stay within its band. None since agency workers covering
 # no vacancy became a DfE input of each council (Shropshire's agency rate was out of reach before).
@@ -40,8 +42,7 @@ def guard_table(scenario: Scenario, reps: int, years: float, warmup_years: float
         x = x[np.isfinite(x)]
         mean = float(x.mean()) if len(x) else float("nan")
         se = float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else 0.0
-        half = (row.high - row.low) / 2
-        low, high = row.low - half - SE_FACTOR * se, row.high + half + SE_FACTOR * se
+        low, high = widened(row.low, row.high, se)   # the report's band (sim.experiment.observed)
         rows.append({"id": row.id, "geography": row.geography, "target": row.value,
                      "low": row.low, "high": row.high, "simulated_mean": mean,
                      "band_low": low, "band_high": high, "ok": bool(low <= mean <= high),

@@ -44,7 +44,10 @@ HEADER = """\
 # applicants and agency inflow, and each council's turnover scale, appeal and agency backfill,
 # calibrated to DfE CSWW 2020 (swsim calibrate west_midlands) after an 8-year warm-up (the time
 # the region's start state takes to settle: calibration/west_midlands.py); market parameters not
-# set here keep the schema's defaults (sources in docs/background/region.md).
+# set here keep the schema's defaults (sources in docs/background/region.md). Each council's
+# `observed` section is its DfE CSWW 2020 turnover, vacancy and agency rates and caseload with their
+# ranges (calibration/dfe.py, observed_figures): data the model ignores, which the report shows
+# beside the council's simulated first year.
 """
 
 

@@ -59,7 +59,8 @@ MAX_AUTHORITIES = 200             # councils in a region (England has 153)
 # The sections in which one council of a region may differ from the others (the rest is region-wide)
 REGION_NAME = "region"            # the authority of a region's own result rows
 COUNCIL_SECTIONS = ("description", "demand", "case_types", "workforce", "turnover", "agency",
-                    "allocation", "costs", "reporting", "employer", "teams", "absence", "retirement")
+                    "allocation", "costs", "reporting", "employer", "teams", "absence", "retirement",
+                    "observed")
 MAX_EXTENDS_DEPTH = 5             # files a scenario may extend in a chain
 # Bounds on the work of one replication, checked from the scenario before anything runs
 # (docs/reference/commands.md): beyond them a run would not finish or not fit in memory.
@@ -695,6 +696,41 @@ class Start(_Strict):
         "council's observed state at a census date.")
 
 
+class ObservedValue(_Strict):
+    """One published figure of an authority and the range a calibrated model should land in."""
+
+    value: float = Field(ge=0, le=1000, description="The published figure (a share for a rate).")
+    low: float = Field(ge=0, le=1000, description="Low end of the range the model should reproduce.")
+    high: float = Field(ge=0, le=1000, description="High end of that range.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ObservedValue":
+        if not self.low <= self.value <= self.high or self.low == self.high:
+            raise ValueError(f"need low <= value <= high with low < high, got {self.low:g}, "
+                             f"{self.value:g}, {self.high:g}")
+        return self
+
+
+class Observed(_Strict):
+    """What a source published of the authority in its start year (DfE CSWW, for a scenario
+    written from DfE data): data the model ignores, shown by the report beside the simulated first
+    reporting year, so a reader sees whether to believe the baseline. A measure not given is
+    "not published"."""
+
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR,
+                             description="The year the figures describe (the census year).")
+    source: str = Field("", max_length=500, description="Where the figures come from.")
+    note: str = Field("", max_length=500, description="How the ranges were set.")
+    turnover_rate: ObservedValue | None = Field(
+        None, description="Leavers over staff in post (share a year), as `turnover_rate`.")
+    vacancy_rate: ObservedValue | None = Field(
+        None, description="Vacancies over vacancies and staff in post (share), as `vacancy_rate`.")
+    agency_share: ObservedValue | None = Field(
+        None, description="Agency workers over agency and staff in post (share), as `agency_share`.")
+    mean_caseload: ObservedValue | None = Field(
+        None, description="Cases per case holder (cases), as `mean_caseload`.")
+
+
 class Series(_Strict):
     """A named yearly external series (e.g. a labour-market index) scaling one of the model's
     rates in each DfE reporting year (1 April to 31 March, keyed by the year it ends)."""
@@ -944,6 +980,9 @@ class Scenario(_Strict):
         description="The authority's teams; none: one team holding every case type.")
     employer: Employer = Field(default_factory=Employer)
     market: Market = Field(default_factory=Market)
+    observed: Observed | None = Field(
+        None, description="Published figures of the authority for its start year, which the report "
+        "shows beside the simulated first year (data only: the model ignores them).")
     authority: dict[Name, dict[str, Any]] = Field(
         default_factory=dict, max_length=MAX_AUTHORITIES,
         description="The councils of a region, by name: each a table of the sections in which it "

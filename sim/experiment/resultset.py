@@ -35,7 +35,8 @@ LEGACY_MARKERS = ("run.json", "sweep.json")   # result folders of swsim before m
 STAGING = ".swsim-staging-"
 DISCARD = ".swsim-discard-"
 ROLE_DATA, ROLE_REPORT = "data", "report"
-REPORT_FILES = ("report.html", "report.png", "figures", "board.csv")
+REPORT_FILES = ("report.html", "report.png", "figures", "board.csv", "baseline_check.csv",
+                "baseline_drift.csv")
 
 
 def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:

@@ -17,7 +17,9 @@ ENDS_YEARS = 2          # years averaged at each end
 def yearly_rates(timeseries: pd.DataFrame) -> pd.DataFrame:
     """Per authority (if the table has one), replication and reporting year (0, 1, ...; whole
     years only): turnover (leavers over mean permanent staff), vacancy rate and agency share (means
-    of the month ends), as the summaries define them."""
+    of the month ends), as the summaries define them; and, where the table has the month ends'
+    ``caseload_mean``, the year's ``mean_caseload`` (its mean over the month ends, as the
+    summaries' ``mean_caseload``)."""
     ts = timeseries.copy()
     if "authority" not in ts:
         ts["authority"] = "all"
@@ -30,7 +32,11 @@ def yearly_rates(timeseries: pd.DataFrame) -> pd.DataFrame:
     grouped = ts.groupby(["authority", "rep", "year"], sort=False)
     out = grouped[["vacancy_rate", "agency_share", "perm_total", "leavers"]].mean()
     out["turnover_rate"] = (grouped["leavers"].sum() / out["perm_total"]).where(out["perm_total"] > 0, 0.0)
-    return out[list(RATES)].reset_index()
+    columns = list(RATES)
+    if "caseload_mean" in ts:
+        out["mean_caseload"] = grouped["caseload_mean"].mean()
+        columns.append("mean_caseload")
+    return out[columns].reset_index()
 
 
 def drift(timeseries: pd.DataFrame, years: int = ENDS_YEARS) -> pd.DataFrame:

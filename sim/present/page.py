@@ -8,6 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sim.experiment.results import Results
 from sim.experiment.stats import LEVEL
 from sim.present.assumptions import assumptions
+from sim.present.baseline import TABLE_ID, baseline_sentences, check_of, observed_table
 from sim.present.board import Board, board_of, board_sentences, board_tables
 from sim.present.canvas import DISPLAY_PX
 from sim.present.formats import count
@@ -40,9 +41,11 @@ def run_info(settings: dict, reps: int, paired: bool) -> str:
 
 def report_page(results: Results, figure_items: list[dict], council_items: list[dict] = (),
                 board: Board | None = None, board_items: list[dict] = ()) -> str:
-    """The report of a run or comparison: findings, caveats, assumptions, figures, key numbers (all
-    of the region); then, for a region of councils, the board's questions (``board``; computed
-    when not given), region first then each council, with their figures; what differs between the
+    """The report of a run or comparison: for a region of councils, whether to believe the baseline
+    (its councils' first year against DfE, its drift: ``baseline``); findings, caveats,
+    assumptions, figures, key numbers (all of the region); then, for a region of councils, the
+    board's questions (``board``; computed when not given), its table of the first year against
+    DfE first, region first then each council, with their figures; what differs between the
     councils, their small multiples and their table; then, where the scenario describes teams, each
     team's numbers."""
     board = board or board_of(results)
@@ -52,6 +55,8 @@ def report_page(results: Results, figure_items: list[dict], council_items: list[
              if compare else labels[results.baseline])
     table = key_table(results)
     target = bool(results.precision)
+    check = check_of(results)      # the baseline against DfE, for a region of councils
+    warnings = baseline_sentences(results, check) if check else []
     return ENV.get_template("report.html.j2").render(
         title=title, info=run_info(results.settings, results.reps, compare), page_px=DISPLAY_PX,
         findings=summary_sentences(results), caveats=caveats(results),
@@ -62,7 +67,11 @@ def report_page(results: Results, figure_items: list[dict], council_items: list[
         council_items=list(council_items), council_tables=council_tables(results),
         team_sections=team_tables(results), team_waits=WAITS,
         board_findings=board_sentences(board) if board else [], board_items=list(board_items),
-        board_tables=board_tables(board) if board else [])
+        board_tables=board_tables(board) if board else [], baseline_sentences=warnings,
+        baseline_ok=bool(check) and check.published and check.misses.empty and check.can_drift
+        and check.drifting.empty,
+        observed=observed_table(results, check) if check and check.published else None,
+        observed_id=TABLE_ID)
 
 
 def sweep_page(title: str, info: str, findings: list[str], figure_items: list[dict]) -> str:

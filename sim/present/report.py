@@ -1,7 +1,9 @@
 """Writing a result folder's report files: ``report.html`` (one self-contained page, see ``page``),
 every figure as PNG and SVG in ``figures/`` (the region's, then for a region of councils the
 board's figures and the small multiples of its councils), for a region of councils the board's
-table of derived quantities ``board.csv`` (see ``board``), and ``report.png``, the page's first screen (see
+table of derived quantities ``board.csv`` (see ``board``) and, where its councils carry published
+figures, their first year against them ``baseline_check.csv`` and the baseline's drift
+``baseline_drift.csv`` (see ``baseline``), and ``report.png``, the page's first screen (see
 ``browser``); a run's ``overview.png``; a sweep's report, sensitivity table and tornado plot.
 
 Entry points: ``write_report``, ``write_overview``, ``write_sweep_report``, ``write_sensitivity``.
@@ -19,6 +21,7 @@ import pandas as pd
 from sim.experiment.results import Results
 from sim.experiment.resultset import atomic_write, write_text
 from sim.model.outcomes import CASELOAD_BANDS, OUTCOMES, band_column
+from sim.present.baseline import CHECK_FILE, DRIFT_FILE, check_of
 from sim.present.board import BOARD_FILE, FTE_WORDS, Board, board_of
 from sim.present.briefing import AGENCY_WORKERS, PERMANENT_TARGET, YEARS
 from sim.present.browser import screenshot
@@ -183,6 +186,10 @@ def write_report(folder: Path, results: Results) -> Path:
     board_items = [save_figure(folder, stem, fig, caption) for stem, fig, caption in board_figures(board)]
     if board is not None:
         atomic_write(folder / BOARD_FILE, lambda p: board.table.to_csv(p, index=False))
+    check = check_of(results)
+    if check is not None and check.published:
+        atomic_write(folder / CHECK_FILE, lambda p: check.table.to_csv(p, index=False))
+        atomic_write(folder / DRIFT_FILE, lambda p: check.drift.to_csv(p, index=False))
     page = folder / "report.html"
     write_text(page, report_page(results, items, council_items, board, board_items))
     _picture(page)
