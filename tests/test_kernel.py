@@ -61,3 +61,63 @@ def test_the_plain_python_kernel_gives_the_compiled_runs_frames_exactly(tmp_path
                                       check_exact=True)
         pd.testing.assert_frame_equal(pd.DataFrame(teams_c), pd.DataFrame(teams_p),
                                       check_exact=True)
+
+
+def _book(baseline):
+    """A case book of one looked-after child, with one worker to hold it."""
+    from sim.model.allocation import CaseBook
+    from sim.model.demand import Caseload, CaseTypeTable
+    table = CaseTypeTable.from_scenario(baseline)
+    lac = table.names.index("lac")
+    caseload = Caseload(np.zeros(1, np.int64), np.zeros(1, bool), np.zeros(1, np.int64),
+                        np.ones(1, np.int64), np.array([lac]), np.array([200]),
+                        np.zeros(100, np.int64))
+    book = CaseBook(caseload, table, 100, 4, np.zeros(len(table.team_names), np.int64))
+    book.open_slot(0, 1, level=2, limit=20.0, team=int(table.team[lac]))
+    return book
+
+
+def test_the_books_fields_are_the_kernels_layout_in_order():
+    from sim.model.allocation import BOOK_LAYOUT, Book, CaseFlow
+    assert tuple(BOOK_LAYOUT) == Book._fields
+    assert set(CaseFlow.TABLE) <= set(Book._fields)
+
+
+def test_the_case_flow_takes_a_books_arrays_by_name_and_steps_them(baseline):
+    from sim.model.allocation import Book, CaseFlow, WORKER
+    book = _book(baseline)
+    record = CaseFlow.record(book)
+    assert isinstance(record, Book)
+    assert record.cs is book.cs and record.qgen is book.qgen and record.ctr is book.ctr
+    CaseFlow([book]).step(0, 5)
+    assert book.cases[WORKER][0] == 0 and book.open_cases == 1
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda book: delattr(book, "qgen"), "qgen"),                                   # missing
+    (lambda book: setattr(book, "ctr", book.ctr.astype(np.int32)), "ctr"),          # wrong dtype
+    (lambda book: setattr(book, "daily", book.daily[0]), "daily"),                  # wrong shape
+    (lambda book: setattr(book, "wf", np.asfortranarray(book.wf)), "wf"),           # a copy's layout
+    (lambda book: setattr(book, "care_threshold", list(book.care_threshold)), "care_threshold"),
+])
+def test_a_book_whose_arrays_do_not_fit_the_kernel_is_refused_by_name(baseline, change, field):
+    from sim.model.allocation import BookLayoutError, CaseFlow
+    book = _book(baseline)
+    change(book)
+    with pytest.raises(BookLayoutError, match=rf"\b{field}\b"):
+        CaseFlow([book])
+
+
+def test_a_book_with_its_fields_out_of_place_is_refused(baseline):
+    """Fields passed by position in another order (or a plain tuple) are caught before the kernel
+    runs."""
+    from sim.model.allocation import Book, BookLayoutError, CaseFlow, check_book
+    record = CaseFlow.record(_book(baseline))
+    check_book(record)
+    arrays = list(record)
+    swapped = arrays.copy()
+    swapped[0], swapped[2] = swapped[2], swapped[0]        # cs <-> wi
+    with pytest.raises(BookLayoutError, match=r"\bcs\b"):
+        check_book(Book(*swapped))
+    with pytest.raises(BookLayoutError, match="Book"):
+        check_book(tuple(arrays))
