@@ -3,6 +3,7 @@ run's frames, the case book's arrays reach the kernel as a checked record, and t
 is keyed by every source file the kernel's code comes from."""
 from __future__ import annotations
 
+import ast
 import os
 import pickle
 import subprocess
@@ -121,3 +122,87 @@ def test_a_book_with_its_fields_out_of_place_is_refused(baseline):
         check_book(Book(*swapped))
     with pytest.raises(BookLayoutError, match="Book"):
         check_book(tuple(arrays))
+
+
+def _kernel_modules() -> list[Path]:
+    return sorted((ROOT / "sim" / "model").glob("*.py"))
+
+
+def _compiled_functions(tree: ast.Module) -> list[ast.FunctionDef]:
+    """The functions of a module decorated ``@njit`` or ``@inline``."""
+    def name(d: ast.expr) -> str:
+        return d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
+    return [node for node in tree.body if isinstance(node, ast.FunctionDef)
+            and any(name(d) in ("njit", "inline") for d in node.decorator_list)]
+
+
+def _imported_from_sim(tree: ast.Module) -> dict[str, str]:
+    """Names a module imports from other modules of ``sim``, with the module's name."""
+    names = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sim"):
+            for alias in node.names:      # ``from sim.model import children``: the module
+                package = node.module == "sim.model"
+                names[alias.asname or alias.name] = f"sim.model.{alias.name}" if package else node.module
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("sim"):
+                    names[alias.asname or alias.name.split(".")[0]] = alias.name
+    return names
+
+
+def test_the_cache_key_covers_every_module_compiled_code_comes_from():
+    """Every module with compiled functions, and every module a compiled function takes a name
+    from (a compiled helper or a constant, which numba freezes into the caller), is hashed."""
+    from sim.model._jit import KERNEL_SOURCES
+    needed = {}
+    for path in _kernel_modules():
+        tree = ast.parse(path.read_text())
+        compiled = _compiled_functions(tree)
+        if not compiled:
+            continue
+        needed[path.name] = path.name
+        imported = _imported_from_sim(tree)
+        for fn in compiled:
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Name) and node.id in imported:
+                    module = imported[node.id]
+                    assert module.startswith("sim.model."), (fn.name, node.id, module)
+                    needed[f"{fn.name}: {node.id}"] = module.rsplit(".", 1)[1] + ".py"
+    assert {"allocation.py", "children.py"} <= set(needed.values())   # the test sees them
+    assert set(needed.values()) | {"_jit.py"} <= set(KERNEL_SOURCES), needed
+
+
+def test_the_cache_key_changes_when_any_kernel_source_changes(tmp_path):
+    from sim.model._jit import HERE, KERNEL_KEY, KERNEL_SOURCES, source_key
+    copies = [tmp_path / name for name in KERNEL_SOURCES]
+    for name, copy in zip(KERNEL_SOURCES, copies):
+        copy.write_bytes((HERE / name).read_bytes())
+    assert source_key(copies) == KERNEL_KEY
+    for copy in copies:        # e.g. a constant or a compiled helper another module imports
+        text = copy.read_bytes()
+        copy.write_bytes(text.replace(b"\n", b"\n\n", 1))
+        assert source_key(copies) != KERNEL_KEY, copy.name
+        copy.write_bytes(text)
+    assert source_key(copies) == KERNEL_KEY
+
+
+def test_a_new_key_gets_its_own_cache_folder_and_old_ones_go(tmp_path):
+    from sim.model._jit import cache_folder
+    (tmp_path / "swsim-kernel-0123").mkdir()
+    (tmp_path / "swsim-kernel-0123" / "old.nbi").write_text("stale")
+    (tmp_path / "other").mkdir()
+    folder = cache_folder("4567", base=tmp_path)
+    assert folder == tmp_path / "swsim-kernel-4567"
+    assert not (tmp_path / "swsim-kernel-0123").exists() and (tmp_path / "other").exists()
+    assert cache_folder("4567", base=tmp_path) == folder
+
+
+def test_compiled_functions_are_cached_in_the_folder_of_the_sources_key():
+    from sim.model import _jit, allocation, children, turnover, workforce
+    if not _jit.JIT:
+        pytest.skip("numba is off")
+    assert _jit.CACHE is not None and _jit.CACHE.name == f"swsim-kernel-{_jit.KERNEL_KEY}"
+    for fn in (allocation.step_books, allocation._assign, children.step_up_hazard, turnover.sustain,
+               workforce.count_staff):
+        assert Path(fn._cache.cache_path).is_relative_to(_jit.CACHE), fn
