@@ -8,7 +8,7 @@ Compiled functions are cached on disk. numba keys a cached function on its own m
 only, but a compiled function keeps the constants and the compiled functions it takes from other
 modules as they were when it was compiled. So the cache lives in a folder named by ``KERNEL_KEY``,
 a hash of every source file compiled code comes from (``KERNEL_SOURCES``): a change to any of them
-compiles afresh (folders of other keys are removed). Arrays are not bounds-checked
+compiles afresh (this checkout's folders of other keys are removed). Arrays are not bounds-checked
 (``NUMBA_BOUNDSCHECK=1`` checks them, slowly).
 """
 from __future__ import annotations
@@ -47,21 +47,24 @@ def _writable(folder: Path) -> bool:
 
 
 def cache_folder(key: str = KERNEL_KEY, base: str | os.PathLike | None = None) -> Path | None:
-    """The folder compiled functions are cached in for ``key``: ``swsim-kernel-<key>`` in
+    """The folder compiled functions are cached in for ``key``: ``swsim-kernel-<place>-<key>`` in
     ``base`` (by default NUMBA_CACHE_DIR if set, else this package's ``__pycache__``, else
-    ``~/.cache/swsim``); None if none is writable. Folders of other keys there are removed."""
+    ``~/.cache/swsim``; ``place``: a hash of where this package is, so that checkouts sharing a
+    base keep their own); None if none is writable. This place's folders of other keys are
+    removed."""
     if base is not None:
         bases = [Path(base)]
     else:
         user = os.environ.get("NUMBA_CACHE_DIR")
         xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
         bases = [Path(user)] if user else [HERE / "__pycache__", Path(xdg) / "swsim"]
+    prefix = f"{CACHE_PREFIX}{hashlib.sha256(str(HERE).encode()).hexdigest()[:8]}-"
     for folder in bases:
         if _writable(folder):
-            for old in folder.glob(CACHE_PREFIX + "*"):
-                if old.name != CACHE_PREFIX + key:
+            for old in folder.glob(prefix + "*"):
+                if old.name != prefix + key:
                     shutil.rmtree(old, ignore_errors=True)
-            return folder / (CACHE_PREFIX + key)
+            return folder / (prefix + key)
     return None
 
 
