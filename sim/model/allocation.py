@@ -674,15 +674,17 @@ class BookLayoutError(TypeError):
 
 def check_book(book: Book) -> None:
     """Raise ``BookLayoutError`` unless ``book`` is a ``Book`` whose fields are C-contiguous arrays
-    of ``BOOK_LAYOUT``'s dtypes and dimensions (a field out of place shows as the wrong array)."""
+    of ``BOOK_LAYOUT``'s dtypes and dimensions (an array given in another's place shows where they
+    differ; ``CaseFlow.record`` gives each by name)."""
     if not isinstance(book, Book):
-        raise BookLayoutError(f"expected a Book with fields {Book._fields}, got {type(book).__name__}")
+        raise BookLayoutError(f"expected a Book with fields {Book._fields}, "
+                              f"got {type(book).__name__}")
     for name, (dtype, ndim) in BOOK_LAYOUT.items():
         a = getattr(book, name)
         if not isinstance(a, np.ndarray) or a.dtype != dtype or a.ndim != ndim \
                 or not a.flags.c_contiguous:
-            got = (f"{a.dtype}, {a.ndim} dimensions{'' if a.flags.c_contiguous else ', not contiguous'}"
-                   if isinstance(a, np.ndarray) else type(a).__name__)
+            got = type(a).__name__ if not isinstance(a, np.ndarray) else \
+                f"{a.dtype}, {a.ndim} dimensions" + ("" if a.flags.c_contiguous else ", not contiguous")
             raise BookLayoutError(f"case book field {name}: expected a contiguous "
                                   f"{np.dtype(dtype)} array of {ndim} dimensions, got {got}")
 
