@@ -17,6 +17,8 @@ Rules:
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from sim.model._jit import inline, njit, typed_list
@@ -354,10 +356,18 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 
 
 @njit
-def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team, works,
-             team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag, care_hazard,
-             care_threshold, by_type, three_plus_until, hk, hs):
-    """Advance the case flow by one day: episode ends, arrivals, allocation."""
+def step_day(day, book, hk, hs):
+    """Advance the case flow of ``book`` (a ``Book``) by one day: episode ends, arrivals,
+    allocation (``hk``, ``hs``: room for a heap of its workers)."""
+    cs, ep, wi, wf, roster, roster_size = book.cs, book.ep, book.wi, book.wf, book.roster, \
+        book.roster_size
+    t_weight, t_min_level, t_order, t_team, works = book.weight, book.min_level, \
+        book.priority_order, book.team, book.works
+    team_over, qbuf, qgen, qht, bucket_head, ctr = book.team_over, book.qbuf, book.qgen, book.qht, \
+        book.bucket_head, book.ctr
+    daily, wait_hist, care_flag, care_hazard, care_threshold = book.daily, book.wait_hist, \
+        book.care_flag, book.care_hazard, book.care_threshold
+    by_type, three_plus_until = book.by_type, book.three_plus_until
     n_cases = cs.shape[0]
     # 1. episodes ending today
     c = bucket_head[day] if day < bucket_head.shape[0] else -1
@@ -441,27 +451,20 @@ def step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_
 
 
 @njit
-def step_days(first, last, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order,
-              t_team, works, team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag,
-              care_hazard, care_threshold, by_type, three_plus_until):
-    """Advance the case flow over days ``first`` to ``last`` inclusive."""
-    hk = np.empty(wi.shape[1], dtype=np.float64)
-    hs = np.empty(wi.shape[1], dtype=np.int64)
+def step_days(first, last, book):
+    """Advance the case flow of ``book`` (a ``Book``) over days ``first`` to ``last`` inclusive."""
+    hk = np.empty(book.wi.shape[1], dtype=np.float64)
+    hs = np.empty(book.wi.shape[1], dtype=np.int64)
     for day in range(first, last + 1):
-        step_day(day, cs, ep, wi, wf, roster, roster_size, t_weight, t_min_level, t_order, t_team,
-                 works, team_over, qbuf, qgen, qht, bucket_head, ctr, daily, wait_hist, care_flag,
-                 care_hazard, care_threshold, by_type, three_plus_until, hk, hs)
+        step_day(day, book, hk, hs)
 
 
 @njit
 def step_books(first, last, books):
     """Advance every council's case flow over days ``first`` to ``last`` (one call for a region;
-    ``books``: each council's arrays, in the order of ``CaseFlow.FIELDS``)."""
+    ``books``: each council's ``Book``, checked by ``CaseFlow``)."""
     for i in range(len(books)):
-        b = books[i]
-        step_days(first, last, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
-                  b[11], b[12], b[13], b[14], b[15], b[16], b[17], b[18], b[19], b[20], b[21],
-                  b[22], b[23])
+        step_days(first, last, books[i])
 
 
 @njit
@@ -620,26 +623,97 @@ def mean_held(active, count):
     return total / n if n else 0.0
 
 
+class Book(NamedTuple):
+    """One council's case-flow arrays as the kernel takes them (``step_books``), by name: the case
+    book's own arrays, and the case-type table's (``TABLE``, read-only). ``CaseFlow`` builds it and
+    checks it against ``BOOK_LAYOUT``."""
+
+    cs: np.ndarray
+    ep: np.ndarray
+    wi: np.ndarray
+    wf: np.ndarray
+    roster: np.ndarray
+    roster_size: np.ndarray
+    weight: np.ndarray
+    min_level: np.ndarray
+    priority_order: np.ndarray
+    team: np.ndarray
+    works: np.ndarray
+    team_over: np.ndarray
+    qbuf: np.ndarray
+    qgen: np.ndarray
+    qht: np.ndarray
+    bucket_head: np.ndarray
+    ctr: np.ndarray
+    daily: np.ndarray
+    wait_hist: np.ndarray
+    care_flag: np.ndarray
+    care_hazard: np.ndarray
+    care_threshold: np.ndarray
+    by_type: np.ndarray
+    three_plus_until: np.ndarray
+
+
+# Each field of ``Book``: its dtype and number of dimensions (numba compiles the kernel for these;
+# another dtype would compile another kernel, or overflow).
+BOOK_LAYOUT: dict[str, tuple[type, int]] = {
+    "cs": (CASE_INT, 2), "ep": (CASE_INT, 2), "wi": (np.int64, 2), "wf": (np.float64, 2),
+    "roster": (np.int64, 2), "roster_size": (np.int64, 1), "weight": (np.float64, 1),
+    "min_level": (np.int64, 1), "priority_order": (np.int64, 1), "team": (np.int64, 1),
+    "works": (np.int64, 2), "team_over": (np.int64, 1), "qbuf": (CASE_INT, 2),
+    "qgen": (CASE_INT, 2), "qht": (np.int64, 2), "bucket_head": (np.int64, 1), "ctr": (np.int64, 1),
+    "daily": (np.int64, 2), "wait_hist": (np.int64, 2), "care_flag": (np.int64, 1),
+    "care_hazard": (np.float64, 2), "care_threshold": (np.float64, 1), "by_type": (np.int64, 2),
+    "three_plus_until": (np.int32, 2),
+}
+
+
+class BookLayoutError(TypeError):
+    """A case book's arrays do not match the kernel's ``Book`` layout."""
+
+
+def check_book(book: Book) -> None:
+    """Raise ``BookLayoutError`` unless ``book`` is a ``Book`` whose fields are C-contiguous arrays
+    of ``BOOK_LAYOUT``'s dtypes and dimensions (an array given in another's place shows where they
+    differ; ``CaseFlow.record`` gives each by name)."""
+    if not isinstance(book, Book):
+        raise BookLayoutError(f"expected a Book with fields {Book._fields}, "
+                              f"got {type(book).__name__}")
+    for name, (dtype, ndim) in BOOK_LAYOUT.items():
+        a = getattr(book, name)
+        if not isinstance(a, np.ndarray) or a.dtype != dtype or a.ndim != ndim \
+                or not a.flags.c_contiguous:
+            got = type(a).__name__ if not isinstance(a, np.ndarray) else \
+                f"{a.dtype}, {a.ndim} dimensions" + ("" if a.flags.c_contiguous else ", not contiguous")
+            raise BookLayoutError(f"case book field {name}: expected a contiguous "
+                                  f"{np.dtype(dtype)} array of {ndim} dimensions, got {got}")
+
+
 class CaseFlow:
     """The case books of a region's councils (or of one), advanced together by one compiled call per
     batch of days (each council's days in turn: the same results as stepping them one by one)."""
 
-    FIELDS = ("cs", "ep", "wi", "wf", "roster", "roster_size", "weight", "min_level",
-              "priority_order", "team", "works", "team_over", "qbuf", "qgen", "qht", "bucket_head",
-              "ctr", "daily", "wait_hist", "care_flag", "care_hazard", "care_threshold", "by_type",
-              "three_plus_until")
     TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
 
     def __init__(self, books: list["CaseBook"]):
-        def field(book: "CaseBook", name: str) -> np.ndarray:
-            source = book.table if name in self.TABLE else book
-            return np.ascontiguousarray(getattr(source, name))
-        arrays = [tuple(field(b, name) for name in self.FIELDS) for b in books]
-        for book, fields in zip(books, arrays):
-            for name, a in zip(self.FIELDS, fields):
-                if name not in self.TABLE and a is not getattr(book, name):
-                    raise RuntimeError(f"case book array {name} is not contiguous")
-        self.books = typed_list(arrays)   # one argument, whatever the number of councils
+        records = [self.record(b) for b in books]
+        self.books = typed_list(records)   # one argument, whatever the number of councils
+
+    @classmethod
+    def record(cls, book: "CaseBook") -> Book:
+        """``book``'s arrays as the kernel's ``Book`` (checked; the table's made contiguous, the
+        book's own used as they are: the kernel writes to them)."""
+        fields = {}
+        for name in Book._fields:
+            if name in cls.TABLE:
+                fields[name] = np.ascontiguousarray(getattr(book.table, name))
+            elif not hasattr(book, name):
+                raise BookLayoutError(f"case book has no field {name}")
+            else:
+                fields[name] = getattr(book, name)
+        record = Book(**fields)
+        check_book(record)
+        return record
 
     def step(self, first: int, last: int) -> None:
         step_books(first, last, self.books)
