@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.clock import MONTH_DAYS, OFFSET_MARKET
-from sim.model.workforce import ASYE, Post
+from sim.model.roster import Post
+from sim.model.workforce import ASYE
 from sim.scenario import EXPERIENCED, LEVELS, Market
 
 if TYPE_CHECKING:

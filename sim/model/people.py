@@ -68,5 +68,5 @@ def absence_watch(auth: "Authority", offset: float):
     absence = auth.scenario.absence
     yield auth.env.timeout(offset)
     while True:
-        auth.set_absence(absence_rate(absence, auth.pressure[auth.book.active]))
+        auth.set_absence(absence_rate(absence, auth.roster.pressure[auth.book.active]))
         yield auth.env.timeout(MONTH_DAYS)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.clock import MONTH_DAYS
-from sim.model.workforce import ASYE, Post
+from sim.model.roster import Post
+from sim.model.workforce import ASYE
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
