@@ -16,7 +16,6 @@ import simpy
 
 from sim.model.allocation import W_LEVEL, W_TEAM, CaseBook
 from sim.model.children import CareRule, draw_care
-from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
                              OFFSET_ESTABLISHMENT, OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
                              OFFSET_PROMOTIONS, Clock)
@@ -29,7 +28,7 @@ from sim.model.recruitment import (agency_beyond_vacancies, assignment, backfill
 from sim.scenario import LEVELS, Scenario
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
-from sim.policy import Policy, get_policy
+from sim.policy import Context, Policy, get_policy
 
 if TYPE_CHECKING:
     from sim.model.market import LabourMarket
@@ -64,8 +63,10 @@ class Authority:
     """One local authority: posts, social workers, cases, and the processes that move them."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 clock: Clock, regional_policies: Sequence[Policy] = (), name: str = ""):
-        """``regional_policies``: the region's own policies this council adopts (made once by
+                 clock: Clock, context: Callable[["Authority"], Context],
+                 regional_policies: Sequence[Policy] = (), name: str = ""):
+        """``context``: makes what the policies see of the council (``AuthorityContext``);
+        ``regional_policies``: the region's own policies this council adopts (made once by
         the region, after the council's own in the order of hooks)."""
         self.env = env
         self.name = name or scenario.name
@@ -78,7 +79,7 @@ class Authority:
                          for i, spec in enumerate(scenario.policy)
                          if get_policy(spec.name).scope == "council"] + list(regional_policies)
         self.active_policies: list = []
-        self.context = AuthorityContext(self)  # what the policies see
+        self.context = context(self)  # what the policies see
         # share of working days lost to sickness absence this month (see people.absence_watch)
         self.absence = scenario.absence.base_rate if scenario.absence.enabled else 0.0
         self.scenario_rates = Rates.from_scenario(scenario)   # before the market, policies, absence

@@ -14,20 +14,43 @@ retirement hazard passes a draw of its own, and everyone retires at ``retirement
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import simpy
 
 from sim.model._jit import njit
+from sim.model.allocation import CaseBook
 from sim.model.clock import DAYS_PER_YEAR
 from sim.model.people import retirement_hazard
-from sim.policy import Staff
+from sim.model.rates import Rates
+from sim.model.roster import Roster, SocialWorker
+from sim.policy import Context, Policy, Staff
 from sim.scenario import DESTINATIONS, Scenario
 
 if TYPE_CHECKING:
-    from sim.model.authority import Authority
+    from sim.model.market import LabourMarket
 
 WEEK_DAYS = 7.0
+
+
+class LeavingCouncil(Protocol):
+    """A council as the leavers' and pressure steps see it (``Authority`` is one)."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    roster: Roster
+    book: CaseBook
+    rates: Rates
+    outside: bool                          # the labour market is outside the region
+    market: "LabourMarket | None"
+    active_policies: list[Policy]
+    context: Context
+
+    def series_factor(self, affects: str) -> float: ...
+
+    def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
+              pay_driven: bool = False) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +102,7 @@ def sustain(pressure, load, capacity_factor, threshold, alpha):
         pressure[w] += alpha * (excess - pressure[w])
 
 
-def pressure_watch(auth: "Authority"):
+def pressure_watch(auth: LeavingCouncil):
     """Weekly: update each worker's sustained caseload pressure from their current load."""
     t = auth.scenario.turnover
     alpha = min(1.0, 1.0 / t.pressure_window_weeks)
@@ -89,7 +112,7 @@ def pressure_watch(auth: "Authority"):
         yield auth.env.timeout(WEEK_DAYS)
 
 
-def leavers(auth: "Authority", offset: float, month_days: float):
+def leavers(auth: LeavingCouncil, offset: float, month_days: float):
     """Monthly: each permanent worker's cumulative hazard grows by h/12; they leave when it passes
     their resilience (a unit-exponential draw made at hire). This is the same law as leaving with
     probability 1 - exp(-h/12) each month, and couples scenarios closely: with common random

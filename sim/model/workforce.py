@@ -3,23 +3,49 @@ the workers and their posts)."""
 from __future__ import annotations
 
 import math
-from collections import deque
-from typing import TYPE_CHECKING
+from collections import Counter, deque
+from typing import Protocol
 
 import numpy as np
+import simpy
 
-from sim.model.clock import CENSUS_MONTH, DAYS_PER_YEAR, MONTH_DAYS
+from sim.model.allocation import CaseBook
+from sim.model.clock import CENSUS_MONTH, DAYS_PER_YEAR, MONTH_DAYS, Calendar, Clock
 from sim.model.demand import expected_open_cases
-from sim.model.roster import SocialWorker
+from sim.model.rates import Rates
+from sim.model.roster import Establishment, Post, Roster, SocialWorker
 from sim.model.series import at_census
-
-if TYPE_CHECKING:
-    from sim.model.authority import Authority
+from sim.model.streams import Streams
+from sim.scenario import Scenario
 
 ASYE, L2 = 0, 1
 
 
-def asye_year(auth: "Authority", worker: SocialWorker):
+class StaffingCouncil(Protocol):
+    """A council as progression and the establishment's monthly steps see it (``Authority`` is
+    one)."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    streams: Streams
+    clock: Clock
+    calendar: "Calendar | None"            # dates of the run's days (``Clock.calendar``)
+    rates: Rates
+    roster: Roster
+    book: CaseBook
+    establishment: Establishment
+    start_posts: np.ndarray                # funded posts at the start, by level and team
+    funded_by_level: np.ndarray
+    tally: Counter[str]
+
+    def leave(self, worker: SocialWorker, destination: str) -> None: ...
+    def move(self, worker: SocialWorker, post: Post) -> None: ...
+    def regrade(self, worker: SocialWorker, level: int) -> None: ...
+    def add_unfunded_post(self, level: int, team: int = 0) -> Post: ...
+    def set_establishment(self, total: int) -> None: ...
+
+
+def asye_year(auth: StaffingCouncil, worker: SocialWorker):
     """The Assessed and Supported Year in Employment: pass and move to level 2, or leave."""
     wf = auth.scenario.workforce
     remaining = wf.asye_months * MONTH_DAYS - (auth.env.now - worker.hired_day)
@@ -39,7 +65,7 @@ def asye_year(auth: "Authority", worker: SocialWorker):
         auth.regrade(worker, L2)
 
 
-def promotions(auth: "Authority", offset: float):
+def promotions(auth: StaffingCouncil, offset: float):
     """Monthly: workers past their minimum time in level are promoted at the level's rate."""
     wf = auth.scenario.workforce
     levels = auth.scenario.workforce.levels.ordered()
@@ -77,7 +103,7 @@ def promotions(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
-def follow_establishment(auth: "Authority", offset: float):
+def follow_establishment(auth: StaffingCouncil, offset: float):
     """Monthly: the funded establishment follows ``workforce.establishment_by_year`` (a multiple
     of the posts at the start)."""
     series = auth.scenario.workforce.establishment_by_year
@@ -88,7 +114,7 @@ def follow_establishment(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
-def review_establishment(auth: "Authority", offset: float):
+def review_establishment(auth: StaffingCouncil, offset: float):
     """Monthly: note the council's open cases; at each yearly review (``workforce.review``) move the
     funded posts part of the way toward the posts the last 12 months' cases need at the council's
     own standard (its expected open cases at the scenario's referral rate, by Little's law, per
