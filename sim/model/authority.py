@@ -1,9 +1,15 @@
 """``Authority``: one local authority's case flow and workforce as SimPy processes in one environment.
 
 An authority is self-contained: it is given an environment, its scenario and its random streams,
-so several can share one environment. Staff changes go through its few primitives (``hire``,
-``leave``, ``move``, ``start_agency``, ``end_agency``, ``convert``), which keep posts, workers
-and the case-flow arrays consistent.
+so several can share one environment. Its workers are rows of its ``Roster`` (``roster.py``: the
+one record of each worker, the arrays the kernel reads). Staff changes go through its few
+primitives (``hire``, ``leave``, ``move``, ``start_agency``, ``end_agency``, ``convert``), which
+keep posts, the roster and the case book consistent.
+
+Its process modules (``turnover``, ``recruitment``, ``workforce``, ``people``) and the region's
+``market`` each name the part of a council they use as a protocol (``LeavingCouncil``,
+``HiringCouncil``, ``StaffingCouncil``, ``AbsentCouncil``, ``MemberCouncil``) and never import
+this module; the policies' view of it (``context.AuthorityContext``) is made by whoever builds it.
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 import simpy
 
-from sim.model.allocation import W_LEVEL, W_TEAM, CaseBook
+from sim.model.allocation import CaseBook
 from sim.model.children import CareRule, draw_care
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
                              OFFSET_ESTABLISHMENT, OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
@@ -22,19 +28,18 @@ from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_C
 from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
-from sim.model.series import factor
 from sim.model.recruitment import (agency_beyond_vacancies, assignment, backfill, conversions,
                                   overflow_agency, recruit)
-from sim.scenario import LEVELS, Scenario
+from sim.model.roster import AGENCY, BANK, PERMANENT, Establishment, Post, Roster, SocialWorker
+from sim.model.series import factor
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
+from sim.model.workforce import ASYE, asye_year, follow_establishment, promotions, review_establishment
 from sim.policy import Context, Policy, get_policy
+from sim.scenario import LEVELS, Scenario
 
 if TYPE_CHECKING:
-    from sim.model.market import LabourMarket
-from sim.model.roster import AGENCY, BANK, PERMANENT, Establishment, Post, Roster, SocialWorker
-from sim.model.workforce import ASYE, asye_year, follow_establishment, promotions, review_establishment
-
+    from sim.model.market import Applicant, LabourMarket
 
 
 def _after(env: simpy.Environment, delay: float, process):
@@ -207,7 +212,7 @@ class Authority:
         they joined)."""
         book = self.book
         slots = np.flatnonzero(book.active)
-        limits = self.rates.limits(book.wi[W_LEVEL, slots], book.wi[W_TEAM, slots])
+        limits = self.rates.limits(self.roster.level[slots], self.roster.team[slots])
         over = book.set_limits(slots, limits)
         if over:
             roster = self.roster
@@ -335,7 +340,7 @@ class Authority:
         post = self.establishment.first_vacant(level) or self.add_unfunded_post(level)
         return self.hire(post, pipeline, joins=joins)
 
-    def take_applicant(self, person) -> None:
+    def take_applicant(self, person: "Applicant") -> None:
         """An applicant from the regional market takes a vacancy at their level; a mover from
         another council keeps their time in level (a new tenure here)."""
         worker = self.hire_into_level(person.level, person.pipeline, joins=False)
@@ -485,7 +490,7 @@ class Authority:
         """Each team's weighted cases (held, and waiting for a worker of the team) and workers."""
         book = self.book
         n = len(self.teams)
-        team = book.wi[W_TEAM]
+        team = self.roster.team
         active = book.active
         work = np.bincount(team[active], weights=book.load[active], minlength=n)
         work += book.waiting_work()

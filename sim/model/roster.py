@@ -65,13 +65,13 @@ def other_staff(contract, funded, born, now, succession_age, days_per_year):
 class Column:
     """A worker attribute kept in the roster's array ``column``: read from (and written to) the
     worker's row while they hold a slot, from their record once they have left. ``read`` turns the
-    array's value into the attribute's, ``write`` the reverse; ``writable=False``: it changes only
-    through the roster (the case book must follow)."""
+    array's value into the attribute's; ``writable=False``: it changes only through the roster
+    (the case book, or who is in post, must follow)."""
 
-    def __init__(self, column: str, read: Callable[[Any], Any], write: Callable[[Any], Any] | None = None,
-                 writable: bool = True):
-        self.column, self.read, self.write, self.writable = column, read, write, writable
+    def __init__(self, column: str, read: Callable[[Any], Any], writable: bool = True):
+        self.column, self.read, self.writable = column, read, writable
         self.name = column
+        self.index = -1                  # its place in a worker's record (see RECORD)
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -82,14 +82,14 @@ class Column:
         record = worker.record
         if record is None:
             return self.read(getattr(worker.roster, self.column)[worker.slot])
-        return record[self.name]
+        return record[self.index]
 
     def __set__(self, worker: "SocialWorker", value: Any) -> None:
         if not self.writable:
             raise AttributeError(f"a worker's {self.name} changes through the roster")
         if worker.record is not None:
             raise AttributeError(f"worker {worker.uid} has left: their record is fixed")
-        getattr(worker.roster, self.column)[worker.slot] = value if self.write is None else self.write(value)
+        getattr(worker.roster, self.column)[worker.slot] = value
 
 
 class SocialWorker:
@@ -99,7 +99,7 @@ class SocialWorker:
     __slots__ = ("roster", "uid", "slot", "post", "record", "left_day", "destination", "retired", "on_end")
 
     level = Column("level", int, writable=False)   # index into LEVELS: the level they practise at
-    contract = Column("contract", CONTRACTS.__getitem__, CONTRACT_CODE.__getitem__)   # PERMANENT, AGENCY or BANK
+    contract = Column("contract", CONTRACTS.__getitem__, writable=False)   # PERMANENT, AGENCY or BANK
     hired_day = Column("hired", float)
     pipeline = Column("pipeline", str)      # initial, newly_qualified, experienced, agency, conversion, ...
     level_since = Column("level_since", float)   # day they started practising at their level
@@ -112,7 +112,7 @@ class SocialWorker:
         self.uid = uid
         self.slot = slot                     # column in the roster's (and the case book's) arrays
         self.post = post
-        self.record: dict[str, Any] | None = None   # their row, copied when they left
+        self.record: tuple[Any, ...] | None = None   # their row (RECORD), copied when they left
         self.left_day: float | None = None
         self.destination: str | None = None
         self.retired = False
@@ -126,7 +126,15 @@ class SocialWorker:
         return f"SocialWorker(uid={self.uid}, slot={self.slot}, level={self.level}, contract={self.contract!r})"
 
 
-RECORD = tuple(name for name, value in vars(SocialWorker).items() if isinstance(value, Column))
+def _numbered(cls: type) -> tuple[Column, ...]:
+    """The ``Column`` attributes of ``cls`` in order, each told its place in a record."""
+    columns = tuple(value for value in vars(cls).values() if isinstance(value, Column))
+    for index, column in enumerate(columns):
+        column.index = index
+    return columns
+
+
+RECORD = _numbered(SocialWorker)   # what a worker's record keeps of their row when they leave
 
 
 @dataclass(eq=False)
@@ -295,11 +303,11 @@ class Roster:
         """``worker`` leaves on ``now``: their row becomes their record, their cases go back to
         wait (on ``day``), and the slot is free."""
         slot = worker.slot
-        worker.record = {name: getattr(worker, name) for name in RECORD}
+        worker.record = tuple(column.__get__(worker) for column in RECORD)
         self.book.close_slot(slot, day)
         self.free_slots.append(slot)
         self.contract[slot] = 0
-        if worker.record["contract"] == PERMANENT:
+        if worker.contract == PERMANENT:
             del self.staff[worker.uid]
             self._staff_slots = None
         else:
