@@ -37,8 +37,7 @@ import pandas as pd
 
 from calibration.fit import Settings
 from sim.experiment.replications import Runs, run_experiment
-from sim.model.outcomes import rows_of
-from sim.model.outcomes import REGION
+from sim.columns import REGION, rows_of
 from sim.scenario import LEVELS, Scenario
 
 DAMPING = 0.8

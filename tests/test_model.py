@@ -389,7 +389,7 @@ def test_the_recorders_percentile_is_numpys_to_the_last_bit(values, dtype):
 @given(st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=300))
 def test_the_recorders_caseload_bands_follow_their_definition(counts):
     """Case holders with ``lo <= cases <= hi`` in each band (the open band: ``lo`` or more)."""
-    from sim.model.outcomes import CASELOAD_BANDS, band_column
+    from sim.columns import CASELOAD_BANDS, band_column
     from sim.model.recorder import band_counts
     c = np.array(counts)
     expected = {band_column(lo, hi): int(((c >= lo) & ((hi is None) | (c <= (hi or 0)))).sum())

@@ -15,7 +15,7 @@ from sim.experiment.executor import Executor
 from sim.experiment.replications import Runs, run_replications
 from sim.experiment.stats import (COST_PER_PP, Interval, bounds_of, cost_per_point, interval_row,
                                   mean_interval, paired_difference, replications_needed)
-from sim.model.outcomes import OUTCOMES, REGION, authorities_of, rows_of
+from sim.columns import OUTCOMES, REGION, authorities_of, rows_of
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -45,7 +45,7 @@ class Comparison:
     def table(self) -> pd.DataFrame:
         """One row per scenario, authority (the region, then each council) and metric: mean and
         interval, and the paired difference to the baseline with its interval (see
-        ``stats.TABLE_COLUMNS``)."""
+        ``sim.columns.TABLE_COLUMNS``)."""
         rows = []
         for authority in authorities_of(self.summaries[0]):
             base = self.summary(0, authority)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from sim.experiment.stats import bounds_of, interval_row, mean_interval
 from sim.experiment.steady import DRIFT_POINTS, ENDS_YEARS, drift, drifting, yearly_rates
-from sim.model.outcomes import REGION
+from sim.columns import REGION
 from sim.scenario import Scenario
 
 MEASURES = ("turnover_rate", "vacancy_rate", "agency_share", "mean_caseload")

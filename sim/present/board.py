@@ -17,11 +17,10 @@ import pandas as pd
 
 from sim.experiment.results import Results
 from sim.experiment.stats import interval_row, mean_interval, paired_difference
-from sim.model.outcomes import REGION
-from sim.present.briefing import (AGENCY_WORKERS, AGENCY_YEAR, CARE_COST_3Y, DERIVED, ENTERED_3Y,
-                                  ENTRY_COST_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS,
-                                  NO_EFFECTS_3Y, NO_EFFECTS_COST_3Y, PERMANENT_TARGET, SAVING_GBP,
-                                  SOURCE, YEARS)
+from sim.columns import (CARE_COST_3Y, DERIVED, ENTERED_3Y, ENTRY_COST_3Y, NET_MOVES, NO_EFFECTS,
+                         NO_EFFECTS_3Y, NO_EFFECTS_COST_3Y, REGION)
+from sim.present.briefing import (AGENCY_WORKERS, AGENCY_YEAR, FEWER_CHILDREN, PERMANENT_TARGET,
+                                  SAVING_GBP, SOURCE, YEARS)
 from sim.present.findings import change_words, estimate_words, target_words
 from sim.present.formats import money, outcome, short_unit, with_unit
 from sim.present.keytable import Cell, CouncilTable, estimate_cell, interval_cell

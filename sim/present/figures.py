@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.results import Results
-from sim.model.outcomes import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, REGION, band_column
+from sim.columns import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, REGION, band_column
 from sim.present.board import Board
-from sim.present.briefing import ENTERED_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS_3Y, YEARS
+from sim.columns import ENTERED_3Y, NET_MOVES, NO_EFFECTS_3Y
+from sim.present.briefing import FEWER_CHILDREN, YEARS
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
 from sim.present.formats import is_money, outcome
 from sim.present.labels import path_words, scenario_labels

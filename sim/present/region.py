@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from sim.experiment.results import Results
-from sim.model.outcomes import KEY_METRICS, REGION
+from sim.columns import KEY_METRICS, REGION
 from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import with_unit
 from sim.present.readings import INTERVAL, SAME, SINGLE, reading

@@ -20,7 +20,7 @@ import pandas as pd
 
 from sim.experiment.results import Results
 from sim.experiment.resultset import atomic_write, write_text
-from sim.model.outcomes import CASELOAD_BANDS, OUTCOMES, band_column
+from sim.columns import CASELOAD_BANDS, OUTCOMES, band_column
 from sim.present.baseline import CHECK_FILE, DRIFT_FILE, check_of
 from sim.present.board import BOARD_FILE, FTE_WORDS, Board, board_of
 from sim.present.briefing import AGENCY_WORKERS, PERMANENT_TARGET, YEARS

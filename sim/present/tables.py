@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sim.experiment.results import Results
 from sim.experiment.stats import COST_PER_PP
-from sim.model.outcomes import rows_of
+from sim.columns import rows_of
 from sim.present.formats import NO_BREAK
 from sim.present.keytable import difference_cell, estimate_cell, target_cell
 from sim.present.readings import CI, method_words, reading

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.experiment.results import Results
 from sim.experiment.stats import mean_interval, paired_difference
-from sim.model.outcomes import REGION, TEAM_OUTCOMES
+from sim.columns import REGION, TEAM_OUTCOMES
 from sim.present.formats import MIN_DECIMALS, number
 from sim.present.keytable import Cell
 from sim.present.labels import scenario_labels
