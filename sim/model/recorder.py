@@ -1,5 +1,5 @@
 """The recorder: a snapshot of a set of authorities at the end of a month (the columns of
-``outcomes.TIMESERIES``). One council's row is the snapshot of that council; the region's row is
+``sim.columns.TIMESERIES``). One council's row is the snapshot of that council; the region's row is
 the snapshot of all of them together (people and money summed, caseload statistics over every
 case holder of the region), never an average of council rows."""
 from __future__ import annotations
@@ -12,7 +12,8 @@ import numpy as np
 
 from sim.model.allocation import W_TEAM
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
-from sim.model.outcomes import CASELOAD_BANDS, band_column, mean
+from sim.columns import CASELOAD_BANDS, band_column
+from sim.model.summary import mean
 from sim.model.workforce import other_staff
 from sim.scenario import DESTINATIONS, LEVELS
 
@@ -29,7 +30,7 @@ BAND_STARTS = np.array([lo for lo, _ in CASELOAD_BANDS])   # the bands follow on
 
 
 def band_counts(counts: np.ndarray) -> dict[str, int]:
-    """Case holders by caseload band (``outcomes.CASELOAD_BANDS``), from their case counts (1 or
+    """Case holders by caseload band (``sim.columns.CASELOAD_BANDS``), from their case counts (1 or
     more)."""
     by_count = np.bincount(np.minimum(counts, TOP_BAND), minlength=TOP_BAND + 1)
     return dict(zip(BAND_NAMES, np.add.reduceat(by_count, BAND_STARTS).tolist()))
