@@ -13,9 +13,9 @@ import pandas as pd
 
 from sim.experiment.executor import Executor
 from sim.experiment.replications import Runs, run_replications
-from sim.experiment.stats import (COST_PER_PP, Interval, bounds_of, cost_per_point, interval_row,
-                                  mean_interval, paired_difference, replications_needed)
-from sim.columns import OUTCOMES, REGION, authorities_of, rows_of
+from sim.columns import COST_PER_PP, OUTCOMES, REGION, authorities_of, rows_of
+from sim.experiment.stats import (Interval, bounds_of, cost_per_point, interval_row, mean_interval,
+                                  paired_difference, replications_needed)
 from sim.scenario import Scenario, ScenarioError
 
 

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.columns import (BCA, CONSTANT, COST_PER_PP, FIELLER, NO_DATA, NO_EFFECT, ONE, OUTCOMES,
-                         SMALL_SAMPLE, T_CLIPPED, TURNOVER_RISES, UNBOUNDED, authorities_of, rows_of)
+from sim.columns import (BCA, CONSTANT, FIELLER, NO_DATA, NO_EFFECT, ONE, OUTCOMES, SMALL_SAMPLE, T_CLIPPED,
+                         TURNOVER_RISES, UNBOUNDED, authorities_of, rows_of)
 
 LEVEL = 0.95
 RESAMPLES = 2000

@@ -5,8 +5,8 @@ metric and a difference whose interval includes zero are never stated as finding
 what they are."""
 from __future__ import annotations
 
+from sim.columns import COST_PER_PP, ONE
 from sim.experiment.results import Results
-from sim.experiment.stats import COST_PER_PP, ONE
 from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import outcome, with_unit
 from sim.present.labels import capitalised, scenario_labels
