@@ -472,6 +472,25 @@ DERIVED: dict[str, Column] = {o.name: o for o in (
             f"(month-end mean) over {BRIEFING_YEARS} years.", better="lower"),
 )}
 
+# -- the tallies: events an authority counts as they happen (``Authority.tally``), reset at every
+# month end; each of ``TALLIES`` is the monthly column of the same name (the recorder copies it)
+LEAVERS, LEAVERS_RETIREMENT, HIRES = "leavers", "leavers_retirement", "hires"
+CONVERSIONS, PROMOTIONS, AGENCY_STARTS = "conversions", "promotions", "agency_starts"
+MOVES_IN, MOVES_OUT, MOVES_PAY_DRIVEN = "moves_in", "moves_out", "moves_pay_driven"
+
+
+def leavers_to(destination: str) -> str:
+    """The tally and monthly column of permanent leavers to ``destination`` (``DESTINATIONS``)."""
+    return f"leavers_{destination}"
+
+
+TALLIES = (LEAVERS, *(leavers_to(d) for d in DESTINATIONS), LEAVERS_RETIREMENT, HIRES, CONVERSIONS,
+           PROMOTIONS, AGENCY_STARTS, MOVES_IN, MOVES_OUT, MOVES_PAY_DRIVEN)
+# counted too, not columns of their own: the recorder prices them (recruitment and policy cost),
+# policies read them (``Context.this_month``)
+EXTERNAL_HIRES, POLICY_COST, AGENCY_ENDS = "external_hires", "policy_cost", "agency_ends"
+COUNTS = frozenset((*TALLIES, EXTERNAL_HIRES, POLICY_COST, AGENCY_ENDS))
+
 OUTCOMES: dict[str, Column] = {o.name: o for o in SUMMARY}
 TEAM_OUTCOMES: dict[str, Column] = {o.name: o for o in TEAM_SUMMARY}
 MONTHLY: dict[str, Column] = {o.name: o for o in TIMESERIES}

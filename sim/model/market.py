@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.columns import MOVES_OUT, MOVES_PAY_DRIVEN
 from sim.model.clock import MONTH_DAYS, OFFSET_MARKET
 from sim.model.workforce import ASYE, Post
 from sim.scenario import EXPERIENCED, LEVELS, Market
@@ -288,8 +289,8 @@ class LabourMarket:
         if destination == "other_la" and len(self.authorities) > 1 \
                 and self.streams["movers"].random() < self.market.movers_in_region:
             self.ledger["moves_out"] += 1
-            auth.tally["moves_out"] += 1
-            auth.tally["moves_pay_driven"] += pay_driven
+            auth.tally[MOVES_OUT] += 1
+            auth.tally[MOVES_PAY_DRIVEN] += pay_driven
             self._new(worker.level, "moved", auth.env.now, auth.market_index, worker.level_since,
                       worker.born)
             return True

@@ -12,10 +12,11 @@ import numpy as np
 
 from sim.model.allocation import W_TEAM
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
-from sim.columns import CASELOAD_BANDS, band_column
+from sim.columns import (CASELOAD_BANDS, COUNTS, EXTERNAL_HIRES, POLICY_COST, TALLIES, OutputError,
+                         band_column)
 from sim.model.summary import mean
 from sim.model.workforce import other_staff
-from sim.scenario import DESTINATIONS, LEVELS
+from sim.scenario import LEVELS
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
@@ -72,10 +73,6 @@ def team_caseloads(counts: np.ndarray, teams: np.ndarray, n_teams: int,
     return out
 
 
-TALLIES = ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "leavers_retirement", "hires",
-           "conversions", "promotions", "agency_starts", "moves_in", "moves_out", "moves_pay_driven")
-
-
 @dataclass
 class CouncilMonth:
     """One council's figures at a month end: what its row and its part of the region's row add
@@ -130,6 +127,9 @@ class MonthEnd:
 
 
 def _council_month(auth: "Authority", month: int) -> CouncilMonth:
+    if not COUNTS.issuperset(auth.tally):
+        raise OutputError(f"{auth.name}: undeclared tallies {sorted(set(auth.tally) - COUNTS)} "
+                          "(declare them in sim.columns: TALLIES or COUNTS)")
     first_day = int(round(month * MONTH_DAYS))
     last_day = int(round((month + 1) * MONTH_DAYS))
     p, a, v = auth.headcount()
@@ -153,8 +153,8 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
         teams=book.wi[W_TEAM][active], holding=holding,
         staff_cost=float(rates.permanent_cost @ p) / 12.0, agency_cost=float(rates.agency_cost @ a) / 12.0,
         premium=rates.agency_premium * float(a.sum()) / 12.0,
-        recruit_cost=auth.tally["external_hires"] * rates.recruitment_cost,
-        policy_cost=float(auth.tally["policy_cost"]),
+        recruit_cost=auth.tally[EXTERNAL_HIRES] * rates.recruitment_cost,
+        policy_cost=float(auth.tally[POLICY_COST]),
         tally={key: auth.tally[key] for key in TALLIES},
         referrals=int(book.referrals_per_day[first_day:last_day].sum()),
         cases_open=book.open_cases, cases_waiting=book.waiting,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from sim.model._jit import njit
+from sim.columns import PROMOTIONS
 from sim.model.allocation import W_LEVEL
 from sim.model.clock import CENSUS_MONTH, DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.demand import expected_open_cases
@@ -221,7 +222,7 @@ def promotions(auth: "Authority", offset: float):
                     target = auth.add_unfunded_post(worker.level + 1, worker.post.team)
                 if target is not None:
                     auth.move(worker, target)
-                    auth.tally["promotions"] += 1
+                    auth.tally[PROMOTIONS] += 1
         yield auth.env.timeout(MONTH_DAYS)
 
 
