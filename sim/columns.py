@@ -118,15 +118,20 @@ NO_CHILDREN = "no such child was open at the month end"
 NO_HOLDERS = "the team held no case at any month end of the window"
 NO_WAITS = "no wait for a worker of the team ended in the window"
 
+# The names other modules use by name: the DfE rates, the caseload and the cost
+TURNOVER_RATE, VACANCY_RATE, AGENCY_SHARE = "turnover_rate", "vacancy_rate", "agency_share"
+MEAN_CASELOAD, TOTAL_COST = "mean_caseload", "total_cost_gbp"
+RATES = (TURNOVER_RATE, VACANCY_RATE, AGENCY_SHARE)   # DfE's workforce rates
+
 SUMMARY: tuple[Column, ...] = (
     AUTHORITY,
-    Column("turnover_rate", "annual turnover", "leavers a year per permanent FTE",
+    Column(TURNOVER_RATE, "annual turnover", "leavers a year per permanent FTE",
             "Permanent leavers per year / mean permanent headcount (DfE turnover rate).",
             better="lower", percent=True, key=True),
-    _share("vacancy_rate", "vacancy rate", "share of funded posts",
+    _share(VACANCY_RATE, "vacancy rate", "share of funded posts",
            "Mean over month ends of vacancies / (vacancies + permanent staff) (DfE vacancy rate).",
            better="lower", key=True),
-    _share("agency_share", "agency share", "share of staff",
+    _share(AGENCY_SHARE, "agency share", "share of staff",
            "Mean over month ends of agency / (agency + permanent) (DfE agency rate).",
            better="lower", key=True),
     Column("agency_cover_rate", "agency cover of vacancies", "agency workers per vacancy",
@@ -138,7 +143,7 @@ SUMMARY: tuple[Column, ...] = (
             percent=True),
     _share("share_l3", "share at level 3", "share of permanent staff",
            "Mean share of permanent staff practising at level 3."),
-    Column("mean_caseload", "mean caseload", "cases per case holder",
+    Column(MEAN_CASELOAD, "mean caseload", "cases per case holder",
             "Mean cases per case holder (permanent or agency worker holding a case; DfE), averaged "
             "over month ends.", better="lower", key=True),
     Column("p95_caseload", "95th percentile caseload", "cases per case holder",
@@ -228,7 +233,7 @@ SUMMARY: tuple[Column, ...] = (
     Column("referrals_per_year", "referrals", "referrals a year", "Referrals received per year."),
     Column("cases_waiting_mean", "cases waiting", "cases",
             "Mean month-end number of cases waiting for a worker.", better="lower"),
-    Column("total_cost_gbp", "total cost", "GBP a year",
+    Column(TOTAL_COST, "total cost", "GBP a year",
             "Permanent staff (salary + on-costs), agency, recruitment and policy cost per year.",
             better="lower", key=True),
     Column("agency_cost_gbp", "agency spend", "GBP a year",
@@ -369,7 +374,7 @@ TEAM_SUMMARY: tuple[Column, ...] = (
             "scenario has none).", text=True),
     Column("posts", "funded posts", "posts", "Funded posts of the team at the end of the run."),
     Column("staff_mean", "staff", "FTE", "Mean month-end permanent and agency workers in the team."),
-    Column("mean_caseload", "mean caseload", "cases per case holder",
+    Column(MEAN_CASELOAD, "mean caseload", "cases per case holder",
             "Mean cases per case holder of the team, averaged over month ends (months without "
             "case holders left out).", better="lower", undefined_when=NO_HOLDERS),
     Column("p95_caseload", "95th percentile caseload", "cases per case holder",

@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from sim.columns import AGENCY_SHARE, MEAN_CASELOAD, TURNOVER_RATE, VACANCY_RATE
 from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.workforce import ASYE, PERMANENT
@@ -94,14 +95,14 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
             and w.pipeline not in ("initial", "moved") and start_day <= w.hired_day < end_day - TWO_YEARS]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
     out: dict[str, float] = {
-        "turnover_rate": float(months["leavers"].sum() / mean(perm) / years),
-        "vacancy_rate": mean(vac / (vac + perm)),
-        "agency_share": mean(agency / (agency + perm)),
+        TURNOVER_RATE: float(months["leavers"].sum() / mean(perm) / years),
+        VACANCY_RATE: mean(vac / (vac + perm)),
+        AGENCY_SHARE: mean(agency / (agency + perm)),
         "agency_cover_rate": float((agency - months["agency_above_establishment"]).sum() / vac.sum())
         if vac.sum() > 0 else float("nan"),
         "starter_rate": float(months["hires"].sum() / mean(perm) / years),
         "share_l3": mean(months["perm_l3"] / perm),
-        "mean_caseload": mean(months["caseload_mean"]),
+        MEAN_CASELOAD: mean(months["caseload_mean"]),
         "p95_caseload": mean(months["caseload_p95"]),
         "share_over_cap": mean(months["share_over_cap"]),
         "effective_load_mean": mean(months["effective_load_mean"]),
@@ -173,7 +174,7 @@ def summarise_teams(team_months: Columns, waits: np.ndarray, posts: list[int],
         out.append({
             "team": name, "posts": float(posts[k]),
             "staff_mean": mean(team_months["staff"][rows]),
-            "mean_caseload": _mean_or_nan(team_months["caseload_mean"][held]),
+            MEAN_CASELOAD: _mean_or_nan(team_months["caseload_mean"][held]),
             "p95_caseload": _mean_or_nan(team_months["caseload_p95"][held]),
             "share_over_cap": _mean_or_nan(team_months["share_over_cap"][held]),
             "cases_waiting_mean": mean(team_months["cases_waiting"][rows]),

@@ -18,7 +18,8 @@ import pandas as pd
 from sim.experiment.derived import board_table
 from sim.experiment.results import Results
 from sim.columns import (CARE_COST_3Y, DERIVED, ENTERED_3Y, ENTRY_COST_3Y, NET_MOVES, NO_EFFECTS,
-                         NO_EFFECTS_3Y, NO_EFFECTS_COST_3Y, REGION)
+                         NO_EFFECTS_3Y, NO_EFFECTS_COST_3Y, REGION, TOTAL_COST, TURNOVER_RATE,
+                         VACANCY_RATE)
 from sim.present.briefing import (AGENCY_WORKERS, AGENCY_YEAR, FEWER_CHILDREN, PERMANENT_TARGET,
                                   SAVING_GBP, SOURCE, YEARS)
 from sim.present.findings import change_words, estimate_words, target_words
@@ -34,8 +35,8 @@ CHILDREN = ["entered_care_per_year", NO_EFFECTS, ENTERED_3Y, NO_EFFECTS_3Y, ENTR
 REGION_COLUMNS = [PERMANENT_SHARE, "agency_mean", "agency_cost_gbp", "moves_in_per_year",
                   "moves_pay_driven_per_year"]
 BY_COUNCIL = [PERMANENT_SHARE, "agency_mean", "agency_cost_gbp", NET_MOVES, "moves_pay_driven_per_year"]
-WHO_PAYS = ["total_cost_gbp", "policy_cost_gbp"]
-WHO_GAINS = ["turnover_rate", "vacancy_rate", "entered_care_per_year"]
+WHO_PAYS = [TOTAL_COST, "policy_cost_gbp"]
+WHO_GAINS = [TURNOVER_RATE, VACANCY_RATE, "entered_care_per_year"]
 FTE_WORDS = (f"the model counts agency workers as FTE on assignment (one worker per post covered, a "
              f"mean over month ends); the briefing's c{AGENCY_WORKERS} is a count of workers "
              f"(headcount) in {AGENCY_YEAR}, so the two are not the same measure")
