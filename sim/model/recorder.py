@@ -15,7 +15,7 @@ from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.columns import (CASELOAD_BANDS, COUNTS, EXTERNAL_HIRES, POLICY_COST, TALLIES, OutputError,
                          band_column)
 from sim.model.summary import mean
-from sim.model.workforce import other_staff
+from sim.model.roster import other_staff
 from sim.scenario import LEVELS
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     three_plus, waiting_by_team = book.open_counts(int(auth.env.now))
     entries, extra = book.care_entries(first_day, last_day)
     posts = float(rates.establishment.sum())
-    above, bank, near_retirement = other_staff(auth.slot_contract, auth.slot_funded, auth.slot_born,
+    above, bank, near_retirement = other_staff(auth.roster.contract, auth.roster.funded, auth.roster.born,
                                                auth.env.now, auth.scenario.reporting.succession_age,
                                                DAYS_PER_YEAR)
     return CouncilMonth(

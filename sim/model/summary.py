@@ -13,7 +13,8 @@ import pandas as pd
 from sim.columns import AGENCY_SHARE, MEAN_CASELOAD, TURNOVER_RATE, VACANCY_RATE
 from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
-from sim.model.workforce import ASYE, PERMANENT
+from sim.model.roster import PERMANENT
+from sim.model.workforce import ASYE
 from sim.scenario import DESTINATIONS, LEVELS
 
 NAN = float("nan")
