@@ -36,14 +36,19 @@ from calibration.dfe import MISSING_SYMBOLS, ROUNDS_TO_ZERO, dfe_values, short_c
 from calibration.fit import Settings
 from calibration.region_fit import (APPEAL_RANGE, BACKFILL_RANGE, HAZARD_RANGE, RegionFit, fit_region,
                                    logit)
+from sim.columns import AGENCY_SHARE, MEAN_CASELOAD, OUTCOMES, RATES, TURNOVER_RATE, VACANCY_RATE
 from sim.errors import BadInput
 from sim.experiment.executor import Executor
 from sim.experiment.replications import Runs, run_experiment
 from sim.scenario import Scenario
 
-# the measures backtested: DfE's column, and whether it is a percentage (files) / share (model)
-MEASURES = {"turnover_rate": ("turnover_rate_fte", True), "agency_rate": ("agency_rate_fte", True),
-            "vacancy_rate": ("vacancy_rate_fte", True), "caseload": ("caseload_fte", False)}
+# the measures backtested: declared columns (``sim.columns``: definition, unit, range; taken at
+# DfE's 30 September census, not as a mean over the window), each with DfE's column of it (DfE's
+# agency rate is the declared ``agency_share``, its caseload ``mean_caseload``)
+DFE_COLUMN = {TURNOVER_RATE: "turnover_rate_fte", AGENCY_SHARE: "agency_rate_fte",
+              VACANCY_RATE: "vacancy_rate_fte", MEAN_CASELOAD: "caseload_fte"}
+# DfE's column, and whether it is a percentage (files) / share (model: the declared column's)
+MEASURES = {metric: (column, OUTCOMES[metric].percent) for metric, column in DFE_COLUMN.items()}
 KEYS = ["time_period", "geographic_level", "la_name"]
 # agency workers beyond vacancies (an input: ``agency.beyond_vacancies``), from these columns if the
 # file has them: agency FTE, agency FTE covering vacancies, FTE in post, vacancies (FTE)
@@ -58,15 +63,15 @@ TABLE_COLUMNS = ["council", "year", "metric", "observed", "sim_mean", "sim_p05",
 # the smallest sd of an expected value: the precision DfE publishes it to (rates in percent to
 # one decimal, caseloads to one decimal), so a rate that never moved in the fit years (a council
 # with no agency workers) still has a spread
-RESOLUTION = {"rate": 0.001, "caseload": 0.1}
+RESOLUTION = {"rate": 0.001, MEAN_CASELOAD: 0.1}
 Z90 = 1.6449            # the standard normal's 95th percentile: a 90% interval is +-Z90 sd
-# the fitted rates: the backtest's metric -> the model's summary outcome (region_fit's targets)
-FITTED = {"turnover_rate": "turnover_rate", "vacancy_rate": "vacancy_rate", "agency_rate": "agency_share"}
+# the fitted rates: the backtest's metric -> the model's summary column (region_fit's targets): the same
+FITTED = {metric: metric for metric in RATES}
 # each council's parameter, the rate it is fitted to, and its scale: parameters on a log scale
 # move their rate in proportion (region_fit's steps), the appeal moves the vacancy rate's log-odds
-PARAMETERS = {"hazard_scale": ("turnover.hazard_scale", "turnover_rate", "log", HAZARD_RANGE),
-              "appeal": ("employer.appeal", "vacancy_rate", "logit", APPEAL_RANGE),
-              "backfill_probability": ("agency.backfill_probability", "agency_rate", "log",
+PARAMETERS = {"hazard_scale": ("turnover.hazard_scale", TURNOVER_RATE, "log", HAZARD_RANGE),
+              "appeal": ("employer.appeal", VACANCY_RATE, "logit", APPEAL_RANGE),
+              "backfill_probability": ("agency.backfill_probability", AGENCY_SHARE, "log",
                                        BACKFILL_RANGE),
               "beyond_vacancies": ("agency.beyond_vacancies", BEYOND, "linear", (0.0, 1.0))}
 BURN_IN_YEARS = 1.0     # the forward runs' warm-up: the case mix only (staff held)
@@ -160,11 +165,11 @@ def yearly_measures(months: pd.DataFrame, first_year: int, first_month: int = 0)
             at, year_rows = m.loc[end], m.loc[end - 11:end]
             perm, agency, vac = at["perm_total"], at["agency_total"], at["vacancies_total"]
             year = first_year + int((end + first_month) // 12)
-            values = {"turnover_rate": year_rows["leavers"].sum() / year_rows["perm_total"].mean()
+            values = {TURNOVER_RATE: year_rows["leavers"].sum() / year_rows["perm_total"].mean()
                       if year_rows["perm_total"].mean() > 0 else np.nan,
-                      "agency_rate": agency / (agency + perm) if agency + perm > 0 else np.nan,
-                      "vacancy_rate": vac / (vac + perm) if vac + perm > 0 else np.nan,
-                      "caseload": at["caseload_mean"]}
+                      AGENCY_SHARE: agency / (agency + perm) if agency + perm > 0 else np.nan,
+                      VACANCY_RATE: vac / (vac + perm) if vac + perm > 0 else np.nan,
+                      MEAN_CASELOAD: at["caseload_mean"]}
             rows += [{"council": council, "rep": rep, "year": year, "metric": k, "value": float(v)}
                      for k, v in values.items()]
     return pd.DataFrame(rows, columns=["council", "rep", "year", "metric", "value"])
@@ -294,7 +299,7 @@ def observed_start(scenario: Scenario, observed: pd.DataFrame, year: int) -> Sce
     at = observed[observed["year"] == year].set_index(["council", "metric"])["observed"]
     values: dict[str, float | int | bool] = {"start.year": year, "start.hold_staff": True}
     for name, member in scenario.members():
-        vacancy, agency = at.get((name, "vacancy_rate"), np.nan), at.get((name, "agency_rate"), np.nan)
+        vacancy, agency = at.get((name, VACANCY_RATE), np.nan), at.get((name, AGENCY_SHARE), np.nan)
         beyond = at.get((name, BEYOND), np.nan)
         beyond = member.agency.beyond_vacancies if not np.isfinite(beyond) else float(beyond)
         prefix = f"authority.{name}." if scenario.is_region else ""

@@ -8,13 +8,14 @@ from pathlib import Path
 import pandas as pd
 
 from calibration.backtest import BAND, BEYOND, Backtest
+from sim.columns import AGENCY_SHARE, MEAN_CASELOAD, TURNOVER_RATE, VACANCY_RATE
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
 from sim.present.tables import markdown_table
 
-LABELS = {"turnover_rate": ("turnover", "% of staff in post, year to 30 September", 100.0),
-          "agency_rate": ("agency rate", "% of all workers, at 30 September", 100.0),
-          "vacancy_rate": ("vacancy rate", "% of posts, at 30 September", 100.0),
-          "caseload": ("caseload", "cases per case holder (FTE)", 1.0)}
+LABELS = {TURNOVER_RATE: ("turnover", "% of staff in post, year to 30 September", 100.0),
+          AGENCY_SHARE: ("agency rate", "% of all workers, at 30 September", 100.0),
+          VACANCY_RATE: ("vacancy rate", "% of posts, at 30 September", 100.0),
+          MEAN_CASELOAD: ("caseload", "cases per case holder (FTE)", 1.0)}
 COLUMNS = 4
 PANEL_IN = 1.9
 
@@ -78,11 +79,11 @@ def summary_text(bt: Backtest, scenario: str, workforce: str, fit_until: int, un
     values and each council's fitted parameters with their 90% intervals and how well they fit."""
     s = bt.scores.copy()
     for c in ("mae_model", "mae_naive"):
-        s[c] = [v * (1.0 if m == "caseload" else 100.0) for v, m in zip(s[c], s["metric"])]
+        s[c] = [v * (1.0 if m == MEAN_CASELOAD else 100.0) for v, m in zip(s[c], s["metric"])]
     s["coverage_90"] = (s["coverage_90"] * 100).round(1)
     s = s.rename(columns={"coverage_90": "coverage of 90% band (%)", "mae_model": "MAE model",
                           "mae_naive": "MAE naive", "model_better": "model better"})
-    rates = bt.table[bt.table["metric"] != "caseload"]
+    rates = bt.table[bt.table["metric"] != MEAN_CASELOAD]
     fit = bt.fit
     pooled = fit.pooled.rename(columns={"persistence": "persistence a year",
                                         "residual_sd": "unexplained sd"})

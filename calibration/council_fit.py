@@ -23,7 +23,7 @@ from calibration.dfe import RATES, council_targets
 from calibration.fit import Settings
 from calibration.region_fit import RegionFit, fit_region, regional, summary_rates
 from sim.experiment.replications import run_experiment
-from sim.model.outcomes import REGION
+from sim.columns import REGION
 from sim.scenario import LEVELS, Scenario
 
 

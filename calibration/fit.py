@@ -25,7 +25,7 @@ from scipy import optimize
 
 from sim.experiment.executor import Executor
 from sim.experiment.replications import run_experiment
-from sim.model.outcomes import rows_of
+from sim.columns import rows_of
 from pydantic import BaseModel
 
 from sim.scenario import Scenario

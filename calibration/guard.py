@@ -18,7 +18,7 @@ from calibration.targets import (DEFAULT_TARGETS, Targets, load_targets, metric_
                                 with_council_targets)
 from sim.experiment.observed import SE_FACTOR, widened  # noqa: F401 (SE_FACTOR: as before)
 from sim.experiment.replications import run_experiment
-from sim.model.outcomes import OUTCOMES, REGION, rows_of
+from sim.columns import OUTCOMES, REGION, rows_of
 from sim.scenario import Scenario
 
 # Targets the model cannot reach by its structure, each with the reason (docs/background/calibration.md, "Calibration of

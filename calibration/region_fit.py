@@ -37,8 +37,7 @@ import pandas as pd
 
 from calibration.fit import Settings
 from sim.experiment.replications import Runs, run_experiment
-from sim.model.outcomes import rows_of
-from sim.model.outcomes import REGION
+from sim.columns import RATES, REGION, rows_of
 from sim.scenario import LEVELS, Scenario
 
 DAMPING = 0.8
@@ -113,7 +112,7 @@ def apply(base: Scenario, names: list[str], hazard: np.ndarray, appeal: np.ndarr
 def summary_rates(runs: Runs, names: list[str]) -> dict[str, np.ndarray]:
     """Each council's mean turnover, vacancy and agency rates over the runs' reporting windows."""
     return {m: np.array([rows_of(runs.summary, n)[m].mean() for n in names])
-            for m in ("turnover_rate", "vacancy_rate", "agency_share")}
+            for m in RATES}
 
 
 def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None,
@@ -136,7 +135,7 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
     backfill = np.array([members[n].agency.backfill_probability for n in names])
     fill = np.ones(len(names))
     supply, inflow = 1.0, base.market.agency_inflow_per_year
-    want = {m: _targets(targets, names, m) for m in ("turnover_rate", "vacancy_rate", "agency_share")}
+    want = {m: _targets(targets, names, m) for m in RATES}
     sd = {m: _sd(targets, names, m) for m in want}
     # the region's own vacancy target, where the targets have one (a row for no council), is
     # matched by the region's own row; else the councils' targets weighted by their posts

@@ -8,7 +8,7 @@ import pandas as pd
 
 from sim.experiment.executor import Executor
 from sim.experiment.replications import run_experiment
-from sim.model.outcomes import REGION, rows_of
+from sim.columns import REGION, rows_of
 from sim.experiment.resultset import atomic_write, write_text
 from sim.scenario import Scenario
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.columns import TURNOVER_RATE
 from sim.experiment.compare import compare as _compare
 from sim.experiment.executor import Executor, effective_workers
 from sim.experiment.replications import run_experiment
@@ -72,7 +73,7 @@ def compare(baseline: Scenario | str, *variants: Scenario | str, reps: int | Non
     difference in ``target_metric`` (default turnover) is that precise, or ``max_reps``."""
     base, opts = _settings(_scenario(baseline), reps, years, warmup_years, seed, workers)
     scenarios = [base, *(variant(base, v) for v in variants)]
-    metric = target_metric or "turnover_rate"
+    metric = target_metric or TURNOVER_RATE
     started = time.perf_counter()
     result = _compare(scenarios, reps=opts.reps, seed=opts.seed, years=opts.years,
                       warmup_years=opts.warmup_years, workers=workers, progress=progress,

@@ -35,7 +35,7 @@ def test_the_dfe_history_reads_as_shares_for_every_council_and_year():
     row = raw[(raw["la_name"] == "Birmingham") & (raw["time_period"] == 2020)].iloc[0]
     got = obs.set_index(["council", "year", "metric"])["observed"]
     assert got["Birmingham", 2020, "turnover_rate"] == pytest.approx(row["turnover_rate_fte"] / 100)
-    assert got["Birmingham", 2020, "caseload"] == pytest.approx(float(row["caseload_fte"]))
+    assert got["Birmingham", 2020, "mean_caseload"] == pytest.approx(float(row["caseload_fte"]))
     assert got["Herefordshire", 2019, "vacancy_rate"] >= 0    # 'Herefordshire, County of' in the file
 
 
@@ -103,7 +103,7 @@ def test_suppressed_values_are_missing_not_malformed(tmp_path):
     path = _broken(tmp_path, lambda r: r.assign(
         caseload_fte=r["caseload_fte"].where(r["la_name"] != "Coventry", "x")))
     obs = read_workforce(path, ["Coventry"])
-    assert obs[obs["metric"] == "caseload"]["observed"].isna().all()
+    assert obs[obs["metric"] == "mean_caseload"]["observed"].isna().all()
 
 
 def test_missing_years_are_one_line_naming_the_years_asked_and_held():
@@ -143,15 +143,15 @@ def test_dfe_files_from_2021_on_are_read_with_dfe_symbols(tmp_path):
     assert "low" in path.read_text() and ",u," in path.read_text()
     obs = read_workforce(path, WEST_MIDLANDS, [2021, 2022, 2023]).set_index(
         ["council", "year", "metric"])["observed"]
-    assert obs["Solihull", 2022, "agency_rate"] == 0.0          # low: rounds to zero
-    assert obs["Solihull", 2021, "agency_rate"] > 0
+    assert obs["Solihull", 2022, "agency_share"] == 0.0          # low: rounds to zero
+    assert obs["Solihull", 2021, "agency_share"] > 0
     assert np.isnan(obs["Dudley", 2021, "turnover_rate"])       # u: withheld as unreliable
     assert obs["Dudley", 2022, "turnover_rate"] > 0
-    assert np.isnan(obs["Walsall", 2023, "caseload"]) and np.isnan(obs["Coventry", 2023, "vacancy_rate"])
+    assert np.isnan(obs["Walsall", 2023, "mean_caseload"]) and np.isnan(obs["Coventry", 2023, "vacancy_rate"])
     assert np.isfinite(obs["Solihull", 2022, BEYOND])           # agency FTE 'low' is 0, not malformed
     raw = pd.read_csv(FILE)
     row = raw[(raw["la_name"] == "Sandwell") & (raw["time_period"] == 2020)].iloc[0]
-    assert obs["Sandwell", 2023, "agency_rate"] == pytest.approx(row["agency_rate_fte"] / 100)
+    assert obs["Sandwell", 2023, "agency_share"] == pytest.approx(row["agency_rate_fte"] / 100)
     # a symbol DfE does not use is still malformed, naming DfE's
     bad = tmp_path / "bad.csv"
     bad.write_text(path.read_text().replace(",low,", ",tiny,"))
@@ -189,9 +189,9 @@ def test_yearly_measures_follow_dfe_at_the_september_census():
     assert sorted(got["year"].unique()) == [2022, 2023]
     rep0 = got[got["rep"] == 0].set_index(["year", "metric"])["value"]
     assert rep0[2022, "turnover_rate"] == pytest.approx(12 / 100)
-    assert rep0[2022, "agency_rate"] == pytest.approx(10 / 110)
+    assert rep0[2022, "agency_share"] == pytest.approx(10 / 110)
     assert rep0[2022, "vacancy_rate"] == pytest.approx(20 / 120)
-    assert rep0[2022, "caseload"] == 17.0
+    assert rep0[2022, "mean_caseload"] == 17.0
     # starting in October (month 0 ends in October 2020): the first September is month 11
     later = yearly_measures(_months(), 2020, first_month=9)
     assert sorted(later["year"].unique()) == [2021, 2022, 2023]
@@ -212,7 +212,7 @@ def test_the_table_scores_the_band_and_the_naive_forecast():
     assert s["mae_model"] == pytest.approx((abs(0.15 - 0.15) + abs(0.25 - 0.5)) / 2)
     assert s["mae_naive"] == pytest.approx((0.05 + 0.2) / 2)
     assert s["model_better"] == (s["mae_model"] < s["mae_naive"])
-    assert set(MEASURES) == {"turnover_rate", "agency_rate", "vacancy_rate", "caseload"}
+    assert set(MEASURES) == {"turnover_rate", "agency_share", "vacancy_rate", "mean_caseload"}
 
 
 # -- the synthetic backtest: councils with known parameters, their history, the fit, the bands ----
@@ -265,7 +265,7 @@ def test_the_bands_cover_the_later_years_at_about_their_nominal_rate(synthetic):
     bt, _ = synthetic
     table = bt.table
     assert set(table["year"]) == {FIT_UNTIL + 1, UNTIL} and set(table["council"]) == set(TRUE)
-    rates = table[table["metric"] != "caseload"]
+    rates = table[table["metric"] != "mean_caseload"]
     assert len(rates) == 4 * 2 * 3
     assert 0.7 <= rates["covered"].mean() <= 1.0
     # not by bands so wide they say nothing: narrower than the councils' spread of turnover
@@ -374,7 +374,7 @@ def test_the_pooled_persistence_recovers_a_known_one():
 
 
 def test_a_rate_that_never_moved_keeps_the_published_precision_as_its_spread():
-    observed = pd.DataFrame([{"council": c, "year": y, "metric": "agency_rate", "observed": 0.0}
+    observed = pd.DataFrame([{"council": c, "year": y, "metric": "agency_share", "observed": 0.0}
                              for c in "AB" for y in (2017, 2018, 2019)])
     levels = expected_levels(observed, 2019, [2020], persistence(observed, 2019))
     assert (levels["expected"] == 0.0).all() and (levels["sd"] >= 0.001).all()

@@ -18,7 +18,7 @@ from sim.model.allocation import (BROUGHT_FORWARD, CaseFlow, C_CARE_ENTRIES, C_C
 from sim.model.children import CareDraws, CareRule, hazard_rates, step_up_probability
 from sim.model.clock import MONTH_DAYS, Clock
 from sim.model.demand import Caseload, CaseTypeTable
-from sim.model.outcomes import MONTHLY, OUTCOMES, REGION
+from sim.columns import MONTHLY, OUTCOMES, REGION
 from sim.model.region import Region
 from sim.scenario import ScenarioError, parse_scenario
 

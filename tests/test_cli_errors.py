@@ -276,7 +276,7 @@ def test_targets_and_sweep_files_that_are_not_files(tmp_path, capsys):
 def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
     """Nobody in post for the run's half year: the waits and changes of worker are undefined, each
     said in a warning; every empty value is in a column that declares when it is undefined."""
-    from sim.model.outcomes import NONE_ALLOCATED, NONE_CLOSED, SUMMARY, OutputError, check_outputs
+    from sim.columns import NONE_ALLOCATED, NONE_CLOSED, SUMMARY, OutputError, check_outputs
     path = tmp_path / "empty.toml"
     path.write_text('extends = "baseline"\n[workforce]\ninitial_fill = 0.0\n[agency]\n'
                     'backfill_probability = 0.0\n' + "".join(

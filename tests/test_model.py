@@ -316,7 +316,7 @@ def test_three_or_more_social_workers_is_dfe_measure_on_a_hand_made_history(base
 def test_wait_statistics_of_a_histogram():
     """Count, mean, 90th percentile (the smallest day with 90% of waits at or below it) and share
     of waits of a day or more, from waits counted by whole days."""
-    from sim.model.outcomes import wait_statistics
+    from sim.model.summary import wait_statistics
     waits = np.array([0] * 6 + [1, 2, 2, 10])
     s = wait_statistics(np.bincount(waits, minlength=20))
     assert s == {"waits": 10.0, "mean_wait_days": pytest.approx(waits.mean()),
@@ -389,7 +389,7 @@ def test_the_recorders_percentile_is_numpys_to_the_last_bit(values, dtype):
 @given(st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=300))
 def test_the_recorders_caseload_bands_follow_their_definition(counts):
     """Case holders with ``lo <= cases <= hi`` in each band (the open band: ``lo`` or more)."""
-    from sim.model.outcomes import CASELOAD_BANDS, band_column
+    from sim.columns import CASELOAD_BANDS, band_column
     from sim.model.recorder import band_counts
     c = np.array(counts)
     expected = {band_column(lo, hi): int(((c >= lo) & ((hi is None) | (c <= (hi or 0)))).sum())
@@ -403,7 +403,7 @@ def test_the_recorders_caseload_bands_follow_their_definition(counts):
 def test_the_team_caseloads_are_each_teams_own_to_the_last_bit(holders, cap):
     """Each team's case holders, mean (``mean``), 95th percentile (numpy's) and share over the cap,
     from all teams' holders at once; NaN for a team without case holders."""
-    from sim.model.outcomes import mean
+    from sim.model.summary import mean
     from sim.model.recorder import team_caseloads
     teams = np.array([t for t, _ in holders], dtype=np.int64)
     counts = np.array([c for _, c in holders], dtype=np.int64)
@@ -423,7 +423,7 @@ def test_the_team_caseloads_are_each_teams_own_to_the_last_bit(holders, cap):
 def test_the_summaries_mean_is_pandas_to_the_last_bit(values):
     """Summaries average monthly columns with numpy as pandas did: NaN months left out, NaN when
     none is left, the same sum and division."""
-    from sim.model.outcomes import mean
+    from sim.model.summary import mean
     x = np.array(values, dtype=float)
     expected = pd.Series(x, dtype=float).mean()
     assert (np.isnan(mean(x)) and np.isnan(expected)) or mean(x) == expected

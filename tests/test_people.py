@@ -9,7 +9,7 @@ import pytest
 from sim.experiment.replications import run_experiment
 from sim.model.allocation import W_LEVEL, W_LIMIT
 from sim.model.clock import DAYS_PER_YEAR, Clock
-from sim.model.outcomes import REGION
+from sim.columns import REGION
 from sim.model.people import AgesAtHireTable, absence_rate
 from sim.model.region import Region
 from sim.scenario import Absence, Retirement, ScenarioError

@@ -10,7 +10,7 @@ from sim.cli.main import main
 from sim.experiment.replications import run_replications
 from sim.experiment.stats import paired_difference
 from sim.model.clock import Clock
-from sim.model.outcomes import REGION, rows_of
+from sim.columns import REGION, rows_of
 from sim.model.region import Region
 from sim.scenario import load_scenario
 from conftest import REGIONAL_MARKET, pay_rise

@@ -14,11 +14,11 @@ import sim
 import sim.present.report as report
 from sim.experiment.results import load_results
 from sim.experiment.stats import paired_difference
-from sim.model.outcomes import REGION
+from sim.columns import REGION
 from sim.present.board import (BOARD_FILE, BY_COUNCIL, board_of, board_sentences, board_tables,
                                children_claim_sentence)
-from sim.present.briefing import (ENTERED_3Y, ENTRY_COST_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS,
-                                  NO_EFFECTS_3Y, YEARS)
+from sim.columns import ENTERED_3Y, ENTRY_COST_3Y, NET_MOVES, NO_EFFECTS, NO_EFFECTS_3Y
+from sim.present.briefing import FEWER_CHILDREN, YEARS
 from sim.present.page import report_page
 from conftest import REGIONAL_MARKET, pay_rise
 

@@ -15,7 +15,7 @@ import pytest
 from sim.cli.main import main
 from sim.present.canvas import drawn_texts
 from sim.experiment.results import load_results
-from sim.model.outcomes import OUTCOMES
+from sim.columns import OUTCOMES
 from sim.present.labels import field_words, value_words
 
 matplotlib.use("Agg")

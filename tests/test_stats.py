@@ -13,7 +13,7 @@ from sim.cli.main import main
 from sim.experiment.stats import (BCA, CONSTANT, FIELLER, NO_EFFECT, ONE, T_CLIPPED, TURNOVER_RISES,
                                   cost_per_point, mean_interval, paired_difference,
                                   replications_needed, summary_table)
-from sim.model.outcomes import OUTCOMES
+from sim.columns import OUTCOMES
 import sim
 
 shares = st.lists(st.floats(0.0, 1.0), min_size=2, max_size=200)

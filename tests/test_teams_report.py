@@ -16,7 +16,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.experiment.results import load_results
-from sim.model.outcomes import TEAM_OUTCOMES
+from sim.columns import TEAM_OUTCOMES
 from sim.present.findings import DFE_LAC_3PLUS, summary_sentences
 from sim.present.page import report_page
 from sim.present.tables import print_summary

@@ -1,5 +1,5 @@
 """The reference pages of the documentation, generated from the code: the commands and their
-options (the argparse parser), every output column (``sim.model.outcomes``), the policies (their
+options (the argparse parser), every output column (``sim.columns``), the policies (their
 declared parameters) and the scenario's fields (the pydantic models of ``sim.scenario``).
 
 A page holds a marker where generated text goes::

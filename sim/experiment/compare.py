@@ -13,9 +13,9 @@ import pandas as pd
 
 from sim.experiment.executor import Executor
 from sim.experiment.replications import Runs, run_replications
-from sim.experiment.stats import (COST_PER_PP, Interval, bounds_of, cost_per_point, interval_row,
-                                  mean_interval, paired_difference, replications_needed)
-from sim.model.outcomes import OUTCOMES, REGION, authorities_of, rows_of
+from sim.columns import COST_PER_PP, OUTCOMES, REGION, TOTAL_COST, TURNOVER_RATE, authorities_of, rows_of
+from sim.experiment.stats import (Interval, bounds_of, cost_per_point, interval_row, mean_interval,
+                                  paired_difference, replications_needed)
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -45,7 +45,7 @@ class Comparison:
     def table(self) -> pd.DataFrame:
         """One row per scenario, authority (the region, then each council) and metric: mean and
         interval, and the paired difference to the baseline with its interval (see
-        ``stats.TABLE_COLUMNS``)."""
+        ``sim.columns.TABLE_COLUMNS``)."""
         rows = []
         for authority in authorities_of(self.summaries[0]):
             base = self.summary(0, authority)
@@ -59,8 +59,8 @@ class Comparison:
                     rows.append({"authority": authority,
                                  **interval_row(metric, estimate, diff, scenario=name)})
                 if i > 0:
-                    ratio = cost_per_point(summ["total_cost_gbp"] - base["total_cost_gbp"],
-                                           summ["turnover_rate"] - base["turnover_rate"])
+                    ratio = cost_per_point(summ[TOTAL_COST] - base[TOTAL_COST],
+                                           summ[TURNOVER_RATE] - base[TURNOVER_RATE])
                     rows.append({"authority": authority,
                                  **interval_row(COST_PER_PP, ratio, scenario=name)})
         return pd.DataFrame(rows)

@@ -19,10 +19,10 @@ import pandas as pd
 
 from sim.experiment.stats import bounds_of, interval_row, mean_interval
 from sim.experiment.steady import DRIFT_POINTS, ENDS_YEARS, drift, drifting, yearly_rates
-from sim.model.outcomes import REGION
+from sim.columns import MEAN_CASELOAD, RATES, REGION
 from sim.scenario import Scenario
 
-MEASURES = ("turnover_rate", "vacancy_rate", "agency_share", "mean_caseload")
+MEASURES = (*RATES, MEAN_CASELOAD)
 SE_FACTOR = 3.0
 WITHIN, OUTSIDE, NOT_PUBLISHED, NO_YEAR = "within", "outside", "not published", "no whole year"
 COLUMNS = ["authority", "metric", "mean", "ci_low", "ci_high", "halfwidth", "method", "n", "se",

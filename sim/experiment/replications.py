@@ -16,7 +16,7 @@ import simpy
 from sim.experiment.executor import Executor, consume, execute, progress_bar
 from sim.experiment.memory import memory_guard
 from sim.model.clock import Clock
-from sim.model.outcomes import MONTHLY, OUTCOMES, TEAM_OUTCOMES, check_outputs
+from sim.columns import MONTHLY, OUTCOMES, TEAM_OUTCOMES, check_outputs
 from sim.model.region import Region
 from sim.scenario import Scenario
 

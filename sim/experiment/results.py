@@ -25,7 +25,7 @@ from sim.experiment.replications import Runs
 from sim.experiment.resultset import ResultSet, verify
 from sim.experiment.stats import summary_table
 from sim.experiment.variants import short_name
-from sim.model.outcomes import REGION, authorities_of, rows_of
+from sim.columns import REGION, authorities_of, rows_of
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_to_toml
 
 RUN, COMPARE = "run", "compare"
@@ -40,7 +40,7 @@ class Results:
     scenarios: dict[str, Scenario]
     summaries: pd.DataFrame           # one row per scenario x replication
     timeseries: pd.DataFrame          # one row per scenario x replication x month
-    table: pd.DataFrame               # intervals (see stats.TABLE_COLUMNS); per scenario for compare
+    table: pd.DataFrame               # intervals (see sim.columns.TABLE_COLUMNS); per scenario for compare
     settings: dict = field(default_factory=dict)   # seed, reps, years, warmup_years, workers, ...
     precision: list[dict] | None = None             # target half-widths (compare --target-halfwidth)
     teams: pd.DataFrame = field(default_factory=pd.DataFrame)   # one row per scenario x rep x team

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.model.outcomes import REGION, rows_of
+from sim.columns import REGION, rows_of
 
 from sim.scenario import ScenarioError
 from sim.experiment.sweep import Param, salib_problem

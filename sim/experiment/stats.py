@@ -19,23 +19,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.model.outcomes import AUTHORITY, INF, OUTCOMES, Outcome, authorities_of, rows_of
+from sim.columns import (BCA, CONSTANT, FIELLER, NO_DATA, NO_EFFECT, ONE, OUTCOMES, SMALL_SAMPLE, T_CLIPPED,
+                         TURNOVER_RISES, UNBOUNDED, authorities_of, rows_of)
 
 LEVEL = 0.95
-SMALL_SAMPLE = 20
 RESAMPLES = 2000
 BOOTSTRAP_SEED = 0          # fixed: the same replications always give the same interval
 BATCH = 500                 # resamples (and jackknife samples) per vectorised call
 
-T_CLIPPED = "t, clipped to bounds"
-BCA = "BCa bootstrap"
-ONE = "n/a (1 replication)"
-CONSTANT = "the same in every replication"
-NO_DATA = "no data"
-FIELLER = "Fieller"
-NO_EFFECT = "no measurable effect on turnover"
-TURNOVER_RISES = "turnover rises"
-UNBOUNDED = "turnover's change too uncertain to bound the cost per point"
 
 
 @dataclass(frozen=True)
@@ -142,41 +133,12 @@ def replications_needed(interval: Interval, target_halfwidth: float) -> int:
     return int(math.ceil(interval.n * (interval.halfwidth / target_halfwidth) ** 2))
 
 
-# -- tables ---------------------------------------------------------------------------------------
-TABLE_COLUMNS: tuple[Outcome, ...] = (
-    AUTHORITY,
-    Outcome("scenario", "scenario", "name", "The scenario (comparisons only; the first is the baseline)."),
-    Outcome("metric", "metric", "name", "A summary outcome (see the summary columns) or "
-            "`cost_per_pp_turnover_avoided`."),
-    Outcome("mean", "mean", "the metric's unit", "Mean over replications (of finite values).", low=-INF),
-    Outcome("ci_low", "lower 95% limit", "the metric's unit", "Lower end of the 95% confidence "
-            "interval of the mean (empty with one replication).", low=-INF),
-    Outcome("ci_high", "upper 95% limit", "the metric's unit", "Upper end of the interval.", low=-INF),
-    Outcome("halfwidth", "half-width", "the metric's unit", "(ci_high - ci_low) / 2."),
-    Outcome("method", "interval method", "text", f"How the interval was computed: '{T_CLIPPED}' "
-            f"(fewer than {SMALL_SAMPLE} replications), '{BCA}', '{ONE}', '{CONSTANT}' (flagged, not a "
-            f"finding), '{FIELLER}' (cost per point), '{NO_EFFECT}', '{TURNOVER_RISES}' or "
-            f"'{UNBOUNDED}'."),
-    Outcome("n", "replications", "replications", "Replications with a finite value."),
-    Outcome("diff", "difference", "the metric's unit", "Mean paired difference, scenario minus "
-            "baseline, over replications on common random numbers (comparisons only).", low=-INF),
-    Outcome("diff_low", "difference, lower 95% limit", "the metric's unit", "Lower end of the "
-            "difference's interval.", low=-INF),
-    Outcome("diff_high", "difference, upper 95% limit", "the metric's unit", "Upper end.", low=-INF),
-    Outcome("diff_halfwidth", "difference, half-width", "the metric's unit",
-            "(diff_high - diff_low) / 2: the precision of the comparison."),
-    Outcome("diff_method", "difference interval method", "text", "As `method`, for the difference."),
-)
-COST_PER_PP = "cost_per_pp_turnover_avoided"
-COST_PER_PP_OUTCOME = Outcome(COST_PER_PP, "cost per point of turnover avoided",
-                              "GBP a year per percentage point", "Extra total cost a year per "
-                              "percentage point of annual turnover avoided (paired; Fieller's "
-                              "interval).", low=-INF)
+# -- tables (their columns: ``sim.columns.TABLE_COLUMNS``) -------------------------------------
 
 
 def interval_row(metric: str, estimate: Interval, difference: Interval | None = None,
                  scenario: str | None = None) -> dict:
-    """One row of a summary or comparison table (columns as in ``TABLE_COLUMNS``)."""
+    """One row of a summary or comparison table (columns as in ``sim.columns.TABLE_COLUMNS``)."""
     row: dict = {} if scenario is None else {"scenario": scenario}
     row.update(metric=metric, mean=estimate.estimate, ci_low=estimate.low, ci_high=estimate.high,
                halfwidth=estimate.halfwidth, method=estimate.method, n=estimate.n)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-RATES = ("turnover_rate", "vacancy_rate", "agency_share")
+from sim.columns import AGENCY_SHARE, MEAN_CASELOAD, RATES, TURNOVER_RATE, VACANCY_RATE
+
 DRIFT_POINTS = 0.03     # a rate that moves more than 3 points between the ends of a run drifts
 ENDS_YEARS = 2          # years averaged at each end
 
@@ -27,15 +28,15 @@ def yearly_rates(timeseries: pd.DataFrame) -> pd.DataFrame:
     counts = ts.groupby(["authority", "rep", "year"])["month"].transform("size")
     ts = ts[counts == 12]
     perm, vac, agency = ts["perm_total"], ts["vacancies_total"], ts["agency_total"]
-    ts = ts.assign(vacancy_rate=(vac / (vac + perm)).where(vac + perm > 0, 0.0),
-                   agency_share=(agency / (agency + perm)).where(agency + perm > 0, 0.0))
+    ts = ts.assign(**{VACANCY_RATE: (vac / (vac + perm)).where(vac + perm > 0, 0.0),
+                      AGENCY_SHARE: (agency / (agency + perm)).where(agency + perm > 0, 0.0)})
     grouped = ts.groupby(["authority", "rep", "year"], sort=False)
-    out = grouped[["vacancy_rate", "agency_share", "perm_total", "leavers"]].mean()
-    out["turnover_rate"] = (grouped["leavers"].sum() / out["perm_total"]).where(out["perm_total"] > 0, 0.0)
+    out = grouped[[VACANCY_RATE, AGENCY_SHARE, "perm_total", "leavers"]].mean()
+    out[TURNOVER_RATE] = (grouped["leavers"].sum() / out["perm_total"]).where(out["perm_total"] > 0, 0.0)
     columns = list(RATES)
     if "caseload_mean" in ts:
-        out["mean_caseload"] = grouped["caseload_mean"].mean()
-        columns.append("mean_caseload")
+        out[MEAN_CASELOAD] = grouped["caseload_mean"].mean()
+        columns.append(MEAN_CASELOAD)
     return out[columns].reset_index()
 
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 import simpy
 
+from sim.columns import (AGENCY_ENDS, AGENCY_STARTS, CONVERSIONS, EXTERNAL_HIRES, HIRES, LEAVERS,
+                         LEAVERS_RETIREMENT, MOVES_IN, POLICY_COST, leavers_to)
 from sim.model.allocation import CaseBook
 from sim.model.children import CareRule, draw_care
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
@@ -186,7 +188,7 @@ class Authority:
         yield self.env.timeout(OFFSET_POLICY_TICK - OFFSET_POLICY_START + MONTH_DAYS - 1.0)
         while True:
             policy.monthly(self.context)
-            self.tally["policy_cost"] += policy.monthly_cost(self.context)
+            self.tally[POLICY_COST] += policy.monthly_cost(self.context)
             yield self.env.timeout(MONTH_DAYS)
 
     def refresh_rates(self) -> None:
@@ -305,9 +307,9 @@ class Authority:
         if post.agency is not None:
             self.end_agency(post.agency)
         if pipeline != "initial":
-            self.tally["hires"] += 1
+            self.tally[HIRES] += 1
         if pipeline in RECRUITED:
-            self.tally["external_hires"] += 1
+            self.tally[EXTERNAL_HIRES] += 1
         if post.level == ASYE:
             self.env.process(asye_year(self, worker))
         return worker
@@ -347,7 +349,7 @@ class Authority:
         if person.origin >= 0:
             worker.level_since = person.level_since
             worker.born = person.born
-            self.tally["moves_in"] += 1
+            self.tally[MOVES_IN] += 1
 
     def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
               pay_driven: bool = False, to_region: bool = False) -> None:
@@ -358,9 +360,9 @@ class Authority:
         self._close(worker)
         worker.destination = destination
         worker.retired = retired
-        self.tally["leavers"] += 1
-        self.tally[f"leavers_{destination}"] += 1
-        self.tally["leavers_retirement"] += retired
+        self.tally[LEAVERS] += 1
+        self.tally[leavers_to(destination)] += 1
+        self.tally[LEAVERS_RETIREMENT] += retired
         if to_region or self.outside or not self.market.leaver(self, worker, destination, pay_driven):
             self.flow["left"] += 1
         self._vacate(worker.post)
@@ -425,7 +427,7 @@ class Authority:
         """An agency worker starts covering a vacant post."""
         worker = self._new_worker(self.agency_level, AGENCY, "agency", self.env.now, post)
         post.agency = worker
-        self.tally["agency_starts"] += 1
+        self.tally[AGENCY_STARTS] += 1
         return worker
 
     def start_cover(self, post: Post, level: int, on_end: Callable[[SocialWorker], None]) -> SocialWorker:
@@ -450,7 +452,7 @@ class Authority:
             self.flow["left"] += 1
             worker.on_end(worker)
             return
-        self.tally["agency_ends"] += 1
+        self.tally[AGENCY_ENDS] += 1
         if self.outside:
             self.flow["left"] += 1
         else:
@@ -467,8 +469,8 @@ class Authority:
         self._draw_resilience(worker, post)
         self._draw_age(worker, post)
         self.regrade(worker, post.level)
-        self.tally["hires"] += 1
-        self.tally["conversions"] += 1
+        self.tally[HIRES] += 1
+        self.tally[CONVERSIONS] += 1
 
     def end_cover(self, worker: SocialWorker) -> None:
         """End a bank worker's cover before the post is filled; the vacancy may then be backfilled

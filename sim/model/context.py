@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator
 
 import numpy as np
 
+from sim.columns import POLICY_COST
 from sim.model.roster import AGENCY
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class AuthorityContext:
                 auth.market.update_pay()
 
     def charge(self, gbp: float) -> None:
-        self._auth.tally["policy_cost"] += gbp
+        self._auth.tally[POLICY_COST] += gbp
 
     def refresh_rates(self) -> None:
         self._auth.refresh_rates()

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Generator, Protocol
 import numpy as np
 import simpy
 
+from sim.columns import MOVES_OUT, MOVES_PAY_DRIVEN
 from sim.model.clock import MONTH_DAYS, OFFSET_MARKET
 from sim.model.rates import Rates
 from sim.model.roster import Establishment, Post, SocialWorker
@@ -317,8 +318,8 @@ class LabourMarket:
         if destination == "other_la" and len(self.authorities) > 1 \
                 and self.streams["movers"].random() < self.market.movers_in_region:
             self.ledger["moves_out"] += 1
-            auth.tally["moves_out"] += 1
-            auth.tally["moves_pay_driven"] += pay_driven
+            auth.tally[MOVES_OUT] += 1
+            auth.tally[MOVES_PAY_DRIVEN] += pay_driven
             self._new(worker.level, "moved", auth.env.now, auth.market_index, worker.level_since,
                       worker.born)
             return True

@@ -1,5 +1,5 @@
 """The recorder: a snapshot of a set of authorities at the end of a month (the columns of
-``outcomes.TIMESERIES``). One council's row is the snapshot of that council; the region's row is
+``sim.columns.TIMESERIES``). One council's row is the snapshot of that council; the region's row is
 the snapshot of all of them together (people and money summed, caseload statistics over every
 case holder of the region), never an average of council rows."""
 from __future__ import annotations
@@ -12,9 +12,11 @@ import numpy as np
 
 from sim.model.allocation import W_TEAM
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
-from sim.model.outcomes import CASELOAD_BANDS, band_column, mean
+from sim.columns import (CASELOAD_BANDS, COUNTS, EXTERNAL_HIRES, POLICY_COST, TALLIES, OutputError,
+                         band_column)
+from sim.model.summary import mean
 from sim.model.roster import other_staff
-from sim.scenario import DESTINATIONS, LEVELS
+from sim.scenario import LEVELS
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
@@ -29,7 +31,7 @@ BAND_STARTS = np.array([lo for lo, _ in CASELOAD_BANDS])   # the bands follow on
 
 
 def band_counts(counts: np.ndarray) -> dict[str, int]:
-    """Case holders by caseload band (``outcomes.CASELOAD_BANDS``), from their case counts (1 or
+    """Case holders by caseload band (``sim.columns.CASELOAD_BANDS``), from their case counts (1 or
     more)."""
     by_count = np.bincount(np.minimum(counts, TOP_BAND), minlength=TOP_BAND + 1)
     return dict(zip(BAND_NAMES, np.add.reduceat(by_count, BAND_STARTS).tolist()))
@@ -69,10 +71,6 @@ def team_caseloads(counts: np.ndarray, teams: np.ndarray, n_teams: int,
             out.append((0, NAN, NAN, NAN))
         start += n
     return out
-
-
-TALLIES = ("leavers", *(f"leavers_{d}" for d in DESTINATIONS), "leavers_retirement", "hires",
-           "conversions", "promotions", "agency_starts", "moves_in", "moves_out", "moves_pay_driven")
 
 
 @dataclass
@@ -129,6 +127,9 @@ class MonthEnd:
 
 
 def _council_month(auth: "Authority", month: int) -> CouncilMonth:
+    if not COUNTS.issuperset(auth.tally):
+        raise OutputError(f"{auth.name}: undeclared tallies {sorted(set(auth.tally) - COUNTS)} "
+                          "(declare them in sim.columns: TALLIES or COUNTS)")
     first_day = int(round(month * MONTH_DAYS))
     last_day = int(round((month + 1) * MONTH_DAYS))
     p, a, v = auth.headcount()
@@ -152,8 +153,8 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
         teams=book.wi[W_TEAM][active], holding=holding,
         staff_cost=float(rates.permanent_cost @ p) / 12.0, agency_cost=float(rates.agency_cost @ a) / 12.0,
         premium=rates.agency_premium * float(a.sum()) / 12.0,
-        recruit_cost=auth.tally["external_hires"] * rates.recruitment_cost,
-        policy_cost=float(auth.tally["policy_cost"]),
+        recruit_cost=auth.tally[EXTERNAL_HIRES] * rates.recruitment_cost,
+        policy_cost=float(auth.tally[POLICY_COST]),
         tally={key: auth.tally[key] for key in TALLIES},
         referrals=int(book.referrals_per_day[first_day:last_day].sum()),
         cases_open=book.open_cases, cases_waiting=book.waiting,

@@ -15,16 +15,16 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from sim.columns import REGION, TIMESERIES
 from sim.model.allocation import CaseFlow
 from sim.model.authority import Authority
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
                              OFFSET_RECORD, Clock)
 from sim.model.context import AuthorityContext, RegionContext
 from sim.model.market import LabourMarket
-from sim.model.outcomes import (REGION, TIMESERIES, CaseColumns, columns, subset, summarise,
-                                summarise_teams)
 from sim.model.recorder import MonthEnd, snapshot, team_snapshot
 from sim.model.streams import SINGLE_AUTHORITY, Streams
+from sim.model.summary import CaseColumns, columns, subset, summarise, summarise_teams
 from sim.policy import Policy, get_policy
 from sim.scenario import Scenario
 
@@ -176,7 +176,7 @@ class Region:
         return out
 
     def team_summaries(self) -> list[dict[str, float | str]]:
-        """Each council's teams' outcomes over the reporting window (``outcomes.TEAM_SUMMARY``)."""
+        """Each council's teams' outcomes over the reporting window (``sim.columns.TEAM_SUMMARY``)."""
         frame = pd.DataFrame(self.team_rows)
         rows = subset(columns(frame), frame["month"].to_numpy() >= 0)
         years = (self.clock.n_days - self.clock.report_start_day) / DAYS_PER_YEAR

@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 import simpy
 
+from sim.columns import PROMOTIONS
 from sim.model.allocation import CaseBook
 from sim.model.clock import CENSUS_MONTH, DAYS_PER_YEAR, MONTH_DAYS, Calendar, Clock
 from sim.model.demand import expected_open_cases
@@ -99,7 +100,7 @@ def promotions(auth: StaffingCouncil, offset: float):
                     target = auth.add_unfunded_post(worker.level + 1, worker.post.team)
                 if target is not None:
                     auth.move(worker, target)
-                    auth.tally["promotions"] += 1
+                    auth.tally[PROMOTIONS] += 1
         yield auth.env.timeout(MONTH_DAYS)
 
 

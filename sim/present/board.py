@@ -5,23 +5,23 @@ loses them; children entering care with the staffing effects on and off, and the
 children, £12m over 3 years"; who pays and who gains, council by council.
 
 Every number is read from a result table: the comparison's (``Results.row``) or, for the quantities
-derived from each replication's summary (``briefing.DERIVED``: net gain from moves, entries into care
-without the staffing effects, over three years, and their cost), the board's table computed here
-the same way (mean over replications and paired differences, ``stats``) and written beside the
-report as ``board.csv``. A scenario without councils has no board's section."""
+derived from each replication's summary (``sim.columns.DERIVED``: net gain from moves, entries into
+care without the staffing effects, over three years, and their cost), the board's table
+(``sim.experiment.derived.board_table``, computed the same way and written beside the report as
+``board.csv``). A scenario without councils has no board's section."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.experiment.derived import board_table
 from sim.experiment.results import Results
-from sim.experiment.stats import interval_row, mean_interval, paired_difference
-from sim.model.outcomes import REGION
-from sim.present.briefing import (AGENCY_WORKERS, AGENCY_YEAR, CARE_COST_3Y, DERIVED, ENTERED_3Y,
-                                  ENTRY_COST_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS,
-                                  NO_EFFECTS_3Y, NO_EFFECTS_COST_3Y, PERMANENT_TARGET, SAVING_GBP,
-                                  SOURCE, YEARS)
+from sim.columns import (CARE_COST_3Y, DERIVED, ENTERED_3Y, ENTRY_COST_3Y, NET_MOVES, NO_EFFECTS,
+                         NO_EFFECTS_3Y, NO_EFFECTS_COST_3Y, REGION, TOTAL_COST, TURNOVER_RATE,
+                         VACANCY_RATE)
+from sim.present.briefing import (AGENCY_WORKERS, AGENCY_YEAR, FEWER_CHILDREN, PERMANENT_TARGET,
+                                  SAVING_GBP, SOURCE, YEARS)
 from sim.present.findings import change_words, estimate_words, target_words
 from sim.present.formats import money, outcome, short_unit, with_unit
 from sim.present.keytable import Cell, CouncilTable, estimate_cell, interval_cell
@@ -35,49 +35,13 @@ CHILDREN = ["entered_care_per_year", NO_EFFECTS, ENTERED_3Y, NO_EFFECTS_3Y, ENTR
 REGION_COLUMNS = [PERMANENT_SHARE, "agency_mean", "agency_cost_gbp", "moves_in_per_year",
                   "moves_pay_driven_per_year"]
 BY_COUNCIL = [PERMANENT_SHARE, "agency_mean", "agency_cost_gbp", NET_MOVES, "moves_pay_driven_per_year"]
-WHO_PAYS = ["total_cost_gbp", "policy_cost_gbp"]
-WHO_GAINS = ["turnover_rate", "vacancy_rate", "entered_care_per_year"]
+WHO_PAYS = [TOTAL_COST, "policy_cost_gbp"]
+WHO_GAINS = [TURNOVER_RATE, VACANCY_RATE, "entered_care_per_year"]
 FTE_WORDS = (f"the model counts agency workers as FTE on assignment (one worker per post covered, a "
              f"mean over month ends); the briefing's c{AGENCY_WORKERS} is a count of workers "
              f"(headcount) in {AGENCY_YEAR}, so the two are not the same measure")
 CHANCE = ("with {n} councils and 95% intervals, about one council in twenty shows a measurable "
           "change by chance")
-
-
-# -- the board's table --------------------------------------------------------------------------------
-def derived_values(results: Results, name: str, authority: str) -> pd.DataFrame:
-    """One scenario's derived quantities for one authority, a row per replication (indexed by
-    replication): every council's net gain from moves; the region's entries into care without the
-    staffing effects, over three years, and their cost."""
-    s = results.summary(name, authority).set_index("rep").sort_index()
-    if authority != REGION:
-        return pd.DataFrame({NET_MOVES: s["moves_in_per_year"] - s["moves_out_per_year"]})
-    price = results.scenarios[name].children.care_cost_gbp_per_child_year
-    off = s["entered_care_per_year"] - s["entered_care_extra_per_year"]
-    return pd.DataFrame({NO_EFFECTS: off, ENTERED_3Y: s["entered_care_per_year"] * YEARS,
-                         NO_EFFECTS_3Y: off * YEARS,
-                         ENTRY_COST_3Y: s["entered_care_per_year"] * YEARS * price,
-                         NO_EFFECTS_COST_3Y: off * YEARS * price,
-                         CARE_COST_3Y: s["care_cost_gbp"] * YEARS})
-
-
-def board_table(results: Results) -> pd.DataFrame:
-    """The derived quantities' mean and interval over replications for every scenario and
-    authority, and each variant's paired difference from the baseline (the comparison table's
-    columns)."""
-    rows = []
-    for authority in results.authorities:
-        base = derived_values(results, results.baseline, authority)
-        for i, name in enumerate(results.names):
-            values = derived_values(results, name, authority)
-            both = values.index.intersection(base.index)
-            for metric in values.columns:
-                bounds = DERIVED[metric].bounded
-                diff = None if i == 0 else paired_difference(values.loc[both, metric],
-                                                             base.loc[both, metric], bounds)
-                rows.append({"authority": authority, **interval_row(
-                    metric, mean_interval(values[metric], bounds), diff, scenario=name)})
-    return pd.DataFrame(rows)
 
 
 @dataclass

@@ -11,9 +11,11 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.results import Results
-from sim.model.outcomes import CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, REGION, band_column
+from sim.columns import (CASELOAD_BANDS, KEY_METRICS, LEVEL_WORDS, REGION, TOTAL_COST, TURNOVER_RATE,
+                         band_column)
 from sim.present.board import Board
-from sim.present.briefing import ENTERED_3Y, FEWER_CHILDREN, NET_MOVES, NO_EFFECTS_3Y, YEARS
+from sim.columns import ENTERED_3Y, NET_MOVES, NO_EFFECTS_3Y
+from sim.present.briefing import FEWER_CHILDREN, YEARS
 from sim.present.canvas import MAX_WIDTH_IN, TEXT_PT, new_figure, title, wrap
 from sim.present.formats import is_money, outcome
 from sim.present.labels import path_words, scenario_labels
@@ -187,7 +189,7 @@ def forest_figure(results: Results):
     for ax in axes[:, 0]:
         ax.set_yticks(range(len(variants)))
         ax.set_yticklabels(ticks[::-1])
-    turn = {n: reading(results.row(n, "turnover_rate"), difference=True) for n in variants}
+    turn = {n: reading(results.row(n, TURNOVER_RATE), difference=True) for n in variants}
     lowered = [n for n, r in turn.items() if r.measurable and r.estimate < 0]
     verdict = (f"{labels[min(lowered, key=lambda n: turn[n].estimate)]} lowers turnover most" if lowered
                else "no variant measurably lowers turnover")
@@ -203,8 +205,8 @@ def cost_plane_figure(results: Results):
     ax = axes[0, 0]
     best = None
     for i, name in enumerate(results.names[1:]):
-        turn = reading(results.row(name, "turnover_rate"), difference=True)
-        cost = reading(results.row(name, "total_cost_gbp"), difference=True)
+        turn = reading(results.row(name, TURNOVER_RATE), difference=True)
+        cost = reading(results.row(name, TOTAL_COST), difference=True)
         x, y = -100 * turn.estimate, MONEY_SCALE * cost.estimate
         xerr = [[100 * (turn.high - turn.estimate)], [100 * (turn.estimate - turn.low)]] \
             if turn.status == INTERVAL else None

@@ -5,8 +5,9 @@ metric and a difference whose interval includes zero are never stated as finding
 what they are."""
 from __future__ import annotations
 
+from sim.columns import (COST_PER_PP, MEAN_CASELOAD, ONE, RATES, TOTAL_COST, TURNOVER_RATE,
+                         VACANCY_RATE)
 from sim.experiment.results import Results
-from sim.experiment.stats import COST_PER_PP, ONE
 from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import outcome, with_unit
 from sim.present.labels import capitalised, scenario_labels
@@ -15,11 +16,11 @@ from sim.present.readings import (CI, INTERVAL, SAME, SINGLE, UNDEFINED, Reading
 from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, REGION_METRICS, at_target,
                                 council_means, council_range, councils, key_metrics, region_words)
 
-TURNOVER, COST = "turnover_rate", "total_cost_gbp"
-THEMES = [("The workforce", ["turnover_rate", "vacancy_rate", "agency_share"]),
-          ("Caseloads", ["mean_caseload", "p95_caseload", "share_over_cap"]),
+TURNOVER, COST = TURNOVER_RATE, TOTAL_COST
+THEMES = [("The workforce", list(RATES)),
+          ("Caseloads", [MEAN_CASELOAD, "p95_caseload", "share_over_cap"]),
           ("Children", ["worker_changes_per_case"]),   # after children_parts (see _run_sentences)
-          ("Cost", ["total_cost_gbp", "agency_cost_gbp", "policy_cost_gbp"])]
+          ("Cost", [TOTAL_COST, "agency_cost_gbp", "policy_cost_gbp"])]
 LAC_3PLUS, WAIT, WAIT_P90 = "lac_3plus_workers_share", "mean_wait_days", "wait_days_p90"
 # DfE, Children's social care data in England 2024: 27% of looked-after children had three or more
 # social workers in the year (calibration/targets.csv, england_lac_3plus_workers_2024)
@@ -229,7 +230,7 @@ def _council_change_sentence(results: Results, name: str, label: str) -> str:
     lead = ""
     if adopters:
         effects = [f"{c}: " + ", ".join(f"{outcome(m).label} {change_words(reading(results.row(name, m, c), difference=True))}"
-                                         for m in (TURNOVER, "vacancy_rate", COST))
+                                         for m in (TURNOVER, VACANCY_RATE, COST))
                    for c in adopters]
         lead = f"With {label}, in the council{'s' if len(adopters) > 1 else ''} adopting it: " \
             + "; ".join(effects) + ". "

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import math
 
-from sim.experiment.stats import COST_PER_PP, COST_PER_PP_OUTCOME
-from sim.model.outcomes import OUTCOMES, TEAM_OUTCOMES, Outcome
-from sim.present.briefing import DERIVED
+from sim.columns import Column, column
 
 MIN_DECIMALS, MAX_DECIMALS = 1, 3
 MONEY_ROUNDING = -3        # money is shown to the nearest £1,000 at most (10 ** 3)
@@ -19,14 +17,9 @@ MONEY_LARGE = 10_000       # ... and to the nearest £1,000 from £10,000 when t
 NO_BREAK = "\u2060"         # word joiner: a line never breaks between a sign and its £
 
 
-def outcome(metric: str) -> Outcome:
-    """The declaration of a summary metric, the cost per point, a team column (``posts``...) or a
-    quantity the board's report derives (``briefing.DERIVED``)."""
-    if metric == COST_PER_PP:
-        return COST_PER_PP_OUTCOME
-    if metric in DERIVED:
-        return DERIVED[metric]
-    return OUTCOMES[metric] if metric in OUTCOMES else TEAM_OUTCOMES[metric]
+def outcome(metric: str) -> Column:
+    """The declaration of a metric (``sim.columns.column``)."""
+    return column(metric)
 
 
 def is_money(metric: str) -> bool:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sim.columns import COST_PER_PP, REGION
 from sim.experiment.results import Results
-from sim.experiment.stats import COST_PER_PP
-from sim.model.outcomes import REGION
 from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import outcome, short_unit, unit_heading
 from sim.present.labels import scenario_labels

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sim.model.outcomes import LEVEL_WORDS
+from sim.columns import LEVEL_WORDS
 from sim.policy import Policy, registry
 from sim.scenario import PolicySpec, Scenario
 

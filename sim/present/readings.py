@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.experiment.results import Results
-from sim.experiment.stats import (BCA, CONSTANT, COST_PER_PP, FIELLER, LEVEL, NO_DATA, NO_EFFECT,
-                                  ONE, T_CLIPPED, TURNOVER_RISES, UNBOUNDED)
-from sim.model.outcomes import REGION
+from sim.columns import (BCA, CONSTANT, COST_PER_PP, FIELLER, NO_DATA, NO_EFFECT, ONE, REGION, T_CLIPPED,
+                         TURNOVER_RISES, UNBOUNDED)
+from sim.experiment.stats import LEVEL
 from sim.present.formats import MAX_DECIMALS, decimals, is_money, number, outcome, scale, with_unit
 
 INTERVAL, SINGLE, SAME, UNDEFINED, NO_MEASURABLE, RISES = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from sim.experiment.results import Results
-from sim.model.outcomes import KEY_METRICS, REGION
+from sim.columns import KEY_METRICS, MEAN_CASELOAD, RATES, REGION, TOTAL_COST
 from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import with_unit
 from sim.present.readings import INTERVAL, SAME, SINGLE, reading
@@ -14,8 +14,7 @@ from sim.present.readings import INTERVAL, SAME, SINGLE, reading
 # the region's measures the board asks for, beside the key metrics
 REGION_METRICS = ["moves_in_per_year", "permanent_practice_share", "agency_unmet_mean"]
 # each council's row of the councils' table
-COUNCIL_METRICS = ["turnover_rate", "vacancy_rate", "agency_share", "mean_caseload",
-                   "moves_in_per_year", "total_cost_gbp"]
+COUNCIL_METRICS = [*RATES, MEAN_CASELOAD, "moves_in_per_year", TOTAL_COST]
 PERMANENT_SHARE = "permanent_practice_share"
 
 

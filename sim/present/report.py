@@ -20,7 +20,7 @@ import pandas as pd
 
 from sim.experiment.results import Results
 from sim.experiment.resultset import atomic_write, write_text
-from sim.model.outcomes import CASELOAD_BANDS, OUTCOMES, band_column
+from sim.columns import CASELOAD_BANDS, OUTCOMES, TOTAL_COST, TURNOVER_RATE, band_column
 from sim.present.baseline import CHECK_FILE, DRIFT_FILE, check_of
 from sim.present.board import BOARD_FILE, FTE_WORDS, Board, board_of
 from sim.present.briefing import AGENCY_WORKERS, PERMANENT_TARGET, YEARS
@@ -38,7 +38,7 @@ from sim.present.readings import CI, mean_text
 from sim.present.region import PERMANENT_SHARE, councils, region_words
 from sim.scenario import LEVELS
 
-SWEEP_OUTCOMES = ["turnover_rate", "total_cost_gbp", "mean_wait_days"]
+SWEEP_OUTCOMES = [TURNOVER_RATE, TOTAL_COST, "mean_wait_days"]
 ENDS = "mean of the design points in the lowest and highest fifth of each parameter's range"
 
 
@@ -56,7 +56,7 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
     def means(metric: str) -> str:
         return "; ".join(f"{labels[n]} {mean_text(results, n, metric)}" for n in results.names)
     base = labels[results.baseline]
-    out = [("turnover", fan_figure(results, ["turnover"], f"Annual turnover: {means('turnover_rate')}"),
+    out = [("turnover", fan_figure(results, ["turnover"], f"Annual turnover: {means(TURNOVER_RATE)}"),
             "Leavers in the last 12 months as a share of permanent staff."),
            ("workforce", fan_figure(results, ["agency_share", "vacancy_rate"],
                                     f"Agency share: {means('agency_share')}. Vacancy rate: {means('vacancy_rate')}"),
@@ -67,7 +67,7 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
                                    f"Mean caseload: {means('mean_caseload')}. 95th percentile: "
                                    f"{means('p95_caseload')}"),
             "Cases held per case holder at month ends: mean and 95th percentile."),
-           ("cost", fan_figure(results, ["cost"], f"Total cost a year: {means('total_cost_gbp')}"),
+           ("cost", fan_figure(results, ["cost"], f"Total cost a year: {means(TOTAL_COST)}"),
             "Permanent staff, agency, recruitment and policy costs per month.")]
     if band_column(*CASELOAD_BANDS[0]) in results.timeseries.columns:
         out.append(("caseload_distribution", caseload_figure(results),

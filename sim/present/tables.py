@@ -4,9 +4,8 @@ region; each council's numbers are in the report and the result tables); then, w
 describes teams, each team's means over replications."""
 from __future__ import annotations
 
+from sim.columns import COST_PER_PP, rows_of
 from sim.experiment.results import Results
-from sim.experiment.stats import COST_PER_PP
-from sim.model.outcomes import rows_of
 from sim.present.formats import NO_BREAK
 from sim.present.keytable import difference_cell, estimate_cell, target_cell
 from sim.present.readings import CI, method_words, reading

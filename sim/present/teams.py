@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.experiment.derived import team_interval
 from sim.experiment.results import Results
-from sim.experiment.stats import mean_interval, paired_difference
-from sim.model.outcomes import REGION, TEAM_OUTCOMES
+from sim.columns import REGION, TEAM_OUTCOMES
 from sim.present.formats import MIN_DECIMALS, number
 from sim.present.keytable import Cell
 from sim.present.labels import scenario_labels
@@ -54,25 +54,11 @@ def teams_of(results: Results, authority: str, name: str | None = None) -> list[
     return list(dict.fromkeys(rows.loc[rows["authority"] == authority, "team"]))
 
 
-def team_values(results: Results, name: str, authority: str, team: str, metric: str) -> pd.Series:
-    """One team's value of ``metric`` in each replication (indexed by replication)."""
-    rows = results.team_rows(name)
-    rows = rows[(rows["authority"] == authority) & (rows["team"] == team)]
-    return rows.set_index("rep")[metric].astype(float).sort_index()
-
-
 def team_reading(results: Results, name: str, authority: str, team: str, metric: str,
                  difference: bool = False) -> Reading:
     """A team's mean of ``metric`` over replications with its interval, or (``difference``) the
-    paired difference of scenario ``name`` from the baseline, replication by replication."""
-    x = team_values(results, name, authority, team, metric)
-    bounds = TEAM_OUTCOMES[metric].bounded
-    if difference:
-        base = team_values(results, results.baseline, authority, team, metric)
-        both = x.index.intersection(base.index)
-        iv = paired_difference(x[both].to_numpy(), base[both].to_numpy(), bounds)
-    else:
-        iv = mean_interval(x.to_numpy(), bounds)
+    paired difference of scenario ``name`` from the baseline (``derived.team_interval``)."""
+    iv = team_interval(results, name, authority, team, metric, difference)
     return Reading(metric, iv.estimate, iv.low, iv.high, iv.method, iv.n, difference)
 
 

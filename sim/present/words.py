@@ -2,8 +2,7 @@
 (the docs' reference pages embed both: sim/cli/reference.py)."""
 from __future__ import annotations
 
-from sim.experiment.stats import COST_PER_PP_OUTCOME, TABLE_COLUMNS
-from sim.model.outcomes import SUMMARY, TEAM_SUMMARY, TIMESERIES
+from sim.columns import COST_PER_PP_COLUMN, DERIVED, SUMMARY, TABLE_COLUMNS, TEAM_SUMMARY, TIMESERIES
 from sim.policy import registry
 from sim.present.labels import field_words, value_words
 
@@ -12,7 +11,9 @@ FILES = (("summary.parquet / summary.csv / summaries.parquet: one row per replic
          ("teams.csv: one row per replication, authority and team (a comparison's also has a "
           "scenario column)", TEAM_SUMMARY),
          ("summary_ci.csv / comparison.parquet / comparison.csv: intervals over replications",
-          (*TABLE_COLUMNS, COST_PER_PP_OUTCOME)))
+          (*TABLE_COLUMNS, COST_PER_PP_COLUMN)),
+         ("board.csv (a region of councils, beside report.html): the board's derived quantities, "
+          "the `metric` of rows with the interval tables' columns", tuple(DERIVED.values())))
 
 
 def column_tables(markdown: bool = False) -> str:
