@@ -5,6 +5,7 @@ import argparse
 import sys
 import time
 import tomllib
+from dataclasses import fields, replace
 from pathlib import Path
 
 
@@ -14,7 +15,7 @@ from sim.experiment.executor import Executor, check_scheduler_address
 from sim.experiment.results import COMPARE, RUN, default_out, load_results
 from sim.experiment.resultset import (ResultSet, record_derived, replace_report, verify,
                                       write_manifest, write_text)
-from sim.experiment.settings import RunOptions, check_size, run_options
+from sim.experiment.settings import DEFAULTS, Given, check_size, run_options, settle
 from sim.model.outcomes import OUTCOMES, undefined_warnings
 from sim.experiment.variants import scenario_named, short_name, suggest, variant
 from sim.policy import registry
@@ -25,15 +26,9 @@ SWEEP_FILE_BYTES = 1_000_000
 
 
 # -- shared steps -----------------------------------------------------------------------------
-def options(scenario: Scenario, args: argparse.Namespace, **defaults) -> RunOptions:
-    """The run settings: command line, else ``defaults``, else the scenario's; validated once."""
-    given = {k: getattr(args, k, None) for k in ("reps", "years", "warmup_years", "seed", "workers")}
-    merged = {k: given[k] if given[k] is not None else defaults.get(k) for k in given}
-    return run_options(scenario.run, **merged)
-
-
-def with_settings(scenario: Scenario, opts: RunOptions) -> Scenario:
-    return scenario.with_overrides(run=opts.model_dump(exclude={"workers"}))
+def given(args: argparse.Namespace) -> Given:
+    """The run settings asked for on the command line (None: not asked)."""
+    return Given(**{f.name: getattr(args, f.name, None) for f in fields(Given)})
 
 
 def _next_steps(out: Path, args: argparse.Namespace) -> None:
@@ -69,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.present.tables import print_summary
 
     scenario = scenario_named(args.scenario)
-    opts = options(scenario, args)
-    scenario = with_settings(scenario, opts)
+    scenario, opts = settle(scenario, given(args))
     draws = load_draws(args.posterior, scenario) if args.posterior else None
     out = args.out or default_out(RUN, [scenario.name])
     pool = executor(args, opts.workers)
@@ -105,8 +99,7 @@ def compare(args: argparse.Namespace) -> int:
     if not 1 <= max_reps <= MAX_REPS:  # the same limit as --reps
         raise BadInput(f"--max-reps = {max_reps}: must be between 1 and {MAX_REPS:,} replications")
     base = scenario_named(args.items[0], "baseline")
-    opts = options(base, args)
-    base = with_settings(base, opts)
+    base, opts = settle(base, given(args))
     scenarios = [base, *(variant(base, item) for item in args.items[1:])]
     draws = load_draws(args.posterior, *scenarios) if args.posterior else None
     names = [s.name for s in scenarios]
@@ -278,7 +271,7 @@ def warmup(args: argparse.Namespace) -> int:
     from sim.experiment.warmup import WARMUP_COLUMNS, welch_warmup
 
     scenario = scenario_named(args.scenario)
-    opts = options(scenario, args, reps=100, years=12.0, seed=1, warmup_years=0.0)
+    _, opts = settle(scenario, given(args), DEFAULTS["warmup"])
     check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
     with executor(args, opts.workers) as pool:
         ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
@@ -305,7 +298,7 @@ def bench(args: argparse.Namespace) -> int:
         except ValueError:
             raise BadInput(f"--councils {args.councils!r}: give council counts, e.g. 1,4,14,28") from None
         scenarios = [scaled_region(s, n) for s in scenarios for n in sizes]
-    opts = options(scenarios[0], args, reps=5, years=10.0, seed=1, warmup_years=0.0)   # the same for all
+    _, opts = settle(scenarios[0], given(args), DEFAULTS["bench"])   # the same for all
     for scenario in scenarios:
         check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
     run_bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed,
@@ -387,10 +380,11 @@ def calibrate(args: argparse.Namespace) -> int:
     base = scenario_named(args.scenario)
     if base.is_region:
         return _calibrate_region(args, base)
-    args.budget = 40 if args.budget is None else args.budget
+    asked = given(args).over(DEFAULTS["calibrate"])
+    args.budget = asked.budget
     if not 1 <= args.budget <= 10_000:
         raise BadInput(f"--budget = {args.budget}: must be between 1 and 10,000 evaluations")
-    opts = options(base, args, reps=8, years=5.0, seed=20261125)   # the scenario's warm-up
+    _, opts = settle(base, asked)   # the scenario's warm-up
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
     check_size(opts, base, opts.reps * (args.budget + 10), opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "calibration" / base.name
@@ -428,10 +422,11 @@ def _calibrate_region(args: argparse.Namespace, base) -> int:
     from calibration.report import validation_table, write_report
     from calibration.targets import DEFAULT_TARGETS, load_targets, with_council_targets
 
-    rounds = 12 if args.budget is None else args.budget
+    asked = given(args).over(DEFAULTS["calibrate a region"])
+    rounds = asked.budget
     if not 1 <= rounds <= 100:
         raise BadInput(f"--budget = {rounds}: for a region, between 1 and 100 rounds")
-    opts = options(base, args, reps=8, years=5.0, seed=20261125)   # the scenario's warm-up
+    _, opts = settle(base, asked)   # the scenario's warm-up
     targets = with_council_targets(load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES)), base)
     check_size(opts, base, opts.reps * (rounds + 1), opts.workers, monthly=False, yes=args.yes)
     out = args.out or Path("results") / "calibration" / base.name
@@ -479,8 +474,8 @@ def backtest(args: argparse.Namespace) -> int:
         raise BadInput(f"--budget = {args.budget}: rounds of the fit, between 1 and 100")
     if not 1 <= args.fit_reps <= 1000:
         raise BadInput(f"--fit-reps = {args.fit_reps}: between 1 and 1,000")
-    opts = options(scenario, args, reps=100, years=float(args.until - args.fit_until),
-                   warmup_years=1.0, seed=20261125)
+    _, opts = settle(scenario, given(args), replace(DEFAULTS["backtest"],
+                                                    years=float(args.until - args.fit_until)))
     pool = executor(args, opts.workers)
     names = [name for name, _ in scenario.members()]
     observed = read_workforce(args.workforce, names, list(range(args.fit_until, args.until + 1)))
@@ -529,7 +524,7 @@ def validate_calibration(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     if args.fail_under is not None and args.fail_under < 0:
         raise BadInput(f"--fail-under = {args.fail_under}: a number of targets, 0 or more")
-    opts = options(scenario, args, reps=20, years=10.0, seed=20261125)   # the scenario's warm-up
+    _, opts = settle(scenario, given(args), DEFAULTS["validate-calibration"])   # the scenario's warm-up
     targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
     if scenario.is_region:
         from calibration.targets import with_council_targets
