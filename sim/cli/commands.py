@@ -5,7 +5,7 @@ import argparse
 import sys
 import time
 import tomllib
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 
 
@@ -13,13 +13,13 @@ from sim.draws import load_draws
 from sim.errors import BadInput
 from sim.experiment.executor import Executor, check_scheduler_address
 from sim.experiment.results import COMPARE, RUN, default_out, load_results
-from sim.experiment.resultset import (ResultSet, record_derived, replace_report, verify,
-                                      write_manifest, write_text)
+from sim.experiment.resultset import (Output, ResultSet, record_derived, replace_report, verify,
+                                      write_manifest)
 from sim.experiment.settings import DEFAULTS, Given, check_size, run_options, settle
 from sim.model.outcomes import OUTCOMES, undefined_warnings
 from sim.experiment.variants import scenario_named, short_name, suggest, variant
 from sim.policy import registry
-from sim.scenario import (MAX_REPS, Scenario, builtin_names, load_scenario, read_text_file,
+from sim.scenario import (MAX_REPS, builtin_names, load_scenario, read_text_file,
                           scenario_to_toml)
 
 SWEEP_FILE_BYTES = 1_000_000
@@ -48,14 +48,19 @@ def _warn_undefined(results) -> None:
         print(f"warning: {line}", file=sys.stderr)
 
 
-def executor(args: argparse.Namespace, workers: int) -> Executor:
-    """The one place a command's replications run, for all of it: ``workers`` local processes,
+def executor(args: argparse.Namespace) -> Executor:
+    """The one place a command's replications run, for all of it: ``--workers`` local processes,
     or a Dask cluster (``--backend dask``, at ``--scheduler`` or a local one)."""
     if args.scheduler and args.backend != "dask":
         raise BadInput("--scheduler needs --backend dask")
     if args.scheduler and (problem := check_scheduler_address(args.scheduler)):
         raise BadInput(problem)
-    return Executor(workers, args.backend, args.scheduler)
+    return Executor(args.workers, args.backend, args.scheduler)
+
+
+def output(args: argparse.Namespace) -> Output:
+    """Where the command writes its result set."""
+    return Output(args.out, args.overwrite, tuple(args.argv))
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -67,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     scenario, opts = settle(scenario, given(args))
     draws = load_draws(args.posterior, scenario) if args.posterior else None
     out = args.out or default_out(RUN, [scenario.name])
-    pool = executor(args, opts.workers)
+    pool = executor(args)
     with ResultSet(out, RUN, {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs, pool:
         check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
         results = run_scenario(scenario, workers=pool, draws=draws, progress=not args.quiet)
@@ -104,7 +109,7 @@ def compare(args: argparse.Namespace) -> int:
     draws = load_draws(args.posterior, *scenarios) if args.posterior else None
     names = [s.name for s in scenarios]
     out = args.out or default_out(COMPARE, names)
-    pool = executor(args, opts.workers)
+    pool = executor(args)
     with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs, pool:
         most = max(max_reps, opts.reps) if args.target_halfwidth else opts.reps
         check_size(opts.model_copy(update={"reps": most}), base, most * len(scenarios), opts.workers,
@@ -202,7 +207,7 @@ class SweepFile:
 def sweep(args: argparse.Namespace) -> int:
     from sim.experiment.sweep import Sweep, check_design, parse_param, run_sweep
 
-    pool = executor(args, args.workers)
+    pool = executor(args)
     spec = SweepFile.read(args.file) if args.file else {}
     texts = [f"{k}={v}" for k, v in (spec.get("params") or {}).items()] + list(args.param)
     if not texts:
@@ -273,7 +278,7 @@ def warmup(args: argparse.Namespace) -> int:
     scenario = scenario_named(args.scenario)
     _, opts = settle(scenario, given(args), DEFAULTS["warmup"])
     check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-    with executor(args, opts.workers) as pool:
+    with executor(args) as pool:
         ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
                             warmup_years=0.0, workers=pool).timeseries
     print(f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
@@ -307,247 +312,50 @@ def bench(args: argparse.Namespace) -> int:
 
 
 def scenario_from_dfe(args: argparse.Namespace) -> int:
-    from calibration.council_fit import FITS
-    from calibration.dfe import scenario_from_dfe as build
+    from calibration.commands.from_dfe import scenario_from_dfe as build
 
-    if args.out is not None and (args.out.is_dir() or str(args.out).strip() in ("", ".")):
-        raise BadInput(f"--out {args.out}: is a folder; give a file name such as warwickshire.toml")
-    if args.out is not None and not args.out.parent.is_dir():
-        raise BadInput(f"--out {args.out}: the folder {args.out.parent} does not exist")
-    if (args.council is None) == (args.region is None):
-        raise BadInput("scenario-from-dfe: name a council, or give --region (one of the two)")
-    if args.fit not in FITS:
-        raise BadInput(f"--fit = {args.fit!r}: one of {', '.join(FITS)}")
-    base = scenario_named(args.base)
-    opts = run_options(base.run, seed=args.seed, workers=args.workers)   # checked before any work
-    import warnings
-
-    from calibration.dfe import DemandNotMatched
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DemandNotMatched)
-        if args.region is not None:
-            from calibration.dfe import region_councils, region_from_dfe, short_council_name
-            scenario = region_from_dfe(base, args.region, args.year)
-            councils = {short_council_name(n): n for n in region_councils(args.region, args.year)}
-        else:
-            scenario = build(base, args.council, args.year)
-            councils = {scenario.name: args.council}
-    for w in caught:   # demand that cannot match the council's DfE open cases: said, not fatal
-        if issubclass(w.category, DemandNotMatched):
-            print(f"warning: {w.message}", file=sys.stderr)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     # the scenario goes to stdout without --out: the fit's lines then go to the standard error
     say = (lambda line: print(line, flush=True)) if args.out else \
         (lambda line: print(line, file=sys.stderr, flush=True))
-    if args.fit != "none":
-        from calibration.council_fit import check_lines, fit_to_dfe, settings_for
-        s = settings_for(scenario, args.fit, opts.seed)
-        say(f"fitting {', '.join(councils)} to DfE {args.year} turnover, vacancy and agency rates: "
-            f"{s.budget} rounds of {s.reps} replications x {s.years:g} years (after "
-            f"{s.warmup_years:g} warm-up), seed {opts.seed}")
-        with executor(args, opts.workers) as pool:
-            fit = fit_to_dfe(scenario, councils, args.year, args.fit, opts.seed, pool,
-                             progress=lambda r, loss: say(f"round {r + 1}/{s.budget}: distance "
-                                                          f"{loss:.1f}"))
-        scenario = fit.scenario.with_overrides(description=scenario.description + (
-            f"; turnover scale, {'appeal' if scenario.market.labour == 'regional' else 'time to fill'}"
-            f" and agency backfill fitted to DfE {args.year} rates (--fit {args.fit}, seed "
-            f"{opts.seed}): {int(fit.checks['within'].sum())} of {len(fit.checks)} targets within "
-            f"range"))
-        say(f"targets, the fitted scenario on fresh seeds ({s.reps} replications):")
-        for line in check_lines(fit.checks, args.year):
-            say(f"  {line}")
-    text = scenario_to_toml(scenario)
-    if args.out:
-        try:
-            write_text(args.out, text)
-        except OSError as err:
-            raise BadInput(f"--out {args.out}: cannot write it ({err.strerror})") from None
-        print(f"wrote {args.out}")
-    else:
-        print(text)
+    text = build(args.base, given(args), executor(args), council=args.council, region=args.region,
+                 year=args.year, fit=args.fit, out=args.out, say=say,
+                 warn=lambda line: print(line, file=sys.stderr))
+    print(f"wrote {args.out}" if args.out else text)
     return 0
 
 
 def calibrate(args: argparse.Namespace) -> int:
-    from sim.present.tables import markdown_table
-    from calibration.fit import Settings, calibrate as fit_targets
-    from calibration.report import validation_table, write_report
-    from calibration.targets import DEFAULT_TARGETS, load_targets
+    from calibration.commands.calibrate import calibrate as fit
 
-    base = scenario_named(args.scenario)
-    if base.is_region:
-        return _calibrate_region(args, base)
-    asked = given(args).over(DEFAULTS["calibrate"])
-    args.budget = asked.budget
-    if not 1 <= args.budget <= 10_000:
-        raise BadInput(f"--budget = {args.budget}: must be between 1 and 10,000 evaluations")
-    _, opts = settle(base, asked)   # the scenario's warm-up
-    targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
-    check_size(opts, base, opts.reps * (args.budget + 10), opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "calibration" / base.name
-    pool = executor(args, opts.workers)
-    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
-                            seed=opts.seed, workers=pool, budget=args.budget)
-        fit = fit_targets(base, targets, settings)
-        rs.write_table("posterior.csv", fit.posterior)
-        rs.write_table("evaluations.csv", fit.evaluations)
-        rs.write_table("identifiability.csv", fit.identifiability)
-        rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
-        table = validation_table(fit.scenario, targets, max(opts.reps, 8), opts.seed + 1, opts.years,
-                                 opts.warmup_years, pool, draws=fit.posterior)
-        ident = fit.identifiability[["parameter", "role", "estimate", "low_90", "high_90",
-                                     "r2_with_fitted", "verdict"]]
-        extra = ("\n## Parameters\n\n" + markdown_table(ident) +
-                 f"\nFitted by the method of simulated moments (Nelder-Mead, {len(fit.evaluations)} "
-                 f"evaluations of {opts.reps} replications x {opts.years:g} years); final distance "
-                 f"{fit.loss:.3g} (sum of squared z-scores over {len(targets.fitted)} targets). Simulated "
-                 f"values below use fresh seeds and draw the parameters from the posterior.\n")
-        write_report(rs.staging, table, f"Calibration of {base.name}", extra)
-        rs.commit({**opts.model_dump(), "budget": args.budget, "distance": fit.loss},
-                  {base.name: scenario_to_toml(base)})
-    print(f"calibrated {base.name}: distance {fit.loss:.3g} after {len(fit.evaluations)} evaluations")
-    print(ident.to_string(index=False))
-    print(f"wrote {out}/calibrated.toml, posterior.csv, identifiability.csv, report.md/.csv/.png")
-    return 0
-
-
-def _calibrate_region(args: argparse.Namespace, base) -> int:
-    from sim.present.tables import markdown_table
-    from calibration.fit import Settings
-    from calibration.region_fit import fit_region
-    from calibration.report import validation_table, write_report
-    from calibration.targets import DEFAULT_TARGETS, load_targets, with_council_targets
-
-    asked = given(args).over(DEFAULTS["calibrate a region"])
-    rounds = asked.budget
-    if not 1 <= rounds <= 100:
-        raise BadInput(f"--budget = {rounds}: for a region, between 1 and 100 rounds")
-    _, opts = settle(base, asked)   # the scenario's warm-up
-    targets = with_council_targets(load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES)), base)
-    check_size(opts, base, opts.reps * (rounds + 1), opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "calibration" / base.name
-    pool = executor(args, opts.workers)
-    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
-                            seed=opts.seed, workers=pool, budget=rounds)
-        fit = fit_region(base, targets.fitted, settings,
-                         progress=lambda r, loss: print(f"round {r + 1}/{rounds}: distance {loss:.1f}",
-                                                        flush=True))
-        rs.write_table("fitted.csv", fit.fitted)
-        rs.write_table("history.csv", fit.history)
-        rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
-        table = validation_table(fit.scenario, targets, opts.reps, opts.seed + 1, opts.years,
-                                 opts.warmup_years, pool)
-        extra = (f"\nFitted per council (turnover scale, appeal, agency backfill) and for the region "
-                 f"(supply of applicants, agency inflow) by {rounds} rounds of a damped fixed-point "
-                 f"iteration on common random numbers ({opts.reps} replications x {opts.years:g} "
-                 f"years each); best distance {fit.loss:.3g} (sum of squared z-scores over the "
-                 f"councils' {3 * len(base.authority)} targets). Simulated values below use fresh "
-                 "seeds.\n\n"
-                 "## Fitted values\n\n" + markdown_table(fit.fitted.fillna("")))
-        write_report(rs.staging, table, f"Calibration of {base.name}", extra)
-        rs.commit({**opts.model_dump(), "budget": rounds, "distance": fit.loss},
-                  {base.name: scenario_to_toml(base)})
-    print(f"calibrated {base.name}: distance {fit.loss:.3g} after {rounds} rounds")
-    print(f"wrote {out}/fitted.csv (copy to calibration/west_midlands_fit.csv to update the built-in), "
-          "calibrated.toml, history.csv, report.md/.csv/.png")
+    for line in fit(args.scenario, given(args), executor(args), output(args), targets=args.targets,
+                    yes=args.yes, say=lambda line: print(line, flush=True)):
+        print(line)
     return 0
 
 
 def backtest(args: argparse.Namespace) -> int:
-    from calibration.backtest import SEPTEMBER, backtest as run_backtest, read_workforce
-    from calibration.backtest_report import LABELS, plot_metric, summary_text
-    from calibration.fit import Settings
+    from calibration.commands.backtest import backtest as test
 
-    scenario = scenario_named(args.scenario)
-    if not scenario.is_region:
-        raise BadInput(f"{args.scenario}: backtest needs a region scenario (councils in "
-                       "[authority.NAME] sections, named as the workforce file names them); a "
-                       "single council is a region of one")
-    if args.until <= args.fit_until:
-        raise BadInput(f"--until {args.until}: must be after --fit-until {args.fit_until}")
-    if not 1 <= args.budget <= 100:
-        raise BadInput(f"--budget = {args.budget}: rounds of the fit, between 1 and 100")
-    if not 1 <= args.fit_reps <= 1000:
-        raise BadInput(f"--fit-reps = {args.fit_reps}: between 1 and 1,000")
-    _, opts = settle(scenario, given(args), replace(DEFAULTS["backtest"],
-                                                    years=float(args.until - args.fit_until)))
-    pool = executor(args, opts.workers)
-    names = [name for name, _ in scenario.members()]
-    observed = read_workforce(args.workforce, names, list(range(args.fit_until, args.until + 1)))
-    observed = observed[observed["year"] <= args.until]
-    fit_years = sorted(y for y in observed["year"].unique() if y <= args.fit_until)
-    if len(fit_years) < 2:
-        raise BadInput(f"--fit-until {args.fit_until}: {args.workforce} has {len(fit_years)} year up "
-                       "to it; the fit needs at least two (it estimates how rates persist from year "
-                       "to year)")
-    out = args.out or Path("results") / "backtest" / scenario.name
-    identity = {"scenarios": [scenario.name], "workforce": str(args.workforce),
-                "fit_until": args.fit_until, "until": args.until,
-                **({"posts": args.posts} if args.posts != "observed" else {})}
-    with ResultSet(out, "backtest", identity, args.overwrite, args.argv).prepare() as rs, pool:
-        settings = Settings(reps=args.fit_reps, seed=opts.seed + 1, workers=pool,
-                            budget=args.budget)
-        bt = run_backtest(scenario, observed, args.fit_until, args.until, opts.reps, opts.seed,
-                          pool, settings,
-                          progress=lambda r, loss: print(f"fit round {r + 1}/{args.budget}: distance "
-                                                         f"{loss:.1f}", flush=True),
-                          posts=args.posts)
-        rs.write_table("backtest.csv", bt.table)
-        rs.write_table("summary.csv", bt.scores)
-        rs.write_table("parameters.csv", bt.fit.parameters)
-        rs.write_table("fit_quality.csv", bt.fit.quality)
-        rs.write_table("pooled.csv", bt.fit.pooled)
-        rs.write_table("fit_history.csv", bt.fit.region_fit.history)
-        rs.write_table("simulated.csv", bt.simulated)
-        rs.write_text("fitted.toml", scenario_to_toml(bt.start))
-        for metric in LABELS:
-            plot_metric(bt, observed, metric, args.fit_until, rs.path(f"backtest_{metric}.png"))
-        rs.write_text("summary.md", summary_text(bt, scenario.name, str(args.workforce),
-                                                 args.fit_until, args.until, opts.reps,
-                                                 args.posts))
-        rs.commit({**opts.model_dump(), "budget": args.budget, "fit_reps": args.fit_reps,
-                   "census_month": SEPTEMBER, "posts": args.posts}, {scenario.name: scenario_to_toml(scenario)})
-    print(bt.scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"wrote {out}/backtest.csv, summary.md, summary.csv, parameters.csv, backtest_<metric>.png")
+    for line in test(args.scenario, given(args), executor(args), output(args),
+                     workforce=args.workforce, fit_until=args.fit_until, until=args.until,
+                     budget=args.budget, fit_reps=args.fit_reps, posts=args.posts,
+                     say=lambda line: print(line, flush=True)):
+        print(line)
     return 0
 
 
 def validate_calibration(args: argparse.Namespace) -> int:
-    from calibration.report import validation_table, write_report
-    from calibration.targets import DEFAULT_TARGETS, load_targets
+    from calibration.commands.validate import validate as check
 
-    scenario = scenario_named(args.scenario)
     if args.fail_under is not None and args.fail_under < 0:
         raise BadInput(f"--fail-under = {args.fail_under}: a number of targets, 0 or more")
-    _, opts = settle(scenario, given(args), DEFAULTS["validate-calibration"])   # the scenario's warm-up
-    targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
-    if scenario.is_region:
-        from calibration.targets import with_council_targets
-        targets = with_council_targets(targets, scenario)
-    draws = load_draws(args.posterior, scenario) if args.posterior else None
-    check_size(opts, scenario, opts.reps, opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "validation" / scenario.name
-    pool = executor(args, opts.workers)
-    with ResultSet(out, "validation", {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        table = validation_table(scenario, targets, opts.reps, opts.seed, opts.years,
-                                 opts.warmup_years, pool, draws=draws)
-        write_report(rs.staging, table, f"Validation of {scenario.name}")
-        rs.commit(opts.model_dump(), {scenario.name: scenario_to_toml(scenario)})
-    shown = table[table["status"] != "not simulated"][["id", "role", "target", "low", "high",
-                                                        "simulated_mean", "band_5", "band_95", "status"]]
-    print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"wrote {out}/report.md, report.csv, report.png")
-    fitted = table[table["role"] == "target"]
-    passed = int((fitted["status"] == "pass").sum())
-    print(f"{passed} of {len(fitted)} targets within range")
-    if args.fail_under is not None and passed < args.fail_under:
-        print(f"swsim: fewer than --fail-under {args.fail_under} targets within range ({passed} of "
-              f"{len(fitted)})", file=sys.stderr)
+    found = check(args.scenario, given(args), executor(args), output(args), targets=args.targets,
+                  posterior=args.posterior, yes=args.yes)
+    for line in found.lines:
+        print(line)
+    if args.fail_under is not None and found.passed < args.fail_under:
+        print(f"swsim: fewer than --fail-under {args.fail_under} targets within range ({found.passed} "
+              f"of {found.targets})", file=sys.stderr)
         return 1
     return 0
 
