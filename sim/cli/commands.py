@@ -9,17 +9,16 @@ from dataclasses import fields
 from pathlib import Path
 
 
-from sim.draws import load_draws
 from sim.errors import BadInput
 from sim.experiment.executor import Executor, check_scheduler_address
-from sim.experiment.results import COMPARE, RUN, default_out, load_results
-from sim.experiment.resultset import (Output, ResultSet, record_derived, replace_report, verify,
+from sim.experiment.results import load_results
+from sim.experiment.resultset import (Output, record_derived, replace_report, verify,
                                       write_manifest)
 from sim.experiment.settings import DEFAULTS, Given, check_size, run_options, settle
-from sim.model.outcomes import OUTCOMES, undefined_warnings
-from sim.experiment.variants import scenario_named, short_name, suggest, variant
+from sim.model.outcomes import undefined_warnings
+from sim.experiment.variants import scenario_named, short_name
 from sim.policy import registry
-from sim.scenario import (MAX_REPS, builtin_names, load_scenario, read_text_file,
+from sim.scenario import (builtin_names, load_scenario, read_text_file,
                           scenario_to_toml)
 
 SWEEP_FILE_BYTES = 1_000_000
@@ -65,22 +64,16 @@ def output(args: argparse.Namespace) -> Output:
 
 # -- commands ---------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
-    from sim.api import run as run_scenario, write_into
+    from sim.commands.run import run as run_scenario
     from sim.present.tables import print_summary
 
-    scenario = scenario_named(args.scenario)
-    scenario, opts = settle(scenario, given(args))
-    draws = load_draws(args.posterior, scenario) if args.posterior else None
-    out = args.out or default_out(RUN, [scenario.name])
-    pool = executor(args)
-    with ResultSet(out, RUN, {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-        results = run_scenario(scenario, workers=pool, draws=draws, progress=not args.quiet)
-        results.settings["posterior"] = str(args.posterior) if args.posterior else None
-        write_into(results, rs, args.report)
+    results, out = run_scenario(args.scenario, given(args), executor(args), output(args),
+                           posterior=args.posterior, report=args.report, yes=args.yes,
+                           progress=not args.quiet)
     if not args.quiet:
-        print(f"{scenario.name}: {opts.reps} replications x {opts.years:g} years "
-              f"(+{opts.warmup_years:g} warm-up), seed {opts.seed}, {results.settings['wall_seconds']:.1f} s")
+        s = results.settings
+        print(f"{results.names[0]}: {s['reps']} replications x {s['years']:g} years "
+              f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, {s['wall_seconds']:.1f} s")
         print_summary(results)
     _warn_undefined(results)
     _next_steps(out, args)
@@ -88,41 +81,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def compare(args: argparse.Namespace) -> int:
-    from sim.api import compare as compare_scenarios, write_into
+    from sim.commands.compare import compare as compare_scenarios
     from sim.present.tables import print_comparison, print_precision
 
-    if len(args.items) < 2:
-        raise BadInput(f"compare needs at least one variant after the baseline {args.items[0]!r}; "
-                       "try `swsim policies` for the policies, e.g. swsim compare baseline caseload_cap")
-    if args.target_metric is not None and args.target_halfwidth is None:
-        raise BadInput("--target-metric needs --target-halfwidth (the half-width to reach)")
-    metric = args.target_metric or "turnover_rate"
-    if metric not in OUTCOMES:
-        raise BadInput(f"--target-metric {metric!r}: not a summary metric; {suggest(metric, list(OUTCOMES))}"
-                       "see swsim columns")
-    max_reps = args.max_reps if args.max_reps is not None else 1000
-    if not 1 <= max_reps <= MAX_REPS:  # the same limit as --reps
-        raise BadInput(f"--max-reps = {max_reps}: must be between 1 and {MAX_REPS:,} replications")
-    base = scenario_named(args.items[0], "baseline")
-    base, opts = settle(base, given(args))
-    scenarios = [base, *(variant(base, item) for item in args.items[1:])]
-    draws = load_draws(args.posterior, *scenarios) if args.posterior else None
-    names = [s.name for s in scenarios]
-    out = args.out or default_out(COMPARE, names)
-    pool = executor(args)
-    with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs, pool:
-        most = max(max_reps, opts.reps) if args.target_halfwidth else opts.reps
-        check_size(opts.model_copy(update={"reps": most}), base, most * len(scenarios), opts.workers,
-                   yes=args.yes)
-        results = compare_scenarios(*scenarios, workers=pool, draws=draws,
-                                    target_metric=metric, target_halfwidth=args.target_halfwidth,
-                                    max_reps=max_reps, progress=not args.quiet)
-        results.settings["posterior"] = str(args.posterior) if args.posterior else None
-        write_into(results, rs, args.report)
+    results, out = compare_scenarios(args.items, given(args), executor(args), output(args),
+                                target_metric=args.target_metric,
+                                target_halfwidth=args.target_halfwidth, max_reps=args.max_reps,
+                                posterior=args.posterior, report=args.report, yes=args.yes,
+                                progress=not args.quiet)
     if not args.quiet:
-        print(f"{len(scenarios)} scenarios x {results.reps} replications x {opts.years:g} years "
-              f"(+{opts.warmup_years:g} warm-up), seed {opts.seed}, common random numbers, "
-              f"{results.settings['wall_seconds']:.1f} s")
+        s = results.settings
+        print(f"{len(results.names)} scenarios x {results.reps} replications x {s['years']:g} years "
+              f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, common random numbers, "
+              f"{s['wall_seconds']:.1f} s")
         print_comparison(results)
         print_precision(results)
     _warn_undefined(results)

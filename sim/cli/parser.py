@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sim import __version__
 from sim.experiment.executor import cpu_count
-from sim.experiment.settings import DEFAULTS, LONG_HOURS, MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
+from sim.experiment.settings import DEFAULTS, LONG_HOURS, MAX_REPS_TO_TARGET, MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
 from sim.scenario import (MAX_REPS, MAX_WARMUP_YEARS, MAX_YEARS, RunSettings, builtin_names,
                           builtin_path)
 
@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--target-metric", help="summary metric for --target-halfwidth (default: "
                       "turnover_rate; see swsim columns)")
     cmp_.add_argument("--max-reps", type=int, help="most replications with --target-halfwidth "
-                      "(default: 1000)")
+                      f"(default: {MAX_REPS_TO_TARGET})")
     _quiet(cmp_)
 
     val = sub.add_parser("validate", help="check a scenario file: one line per problem")

@@ -75,6 +75,7 @@ DEFAULTS: dict[str, Given] = {
     "backtest": Given(reps=100, warmup_years=1.0, seed=SEED),    # years: --until - --fit-until
     "scenario-from-dfe": Given(),
 }
+MAX_REPS_TO_TARGET = 1000   # compare: most replications when adding them to reach a half-width
 
 
 def settle(scenario: Scenario, given: Given, defaults: Given = Given()) -> tuple[Scenario, RunOptions]:
