@@ -1,27 +1,21 @@
-"""What each ``swsim`` command does: check every input, simulate, then write a result set whole."""
+"""Each ``swsim`` command: its arguments turned into one call of the function that does the work
+(``sim.commands``, ``calibration.commands``, ``sim.experiment``), and what that returns printed."""
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-import tomllib
 from dataclasses import fields
 from pathlib import Path
-
 
 from sim.errors import BadInput
 from sim.experiment.executor import Executor, check_scheduler_address
 from sim.experiment.results import load_results
-from sim.experiment.resultset import (Output, record_derived, replace_report, verify,
-                                      write_manifest)
-from sim.experiment.settings import DEFAULTS, Given, check_size, run_options, settle
+from sim.experiment.resultset import Output, record_derived, replace_report
+from sim.experiment.settings import Given
+from sim.experiment.variants import scenario_named
 from sim.model.outcomes import undefined_warnings
-from sim.experiment.variants import scenario_named, short_name
 from sim.policy import registry
-from sim.scenario import (builtin_names, load_scenario, read_text_file,
-                          scenario_to_toml)
-
-SWEEP_FILE_BYTES = 1_000_000
+from sim.scenario import builtin_names, load_scenario
 
 
 # -- shared steps -----------------------------------------------------------------------------
@@ -59,7 +53,7 @@ def executor(args: argparse.Namespace) -> Executor:
 
 def output(args: argparse.Namespace) -> Output:
     """Where the command writes its result set."""
-    return Output(args.out, args.overwrite, tuple(args.argv))
+    return Output(args.out, getattr(args, "overwrite", False), tuple(args.argv))
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -148,86 +142,23 @@ def columns(args: argparse.Namespace) -> int:
     return 0
 
 
-class SweepFile:
-    """The keys a sweep file may hold."""
-
-    KEYS = {"scenario": str, "design": str, "samples": int, "reps": int, "years": (int, float),
-            "warmup_years": (int, float), "seed": int, "params": dict}
-
-    @classmethod
-    def read(cls, path: Path) -> dict:
-        text = read_text_file(path, SWEEP_FILE_BYTES)
-        try:
-            spec = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, RecursionError) as err:
-            raise BadInput(f"--file {path}: not a readable TOML sweep file ({err})") from None
-        problems = [f"--file {path}: unknown key {k!r}; allowed: {', '.join(cls.KEYS)}"
-                    for k in spec if k not in cls.KEYS]
-        for key, kind in cls.KEYS.items():
-            if key in spec and (not isinstance(spec[key], kind) or isinstance(spec[key], bool)):
-                problems.append(f"--file {path}: {key} = {spec[key]!r} has the wrong type")
-        for name, value in (spec.get("params") or {}).items() if isinstance(spec.get("params"), dict) else []:
-            if not isinstance(value, str):
-                problems.append(f"--file {path}: params.{name} = {value!r}: give a text spec like "
-                                "\"0..0.1\", \"16:26:2\" or \"18,21\"")
-        if problems:
-            raise BadInput(problems)
-        return spec
-
-
 def sweep(args: argparse.Namespace) -> int:
-    from sim.experiment.sweep import Sweep, check_design, parse_param, run_sweep
+    from sim.commands.sweep import sweep as run_sweep
 
-    pool = executor(args)
-    spec = SweepFile.read(args.file) if args.file else {}
-    texts = [f"{k}={v}" for k, v in (spec.get("params") or {}).items()] + list(args.param)
-    if not texts:
-        raise BadInput("sweep: give at least one --param NAME=SPEC (or a --file with [params])")
-    params = [parse_param(t) for t in texts]
-    base = scenario_named(args.scenario or spec.get("scenario", "baseline"))
-    pick = lambda key, default: getattr(args, key) if getattr(args, key) is not None else spec.get(key, default)
-    kind = pick("design", "grid")
-    samples = pick("samples", 5 if kind == "grid" else 32)
-    points = check_design(params, kind, samples)
-    opts = run_options(base.run, reps=pick("reps", 4), years=pick("years", None),
-                       warmup_years=pick("warmup_years", None), seed=pick("seed", None),
-                       workers=args.workers)
-    check_size(opts, base, points * opts.reps, opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "sweep" / _sweep_label(base.name, kind, params)
-    job = Sweep(out=out, base=base, params=params, kind=kind, samples=samples, reps=opts.reps,
-                seed=opts.seed, years=opts.years, warmup_years=opts.warmup_years)
-    started = time.perf_counter()
-    before = len(job.missing_chunks()) if (job.out / "sweep.json").exists() else None
-    try:
-        with pool:
-            table = run_sweep(job, workers=pool, progress=not args.quiet)
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: {len(job.missing_chunks())} chunks still to run; run the same command "
-              "to resume", flush=True)
+    done = run_sweep(args.scenario, args.param, given(args), executor(args),
+                     output(args), file=args.file, design=args.design,
+                     samples=args.samples, yes=args.yes, progress=not args.quiet)
+    job = done.job
+    if done.left is not None:
+        print(f"\ninterrupted: {done.left} chunks still to run; run the same command to resume",
+              flush=True)
         return 130
-    if before != 0 or not _manifest_holds(job.out):   # a no-op re-run leaves it alone
-        write_manifest(job.out, {"kind": "sweep", "scenarios": [base.name]}, args.argv,
-                       {**job.settings(), "workers": opts.workers}, {base.name: scenario_to_toml(base)})
     if not args.quiet:
-        resumed = "" if before is None else f" (resumed: {before} chunks were missing)"
-        print(f"sweep: {len(job.points)} points x {job.reps} replications = {len(table)} runs in "
-              f"{time.perf_counter() - started:.1f} s{resumed}; results in {job.out}/")
+        resumed = "" if done.before is None else f" (resumed: {done.before} chunks were missing)"
+        print(f"sweep: {len(job.points)} points x {job.reps} replications = {done.runs} runs in "
+              f"{done.seconds:.1f} s{resumed}; results in {job.out}/")
         print(f"next: swsim sensitivity {job.out} --outcome turnover_rate; swsim report {job.out}")
     return 0
-
-
-def _manifest_holds(out: Path) -> bool:
-    """Whether ``out``'s manifest lists its files as they are."""
-    try:
-        verify(out)
-    except BadInput:
-        return False
-    return True
-
-
-def _sweep_label(scenario: str, kind: str, params) -> str:
-    names = "-".join(p.name.split(".")[-1] for p in params)
-    return short_name(f"{scenario}-{kind}-{names}", 120)
 
 
 def sensitivity(args: argparse.Namespace) -> int:
@@ -243,19 +174,13 @@ def sensitivity(args: argparse.Namespace) -> int:
 
 
 def warmup(args: argparse.Namespace) -> int:
-    from sim.experiment.replications import run_experiment
-    from sim.experiment.warmup import WARMUP_COLUMNS, welch_warmup
+    from sim.experiment.warmup import warmup_months
 
     scenario = scenario_named(args.scenario)
-    _, opts = settle(scenario, given(args), DEFAULTS["warmup"])
-    check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-    with executor(args) as pool:
-        ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
-                            warmup_years=0.0, workers=pool).timeseries
+    opts, months = warmup_months(scenario, given(args), executor(args), args.tolerance, args.yes)
     print(f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
           f"average stays within {args.tolerance:.0%} (or 2 standard errors) of its final level "
           f"from month:")
-    months = {col: welch_warmup(ts, col, tolerance=args.tolerance) for col in WARMUP_COLUMNS}
     for col, month in months.items():
         print(f"  {col:20s} {month:4d}")
     print(f"suggested warm-up: {max(months.values()) / 12:.1f} years")
@@ -263,22 +188,13 @@ def warmup(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
-    from sim.experiment.bench import DEFAULT_SCENARIOS, bench as run_bench, scaled_region
+    from sim.experiment.bench import bench_named
 
     if not 1 <= args.naive_reps <= 100:
         raise BadInput(f"--naive-reps {args.naive_reps}: must be 1-100")
-    scenarios = [scenario_named(name) for name in args.scenarios or DEFAULT_SCENARIOS]
-    if args.councils is not None:
-        try:
-            sizes = [int(n) for n in args.councils.split(",")]
-        except ValueError:
-            raise BadInput(f"--councils {args.councils!r}: give council counts, e.g. 1,4,14,28") from None
-        scenarios = [scaled_region(s, n) for s in scenarios for n in sizes]
-    _, opts = settle(scenarios[0], given(args), DEFAULTS["bench"])   # the same for all
-    for scenario in scenarios:
-        check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
-    run_bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed,
-              naive_reps=args.naive_reps if args.compare_naive else 0, profile=args.profile)
+    bench_named(args.scenarios, given(args), councils=args.councils,
+                naive_reps=args.naive_reps if args.compare_naive else 0, profile=args.profile,
+                yes=args.yes)   # it prints each scenario's timings as they come
     return 0
 
 

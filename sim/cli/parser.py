@@ -12,7 +12,8 @@ from pathlib import Path
 
 from sim import __version__
 from sim.experiment.executor import cpu_count
-from sim.experiment.settings import DEFAULTS, LONG_HOURS, MAX_REPS_TO_TARGET, MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
+from sim.experiment.settings import (DEFAULTS, LONG_HOURS, MAX_REPS_TO_TARGET, MAX_WORKERS, SWEEP_DESIGN,
+                                     SWEEP_GRID_LEVELS, SWEEP_SAMPLES, WORK_LIMIT_REPLICATION_YEARS)
 from sim.scenario import (MAX_REPS, MAX_WARMUP_YEARS, MAX_YEARS, RunSettings, builtin_names,
                           builtin_path)
 
@@ -184,9 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--file", type=Path, help="a sweep file (TOML) with [params] and settings "
                     "(default: none)")
     sw.add_argument("--design", choices=["grid", "lhs", "sobol"],
-                    help="design (default: the file's, else grid)")
+                    help=f"design (default: the file's, else {SWEEP_DESIGN})")
     sw.add_argument("--samples", type=int, help="lhs: points; sobol: base samples N (N(D+2) points); "
-                    "grid: levels of a..b ranges (default: 32 for lhs and sobol, 5 for grid)")
+                    f"grid: levels of a..b ranges (default: {SWEEP_SAMPLES} for lhs and sobol, "
+                    f"{SWEEP_GRID_LEVELS} for grid)")
     _simulation(sw, "sweep", first="the file's, else ",
                 out="results/sweep/<scenario>-<design>-<parameters>", overwrite=False)
     _quiet(sw)
