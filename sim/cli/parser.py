@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sim import __version__
 from sim.experiment.executor import cpu_count
-from sim.experiment.settings import (DEFAULTS, LONG_HOURS, MAX_REPS_TO_TARGET, MAX_WORKERS, SWEEP_DESIGN,
+from sim.experiment.settings import (BENCH_SCENARIOS, DEFAULTS, LONG_HOURS, MAX_REPS_TO_TARGET, MAX_WORKERS, SWEEP_DESIGN,
                                      SWEEP_GRID_LEVELS, SWEEP_SAMPLES, WORK_LIMIT_REPLICATION_YEARS)
 from sim.scenario import (MAX_REPS, MAX_WARMUP_YEARS, MAX_YEARS, RunSettings, builtin_names,
                           builtin_path)
@@ -119,7 +119,7 @@ def _workers(p: argparse.ArgumentParser) -> None:
                    f"CPUs, {cpu_count()} here)")
     p.add_argument("--backend", choices=["local", "dask"], default="local",
                    help="where replications run: local processes, or a Dask cluster; results are "
-                   "identical (default: local)")
+                   "identical (default: %(default)s)")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786; with --backend "
                    "dask (default: a local Dask cluster of --workers processes, at most the CPUs)")
 
@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run replications of a scenario; write tables, plots and "
                          "manifest.json to a result folder.", epilog=LIMITS)
     run.add_argument("scenario", nargs="?", default="baseline",
-                     help="a scenario TOML file or a built-in name (default: baseline)")
+                     help="a scenario TOML file or a built-in name (default: %(default)s)")
     _simulation(run, "run", out="results/<scenario>", posterior=True)
     run.add_argument("--report", action="store_true", help="also write report.html (default: off)")
     _quiet(run)
@@ -196,29 +196,29 @@ def build_parser() -> argparse.ArgumentParser:
     sens = sub.add_parser("sensitivity", help="sensitivity of a sweep's outcome to its parameters")
     sens.add_argument("dir", type=Path, help="a sweep folder (no default)")
     sens.add_argument("--outcome", default="turnover_rate",
-                      help="a summary metric (default: turnover_rate; see swsim columns)")
+                      help="a summary metric (default: %(default)s; see swsim columns)")
     sens.add_argument("--method", choices=["auto", "sobol", "regression"], default="auto",
-                      help="auto: Sobol indices for a sobol design, else regression (default: auto)")
+                      help="auto: Sobol indices for a sobol design, else regression (default: %(default)s)")
 
     warm = sub.add_parser("warmup", help="estimate the warm-up period (Welch's method)", epilog=LIMITS)
     warm.add_argument("scenario", nargs="?", default="baseline",
-                      help="scenario file or built-in name (default: baseline)")
+                      help="scenario file or built-in name (default: %(default)s)")
     _simulation(warm, "warmup", warmup=False)
     warm.add_argument("--tolerance", type=fraction, default=0.03,
-                      help="relative distance from the final level, a fraction (default: 0.03)")
+                      help="relative distance from the final level, a fraction (default: %(default)s)")
 
     bench = sub.add_parser("bench", help="time replications of scenarios (and a per-case reference "
                            "model)", epilog=LIMITS,
                            description="Median seconds per replication, events per second and peak "
                            "memory, each scenario in a fresh process on one core.")
     bench.add_argument("scenarios", nargs="*", metavar="SCENARIO",
-                       help="scenario files or built-in names (default: baseline west_midlands)")
+                       help=f"scenario files or built-in names (default: {' '.join(BENCH_SCENARIOS)})")
     _simulation(bench, "bench", warmup=False, workers=False)
     bench.add_argument("--compare-naive", action="store_true",
                        help="also time the per-case reference model (one SimPy process per case, "
                        "same case flow) and print the ratio (default: off)")
     bench.add_argument("--naive-reps", type=int, default=2,
-                       help="replications of the reference model, 1-100 (default: 2)")
+                       help="replications of the reference model, 1-100 (default: %(default)s)")
     bench.add_argument("--profile", action="store_true",
                        help="also print where a replication's time goes, by model process (the "
                        "case flow, the month-end record, leavers, the market, ...; default: off)")
@@ -230,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets",
                          epilog=LIMITS)
     cal.add_argument("scenario", nargs="?", default="baseline",
-                     help="scenario file or built-in name (default: baseline)")
+                     help="scenario file or built-in name (default: %(default)s)")
     cal.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
     cal.add_argument("--budget", type=int, default=None,
                      help="objective evaluations, 1-10,000; for a region, rounds of the per-council "
@@ -241,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     vc = sub.add_parser("validate-calibration", help="report a scenario against the targets",
                         epilog=LIMITS)
     vc.add_argument("scenario", nargs="?", default="baseline",
-                    help="scenario file or built-in name (default: baseline)")
+                    help="scenario file or built-in name (default: %(default)s)")
     vc.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
     vc.add_argument("--fail-under", type=int, default=None, metavar="N",
                     help="exit 1 when fewer than N of the fitted targets (role 'target') are within "
@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "forecast the years after, and score against the naive forecast", epilog=LIMITS)
     bt.add_argument("scenario", nargs="?", default="west_midlands",
                     help="a region scenario whose councils are named as in the file (default: "
-                    "west_midlands)")
+                    "%(default)s)")
     bt.add_argument("--workforce", type=Path, required=True,
                     help="DfE workforce file (the columns of "
                     "calibration/data/csww_indicators_2017_2020.csv, any years; no default: required)")
@@ -263,15 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--reps", type=int, help="replications of the forecast (default: "
                     f"{default_text('backtest', 'reps')})")
     bt.add_argument("--budget", type=int, default=12,
-                    help="rounds of the per-council fit, 1-100 (default: 12)")
+                    help="rounds of the per-council fit, 1-100 (default: %(default)s)")
     bt.add_argument("--fit-reps", type=int, default=8,
-                    help="replications per round of the fit, 1-1,000 (default: 8)")
+                    help="replications per round of the fit, 1-1,000 (default: %(default)s)")
     bt.add_argument("--seed", type=int, help="root seed of the random streams (default: "
                     f"{default_text('backtest', 'seed')})")
     bt.add_argument("--posts", choices=["observed", "rule"], default="observed",
                     help="the forecast's funded posts: 'observed', read from the file (in post + "
                     "vacancies), or 'rule', funded by workforce.establishment = 'follows_demand' "
-                    "from the councils' referrals (default: observed)")
+                    "from the councils' referrals (default: %(default)s)")
     _workers(bt)
     bt.add_argument("--out", type=out_dir, help="output folder (default: results/backtest/<scenario>)")
     bt.add_argument("--overwrite", action="store_true",
@@ -284,16 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="instead of one council, every council of this English region as one "
                      "region scenario, e.g. 'West Midlands' (default: none)")
     dfe.add_argument("--year", type=int, default=2020,
-                     help="reporting year (workforce data: 2017-2020) (default: 2020)")
+                     help="reporting year (workforce data: 2017-2020) (default: %(default)s)")
     dfe.add_argument("--base", default="baseline",
-                     help="scenario supplying the other rates (default: baseline)")
+                     help="scenario supplying the other rates (default: %(default)s)")
     dfe.add_argument("--out", type=Path, help="write the scenario to this file (default: print it)")
     dfe.add_argument("--fit", default="quick",
                      help="fit each council's turnover scale, time to fill a vacancy (or appeal, in a "
                      "regional market) and agency backfill to its DfE turnover, vacancy and agency "
                      "rates for the year, and print which targets the fitted scenario meets: 'quick' "
                      "(6 rounds of short runs, a few minutes a council on one core), 'full' (12 rounds "
-                     "of longer runs), or 'none' (the base's rates, no simulation) (default: quick)")
+                     "of longer runs), or 'none' (the base's rates, no simulation) (default: %(default)s)")
     dfe.add_argument("--seed", type=int, default=None,
                      help="root seed of the fit's random streams (default: the base scenario's)")
     _workers(dfe)

@@ -22,11 +22,10 @@ from sim.experiment.reference import run_reference
 from sim.model._jit import JIT
 from sim.experiment.replications import run_replication
 from sim.errors import BadInput
-from sim.experiment.settings import DEFAULTS, Given, check_size, settle
+from sim.experiment.settings import BENCH_SCENARIOS, DEFAULTS, Given, check_size, settle
 from sim.experiment.variants import scenario_named
 from sim.scenario import MAX_AUTHORITIES, Scenario, parse_scenario
 
-DEFAULT_SCENARIOS = ("baseline", "west_midlands")
 
 
 class CountingEnvironment(simpy.Environment):
@@ -171,9 +170,9 @@ def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_
 
 def bench_named(names: list[str], asked: Given, *, councils: str | None = None, naive_reps: int = 0,
                 profile: bool = False, yes: bool = False) -> list[Timing]:
-    """``bench`` of the scenarios ``names`` (default: ``DEFAULT_SCENARIOS``), each at the sizes
+    """``bench`` of the scenarios ``names`` (default: ``BENCH_SCENARIOS``), each at the sizes
     ``councils`` (e.g. "1,4,14,28") if given, with the settings ``asked`` (else bench's defaults)."""
-    scenarios = [scenario_named(name) for name in names or DEFAULT_SCENARIOS]
+    scenarios = [scenario_named(name) for name in names or BENCH_SCENARIOS]
     if councils is not None:
         try:
             sizes = [int(n) for n in councils.split(",")]

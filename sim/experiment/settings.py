@@ -75,6 +75,7 @@ DEFAULTS: dict[str, Given] = {
     "backtest": Given(reps=100, warmup_years=1.0, seed=SEED),    # years: --until - --fit-until
     "scenario-from-dfe": Given(),
 }
+BENCH_SCENARIOS = ("baseline", "west_midlands")           # bench: the scenarios timed
 SWEEP_DESIGN, SWEEP_GRID_LEVELS, SWEEP_SAMPLES = "grid", 5, 32   # sweep: design, levels of a..b, points
 MAX_REPS_TO_TARGET = 1000   # compare: most replications when adding them to reach a half-width
 
