@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from calibration.targets import DEFAULT_TARGETS, load_targets, metric_values, with_council_targets
+from calibration.targets import (DEFAULT_TARGETS, Targets, load_targets, metric_values,
+                                with_council_targets)
 from sim.experiment.observed import SE_FACTOR, widened  # noqa: F401 (SE_FACTOR: as before)
 from sim.experiment.replications import run_experiment
 from sim.model.outcomes import OUTCOMES, REGION, rows_of
@@ -27,10 +28,12 @@ KNOWN_MISSES: dict[str, str] = {}
 
 
 def guard_table(scenario: Scenario, reps: int, years: float, warmup_years: float, seed: int,
-                workers: int = 1) -> pd.DataFrame:
-    """Each fitted target (role 'target') of ``scenario``: target, range, simulated mean, the
-    widened band, ``ok`` (the mean within the band) and ``known_miss`` (in ``KNOWN_MISSES``)."""
-    targets = load_targets(DEFAULT_TARGETS, set(OUTCOMES))
+                workers: int = 1, targets: Targets | None = None) -> pd.DataFrame:
+    """Each fitted target (role 'target') of ``scenario`` (``targets``, default the targets file,
+    with each council's for a region): target, range, simulated mean, the widened band, ``ok``
+    (the mean within the band) and ``known_miss`` (in ``KNOWN_MISSES``)."""
+    if targets is None:
+        targets = load_targets(DEFAULT_TARGETS, set(OUTCOMES))
     if scenario.is_region:
         targets = with_council_targets(targets, scenario)
     summary = run_experiment(scenario, reps, seed, years, warmup_years, workers).summary

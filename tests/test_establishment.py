@@ -150,7 +150,7 @@ def test_the_first_vacant_post_is_found_as_a_look_at_every_post_would(operations
     """Posts added, filled, vacated and removed in any order: the establishment's index of vacant
     funded posts gives the first vacant post of a level (in a team if it has one), as a scan of
     the posts in the order they were added would."""
-    from sim.model.workforce import Establishment, Post
+    from sim.model.roster import Establishment, Post
     est = Establishment([Post(level, team=team) for level in range(3) for team in range(2)])
     holder = object()
     for op, level, team, k in operations:

@@ -205,10 +205,10 @@ def test_a_new_key_gets_its_own_cache_folder_and_old_ones_go(tmp_path):
 
 
 def test_compiled_functions_are_cached_in_the_folder_of_the_sources_key():
-    from sim.model import _jit, allocation, children, turnover, workforce
+    from sim.model import _jit, allocation, children, roster, turnover
     if not _jit.JIT:
         pytest.skip("numba is off")
     assert _jit.CACHE is not None and _jit.CACHE.name.endswith(f"-{_jit.KERNEL_KEY}")
     for fn in (allocation.step_books, allocation._assign, children.step_up_hazard, turnover.sustain,
-               workforce.count_staff):
+               roster.count_staff):
         assert Path(fn._cache.cache_path).is_relative_to(_jit.CACHE), fn

@@ -439,8 +439,8 @@ def test_the_staff_counts_and_mean_caseload_follow_their_definitions(baseline):
     auth = _authority(above, years=2.0)
     n = len(auth.levels)
     perm, agency, vacancies = auth.headcount()
-    staff = list(auth.staff.values())
-    temps = [w for w in auth.temps.values() if w.contract == "agency"]
+    staff = list(auth.roster.staff.values())
+    temps = [w for w in auth.roster.temps.values() if w.contract == "agency"]
     assert temps and any(not w.post.funded for w in staff)   # some promoted above establishment
     np.testing.assert_array_equal(perm, np.bincount([w.level for w in staff], minlength=n))
     np.testing.assert_array_equal(agency, np.bincount([w.post.level for w in temps], minlength=n))
@@ -458,8 +458,7 @@ def test_the_month_ends_other_staff_follow_their_definitions(slots, now, age):
     """Agency workers in unfunded posts, bank workers, and permanent staff at or past the
     succession age (their ages as ``Authority.ages`` computes them), from the slot arrays."""
     from sim.model.clock import DAYS_PER_YEAR
-    from sim.model.workforce import other_staff
-    from sim.model.workforce import AGENCY, BANK, CONTRACT_CODE, PERMANENT
+    from sim.model.roster import AGENCY, BANK, CONTRACT_CODE, PERMANENT, other_staff
     contract = np.array([c for c, _, _ in slots], dtype=np.int8)
     funded = np.array([f for _, f, _ in slots], dtype=bool)
     born = np.array([b for _, _, b in slots], dtype=float)
@@ -488,18 +487,18 @@ def test_a_weeks_pressure_step_is_the_moving_average_of_the_excess_load(workers,
 def test_the_staff_slots_kept_between_changes_are_always_the_staff_now(baseline, monkeypatch):
     """``staff_slots`` (kept until the staff change) is, at every read in a run with hires,
     leavers, promotions and conversions, the permanent staff's slots in joining order."""
-    from sim.model.authority import Authority
-    kept = Authority.staff_slots
+    from sim.model.roster import Roster
+    kept = Roster.staff_slots
     reads = []
 
     def checked(self):
         got = kept(self)
-        slots = np.flatnonzero(self.slot_contract == 1)
-        fresh = slots[np.argsort(self.slot_order[slots], kind="stable")]
+        slots = np.flatnonzero(self.contract == 1)
+        fresh = slots[np.argsort(self.order[slots], kind="stable")]
         reads.append(np.array_equal(got, fresh) and list(got) == [w.slot for w in self.staff.values()])
         return got
 
-    monkeypatch.setattr(Authority, "staff_slots", checked)
+    monkeypatch.setattr(Roster, "staff_slots", checked)
     region = Region(baseline, 5, 0, Clock(2.0, 0.0))
     region.run()
     months = region.months()
@@ -510,7 +509,7 @@ def test_the_staff_slots_kept_between_changes_are_always_the_staff_now(baseline,
 def test_a_worker_slot_opens_and_closes_once(baseline):
     """Opening an open slot, or closing or moving one that is closed, is refused."""
     auth = _authority(baseline, years=0.25)
-    book, slot = auth.book, auth.free_slots[-1]
+    book, slot = auth.book, auth.roster.free_slots[-1]
     book.open_slot(slot, 10**6, 2, 20.0, team=1)
     with pytest.raises(RuntimeError, match="already open"):
         book.open_slot(slot, 10**6, 2, 20.0, team=1)

@@ -177,7 +177,7 @@ def test_retirees_are_past_the_start_age_and_nobody_works_past_the_latest(baseli
     ages = np.array([_age_at(w, w.left_day) for w in retirees])
     assert ages.min() >= 60.0 and ages.mean() > 61.0
     assert all(w.destination == "profession" for w in retirees)
-    staff = np.flatnonzero(auth.slot_contract == 1)
+    staff = np.flatnonzero(auth.roster.contract == 1)
     assert auth.ages(staff).max() < 67.0 + 1.0 / 12   # retired at the first month end past 67
 
 

@@ -194,7 +194,7 @@ def test_agency_above_establishment_follows_caseloads(baseline):
     calm = on.with_overrides(demand={"referrals_per_year": 4000.0})
     region = Region(calm, 4, 0, Clock(1.0, 0.0))
     region.run()
-    assert not any(w.post is not None and w.post.overflow for w in region.authorities[0].temps.values())
+    assert not any(w.post is not None and w.post.overflow for w in region.authorities[0].roster.temps.values())
 
 
 def test_a_region_sweep_gives_the_same_results_on_dask(tmp_path):

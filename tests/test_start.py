@@ -125,7 +125,7 @@ def test_agency_workers_beyond_vacancies_are_kept_at_their_share(baseline):
     rows = pd.DataFrame(region.rows)
     kept = sum(1 for p in auth.establishment.posts if p.beyond and p.agency is not None)
     assert kept >= round(0.1 * funded) - 3    # between a month's ends and top-ups
-    assert all(w.post is None or not w.post.beyond for w in auth.staff.values())
+    assert all(w.post is None or not w.post.beyond for w in auth.roster.staff.values())
     # topped up early in each month: by the month end, the assignments that ended in it are short
     short = 0.1 * funded * -np.expm1(-1.0 / sc.agency.assignment_months_mean)
     assert rows["agency_above_establishment"].mean() == pytest.approx(0.1 * funded - short, abs=2)

@@ -148,6 +148,9 @@ def _models(annotation: Any) -> tuple[type[BaseModel] | None, str]:
     args = typing.get_args(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, ""
+    held = [a for a in args if a is not type(None)]
+    if origin in (typing.Union, types.UnionType) and len(held) == 1:
+        return _models(held[0])   # an optional table
     if origin is dict and isinstance(args[1], type) and issubclass(args[1], BaseModel):
         return args[1], ".<name>"
     if origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):

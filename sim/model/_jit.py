@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator
 HERE = Path(__file__).resolve().parent
 # The modules of ``sim.model`` that hold compiled functions or the constants and compiled helpers
 # they use (tests/test_kernel.py checks that the list is complete).
-KERNEL_SOURCES = ("_jit.py", "allocation.py", "children.py", "turnover.py", "workforce.py")
+KERNEL_SOURCES = ("_jit.py", "allocation.py", "children.py", "roster.py", "turnover.py", "workforce.py")
 CACHE_PREFIX = "swsim-kernel-"
 
 

@@ -1,9 +1,15 @@
 """``Authority``: one local authority's case flow and workforce as SimPy processes in one environment.
 
 An authority is self-contained: it is given an environment, its scenario and its random streams,
-so several can share one environment. Staff changes go through its few primitives (``hire``,
-``leave``, ``move``, ``start_agency``, ``end_agency``, ``convert``), which keep posts, workers
-and the case-flow arrays consistent.
+so several can share one environment. Its workers are rows of its ``Roster`` (``roster.py``: the
+one record of each worker, the arrays the kernel reads). Staff changes go through its few
+primitives (``hire``, ``leave``, ``move``, ``start_agency``, ``end_agency``, ``convert``), which
+keep posts, the roster and the case book consistent.
+
+Its process modules (``turnover``, ``recruitment``, ``workforce``, ``people``) and the region's
+``market`` each name the part of a council they use as a protocol (``LeavingCouncil``,
+``HiringCouncil``, ``StaffingCouncil``, ``AbsentCouncil``, ``MemberCouncil``) and never import
+this module; the policies' view of it (``context.AuthorityContext``) is made by whoever builds it.
 """
 from __future__ import annotations
 
@@ -14,29 +20,26 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 import simpy
 
-from sim.model.allocation import W_LEVEL, W_TEAM, W_UID, CaseBook
+from sim.model.allocation import CaseBook
 from sim.model.children import CareRule, draw_care
-from sim.model.context import AuthorityContext
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
                              OFFSET_ESTABLISHMENT, OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
                              OFFSET_PROMOTIONS, Clock)
 from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
-from sim.model.series import factor
 from sim.model.recruitment import (agency_beyond_vacancies, assignment, backfill, conversions,
                                   overflow_agency, recruit)
-from sim.scenario import LEVELS, Scenario
+from sim.model.roster import AGENCY, BANK, PERMANENT, Establishment, Post, Roster, SocialWorker
+from sim.model.series import factor
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
-from sim.policy import Policy, get_policy
+from sim.model.workforce import ASYE, asye_year, follow_establishment, promotions, review_establishment
+from sim.policy import Context, Policy, get_policy
+from sim.scenario import LEVELS, Scenario
 
 if TYPE_CHECKING:
-    from sim.model.market import LabourMarket
-from sim.model.workforce import AGENCY, ASYE, BANK, CONTRACT_CODE, PERMANENT, Establishment, Post, \
-    SocialWorker, asye_year, count_staff, follow_establishment, promotions, \
-    review_establishment
-
+    from sim.model.market import Applicant, LabourMarket
 
 
 def _after(env: simpy.Environment, delay: float, process):
@@ -65,8 +68,10 @@ class Authority:
     """One local authority: posts, social workers, cases, and the processes that move them."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 clock: Clock, regional_policies: Sequence[Policy] = (), name: str = ""):
-        """``regional_policies``: the region's own policies this council adopts (made once by
+                 clock: Clock, context: Callable[["Authority"], Context],
+                 regional_policies: Sequence[Policy] = (), name: str = ""):
+        """``context``: makes what the policies see of the council (``AuthorityContext``);
+        ``regional_policies``: the region's own policies this council adopts (made once by
         the region, after the council's own in the order of hooks)."""
         self.env = env
         self.name = name or scenario.name
@@ -79,7 +84,7 @@ class Authority:
                          for i, spec in enumerate(scenario.policy)
                          if get_policy(spec.name).scope == "council"] + list(regional_policies)
         self.active_policies: list = []
-        self.context = AuthorityContext(self)  # what the policies see
+        self.context = context(self)  # what the policies see
         # share of working days lost to sickness absence this month (see people.absence_watch)
         self.absence = scenario.absence.base_rate if scenario.absence.enabled else 0.0
         self.scenario_rates = Rates.from_scenario(scenario)   # before the market, policies, absence
@@ -105,8 +110,7 @@ class Authority:
         care = CareRule.from_scenario(scenario, table)
         self.book = CaseBook(caseload, table, clock.n_days, self.max_workers, np.array(over), care,
                              draw_care(scenario, table, care, caseload, streams["care_step_up"]))
-        self.pressure = np.zeros(self.max_workers)
-        self.free_slots = list(range(self.max_workers - 1, -1, -1))
+        self.roster = Roster(self.book)   # every worker, one row each (what the kernel reads)
         weights = team_post_weights(scenario, table)
         self.establishment = Establishment(
             [Post(level, team=team) for level, lv in enumerate(self.levels)
@@ -123,30 +127,6 @@ class Authority:
         # ... and its k-th holder's age at hire and retirement draw, from a stream of their own
         self.people_draws = streams["people"].random((rows, POST_CYCLES, N_PEOPLE_DRAWS))
         self.post_rows_used = len(self.establishment.posts)
-        self.staff: dict[int, SocialWorker] = {}  # permanent workers in post, by uid
-        self.temps: dict[int, SocialWorker] = {}  # agency workers on assignment, by uid
-        # by worker slot, for fast monthly counts: 0 free, 1 permanent, 2 agency; the post's level
-        self.slot_contract = np.zeros(self.max_workers, dtype=np.int8)
-        self.slot_post_level = np.zeros(self.max_workers, dtype=np.int64)
-        self.slot_funded = np.zeros(self.max_workers, dtype=bool)
-        # what the monthly steps read, by slot (kept with the workers by the primitives below)
-        n = self.max_workers
-        self.slot_hired = np.zeros(n)           # day hired (for tenure)
-        self.slot_level_since = np.zeros(n)     # day they started practising at their level
-        self.slot_asye_passed = np.zeros(n, dtype=bool)
-        self.slot_cum_hazard = np.zeros(n)      # cumulative leaving hazard since hire
-        self.slot_resilience = np.zeros(n)      # they leave when the cumulative hazard passes it
-        self.slot_destination = np.zeros(n)     # the uniform draw that picks their destination
-        self.slot_born = np.zeros(n)            # day of birth (negative: before the run)
-        self.slot_cum_retire = np.zeros(n)      # cumulative retirement hazard since hire
-        self.slot_retire_draw = np.zeros(n)     # they retire when it passes this (unit exponential)
-        self.slot_start_level = np.zeros(n, dtype=np.int64)
-        self.slot_pipeline = np.empty(n, dtype=object)
-        self.slot_order = np.zeros(n, dtype=np.int64)   # when they joined the permanent staff
-        self._joined = 0
-        self._staff_slots: np.ndarray | None = None   # staff_slots() until the staff change
-        self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
-        self.n_left = 0
         self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
         self.flow: Counter[str] = Counter()   # people who joined and left the region through here
         self.market: "LabourMarket | None" = None   # set by the region's market (see market.start)
@@ -232,10 +212,11 @@ class Authority:
         they joined)."""
         book = self.book
         slots = np.flatnonzero(book.active)
-        limits = self.rates.limits(book.wi[W_LEVEL, slots], book.wi[W_TEAM, slots])
+        limits = self.rates.limits(self.roster.level[slots], self.roster.team[slots])
         over = book.set_limits(slots, limits)
         if over:
-            for worker in [*self.staff.values(), *self.temps.values()]:
+            roster = self.roster
+            for worker in [*roster.staff.values(), *roster.temps.values()]:
                 if worker.slot in over:
                     book.release(worker.slot, self.day, keep_load=over[worker.slot])
 
@@ -279,8 +260,7 @@ class Authority:
                 else:
                     tenure = rng.exponential(DAYS_PER_YEAR / max(lv.leave_rate, 0.05))
                 worker = self.hire(posts[i], "initial", hired_day=origin - tenure)
-                self.set_level_since(worker, origin - (rng.uniform(0.0, tenure) if level > ASYE
-                                                       else tenure))
+                worker.level_since = origin - (rng.uniform(0.0, tenure) if level > ASYE else tenure)
         for post in self.establishment.posts:
             if post.holder is None:
                 if self.outside:
@@ -292,52 +272,12 @@ class Authority:
     # -- primitives ----------------------------------------------------------------------------
     def _new_worker(self, level: int, contract: str, pipeline: str, hired_day: float,
                     post: Post) -> SocialWorker:
-        if not self.free_slots:
-            raise RuntimeError("no free worker slot: raise Authority.max_workers")
-        slot = self.free_slots.pop()
-        worker = SocialWorker(uid=len(self.workers), slot=slot, level=level, contract=contract,
-                              hired_day=hired_day, pipeline=pipeline, level_since=hired_day,
-                              start_level=level, post=post)
-        self.workers.append(worker)
-        self.slot_hired[slot] = self.slot_level_since[slot] = hired_day
-        self.slot_asye_passed[slot] = False
-        self.slot_born[slot] = worker.born
-        self.slot_start_level[slot] = level
-        self.slot_pipeline[slot] = pipeline
-        if contract == PERMANENT:
-            self._join_staff(worker)
-        else:
-            self.temps[worker.uid] = worker
-        self.slot_contract[slot] = CONTRACT_CODE[contract]
-        self._place(worker, post)
-        self.pressure[slot] = 0.0
-        self.book.open_slot(slot, worker.uid, level, self._limit(worker), post.team)
-        return worker
-
-    def _join_staff(self, worker: SocialWorker) -> None:
-        self.staff[worker.uid] = worker
-        self.slot_order[worker.slot] = self._joined
-        self._joined += 1
-        self._staff_slots = None
+        return self.roster.open(level, contract, pipeline, hired_day, post,
+                                self.rates.limit(level, post.team))
 
     def staff_slots(self) -> np.ndarray:
         """The slots of the permanent staff, in the order they joined it (read-only)."""
-        if self._staff_slots is None:
-            slots = np.flatnonzero(self.slot_contract == CONTRACT_CODE[PERMANENT])
-            self._staff_slots = slots[np.argsort(self.slot_order[slots], kind="stable")]
-            self._staff_slots.flags.writeable = False
-        return self._staff_slots
-
-    def worker_at(self, slot: int) -> SocialWorker:
-        return self.workers[int(self.book.wi[W_UID, slot])]
-
-    def set_level_since(self, worker: SocialWorker, day: float) -> None:
-        worker.level_since = day
-        self.slot_level_since[worker.slot] = day
-
-    def pass_asye(self, worker: SocialWorker) -> None:
-        worker.asye_passed = True
-        self.slot_asye_passed[worker.slot] = True
+        return self.roster.staff_slots()
 
     def post_draw(self, post: Post, which: int) -> float:
         """A uniform draw for ``post``'s current vacancy spell (see ``post_draws``)."""
@@ -345,25 +285,8 @@ class Authority:
             return float(self.post_draws[post.index, post.cycle, which])
         return float(self.streams["posts"].random())
 
-    def _limit(self, worker: SocialWorker) -> float:
-        return self.rates.limit(worker.level, worker.post.team)
-
     def _close(self, worker: SocialWorker) -> None:
-        self.book.close_slot(worker.slot, self.day)
-        self.free_slots.append(worker.slot)
-        self.slot_contract[worker.slot] = 0
-        if worker.contract == PERMANENT:
-            del self.staff[worker.uid]
-            self._staff_slots = None
-        else:
-            del self.temps[worker.uid]
-        worker.left_day = self.env.now
-        self.n_left += 1
-
-    def _place(self, worker: SocialWorker, post: Post) -> None:
-        worker.post = post
-        self.slot_post_level[worker.slot] = post.level
-        self.slot_funded[worker.slot] = post.funded
+        self.roster.close(worker, self.day, self.env.now)
 
     @property
     def day(self) -> int:
@@ -390,9 +313,10 @@ class Authority:
         return worker
 
     def _draw_resilience(self, worker: SocialWorker, post: Post) -> None:
-        self.slot_resilience[worker.slot] = -math.log1p(-self.post_draw(post, RESILIENCE))
-        self.slot_destination[worker.slot] = self.post_draw(post, DESTINATION)
-        self.slot_cum_hazard[worker.slot] = 0.0
+        roster = self.roster
+        roster.resilience[worker.slot] = -math.log1p(-self.post_draw(post, RESILIENCE))
+        roster.destination_draw[worker.slot] = self.post_draw(post, DESTINATION)
+        roster.cum_hazard[worker.slot] = 0.0
 
     def people_draw(self, post: Post, which: int) -> float:
         """A uniform draw of the ``people`` stream for ``post``'s current holder (see ``people_draws``)."""
@@ -403,30 +327,26 @@ class Authority:
     def _draw_age(self, worker: SocialWorker, post: Post) -> None:
         """A new permanent worker's age (from their pipeline's ages at hire) and retirement draw."""
         age = self.ages_at_hire.age(worker.pipeline, post.level, self.people_draw(post, AGE))
-        self.set_born(worker, self.env.now - age * DAYS_PER_YEAR)
-        self.slot_retire_draw[worker.slot] = -math.log1p(-self.people_draw(post, RETIRE))
-        self.slot_cum_retire[worker.slot] = 0.0
-
-    def set_born(self, worker: SocialWorker, day: float) -> None:
-        worker.born = day
-        self.slot_born[worker.slot] = day
+        worker.born = self.env.now - age * DAYS_PER_YEAR
+        self.roster.retire_draw[worker.slot] = -math.log1p(-self.people_draw(post, RETIRE))
+        self.roster.cum_retire[worker.slot] = 0.0
 
     def ages(self, slots: np.ndarray) -> np.ndarray:
         """The ages (years) now of the workers in ``slots`` (slot numbers, or a mask of slots)."""
-        return (self.env.now - self.slot_born[slots]) / DAYS_PER_YEAR
+        return self.roster.ages(slots, self.env.now)
 
     def hire_into_level(self, level: int, pipeline: str, joins: bool = True) -> SocialWorker:
         """Hire into a vacant funded post at ``level``, or above establishment if none is vacant."""
         post = self.establishment.first_vacant(level) or self.add_unfunded_post(level)
         return self.hire(post, pipeline, joins=joins)
 
-    def take_applicant(self, person) -> None:
+    def take_applicant(self, person: "Applicant") -> None:
         """An applicant from the regional market takes a vacancy at their level; a mover from
         another council keeps their time in level (a new tenure here)."""
         worker = self.hire_into_level(person.level, person.pipeline, joins=False)
         if person.origin >= 0:
-            self.set_level_since(worker, person.level_since)
-            self.set_born(worker, person.born)
+            worker.level_since = person.level_since
+            worker.born = person.born
             self.tally["moves_in"] += 1
 
     def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
@@ -451,7 +371,7 @@ class Authority:
     def move(self, worker: SocialWorker, post: Post) -> None:
         """A permanent worker takes another post (promotion, end of ASYE) at its level."""
         old = worker.post
-        self._place(worker, post)
+        self.roster.place(worker, post)
         post.holder = worker
         if post.agency is not None:
             self.end_agency(post.agency)
@@ -462,9 +382,8 @@ class Authority:
     def regrade(self, worker: SocialWorker, level: int) -> None:
         """A worker starts practising at ``level`` (caseload limit and eligibility follow)."""
         if worker.level != level:
-            self.set_level_since(worker, self.env.now)
-        worker.level = level
-        self.book.set_level(worker.slot, level, self._limit(worker), self.day)
+            worker.level_since = self.env.now
+        self.book.set_level(worker.slot, level, self.rates.limit(level, worker.post.team), self.day)
 
     def find_agency(self, post: Post) -> None:
         """Seek an agency worker for ``post``: from outside at once, or from the region's pool."""
@@ -542,12 +461,9 @@ class Authority:
         post = worker.post
         post.agency = None
         post.holder = worker
-        worker.contract = PERMANENT
-        del self.temps[worker.uid]
-        self._join_staff(worker)
-        self.slot_contract[worker.slot] = 1
-        worker.pipeline = self.slot_pipeline[worker.slot] = "conversion"
-        worker.hired_day = self.slot_hired[worker.slot] = self.env.now
+        self.roster.join_staff(worker)
+        worker.pipeline = "conversion"
+        worker.hired_day = self.env.now
         self._draw_resilience(worker, post)
         self._draw_age(worker, post)
         self.regrade(worker, post.level)
@@ -574,7 +490,7 @@ class Authority:
         """Each team's weighted cases (held, and waiting for a worker of the team) and workers."""
         book = self.book
         n = len(self.teams)
-        team = book.wi[W_TEAM]
+        team = self.roster.team
         active = book.active
         work = np.bincount(team[active], weights=book.load[active], minlength=n)
         work += book.waiting_work()
@@ -651,20 +567,24 @@ class Authority:
             count[post.level, post.team] -= 1
 
     # -- views -------------------------------------------------------------------------------
+    @property
+    def workers(self) -> list[SocialWorker]:
+        """Everyone ever employed here, in order of hire."""
+        return self.roster.workers
+
     def permanent(self) -> list[SocialWorker]:
-        return list(self.staff.values())
+        return self.roster.permanent()
 
     def agency_workers(self) -> list[SocialWorker]:
-        return [w for w in self.temps.values() if w.contract == AGENCY]
+        return self.roster.agency_workers()
 
     @property
     def n_active(self) -> int:
-        return len(self.staff) + len(self.temps)
+        return self.roster.n_active
 
     def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(permanent by level, agency by level of the post covered, funded vacancies by level)."""
-        permanent, agency, in_funded = count_staff(self.slot_contract, self.book.wi[W_LEVEL],
-                                                   self.slot_post_level, self.slot_funded, len(LEVELS))
+        permanent, agency, in_funded = self.roster.counts(len(LEVELS))
         vacancies = (self.rates.establishment - in_funded).astype(float)
         return permanent.astype(float), agency.astype(float), vacancies
 
@@ -672,13 +592,13 @@ class Authority:
         """Raise if workers hired != active + left, or cases were lost (see CaseBook)."""
         if not full:
             self.book.check_counts()
-            if len(self.workers) != self.n_active + self.n_left:
+            if len(self.workers) != self.n_active + self.roster.n_left:
                 raise RuntimeError(f"workers hired {len(self.workers)} != active {self.n_active} "
-                                   f"+ left {self.n_left}")
+                                   f"+ left {self.roster.n_left}")
             return
         self.book.check_conservation()
         left = sum(1 for w in self.workers if w.left_day is not None)
-        if len(self.workers) != self.n_active + left or left != self.n_left:
+        if len(self.workers) != self.n_active + left or left != self.roster.n_left:
             raise RuntimeError(f"workers hired {len(self.workers)} != active {self.n_active} + left {left}")
         est = self.establishment
         if any(est.first_vacant(level, team) is not est.first_vacant_by_scan(level, team)
@@ -687,11 +607,5 @@ class Authority:
         holders = [p.holder for p in self.establishment.posts if p.holder is not None]
         if len(holders) != len(self.permanent()) or len({id(h) for h in holders}) != len(holders):
             raise RuntimeError("permanent workers and post holders disagree")
-        slots = self.staff_slots()
-        staff = self.permanent()
-        if [w.slot for w in staff] != list(slots) or any(
-                (w.hired_day, w.level_since, w.asye_passed, w.level, w.pipeline, w.born) !=
-                (self.slot_hired[w.slot], self.slot_level_since[w.slot], self.slot_asye_passed[w.slot],
-                 self.book.wi[W_LEVEL, w.slot], self.slot_pipeline[w.slot], self.slot_born[w.slot])
-                for w in staff):
-            raise RuntimeError("the workers and the slot arrays disagree")
+        if list(self.staff_slots()) != [w.slot for w in self.permanent()]:
+            raise RuntimeError("the staff's slots and the permanent workers disagree")

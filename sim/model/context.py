@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any, Callable, Generator
 
 import numpy as np
 
-from sim.model.workforce import AGENCY
+from sim.model.roster import AGENCY
 
 if TYPE_CHECKING:
     from sim.model.authority import Authority
     from sim.model.market import LabourMarket
-    from sim.model.workforce import SocialWorker
+    from sim.model.roster import SocialWorker
 
 
 class AuthorityContext:
@@ -38,7 +38,7 @@ class AuthorityContext:
 
     @property
     def extra_agency(self) -> int:
-        return sum(1 for w in self._auth.temps.values()
+        return sum(1 for w in self._auth.roster.temps.values()
                    if w.contract == AGENCY and w.post is not None and not w.post.funded)
 
     @property
@@ -86,11 +86,12 @@ class AuthorityContext:
 
     def release_staff(self, level: int, u: float) -> bool:
         auth = self._auth
-        slots = auth.staff_slots()
-        slots = slots[auth.book.wi[1, slots] == level]
+        roster = auth.roster
+        slots = roster.staff_slots()
+        slots = slots[roster.level[slots] == level]
         if not slots.size:
             return False
-        auth.leave(auth.worker_at(int(slots[min(int(u * slots.size), slots.size - 1)])), "other_la",
+        auth.leave(roster.worker_at(int(slots[min(int(u * slots.size), slots.size - 1)])), "other_la",
                    to_region=True)
         return True
 

@@ -31,20 +31,49 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generator, Protocol
 
 import numpy as np
+import simpy
 
 from sim.model.clock import MONTH_DAYS, OFFSET_MARKET
-from sim.model.workforce import ASYE, Post
-from sim.scenario import EXPERIENCED, LEVELS, Market
+from sim.model.rates import Rates
+from sim.model.roster import Establishment, Post, SocialWorker
+from sim.model.workforce import ASYE
+from sim.scenario import EXPERIENCED, LEVELS, Market, Scenario
 
 if TYPE_CHECKING:
-    from sim.model.authority import Authority
     from sim.model.streams import Streams
 
 WEEK_DAYS = 7.0
 MARKET_OFFSET = 0.45   # weekly matching, after the day's case flow and before monthly events
+
+
+class MemberCouncil(Protocol):
+    """A council as the region's labour market sees it (``Authority`` is one)."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    rates: Rates
+    establishment: Establishment
+    tally: Counter[str]
+    market: "LabourMarket | None"          # set by ``LabourMarket.start``
+    market_index: int
+    supplement: float                      # market supplement, share of salary
+    market_salary: np.ndarray | None       # the region's mean pay
+    others_salary: np.ndarray | None       # the other councils' mean pay
+    n_active: int
+
+    @property
+    def offer(self) -> np.ndarray: ...
+    def series_factor(self, affects: str) -> float: ...
+    def start_staffing(self, process: Generator) -> None: ...
+    def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+    def mean_caseload(self) -> float: ...
+    def refresh_rates(self) -> None: ...
+    def wants_cover(self, post: Post) -> bool: ...
+    def start_assignment(self, post: Post) -> SocialWorker: ...
+    def take_applicant(self, person: "Applicant") -> None: ...
 
 
 @dataclass
@@ -80,13 +109,13 @@ class Applicant:
 class LabourMarket:
     """The regional pools and the rules that fill vacancies and agency assignments."""
 
-    def __init__(self, market: Market, authorities: list["Authority"], streams: "Streams"):
+    def __init__(self, market: Market, authorities: list["MemberCouncil"], streams: "Streams"):
         self.market = market
         self.authorities = authorities
         self.streams = streams
         self.applicants: list[Applicant] = []
         self.agency_idle = 0
-        self.requests: list[tuple["Authority", Post]] = []   # agency cover wanted, not yet found
+        self.requests: list[tuple["MemberCouncil", Post]] = []   # agency cover wanted, not yet found
         self.ledger: Counter[str] = Counter()   # joined, left the region; moves out and in
         posts = np.array([a.rates.establishment.sum() for a in authorities], float)
         self.weights = posts / posts.sum()      # councils weighted by funded posts
@@ -252,7 +281,7 @@ class LabourMarket:
         self.applicants = staying
 
     # -- what councils ask of the market ---------------------------------------------------------
-    def request_agency(self, auth: "Authority", post: Post) -> None:
+    def request_agency(self, auth: "MemberCouncil", post: Post) -> None:
         """A council wants agency cover for ``post``: from the pool now, or when one is free."""
         if self.agency_idle > 0 and not self.requests:   # else the earlier requests come first
             self.agency_idle -= 1
@@ -276,7 +305,7 @@ class LabourMarket:
         """An assignment ended: the worker is available again."""
         self.agency_idle += 1
 
-    def leaver(self, auth: "Authority", worker, destination: str, pay_driven: bool = False) -> bool:
+    def leaver(self, auth: "MemberCouncil", worker, destination: str, pay_driven: bool = False) -> bool:
         """A permanent leaver's next step; False if they leave the region. A leaver to another
         council who looks in the region is a move out (``pay_driven``: one only for pay)."""
         if destination == "agency":   # into the region's pool, unless its supply is cut
@@ -295,7 +324,7 @@ class LabourMarket:
             return True
         return False
 
-    def destination_weights(self, auth: "Authority", level: np.ndarray, pressure: np.ndarray,
+    def destination_weights(self, auth: "MemberCouncil", level: np.ndarray, pressure: np.ndarray,
                             base: np.ndarray, pay: bool = True) -> np.ndarray:
         """Leavers' destination weights (profession, other_la, agency order of ``base``), one row
         per leaver: the DfE shares tilted by pay elsewhere (unless not ``pay``) and by caseload
@@ -309,7 +338,7 @@ class LabourMarket:
         return base * tilt
 
     # -- accounting --------------------------------------------------------------------------
-    def unmet(self, auths: list["Authority"]) -> int:
+    def unmet(self, auths: list["MemberCouncil"]) -> int:
         """Requests of ``auths`` for agency cover still wanted and not yet found."""
         return sum(1 for a, post in self.requests if a in auths and a.wants_cover(post))
 

@@ -17,7 +17,8 @@ import pandas as pd
 
 from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, MAX_WAIT_DAYS, UNALLOCATED
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
-from sim.model.workforce import ASYE, PERMANENT
+from sim.model.roster import PERMANENT
+from sim.model.workforce import ASYE
 from sim.scenario import DESTINATIONS, LEVELS, REGION_NAME
 
 INF = math.inf

@@ -18,16 +18,16 @@
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
+import simpy
 
+from sim.model.allocation import CaseBook
 from sim.model.clock import MONTH_DAYS
+from sim.model.roster import Roster
 from sim.model.workforce import ASYE
-from sim.scenario import Absence, AgesAtHire, Retirement
-
-if TYPE_CHECKING:
-    from sim.model.authority import Authority
+from sim.scenario import Absence, AgesAtHire, Retirement, Scenario
 
 AGE, RETIRE = range(2)      # which of a post's ``people`` draws (see Authority.people_draws)
 N_PEOPLE_DRAWS = 2
@@ -63,10 +63,21 @@ def absence_rate(absence: Absence, pressure: np.ndarray) -> float:
     return float(min(absence.max_rate, shares.mean()))
 
 
-def absence_watch(auth: "Authority", offset: float):
+class AbsentCouncil(Protocol):
+    """A council as the absence step sees it (``Authority`` is one)."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    roster: Roster
+    book: CaseBook
+
+    def set_absence(self, share: float) -> None: ...
+
+
+def absence_watch(auth: AbsentCouncil, offset: float):
     """Monthly, after the record: the absence of the coming month, from the workers in post."""
     absence = auth.scenario.absence
     yield auth.env.timeout(offset)
     while True:
-        auth.set_absence(absence_rate(absence, auth.pressure[auth.book.active]))
+        auth.set_absence(absence_rate(absence, auth.roster.pressure[auth.book.active]))
         yield auth.env.timeout(MONTH_DAYS)

@@ -13,7 +13,7 @@ import numpy as np
 from sim.model.allocation import W_TEAM
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.outcomes import CASELOAD_BANDS, band_column, mean
-from sim.model.workforce import other_staff
+from sim.model.roster import other_staff
 from sim.scenario import DESTINATIONS, LEVELS
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def _council_month(auth: "Authority", month: int) -> CouncilMonth:
     three_plus, waiting_by_team = book.open_counts(int(auth.env.now))
     entries, extra = book.care_entries(first_day, last_day)
     posts = float(rates.establishment.sum())
-    above, bank, near_retirement = other_staff(auth.slot_contract, auth.slot_funded, auth.slot_born,
+    above, bank, near_retirement = other_staff(auth.roster.contract, auth.roster.funded, auth.roster.born,
                                                auth.env.now, auth.scenario.reporting.succession_age,
                                                DAYS_PER_YEAR)
     return CouncilMonth(

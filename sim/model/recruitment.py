@@ -8,20 +8,51 @@ covers the post until their assignment ends, the post is filled, or they convert
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Protocol
 
 import numpy as np
+import simpy
 
 from sim.model.clock import MONTH_DAYS
-from sim.model.workforce import ASYE, Post
+from sim.model.rates import Rates
+from sim.model.roster import Establishment, Post, Roster, SocialWorker
+from sim.model.streams import Streams
+from sim.model.workforce import ASYE
+from sim.scenario import Scenario, Team
 
 if TYPE_CHECKING:
-    from sim.model.authority import Authority
+    from sim.model.market import LabourMarket
 
 FILL, COVER, COVER_DELAY = 0, 1, 2  # which of a post's draws (see Authority.post_draws)
 
 
-def recruit(auth: "Authority", post: Post):
+class HiringCouncil(Protocol):
+    """A council as recruitment, agency cover and conversion see it (``Authority`` is one)."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    streams: Streams
+    rates: Rates
+    roster: Roster
+    establishment: Establishment
+    teams: list[tuple[str, Team]]
+    agency_level: int
+    outside: bool                          # the labour market is outside the region
+    market: "LabourMarket | None"
+
+    def post_draw(self, post: Post, which: int) -> float: ...
+    def hire(self, post: Post, pipeline: str) -> SocialWorker: ...
+    def wants_cover(self, post: Post) -> bool: ...
+    def find_agency(self, post: Post) -> None: ...
+    def end_agency(self, worker: SocialWorker) -> None: ...
+    def convert(self, worker: SocialWorker) -> None: ...
+    def team_work(self) -> tuple[np.ndarray, np.ndarray]: ...
+    def add_unfunded_post(self, level: int, team: int = 0) -> Post: ...
+    def release_overflow(self, post: Post) -> None: ...
+    def keep_agency_beyond(self, find: Callable[[Post], None]) -> None: ...
+
+
+def recruit(auth: HiringCouncil, post: Post):
     """Advertise a vacancy and hire into it after the level's time to fill."""
     post.recruiting = True
     mean = auth.rates.fill_days[post.level]
@@ -32,7 +63,7 @@ def recruit(auth: "Authority", post: Post):
         auth.hire(post, pipeline)
 
 
-def backfill(auth: "Authority", post: Post):
+def backfill(auth: HiringCouncil, post: Post):
     """Perhaps find an agency worker to cover a vacancy, after a short delay."""
     ag = auth.scenario.agency
     post.backfilling = True
@@ -46,7 +77,7 @@ def backfill(auth: "Authority", post: Post):
         auth.find_agency(post)
 
 
-def assignment(auth: "Authority", worker):
+def assignment(auth: HiringCouncil, worker: SocialWorker):
     """An agency assignment ends at its own rate; the vacancy may then be backfilled again."""
     mean = auth.scenario.agency.assignment_months_mean * MONTH_DAYS
     yield auth.env.timeout(auth.streams["agency"].exponential(mean))
@@ -57,7 +88,7 @@ def assignment(auth: "Authority", worker):
             auth.env.process(backfill(auth, post))
 
 
-def overflow_agency(auth: "Authority", offset: float):
+def overflow_agency(auth: HiringCouncil, offset: float):
     """Monthly, for each team whose overflow is 'agency': while its work per worker (weighted
     cases held and waiting, over its workers, in the time they take: divided by the capacity
     factor, so support that frees time counts) is above the team's ``agency_load``, hire agency
@@ -85,7 +116,7 @@ def overflow_agency(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
-def agency_beyond_vacancies(auth: "Authority", offset: float):
+def agency_beyond_vacancies(auth: HiringCouncil, offset: float):
     """Monthly: top up the agency workers kept above establishment to ``agency.beyond_vacancies``
     of the funded posts (an assignment that ends, or finds no one, is sought again a month on)."""
     yield auth.env.timeout(offset)
@@ -94,13 +125,13 @@ def agency_beyond_vacancies(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
-def conversions(auth: "Authority", offset: float):
+def conversions(auth: HiringCouncil, offset: float):
     """Monthly: agency workers covering posts above ASYE convert to permanent at a rate."""
     rng = auth.streams["agency"]
     yield auth.env.timeout(offset)
     while True:
         p = -np.expm1(-auth.rates.conversion_rate / 12.0)
-        temps = [w for w in auth.agency_workers()
+        temps = [w for w in auth.roster.agency_workers()
                  if w.post is not None and w.post.level > ASYE and not w.post.overflow
                  and not w.post.beyond]
         if temps:

@@ -19,7 +19,7 @@ from sim.model.allocation import CaseFlow
 from sim.model.authority import Authority
 from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
                              OFFSET_RECORD, Clock)
-from sim.model.context import RegionContext
+from sim.model.context import AuthorityContext, RegionContext
 from sim.model.market import LabourMarket
 from sim.model.outcomes import (REGION, TIMESERIES, CaseColumns, columns, subset, summarise,
                                 summarise_teams)
@@ -47,7 +47,7 @@ class Region:
         market_streams = Streams(root_seed, rep, MARKET_STREAMS)
         self.policies = self._region_policies(market_streams)
         self.authorities = [Authority(self.env, member, Streams(root_seed, rep, key), clock,
-                                      [p for p in self.policies if name in p.adopters], name)
+                                      AuthorityContext, [p for p in self.policies if name in p.adopters], name)
                             for key, (name, member) in zip(keys, scenario.members())]
         self.market = LabourMarket(scenario.market, self.authorities, market_streams)
         self.market.start(self.env)
@@ -197,7 +197,7 @@ class Region:
         hold several replications' arrays at once)."""
         self._step = None
         for auth in self.authorities:
-            auth.book = None
+            auth.book = auth.roster.book = None
             auth.post_draws = auth.people_draws = None
 
     @property

@@ -14,21 +14,43 @@ retirement hazard passes a draw of its own, and everyone retires at ``retirement
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import simpy
 
 from sim.model._jit import njit
-from sim.model.allocation import W_LEVEL
+from sim.model.allocation import CaseBook
 from sim.model.clock import DAYS_PER_YEAR
 from sim.model.people import retirement_hazard
-from sim.policy import Staff
+from sim.model.rates import Rates
+from sim.model.roster import Roster, SocialWorker
+from sim.policy import Context, Policy, Staff
 from sim.scenario import DESTINATIONS, Scenario
 
 if TYPE_CHECKING:
-    from sim.model.authority import Authority
+    from sim.model.market import LabourMarket
 
 WEEK_DAYS = 7.0
+
+
+class LeavingCouncil(Protocol):
+    """A council as the leavers' and pressure steps see it (``Authority`` is one)."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    roster: Roster
+    book: CaseBook
+    rates: Rates
+    outside: bool                          # the labour market is outside the region
+    market: "LabourMarket | None"
+    active_policies: list[Policy]
+    context: Context
+
+    def series_factor(self, affects: str) -> float: ...
+
+    def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
+              pay_driven: bool = False) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -80,17 +102,17 @@ def sustain(pressure, load, capacity_factor, threshold, alpha):
         pressure[w] += alpha * (excess - pressure[w])
 
 
-def pressure_watch(auth: "Authority"):
+def pressure_watch(auth: LeavingCouncil):
     """Weekly: update each worker's sustained caseload pressure from their current load."""
     t = auth.scenario.turnover
     alpha = min(1.0, 1.0 / t.pressure_window_weeks)
     yield auth.env.timeout(WEEK_DAYS - 0.5)
     while True:
-        sustain(auth.pressure, auth.book.load, auth.rates.capacity_factor, t.pressure_threshold, alpha)
+        sustain(auth.roster.pressure, auth.book.load, auth.rates.capacity_factor, t.pressure_threshold, alpha)
         yield auth.env.timeout(WEEK_DAYS)
 
 
-def leavers(auth: "Authority", offset: float, month_days: float):
+def leavers(auth: LeavingCouncil, offset: float, month_days: float):
     """Monthly: each permanent worker's cumulative hazard grows by h/12; they leave when it passes
     their resilience (a unit-exponential draw made at hire). This is the same law as leaving with
     probability 1 - exp(-h/12) each month, and couples scenarios closely: with common random
@@ -106,26 +128,26 @@ def leavers(auth: "Authority", offset: float, month_days: float):
     yield auth.env.timeout(offset)
     while True:
         now = auth.env.now
-        slots = auth.staff_slots()
+        roster = auth.roster
+        slots = roster.staff_slots()
         if slots.size:
-            level = auth.book.wi[W_LEVEL, slots]
-            tenure = (now - auth.slot_hired[slots]) / DAYS_PER_YEAR
-            pressure = auth.pressure[slots]
+            level = roster.level[slots]
+            tenure = (now - roster.hired[slots]) / DAYS_PER_YEAR
+            pressure = roster.pressure[slots]
             rates = auth.rates
             h = hazard(level, tenure, pressure, rates.pay_gap[level])
             h = h * rates.hazard_factor[level] * auth.series_factor("leaving_hazard")
             if auth.active_policies:
-                view = Staff(level, auth.slot_start_level[slots],
-                             auth.slot_pipeline[slots].astype(str), tenure)
+                view = Staff(level, roster.start_level[slots], roster.pipeline[slots].astype(str), tenure)
                 for policy in auth.active_policies:
                     h = policy.leaving_hazard(auth.context, view, h)
-            auth.slot_cum_hazard[slots] += h / 12.0
-            leaving = auth.slot_cum_hazard[slots] >= auth.slot_resilience[slots]
+            roster.cum_hazard[slots] += h / 12.0
+            leaving = roster.cum_hazard[slots] >= roster.resilience[slots]
             retiring = np.zeros(slots.size, dtype=bool)
             if retirement.enabled:
-                age = auth.ages(slots)
-                auth.slot_cum_retire[slots] += retirement_hazard(retirement, age) / 12.0
-                retiring = (auth.slot_cum_retire[slots] >= auth.slot_retire_draw[slots]) | \
+                age = roster.ages(slots, now)
+                roster.cum_retire[slots] += retirement_hazard(retirement, age) / 12.0
+                retiring = (roster.cum_retire[slots] >= roster.retire_draw[slots]) | \
                     (age >= retirement.latest_age)
             going = np.flatnonzero(leaving | retiring)
             if going.size and not auth.outside:   # the regional market tilts where they go
@@ -137,14 +159,14 @@ def leavers(auth: "Authority", offset: float, month_days: float):
             for k, i in enumerate(going):
                 slot = slots[i]
                 if retiring[i]:
-                    auth.leave(auth.worker_at(slot), "profession", retired=True)
+                    auth.leave(roster.worker_at(slot), "profession", retired=True)
                     continue
-                u = auth.slot_destination[slot]
+                u = roster.destination_draw[slot]
                 cum = dest_cum if auth.outside else cums[k]
                 d = dest_names[min(int(np.searchsorted(cum, u * cum[-1], side="right")), len(dest_names) - 1)]
                 pay_driven = False
                 if d == "other_la" and not auth.outside:
                     d0 = int(np.searchsorted(equal_pay[k], u * equal_pay[k][-1], side="right"))
                     pay_driven = dest_names[min(d0, len(dest_names) - 1)] != "other_la"
-                auth.leave(auth.worker_at(slot), d, pay_driven=pay_driven)
+                auth.leave(roster.worker_at(slot), d, pay_driven=pay_driven)
         yield auth.env.timeout(month_days)

@@ -1,174 +1,51 @@
-"""Social workers, the posts they hold, and their progression (ASYE year, promotion)."""
+"""Progression (ASYE year, promotion) and the funded establishment over time (see ``roster`` for
+the workers and their posts)."""
 from __future__ import annotations
 
-import heapq
 import math
-from collections import deque
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from collections import Counter, deque
+from typing import Protocol
 
 import numpy as np
+import simpy
 
-from sim.model._jit import njit
-from sim.model.allocation import W_LEVEL
-from sim.model.clock import CENSUS_MONTH, DAYS_PER_YEAR, MONTH_DAYS
+from sim.model.allocation import CaseBook
+from sim.model.clock import CENSUS_MONTH, DAYS_PER_YEAR, MONTH_DAYS, Calendar, Clock
 from sim.model.demand import expected_open_cases
+from sim.model.rates import Rates
+from sim.model.roster import Establishment, Post, Roster, SocialWorker
 from sim.model.series import at_census
-from sim.scenario import LEVELS
-
-if TYPE_CHECKING:
-    from sim.model.authority import Authority
+from sim.model.streams import Streams
+from sim.scenario import Scenario
 
 ASYE, L2 = 0, 1
-PERMANENT, AGENCY, BANK = "permanent", "agency", "bank"   # BANK: employed by the region, deployed
-CONTRACT_CODE = {PERMANENT: 1, AGENCY: 2, BANK: 3}           # Authority.slot_contract (0: free)
-PERMANENT_CODE, AGENCY_CODE, BANK_CODE = CONTRACT_CODE[PERMANENT], CONTRACT_CODE[AGENCY], CONTRACT_CODE[BANK]
 
 
-@njit
-def count_staff(contract, level, post_level, funded, n_levels):
-    """By level, from the slot arrays: permanent workers (the level they practise at), agency
-    workers (the level of the post they cover), and permanent workers in funded posts (the post's
-    level)."""
-    permanent = np.zeros(n_levels, dtype=np.int64)
-    agency = np.zeros(n_levels, dtype=np.int64)
-    in_funded = np.zeros(n_levels, dtype=np.int64)
-    for slot in range(contract.shape[0]):
-        if contract[slot] == PERMANENT_CODE:
-            permanent[level[slot]] += 1
-            if funded[slot]:
-                in_funded[post_level[slot]] += 1
-        elif contract[slot] == AGENCY_CODE:
-            agency[post_level[slot]] += 1
-    return permanent, agency, in_funded
+class StaffingCouncil(Protocol):
+    """A council as progression and the establishment's monthly steps see it (``Authority`` is
+    one)."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    streams: Streams
+    clock: Clock
+    calendar: "Calendar | None"            # dates of the run's days (``Clock.calendar``)
+    rates: Rates
+    roster: Roster
+    book: CaseBook
+    establishment: Establishment
+    start_posts: np.ndarray                # funded posts at the start, by level and team
+    funded_by_level: np.ndarray
+    tally: Counter[str]
+
+    def leave(self, worker: SocialWorker, destination: str) -> None: ...
+    def move(self, worker: SocialWorker, post: Post) -> None: ...
+    def regrade(self, worker: SocialWorker, level: int) -> None: ...
+    def add_unfunded_post(self, level: int, team: int = 0) -> Post: ...
+    def set_establishment(self, total: int) -> None: ...
 
 
-@njit
-def other_staff(contract, funded, born, now, succession_age, days_per_year):
-    """From the slot arrays: agency workers above establishment (in unfunded posts), bank workers,
-    and permanent staff aged ``succession_age`` or more on day ``now`` (ages as
-    ``Authority.ages``: days since birth over ``days_per_year``)."""
-    above, bank, near_retirement = 0, 0, 0
-    for slot in range(contract.shape[0]):
-        if contract[slot] == PERMANENT_CODE:
-            near_retirement += (now - born[slot]) / days_per_year >= succession_age
-        elif contract[slot] == AGENCY_CODE:
-            above += not funded[slot]
-        elif contract[slot] == BANK_CODE:
-            bank += 1
-    return above, bank, near_retirement
-
-
-@dataclass(eq=False)
-class SocialWorker:
-    """A permanent, agency or bank social worker."""
-
-    uid: int
-    slot: int             # column in the case-flow worker arrays
-    level: int            # index into LEVELS (the level they practise at)
-    contract: str         # PERMANENT, AGENCY or BANK
-    hired_day: float
-    pipeline: str         # initial, newly_qualified, experienced, agency, conversion
-    level_since: float = 0.0
-    start_level: int = 0
-    post: "Post | None" = None
-    asye_passed: bool = False
-    left_day: float | None = None
-    destination: str | None = None
-    born: float = 0.0     # day of birth (permanent staff; see people.py)
-    retired: bool = False
-    on_end: "Callable[[SocialWorker], None] | None" = None   # a bank cover's owner, told when it ends
-
-    @property
-    def level_name(self) -> str:
-        return LEVELS[self.level]
-
-
-@dataclass(eq=False)
-class Post:
-    """A post at a level: funded (part of the establishment) or carried above it."""
-
-    level: int
-    funded: bool = True
-    team: int = 0                        # index into the authority's teams
-    index: int = -1                      # row in the authority's per-post random draws (-1: none)
-    cycle: int = 0                       # how many times the post has fallen vacant
-    holder: SocialWorker | None = None   # the permanent worker in post
-    agency: SocialWorker | None = None   # an agency (or bank) worker covering the vacancy
-    recruiting: bool = False
-    backfilling: bool = False
-    requested: bool = False              # waiting for cover from the region's agency pool
-    overflow: bool = False               # carried above establishment while caseloads are high
-    beyond: bool = False                 # kept above establishment for agency work beyond vacancies
-    seq: int = -1                        # its place in the establishment's order (-1: not in it)
-
-    @property
-    def vacant(self) -> bool:
-        return self.holder is None
-
-
-@dataclass
-class Establishment:
-    """All posts of an authority, in the order they were added, and its vacant funded posts by
-    level and by level and team in the same order. Posts are added and removed through ``add``
-    and ``remove``; a post whose holder leaves is reported with ``vacated``."""
-
-    posts: list[Post] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._added = 0
-        # heaps of (seq, entry number, post), checked when they come to the top (an entry of a post
-        # filled, closed or removed since is dropped there): the vacant funded posts, first first
-        self._vacant: dict[int | tuple[int, int], list[tuple[int, int, Post]]] = {}
-        self._entries = 0
-        for post in self.posts:
-            self._place(post)
-
-    def _place(self, post: Post) -> None:
-        post.seq = self._added
-        self._added += 1
-        self.vacated(post)
-
-    def add(self, post: Post) -> None:
-        self.posts.append(post)
-        self._place(post)
-
-    def remove(self, post: Post) -> None:
-        self.posts.remove(post)
-        post.seq = -1
-
-    def vacated(self, post: Post) -> None:
-        """``post`` is vacant now (its holder left, or it was added without one)."""
-        if post.funded and post.holder is None and post.seq >= 0:
-            for key in (post.level, (post.level, post.team)):
-                self._entries += 1
-                heapq.heappush(self._vacant.setdefault(key, []), (post.seq, self._entries, post))
-
-    def _first(self, key: int | tuple[int, int]) -> Post | None:
-        heap = self._vacant.get(key)
-        while heap:
-            seq, _, post = heap[0]
-            if post.seq == seq and post.funded and post.holder is None:
-                return post
-            heapq.heappop(heap)
-        return None
-
-    def first_vacant(self, level: int, team: int | None = None) -> Post | None:
-        """The first vacant funded post at ``level``: in ``team`` if it has one, else any."""
-        if team is not None:
-            post = self._first((level, team))
-            if post is not None:
-                return post
-        return self._first(level)
-
-    def first_vacant_by_scan(self, level: int, team: int | None = None) -> Post | None:
-        """``first_vacant`` by looking at every post (what the end-of-run check compares with)."""
-        vacant = [p for p in self.posts if p.level == level and p.funded and p.holder is None]
-        in_team = [p for p in vacant if p.team == team]
-        return (in_team or vacant or [None])[0]
-
-
-def asye_year(auth: "Authority", worker: SocialWorker):
+def asye_year(auth: StaffingCouncil, worker: SocialWorker):
     """The Assessed and Supported Year in Employment: pass and move to level 2, or leave."""
     wf = auth.scenario.workforce
     remaining = wf.asye_months * MONTH_DAYS - (auth.env.now - worker.hired_day)
@@ -178,7 +55,7 @@ def asye_year(auth: "Authority", worker: SocialWorker):
     if auth.streams["asye"].random() >= auth.rates.asye_pass_probability:
         auth.leave(worker, "profession")
         return
-    auth.pass_asye(worker)
+    worker.asye_passed = True
     target = auth.establishment.first_vacant(L2, worker.post.team)
     if target is None and not wf.asye_completion_requires_funded_post:
         target = auth.add_unfunded_post(L2, worker.post.team)
@@ -188,7 +65,7 @@ def asye_year(auth: "Authority", worker: SocialWorker):
         auth.regrade(worker, L2)
 
 
-def promotions(auth: "Authority", offset: float):
+def promotions(auth: StaffingCouncil, offset: float):
     """Monthly: workers past their minimum time in level are promoted at the level's rate."""
     wf = auth.scenario.workforce
     levels = auth.scenario.workforce.levels.ordered()
@@ -198,16 +75,17 @@ def promotions(auth: "Authority", offset: float):
     while True:
         now = auth.env.now
         p_month = -np.expm1(-auth.rates.progression_rate / 12.0)
-        slots = auth.staff_slots()
-        level = auth.book.wi[W_LEVEL, slots]
-        in_level = auth.slot_post_level[slots] == level
+        roster = auth.roster
+        slots = roster.staff_slots()
+        level = roster.level[slots]
+        in_level = roster.post_level[slots] == level
         eligible = in_level & (level > ASYE) & (level < len(levels) - 1) & \
-            (now - auth.slot_level_since[slots] >= min_days[level])
-        waiting = slots[~in_level & auth.slot_asye_passed[slots]]
+            (now - roster.level_since[slots] >= min_days[level])
+        waiting = slots[~in_level & roster.asye_passed[slots]]
         candidates = slots[eligible]
         # ASYE workers who passed but found no level-2 post move as soon as one is free
         for slot in waiting:
-            worker = auth.worker_at(slot)
+            worker = roster.worker_at(slot)
             target = auth.establishment.first_vacant(L2, worker.post.team)
             if target is None:
                 break
@@ -215,7 +93,7 @@ def promotions(auth: "Authority", offset: float):
         if candidates.size:
             draws = rng.random(candidates.size)   # one each, promoted or not
             for slot in candidates[draws < p_month[level[eligible]]]:
-                worker = auth.worker_at(slot)
+                worker = roster.worker_at(slot)
                 target = auth.establishment.first_vacant(worker.level + 1, worker.post.team)
                 if target is None and not wf.progression_requires_funded_post:
                     target = auth.add_unfunded_post(worker.level + 1, worker.post.team)
@@ -225,7 +103,7 @@ def promotions(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
-def follow_establishment(auth: "Authority", offset: float):
+def follow_establishment(auth: StaffingCouncil, offset: float):
     """Monthly: the funded establishment follows ``workforce.establishment_by_year`` (a multiple
     of the posts at the start)."""
     series = auth.scenario.workforce.establishment_by_year
@@ -236,7 +114,7 @@ def follow_establishment(auth: "Authority", offset: float):
         yield auth.env.timeout(MONTH_DAYS)
 
 
-def review_establishment(auth: "Authority", offset: float):
+def review_establishment(auth: StaffingCouncil, offset: float):
     """Monthly: note the council's open cases; at each yearly review (``workforce.review``) move the
     funded posts part of the way toward the posts the last 12 months' cases need at the council's
     own standard (its expected open cases at the scenario's referral rate, by Little's law, per
