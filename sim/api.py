@@ -23,7 +23,7 @@ from sim.experiment.executor import Executor, effective_workers
 from sim.experiment.replications import run_experiment
 from sim.experiment.results import Results, commit, save as _save_files
 from sim.experiment.resultset import ResultSet
-from sim.experiment.settings import run_options
+from sim.experiment.settings import MAX_REPS_TO_TARGET, Given, RunOptions, settle
 from sim.experiment.variants import scenario_named, variant
 from sim.scenario import Scenario
 
@@ -32,11 +32,10 @@ def _scenario(item: Scenario | str) -> Scenario:
     return item if isinstance(item, Scenario) else scenario_named(item)
 
 
-def _settings(scenario: Scenario, reps, years, warmup_years, seed, workers: int | Executor):
+def _settle(scenario: Scenario, reps, years, warmup_years, seed, workers: int | Executor):
     count = workers.workers if isinstance(workers, Executor) else workers
-    opts = run_options(scenario.run, reps=reps, years=years, warmup_years=warmup_years, seed=seed,
-                       workers=count)
-    return scenario.with_overrides(run=opts.model_dump(exclude={"workers"})), opts
+    return settle(scenario, Given(reps=reps, years=years, warmup_years=warmup_years, seed=seed,
+                                  workers=count))
 
 
 def _record(opts, started: float, jobs: int, workers: int | Executor) -> dict:
@@ -54,7 +53,13 @@ def run(scenario: Scenario | str = "baseline", *, reps: int | None = None, years
     """Run replications of one scenario (a ``Scenario``, a file or a built-in name); settings not
     given are the scenario's own. ``draws``: parameter draws, replication r uses row r;
     ``workers``: local processes, or an ``Executor`` (local processes or a Dask cluster)."""
-    scenario, opts = _settings(_scenario(scenario), reps, years, warmup_years, seed, workers)
+    scenario, opts = _settle(_scenario(scenario), reps, years, warmup_years, seed, workers)
+    return run_settled(scenario, opts, workers, draws, progress)
+
+
+def run_settled(scenario: Scenario, opts: RunOptions, workers: int | Executor = 1,
+                draws: pd.DataFrame | None = None, progress: bool = False) -> Results:
+    """``run`` with its settings already settled (``experiment.settings.settle``)."""
     started = time.perf_counter()
     runs = run_experiment(scenario, opts.reps, opts.seed, opts.years, opts.warmup_years,
                           workers, progress, draws)
@@ -65,14 +70,24 @@ def compare(baseline: Scenario | str, *variants: Scenario | str, reps: int | Non
             years: float | None = None, warmup_years: float | None = None, seed: int | None = None,
             workers: int | Executor = 1, draws: pd.DataFrame | None = None,
             target_metric: str | None = None,
-            target_halfwidth: float | None = None, max_reps: int = 1000,
+            target_halfwidth: float | None = None, max_reps: int = MAX_REPS_TO_TARGET,
             progress: bool = False) -> Results:
     """Run a baseline and variants on the same random numbers. A variant is a ``Scenario``, a
     scenario file or name, or a policy added to the baseline: ``"caseload_cap"`` or
     ``"caseload_cap:cap=18"``. With ``target_halfwidth``, replications are added until the paired
     difference in ``target_metric`` (default turnover) is that precise, or ``max_reps``."""
-    base, opts = _settings(_scenario(baseline), reps, years, warmup_years, seed, workers)
+    base, opts = _settle(_scenario(baseline), reps, years, warmup_years, seed, workers)
     scenarios = [base, *(variant(base, v) for v in variants)]
+    return compare_settled(scenarios, opts, workers, draws, target_metric, target_halfwidth,
+                           max_reps, progress)
+
+
+def compare_settled(scenarios: list[Scenario], opts: RunOptions, workers: int | Executor = 1,
+                    draws: pd.DataFrame | None = None, target_metric: str | None = None,
+                    target_halfwidth: float | None = None, max_reps: int = MAX_REPS_TO_TARGET,
+                    progress: bool = False) -> Results:
+    """``compare`` of a baseline and its variants (``scenarios``) with the settings already
+    settled (``experiment.settings.settle``)."""
     metric = target_metric or TURNOVER_RATE
     started = time.perf_counter()
     result = _compare(scenarios, reps=opts.reps, seed=opts.seed, years=opts.years,

@@ -748,6 +748,7 @@ class Series(_Strict):
 MAX_REPS = 10_000
 MAX_YEARS = 100
 MAX_WARMUP_YEARS = 50
+SEED = 20261125          # the root seed a scenario runs with unless it names another
 
 
 class RunSettings(_Strict):
@@ -756,7 +757,7 @@ class RunSettings(_Strict):
     warmup_years: float = Field(3.0, ge=0, le=MAX_WARMUP_YEARS,
                                 description="Years simulated before reporting starts.")
     reps: int = Field(20, ge=1, le=MAX_REPS, description="Replications.")
-    seed: int = Field(20261125, ge=0, le=2**63 - 1, description="Root seed of the SeedSequence.")
+    seed: int = Field(SEED, ge=0, le=2**63 - 1, description="Root seed of the SeedSequence.")
 
 
 def _policies() -> dict[str, Any]:

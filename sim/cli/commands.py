@@ -1,39 +1,27 @@
-"""What each ``swsim`` command does: check every input, simulate, then write a result set whole."""
+"""Each ``swsim`` command: its arguments turned into one call of the function that does the work
+(``sim.commands``, ``calibration.commands``, ``sim.experiment``), and what that returns printed."""
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-import tomllib
+from dataclasses import fields
 from pathlib import Path
 
-
-from sim.draws import load_draws
 from sim.errors import BadInput
 from sim.experiment.executor import Executor, check_scheduler_address
-from sim.experiment.results import COMPARE, RUN, default_out, load_results
-from sim.experiment.resultset import (ResultSet, record_derived, replace_report, verify,
-                                      write_manifest, write_text)
-from sim.experiment.settings import RunOptions, check_size, run_options
-from sim.model.outcomes import OUTCOMES, undefined_warnings
-from sim.experiment.variants import scenario_named, short_name, suggest, variant
+from sim.experiment.results import load_results
+from sim.experiment.resultset import Output, record_derived, replace_report
+from sim.experiment.settings import Given
+from sim.experiment.variants import scenario_named
+from sim.columns import undefined_warnings
 from sim.policy import registry
-from sim.scenario import (MAX_REPS, Scenario, builtin_names, load_scenario, read_text_file,
-                          scenario_to_toml)
-
-SWEEP_FILE_BYTES = 1_000_000
+from sim.scenario import builtin_names, load_scenario
 
 
 # -- shared steps -----------------------------------------------------------------------------
-def options(scenario: Scenario, args: argparse.Namespace, **defaults) -> RunOptions:
-    """The run settings: command line, else ``defaults``, else the scenario's; validated once."""
-    given = {k: getattr(args, k, None) for k in ("reps", "years", "warmup_years", "seed", "workers")}
-    merged = {k: given[k] if given[k] is not None else defaults.get(k) for k in given}
-    return run_options(scenario.run, **merged)
-
-
-def with_settings(scenario: Scenario, opts: RunOptions) -> Scenario:
-    return scenario.with_overrides(run=opts.model_dump(exclude={"workers"}))
+def given(args: argparse.Namespace) -> Given:
+    """The run settings asked for on the command line (None: not asked)."""
+    return Given(**{f.name: getattr(args, f.name, None) for f in fields(Given)})
 
 
 def _next_steps(out: Path, args: argparse.Namespace) -> None:
@@ -53,35 +41,33 @@ def _warn_undefined(results) -> None:
         print(f"warning: {line}", file=sys.stderr)
 
 
-def executor(args: argparse.Namespace, workers: int) -> Executor:
-    """The one place a command's replications run, for all of it: ``workers`` local processes,
+def executor(args: argparse.Namespace) -> Executor:
+    """The one place a command's replications run, for all of it: ``--workers`` local processes,
     or a Dask cluster (``--backend dask``, at ``--scheduler`` or a local one)."""
     if args.scheduler and args.backend != "dask":
         raise BadInput("--scheduler needs --backend dask")
     if args.scheduler and (problem := check_scheduler_address(args.scheduler)):
         raise BadInput(problem)
-    return Executor(workers, args.backend, args.scheduler)
+    return Executor(args.workers, args.backend, args.scheduler)
+
+
+def output(args: argparse.Namespace) -> Output:
+    """Where the command writes its result set."""
+    return Output(args.out, getattr(args, "overwrite", False), tuple(args.argv))
 
 
 # -- commands ---------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
-    from sim.api import run as run_scenario, write_into
+    from sim.commands.run import run as run_scenario
     from sim.present.tables import print_summary
 
-    scenario = scenario_named(args.scenario)
-    opts = options(scenario, args)
-    scenario = with_settings(scenario, opts)
-    draws = load_draws(args.posterior, scenario) if args.posterior else None
-    out = args.out or default_out(RUN, [scenario.name])
-    pool = executor(args, opts.workers)
-    with ResultSet(out, RUN, {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-        results = run_scenario(scenario, workers=pool, draws=draws, progress=not args.quiet)
-        results.settings["posterior"] = str(args.posterior) if args.posterior else None
-        write_into(results, rs, args.report)
+    results, out = run_scenario(args.scenario, given(args), executor(args), output(args),
+                           posterior=args.posterior, report=args.report, yes=args.yes,
+                           progress=not args.quiet)
     if not args.quiet:
-        print(f"{scenario.name}: {opts.reps} replications x {opts.years:g} years "
-              f"(+{opts.warmup_years:g} warm-up), seed {opts.seed}, {results.settings['wall_seconds']:.1f} s")
+        s = results.settings
+        print(f"{results.names[0]}: {s['reps']} replications x {s['years']:g} years "
+              f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, {s['wall_seconds']:.1f} s")
         print_summary(results)
     _warn_undefined(results)
     _next_steps(out, args)
@@ -89,42 +75,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def compare(args: argparse.Namespace) -> int:
-    from sim.api import compare as compare_scenarios, write_into
+    from sim.commands.compare import compare as compare_scenarios
     from sim.present.tables import print_comparison, print_precision
 
-    if len(args.items) < 2:
-        raise BadInput(f"compare needs at least one variant after the baseline {args.items[0]!r}; "
-                       "try `swsim policies` for the policies, e.g. swsim compare baseline caseload_cap")
-    if args.target_metric is not None and args.target_halfwidth is None:
-        raise BadInput("--target-metric needs --target-halfwidth (the half-width to reach)")
-    metric = args.target_metric or "turnover_rate"
-    if metric not in OUTCOMES:
-        raise BadInput(f"--target-metric {metric!r}: not a summary metric; {suggest(metric, list(OUTCOMES))}"
-                       "see swsim columns")
-    max_reps = args.max_reps if args.max_reps is not None else 1000
-    if not 1 <= max_reps <= MAX_REPS:  # the same limit as --reps
-        raise BadInput(f"--max-reps = {max_reps}: must be between 1 and {MAX_REPS:,} replications")
-    base = scenario_named(args.items[0], "baseline")
-    opts = options(base, args)
-    base = with_settings(base, opts)
-    scenarios = [base, *(variant(base, item) for item in args.items[1:])]
-    draws = load_draws(args.posterior, *scenarios) if args.posterior else None
-    names = [s.name for s in scenarios]
-    out = args.out or default_out(COMPARE, names)
-    pool = executor(args, opts.workers)
-    with ResultSet(out, COMPARE, {"scenarios": names}, args.overwrite, args.argv).prepare() as rs, pool:
-        most = max(max_reps, opts.reps) if args.target_halfwidth else opts.reps
-        check_size(opts.model_copy(update={"reps": most}), base, most * len(scenarios), opts.workers,
-                   yes=args.yes)
-        results = compare_scenarios(*scenarios, workers=pool, draws=draws,
-                                    target_metric=metric, target_halfwidth=args.target_halfwidth,
-                                    max_reps=max_reps, progress=not args.quiet)
-        results.settings["posterior"] = str(args.posterior) if args.posterior else None
-        write_into(results, rs, args.report)
+    results, out = compare_scenarios(args.items, given(args), executor(args), output(args),
+                                target_metric=args.target_metric,
+                                target_halfwidth=args.target_halfwidth, max_reps=args.max_reps,
+                                posterior=args.posterior, report=args.report, yes=args.yes,
+                                progress=not args.quiet)
     if not args.quiet:
-        print(f"{len(scenarios)} scenarios x {results.reps} replications x {opts.years:g} years "
-              f"(+{opts.warmup_years:g} warm-up), seed {opts.seed}, common random numbers, "
-              f"{results.settings['wall_seconds']:.1f} s")
+        s = results.settings
+        print(f"{len(results.names)} scenarios x {results.reps} replications x {s['years']:g} years "
+              f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, common random numbers, "
+              f"{s['wall_seconds']:.1f} s")
         print_comparison(results)
         print_precision(results)
     _warn_undefined(results)
@@ -179,86 +142,23 @@ def columns(args: argparse.Namespace) -> int:
     return 0
 
 
-class SweepFile:
-    """The keys a sweep file may hold."""
-
-    KEYS = {"scenario": str, "design": str, "samples": int, "reps": int, "years": (int, float),
-            "warmup_years": (int, float), "seed": int, "params": dict}
-
-    @classmethod
-    def read(cls, path: Path) -> dict:
-        text = read_text_file(path, SWEEP_FILE_BYTES)
-        try:
-            spec = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, RecursionError) as err:
-            raise BadInput(f"--file {path}: not a readable TOML sweep file ({err})") from None
-        problems = [f"--file {path}: unknown key {k!r}; allowed: {', '.join(cls.KEYS)}"
-                    for k in spec if k not in cls.KEYS]
-        for key, kind in cls.KEYS.items():
-            if key in spec and (not isinstance(spec[key], kind) or isinstance(spec[key], bool)):
-                problems.append(f"--file {path}: {key} = {spec[key]!r} has the wrong type")
-        for name, value in (spec.get("params") or {}).items() if isinstance(spec.get("params"), dict) else []:
-            if not isinstance(value, str):
-                problems.append(f"--file {path}: params.{name} = {value!r}: give a text spec like "
-                                "\"0..0.1\", \"16:26:2\" or \"18,21\"")
-        if problems:
-            raise BadInput(problems)
-        return spec
-
-
 def sweep(args: argparse.Namespace) -> int:
-    from sim.experiment.sweep import Sweep, check_design, parse_param, run_sweep
+    from sim.commands.sweep import sweep as run_sweep
 
-    pool = executor(args, args.workers)
-    spec = SweepFile.read(args.file) if args.file else {}
-    texts = [f"{k}={v}" for k, v in (spec.get("params") or {}).items()] + list(args.param)
-    if not texts:
-        raise BadInput("sweep: give at least one --param NAME=SPEC (or a --file with [params])")
-    params = [parse_param(t) for t in texts]
-    base = scenario_named(args.scenario or spec.get("scenario", "baseline"))
-    pick = lambda key, default: getattr(args, key) if getattr(args, key) is not None else spec.get(key, default)
-    kind = pick("design", "grid")
-    samples = pick("samples", 5 if kind == "grid" else 32)
-    points = check_design(params, kind, samples)
-    opts = run_options(base.run, reps=pick("reps", 4), years=pick("years", None),
-                       warmup_years=pick("warmup_years", None), seed=pick("seed", None),
-                       workers=args.workers)
-    check_size(opts, base, points * opts.reps, opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "sweep" / _sweep_label(base.name, kind, params)
-    job = Sweep(out=out, base=base, params=params, kind=kind, samples=samples, reps=opts.reps,
-                seed=opts.seed, years=opts.years, warmup_years=opts.warmup_years)
-    started = time.perf_counter()
-    before = len(job.missing_chunks()) if (job.out / "sweep.json").exists() else None
-    try:
-        with pool:
-            table = run_sweep(job, workers=pool, progress=not args.quiet)
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: {len(job.missing_chunks())} chunks still to run; run the same command "
-              "to resume", flush=True)
+    done = run_sweep(args.scenario, args.param, given(args), executor(args),
+                     output(args), file=args.file, design=args.design,
+                     samples=args.samples, yes=args.yes, progress=not args.quiet)
+    job = done.job
+    if done.left is not None:
+        print(f"\ninterrupted: {done.left} chunks still to run; run the same command to resume",
+              flush=True)
         return 130
-    if before != 0 or not _manifest_holds(job.out):   # a no-op re-run leaves it alone
-        write_manifest(job.out, {"kind": "sweep", "scenarios": [base.name]}, args.argv,
-                       {**job.settings(), "workers": opts.workers}, {base.name: scenario_to_toml(base)})
     if not args.quiet:
-        resumed = "" if before is None else f" (resumed: {before} chunks were missing)"
-        print(f"sweep: {len(job.points)} points x {job.reps} replications = {len(table)} runs in "
-              f"{time.perf_counter() - started:.1f} s{resumed}; results in {job.out}/")
+        resumed = "" if done.before is None else f" (resumed: {done.before} chunks were missing)"
+        print(f"sweep: {len(job.points)} points x {job.reps} replications = {done.runs} runs in "
+              f"{done.seconds:.1f} s{resumed}; results in {job.out}/")
         print(f"next: swsim sensitivity {job.out} --outcome turnover_rate; swsim report {job.out}")
     return 0
-
-
-def _manifest_holds(out: Path) -> bool:
-    """Whether ``out``'s manifest lists its files as they are."""
-    try:
-        verify(out)
-    except BadInput:
-        return False
-    return True
-
-
-def _sweep_label(scenario: str, kind: str, params) -> str:
-    names = "-".join(p.name.split(".")[-1] for p in params)
-    return short_name(f"{scenario}-{kind}-{names}", 120)
 
 
 def sensitivity(args: argparse.Namespace) -> int:
@@ -274,19 +174,13 @@ def sensitivity(args: argparse.Namespace) -> int:
 
 
 def warmup(args: argparse.Namespace) -> int:
-    from sim.experiment.replications import run_experiment
-    from sim.experiment.warmup import WARMUP_COLUMNS, welch_warmup
+    from sim.experiment.warmup import warmup_months
 
     scenario = scenario_named(args.scenario)
-    opts = options(scenario, args, reps=100, years=12.0, seed=1, warmup_years=0.0)
-    check_size(opts, scenario, opts.reps, opts.workers, yes=args.yes)
-    with executor(args, opts.workers) as pool:
-        ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
-                            warmup_years=0.0, workers=pool).timeseries
+    opts, months = warmup_months(scenario, given(args), executor(args), args.tolerance, args.yes)
     print(f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
           f"average stays within {args.tolerance:.0%} (or 2 standard errors) of its final level "
           f"from month:")
-    months = {col: welch_warmup(ts, col, tolerance=args.tolerance) for col in WARMUP_COLUMNS}
     for col, month in months.items():
         print(f"  {col:20s} {month:4d}")
     print(f"suggested warm-up: {max(months.values()) / 12:.1f} years")
@@ -294,265 +188,61 @@ def warmup(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
-    from sim.experiment.bench import DEFAULT_SCENARIOS, bench as run_bench, scaled_region
+    from sim.experiment.bench import bench_named
 
     if not 1 <= args.naive_reps <= 100:
         raise BadInput(f"--naive-reps {args.naive_reps}: must be 1-100")
-    scenarios = [scenario_named(name) for name in args.scenarios or DEFAULT_SCENARIOS]
-    if args.councils is not None:
-        try:
-            sizes = [int(n) for n in args.councils.split(",")]
-        except ValueError:
-            raise BadInput(f"--councils {args.councils!r}: give council counts, e.g. 1,4,14,28") from None
-        scenarios = [scaled_region(s, n) for s in scenarios for n in sizes]
-    opts = options(scenarios[0], args, reps=5, years=10.0, seed=1, warmup_years=0.0)   # the same for all
-    for scenario in scenarios:
-        check_size(opts, scenario, opts.reps, 1, monthly=False, yes=args.yes)
-    run_bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed,
-              naive_reps=args.naive_reps if args.compare_naive else 0, profile=args.profile)
+    bench_named(args.scenarios, given(args), councils=args.councils,
+                naive_reps=args.naive_reps if args.compare_naive else 0, profile=args.profile,
+                yes=args.yes)   # it prints each scenario's timings as they come
     return 0
 
 
 def scenario_from_dfe(args: argparse.Namespace) -> int:
-    from calibration.council_fit import FITS
-    from calibration.dfe import scenario_from_dfe as build
+    from calibration.commands.from_dfe import scenario_from_dfe as build
 
-    if args.out is not None and (args.out.is_dir() or str(args.out).strip() in ("", ".")):
-        raise BadInput(f"--out {args.out}: is a folder; give a file name such as warwickshire.toml")
-    if args.out is not None and not args.out.parent.is_dir():
-        raise BadInput(f"--out {args.out}: the folder {args.out.parent} does not exist")
-    if (args.council is None) == (args.region is None):
-        raise BadInput("scenario-from-dfe: name a council, or give --region (one of the two)")
-    if args.fit not in FITS:
-        raise BadInput(f"--fit = {args.fit!r}: one of {', '.join(FITS)}")
-    base = scenario_named(args.base)
-    opts = run_options(base.run, seed=args.seed, workers=args.workers)   # checked before any work
-    import warnings
-
-    from calibration.dfe import DemandNotMatched
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DemandNotMatched)
-        if args.region is not None:
-            from calibration.dfe import region_councils, region_from_dfe, short_council_name
-            scenario = region_from_dfe(base, args.region, args.year)
-            councils = {short_council_name(n): n for n in region_councils(args.region, args.year)}
-        else:
-            scenario = build(base, args.council, args.year)
-            councils = {scenario.name: args.council}
-    for w in caught:   # demand that cannot match the council's DfE open cases: said, not fatal
-        if issubclass(w.category, DemandNotMatched):
-            print(f"warning: {w.message}", file=sys.stderr)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     # the scenario goes to stdout without --out: the fit's lines then go to the standard error
     say = (lambda line: print(line, flush=True)) if args.out else \
         (lambda line: print(line, file=sys.stderr, flush=True))
-    if args.fit != "none":
-        from calibration.council_fit import check_lines, fit_to_dfe, settings_for
-        s = settings_for(scenario, args.fit, opts.seed)
-        say(f"fitting {', '.join(councils)} to DfE {args.year} turnover, vacancy and agency rates: "
-            f"{s.budget} rounds of {s.reps} replications x {s.years:g} years (after "
-            f"{s.warmup_years:g} warm-up), seed {opts.seed}")
-        with executor(args, opts.workers) as pool:
-            fit = fit_to_dfe(scenario, councils, args.year, args.fit, opts.seed, pool,
-                             progress=lambda r, loss: say(f"round {r + 1}/{s.budget}: distance "
-                                                          f"{loss:.1f}"))
-        scenario = fit.scenario.with_overrides(description=scenario.description + (
-            f"; turnover scale, {'appeal' if scenario.market.labour == 'regional' else 'time to fill'}"
-            f" and agency backfill fitted to DfE {args.year} rates (--fit {args.fit}, seed "
-            f"{opts.seed}): {int(fit.checks['within'].sum())} of {len(fit.checks)} targets within "
-            f"range"))
-        say(f"targets, the fitted scenario on fresh seeds ({s.reps} replications):")
-        for line in check_lines(fit.checks, args.year):
-            say(f"  {line}")
-    text = scenario_to_toml(scenario)
-    if args.out:
-        try:
-            write_text(args.out, text)
-        except OSError as err:
-            raise BadInput(f"--out {args.out}: cannot write it ({err.strerror})") from None
-        print(f"wrote {args.out}")
-    else:
-        print(text)
+    text = build(args.base, given(args), executor(args), council=args.council, region=args.region,
+                 year=args.year, fit=args.fit, out=args.out, say=say,
+                 warn=lambda line: print(line, file=sys.stderr))
+    print(f"wrote {args.out}" if args.out else text)
     return 0
 
 
 def calibrate(args: argparse.Namespace) -> int:
-    from sim.present.tables import markdown_table
-    from calibration.fit import Settings, calibrate as fit_targets
-    from calibration.report import validation_table, write_report
-    from calibration.targets import DEFAULT_TARGETS, load_targets
+    from calibration.commands.calibrate import calibrate as fit
 
-    base = scenario_named(args.scenario)
-    if base.is_region:
-        return _calibrate_region(args, base)
-    args.budget = 40 if args.budget is None else args.budget
-    if not 1 <= args.budget <= 10_000:
-        raise BadInput(f"--budget = {args.budget}: must be between 1 and 10,000 evaluations")
-    opts = options(base, args, reps=8, years=5.0, seed=20261125)   # the scenario's warm-up
-    targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
-    check_size(opts, base, opts.reps * (args.budget + 10), opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "calibration" / base.name
-    pool = executor(args, opts.workers)
-    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
-                            seed=opts.seed, workers=pool, budget=args.budget)
-        fit = fit_targets(base, targets, settings)
-        rs.write_table("posterior.csv", fit.posterior)
-        rs.write_table("evaluations.csv", fit.evaluations)
-        rs.write_table("identifiability.csv", fit.identifiability)
-        rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
-        table = validation_table(fit.scenario, targets, max(opts.reps, 8), opts.seed + 1, opts.years,
-                                 opts.warmup_years, pool, draws=fit.posterior)
-        ident = fit.identifiability[["parameter", "role", "estimate", "low_90", "high_90",
-                                     "r2_with_fitted", "verdict"]]
-        extra = ("\n## Parameters\n\n" + markdown_table(ident) +
-                 f"\nFitted by the method of simulated moments (Nelder-Mead, {len(fit.evaluations)} "
-                 f"evaluations of {opts.reps} replications x {opts.years:g} years); final distance "
-                 f"{fit.loss:.3g} (sum of squared z-scores over {len(targets.fitted)} targets). Simulated "
-                 f"values below use fresh seeds and draw the parameters from the posterior.\n")
-        write_report(rs.staging, table, f"Calibration of {base.name}", extra)
-        rs.commit({**opts.model_dump(), "budget": args.budget, "distance": fit.loss},
-                  {base.name: scenario_to_toml(base)})
-    print(f"calibrated {base.name}: distance {fit.loss:.3g} after {len(fit.evaluations)} evaluations")
-    print(ident.to_string(index=False))
-    print(f"wrote {out}/calibrated.toml, posterior.csv, identifiability.csv, report.md/.csv/.png")
-    return 0
-
-
-def _calibrate_region(args: argparse.Namespace, base) -> int:
-    from sim.present.tables import markdown_table
-    from calibration.fit import Settings
-    from calibration.region_fit import fit_region
-    from calibration.report import validation_table, write_report
-    from calibration.targets import DEFAULT_TARGETS, load_targets, with_council_targets
-
-    rounds = 12 if args.budget is None else args.budget
-    if not 1 <= rounds <= 100:
-        raise BadInput(f"--budget = {rounds}: for a region, between 1 and 100 rounds")
-    opts = options(base, args, reps=8, years=5.0, seed=20261125)   # the scenario's warm-up
-    targets = with_council_targets(load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES)), base)
-    check_size(opts, base, opts.reps * (rounds + 1), opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "calibration" / base.name
-    pool = executor(args, opts.workers)
-    with ResultSet(out, "calibration", {"scenarios": [base.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        settings = Settings(reps=opts.reps, years=opts.years, warmup_years=opts.warmup_years,
-                            seed=opts.seed, workers=pool, budget=rounds)
-        fit = fit_region(base, targets.fitted, settings,
-                         progress=lambda r, loss: print(f"round {r + 1}/{rounds}: distance {loss:.1f}",
-                                                        flush=True))
-        rs.write_table("fitted.csv", fit.fitted)
-        rs.write_table("history.csv", fit.history)
-        rs.write_text("calibrated.toml", scenario_to_toml(fit.scenario))
-        table = validation_table(fit.scenario, targets, opts.reps, opts.seed + 1, opts.years,
-                                 opts.warmup_years, pool)
-        extra = (f"\nFitted per council (turnover scale, appeal, agency backfill) and for the region "
-                 f"(supply of applicants, agency inflow) by {rounds} rounds of a damped fixed-point "
-                 f"iteration on common random numbers ({opts.reps} replications x {opts.years:g} "
-                 f"years each); best distance {fit.loss:.3g} (sum of squared z-scores over the "
-                 f"councils' {3 * len(base.authority)} targets). Simulated values below use fresh "
-                 "seeds.\n\n"
-                 "## Fitted values\n\n" + markdown_table(fit.fitted.fillna("")))
-        write_report(rs.staging, table, f"Calibration of {base.name}", extra)
-        rs.commit({**opts.model_dump(), "budget": rounds, "distance": fit.loss},
-                  {base.name: scenario_to_toml(base)})
-    print(f"calibrated {base.name}: distance {fit.loss:.3g} after {rounds} rounds")
-    print(f"wrote {out}/fitted.csv (copy to calibration/west_midlands_fit.csv to update the built-in), "
-          "calibrated.toml, history.csv, report.md/.csv/.png")
+    for line in fit(args.scenario, given(args), executor(args), output(args), targets=args.targets,
+                    yes=args.yes, say=lambda line: print(line, flush=True)):
+        print(line)
     return 0
 
 
 def backtest(args: argparse.Namespace) -> int:
-    from calibration.backtest import SEPTEMBER, backtest as run_backtest, read_workforce
-    from calibration.backtest_report import LABELS, plot_metric, summary_text
-    from calibration.fit import Settings
+    from calibration.commands.backtest import backtest as test
 
-    scenario = scenario_named(args.scenario)
-    if not scenario.is_region:
-        raise BadInput(f"{args.scenario}: backtest needs a region scenario (councils in "
-                       "[authority.NAME] sections, named as the workforce file names them); a "
-                       "single council is a region of one")
-    if args.until <= args.fit_until:
-        raise BadInput(f"--until {args.until}: must be after --fit-until {args.fit_until}")
-    if not 1 <= args.budget <= 100:
-        raise BadInput(f"--budget = {args.budget}: rounds of the fit, between 1 and 100")
-    if not 1 <= args.fit_reps <= 1000:
-        raise BadInput(f"--fit-reps = {args.fit_reps}: between 1 and 1,000")
-    opts = options(scenario, args, reps=100, years=float(args.until - args.fit_until),
-                   warmup_years=1.0, seed=20261125)
-    pool = executor(args, opts.workers)
-    names = [name for name, _ in scenario.members()]
-    observed = read_workforce(args.workforce, names, list(range(args.fit_until, args.until + 1)))
-    observed = observed[observed["year"] <= args.until]
-    fit_years = sorted(y for y in observed["year"].unique() if y <= args.fit_until)
-    if len(fit_years) < 2:
-        raise BadInput(f"--fit-until {args.fit_until}: {args.workforce} has {len(fit_years)} year up "
-                       "to it; the fit needs at least two (it estimates how rates persist from year "
-                       "to year)")
-    out = args.out or Path("results") / "backtest" / scenario.name
-    identity = {"scenarios": [scenario.name], "workforce": str(args.workforce),
-                "fit_until": args.fit_until, "until": args.until,
-                **({"posts": args.posts} if args.posts != "observed" else {})}
-    with ResultSet(out, "backtest", identity, args.overwrite, args.argv).prepare() as rs, pool:
-        settings = Settings(reps=args.fit_reps, seed=opts.seed + 1, workers=pool,
-                            budget=args.budget)
-        bt = run_backtest(scenario, observed, args.fit_until, args.until, opts.reps, opts.seed,
-                          pool, settings,
-                          progress=lambda r, loss: print(f"fit round {r + 1}/{args.budget}: distance "
-                                                         f"{loss:.1f}", flush=True),
-                          posts=args.posts)
-        rs.write_table("backtest.csv", bt.table)
-        rs.write_table("summary.csv", bt.scores)
-        rs.write_table("parameters.csv", bt.fit.parameters)
-        rs.write_table("fit_quality.csv", bt.fit.quality)
-        rs.write_table("pooled.csv", bt.fit.pooled)
-        rs.write_table("fit_history.csv", bt.fit.region_fit.history)
-        rs.write_table("simulated.csv", bt.simulated)
-        rs.write_text("fitted.toml", scenario_to_toml(bt.start))
-        for metric in LABELS:
-            plot_metric(bt, observed, metric, args.fit_until, rs.path(f"backtest_{metric}.png"))
-        rs.write_text("summary.md", summary_text(bt, scenario.name, str(args.workforce),
-                                                 args.fit_until, args.until, opts.reps,
-                                                 args.posts))
-        rs.commit({**opts.model_dump(), "budget": args.budget, "fit_reps": args.fit_reps,
-                   "census_month": SEPTEMBER, "posts": args.posts}, {scenario.name: scenario_to_toml(scenario)})
-    print(bt.scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"wrote {out}/backtest.csv, summary.md, summary.csv, parameters.csv, backtest_<metric>.png")
+    for line in test(args.scenario, given(args), executor(args), output(args),
+                     workforce=args.workforce, fit_until=args.fit_until, until=args.until,
+                     budget=args.budget, fit_reps=args.fit_reps, posts=args.posts,
+                     say=lambda line: print(line, flush=True)):
+        print(line)
     return 0
 
 
 def validate_calibration(args: argparse.Namespace) -> int:
-    from calibration.report import validation_table, write_report
-    from calibration.targets import DEFAULT_TARGETS, load_targets
+    from calibration.commands.validate import validate as check
 
-    scenario = scenario_named(args.scenario)
     if args.fail_under is not None and args.fail_under < 0:
         raise BadInput(f"--fail-under = {args.fail_under}: a number of targets, 0 or more")
-    opts = options(scenario, args, reps=20, years=10.0, seed=20261125)   # the scenario's warm-up
-    targets = load_targets(args.targets or DEFAULT_TARGETS, set(OUTCOMES))
-    if scenario.is_region:
-        from calibration.targets import with_council_targets
-        targets = with_council_targets(targets, scenario)
-    draws = load_draws(args.posterior, scenario) if args.posterior else None
-    check_size(opts, scenario, opts.reps, opts.workers, monthly=False, yes=args.yes)
-    out = args.out or Path("results") / "validation" / scenario.name
-    pool = executor(args, opts.workers)
-    with ResultSet(out, "validation", {"scenarios": [scenario.name]}, args.overwrite, args.argv).prepare() as rs, pool:
-        table = validation_table(scenario, targets, opts.reps, opts.seed, opts.years,
-                                 opts.warmup_years, pool, draws=draws)
-        write_report(rs.staging, table, f"Validation of {scenario.name}")
-        rs.commit(opts.model_dump(), {scenario.name: scenario_to_toml(scenario)})
-    shown = table[table["status"] != "not simulated"][["id", "role", "target", "low", "high",
-                                                        "simulated_mean", "band_5", "band_95", "status"]]
-    print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"wrote {out}/report.md, report.csv, report.png")
-    fitted = table[table["role"] == "target"]
-    passed = int((fitted["status"] == "pass").sum())
-    print(f"{passed} of {len(fitted)} targets within range")
-    if args.fail_under is not None and passed < args.fail_under:
-        print(f"swsim: fewer than --fail-under {args.fail_under} targets within range ({passed} of "
-              f"{len(fitted)})", file=sys.stderr)
+    found = check(args.scenario, given(args), executor(args), output(args), targets=args.targets,
+                  posterior=args.posterior, yes=args.yes)
+    for line in found.lines:
+        print(line)
+    if args.fail_under is not None and found.passed < args.fail_under:
+        print(f"swsim: fewer than --fail-under {args.fail_under} targets within range ({found.passed} "
+              f"of {found.targets})", file=sys.stderr)
         return 1
     return 0
 

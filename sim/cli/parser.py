@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import tomllib
 from pathlib import Path
 
 from sim import __version__
 from sim.experiment.executor import cpu_count
-from sim.experiment.settings import LONG_HOURS, MAX_WORKERS, WORK_LIMIT_REPLICATION_YEARS
-from sim.scenario import MAX_REPS, MAX_WARMUP_YEARS, MAX_YEARS
+from sim.experiment.settings import (BENCH_SCENARIOS, DEFAULTS, LONG_HOURS, MAX_REPS_TO_TARGET, MAX_WORKERS, SWEEP_DESIGN,
+                                     SWEEP_GRID_LEVELS, SWEEP_SAMPLES, WORK_LIMIT_REPLICATION_YEARS)
+from sim.scenario import (MAX_REPS, MAX_WARMUP_YEARS, MAX_YEARS, RunSettings, builtin_names,
+                          builtin_path)
 
 DESCRIPTION = ("swsim: a discrete-event simulator of the children's social care workforce. "
                "Exit codes: 0 success, 2 bad input (nothing written), 1 internal error "
@@ -58,17 +61,41 @@ def out_dir(text: str) -> Path:
     return Path(text)
 
 
-def _simulation(p: argparse.ArgumentParser, *, reps: str, years: str, warmup: str | None = "the scenario's",
-                seed: str = "the scenario's", out: str | None = None, posterior: bool = False,
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _builtin_values(key: str) -> dict[str, float]:
+    """The built-in scenarios whose ``[run]`` sets ``key`` to other than the default."""
+    default = RunSettings.model_fields[key].default
+    values = {name: tomllib.loads(builtin_path(name).read_text(encoding="utf-8")).get("run", {}).get(key)
+              for name in builtin_names()}
+    return {name: v for name, v in values.items() if v is not None and v != default}
+
+
+def default_text(command: str, key: str, whose: str = "the scenario's") -> str:
+    """The help's words for the default of run setting ``key`` in ``command``: the command's own
+    (``DEFAULTS``), else ``whose`` with the value and the built-ins that set another."""
+    value = getattr(DEFAULTS[command], key)
+    if value is not None:
+        return _number(value)
+    others = "".join(f"; {_number(v)} for {name}" for name, v in _builtin_values(key).items())
+    return f"{whose}: {_number(RunSettings.model_fields[key].default)}{others}"
+
+
+def _simulation(p: argparse.ArgumentParser, command: str, *, whose: str = "the scenario's",
+                first: str = "", per_rep: str = "", warmup: bool = True, out: str | None = None, posterior: bool = False,
                 workers: bool = True, overwrite: bool = True) -> None:
-    """Options every simulating command shares (with its own defaults in the help)."""
-    p.add_argument("--reps", type=int, help=f"replications (default: {reps})")
+    """Options every simulating command shares, with ``command``'s defaults (``DEFAULTS``) in the
+    help (each after ``first``, where a command looks before them)."""
+    default = lambda key: first + default_text(command, key, whose)
+    p.add_argument("--reps", type=int, help=f"replications (default: {default('reps')}{per_rep})")
     p.add_argument("--years", type=finite_float, help=f"simulated years per replication, after the "
-                   f"warm-up (default: {years})")
-    if warmup is not None:
+                   f"warm-up (default: {default('years')})")
+    if warmup:
         p.add_argument("--warmup-years", type=finite_float,
-                       help=f"years simulated before reporting starts (default: {warmup})")
-    p.add_argument("--seed", type=int, help=f"root seed of the random streams (default: {seed})")
+                       help=f"years simulated before reporting starts (default: {default('warmup_years')})")
+    p.add_argument("--seed", type=int, help=f"root seed of the random streams (default: {default('seed')})")
     if workers:
         _workers(p)
     p.add_argument("--yes", action="store_true",
@@ -92,7 +119,7 @@ def _workers(p: argparse.ArgumentParser) -> None:
                    f"CPUs, {cpu_count()} here)")
     p.add_argument("--backend", choices=["local", "dask"], default="local",
                    help="where replications run: local processes, or a Dask cluster; results are "
-                   "identical (default: local)")
+                   "identical (default: %(default)s)")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786; with --backend "
                    "dask (default: a local Dask cluster of --workers processes, at most the CPUs)")
 
@@ -110,9 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run replications of a scenario; write tables, plots and "
                          "manifest.json to a result folder.", epilog=LIMITS)
     run.add_argument("scenario", nargs="?", default="baseline",
-                     help="a scenario TOML file or a built-in name (default: baseline)")
-    _simulation(run, reps="the scenario's, 20", years="the scenario's, 10",
-                warmup="the scenario's: 3; 8 for west_midlands", out="results/<scenario>", posterior=True)
+                     help="a scenario TOML file or a built-in name (default: %(default)s)")
+    _simulation(run, "run", out="results/<scenario>", posterior=True)
     run.add_argument("--report", action="store_true", help="also write report.html (default: off)")
     _quiet(run)
 
@@ -124,8 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "a policy name, optionally with parameters as POLICY:PARAM=VALUE[:PARAM=VALUE] "
                       "(added to the baseline; other parameters at their defaults), or a scenario "
                       "file or name (no default)")
-    _simulation(cmp_, reps="the baseline's, 20", years="the baseline's, 10",
-                warmup="the baseline's: 3; 8 for west_midlands", out="results/compare/<baseline>-vs-<variants>",
+    _simulation(cmp_, "compare", whose="the baseline's", out="results/compare/<baseline>-vs-<variants>",
                 posterior=True)
     cmp_.add_argument("--report", action="store_true", help="also write report.html (default: off)")
     cmp_.add_argument("--target-halfwidth", type=positive,
@@ -135,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--target-metric", help="summary metric for --target-halfwidth (default: "
                       "turnover_rate; see swsim columns)")
     cmp_.add_argument("--max-reps", type=int, help="most replications with --target-halfwidth "
-                      "(default: 1000)")
+                      f"(default: {MAX_REPS_TO_TARGET})")
     _quiet(cmp_)
 
     val = sub.add_parser("validate", help="check a scenario file: one line per problem")
@@ -160,40 +185,40 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--file", type=Path, help="a sweep file (TOML) with [params] and settings "
                     "(default: none)")
     sw.add_argument("--design", choices=["grid", "lhs", "sobol"],
-                    help="design (default: the file's, else grid)")
+                    help=f"design (default: the file's, else {SWEEP_DESIGN})")
     sw.add_argument("--samples", type=int, help="lhs: points; sobol: base samples N (N(D+2) points); "
-                    "grid: levels of a..b ranges (default: 32 for lhs and sobol, 5 for grid)")
-    _simulation(sw, reps="the file's, else 4", years="the scenario's", warmup="the scenario's",
-                seed="the scenario's", out="results/sweep/<scenario>-<design>-<parameters>",
-                overwrite=False)
+                    f"grid: levels of a..b ranges (default: {SWEEP_SAMPLES} for lhs and sobol, "
+                    f"{SWEEP_GRID_LEVELS} for grid)")
+    _simulation(sw, "sweep", first="the file's, else ",
+                out="results/sweep/<scenario>-<design>-<parameters>", overwrite=False)
     _quiet(sw)
 
     sens = sub.add_parser("sensitivity", help="sensitivity of a sweep's outcome to its parameters")
     sens.add_argument("dir", type=Path, help="a sweep folder (no default)")
     sens.add_argument("--outcome", default="turnover_rate",
-                      help="a summary metric (default: turnover_rate; see swsim columns)")
+                      help="a summary metric (default: %(default)s; see swsim columns)")
     sens.add_argument("--method", choices=["auto", "sobol", "regression"], default="auto",
-                      help="auto: Sobol indices for a sobol design, else regression (default: auto)")
+                      help="auto: Sobol indices for a sobol design, else regression (default: %(default)s)")
 
     warm = sub.add_parser("warmup", help="estimate the warm-up period (Welch's method)", epilog=LIMITS)
     warm.add_argument("scenario", nargs="?", default="baseline",
-                      help="scenario file or built-in name (default: baseline)")
-    _simulation(warm, reps="100", years="12", warmup=None, seed="1")
+                      help="scenario file or built-in name (default: %(default)s)")
+    _simulation(warm, "warmup", warmup=False)
     warm.add_argument("--tolerance", type=fraction, default=0.03,
-                      help="relative distance from the final level, a fraction (default: 0.03)")
+                      help="relative distance from the final level, a fraction (default: %(default)s)")
 
     bench = sub.add_parser("bench", help="time replications of scenarios (and a per-case reference "
                            "model)", epilog=LIMITS,
                            description="Median seconds per replication, events per second and peak "
                            "memory, each scenario in a fresh process on one core.")
     bench.add_argument("scenarios", nargs="*", metavar="SCENARIO",
-                       help="scenario files or built-in names (default: baseline west_midlands)")
-    _simulation(bench, reps="5", years="10", warmup=None, seed="1", workers=False)
+                       help=f"scenario files or built-in names (default: {' '.join(BENCH_SCENARIOS)})")
+    _simulation(bench, "bench", warmup=False, workers=False)
     bench.add_argument("--compare-naive", action="store_true",
                        help="also time the per-case reference model (one SimPy process per case, "
                        "same case flow) and print the ratio (default: off)")
     bench.add_argument("--naive-reps", type=int, default=2,
-                       help="replications of the reference model, 1-100 (default: 2)")
+                       help="replications of the reference model, 1-100 (default: %(default)s)")
     bench.add_argument("--profile", action="store_true",
                        help="also print where a replication's time goes, by model process (the "
                        "case flow, the month-end record, leavers, the market, ...; default: off)")
@@ -205,30 +230,29 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="fit uncertain parameters to documented targets",
                          epilog=LIMITS)
     cal.add_argument("scenario", nargs="?", default="baseline",
-                     help="scenario file or built-in name (default: baseline)")
+                     help="scenario file or built-in name (default: %(default)s)")
     cal.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
     cal.add_argument("--budget", type=int, default=None,
                      help="objective evaluations, 1-10,000; for a region, rounds of the per-council "
-                     "fit (default: 40; 12 for a region)")
-    _simulation(cal, reps="8 per evaluation", years="5", warmup="the scenario's: 3; 8 for west_midlands", seed="20261125",
-                out="results/calibration/<scenario>")
+                     f"fit (default: {DEFAULTS['calibrate'].budget}; "
+                     f"{DEFAULTS['calibrate a region'].budget} for a region)")
+    _simulation(cal, "calibrate", per_rep=" per evaluation", out="results/calibration/<scenario>")
 
     vc = sub.add_parser("validate-calibration", help="report a scenario against the targets",
                         epilog=LIMITS)
     vc.add_argument("scenario", nargs="?", default="baseline",
-                    help="scenario file or built-in name (default: baseline)")
+                    help="scenario file or built-in name (default: %(default)s)")
     vc.add_argument("--targets", type=Path, help="targets CSV (default: calibration/targets.csv)")
     vc.add_argument("--fail-under", type=int, default=None, metavar="N",
                     help="exit 1 when fewer than N of the fitted targets (role 'target') are within "
                     "their range (default: off: exit 0 whatever passes)")
-    _simulation(vc, reps="20", years="10", warmup="the scenario's: 3; 8 for west_midlands", seed="20261125",
-                out="results/validation/<scenario>", posterior=True)
+    _simulation(vc, "validate-calibration", out="results/validation/<scenario>", posterior=True)
 
     bt = sub.add_parser("backtest", help="fit each council on its DfE history up to a year, "
                         "forecast the years after, and score against the naive forecast", epilog=LIMITS)
     bt.add_argument("scenario", nargs="?", default="west_midlands",
                     help="a region scenario whose councils are named as in the file (default: "
-                    "west_midlands)")
+                    "%(default)s)")
     bt.add_argument("--workforce", type=Path, required=True,
                     help="DfE workforce file (the columns of "
                     "calibration/data/csww_indicators_2017_2020.csv, any years; no default: required)")
@@ -236,16 +260,18 @@ def build_parser() -> argparse.ArgumentParser:
                     help="last year fitted; at least two years up to it must be in the file (no default: required)")
     bt.add_argument("--until", type=int, required=True,
                     help="last year forecast and tested, after --fit-until (no default: required)")
-    bt.add_argument("--reps", type=int, help="replications of the forecast (default: 100)")
+    bt.add_argument("--reps", type=int, help="replications of the forecast (default: "
+                    f"{default_text('backtest', 'reps')})")
     bt.add_argument("--budget", type=int, default=12,
-                    help="rounds of the per-council fit, 1-100 (default: 12)")
+                    help="rounds of the per-council fit, 1-100 (default: %(default)s)")
     bt.add_argument("--fit-reps", type=int, default=8,
-                    help="replications per round of the fit, 1-1,000 (default: 8)")
-    bt.add_argument("--seed", type=int, help="root seed of the random streams (default: 20261125)")
+                    help="replications per round of the fit, 1-1,000 (default: %(default)s)")
+    bt.add_argument("--seed", type=int, help="root seed of the random streams (default: "
+                    f"{default_text('backtest', 'seed')})")
     bt.add_argument("--posts", choices=["observed", "rule"], default="observed",
                     help="the forecast's funded posts: 'observed', read from the file (in post + "
                     "vacancies), or 'rule', funded by workforce.establishment = 'follows_demand' "
-                    "from the councils' referrals (default: observed)")
+                    "from the councils' referrals (default: %(default)s)")
     _workers(bt)
     bt.add_argument("--out", type=out_dir, help="output folder (default: results/backtest/<scenario>)")
     bt.add_argument("--overwrite", action="store_true",
@@ -258,16 +284,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="instead of one council, every council of this English region as one "
                      "region scenario, e.g. 'West Midlands' (default: none)")
     dfe.add_argument("--year", type=int, default=2020,
-                     help="reporting year (workforce data: 2017-2020) (default: 2020)")
+                     help="reporting year (workforce data: 2017-2020) (default: %(default)s)")
     dfe.add_argument("--base", default="baseline",
-                     help="scenario supplying the other rates (default: baseline)")
+                     help="scenario supplying the other rates (default: %(default)s)")
     dfe.add_argument("--out", type=Path, help="write the scenario to this file (default: print it)")
     dfe.add_argument("--fit", default="quick",
                      help="fit each council's turnover scale, time to fill a vacancy (or appeal, in a "
                      "regional market) and agency backfill to its DfE turnover, vacancy and agency "
                      "rates for the year, and print which targets the fitted scenario meets: 'quick' "
                      "(6 rounds of short runs, a few minutes a council on one core), 'full' (12 rounds "
-                     "of longer runs), or 'none' (the base's rates, no simulation) (default: quick)")
+                     "of longer runs), or 'none' (the base's rates, no simulation) (default: %(default)s)")
     dfe.add_argument("--seed", type=int, default=None,
                      help="root seed of the fit's random streams (default: the base scenario's)")
     _workers(dfe)

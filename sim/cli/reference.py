@@ -43,7 +43,7 @@ def _option_row(action: argparse.Action) -> str:
         name = f"`{action.metavar or action.dest.upper()}`"
         if action.nargs in ("*", "+"):
             name += " ..."
-    help_text = re.sub(r"the CPUs, \d+ here", "the CPUs", (action.help or "").replace("%%", "%"))
+    help_text = re.sub(r"the CPUs, \d+ here", "the CPUs", (action.help or "") % vars(action))
     if action.choices and action.option_strings:
         help_text += f" (one of {', '.join(f'`{c}`' for c in action.choices)})"
     if action.required and action.option_strings and "required" not in help_text:

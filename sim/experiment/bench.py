@@ -22,9 +22,10 @@ from sim.experiment.reference import run_reference
 from sim.model._jit import JIT
 from sim.experiment.replications import run_replication
 from sim.errors import BadInput
+from sim.experiment.settings import BENCH_SCENARIOS, DEFAULTS, Given, check_size, settle
+from sim.experiment.variants import scenario_named
 from sim.scenario import MAX_AUTHORITIES, Scenario, parse_scenario
 
-DEFAULT_SCENARIOS = ("baseline", "west_midlands")
 
 
 class CountingEnvironment(simpy.Environment):
@@ -167,7 +168,26 @@ def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_
                   dict(sorted(parts.items(), key=lambda kv: -kv[1])) if profile else None)
 
 
-def bench(scenarios: list[Scenario], years: float = 10.0, reps: int = 5, seed: int = 1,
+def bench_named(names: list[str], asked: Given, *, councils: str | None = None, naive_reps: int = 0,
+                profile: bool = False, yes: bool = False) -> list[Timing]:
+    """``bench`` of the scenarios ``names`` (default: ``BENCH_SCENARIOS``), each at the sizes
+    ``councils`` (e.g. "1,4,14,28") if given, with the settings ``asked`` (else bench's defaults)."""
+    scenarios = [scenario_named(name) for name in names or BENCH_SCENARIOS]
+    if councils is not None:
+        try:
+            sizes = [int(n) for n in councils.split(",")]
+        except ValueError:
+            raise BadInput(f"--councils {councils!r}: give council counts, e.g. 1,4,14,28") from None
+        scenarios = [scaled_region(s, n) for s in scenarios for n in sizes]
+    _, opts = settle(scenarios[0], asked, DEFAULTS["bench"])   # the same for all
+    for scenario in scenarios:
+        check_size(opts, scenario, opts.reps, 1, monthly=False, yes=yes)
+    return bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed, naive_reps=naive_reps,
+                 profile=profile)
+
+
+def bench(scenarios: list[Scenario], years: float = DEFAULTS["bench"].years,
+          reps: int = DEFAULTS["bench"].reps, seed: int = DEFAULTS["bench"].seed,
           naive_reps: int = 0, profile: bool = False) -> list[Timing]:
     """Time each scenario in a fresh process of its own, print and return the timings
     (``profile``: with where each replication's time goes)."""

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -205,6 +206,21 @@ def report_role(rel: str) -> str:
     regenerated at will; "data" for the results themselves, which the manifest guards."""
     top = rel.split("/")[0]
     return ROLE_REPORT if top in REPORT_FILES or top.startswith("sensitivity_") else ROLE_DATA
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where a command writes its result set: the folder (None: the command's own), whether it may
+    replace a folder holding a different set, and the command line the manifest records."""
+
+    out: Path | None = None
+    overwrite: bool = False
+    command: tuple[str, ...] | None = None
+
+    def result_set(self, default: Path, kind: str, identity: dict) -> "ResultSet":
+        """The result set at ``out`` (else ``default``), not yet prepared."""
+        return ResultSet(self.out or default, kind, identity, self.overwrite,
+                         None if self.command is None else list(self.command))
 
 
 class ResultSet:

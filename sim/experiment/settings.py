@@ -1,17 +1,18 @@
-"""Run settings (replications, years, warm-up, seed, workers): one validator for every command, and
+"""Run settings (replications, years, warm-up, seed, workers): what each command assumes when not
+told, the one merge of what is asked with the scenario's, one validator for every command, and
 limits on the work and memory a command may ask for."""
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from pydantic import Field, ValidationError
 
 from sim.errors import BadInput
 from sim.experiment.executor import effective_workers
 from sim.experiment.memory import ceiling_mb
-from sim.scenario import RunSettings, Scenario, expected_episodes
+from sim.scenario import SEED, RunSettings, Scenario, expected_episodes
 
 OPTION = {"reps": "--reps", "years": "--years", "warmup_years": "--warmup-years", "seed": "--seed",
           "workers": "--workers"}
@@ -38,6 +39,52 @@ class RunOptions(RunSettings):
 
     workers: int = Field(1, ge=1, le=MAX_WORKERS,
                          description="Worker processes (used: at most the jobs and the CPUs).")
+
+
+@dataclass(frozen=True)
+class Given:
+    """Run settings asked for, or a command's own defaults; None: not given (the scenario's)."""
+
+    reps: int | None = None
+    years: float | None = None
+    warmup_years: float | None = None
+    seed: int | None = None
+    workers: int | None = None
+    budget: int | None = None      # calibrate: evaluations (for a region, rounds of the fit)
+
+    def over(self, defaults: "Given") -> "Given":
+        """Each setting given here, else the one in ``defaults``."""
+        return replace(defaults, **{f.name: getattr(self, f.name) for f in fields(self)
+                                    if getattr(self, f.name) is not None})
+
+    def run(self) -> dict:
+        """The settings ``run_options`` takes."""
+        return {k: getattr(self, k) for k in OPTION}
+
+
+# What each command assumes for the settings not asked for (missing here: the scenario's own).
+DEFAULTS: dict[str, Given] = {
+    "run": Given(),
+    "compare": Given(),
+    "sweep": Given(reps=4),
+    "warmup": Given(reps=100, years=12.0, warmup_years=0.0, seed=1),
+    "bench": Given(reps=5, years=10.0, warmup_years=0.0, seed=1),
+    "calibrate": Given(reps=8, years=5.0, seed=SEED, budget=40),
+    "calibrate a region": Given(reps=8, years=5.0, seed=SEED, budget=12),
+    "validate-calibration": Given(reps=20, years=10.0, seed=SEED),
+    "backtest": Given(reps=100, warmup_years=1.0, seed=SEED),    # years: --until - --fit-until
+    "scenario-from-dfe": Given(),
+}
+BENCH_SCENARIOS = ("baseline", "west_midlands")           # bench: the scenarios timed
+SWEEP_DESIGN, SWEEP_GRID_LEVELS, SWEEP_SAMPLES = "grid", 5, 32   # sweep: design, levels of a..b, points
+MAX_REPS_TO_TARGET = 1000   # compare: most replications when adding them to reach a half-width
+
+
+def settle(scenario: Scenario, given: Given, defaults: Given = Given()) -> tuple[Scenario, RunOptions]:
+    """The one merge of run settings: those ``given``, else ``defaults``, else the scenario's;
+    validated. The scenario carrying them, and the options (with the workers)."""
+    opts = run_options(scenario.run, **given.over(defaults).run())
+    return scenario.with_overrides(run=opts.model_dump(exclude={"workers"})), opts
 
 
 def run_options(base: RunSettings | None = None, **given) -> RunOptions:

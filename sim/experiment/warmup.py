@@ -4,6 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.experiment.executor import Executor
+from sim.experiment.replications import run_experiment
+from sim.experiment.settings import DEFAULTS, Given, RunOptions, check_size, settle
+from sim.scenario import Scenario
+
 WARMUP_COLUMNS = ("perm_total", "agency_total", "vacancies_total", "caseload_mean", "cases_open")
 
 
@@ -23,3 +28,16 @@ def welch_warmup(timeseries: pd.DataFrame, column: str, window: int = 12,
     if not outside.any():
         return 0
     return int(np.nonzero(outside)[0][-1] + 1)
+
+
+def warmup_months(scenario: Scenario, asked: Given, pool: Executor, tolerance: float = 0.03,
+                  yes: bool = False) -> tuple[RunOptions, dict[str, int]]:
+    """The settings used (those ``asked``, else warmup's defaults) and, for each of
+    ``WARMUP_COLUMNS``, the month from which replications run from the start state settle
+    (``welch_warmup``)."""
+    _, opts = settle(scenario, asked, DEFAULTS["warmup"])
+    check_size(opts, scenario, opts.reps, opts.workers, yes=yes)
+    with pool:
+        ts = run_experiment(scenario, reps=opts.reps, seed=opts.seed, years=opts.years,
+                            warmup_years=0.0, workers=pool).timeseries
+    return opts, {col: welch_warmup(ts, col, tolerance=tolerance) for col in WARMUP_COLUMNS}
