@@ -12,6 +12,7 @@ simulates; the replications are those staff-years over the scenario's funded pos
 ``min_reps``), so a small council's rates are as precise as a large one's and a round of a
 large council takes about as long as a small one's.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,8 @@ import pandas as pd
 from calibration.dfe import RATES, council_targets
 from calibration.fit import Settings
 from calibration.region_fit import RegionFit, fit_region, regional, summary_rates
-from sim.experiment.replications import run_experiment
 from sim.columns import REGION
+from sim.experiment.replications import run_experiment
 from sim.scenario import LEVELS, Scenario
 
 
@@ -32,24 +33,27 @@ class FitLevel:
     rounds: int
     years: float
     warmup_years: float
-    staff_years: float   # simulated staff-years a round (over funded posts: the replications)
+    staff_years: float  # simulated staff-years a round (over funded posts: the replications)
     min_reps: int
     max_reps: int
 
 
 FIT_LEVELS = {
-    "quick": FitLevel(rounds=6, years=2.0, warmup_years=2.0, staff_years=800.0, min_reps=2, max_reps=8),
-    "full": FitLevel(rounds=12, years=5.0, warmup_years=3.0, staff_years=4000.0, min_reps=4,
-                     max_reps=20),
+    "quick": FitLevel(
+        rounds=6, years=2.0, warmup_years=2.0, staff_years=800.0, min_reps=2, max_reps=8
+    ),
+    "full": FitLevel(
+        rounds=12, years=5.0, warmup_years=3.0, staff_years=4000.0, min_reps=4, max_reps=20
+    ),
 }
 FITS = ("none", *FIT_LEVELS)
 
 
 @dataclass
 class DfeFit:
-    scenario: Scenario        # the fitted scenario (values rounded as written)
+    scenario: Scenario  # the fitted scenario (values rounded as written)
     region_fit: RegionFit
-    checks: pd.DataFrame      # per council and target: DfE value and range, simulated, within
+    checks: pd.DataFrame  # per council and target: DfE value and range, simulated, within
     settings: Settings
 
 
@@ -57,11 +61,18 @@ def settings_for(scenario: Scenario, level: str | FitLevel, seed: int, workers=1
     """The fit's settings at ``level`` (a key of ``FIT_LEVELS``, or a ``FitLevel``) for
     ``scenario`` (replications from its funded posts)."""
     lv = FIT_LEVELS[level] if isinstance(level, str) else level
-    posts = sum(sum(x.establishment for x in m.workforce.levels.ordered())
-                for _, m in scenario.members())
+    posts = sum(
+        sum(x.establishment for x in m.workforce.levels.ordered()) for _, m in scenario.members()
+    )
     reps = min(lv.max_reps, max(lv.min_reps, math.ceil(lv.staff_years / (posts * lv.years))))
-    return Settings(reps=reps, years=lv.years, warmup_years=lv.warmup_years, seed=seed,
-                    workers=workers, budget=lv.rounds)
+    return Settings(
+        reps=reps,
+        years=lv.years,
+        warmup_years=lv.warmup_years,
+        seed=seed,
+        workers=workers,
+        budget=lv.rounds,
+    )
 
 
 def targets_for(scenario: Scenario, councils: dict[str, str], year: int) -> pd.DataFrame:
@@ -69,7 +80,7 @@ def targets_for(scenario: Scenario, councils: dict[str, str], year: int) -> pd.D
     ``geography`` the council's name in ``scenario`` (``councils``: that name -> DfE's)."""
     tables = []
     for name, dfe_name in councils.items():
-        table = council_targets([dfe_name], year)   # geography: the council as DfE names it
+        table = council_targets([dfe_name], year)  # geography: the council as DfE names it
         tables.append(table.assign(council=table["geography"], geography=name))
     return pd.concat(tables, ignore_index=True)
 
@@ -97,18 +108,35 @@ def check(scenario: Scenario, targets: pd.DataFrame, s: Settings) -> pd.DataFram
     rows = []
     for i, name in enumerate(names):
         for metric in RATES:
-            t = targets[(targets["geography"] == name) & (targets["model_metric"] == metric)].iloc[0]
+            t = targets[(targets["geography"] == name) & (targets["model_metric"] == metric)].iloc[
+                0
+            ]
             value = float(got[metric][i])
-            rows.append({"council": name, "dfe_council": t["council"], "metric": metric,
-                         "quantity": t["quantity"], "dfe": float(t["value"]), "low": float(t["low"]),
-                         "high": float(t["high"]), "simulated": value,
-                         "within": bool(t["low"] <= value <= t["high"])})
+            rows.append(
+                {
+                    "council": name,
+                    "dfe_council": t["council"],
+                    "metric": metric,
+                    "quantity": t["quantity"],
+                    "dfe": float(t["value"]),
+                    "low": float(t["low"]),
+                    "high": float(t["high"]),
+                    "simulated": value,
+                    "within": bool(t["low"] <= value <= t["high"]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def fit_to_dfe(scenario: Scenario, councils: dict[str, str], year: int, level: str | FitLevel,
-               seed: int,
-               workers=1, progress=None) -> DfeFit:
+def fit_to_dfe(
+    scenario: Scenario,
+    councils: dict[str, str],
+    year: int,
+    level: str | FitLevel,
+    seed: int,
+    workers=1,
+    progress=None,
+) -> DfeFit:
     """``scenario`` (from ``scenario_from_dfe`` or ``region_from_dfe``) with each council's
     parameters fitted to its DfE rates for ``year`` at ``level`` (a key of ``FIT_LEVELS``), and
     the fitted scenario's check against them on fresh seeds."""
@@ -124,9 +152,11 @@ def check_lines(checks: pd.DataFrame, year: int) -> list[str]:
     lines = []
     for r in checks.itertuples(index=False):
         name = RATES[r.metric][2].split(" (")[0]
-        lines.append(f"{r.dfe_council} {name}: simulated {100 * r.simulated:.1f}%, DfE {year} "
-                     f"{100 * r.dfe:.1f}% (range {100 * r.low:.1f}-{100 * r.high:.1f}%): "
-                     + ("within range" if r.within else "OUT OF RANGE"))
+        lines.append(
+            f"{r.dfe_council} {name}: simulated {100 * r.simulated:.1f}%, DfE {year} "
+            f"{100 * r.dfe:.1f}% (range {100 * r.low:.1f}-{100 * r.high:.1f}%): "
+            + ("within range" if r.within else "OUT OF RANGE")
+        )
     met = int(checks["within"].sum())
     lines.append(f"{met} of {len(checks)} targets within range")
     return lines

@@ -12,6 +12,7 @@ the cases DfE counts held by the council's case holders that year; where that du
 bind, the assessment's step-up to child in need is scaled too; where even both cannot reach the
 count, the closest is kept and a ``DemandNotMatched`` warning names the council.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -52,15 +53,17 @@ SUPPRESSED = list(MISSING_SYMBOLS)
 DAYS_3_MONTHS = 365.0 / 4
 
 # Matching demand to a council's open cases (``fit_demand``).
-FITTED_TYPE = "cin"          # the type whose duration is fitted: child in need (baseline: an assumption)
-STEP_FROM = "assessment"     # the type whose step-up to FITTED_TYPE is scaled when the duration cannot match
+FITTED_TYPE = "cin"  # the type whose duration is fitted: child in need (baseline: an assumption)
+STEP_FROM = (
+    "assessment"  # the type whose step-up to FITTED_TYPE is scaled when the duration cannot match
+)
 # Assumption: a mean child-in-need episode of between a month and under three years (the baseline
 # assumes 180 days; DfE counts children-in-need episodes open from days to years).
 CIN_DAYS_BOUNDS = (30.0, 1000.0)
 # Assumption: an assessment steps up to child in need with between half and one and a half times
 # the base scenario's probability (baseline 0.42; the difference goes to 'close').
 STEP_UP_BOUNDS = (0.5, 1.5)
-MATCH_RTOL = 1e-3            # expected open cases within 0.1% of DfE's count count as matched
+MATCH_RTOL = 1e-3  # expected open cases within 0.1% of DfE's count count as matched
 
 
 def over_limit_teams(base: Scenario) -> dict[str, dict[str, str]]:
@@ -72,8 +75,11 @@ def over_limit_teams(base: Scenario) -> dict[str, dict[str, str]]:
     leave a child waiting for a worker (Monmouthshire 2017: "each worker would have to be
     allocated an additional 5 cases"). Waiting instead piles the cases up: Shropshire 2020 from
     DfE with the baseline's teams had 2,200 cases waiting a mean 470 days for a worker."""
-    return {name: {"overflow": "over_limit"} for name, team in base.teams.items()
-            if team.overflow == "wait"}
+    return {
+        name: {"overflow": "over_limit"}
+        for name, team in base.teams.items()
+        if team.overflow == "wait"
+    }
 
 
 class DemandNotMatched(UserWarning):
@@ -111,25 +117,34 @@ def _read(name: str) -> pd.DataFrame:
 
 def _row(frame: pd.DataFrame, council: str, year: int, what: str) -> pd.Series:
     la = frame[frame["geographic_level"] == "Local authority"]
-    rows = la[(la["la_name"].str.lower() == council.lower())
-              | (la["la_name"].map(short_council_name).str.lower() == council.lower())]
+    rows = la[
+        (la["la_name"].str.lower() == council.lower())
+        | (la["la_name"].map(short_council_name).str.lower() == council.lower())
+    ]
     if rows.empty:
         names = sorted(la["la_name"].dropna().unique())
         close = [n for n in names if council.lower()[:4] in n.lower()][:5]
-        raise ScenarioError([f"council {council!r}: not in the DfE {what} file"
-                             + (f"; did you mean {', '.join(close)}?" if close else "")])
+        raise ScenarioError(
+            [
+                f"council {council!r}: not in the DfE {what} file"
+                + (f"; did you mean {', '.join(close)}?" if close else "")
+            ]
+        )
     at = rows[rows["time_period"] == year]
     if at.empty:
         years = sorted(int(y) for y in rows["time_period"].unique())  # 2017, not np.int64(2017)
-        raise ScenarioError([f"year {year}: no DfE {what} row for {council}; years available: {years}"])
+        raise ScenarioError(
+            [f"year {year}: no DfE {what} row for {council}; years available: {years}"]
+        )
     return at.iloc[0]
 
 
 def _number(row: pd.Series, column: str, what: str) -> float:
     value = row[column]
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ScenarioError([f"{what}: {column} is suppressed or missing for {row['la_name']} "
-                             f"{row['time_period']}"])
+        raise ScenarioError(
+            [f"{what}: {column} is suppressed or missing for {row['la_name']} {row['time_period']}"]
+        )
     return float(value)
 
 
@@ -140,14 +155,16 @@ def scenario_from_dfe(base: Scenario, council: str, year: int) -> Scenario:
     values, la_name, fit = council_inputs(base, council, year)
     slug = re.sub(r"[^a-z0-9]+", "_", council.lower()).strip("_")
     values["name"] = f"{slug}_{year}"
-    values["start.year"] = year   # the calendar of its referral series
-    values["demand.warmup"] = "start"   # reporting starts from the steady state its cases match
+    values["start.year"] = year  # the calendar of its referral series
+    values["demand.warmup"] = "start"  # reporting starts from the steady state its cases match
     for team, over in over_limit_teams(base).items():
         values[f"teams.{team}.overflow"] = over["overflow"]
-    values["description"] = (f"{la_name} {year}: demand, posts and durations from DfE "
-                             f"statistics (swsim scenario-from-dfe); {fit.note()}; teams allocate "
-                             f"over the caseload limit rather than leave a child waiting; other "
-                             f"rates from {base.name}")
+    values["description"] = (
+        f"{la_name} {year}: demand, posts and durations from DfE "
+        f"statistics (swsim scenario-from-dfe); {fit.note()}; teams allocate "
+        f"over the caseload limit rather than leave a child waiting; other "
+        f"rates from {base.name}"
+    )
     if fit.warning:
         warnings.warn(fit.warning, DemandNotMatched, stacklevel=2)
     # validated, names included; the DfE figures the report shows beside the first year
@@ -161,8 +178,12 @@ def region_councils(region: str, year: int) -> list[str]:
     names = la[la["region_name"].str.lower() == region.lower()]["la_name"]
     if names.empty:
         known = sorted(la["region_name"].dropna().unique())
-        raise ScenarioError([f"region {region!r}: no councils in the DfE workforce file for {year}; "
-                             f"regions: {', '.join(known)}"])
+        raise ScenarioError(
+            [
+                f"region {region!r}: no councils in the DfE workforce file for {year}; "
+                f"regions: {', '.join(known)}"
+            ]
+        )
     return sorted(names)
 
 
@@ -197,22 +218,32 @@ def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
         councils[short_council_name(la_name)] = over
     for fit in unmatched:
         warnings.warn(fit.warning, DemandNotMatched, stacklevel=2)
-    matched = (f"expected open cases matched to DfE's in {len(councils) - len(unmatched)} of "
-               f"{len(councils)} councils"
-               + (f" (not {', '.join(short_council_name(f.council) for f in unmatched)}: bounds bind)"
-                  if unmatched else ""))
+    matched = (
+        f"expected open cases matched to DfE's in {len(councils) - len(unmatched)} of "
+        f"{len(councils)} councils"
+        + (
+            f" (not {', '.join(short_council_name(f.council) for f in unmatched)}: bounds bind)"
+            if unmatched
+            else ""
+        )
+    )
     slug = re.sub(r"[^a-z0-9]+", "_", region.lower()).strip("_")
     return base.with_overrides(
-        name=f"{slug}_{year}", authority=councils, start={**base.start.model_dump(), "year": year},
-        demand={"warmup": "start"}, teams=over_limit_teams(base),
+        name=f"{slug}_{year}",
+        authority=councils,
+        start={**base.start.model_dump(), "year": year},
+        demand={"warmup": "start"},
+        teams=over_limit_teams(base),
         description=f"{region} {year}: {len(councils)} councils, each with demand, posts and "
         f"durations from DfE statistics (swsim scenario-from-dfe --region); {matched}; teams "
         f"allocate over the caseload limit rather than leave a child waiting; other rates from "
-        f"{base.name}")
+        f"{base.name}",
+    )
 
 
-def council_inputs(base: Scenario, council: str, year: int
-                   ) -> tuple[dict[str, float | int], str, "DemandFit"]:
+def council_inputs(
+    base: Scenario, council: str, year: int
+) -> tuple[dict[str, float | int], str, DemandFit]:
     """A council's DfE inputs as dotted scenario paths, with the child-in-need duration (and
     where needed the assessment's step-up) that match its DfE open cases; its name as DfE spells
     it; and the ``DemandFit`` that says what was fitted."""
@@ -252,8 +283,9 @@ def council_inputs(base: Scenario, council: str, year: int
         values.update(_lac_duration(council, year))
     la_name = str(w["la_name"])
     cases = _number(w, "cases", "workforce (cases held by case holders)")
-    fit = fit_demand(base.with_values({**values, "start.year": year}), cases, council=la_name,
-                     year=year)
+    fit = fit_demand(
+        base.with_values({**values, "start.year": year}), cases, council=la_name, year=year
+    )
     values.update(fit.values)
     return values, la_name, fit
 
@@ -263,10 +295,14 @@ def referral_series(council: str) -> dict[str, float]:
     ending 31 March, as text; suppressed years left out)."""
     frame = _read("cin_referrals_2013_2025.csv")
     la = frame[frame["geographic_level"] == "Local authority"]
-    rows = la[(la["la_name"].str.lower() == council.lower())
-              | (la["la_name"].map(short_council_name).str.lower() == council.lower())]
+    rows = la[
+        (la["la_name"].str.lower() == council.lower())
+        | (la["la_name"].map(short_council_name).str.lower() == council.lower())
+    ]
     rows = rows.dropna(subset=["referral_count"])
-    return {str(int(y)): float(v) for y, v in sorted(zip(rows["time_period"], rows["referral_count"]))}
+    return {
+        str(int(y)): float(v) for y, v in sorted(zip(rows["time_period"], rows["referral_count"]))
+    }
 
 
 @dataclass(frozen=True)
@@ -275,14 +311,14 @@ class DemandFit:
 
     council: str
     year: int
-    dfe_cases: float          # DfE CSWW ``cases``: cases held by the council's case holders
-    expected_before: float    # expected open cases with the base scenario's duration and step-up
-    expected: float           # expected open cases with the fitted values (as rounded in ``values``)
-    cin_days: float | None    # fitted child-in-need mean duration (None: the base has no such type)
-    step_up_factor: float     # the assessment's step-up to child in need / the base's (1: unchanged)
+    dfe_cases: float  # DfE CSWW ``cases``: cases held by the council's case holders
+    expected_before: float  # expected open cases with the base scenario's duration and step-up
+    expected: float  # expected open cases with the fitted values (as rounded in ``values``)
+    cin_days: float | None  # fitted child-in-need mean duration (None: the base has no such type)
+    step_up_factor: float  # the assessment's step-up to child in need / the base's (1: unchanged)
     at_bound: tuple[str, ...]  # the fitted values that sit at a bound
-    values: dict              # dotted scenario paths to set
-    warning: str | None       # set where the bounds keep the expected count from DfE's
+    values: dict  # dotted scenario paths to set
+    warning: str | None  # set where the bounds keep the expected count from DfE's
 
     @property
     def matched(self) -> bool:
@@ -292,14 +328,21 @@ class DemandFit:
         """One clause for a description: what was fitted, and to what."""
         if self.cin_days is None:
             return f"demand not matched to DfE's {self.dfe_cases:,.0f} open cases (no '{FITTED_TYPE}' type)"
-        parts = [f"child-in-need duration fitted to {self.cin_days:g} days"
-                 + (" (its bound)" if "cin_days" in self.at_bound else "")]
+        parts = [
+            f"child-in-need duration fitted to {self.cin_days:g} days"
+            + (" (its bound)" if "cin_days" in self.at_bound else "")
+        ]
         if self.step_up_factor != 1.0:
-            parts.append(f"assessment step-up to child in need x{self.step_up_factor:.3f} of the base"
-                         + (" (its bound)" if "step_up_factor" in self.at_bound else ""))
-        how = (f" so expected open cases equal DfE's {self.dfe_cases:,.0f}" if self.matched else
-               f", yet expected open cases are {self.expected:,.0f} against DfE's "
-               f"{self.dfe_cases:,.0f}: NOT MATCHED, the bounds bind")
+            parts.append(
+                f"assessment step-up to child in need x{self.step_up_factor:.3f} of the base"
+                + (" (its bound)" if "step_up_factor" in self.at_bound else "")
+            )
+        how = (
+            f" so expected open cases equal DfE's {self.dfe_cases:,.0f}"
+            if self.matched
+            else f", yet expected open cases are {self.expected:,.0f} against DfE's "
+            f"{self.dfe_cases:,.0f}: NOT MATCHED, the bounds bind"
+        )
         return " and ".join(parts) + f"{how} (before fitting: {self.expected_before:,.0f})"
 
 
@@ -313,7 +356,7 @@ def _open_cases(scenario: Scenario, table: CaseTypeTable, cin_days: float, facto
         a, c = names.index(STEP_FROM), names.index(FITTED_TYPE)
         moved = probs[a, c] * (1.0 - factor)
         probs[a, c] -= moved
-        probs[a, len(names)] += moved        # the last column is 'close'
+        probs[a, len(names)] += moved  # the last column is 'close'
     table = dataclasses.replace(table, next_cum=np.cumsum(probs, axis=1), mean_days=mean_days)
     return float(expected_open_cases(scenario, table).sum())
 
@@ -328,8 +371,9 @@ def _solve(f, low: float, high: float, target: float) -> tuple[float, str | None
     return brentq(lambda x: f(x) - target, low, high, xtol=1e-9, rtol=1e-12), None
 
 
-def fit_demand(scenario: Scenario, dfe_cases: float, council: str = "", year: int | None = None
-               ) -> DemandFit:
+def fit_demand(
+    scenario: Scenario, dfe_cases: float, council: str = "", year: int | None = None
+) -> DemandFit:
     """The child-in-need duration, and if need be the assessment's step-up, that make
     ``scenario``'s expected open cases (steady state, allocation immediate) equal ``dfe_cases``.
 
@@ -347,21 +391,36 @@ def fit_demand(scenario: Scenario, dfe_cases: float, council: str = "", year: in
     ``expected`` is computed from the rounded values."""
     where = f"{council} {year}".strip() if council else "the scenario"
     if not (np.isfinite(dfe_cases) and dfe_cases > 0):
-        raise ScenarioError([f"{where}: DfE open cases {dfe_cases!r}: need a positive count to match"])
+        raise ScenarioError(
+            [f"{where}: DfE open cases {dfe_cases!r}: need a positive count to match"]
+        )
     table = CaseTypeTable.from_scenario(scenario)
     before = float(expected_open_cases(scenario, table).sum())
     if FITTED_TYPE not in scenario.case_types:
-        return DemandFit(council, year or 0, dfe_cases, before, before, None, 1.0, (), {},
-                         f"{where}: demand not matched: the scenario has no '{FITTED_TYPE}' case "
-                         f"type to fit (DfE {dfe_cases:,.0f} open cases, expected {before:,.0f})")
+        return DemandFit(
+            council,
+            year or 0,
+            dfe_cases,
+            before,
+            before,
+            None,
+            1.0,
+            (),
+            {},
+            f"{where}: demand not matched: the scenario has no '{FITTED_TYPE}' case "
+            f"type to fit (DfE {dfe_cases:,.0f} open cases, expected {before:,.0f})",
+        )
     step = scenario.case_types.get(STEP_FROM)
     base_p = step.next.get(FITTED_TYPE, 0.0) if step is not None else 0.0
-    days, bound = _solve(lambda d: _open_cases(scenario, table, d, 1.0), *CIN_DAYS_BOUNDS, dfe_cases)
+    days, bound = _solve(
+        lambda d: _open_cases(scenario, table, d, 1.0), *CIN_DAYS_BOUNDS, dfe_cases
+    )
     factor, factor_bound = 1.0, None
     if bound is not None and base_p > 0:
         low, high = STEP_UP_BOUNDS
-        factor, factor_bound = _solve(lambda f: _open_cases(scenario, table, days, f), low, high,
-                                      dfe_cases)
+        factor, factor_bound = _solve(
+            lambda f: _open_cases(scenario, table, days, f), low, high, dfe_cases
+        )
     days = round(days, 1)
     values: dict = {f"case_types.{FITTED_TYPE}.mean_days": days}
     if factor != 1.0:
@@ -373,21 +432,29 @@ def fit_demand(scenario: Scenario, dfe_cases: float, council: str = "", year: in
         factor = p / base_p
     fitted = scenario.with_values(values)
     expected = float(expected_open_cases(fitted).sum())
-    at_bound = tuple(name for name, b in (("cin_days", bound), ("step_up_factor", factor_bound))
-                     if b is not None)
+    at_bound = tuple(
+        name for name, b in (("cin_days", bound), ("step_up_factor", factor_bound)) if b is not None
+    )
     warning = None
     if abs(expected - dfe_cases) > MATCH_RTOL * dfe_cases:
         lo, hi = CIN_DAYS_BOUNDS
         flo, fhi = STEP_UP_BOUNDS
-        warning = (f"{where}: expected open cases {expected:,.0f} cannot match DfE's "
-                   f"{dfe_cases:,.0f} (cases held by case holders): the child-in-need duration is "
-                   f"at its bound ({days:g} days; bounds "
-                   f"{lo:g}-{hi:g})" + (f" and the assessment's step-up to child in need at its "
-                                        f"bound (x{factor:.3g}; bounds {flo:g}-{fhi:g})"
-                                        if base_p > 0 else " and the scenario has no step-up to "
-                                        "scale") + "; the closest is kept")
-    return DemandFit(council, year or 0, dfe_cases, before, expected, days, factor, at_bound,
-                     values, warning)
+        warning = (
+            f"{where}: expected open cases {expected:,.0f} cannot match DfE's "
+            f"{dfe_cases:,.0f} (cases held by case holders): the child-in-need duration is "
+            f"at its bound ({days:g} days; bounds "
+            f"{lo:g}-{hi:g})"
+            + (
+                f" and the assessment's step-up to child in need at its "
+                f"bound (x{factor:.3g}; bounds {flo:g}-{fhi:g})"
+                if base_p > 0
+                else " and the scenario has no step-up to scale"
+            )
+            + "; the closest is kept"
+        )
+    return DemandFit(
+        council, year or 0, dfe_cases, before, expected, days, factor, at_bound, values, warning
+    )
 
 
 def _lac_duration(council: str, year: int) -> dict[str, float]:
@@ -395,14 +462,20 @@ def _lac_duration(council: str, year: int) -> dict[str, float]:
     cla = _read("cla_numbers_2021_2025.csv")
     names = cla["la_name"].fillna("")
     # by either spelling, as ``_row`` does ('Herefordshire' finds 'Herefordshire, County of')
-    la = cla[(cla["geographic_level"] == "Local authority")
-             & ((names.str.lower() == council.lower())
-                | (names.map(short_council_name).str.lower() == council.lower()))]
+    la = cla[
+        (cla["geographic_level"] == "Local authority")
+        & (
+            (names.str.lower() == council.lower())
+            | (names.map(short_council_name).str.lower() == council.lower())
+        )
+    ]
     if la.empty:
         return {}
     use = year if year in set(la["time_period"]) else int(la["time_period"].min())
     at = la[la["time_period"] == use]
-    stock = at[at["population_type"].str.startswith("Children looked after on 31 March")]["children_count"]
+    stock = at[at["population_type"].str.startswith("Children looked after on 31 March")][
+        "children_count"
+    ]
     starts = at[at["population_type"].str.startswith("Children starting")]["children_count"]
     if stock.empty or starts.empty:
         return {}
@@ -413,16 +486,25 @@ def _lac_duration(council: str, year: int) -> dict[str, float]:
 
 
 # A council's DfE rate, its denominator (FTE) and the model's metric.
-RATES = {"turnover_rate": ("turnover_rate_fte", ("inpost_fte",), "turnover rate (leavers / in post)"),
-         "vacancy_rate": ("vacancy_rate_fte", ("inpost_fte", "vacancy_fte"),
-                          "vacancy rate (vacancies / (vacancies + in post))"),
-         "agency_share": ("agency_rate_fte", ("inpost_fte", "agency_fte"),
-                          "agency rate (agency / (agency + in post))")}
+RATES = {
+    "turnover_rate": ("turnover_rate_fte", ("inpost_fte",), "turnover rate (leavers / in post)"),
+    "vacancy_rate": (
+        "vacancy_rate_fte",
+        ("inpost_fte", "vacancy_fte"),
+        "vacancy rate (vacancies / (vacancies + in post))",
+    ),
+    "agency_share": (
+        "agency_rate_fte",
+        ("inpost_fte", "agency_fte"),
+        "agency rate (agency / (agency + in post))",
+    ),
+}
 MIN_HALFWIDTH = 0.02
 
 
-def _rate_range(row: pd.Series, column: str, denominator: tuple[str, ...]
-                ) -> tuple[float, float, float, float]:
+def _rate_range(
+    row: pd.Series, column: str, denominator: tuple[str, ...]
+) -> tuple[float, float, float, float]:
     """A council's DfE rate (a share), its denominator (FTE) and its range: the rate +/- the larger
     of 2 points and the 95% binomial half-width among the denominator's FTE."""
     p = _number(row, column, "workforce") / 100.0
@@ -444,12 +526,23 @@ def council_targets(councils: list[str], year: int) -> pd.DataFrame:
         slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         for metric, (column, denominator, quantity) in RATES.items():
             p, n, low, high = _rate_range(row, column, denominator)
-            rows.append({"id": f"{slug}_{metric}_{year}", "quantity": quantity, "model_metric": metric,
-                         "value": p, "low": low, "high": high,
-                         "unit": "share", "year": year, "geography": name, "role": "target",
-                         "source": f"DfE, Children's social work workforce {year} ({column} "
-                                   f"{p * 100:.1f}, {n:,.0f} FTE)",
-                         "note": "Range: +/- the larger of 2 points and the 95% binomial half-width."})
+            rows.append(
+                {
+                    "id": f"{slug}_{metric}_{year}",
+                    "quantity": quantity,
+                    "model_metric": metric,
+                    "value": p,
+                    "low": low,
+                    "high": high,
+                    "unit": "share",
+                    "year": year,
+                    "geography": name,
+                    "role": "target",
+                    "source": f"DfE, Children's social work workforce {year} ({column} "
+                    f"{p * 100:.1f}, {n:,.0f} FTE)",
+                    "note": "Range: +/- the larger of 2 points and the 95% binomial half-width.",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -465,20 +558,26 @@ def observed_figures(council: str, year: int) -> dict:
     shares to 4 decimals, cases to 2. A figure DfE suppressed is left out (the report says "not
     published")."""
     row = _row(_read("csww_indicators_2017_2020.csv"), council, year, "workforce")
-    out: dict = {"year": year, "source": f"DfE CSWW {year}",
-                 "note": f"ranges: rates ± the larger of {MIN_HALFWIDTH * 100:g} points and the 95% "
-                         f"binomial half-width among the council's FTE; caseload ± "
-                         f"{CASELOAD[1]:g} cases"}
+    out: dict = {
+        "year": year,
+        "source": f"DfE CSWW {year}",
+        "note": f"ranges: rates ± the larger of {MIN_HALFWIDTH * 100:g} points and the 95% "
+        f"binomial half-width among the council's FTE; caseload ± "
+        f"{CASELOAD[1]:g} cases",
+    }
     for metric, (column, denominator, _) in RATES.items():
         try:
             p, _, low, high = _rate_range(row, column, denominator)
-        except ScenarioError:    # suppressed or missing
+        except ScenarioError:  # suppressed or missing
             continue
         out[metric] = {"value": round(p, 4), "low": round(low, 4), "high": round(high, 4)}
     column, half = CASELOAD
     value = row[column]
     if value is not None and not (isinstance(value, float) and math.isnan(value)):
         value = float(value)
-        out["mean_caseload"] = {"value": round(value, 2), "low": round(max(0.0, value - half), 2),
-                                "high": round(value + half, 2)}
+        out["mean_caseload"] = {
+            "value": round(value, 2),
+            "low": round(max(0.0, value - half), 2),
+            "high": round(value + half, 2),
+        }
     return out

@@ -14,6 +14,7 @@ effects (a standard common to all councils) is given beside it.
 
     python -m calibration.establishment      # print the estimates and the fit
 """
+
 from __future__ import annotations
 
 import sys
@@ -40,9 +41,11 @@ class Estimate:
     councils: int
 
     def line(self, label: str) -> str:
-        return (f"{label}: {self.slope:.3f} (se {self.se:.3f}, clustered by council "
-                f"{self.se_clustered:.3f}; R^2 {self.r2:.3f}; {self.n} council-years, "
-                f"{self.councils} councils)")
+        return (
+            f"{label}: {self.slope:.3f} (se {self.se:.3f}, clustered by council "
+            f"{self.se_clustered:.3f}; R^2 {self.r2:.3f}; {self.n} council-years, "
+            f"{self.councils} councils)"
+        )
 
 
 def panel(frame: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +53,11 @@ def panel(frame: pd.DataFrame) -> pd.DataFrame:
     ``growth`` (log change in funded posts from the previous census) and ``cases_per_post`` (log of
     the previous census's cases over its funded posts). ``frame``: DfE's columns ``time_period``,
     ``la_name``, ``inpost_fte``, ``vacancy_fte`` and ``cases`` (numbers, or DfE's symbols)."""
-    la = frame[frame["geographic_level"] == "Local authority"] if "geographic_level" in frame else frame
+    la = (
+        frame[frame["geographic_level"] == "Local authority"]
+        if "geographic_level" in frame
+        else frame
+    )
     data = pd.DataFrame({"council": la["la_name"], "year": pd.to_numeric(la["time_period"])})
     for column in ("inpost_fte", "vacancy_fte", "cases"):
         data[column] = dfe_values(la[column].astype(str))[0]
@@ -59,13 +66,17 @@ def panel(frame: pd.DataFrame) -> pd.DataFrame:
     before = data.groupby("council")[["year", "posts", "cases"]].shift()
     data["growth"] = np.log(data["posts"] / before["posts"])
     data["cases_per_post"] = np.log(before["cases"] / before["posts"])
-    keep = (before["year"] == data["year"] - 1) & np.isfinite(data["growth"]) \
+    keep = (
+        (before["year"] == data["year"] - 1)
+        & np.isfinite(data["growth"])
         & np.isfinite(data["cases_per_post"])
+    )
     return data.loc[keep, ["council", "year", "growth", "cases_per_post"]].reset_index(drop=True)
 
 
-def _ols(x: np.ndarray, y: np.ndarray, groups: np.ndarray, r2_of: np.ndarray | None = None
-         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _ols(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, r2_of: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Least squares of ``y`` on ``x`` (columns): coefficients, ordinary and cluster-robust
     (by ``groups``, with the usual small-sample factor) standard errors, and R^2."""
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)
@@ -81,8 +92,12 @@ def _ols(x: np.ndarray, y: np.ndarray, groups: np.ndarray, r2_of: np.ndarray | N
     g = len(labels)
     clustered = inverse @ meat @ inverse * g / (g - 1) * (n - 1) / (n - k)
     total = y - y.mean() if r2_of is None else r2_of
-    return beta, np.sqrt(np.diag(ordinary)), np.sqrt(np.diag(clustered)), \
-        float(1 - resid @ resid / (total @ total))
+    return (
+        beta,
+        np.sqrt(np.diag(ordinary)),
+        np.sqrt(np.diag(clustered)),
+        float(1 - resid @ resid / (total @ total)),
+    )
 
 
 def within_slope(data: pd.DataFrame) -> Estimate:
@@ -103,8 +118,9 @@ def pooled_slope(data: pd.DataFrame) -> Estimate:
     years = pd.get_dummies(data["year"]).astype(float).to_numpy()
     x = np.column_stack([years, data["cases_per_post"].to_numpy()])
     beta, se, sec, r2 = _ols(x, data["growth"].to_numpy(), data["council"].to_numpy())
-    return Estimate(float(beta[-1]), float(se[-1]), float(sec[-1]), r2, len(data),
-                    data["council"].nunique())
+    return Estimate(
+        float(beta[-1]), float(se[-1]), float(sec[-1]), r2, len(data), data["council"].nunique()
+    )
 
 
 def dfe_panel(path: Path = WORKFORCE) -> pd.DataFrame:
@@ -117,9 +133,11 @@ def main() -> int:
     change = np.exp(data["growth"]) - 1
     print(within_slope(data).line("within councils (the rule's adjustment_per_year)"))
     print(pooled_slope(data).line("pooled, with year effects"))
-    print(f"yearly change in funded posts: median {change.median():+.1%}, 5-95% "
-          f"{change.quantile(0.05):+.1%} to {change.quantile(0.95):+.1%}; share within +/-15%: "
-          f"{(change.abs() <= 0.15).mean():.0%}")
+    print(
+        f"yearly change in funded posts: median {change.median():+.1%}, 5-95% "
+        f"{change.quantile(0.05):+.1%} to {change.quantile(0.95):+.1%}; share within +/-15%: "
+        f"{(change.abs() <= 0.15).mean():.0%}"
+    )
     return 0
 
 

@@ -13,6 +13,7 @@ approximation is the "posterior" file that ``swsim run --posterior`` draws from.
 standard errors of the fitted parameters, and for parameters left as assumptions, how much of their
 effect on the targets the fitted parameters can mimic (R^2 of their Jacobian column on G's).
 """
+
 from __future__ import annotations
 
 import math
@@ -21,16 +22,14 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 from scipy import optimize
 
+from calibration.targets import Targets, metric_values
+from sim.columns import rows_of
 from sim.experiment.executor import Executor
 from sim.experiment.replications import run_experiment
-from sim.columns import rows_of
-from pydantic import BaseModel
-
 from sim.scenario import SEED, Scenario
-
-from calibration.targets import Targets, metric_values
 
 
 def schema_range(path: str) -> tuple[float, float]:
@@ -39,14 +38,25 @@ def schema_range(path: str) -> tuple[float, float]:
     model: object = Scenario
     info = None
     for key in path.split("."):
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or key not in model.model_fields:
+        if (
+            not (isinstance(model, type) and issubclass(model, BaseModel))
+            or key not in model.model_fields
+        ):
             return -math.inf, math.inf
         info = model.model_fields[key]
         model = info.annotation
     low, high = -math.inf, math.inf
     for bound in info.metadata:
-        low = max(low, getattr(bound, "ge", -math.inf), math.nextafter(getattr(bound, "gt", -math.inf), math.inf))
-        high = min(high, getattr(bound, "le", math.inf), math.nextafter(getattr(bound, "lt", math.inf), -math.inf))
+        low = max(
+            low,
+            getattr(bound, "ge", -math.inf),
+            math.nextafter(getattr(bound, "gt", -math.inf), math.inf),
+        )
+        high = min(
+            high,
+            getattr(bound, "le", math.inf),
+            math.nextafter(getattr(bound, "lt", math.inf), -math.inf),
+        )
     return low, high
 
 
@@ -89,23 +99,61 @@ LEVEL_PATHS = [f"workforce.levels.{lv}" for lv in ("l2", "l3", "l4", "l5")]
 ALL_LEVELS = [f"workforce.levels.{lv}" for lv in ("asye", "l2", "l3", "l4", "l5")]
 
 FITTED = (
-    Parameter("leave_rate", tuple(f"{p}.leave_rate" for p in LEVEL_PATHS), 0.25, 4.0,
-              description="multiplier on the base leaving hazard of levels 2-5"),
-    Parameter("fill_days", tuple(f"{p}.fill_days_mean" for p in ALL_LEVELS), 0.25, 4.0,
-              description="multiplier on every level's mean time to fill a vacancy"),
-    Parameter("backfill_probability", ("agency.backfill_probability",), 0.05, 1.0, mode="value",
-              description="probability that a vacancy is covered by agency"),
+    Parameter(
+        "leave_rate",
+        tuple(f"{p}.leave_rate" for p in LEVEL_PATHS),
+        0.25,
+        4.0,
+        description="multiplier on the base leaving hazard of levels 2-5",
+    ),
+    Parameter(
+        "fill_days",
+        tuple(f"{p}.fill_days_mean" for p in ALL_LEVELS),
+        0.25,
+        4.0,
+        description="multiplier on every level's mean time to fill a vacancy",
+    ),
+    Parameter(
+        "backfill_probability",
+        ("agency.backfill_probability",),
+        0.05,
+        1.0,
+        mode="value",
+        description="probability that a vacancy is covered by agency",
+    ),
 )
 
 ASSUMED = (
-    Parameter("asye_leave_rate", ("workforce.levels.asye.leave_rate",), 0.1, 5.0,
-              description="multiplier on the ASYE-year leaving hazard"),
-    Parameter("pressure_hazard_ratio_per_case", ("turnover.pressure_hazard_ratio_per_case",),
-              1.0, 1.5, mode="value", description="leaving hazard ratio per case of excess load"),
-    Parameter("pay_gap_hazard_ratio_per_10pct", ("turnover.pay_gap_hazard_ratio_per_10pct",),
-              1.0, 2.0, mode="value", description="leaving hazard ratio per 10% pay gap"),
-    Parameter("assignment_months", ("agency.assignment_months_mean",), 0.25, 4.0,
-              description="multiplier on the mean agency assignment"),
+    Parameter(
+        "asye_leave_rate",
+        ("workforce.levels.asye.leave_rate",),
+        0.1,
+        5.0,
+        description="multiplier on the ASYE-year leaving hazard",
+    ),
+    Parameter(
+        "pressure_hazard_ratio_per_case",
+        ("turnover.pressure_hazard_ratio_per_case",),
+        1.0,
+        1.5,
+        mode="value",
+        description="leaving hazard ratio per case of excess load",
+    ),
+    Parameter(
+        "pay_gap_hazard_ratio_per_10pct",
+        ("turnover.pay_gap_hazard_ratio_per_10pct",),
+        1.0,
+        2.0,
+        mode="value",
+        description="leaving hazard ratio per 10% pay gap",
+    ),
+    Parameter(
+        "assignment_months",
+        ("agency.assignment_months_mean",),
+        0.25,
+        4.0,
+        description="multiplier on the mean agency assignment",
+    ),
 )
 
 
@@ -115,9 +163,9 @@ class Settings:
     years: float = 5.0
     warmup_years: float = 3.0
     seed: int = SEED
-    workers: int | Executor = 1   # local processes, or where jobs run (an Executor)
-    budget: int = 40          # objective evaluations for the search
-    step: float = 0.05        # finite-difference step in unit coordinates
+    workers: int | Executor = 1  # local processes, or where jobs run (an Executor)
+    budget: int = 40  # objective evaluations for the search
+    step: float = 0.05  # finite-difference step in unit coordinates
     posterior_draws: int = 200
 
 
@@ -162,25 +210,32 @@ class Objective:
         params = self.parameters if parameters is None else parameters
         scenario = apply(self.base, params, u)
         s = self.settings
-        summary = rows_of(run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years,
-                                         s.workers).summary)
+        summary = rows_of(
+            run_experiment(scenario, s.reps, s.seed, s.years, s.warmup_years, s.workers).summary
+        )
         sim = np.array([np.nanmean(metric_values(summary, m)) for m in self.rows["model_metric"]])
         z = (sim - self.value) / self.sd
         if parameters is None:
             entry = {f"u_{p.name}": float(x) for p, x in zip(params, u)}
             entry.update({p.name: p.reported(self.base, float(x)) for p, x in zip(params, u)})
             entry.update({f"sim_{m}": v for m, v in zip(self.rows["id"], sim)})
-            entry["loss"] = float(np.sum(z ** 2))
+            entry["loss"] = float(np.sum(z**2))
             self.log.append(entry)
         return z
 
     def __call__(self, u) -> float:
         z = self.zscores(u)
-        return float(np.sum(z ** 2)) if np.all(np.isfinite(z)) else 1e12
+        return float(np.sum(z**2)) if np.all(np.isfinite(z)) else 1e12
 
 
-def _jacobian(objective: Objective, u: np.ndarray, parameters, z0: np.ndarray, step: float,
-              base_u: np.ndarray | None = None) -> np.ndarray:
+def _jacobian(
+    objective: Objective,
+    u: np.ndarray,
+    parameters,
+    z0: np.ndarray,
+    step: float,
+    base_u: np.ndarray | None = None,
+) -> np.ndarray:
     """Forward differences of the z-scores in unit coordinates, stepping inwards at a bound."""
     cols = []
     start = u if base_u is None else base_u
@@ -192,25 +247,50 @@ def _jacobian(objective: Objective, u: np.ndarray, parameters, z0: np.ndarray, s
     return np.column_stack(cols)
 
 
-def calibrate(base: Scenario, targets: Targets, settings: Settings | None = None,
-              parameters=FITTED, assumed=ASSUMED) -> Fit:
+def calibrate(
+    base: Scenario,
+    targets: Targets,
+    settings: Settings | None = None,
+    parameters=FITTED,
+    assumed=ASSUMED,
+) -> Fit:
     """Fit ``parameters`` to the targets; report their uncertainty and identifiability."""
     s = settings or Settings()
     objective = Objective(base, parameters, targets.fitted, s)
     u0 = np.array([p.unit(base) for p in parameters])
-    simplex = [u0] + [np.clip(u0 + 0.2 * np.eye(len(u0))[j] * (1 if u0[j] < 0.8 else -1), 0, 1)
-                      for j in range(len(u0))]
-    result = optimize.minimize(objective, u0, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(u0),
-                               options={"maxfev": s.budget, "initial_simplex": np.array(simplex),
-                                        "xatol": 0.01, "fatol": 0.05})
+    simplex = [u0] + [
+        np.clip(u0 + 0.2 * np.eye(len(u0))[j] * (1 if u0[j] < 0.8 else -1), 0, 1)
+        for j in range(len(u0))
+    ]
+    result = optimize.minimize(
+        objective,
+        u0,
+        method="Nelder-Mead",
+        bounds=[(0.0, 1.0)] * len(u0),
+        options={
+            "maxfev": s.budget,
+            "initial_simplex": np.array(simplex),
+            "xatol": 0.01,
+            "fatol": 0.05,
+        },
+    )
     u = np.clip(result.x, 0.0, 1.0)
     z0 = objective.zscores(u, parameters)  # not logged twice: same as the best evaluation
     G = _jacobian(objective, u, tuple(parameters), z0, s.step)
     cov_u = np.linalg.pinv(G.T @ G)
     ident = _identifiability(objective, base, tuple(parameters), tuple(assumed), u, G, cov_u, z0, s)
     posterior = _posterior(base, tuple(parameters), u, cov_u, s)
-    return Fit(base, tuple(parameters), u, float(np.sum(z0 ** 2)), pd.DataFrame(objective.log), G,
-               cov_u, ident, posterior)
+    return Fit(
+        base,
+        tuple(parameters),
+        u,
+        float(np.sum(z0**2)),
+        pd.DataFrame(objective.log),
+        G,
+        cov_u,
+        ident,
+        posterior,
+    )
 
 
 def _identifiability(objective, base, parameters, assumed, u, G, cov_u, z0, s) -> pd.DataFrame:
@@ -219,11 +299,21 @@ def _identifiability(objective, base, parameters, assumed, u, G, cov_u, z0, s) -
     for j, p in enumerate(parameters):
         lo, hi = u[j] - 1.645 * sd_u[j], u[j] + 1.645 * sd_u[j]
         width = min(hi, 1) - max(lo, 0)
-        rows.append({"parameter": p.name, "role": "fitted", "estimate": p.reported(base, u[j]),
-                     "low_90": p.reported(base, max(lo, 0.0)), "high_90": p.reported(base, min(hi, 1.0)),
-                     "bounds": f"{p.low:g}-{p.high:g}", "r2_with_fitted": float("nan"),
-                     "verdict": "pinned by the targets" if width < 0.4 else
-                                "weakly identified: wide interval", "description": p.description})
+        rows.append(
+            {
+                "parameter": p.name,
+                "role": "fitted",
+                "estimate": p.reported(base, u[j]),
+                "low_90": p.reported(base, max(lo, 0.0)),
+                "high_90": p.reported(base, min(hi, 1.0)),
+                "bounds": f"{p.low:g}-{p.high:g}",
+                "r2_with_fitted": float("nan"),
+                "verdict": "pinned by the targets"
+                if width < 0.4
+                else "weakly identified: wide interval",
+                "description": p.description,
+            }
+        )
     if assumed:
         # each assumption's effect on the targets, from its current value
         fit_scenario = apply(base, parameters, u)
@@ -235,13 +325,26 @@ def _identifiability(objective, base, parameters, assumed, u, G, cov_u, z0, s) -
             coef, *_ = np.linalg.lstsq(G, col, rcond=None)
             resid = col - G @ coef
             r2 = 1.0 - float(resid @ resid) / float(col @ col) if col @ col > 0 else float("nan")
-            verdict = ("no effect on these targets" if not np.isfinite(r2) or col @ col < 1e-6 else
-                       "confounded: the fitted parameters mimic its effect (remains an assumption)"
-                       if r2 > 0.9 else "partly separable, but not fitted (remains an assumption)")
-            rows.append({"parameter": p.name, "role": "assumption",
-                         "estimate": p.reported(fit_scenario, a_u[j]), "low_90": float("nan"),
-                         "high_90": float("nan"), "bounds": f"{p.low:g}-{p.high:g}",
-                         "r2_with_fitted": r2, "verdict": verdict, "description": p.description})
+            verdict = (
+                "no effect on these targets"
+                if not np.isfinite(r2) or col @ col < 1e-6
+                else "confounded: the fitted parameters mimic its effect (remains an assumption)"
+                if r2 > 0.9
+                else "partly separable, but not fitted (remains an assumption)"
+            )
+            rows.append(
+                {
+                    "parameter": p.name,
+                    "role": "assumption",
+                    "estimate": p.reported(fit_scenario, a_u[j]),
+                    "low_90": float("nan"),
+                    "high_90": float("nan"),
+                    "bounds": f"{p.low:g}-{p.high:g}",
+                    "r2_with_fitted": r2,
+                    "verdict": verdict,
+                    "description": p.description,
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -26,34 +26,35 @@ by the difference in log-odds), with steps that shrink as 1 / round after the fi
 Robbins-Monro schedule, so simulation noise does not keep the values moving). The rounds' history
 is kept; the best round (least sum of squared z-scores) is the result.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from calibration.fit import Settings
-from sim.experiment.replications import Runs, run_experiment
 from sim.columns import RATES, REGION, rows_of
+from sim.experiment.replications import Runs, run_experiment
 from sim.scenario import LEVELS, Scenario
 
 DAMPING = 0.8
-STEADY_ROUNDS = 3   # full steps for the first rounds, then steps shrinking as 1 / round
+STEADY_ROUNDS = 3  # full steps for the first rounds, then steps shrinking as 1 / round
 HAZARD_RANGE = (0.2, 5.0)
 APPEAL_RANGE = (-6.0, 6.0)
 BACKFILL_RANGE = (0.02, 1.0)
-FILL_RANGE = (0.05, 20.0)   # the time-to-fill scale (outside market), on the council's own times
-MAX_FILL_DAYS = 3650.0      # the schema's bound on fill_days_mean
+FILL_RANGE = (0.05, 20.0)  # the time-to-fill scale (outside market), on the council's own times
+MAX_FILL_DAYS = 3650.0  # the schema's bound on fill_days_mean
 
 
 @dataclass
 class RegionFit:
-    scenario: Scenario           # the region with the best round's values
-    fitted: pd.DataFrame         # per council (and a 'region' row): the fitted values
-    history: pd.DataFrame        # per round and council: values, simulated and target rates
+    scenario: Scenario  # the region with the best round's values
+    fitted: pd.DataFrame  # per council (and a 'region' row): the fitted values
+    history: pd.DataFrame  # per round and council: values, simulated and target rates
     loss: float
 
 
@@ -82,20 +83,32 @@ def _prefix(base: Scenario, name: str) -> str:
     return f"authority.{name}." if base.is_region else ""
 
 
-def apply(base: Scenario, names: list[str], hazard: np.ndarray, appeal: np.ndarray,
-          backfill: np.ndarray, supply: float, inflow: float,
-          fill: np.ndarray | None = None) -> Scenario:
+def apply(
+    base: Scenario,
+    names: list[str],
+    hazard: np.ndarray,
+    appeal: np.ndarray,
+    backfill: np.ndarray,
+    supply: float,
+    inflow: float,
+    fill: np.ndarray | None = None,
+) -> Scenario:
     """The region with these values: in a regional market, the supply and inflow, and each
     council's appeal; in an outside market, each council's times to fill scaled by ``fill``."""
     values: dict[str, float] = {}
     members = dict(base.members())
     if regional(base):
         m = base.market
-        values.update({
-            "market.newly_qualified_per_year": m.newly_qualified_per_year * supply,
-            "market.agency_inflow_per_year": inflow,
-            **{f"market.experienced_per_year.{k}": v * supply
-               for k, v in m.experienced_per_year.items()}})
+        values.update(
+            {
+                "market.newly_qualified_per_year": m.newly_qualified_per_year * supply,
+                "market.agency_inflow_per_year": inflow,
+                **{
+                    f"market.experienced_per_year.{k}": v * supply
+                    for k, v in m.experienced_per_year.items()
+                },
+            }
+        )
     for i, name in enumerate(names):
         at = _prefix(base, name)
         values[f"{at}turnover.hazard_scale"] = float(hazard[i])
@@ -104,20 +117,24 @@ def apply(base: Scenario, names: list[str], hazard: np.ndarray, appeal: np.ndarr
         elif fill is not None:
             for level, lv in zip(LEVELS, members[name].workforce.levels.ordered()):
                 values[f"{at}workforce.levels.{level}.fill_days_mean"] = float(
-                    min(lv.fill_days_mean * fill[i], MAX_FILL_DAYS))
+                    min(lv.fill_days_mean * fill[i], MAX_FILL_DAYS)
+                )
         values[f"{at}agency.backfill_probability"] = float(backfill[i])
     return base.with_values(values)
 
 
 def summary_rates(runs: Runs, names: list[str]) -> dict[str, np.ndarray]:
     """Each council's mean turnover, vacancy and agency rates over the runs' reporting windows."""
-    return {m: np.array([rows_of(runs.summary, n)[m].mean() for n in names])
-            for m in RATES}
+    return {m: np.array([rows_of(runs.summary, n)[m].mean() for n in names]) for m in RATES}
 
 
-def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None,
-               measure: Callable[[Runs, list[str]], dict[str, np.ndarray]] = summary_rates
-               ) -> RegionFit:
+def fit_region(
+    base: Scenario,
+    targets: pd.DataFrame,
+    s: Settings,
+    progress=None,
+    measure: Callable[[Runs, list[str]], dict[str, np.ndarray]] = summary_rates,
+) -> RegionFit:
     """Fit each council's hazard scale, appeal and backfill, and the region's supply and agency
     inflow, to ``targets`` (rows with ``geography`` = council; see ``dfe.council_targets``), in
     ``s.budget`` rounds; ``measure`` reads the councils' rates from a round's runs (default: their
@@ -127,8 +144,10 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
     # a region of one is the run's own rows (its targets' geography: its name)
     rows = names if base.is_region else [REGION]
     market = regional(base)
-    posts = np.array([sum(lv.establishment for lv in members[n].workforce.levels.ordered())
-                      for n in names], float)
+    posts = np.array(
+        [sum(lv.establishment for lv in members[n].workforce.levels.ordered()) for n in names],
+        float,
+    )
     weight = posts / posts.sum()
     hazard = np.array([members[n].turnover.hazard_scale for n in names])
     appeal = np.array([members[n].employer.appeal for n in names])
@@ -140,7 +159,9 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
     # the region's own vacancy target, where the targets have one (a row for no council), is
     # matched by the region's own row; else the councils' targets weighted by their posts
     own = targets[(targets["model_metric"] == "vacancy_rate") & ~targets["geography"].isin(names)]
-    region_vacancy = float(own["value"].iloc[0]) if len(own) == 1 else float(weight @ want["vacancy_rate"])
+    region_vacancy = (
+        float(own["value"].iloc[0]) if len(own) == 1 else float(weight @ want["vacancy_rate"])
+    )
     region_sd = float((own["high"] - own["low"]).iloc[0] / 2 / 1.96) if len(own) == 1 else 1.0
     history, best = [], None
     for round_ in range(s.budget):
@@ -149,53 +170,109 @@ def fit_region(base: Scenario, targets: pd.DataFrame, s: Settings, progress=None
         got = measure(runs, rows)
         idle = float(rows_of(runs.timeseries)["agency_available"].mean())
         z = np.concatenate([(got[m] - want[m]) / sd[m] for m in want])
-        simulated_vacancy = float(rows_of(runs.summary)["vacancy_rate"].mean()) if len(own) == 1 \
+        simulated_vacancy = (
+            float(rows_of(runs.summary)["vacancy_rate"].mean())
+            if len(own) == 1
             else float(weight @ got["vacancy_rate"])
-        if len(own) == 1:   # the region's own vacancy counts as one more target
+        )
+        if len(own) == 1:  # the region's own vacancy counts as one more target
             z = np.append(z, (simulated_vacancy - region_vacancy) / region_sd)
-        loss = float(np.nansum(z ** 2))
+        loss = float(np.nansum(z**2))
         for i, name in enumerate(names):
-            history.append({"round": round_, "authority": name, "hazard_scale": hazard[i],
-                            "appeal": appeal[i], "backfill_probability": backfill[i],
-                            **({} if market else {"fill_days_scale": fill[i]}),
-                            **{f"{m}_simulated": got[m][i] for m in want},
-                            **{f"{m}_target": want[m][i] for m in want}, "loss": loss})
+            history.append(
+                {
+                    "round": round_,
+                    "authority": name,
+                    "hazard_scale": hazard[i],
+                    "appeal": appeal[i],
+                    "backfill_probability": backfill[i],
+                    **({} if market else {"fill_days_scale": fill[i]}),
+                    **{f"{m}_simulated": got[m][i] for m in want},
+                    **{f"{m}_target": want[m][i] for m in want},
+                    "loss": loss,
+                }
+            )
         if market:
-            history.append({"round": round_, "authority": "region", "supply_scale": supply,
-                            "agency_inflow_per_year": inflow, "agency_available": idle,
-                            "loss": loss})
+            history.append(
+                {
+                    "round": round_,
+                    "authority": "region",
+                    "supply_scale": supply,
+                    "agency_inflow_per_year": inflow,
+                    "agency_available": idle,
+                    "loss": loss,
+                }
+            )
         if best is None or loss < best[0]:
-            best = (loss, round_, hazard.copy(), appeal.copy(), backfill.copy(), supply, inflow,
-                    fill.copy())
+            best = (
+                loss,
+                round_,
+                hazard.copy(),
+                appeal.copy(),
+                backfill.copy(),
+                supply,
+                inflow,
+                fill.copy(),
+            )
         if progress:
             progress(round_, loss)
         # move each parameter toward its target, by steps that shrink once near it (Robbins-Monro)
         step = DAMPING * min(1.0, STEADY_ROUNDS / (round_ + 1))
-        hazard = np.clip(hazard * (want["turnover_rate"] / np.maximum(got["turnover_rate"], 1e-3))
-                         ** step, *HAZARD_RANGE)
+        hazard = np.clip(
+            hazard * (want["turnover_rate"] / np.maximum(got["turnover_rate"], 1e-3)) ** step,
+            *HAZARD_RANGE,
+        )
         if market:
-            appeal = np.clip(appeal + step * (logit(got["vacancy_rate"])
-                                              - logit(want["vacancy_rate"])), *APPEAL_RANGE)
-            appeal = appeal - weight @ appeal   # appeals are relative: their weighted mean is 0
-        else:   # a vacancy's odds rise in proportion to the time it takes to fill
-            fill = np.clip(fill * np.exp(step * (logit(want["vacancy_rate"])
-                                                 - logit(got["vacancy_rate"]))), *FILL_RANGE)
-        backfill = np.clip(backfill * (want["agency_share"] / np.maximum(got["agency_share"], 1e-3))
-                           ** step, *BACKFILL_RANGE)
+            appeal = np.clip(
+                appeal + step * (logit(got["vacancy_rate"]) - logit(want["vacancy_rate"])),
+                *APPEAL_RANGE,
+            )
+            appeal = appeal - weight @ appeal  # appeals are relative: their weighted mean is 0
+        else:  # a vacancy's odds rise in proportion to the time it takes to fill
+            fill = np.clip(
+                fill * np.exp(step * (logit(want["vacancy_rate"]) - logit(got["vacancy_rate"]))),
+                *FILL_RANGE,
+            )
+        backfill = np.clip(
+            backfill * (want["agency_share"] / np.maximum(got["agency_share"], 1e-3)) ** step,
+            *BACKFILL_RANGE,
+        )
         if market:
-            supply *= math.exp(step * (logit(np.array(simulated_vacancy))
-                                       - logit(np.array(region_vacancy))))
-            inflow = max(0.0, inflow + step * base.market.agency_exit_rate
-                         * (base.market.agency_pool_start - idle))
+            supply *= math.exp(
+                step * (logit(np.array(simulated_vacancy)) - logit(np.array(region_vacancy)))
+            )
+            inflow = max(
+                0.0,
+                inflow
+                + step * base.market.agency_exit_rate * (base.market.agency_pool_start - idle),
+            )
     loss, round_, hazard, appeal, backfill, supply, inflow, fill = best
     scenario = apply(base, names, hazard, appeal, backfill, supply, inflow, fill)
-    fitted = pd.DataFrame({"authority": names, "hazard_scale": hazard, "appeal": appeal,
-                           "backfill_probability": backfill,
-                           **({} if market else {"fill_days_scale": fill})})
+    fitted = pd.DataFrame(
+        {
+            "authority": names,
+            "hazard_scale": hazard,
+            "appeal": appeal,
+            "backfill_probability": backfill,
+            **({} if market else {"fill_days_scale": fill}),
+        }
+    )
     if market:
         m = scenario.market
-        fitted = pd.concat([fitted, pd.DataFrame([{
-            "authority": "region", "newly_qualified_per_year": m.newly_qualified_per_year,
-            **{f"experienced_{k}": v for k, v in m.experienced_per_year.items()},
-            "agency_inflow_per_year": inflow}])], ignore_index=True)
+        fitted = pd.concat(
+            [
+                fitted,
+                pd.DataFrame(
+                    [
+                        {
+                            "authority": "region",
+                            "newly_qualified_per_year": m.newly_qualified_per_year,
+                            **{f"experienced_{k}": v for k, v in m.experienced_per_year.items()},
+                            "agency_inflow_per_year": inflow,
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
     return RegionFit(scenario, fitted, pd.DataFrame(history), loss)

@@ -1,4 +1,5 @@
 """Queueing theory the model is checked against (a fixed-staff case flow is an M/M/c queue)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,6 +9,7 @@ values in ``west_midlands_fit.csv`` (``swsim calibrate west_midlands`` writes a 
 A test checks that the built-in file is exactly what this writes, so the scenario cannot drift
 from its data.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,8 +29,11 @@ REGION, YEAR = "West Midlands", 2020
 WARMUP_YEARS = 8.0
 FIT = Path(__file__).parent / "west_midlands_fit.csv"
 # Per-council calibrated values: column -> scenario path within the council.
-FITTED = {"hazard_scale": ("turnover", "hazard_scale"), "appeal": ("employer", "appeal"),
-          "backfill_probability": ("agency", "backfill_probability")}
+FITTED = {
+    "hazard_scale": ("turnover", "hazard_scale"),
+    "appeal": ("employer", "appeal"),
+    "backfill_probability": ("agency", "backfill_probability"),
+}
 
 HEADER = """\
 # west_midlands: the 14 councils of the West Midlands as one labour market (issue: the region).
@@ -67,8 +71,9 @@ def market(fit: pd.DataFrame | None) -> dict:
     if fit is not None and "region" in set(fit["authority"]):
         row = fit[fit["authority"] == "region"].iloc[0]
         values["newly_qualified_per_year"] = round(float(row["newly_qualified_per_year"]), 1)
-        values["experienced_per_year"] = {k: round(float(row[f"experienced_{k}"]), 1)
-                                          for k in values["experienced_per_year"]}
+        values["experienced_per_year"] = {
+            k: round(float(row[f"experienced_{k}"]), 1) for k in values["experienced_per_year"]
+        }
         values["agency_inflow_per_year"] = round(float(row["agency_inflow_per_year"]), 1)
     return values
 
@@ -76,8 +81,15 @@ def market(fit: pd.DataFrame | None) -> dict:
 # The councils' teams are the baseline's, but a council allocates over the limit rather than leave a
 # child waiting for a worker (Monmouthshire 2017: "each worker would have to be allocated an
 # additional 5 cases"): with demand matched to DfE's open cases some councils' teams have no room.
-OVERFLOW = {team: {"overflow": "over_limit"} for team in
-            ("duty_and_assessment", "family_support_and_protection", "court", "placement_and_support")}
+OVERFLOW = {
+    team: {"overflow": "over_limit"}
+    for team in (
+        "duty_and_assessment",
+        "family_support_and_protection",
+        "court",
+        "placement_and_support",
+    )
+}
 
 
 def build(fit: pd.DataFrame | None = None) -> str:
@@ -90,14 +102,19 @@ def build(fit: pd.DataFrame | None = None) -> str:
             over = councils[row.authority]
             for column, (section, field) in FITTED.items():
                 over.setdefault(section, {})[field] = round(float(getattr(row, column)), 4)
-    data = {"extends": "baseline", "name": "west_midlands",
-            "description": f"The 14 West Midlands councils competing for the same social workers "
-                           f"({REGION} {YEAR}: DfE inputs per council, demand matched to its DfE "
-                           f"open cases, calibrated market)",
-            "start": {"year": YEAR}, "run": {"warmup_years": WARMUP_YEARS},
-            "demand": {"warmup": "start"}, "market": market(fit),
-            "teams": OVERFLOW,
-            "authority": councils}
+    data = {
+        "extends": "baseline",
+        "name": "west_midlands",
+        "description": f"The 14 West Midlands councils competing for the same social workers "
+        f"({REGION} {YEAR}: DfE inputs per council, demand matched to its DfE "
+        f"open cases, calibrated market)",
+        "start": {"year": YEAR},
+        "run": {"warmup_years": WARMUP_YEARS},
+        "demand": {"warmup": "start"},
+        "market": market(fit),
+        "teams": OVERFLOW,
+        "authority": councils,
+    }
     return HEADER + tomli_w.dumps(data)
 
 
@@ -105,7 +122,7 @@ def main() -> int:
     fit = pd.read_csv(FIT) if FIT.exists() else None
     path = builtin_path("west_midlands")
     path.write_text(build(fit), encoding="utf-8")
-    load_scenario("west_midlands")   # valid, or this stops with the problems
+    load_scenario("west_midlands")  # valid, or this stops with the problems
     print(f"wrote {path}")
     return 0
 

@@ -4,6 +4,7 @@ A page marks each part with ``<!-- generated: NAME -->`` and ``<!-- end generate
 ``sim.cli.reference.render`` puts the commands (the argparse parser), the output columns, the
 policies or the scenario's fields between them.
 """
+
 from sim.cli.reference import render
 
 

@@ -1,11 +1,19 @@
 """Shared by the grow-your-own pipelines: yearly cohorts of trainees who qualify into posts."""
+
 from __future__ import annotations
 
 from sim.model.clock import MONTH_DAYS
 
 
-def yearly_cohorts(policy, ctx, per_year: int, months_to_qualify: float, completion: float,
-                   level: int, pipeline: str):
+def yearly_cohorts(
+    policy,
+    ctx,
+    per_year: int,
+    months_to_qualify: float,
+    completion: float,
+    level: int,
+    pipeline: str,
+):
     """A SimPy process: each year ``per_year`` trainees start; after ``months_to_qualify`` each one
     qualifies with probability ``completion`` and is hired at ``level``. ``policy.in_training``
     counts trainees for costing."""

@@ -1,5 +1,6 @@
 """A hard cap on every worker's weighted caseload (Dudley 2018: "no social worker will have
 caseload over 21"; Monmouthshire 2017: 20-25 in duty and assessment, lower in complex teams)."""
+
 from __future__ import annotations
 
 import math
@@ -11,24 +12,34 @@ from sim.policy import Policy, PolicyParams
 
 
 class CaseloadCapParams(PolicyParams):
-    cap: float = Field(21.0, ge=1, le=100,
-                       description="Most weighted cases any worker may hold (Dudley 2018: 21).")
+    cap: float = Field(
+        21.0, ge=1, le=100, description="Most weighted cases any worker may hold (Dudley 2018: 21)."
+    )
     when_full: Literal["wait", "agency"] = Field(
-        "wait", description="When nobody has room: cases wait, or agency workers are hired above "
-        "establishment to hold the cap.")
+        "wait",
+        description="When nobody has room: cases wait, or agency workers are hired above "
+        "establishment to hold the cap.",
+    )
     agency_trigger_cases: int = Field(
-        10, ge=1, le=100_000, description="Cases waiting at a month end that trigger extra agency hiring. Assumption.")
+        10,
+        ge=1,
+        le=100_000,
+        description="Cases waiting at a month end that trigger extra agency hiring. Assumption.",
+    )
     max_extra_agency: int = Field(
-        30, ge=0, le=10_000, description="Most extra agency workers held at once. Assumption.")
+        30, ge=0, le=10_000, description="Most extra agency workers held at once. Assumption."
+    )
 
 
 class CaseloadCap(Policy):
     name = "caseload_cap"
     label = "a caseload cap of {cap:g} cases"
-    description = ("No worker holds more than {cap:g} weighted cases; when nobody has room: "
-                   "\"{when_full}\" (wait: cases queue for a worker; agency: once "
-                   "{agency_trigger_cases} cases wait at a month end, extra agency workers are hired "
-                   "above establishment, at most {max_extra_agency} at once)")
+    description = (
+        "No worker holds more than {cap:g} weighted cases; when nobody has room: "
+        '"{when_full}" (wait: cases queue for a worker; agency: once '
+        "{agency_trigger_cases} cases wait at a month end, extra agency workers are hired "
+        "above establishment, at most {max_extra_agency} at once)"
+    )
     source = "Dudley workforce strategy 2018; Monmouthshire cabinet report 2017"
     Params = CaseloadCapParams
 
@@ -36,7 +47,10 @@ class CaseloadCap(Policy):
         rates.limit_cap = min(rates.limit_cap, self.params.cap)
 
     def monthly(self, ctx) -> None:
-        if self.params.when_full != "agency" or ctx.waiting_cases < self.params.agency_trigger_cases:
+        if (
+            self.params.when_full != "agency"
+            or ctx.waiting_cases < self.params.agency_trigger_cases
+        ):
             return
         wanted = math.ceil(ctx.waiting_cases / ctx.agency_caseload_limit)
         for _ in range(min(wanted, self.params.max_extra_agency - ctx.extra_agency)):

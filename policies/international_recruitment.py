@@ -1,35 +1,51 @@
 """A cohort of social workers recruited from overseas (Warwickshire 2022: 25 social workers over two
 years through a specialist agency, £125,000 plus salary)."""
+
 from __future__ import annotations
 
 import numpy as np
 from pydantic import Field
 
-from sim.scenario import LEVELS, MAX_FEE_GBP, LevelName
 from sim.model.clock import MONTH_DAYS
-
 from sim.policy import Policy, PolicyParams
+from sim.scenario import LEVELS, MAX_FEE_GBP, LevelName
 
 PIPELINE = "international"
 
 
 class InternationalRecruitmentParams(PolicyParams):
-    recruits: int = Field(25, ge=0, le=10000, description="Recruits in the cohort. Warwickshire 2022: 25.")
-    over_years: float = Field(2.0, gt=0, le=20, description="Years over which they arrive, evenly. Warwickshire: two.")
-    level: LevelName = Field("l3", description="Level they are appointed at. Assumption: experienced.")
+    recruits: int = Field(
+        25, ge=0, le=10000, description="Recruits in the cohort. Warwickshire 2022: 25."
+    )
+    over_years: float = Field(
+        2.0, gt=0, le=20, description="Years over which they arrive, evenly. Warwickshire: two."
+    )
+    level: LevelName = Field(
+        "l3", description="Level they are appointed at. Assumption: experienced."
+    )
     cost_per_recruit_gbp: float = Field(
-        5000.0, ge=0, le=MAX_FEE_GBP, description="Agency fee per recruit. Warwickshire 2022: £125,000 for 25.")
+        5000.0,
+        ge=0,
+        le=MAX_FEE_GBP,
+        description="Agency fee per recruit. Warwickshire 2022: £125,000 for 25.",
+    )
     hazard_ratio: float = Field(
-        1.0, gt=0, le=5, description="Leaving hazard ratio of recruits versus other staff. Assumption "
-        "(Warwickshire: three overseas staff planned to return to WCC).")
+        1.0,
+        gt=0,
+        le=5,
+        description="Leaving hazard ratio of recruits versus other staff. Assumption "
+        "(Warwickshire: three overseas staff planned to return to WCC).",
+    )
 
 
 class InternationalRecruitment(Policy):
     name = "international_recruitment"
     label = "{recruits} international recruits over {over_years:g} years"
-    description = ("{recruits} social workers recruited from overseas arrive evenly over {over_years:g} "
-                   "years at {level:level}, into vacancies or above establishment; their leaving hazard "
-                   "against other staff's: {hazard_ratio:ratio}; {cost_per_recruit_gbp:gbp} per recruit")
+    description = (
+        "{recruits} social workers recruited from overseas arrive evenly over {over_years:g} "
+        "years at {level:level}, into vacancies or above establishment; their leaving hazard "
+        "against other staff's: {hazard_ratio:ratio}; {cost_per_recruit_gbp:gbp} per recruit"
+    )
     source = "Warwickshire children and families workforce strategy review 2022"
     Params = InternationalRecruitmentParams
 

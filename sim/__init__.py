@@ -5,6 +5,7 @@ The Python API (see ``sim.api``): ``load_scenario``, ``run``, ``compare``, ``sav
 when first used, so a worker process that only runs replications does not load the statistics
 and result-file libraries (time to start, memory).
 """
+
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -15,11 +16,16 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 # public name -> (module, attribute)
-_API = {"compare": ("sim.api", "compare"), "run": ("sim.api", "run"), "save": ("sim.api", "save"),
-        "Results": ("sim.experiment.results", "Results"),
-        "load_results": ("sim.experiment.results", "load_results"),
-        "policies": ("sim.policy", "registry"),
-        "Scenario": ("sim.scenario", "Scenario"), "load_scenario": ("sim.scenario", "load_scenario")}
+_API = {
+    "compare": ("sim.api", "compare"),
+    "run": ("sim.api", "run"),
+    "save": ("sim.api", "save"),
+    "Results": ("sim.experiment.results", "Results"),
+    "load_results": ("sim.experiment.results", "load_results"),
+    "policies": ("sim.policy", "registry"),
+    "Scenario": ("sim.scenario", "Scenario"),
+    "load_scenario": ("sim.scenario", "load_scenario"),
+}
 
 __all__ = [*sorted(_API), "__version__"]
 

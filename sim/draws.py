@@ -6,6 +6,7 @@ replication silently wrong: an unreadable or non-text file, a value that is not 
 column that is not a numeric scenario field, or a row that makes the scenario invalid. Row numbers
 count the header as row 1, as a spreadsheet shows them.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,13 +29,21 @@ def load_draws(path: str | Path, scenario: Scenario, *more: Scenario) -> pd.Data
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise ScenarioError([f"{path}: cannot read parameter draws: {err}"]) from None
     if raw.empty:
-        raise ScenarioError([f"{path}: no parameter draws: need a header of scenario paths "
-                             "(e.g. workforce.levels.l3.leave_rate) and one row per draw"])
-    problems = [f"{path}: column {c!r}: {why}" for c in raw.columns if (why := _column_problem(scenario, c))]
+        raise ScenarioError(
+            [
+                f"{path}: no parameter draws: need a header of scenario paths "
+                "(e.g. workforce.levels.l3.leave_rate) and one row per draw"
+            ]
+        )
+    problems = [
+        f"{path}: column {c!r}: {why}" for c in raw.columns if (why := _column_problem(scenario, c))
+    ]
     draws = raw.apply(pd.to_numeric, errors="coerce").astype(float)  # text, "" and "true" -> NaN
     for i, j in zip(*np.nonzero(~np.isfinite(draws.to_numpy()))):
-        problems.append(f"{path}: row {i + 2}, column {raw.columns[j]!r}: {raw.iat[i, j]!r} is not "
-                        "a finite number")
+        problems.append(
+            f"{path}: row {i + 2}, column {raw.columns[j]!r}: {raw.iat[i, j]!r} is not "
+            "a finite number"
+        )
     _refuse(problems)
     for s in (scenario, *more):
         for i, row in enumerate(draws.to_dict("records")):
@@ -49,7 +58,9 @@ def load_draws(path: str | Path, scenario: Scenario, *more: Scenario) -> pd.Data
 
 
 def _column_problem(scenario: Scenario, column: str) -> str | None:
-    not_a_path = "not a scenario path (columns are dotted paths such as workforce.levels.l3.leave_rate)"
+    not_a_path = (
+        "not a scenario path (columns are dotted paths such as workforce.levels.l3.leave_rate)"
+    )
     if field_type(Scenario, column.split(".")) is None:
         return not_a_path
     try:
@@ -63,5 +74,9 @@ def _column_problem(scenario: Scenario, column: str) -> str | None:
 
 def _refuse(problems: list[str]) -> None:
     if problems:
-        more = [f"(only the first {MAX_PROBLEMS} problems are shown)"] if len(problems) > MAX_PROBLEMS else []
+        more = (
+            [f"(only the first {MAX_PROBLEMS} problems are shown)"]
+            if len(problems) > MAX_PROBLEMS
+            else []
+        )
         raise ScenarioError(problems[:MAX_PROBLEMS] + more)

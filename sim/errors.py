@@ -1,4 +1,5 @@
 """The errors a user can act on: bad input (exit code 2), as opposed to faults in swsim (exit 1)."""
+
 from __future__ import annotations
 
 

@@ -36,15 +36,17 @@ council hooks above, each with its own ``ctx``, and the region calls three more 
 ``self.adopters`` names the councils that adopt it (every council unless the scenario lists some).
 In a scenario without councils the region is the one authority, which adopts it.
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import string
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import entry_points
-from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Generator, Literal, Mapping, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 from pydantic import BaseModel
@@ -56,11 +58,11 @@ from sim.strict import STRICT
 class Staff:
     """The permanent staff a leaving hazard applies to, as arrays in one order."""
 
-    level: np.ndarray              # level index (0 = ASYE) they practise at
-    start_level: np.ndarray        # level they joined at
-    pipeline: np.ndarray           # how they joined: "initial" (in post at the start),
-                                   # "newly_qualified", "experienced", "conversion", or a policy's
-    years_since_hire: np.ndarray   # years at this authority
+    level: np.ndarray  # level index (0 = ASYE) they practise at
+    start_level: np.ndarray  # level they joined at
+    pipeline: np.ndarray  # how they joined: "initial" (in post at the start),
+    # "newly_qualified", "experienced", "conversion", or a policy's
+    years_since_hire: np.ndarray  # years at this authority
 
     @property
     def asye_starter(self) -> np.ndarray:
@@ -119,8 +121,9 @@ class Context(Protocol):
     def hire_extra_agency(self) -> None:
         """An agency worker joins above establishment (at the agency level) for one assignment."""
 
-    def cover_vacancy(self, level: int, on_end: Callable[[Any], None],
-                      replace_agency: bool = False) -> Any:
+    def cover_vacancy(
+        self, level: int, on_end: Callable[[Any], None], replace_agency: bool = False
+    ) -> Any:
         """A worker employed by the region (not the council, not an agency) covers a vacant funded
         post, practising at ``level``: one without cover, or (``replace_agency``) one an agency
         worker covers, who goes back to the pool. Returns the worker, or None if no post is open;
@@ -198,7 +201,11 @@ class PlainWords(string.Formatter):
             return f"£{value:,.0f}"
         if spec == "ratio":
             change = round(100 * (value - 1), 6)
-            return "unchanged" if change == 0 else f"{abs(change):g}% {'higher' if change > 0 else 'lower'}"
+            return (
+                "unchanged"
+                if change == 0
+                else f"{abs(change):g}% {'higher' if change > 0 else 'lower'}"
+            )
         if spec == "level":
             return "ASYE" if value == "asye" else f"level {str(value).lstrip('l')}"
         if spec.startswith("?"):
@@ -211,18 +218,23 @@ WORDS = PlainWords()
 
 class Policy:
     name: ClassVar[str] = ""
-    label: ClassVar[str] = ""        # e.g. "a caseload cap of {cap:g} cases"
+    label: ClassVar[str] = ""  # e.g. "a caseload cap of {cap:g} cases"
     description: ClassVar[str] = ""  # what it does, e.g. "No worker holds more than {cap:g} cases"
     source: ClassVar[str] = ""
     scope: ClassVar[Literal["council", "region"]] = "council"
     Params: ClassVar[type[PolicyParams]] = PolicyParams
 
-    def __init__(self, params: PolicyParams, start_month: int, rng: np.random.Generator,
-                 adopters: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        params: PolicyParams,
+        start_month: int,
+        rng: np.random.Generator,
+        adopters: frozenset[str] = frozenset(),
+    ):
         self.params = params
         self.start_month = start_month
         self.rng = rng
-        self.adopters = adopters   # a region policy: the councils that adopt it
+        self.adopters = adopters  # a region policy: the councils that adopt it
 
     # -- hooks (all optional) ---------------------------------------------------------------
     def adjust(self, rates: Any) -> None:
@@ -277,7 +289,11 @@ class Policy:
 
     @classmethod
     def _fill(cls, template: str, params) -> str:
-        values = params if isinstance(params, PolicyParams) else cls.Params.model_validate(dict(params or {}))
+        values = (
+            params
+            if isinstance(params, PolicyParams)
+            else cls.Params.model_validate(dict(params or {}))
+        )
         try:
             return WORDS.format(template, **dict(values))
         except (KeyError, IndexError, ValueError, TypeError):
@@ -288,8 +304,10 @@ class Policy:
         """Each parameter's default and description (for ``swsim policies``)."""
         out = {}
         for key, field in cls.Params.model_fields.items():
-            out[key] = {"default": field.get_default(call_default_factory=True),
-                        "description": field.description or ""}
+            out[key] = {
+                "default": field.get_default(call_default_factory=True),
+                "description": field.description or "",
+            }
         return out
 
 
@@ -308,13 +326,20 @@ def registry() -> dict[str, type[Policy]]:
             continue
         module = importlib.import_module(f"{POLICY_PACKAGE}.{info.name}")
         for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, Policy) and obj is not Policy \
-                    and obj.__module__ == module.__name__ and obj.name:
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, Policy)
+                and obj is not Policy
+                and obj.__module__ == module.__name__
+                and obj.name
+            ):
                 found[obj.name] = obj
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         cls = ep.load()
         if not (isinstance(cls, type) and issubclass(cls, Policy)):
-            raise TypeError(f"entry point {ep.name} in {ENTRY_POINT_GROUP} is not a Policy subclass")
+            raise TypeError(
+                f"entry point {ep.name} in {ENTRY_POINT_GROUP} is not a Policy subclass"
+            )
         found[cls.name or ep.name] = cls
     return dict(sorted(found.items()))
 

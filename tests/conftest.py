@@ -1,28 +1,44 @@
 """Shared helpers: small scenarios built from the baseline."""
+
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from sim.scenario import LEVELS, Scenario, load_scenario
 
-ZERO_LEVEL = {"establishment": 0, "salary_gbp": 30000.0, "caseload_limit": 10.0,
-              "leave_rate": 0.0, "fill_days_mean": 100.0}
+ZERO_LEVEL = {
+    "establishment": 0,
+    "salary_gbp": 30000.0,
+    "caseload_limit": 10.0,
+    "leave_rate": 0.0,
+    "fill_days_mean": 100.0,
+}
 
 
 # a small regional market for regions of two or three baseline-sized councils
-REGIONAL_MARKET = {"labour": "regional", "newly_qualified_per_year": 60.0,
-                   "experienced_per_year": {"l2": 25.0, "l3": 25.0, "l4": 5.0, "l5": 2.0},
-                   "agency_pool_start": 20, "agency_inflow_per_year": 30.0}
+REGIONAL_MARKET = {
+    "labour": "regional",
+    "newly_qualified_per_year": 60.0,
+    "experienced_per_year": {"l2": 25.0, "l3": 25.0, "l4": 5.0, "l5": 2.0},
+    "agency_pool_start": 20,
+    "agency_inflow_per_year": 30.0,
+}
 
 
 def pay_rise(rise: float) -> dict:
     """A council's section paying the baseline's salaries raised by ``rise`` (0.1 = 10%)."""
-    return {"workforce": {"levels": {lv: {"salary_gbp": s * (1 + rise)} for lv, s in
-                                     zip(LEVELS, (31000.0, 35000.0, 39000.0, 44000.0, 50000.0))}}}
+    return {
+        "workforce": {
+            "levels": {
+                lv: {"salary_gbp": s * (1 + rise)}
+                for lv, s in zip(LEVELS, (31000.0, 35000.0, 39000.0, 44000.0, 50000.0))
+            }
+        }
+    }
 
 
 @pytest.fixture(scope="session")
@@ -38,18 +54,31 @@ def queue_scenario(workers: int, limit: int, mean_days: float, utilisation: floa
     servers = workers * limit
     arrivals_per_day = utilisation * servers / mean_days
     level = dict(ZERO_LEVEL, establishment=workers, caseload_limit=float(limit))
-    return Scenario.model_validate({
-        "name": "mmc",
-        "demand": {"referrals_per_year": arrivals_per_day * 365.0, "case_share": 1.0,
-                   "seasonal_amplitude": 0.0, "initial_type": {"case": 1.0}},
-        "case_types": {"case": {"weight": 1.0, "mean_days": mean_days, "next": {"close": 1.0}}},
-        "workforce": {"levels": {"asye": ZERO_LEVEL, "l2": ZERO_LEVEL, "l3": level,
-                                 "l4": ZERO_LEVEL, "l5": ZERO_LEVEL},
-                      "initial_fill": 1.0},
-        "agency": {"backfill_probability": 0.0, "conversion_rate_per_year": 0.0},
-        "absence": {"enabled": False},
-        "retirement": {"enabled": False},
-    })
+    return Scenario.model_validate(
+        {
+            "name": "mmc",
+            "demand": {
+                "referrals_per_year": arrivals_per_day * 365.0,
+                "case_share": 1.0,
+                "seasonal_amplitude": 0.0,
+                "initial_type": {"case": 1.0},
+            },
+            "case_types": {"case": {"weight": 1.0, "mean_days": mean_days, "next": {"close": 1.0}}},
+            "workforce": {
+                "levels": {
+                    "asye": ZERO_LEVEL,
+                    "l2": ZERO_LEVEL,
+                    "l3": level,
+                    "l4": ZERO_LEVEL,
+                    "l5": ZERO_LEVEL,
+                },
+                "initial_fill": 1.0,
+            },
+            "agency": {"backfill_probability": 0.0, "conversion_rate_per_year": 0.0},
+            "absence": {"enabled": False},
+            "retirement": {"enabled": False},
+        }
+    )
 
 
 @pytest.fixture
@@ -58,8 +87,12 @@ def read_only_dir(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     this user may mount one (root), else a folder without write permission."""
     ro = tmp_path / "ro"
     ro.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)],
-                             capture_output=True).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(ro)], capture_output=True
+        ).returncode
+        == 0
+    )
     if not mounted:
         ro.chmod(0o500)
     try:

@@ -1,5 +1,6 @@
 """The documentation as the tests read it: the README and every page under docs/, with the
 reference pages' generated parts filled in as the site's build fills them (sim.cli.reference)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,11 +1,22 @@
 """The allocation's choice of worker, checked against its rule over every worker slot (the kernel
 searches only the team's roster)."""
+
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from sim.model.allocation import EPS, W_ACTIVE, W_LEVEL, W_LIMIT, W_LOAD, W_TEAM, CaseBook, _find_worker
+from sim.model.allocation import (
+    EPS,
+    W_ACTIVE,
+    W_LEVEL,
+    W_LIMIT,
+    W_LOAD,
+    W_TEAM,
+    CaseBook,
+    _find_worker,
+)
 from sim.model.demand import Caseload, CaseTypeTable
 
 SLOTS = 6
@@ -25,18 +36,27 @@ def _by_the_rule(book: CaseBook, min_level: int, team: int, weight: float, allow
     whose load plus ``weight`` is within their limit; else, if ``allow_over``, the lowest load of
     any of them; else -1."""
     wi, wf = book.wi, book.wf
-    eligible = [w for w in range(SLOTS) if wi[W_ACTIVE, w] == 1 and wi[W_TEAM, w] == team
-                and wi[W_LEVEL, w] >= min_level]
+    eligible = [
+        w
+        for w in range(SLOTS)
+        if wi[W_ACTIVE, w] == 1 and wi[W_TEAM, w] == team and wi[W_LEVEL, w] >= min_level
+    ]
     with_room = [w for w in eligible if wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS]
     pool = with_room or (eligible if allow_over else [])
     return min(pool, key=lambda w: (wf[W_LOAD, w], w)) if pool else -1
 
 
-operation = st.tuples(st.sampled_from(["join or leave", "team", "load"]), st.integers(0, SLOTS - 1),
-                      st.integers(0, 3), st.integers(0, 6))
+operation = st.tuples(
+    st.sampled_from(["join or leave", "team", "load"]),
+    st.integers(0, SLOTS - 1),
+    st.integers(0, 3),
+    st.integers(0, 6),
+)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(operation, min_size=30, max_size=80))
 def test_the_worker_found_through_the_rosters_is_the_rules_choice(baseline, operations):
     """Workers join, leave, change team and gain load in any order: each team's roster stays its
@@ -44,7 +64,7 @@ def test_the_worker_found_through_the_rosters_is_the_rules_choice(baseline, oper
     book, n_teams = _empty_book(baseline)
     uid = 0
     for op, slot, level, load in operations:
-        team = level % 2          # two teams: crowded rosters
+        team = level % 2  # two teams: crowded rosters
         if op == "join or leave" and not book.wi[W_ACTIVE, slot]:
             uid += 1
             book.open_slot(slot, uid, level=level, limit=4.0, team=team)
@@ -53,14 +73,23 @@ def test_the_worker_found_through_the_rosters_is_the_rules_choice(baseline, oper
         elif op == "team" and book.wi[W_ACTIVE, slot]:
             book.set_team(slot, team, day=0)
         elif op == "load" and book.wi[W_ACTIVE, slot]:
-            book.wf[W_LOAD, slot] = load * 0.75   # ties and workers over their limit included
+            book.wf[W_LOAD, slot] = load * 0.75  # ties and workers over their limit included
         for k in range(n_teams):
-            listed = sorted(book.roster[k, :book.roster_size[k]])
-            assert listed == [w for w in range(SLOTS)
-                              if book.wi[W_ACTIVE, w] and book.wi[W_TEAM, w] == k]
+            listed = sorted(book.roster[k, : book.roster_size[k]])
+            assert listed == [
+                w for w in range(SLOTS) if book.wi[W_ACTIVE, w] and book.wi[W_TEAM, w] == k
+            ]
             for min_level in range(4):
                 for weight in (0.5, 1.0, 3.0):
                     for allow_over in (False, True):
-                        found = _find_worker(book.wi, book.wf, book.roster, book.roster_size,
-                                             min_level, k, weight, allow_over)
+                        found = _find_worker(
+                            book.wi,
+                            book.wf,
+                            book.roster,
+                            book.roster_size,
+                            min_level,
+                            k,
+                            weight,
+                            allow_over,
+                        )
                         assert found == _by_the_rule(book, min_level, k, weight, allow_over)

@@ -3,6 +3,7 @@ travel as data (``observed`` in the scenario, written from the DfE file), a tabl
 simulated first year against them, and plain warnings in the findings when a council misses its
 figure by more than its band or its no-change path drifts; quiet otherwise; and the presentation
 layer never reaches into the calibration package for its figures."""
+
 from __future__ import annotations
 
 import ast
@@ -11,33 +12,59 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REGIONAL_MARKET
 
 import sim
 import sim.present.report as report
-from sim.experiment.observed import (MEASURES, NOT_PUBLISHED, OUTSIDE, WITHIN, baseline_check,
-                                     first_year, widened)
+from sim.experiment.observed import (
+    MEASURES,
+    NOT_PUBLISHED,
+    OUTSIDE,
+    WITHIN,
+    baseline_check,
+    first_year,
+    widened,
+)
 from sim.experiment.results import Results
 from sim.present.baseline import baseline_sentences, observed_table
 from sim.scenario import load_scenario
-from conftest import REGIONAL_MARKET
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNCILS = ["Ashby", "Bourne", "Crewe"]
-DFE_COLUMNS = {"turnover_rate": "turnover_rate_fte", "vacancy_rate": "vacancy_rate_fte",
-               "agency_share": "agency_rate_fte", "mean_caseload": "caseload_fte"}
+DFE_COLUMNS = {
+    "turnover_rate": "turnover_rate_fte",
+    "vacancy_rate": "vacancy_rate_fte",
+    "agency_share": "agency_rate_fte",
+    "mean_caseload": "caseload_fte",
+}
 
 
 def _observed(**measures) -> dict:
-    return {"year": 2020, "source": "DfE CSWW 2020",
-            **{m: {"value": v, "low": lo, "high": hi} for m, (v, lo, hi) in measures.items()}}
+    return {
+        "year": 2020,
+        "source": "DfE CSWW 2020",
+        **{m: {"value": v, "low": lo, "high": hi} for m, (v, lo, hi) in measures.items()},
+    }
 
 
 def _months(councils, vacancies, reps: int = 3, years: int = 5) -> pd.DataFrame:
     """Monthly rows of a made-up run: 100 permanent staff, 20 agency workers, 1.3 leavers a
     month and 17 cases each in every council; vacancies ``vacancies(council, month)``."""
-    rows = [{"authority": a, "rep": rep, "month": m, "perm_total": 100.0, "agency_total": 20.0,
-             "vacancies_total": vacancies(a, m), "leavers": 1.3, "caseload_mean": 17.0 + rep}
-            for a in ["region", *councils] for rep in range(reps) for m in range(12 * years)]
+    rows = [
+        {
+            "authority": a,
+            "rep": rep,
+            "month": m,
+            "perm_total": 100.0,
+            "agency_total": 20.0,
+            "vacancies_total": vacancies(a, m),
+            "leavers": 1.3,
+            "caseload_mean": 17.0 + rep,
+        }
+        for a in ["region", *councils]
+        for rep in range(reps)
+        for m in range(12 * years)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -45,21 +72,40 @@ def _results(scenario, timeseries: pd.DataFrame) -> Results:
     """A run's results holding only what the baseline check reads (its scenario, its councils and
     its monthly rows)."""
     reps = int(timeseries["rep"].nunique())
-    summaries = pd.DataFrame([{"authority": a, "rep": r, "scenario": scenario.name}
-                              for a in timeseries["authority"].unique() for r in range(reps)])
-    return Results("run", [scenario.name], {scenario.name: scenario}, summaries,
-                   timeseries.assign(scenario=scenario.name), pd.DataFrame(), {"reps": reps})
+    summaries = pd.DataFrame(
+        [
+            {"authority": a, "rep": r, "scenario": scenario.name}
+            for a in timeseries["authority"].unique()
+            for r in range(reps)
+        ]
+    )
+    return Results(
+        "run",
+        [scenario.name],
+        {scenario.name: scenario},
+        summaries,
+        timeseries.assign(scenario=scenario.name),
+        pd.DataFrame(),
+        {"reps": reps},
+    )
 
 
 @pytest.fixture(scope="module")
 def trio(baseline):
     """Three councils: Ashby's DfE figures as the made-up run gives them, Bourne's vacancy rate
     published far from it, Crewe with none."""
-    near = _observed(turnover_rate=(0.156, 0.13, 0.18), vacancy_rate=(0.2, 0.18, 0.22),
-                     agency_share=(0.1667, 0.15, 0.19), mean_caseload=(18.0, 16.0, 20.0))
+    near = _observed(
+        turnover_rate=(0.156, 0.13, 0.18),
+        vacancy_rate=(0.2, 0.18, 0.22),
+        agency_share=(0.1667, 0.15, 0.19),
+        mean_caseload=(18.0, 16.0, 20.0),
+    )
     far = _observed(vacancy_rate=(0.6, 0.58, 0.62))
-    return baseline.with_overrides(name="trio", market=REGIONAL_MARKET, authority={
-        "Ashby": {"observed": near}, "Bourne": {"observed": far}, "Crewe": {}})
+    return baseline.with_overrides(
+        name="trio",
+        market=REGIONAL_MARKET,
+        authority={"Ashby": {"observed": near}, "Bourne": {"observed": far}, "Crewe": {}},
+    )
 
 
 # -- the DfE figures are data ------------------------------------------------------------------------
@@ -73,11 +119,16 @@ def test_west_midlands_carries_each_councils_dfe_figures_from_the_data_file():
     for name, council in wm.members():
         seen = council.observed
         assert seen is not None and seen.year == 2020 and seen.source == "DfE CSWW 2020", name
-        row = dfe[dfe["la_name"].str.replace(r", (County|City) of$", "", regex=True) == name].iloc[0]
+        row = dfe[dfe["la_name"].str.replace(r", (County|City) of$", "", regex=True) == name].iloc[
+            0
+        ]
         for metric, column in DFE_COLUMNS.items():
             value = getattr(seen, metric)
             scale = 1.0 if metric == "mean_caseload" else 100.0
-            assert value.value * scale == pytest.approx(float(row[column]), abs=1e-9), (name, metric)
+            assert value.value * scale == pytest.approx(float(row[column]), abs=1e-9), (
+                name,
+                metric,
+            )
             assert value.low < value.value < value.high, (name, metric)
 
 
@@ -85,8 +136,9 @@ def test_the_model_ignores_the_observed_figures(trio):
     """The same seed gives the same numbers whatever the scenario says was observed."""
     bare = trio.with_overrides(authority={c: {} for c in COUNCILS})
     with_data, without = (sim.run(s, reps=1, years=0.25, warmup_years=0.0) for s in (trio, bare))
-    pd.testing.assert_frame_equal(with_data.summaries.drop(columns="scenario"),
-                                  without.summaries.drop(columns="scenario"))
+    pd.testing.assert_frame_equal(
+        with_data.summaries.drop(columns="scenario"), without.summaries.drop(columns="scenario")
+    )
 
 
 # -- the numbers -------------------------------------------------------------------------------------
@@ -98,7 +150,7 @@ def test_first_year_is_the_summaries_definition_over_the_first_twelve_months():
     assert first.at[("A", "agency_share"), "mean"] == pytest.approx(20 / 120)
     assert first.at[("A", "mean_caseload"), "mean"] == pytest.approx(17.5)
     assert first.at[("A", "mean_caseload"), "se"] == pytest.approx(0.5)
-    assert first_year(ts[ts["month"] < 11]).empty           # no whole year
+    assert first_year(ts[ts["month"] < 11]).empty  # no whole year
 
 
 def test_a_council_far_from_its_figure_misses_and_one_near_it_does_not(trio):
@@ -110,8 +162,10 @@ def test_a_council_far_from_its_figure_misses_and_one_near_it_does_not(trio):
     assert (table.loc["Bourne"].drop(index="vacancy_rate")["status"] == NOT_PUBLISHED).all()
     assert (table.loc["Crewe", "status"] == NOT_PUBLISHED).all()
     low, high = widened(0.58, 0.62, table.at[("Bourne", "vacancy_rate"), "se"])
-    assert (table.at[("Bourne", "vacancy_rate"), "band_low"],
-            table.at[("Bourne", "vacancy_rate"), "band_high"]) == pytest.approx((low, high))
+    assert (
+        table.at[("Bourne", "vacancy_rate"), "band_low"],
+        table.at[("Bourne", "vacancy_rate"), "band_high"],
+    ) == pytest.approx((low, high))
 
 
 # -- the words and the table -------------------------------------------------------------------------
@@ -134,9 +188,11 @@ def test_a_miss_is_warned_in_plain_words(trio):
     miss = [s for s in words if s.startswith("Bourne")]
     assert len(miss) == 1 and "vacancy rate 20.0% against 60.0% (band" in miss[0]
     assert "DfE CSWW 2020" in miss[0] and not any(s.startswith(("Ashby", "Crewe")) for s in words)
-    assert not any("Crewe" in s for s in words)      # no figure: not checked, not named
-    assert "The other council with DfE CSWW 2020 figures (Ashby) is within its band and steady over " \
+    assert not any("Crewe" in s for s in words)  # no figure: not checked, not named
+    assert (
+        "The other council with DfE CSWW 2020 figures (Ashby) is within its band and steady over "
         "the run." in words
+    )
 
 
 def test_a_drifting_council_is_warned_with_its_drift(trio):
@@ -144,37 +200,47 @@ def test_a_drifting_council_is_warned_with_its_drift(trio):
     ts = _months(COUNCILS, lambda a, m: 5.0 if a == "Crewe" and m >= 24 else 25.0)
     words = baseline_sentences(_results(trio, ts))
     drift = [s for s in words if s.startswith("Crewe")]
-    assert drift == ["Crewe's vacancy rate drifts from 20.0% to 4.8% (-15.2 percentage points) "
-                     "over the run with nothing changed (from the mean of its first 2 years to that "
-                     "of its last 2): differences from this baseline inherit the drift."], words
+    assert drift == [
+        "Crewe's vacancy rate drifts from 20.0% to 4.8% (-15.2 percentage points) "
+        "over the run with nothing changed (from the mean of its first 2 years to that "
+        "of its last 2): differences from this baseline inherit the drift."
+    ], words
     assert observed_table(_results(trio, ts)).rows[2].drifts
 
 
 def test_quiet_when_every_council_is_within_its_band_and_steady(trio):
     quiet = trio.with_overrides(authority={"Bourne": {"observed": None}})
     words = baseline_sentences(_results(quiet, _months(COUNCILS, lambda a, m: 25.0)))
-    assert words == ["In trio, the first simulated year of every council with DfE CSWW 2020 "
-                     "figures (1 of 3) is within the band of its DfE CSWW 2020 figures (turnover, "
-                     "vacancy rate, agency share, caseload), and its no-change path is steady over "
-                     "the run (no rate moves more than 3 percentage points between the first 2 and "
-                     "the last 2 years)."]
+    assert words == [
+        "In trio, the first simulated year of every council with DfE CSWW 2020 "
+        "figures (1 of 3) is within the band of its DfE CSWW 2020 figures (turnover, "
+        "vacancy rate, agency share, caseload), and its no-change path is steady over "
+        "the run (no rate moves more than 3 percentage points between the first 2 and "
+        "the last 2 years)."
+    ]
 
 
 def test_a_run_under_four_years_says_it_cannot_show_drift(trio):
     ts = _months(COUNCILS, lambda a, m: 5.0 if a == "Crewe" and m >= 24 else 25.0, years=3)
     words = baseline_sentences(_results(trio, ts))
     assert not any(s.startswith("Crewe") for s in words)
-    assert any("3 whole years of reporting: too short to show whether trio drifts" in s for s in words)
+    assert any(
+        "3 whole years of reporting: too short to show whether trio drifts" in s for s in words
+    )
     assert observed_table(_results(trio, ts)).rows[0].drift.startswith("too short")
 
 
 def test_a_run_without_a_whole_year_claims_nothing(trio):
-    results = _results(trio, _months(COUNCILS, lambda a, m: 25.0, years=1)[lambda f: f["month"] < 6])
+    results = _results(
+        trio, _months(COUNCILS, lambda a, m: 25.0, years=1)[lambda f: f["month"] < 6]
+    )
     words = baseline_sentences(results)
     assert words[0].startswith("The run has no whole year of reporting: no council's first year")
     assert not any("within" in s for s in words)
     cells = [c for r in observed_table(results).rows for c in r.cells]
-    assert {c.simulated for c in cells} == {"no whole year in the run"} and not any(c.miss for c in cells)
+    assert {c.simulated for c in cells} == {"no whole year in the run"} and not any(
+        c.miss for c in cells
+    )
 
 
 def test_the_page_shows_the_warning_near_the_top_and_the_table_in_the_region(trio, tmp_path):
@@ -187,10 +253,12 @@ def test_the_page_shows_the_warning_near_the_top_and_the_table_in_the_region(tri
     top = page.index('id="baseline-check"')
     assert top < page.index('<ul class="findings">') < page.index('id="board"')
     assert page.index('id="board"') < page.index('id="baseline-dfe"') < page.index("board-findings")
-    block = re.sub(r"<[^>]+>", "", page[top:page.index("</div>", top)]).replace("&#39;", "'")
+    block = re.sub(r"<[^>]+>", "", page[top : page.index("</div>", top)]).replace("&#39;", "'")
     assert "Bourne's first simulated year misses its DfE CSWW 2020 figures" in block
     assert "too short to show whether trio drifts" in block
-    table = page[page.index('id="baseline-dfe"'):page.index("</table>", page.index('id="baseline-dfe"'))]
+    table = page[
+        page.index('id="baseline-dfe"') : page.index("</table>", page.index('id="baseline-dfe"'))
+    ]
     assert table.count("<tr>") == 1 + len(COUNCILS) and table.count("not published") == 3 + 4
     saved = pd.read_csv(tmp_path / "baseline_check.csv").set_index(["authority", "metric"])
     assert len(saved) == len(COUNCILS) * len(MEASURES)
@@ -207,12 +275,20 @@ def test_the_simulator_imports_nothing_from_calibration():
         if path.parent.name == "cli":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
-            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names
-                          if n == "calibration" or n.startswith("calibration.")]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}"
+                for n in names
+                if n == "calibration" or n.startswith("calibration.")
+            ]
     assert not offenders, offenders
-    assert (ROOT / "sim" / "present" / "baseline.py").exists()   # the walk covers the report
+    assert (ROOT / "sim" / "present" / "baseline.py").exists()  # the walk covers the report
 
 
 def test_scenario_from_dfe_writes_the_councils_figures_for_its_year(baseline):

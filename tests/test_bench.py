@@ -1,5 +1,6 @@
 """``swsim bench`` runs (timings are not tested: speed targets live in the benchmark), and the
 per-case reference model it compares with simulates the same referrals."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +12,23 @@ from sim.model.demand import referral_rate_per_day
 
 
 def test_swsim_bench_times_a_scenario_and_the_reference_model(capsys):
-    assert main(["bench", "baseline", "--reps", "2", "--years", "0.1", "--compare-naive",
-                 "--naive-reps", "1", "--profile"]) == 0
+    assert (
+        main(
+            [
+                "bench",
+                "baseline",
+                "--reps",
+                "2",
+                "--years",
+                "0.1",
+                "--compare-naive",
+                "--naive-reps",
+                "1",
+                "--profile",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "seconds per replication: median" in out and "peak memory" in out
     assert "per-case reference model" in out and "times faster" in out
@@ -23,6 +39,7 @@ def test_the_profile_splits_a_replications_time_by_model_process(baseline):
     """Each event's time goes to the process it resumes; what is left of the replication's time
     is outside the event loop; the parts add up to the replication's time."""
     from sim.experiment.bench import OUTSIDE, time_scenario
+
     t = time_scenario(baseline, years=0.5, reps=1, seed=1, profile=True)
     assert {"_case_flow", "_record", "leavers", "promotions", OUTSIDE} <= set(t.profile)
     assert all(seconds > 0 for seconds in t.profile.values())
@@ -34,7 +51,9 @@ def test_the_reference_model_has_the_scenarios_referrals_and_capacity(baseline):
     years = 1.0
     out = run_reference(baseline, years, np.random.default_rng(5))
     days = np.arange(int(years * 365)) + 0.5
-    expected = float(referral_rate_per_day(baseline.demand, days).sum()) * baseline.demand.case_share
+    expected = (
+        float(referral_rate_per_day(baseline.demand, days).sum()) * baseline.demand.case_share
+    )
     assert abs(out["referred"] - expected) < 4 * np.sqrt(expected)
     assert 0 < out["closed"] < out["referred"] and out["events"] > out["referred"]
     # few staff hold few cases: the rest wait, and fewer close
@@ -51,15 +70,21 @@ def test_bench_refuses_bad_reference_replications(capsys):
 def test_a_region_is_cut_or_doubled_with_its_market_scaled_to_its_posts():
     from sim.experiment.bench import scaled_region
     from sim.scenario import load_scenario
+
     region = load_scenario("west_midlands")
-    posts = lambda s: sum(lv.establishment for _, m in s.members() for lv in m.workforce.levels.ordered())
+    posts = lambda s: sum(
+        lv.establishment for _, m in s.members() for lv in m.workforce.levels.ordered()
+    )
     doubled = scaled_region(region, 28)
     assert len(doubled.authority) == 28 and posts(doubled) == 2 * posts(region)
     assert doubled.market.newly_qualified_per_year == 2 * region.market.newly_qualified_per_year
     four = scaled_region(region, 4)
     assert list(four.authority) == list(region.authority)[:4]
     share = posts(four) / posts(region)
-    assert abs(four.market.agency_inflow_per_year - share * region.market.agency_inflow_per_year) < 1e-9
+    assert (
+        abs(four.market.agency_inflow_per_year - share * region.market.agency_inflow_per_year)
+        < 1e-9
+    )
 
 
 def test_bench_councils_needs_a_region(capsys):

@@ -1,6 +1,7 @@
 """The report as the board opens it: a fresh report in headless Chromium (through Playwright) loads
 every image at its own size, fits a 1280-pixel window and logs no error; ``swsim report`` keeps a
 picture of it."""
+
 from __future__ import annotations
 
 import json
@@ -11,13 +12,27 @@ import pytest
 from sim.cli.main import main
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WIDTH = 1280
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason=(
-    "Chromium is not installed at /usr/bin/chromium (Debian package 'chromium': "
-    "apt-get install chromium; .ci/run installs it)"))
+pytestmark = [
+    pytest.mark.slow,  # the full tier (see pyproject.toml)
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=(
+            "Chromium is not installed at /usr/bin/chromium (Debian package 'chromium': "
+            "apt-get install chromium; .ci/run installs it)"
+        ),
+    ),
+]
 
 OVERFLOW = """() => {
   const width = window.innerWidth;
@@ -31,8 +46,27 @@ OVERFLOW = """() => {
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "out"
-    assert main(["compare", "baseline", "caseload_cap", "pay_alignment", "--reps", "3", "--years", "2",
-                 "--warmup-years", "1", "--quiet", "--out", str(out), "--report"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "caseload_cap",
+                "pay_alignment",
+                "--reps",
+                "3",
+                "--years",
+                "2",
+                "--warmup-years",
+                "1",
+                "--quiet",
+                "--out",
+                str(out),
+                "--report",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -48,7 +82,8 @@ def test_report_opens_in_chromium(report):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto((report / "report.html").as_uri(), wait_until="load")
             images = page.evaluate(
-                "[...document.images].map(i => [i.alt, i.complete, i.naturalWidth, i.clientWidth])")
+                "[...document.images].map(i => [i.alt, i.complete, i.naturalWidth, i.clientWidth])"
+            )
             layout = page.evaluate(OVERFLOW)
         finally:
             browser.close()
@@ -67,10 +102,14 @@ def test_report_keeps_a_picture_of_its_first_screen(report):
     shot = report / "report.png"
     pixels = mpimg.imread(shot)
     assert pixels.shape[1] == WIDTH and pixels.std() > 0.05  # not a blank page
-    listed = {f["path"]: f["role"] for f in json.loads((report / "manifest.json").read_text())["files"]}
+    listed = {
+        f["path"]: f["role"] for f in json.loads((report / "manifest.json").read_text())["files"]
+    }
     assert listed["report.png"] == "report"
     shot.unlink()
     assert main(["report", str(report)]) == 0  # swsim report makes it again, and lists it
     assert shot.is_file()
-    listed = {f["path"]: f["role"] for f in json.loads((report / "manifest.json").read_text())["files"]}
+    listed = {
+        f["path"]: f["role"] for f in json.loads((report / "manifest.json").read_text())["files"]
+    }
     assert listed["report.png"] == "report"

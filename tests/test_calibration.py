@@ -1,4 +1,5 @@
 """Calibration: targets file checks, DfE inputs, synthetic-truth recovery, posterior draws."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,24 +23,81 @@ def test_shipped_targets_are_well_formed():
     assert t["source"].str.len().min() > 10  # every row names its source
 
 
-@pytest.mark.parametrize("text,message", [
-    ("id,quantity\nx,y\n", "missing column"),
-    ("\"unterminated\n", "malformed"),
-    (",".join(["id", "quantity", "model_metric", "value", "low", "high", "unit", "year", "geography",
-               "role", "source", "note"]) + "\nt1,q,turnover_rate,0.2,0.3,0.1,u,2020,E,target,src,n\n",
-     "low <= value <= high"),
-    (",".join(["id", "quantity", "model_metric", "value", "low", "high", "unit", "year", "geography",
-               "role", "source", "note"]) + "\nt1,q,happiness,0.2,0.1,0.3,u,2020,E,target,src,n\n",
-     "not a model output"),
-    (",".join(["id", "quantity", "model_metric", "value", "low", "high", "unit", "year", "geography",
-               "role", "source", "note"]) + "\nt1,q,turnover_rate,0.2,0.1,0.3,u,2020,E,goal,src,n\n",
-     "role = 'goal'"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("id,quantity\nx,y\n", "missing column"),
+        ('"unterminated\n', "malformed"),
+        (
+            ",".join(
+                [
+                    "id",
+                    "quantity",
+                    "model_metric",
+                    "value",
+                    "low",
+                    "high",
+                    "unit",
+                    "year",
+                    "geography",
+                    "role",
+                    "source",
+                    "note",
+                ]
+            )
+            + "\nt1,q,turnover_rate,0.2,0.3,0.1,u,2020,E,target,src,n\n",
+            "low <= value <= high",
+        ),
+        (
+            ",".join(
+                [
+                    "id",
+                    "quantity",
+                    "model_metric",
+                    "value",
+                    "low",
+                    "high",
+                    "unit",
+                    "year",
+                    "geography",
+                    "role",
+                    "source",
+                    "note",
+                ]
+            )
+            + "\nt1,q,happiness,0.2,0.1,0.3,u,2020,E,target,src,n\n",
+            "not a model output",
+        ),
+        (
+            ",".join(
+                [
+                    "id",
+                    "quantity",
+                    "model_metric",
+                    "value",
+                    "low",
+                    "high",
+                    "unit",
+                    "year",
+                    "geography",
+                    "role",
+                    "source",
+                    "note",
+                ]
+            )
+            + "\nt1,q,turnover_rate,0.2,0.1,0.3,u,2020,E,goal,src,n\n",
+            "role = 'goal'",
+        ),
+    ],
+)
 def test_malformed_targets_exit_2(tmp_path, capsys, text, message):
     path = tmp_path / "targets.csv"
     path.write_text(text)
     out = tmp_path / "out"
-    assert main(["calibrate", "baseline", "--targets", str(path), "--budget", "2", "--out", str(out)]) == 2
+    assert (
+        main(["calibrate", "baseline", "--targets", str(path), "--budget", "2", "--out", str(out)])
+        == 2
+    )
     assert message in capsys.readouterr().err
     assert not out.exists()
     assert main(["validate-calibration", "baseline", "--targets", str(path), *SHORT]) == 2
@@ -54,8 +112,21 @@ def test_scenario_from_dfe_reads_the_councils_figures(tmp_path, baseline):
     assert posts == round(136.8 * (344.5 + 50.2) / (344.5 + 9.0))
     assert s.name == "warwickshire_2019"
     out = tmp_path / "w.toml"
-    assert main(["scenario-from-dfe", "Warwickshire", "--year", "2019", "--fit", "none",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "scenario-from-dfe",
+                "Warwickshire",
+                "--year",
+                "2019",
+                "--fit",
+                "none",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert main(["validate", str(out)]) == 0
 
 
@@ -66,6 +137,7 @@ def test_scenario_from_dfe_errors_name_what_is_wrong(capsys):
     assert "years available" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_synthetic_truth_is_recovered(tmp_path, baseline):
     """Simulate with known parameters, calibrate to what they produce, recover them."""
     fitted = FITTED[:2]  # leave_rate and fill_days multipliers
@@ -75,10 +147,22 @@ def test_synthetic_truth_is_recovered(tmp_path, baseline):
     rows = []
     for metric in ["turnover_rate", "vacancy_rate"]:
         v = float(summ[metric].mean())
-        rows.append({"id": metric, "quantity": metric, "model_metric": metric, "value": v,
-                     "low": v * 0.95, "high": v * 1.05, "unit": "share", "year": 2020,
-                     "geography": "synthetic", "role": "target", "source": "simulated truth",
-                     "note": ""})
+        rows.append(
+            {
+                "id": metric,
+                "quantity": metric,
+                "model_metric": metric,
+                "value": v,
+                "low": v * 0.95,
+                "high": v * 1.05,
+                "unit": "share",
+                "year": 2020,
+                "geography": "synthetic",
+                "role": "target",
+                "source": "simulated truth",
+                "note": "",
+            }
+        )
     path = tmp_path / "t.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     settings = Settings(reps=8, years=4.0, warmup_years=2.0, seed=3, budget=30)
@@ -96,15 +180,42 @@ def test_synthetic_truth_is_recovered(tmp_path, baseline):
 
 def test_calibrate_command_writes_scenario_posterior_and_report(tmp_path):
     out = tmp_path / "cal"
-    assert main(["calibrate", "baseline", "--budget", "4", "--reps", "2", "--years", "1",
-                 "--warmup-years", "1", "--out", str(out)]) == 0
-    for name in ["calibrated.toml", "posterior.csv", "identifiability.csv", "evaluations.csv",
-                 "report.md", "report.csv", "report.png"]:
+    assert (
+        main(
+            [
+                "calibrate",
+                "baseline",
+                "--budget",
+                "4",
+                "--reps",
+                "2",
+                "--years",
+                "1",
+                "--warmup-years",
+                "1",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    for name in [
+        "calibrated.toml",
+        "posterior.csv",
+        "identifiability.csv",
+        "evaluations.csv",
+        "report.md",
+        "report.csv",
+        "report.png",
+    ]:
         assert (out / name).stat().st_size > 0, name
     report = pd.read_csv(out / "report.csv")
     assert set(report["status"]) <= {"pass", "miss", "not simulated", "undefined (runs too short)"}
     # a 1-year run cannot follow ASYE starters for two years: said so, not "not simulated"
-    assert report.set_index("id").loc["dudley_asye_retention", "status"] == "undefined (runs too short)"
+    assert (
+        report.set_index("id").loc["dudley_asye_retention", "status"]
+        == "undefined (runs too short)"
+    )
     assert (report["role"] == "target").sum() == 3
     ident = pd.read_csv(out / "identifiability.csv")
     assert set(ident["role"]) == {"fitted", "assumption"}
@@ -112,20 +223,49 @@ def test_calibrate_command_writes_scenario_posterior_and_report(tmp_path):
 
 
 def test_posterior_draws_vary_parameters_per_replication(tmp_path, capsys):
-    draws = pd.DataFrame({"workforce.levels.l3.leave_rate": [0.05, 0.6],
-                          "agency.backfill_probability": [0.2, 0.9]})
+    draws = pd.DataFrame(
+        {"workforce.levels.l3.leave_rate": [0.05, 0.6], "agency.backfill_probability": [0.2, 0.9]}
+    )
     path = tmp_path / "post.csv"
     draws.to_csv(path, index=False)
     out = tmp_path / "run"
-    assert main(["run", "baseline", *SHORT, "--seed", "4", "--out", str(out), "--quiet",
-                 "--posterior", str(path)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "baseline",
+                *SHORT,
+                "--seed",
+                "4",
+                "--out",
+                str(out),
+                "--quiet",
+                "--posterior",
+                str(path),
+            ]
+        )
+        == 0
+    )
     s = pd.read_parquet(out / "summary.parquet")
     assert s["turnover_rate"].iloc[1] > s["turnover_rate"].iloc[0]  # rep 1 drew the higher hazard
     assert s["agency_share"].iloc[1] > s["agency_share"].iloc[0]
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"workforce.levels.l3.leave_rate": [-1.0]}).to_csv(bad, index=False)
-    assert main(["run", "baseline", *SHORT, "--out", str(tmp_path / "x"), "--quiet",
-                 "--posterior", str(bad)]) == 2
+    assert (
+        main(
+            [
+                "run",
+                "baseline",
+                *SHORT,
+                "--out",
+                str(tmp_path / "x"),
+                "--quiet",
+                "--posterior",
+                str(bad),
+            ]
+        )
+        == 2
+    )
     assert "leave_rate" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
@@ -142,8 +282,9 @@ def test_shipped_baseline_hits_its_calibration_targets(baseline):
     fresh seeds."""
     from calibration.report import validation_table
 
-    table = validation_table(baseline, load_targets(DEFAULT_TARGETS), reps=6, seed=777, years=6.0,
-                             warmup_years=3.0)
+    table = validation_table(
+        baseline, load_targets(DEFAULT_TARGETS), reps=6, seed=777, years=6.0, warmup_years=3.0
+    )
     targets = table[table["role"] == "target"]
     assert len(targets) == 3
     assert (targets["status"] == "pass").all(), targets[["id", "target", "simulated_mean"]]

@@ -4,6 +4,7 @@ switchable assumption, and its cost.
 Three staffing levels of the baseline on the same seed: ``well`` (the baseline), ``churn`` (four
 times the leaving hazard: twice the changes of worker, yet every case is allocated the day it
 asks, so every episode keeps its timing) and ``short`` (far fewer posts: cases wait months)."""
+
 from __future__ import annotations
 
 import math
@@ -11,14 +12,30 @@ import math
 import numpy as np
 import pytest
 
+from sim.columns import MONTHLY, OUTCOMES, REGION
 from sim.experiment.replications import run_replication
-from sim.model.allocation import (BROUGHT_FORWARD, CaseFlow, C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, CARE_CAUSE,
-                                  CARE_DAY, CHANGES, CLOSED, CUR, D_WAITING, DRAWN, NEVER_IN_CARE,
-                                  STEPPED_UP, TYPE, UNALLOCATED, CaseBook)
+from sim.model.allocation import (
+    BROUGHT_FORWARD,
+    C_CARE_ENTRIES,
+    C_CARE_EXTRA,
+    C_IN_CARE,
+    CARE_CAUSE,
+    CARE_DAY,
+    CHANGES,
+    CLOSED,
+    CUR,
+    D_WAITING,
+    DRAWN,
+    NEVER_IN_CARE,
+    STEPPED_UP,
+    TYPE,
+    UNALLOCATED,
+    CaseBook,
+    CaseFlow,
+)
 from sim.model.children import CareDraws, CareRule, hazard_rates, step_up_probability
 from sim.model.clock import MONTH_DAYS, Clock
 from sim.model.demand import Caseload, CaseTypeTable
-from sim.columns import MONTHLY, OUTCOMES, REGION
 from sim.model.region import Region
 from sim.scenario import ScenarioError, parse_scenario
 
@@ -29,8 +46,12 @@ STAFFING = {
     "churn": {"turnover": {"hazard_scale": 4.0}},
     "short": {"workforce": {"levels": {"l2": {"establishment": 30}, "l3": {"establishment": 45}}}},
 }
-NEW_SUMMARY = {"entered_care_per_year", "entered_care_extra_per_year", "children_in_care_mean",
-               "care_cost_gbp"}
+NEW_SUMMARY = {
+    "entered_care_per_year",
+    "entered_care_extra_per_year",
+    "children_in_care_mean",
+    "care_cost_gbp",
+}
 NEW_MONTHLY = {"entered_care", "entered_care_extra", "children_in_care", "care_cost_gbp_month"}
 
 
@@ -111,7 +132,10 @@ def test_with_teams_the_same_children_enter_care_whatever_the_staffing(baseline)
     both = _closed(well) & _closed(short)
     assert both.sum() > 10_000
     np.testing.assert_array_equal(_ever_in_care(short)[both], _ever_in_care(well)[both])
-    assert _book(short).cases[UNALLOCATED][both].mean() > 10 * _book(well).cases[UNALLOCATED][both].mean()
+    assert (
+        _book(short).cases[UNALLOCATED][both].mean()
+        > 10 * _book(well).cases[UNALLOCATED][both].mean()
+    )
 
 
 def test_with_the_effects_bad_staffing_puts_more_children_in_care(runs):
@@ -125,24 +149,29 @@ def test_with_the_effects_bad_staffing_puts_more_children_in_care(runs):
         cause = _book(on).cases[CARE_CAUSE]
         both = _closed(on) & _closed(off)
         # per case: a child is in care with the effects if it was without them or stepped up
-        np.testing.assert_array_equal(_ever_in_care(on)[both],
-                                      _ever_in_care(off)[both] | (cause[both] != DRAWN))
-        assert not _ever_in_care(off)[both & (cause == STEPPED_UP)].any()   # added children
+        np.testing.assert_array_equal(
+            _ever_in_care(on)[both], _ever_in_care(off)[both] | (cause[both] != DRAWN)
+        )
+        assert not _ever_in_care(off)[both & (cause == STEPPED_UP)].any()  # added children
         assert _ever_in_care(off)[both & (cause == BROUGHT_FORWARD)].all()  # only earlier
         # the counter of added children is the per-case flag, in the window
         end = _window_end(on)
         day_on, day_off = _book(on).cases[CARE_DAY], _book(off).cases[CARE_DAY]
         in_window_on = (day_on >= 0) & (day_on < end)
-        assert on.months()["entered_care_extra"].sum() == (in_window_on & (cause == STEPPED_UP)).sum()
-    for name in ("well", "churn"):   # nobody waits: the extra count is the difference in entries
+        assert (
+            on.months()["entered_care_extra"].sum() == (in_window_on & (cause == STEPPED_UP)).sum()
+        )
+    for name in ("well", "churn"):  # nobody waits: the extra count is the difference in entries
         on, off = runs[name, True], runs[name, False]
         assert (_book(on).daily[D_WAITING] == 0).all()
         end = _window_end(on)
         day_on, day_off = _book(on).cases[CARE_DAY], _book(off).cases[CARE_DAY]
         forward = _book(on).cases[CARE_CAUSE] == BROUGHT_FORWARD
         moved_in = (forward & (day_on < end) & ~((day_off >= 0) & (day_off < end))).sum()
-        assert on.months()["entered_care"].sum() - off.months()["entered_care"].sum() == \
-            on.months()["entered_care_extra"].sum() + moved_in
+        assert (
+            on.months()["entered_care"].sum() - off.months()["entered_care"].sum()
+            == on.months()["entered_care_extra"].sum() + moved_in
+        )
 
 
 def test_children_share_their_draws_across_scenarios(runs):
@@ -151,18 +180,20 @@ def test_children_share_their_draws_across_scenarios(runs):
     books = [_book(runs[name, True]) for name in STAFFING]
     for book in books[1:]:
         np.testing.assert_array_equal(book.care_threshold, books[0].care_threshold)
-        np.testing.assert_array_equal(book.ep, books[0].ep)   # drawn careers, then from care
+        np.testing.assert_array_equal(book.ep, books[0].ep)  # drawn careers, then from care
 
 
 def test_the_step_up_chance_is_the_documented_formula():
     # 14 days (two weeks) without a worker and one change of worker
-    assert step_up_probability(14, 1, 0.01, 0.02) == pytest.approx(1 - 0.99 ** 2 * 0.98, rel=1e-12)
-    assert step_up_probability(3.5, 0, 0.04, 0.5) == pytest.approx(1 - 0.96 ** 0.5, rel=1e-12)
-    assert step_up_probability(0, 3, 0.3, 0.1) == pytest.approx(1 - 0.9 ** 3, rel=1e-12)
+    assert step_up_probability(14, 1, 0.01, 0.02) == pytest.approx(1 - 0.99**2 * 0.98, rel=1e-12)
+    assert step_up_probability(3.5, 0, 0.04, 0.5) == pytest.approx(1 - 0.96**0.5, rel=1e-12)
+    assert step_up_probability(0, 3, 0.3, 0.1) == pytest.approx(1 - 0.9**3, rel=1e-12)
     assert step_up_probability(0, 0, 0.5, 0.5) == 0.0
     assert step_up_probability(70, 5, 0.0, 0.0) == 0.0
     per_day, per_change = hazard_rates(0.01, 0.02)
-    assert per_day == pytest.approx(-math.log(0.99) / 7) and per_change == pytest.approx(-math.log(0.98))
+    assert per_day == pytest.approx(-math.log(0.99) / 7) and per_change == pytest.approx(
+        -math.log(0.98)
+    )
 
 
 def _one_child_in_need(baseline, threshold: float, history: str) -> CaseBook:
@@ -173,12 +204,31 @@ def _one_child_in_need(baseline, threshold: float, history: str) -> CaseBook:
     baseline = single_pool(baseline)
     table = CaseTypeTable.from_scenario(baseline)
     cin, lac = table.names.index("cin"), table.names.index("lac")
-    caseload = Caseload(np.zeros(1, np.int64), np.zeros(1, bool), np.zeros(1, np.int64),
-                        np.ones(1, np.int64), np.array([cin]), np.array([20]), np.zeros(100, np.int64))
-    draws = CareDraws(np.array([threshold]), np.zeros(1, np.int64), np.ones(1, np.int64),
-                      np.array([lac]), np.array([50]))
-    book = CaseBook(caseload, table, 100, 4, np.zeros(1, np.int64),
-                    CareRule.from_scenario(baseline, table), draws)
+    caseload = Caseload(
+        np.zeros(1, np.int64),
+        np.zeros(1, bool),
+        np.zeros(1, np.int64),
+        np.ones(1, np.int64),
+        np.array([cin]),
+        np.array([20]),
+        np.zeros(100, np.int64),
+    )
+    draws = CareDraws(
+        np.array([threshold]),
+        np.zeros(1, np.int64),
+        np.ones(1, np.int64),
+        np.array([lac]),
+        np.array([50]),
+    )
+    book = CaseBook(
+        caseload,
+        table,
+        100,
+        4,
+        np.zeros(1, np.int64),
+        CareRule.from_scenario(baseline, table),
+        draws,
+    )
     flow = CaseFlow([book])
     for day in range(100):
         if day == 0:
@@ -191,14 +241,22 @@ def _one_child_in_need(baseline, threshold: float, history: str) -> CaseBook:
     return book
 
 
-@pytest.mark.parametrize("history, days, changes, booked", [("change", 7, 1, 7), ("waiting", 15, 0, 0)])
-def test_the_kernel_steps_up_exactly_when_the_formula_says(baseline, history, days, changes, booked):
+@pytest.mark.parametrize(
+    "history, days, changes, booked", [("change", 7, 1, 7), ("waiting", 15, 0, 0)]
+)
+def test_the_kernel_steps_up_exactly_when_the_formula_says(
+    baseline, history, days, changes, booked
+):
     """The kernel's threshold rule is the formula: a child whose threshold is just below
     -ln(1 - p) steps up at the end of its episode (day 20), just above it does not. A wait still
     running counts (``booked``: the days already in UNALLOCATED)."""
     rules = baseline.children
-    p = step_up_probability(days, changes, rules.care_step_up_per_unallocated_week,
-                            rules.care_step_up_per_change_of_worker)
+    p = step_up_probability(
+        days,
+        changes,
+        rules.care_step_up_per_unallocated_week,
+        rules.care_step_up_per_change_of_worker,
+    )
     assert 0.002 < p < 0.05
     at = -math.log1p(-p)
     lac = baseline.type_names.index("lac")
@@ -208,9 +266,9 @@ def test_the_kernel_steps_up_exactly_when_the_formula_says(baseline, history, da
     assert c[CARE_CAUSE] == STEPPED_UP and c[CARE_DAY] == 20 and c[TYPE] == lac
     assert up.ctr[C_CARE_ENTRIES] == 1 and up.ctr[C_CARE_EXTRA] == 1
     assert up.care_entries(0, 100) == (1, 1) and up.care_entries(0, 20) == (0, 0)
-    if history == "change":     # the worker keeps the child in care for 50 days, then it closes
+    if history == "change":  # the worker keeps the child in care for 50 days, then it closes
         assert c[CLOSED] == 70 and c[CUR] == 2 and up.in_care == 0
-    else:                       # in care, waiting for a worker: its episode has not started
+    else:  # in care, waiting for a worker: its episode has not started
         assert c[CLOSED] == NEVER_IN_CARE and up.in_care == 1 == up.ctr[C_IN_CARE]
     not_up = _one_child_in_need(baseline, at * (1 + 1e-6), history)
     c = not_up.cases[:, 0]
@@ -220,29 +278,45 @@ def test_the_kernel_steps_up_exactly_when_the_formula_says(baseline, history, da
 
 def _pre_existing(row: dict) -> dict:
     """The columns that were there before children's outcomes (NaN as a string, so equal)."""
-    return {k: "nan" if isinstance(v, float) and math.isnan(v) else v
-            for k, v in row.items() if k not in NEW_SUMMARY}
+    return {
+        k: "nan" if isinstance(v, float) and math.isnan(v) else v
+        for k, v in row.items()
+        if k not in NEW_SUMMARY
+    }
 
 
 def test_with_the_effects_off_every_earlier_result_is_unchanged(baseline, monkeypatch):
     """The switch off, the effects on with zero chances, and other children's parameters while off
     give exactly the results of a model without any of this (no care type: the case flow as it was
     before children's outcomes), in every earlier summary and monthly column."""
+
     def run(scenario):
         return run_replication(scenario, 1, 5, 2.0, 1.0)
 
     variants = [
         baseline.with_overrides(children={"effects": False}),
-        baseline.with_overrides(children={"care_step_up_per_unallocated_week": 0.0,
-                                          "care_step_up_per_change_of_worker": 0.0}),
-        baseline.with_overrides(children={"effects": False, "source_types": ["assessment", "court"],
-                                          "care_cost_gbp_per_child_year": 90000.0, **STRONG}),
+        baseline.with_overrides(
+            children={
+                "care_step_up_per_unallocated_week": 0.0,
+                "care_step_up_per_change_of_worker": 0.0,
+            }
+        ),
+        baseline.with_overrides(
+            children={
+                "effects": False,
+                "source_types": ["assessment", "court"],
+                "care_cost_gbp_per_child_year": 90000.0,
+                **STRONG,
+            }
+        ),
     ]
     results = [run(s) for s in variants]
     with monkeypatch.context() as m:
-        m.setattr(CareRule, "from_scenario", classmethod(lambda cls, s, t: CareRule.none(len(t.names))))
+        m.setattr(
+            CareRule, "from_scenario", classmethod(lambda cls, s, t: CareRule.none(len(t.names)))
+        )
         before = run(variants[0])
-    assert before.summary[0]["entered_care_per_year"] == 0     # really the model without care
+    assert before.summary[0]["entered_care_per_year"] == 0  # really the model without care
     old_monthly = [c for c in MONTHLY if c not in NEW_MONTHLY and c != "rep"]
     for result in results:
         assert result.summary[0]["entered_care_per_year"] > 200
@@ -270,9 +344,11 @@ def test_the_cost_of_care_and_the_region_rows(baseline):
     for column in NEW_MONTHLY:
         np.testing.assert_allclose(by_month[column].sum(), mine[column], err_msg=column)
     assert rows[REGION]["entered_care_per_year"] == pytest.approx(
-        rows["A"]["entered_care_per_year"] + rows["B"]["entered_care_per_year"])
-    free = run_replication(baseline.with_overrides(children={"care_cost_gbp_per_child_year": 0.0}),
-                           0, 4, 1.0, 0.0)
+        rows["A"]["entered_care_per_year"] + rows["B"]["entered_care_per_year"]
+    )
+    free = run_replication(
+        baseline.with_overrides(children={"care_cost_gbp_per_child_year": 0.0}), 0, 4, 1.0, 0.0
+    )
     paid = run_replication(baseline, 0, 4, 1.0, 0.0)
     assert free.summary[0]["care_cost_gbp"] == 0 < paid.summary[0]["care_cost_gbp"]
     assert free.summary[0]["total_cost_gbp"] == paid.summary[0]["total_cost_gbp"]
@@ -280,20 +356,38 @@ def test_the_cost_of_care_and_the_region_rows(baseline):
         assert name in OUTCOMES
 
 
-@pytest.mark.parametrize("children, expected", [
-    ({"care_type": "lak"}, "children.care_type = 'lak': unknown case type 'lak'; did you mean 'lac'?"),
-    ({"source_types": ["cin", "cpp"]},
-     "children.source_types[1] = 'cpp': unknown case type 'cpp'; did you mean 'cp'?"),
-    ({"source_types": ["lac"]}, "children.source_types[0] = 'lac': the care type cannot step up"),
-    ({"care_step_up_per_change_of_worker": 0.7},
-     "children.care_step_up_per_change_of_worker = 0.7: Input should be less than or equal to 0.5"),
-    ({"care_step_up_per_unallocated_week": -0.1},
-     "children.care_step_up_per_unallocated_week = -0.1: Input should be greater than or equal to 0"),
-    ({"care_cost_gbp_per_child_year": 5e6}, "children.care_cost_gbp_per_child_year = 5000000.0: Input "
-     "should be less than or equal to 2000000"),
-    ({"effects": "yes"}, "children.effects = 'yes': Input should be a valid boolean"),
-    ({"in_care": "lac"}, "children.in_care = 'lac': unknown key"),
-])
+@pytest.mark.parametrize(
+    "children, expected",
+    [
+        (
+            {"care_type": "lak"},
+            "children.care_type = 'lak': unknown case type 'lak'; did you mean 'lac'?",
+        ),
+        (
+            {"source_types": ["cin", "cpp"]},
+            "children.source_types[1] = 'cpp': unknown case type 'cpp'; did you mean 'cp'?",
+        ),
+        (
+            {"source_types": ["lac"]},
+            "children.source_types[0] = 'lac': the care type cannot step up",
+        ),
+        (
+            {"care_step_up_per_change_of_worker": 0.7},
+            "children.care_step_up_per_change_of_worker = 0.7: Input should be less than or equal to 0.5",
+        ),
+        (
+            {"care_step_up_per_unallocated_week": -0.1},
+            "children.care_step_up_per_unallocated_week = -0.1: Input should be greater than or equal to 0",
+        ),
+        (
+            {"care_cost_gbp_per_child_year": 5e6},
+            "children.care_cost_gbp_per_child_year = 5000000.0: Input "
+            "should be less than or equal to 2000000",
+        ),
+        ({"effects": "yes"}, "children.effects = 'yes': Input should be a valid boolean"),
+        ({"in_care": "lac"}, "children.in_care = 'lac': unknown key"),
+    ],
+)
 def test_bad_children_sections_are_refused(baseline, children, expected):
     data = baseline.model_dump(mode="python")
     data["children"] = {**data["children"], **children}
@@ -315,7 +409,7 @@ def test_a_scenario_without_a_care_type(baseline):
     assert unnamed.care_type() is None and unnamed.care_sources() == []
     assert run_replication(unnamed, 0, 2, 0.5, 0.0).summary[0]["entered_care_per_year"] == 0
     named = parse_scenario({**data, "children": {"care_type": "care"}})
-    assert named.care_sources() == ["cp", "court", "assessment", "cin"]   # every type reaching care
+    assert named.care_sources() == ["cp", "court", "assessment", "cin"]  # every type reaching care
     assert run_replication(named, 0, 2, 0.5, 0.0).summary[0]["entered_care_per_year"] > 100
     with pytest.raises(ScenarioError, match="children.care_type: no care type"):
         parse_scenario({**data, "children": {"source_types": ["cin"]}})

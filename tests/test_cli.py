@@ -1,4 +1,5 @@
 """The command line: results files, the summary table, and clear errors on bad input."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,31 +14,84 @@ from sim.cli.main import main
 from sim.scenario import builtin_path, load_scenario
 
 REQUIRED_SUMMARY = [
-    "rep", "turnover_rate", "vacancy_rate", "agency_share", "mean_caseload", "p95_caseload",
-    "share_over_cap", "mean_wait_days", "worker_changes_per_case", "asye_retention_2y",
-    "leavers_profession", "leavers_other_la", "leavers_agency", "total_cost_gbp",
-    "agency_cost_gbp", "headcount_end_asye", "headcount_end_l2", "headcount_end_l3",
-    "headcount_end_l4", "headcount_end_l5", "headcount_end_agency"]
+    "rep",
+    "turnover_rate",
+    "vacancy_rate",
+    "agency_share",
+    "mean_caseload",
+    "p95_caseload",
+    "share_over_cap",
+    "mean_wait_days",
+    "worker_changes_per_case",
+    "asye_retention_2y",
+    "leavers_profession",
+    "leavers_other_la",
+    "leavers_agency",
+    "total_cost_gbp",
+    "agency_cost_gbp",
+    "headcount_end_asye",
+    "headcount_end_l2",
+    "headcount_end_l3",
+    "headcount_end_l4",
+    "headcount_end_l5",
+    "headcount_end_agency",
+]
 REQUIRED_TIMESERIES = [
-    "rep", "month", "perm_asye", "perm_l5", "agency_l3", "agency_total", "vacancies_total",
-    "leavers", "caseload_mean", "caseload_p95", "cases_waiting", "cost_gbp_month"]
+    "rep",
+    "month",
+    "perm_asye",
+    "perm_l5",
+    "agency_l3",
+    "agency_total",
+    "vacancies_total",
+    "leavers",
+    "caseload_mean",
+    "caseload_p95",
+    "cases_waiting",
+    "cost_gbp_month",
+]
 
 
 def _run(tmp_path: Path, *extra: str) -> Path:
     out = tmp_path / "out"
-    code = main(["run", "baseline", "--reps", "2", "--years", "2", "--warmup-years", "1",
-                 "--seed", "11", "--out", str(out), "--quiet", *extra])
+    code = main(
+        [
+            "run",
+            "baseline",
+            "--reps",
+            "2",
+            "--years",
+            "2",
+            "--warmup-years",
+            "1",
+            "--seed",
+            "11",
+            "--out",
+            str(out),
+            "--quiet",
+            *extra,
+        ]
+    )
     assert code == 0
     return out
 
 
 def test_run_writes_results(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["run", "--reps", "2", "--years", "2", "--warmup-years", "1", "--out", str(out)]) == 0
+    assert (
+        main(["run", "--reps", "2", "--years", "2", "--warmup-years", "1", "--out", str(out)]) == 0
+    )
     printed = capsys.readouterr().out
     assert "95% CI" in printed and "turnover_rate" in printed
-    for name in ["timeseries.parquet", "summary.parquet", "summary.csv", "scenario.toml",
-                 "manifest.json", "summary_ci.csv", "overview.png"]:
+    for name in [
+        "timeseries.parquet",
+        "summary.parquet",
+        "summary.csv",
+        "scenario.toml",
+        "manifest.json",
+        "summary_ci.csv",
+        "overview.png",
+    ]:
         assert (out / name).stat().st_size > 0, name
     summary = pd.read_parquet(out / "summary.parquet")
     assert list(summary["rep"]) == [0, 1]
@@ -53,22 +107,44 @@ def test_resolved_scenario_repeats_the_run(tmp_path):
     first = _run(tmp_path)
     again = tmp_path / "again"
     assert main(["run", str(first / "scenario.toml"), "--out", str(again), "--quiet"]) == 0
-    pd.testing.assert_frame_equal(pd.read_parquet(first / "summary.parquet"),
-                                  pd.read_parquet(again / "summary.parquet"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(first / "summary.parquet"), pd.read_parquet(again / "summary.parquet")
+    )
     assert load_scenario(first / "scenario.toml") == load_scenario("baseline").with_overrides(
-        run={"reps": 2, "years": 2.0, "warmup_years": 1.0, "seed": 11})
+        run={"reps": 2, "years": 2.0, "warmup_years": 1.0, "seed": 11}
+    )
 
 
 def test_same_seed_same_results_whatever_the_workers(tmp_path):
     one = _run(tmp_path / "a", "--workers", "1")
     two = _run(tmp_path / "b", "--workers", "2")
-    pd.testing.assert_frame_equal(pd.read_parquet(one / "summary.parquet"),
-                                  pd.read_parquet(two / "summary.parquet"))
-    pd.testing.assert_frame_equal(pd.read_parquet(one / "timeseries.parquet"),
-                                  pd.read_parquet(two / "timeseries.parquet"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(one / "summary.parquet"), pd.read_parquet(two / "summary.parquet")
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(one / "timeseries.parquet"), pd.read_parquet(two / "timeseries.parquet")
+    )
     other = tmp_path / "c"
-    assert main(["run", "baseline", "--reps", "2", "--years", "2", "--warmup-years", "1",
-                 "--seed", "12", "--out", str(other), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "baseline",
+                "--reps",
+                "2",
+                "--years",
+                "2",
+                "--warmup-years",
+                "1",
+                "--seed",
+                "12",
+                "--out",
+                str(other),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     a = pd.read_parquet(one / "summary.parquet")
     b = pd.read_parquet(other / "summary.parquet")
     assert not a.drop(columns="rep").equals(b.drop(columns="rep"))
@@ -86,6 +162,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def _toml(data: dict) -> str:
     import tomli_w
+
     return tomli_w.dumps(data)
 
 
@@ -100,16 +177,27 @@ def _mutate(path: list[str], value) -> dict:
 
 BAD = [
     ("unknown key", _mutate(["demand", "referal_rate"], 3.0), "demand.referal_rate"),
-    ("negative rate", _mutate(["workforce", "levels", "l3", "leave_rate"], -0.1),
-     "workforce.levels.l3.leave_rate"),
-    ("cap below 1", _mutate(["workforce", "levels", "asye", "caseload_limit"], 0),
-     "workforce.levels.asye.caseload_limit"),
+    (
+        "negative rate",
+        _mutate(["workforce", "levels", "l3", "leave_rate"], -0.1),
+        "workforce.levels.l3.leave_rate",
+    ),
+    (
+        "cap below 1",
+        _mutate(["workforce", "levels", "asye", "caseload_limit"], 0),
+        "workforce.levels.asye.caseload_limit",
+    ),
     ("reporting cap 0", _mutate(["reporting", "caseload_cap"], 0), "reporting.caseload_cap"),
-    ("shares not summing to 1", _mutate(["turnover", "destinations"],
-                                        {"profession": 0.5, "other_la": 0.3, "agency": 0.1}),
-     "turnover.destinations"),
-    ("next not summing to 1", _mutate(["case_types", "cin", "next"], {"close": 0.5}),
-     "case_types.cin.next"),
+    (
+        "shares not summing to 1",
+        _mutate(["turnover", "destinations"], {"profession": 0.5, "other_la": 0.3, "agency": 0.1}),
+        "turnover.destinations",
+    ),
+    (
+        "next not summing to 1",
+        _mutate(["case_types", "cin", "next"], {"close": 0.5}),
+        "case_types.cin.next",
+    ),
     ("unknown case type", _mutate(["case_types", "cin", "next"], {"adoption": 1.0}), "adoption"),
 ]
 
@@ -155,10 +243,12 @@ def test_valid_and_listed(capsys):
 
 def test_console_script_exit_code(tmp_path):
     path = _write(tmp_path, "name = 3\n")
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "validate", str(path)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "name" in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", "--reps", "0"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", "--reps", "0"], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and "--reps" in proc.stderr

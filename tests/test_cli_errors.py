@@ -1,5 +1,6 @@
 """Ordinary mistakes get one clear line naming what is wrong, exit code 2, and nothing written; the
 command line guides (version, help with defaults, suggestions for misspelt names)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -23,8 +24,25 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("cli")
     (root / "file.txt").write_text("not a folder")
     assert main(["run", "baseline", *QUICK, "--out", str(root / "run")]) == 0
-    assert main(["sweep", "--param", "agency.premium_gbp_per_year=10000,20000", "--reps", "1",
-                 "--years", "1", "--warmup-years", "0", "--quiet", "--out", str(root / "sweep")]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                "--param",
+                "agency.premium_gbp_per_year=10000,20000",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--quiet",
+                "--out",
+                str(root / "sweep"),
+            ]
+        )
+        == 0
+    )
     nodesign = root / "nodesign"
     subprocess.run(["cp", "-r", str(root / "sweep"), str(nodesign)], check=True)
     (nodesign / "design.parquet").unlink()
@@ -39,11 +57,18 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     (root / "range.csv").write_text("workforce.levels.l3.leave_rate\n0.1\n-3\n")
     (root / "nan.csv").write_text("turnover.destinations.profession\nnan\n")
     (root / "sweep_dir").mkdir()
-    for name, text in {"reps": 'reps = "two"\n', "samples": "samples = -1\n", "years": "years = -1.0\n",
-                       "seed": 'seed = "x"\n', "params": "params = 5\n", "scenario": "scenario = 5\n",
-                       "zero": "reps = 0\n"}.items():
-        (root / f"sweep_{name}.toml").write_text(text + ("" if name == "params" else
-                                                         '[params]\n"agency.premium_gbp_per_year" = "1,2"\n'))
+    for name, text in {
+        "reps": 'reps = "two"\n',
+        "samples": "samples = -1\n",
+        "years": "years = -1.0\n",
+        "seed": 'seed = "x"\n',
+        "params": "params = 5\n",
+        "scenario": "scenario = 5\n",
+        "zero": "reps = 0\n",
+    }.items():
+        (root / f"sweep_{name}.toml").write_text(
+            text + ("" if name == "params" else '[params]\n"agency.premium_gbp_per_year" = "1,2"\n')
+        )
     return {"root": root}
 
 
@@ -79,22 +104,57 @@ BAD = [  # (arguments, text the one line must contain); {root} is the fixture fo
     (["compare", "baseline", "caseload_cap:capp=18"], "did you mean cap"),
     (["compare", "baseline", "caseload_cap:cap"], "POLICY:PARAM=VALUE"),
     (["compare", "baseline", "caseload_cap:cap=0"], "cap"),
-    (["compare", "baseline", "academy", "--target-metric", "turnover_rate"], "needs --target-halfwidth"),
+    (
+        ["compare", "baseline", "academy", "--target-metric", "turnover_rate"],
+        "needs --target-halfwidth",
+    ),
     (["compare", "baseline", "academy", "--target-halfwidth", "nan"], "--target-halfwidth"),
-    (["compare", "baseline", "academy", "--target-halfwidth", "0.01", "--target-metric", "happy"],
-     "not a summary metric"),
+    (
+        [
+            "compare",
+            "baseline",
+            "academy",
+            "--target-halfwidth",
+            "0.01",
+            "--target-metric",
+            "happy",
+        ],
+        "not a summary metric",
+    ),
     (["compare", "baseline", "academy", "--max-reps", "0"], "--max-reps"),
     (["compare", "baseline", "academy", "--max-reps", "100000"], "--max-reps"),
     (["sweep", "--param", "policy.caseload_cap=1,2"], "policy.<policy>.<parameter>"),
     (["sweep", "--param", "demand.case_share=0.5..1e400"], "finite"),
     (["sweep", "--param", "demand.case_share=0:1:1e-12"], "at most"),
     (["sweep", "--param", "agency.premium_gbp_per_year=1,2", "--design", "sobol"], "a..b"),
-    (["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--design", "lhs", "--samples",
-      "1000000000"], "--samples"),
-    (["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--scheduler", "tcp://x:1"],
-     "needs --backend dask"),
-    (["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--backend", "dask", "--scheduler",
-      "not-an-address"], "not a scheduler address"),
+    (
+        [
+            "sweep",
+            "--param",
+            "agency.premium_gbp_per_year=1..2",
+            "--design",
+            "lhs",
+            "--samples",
+            "1000000000",
+        ],
+        "--samples",
+    ),
+    (
+        ["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--scheduler", "tcp://x:1"],
+        "needs --backend dask",
+    ),
+    (
+        [
+            "sweep",
+            "--param",
+            "agency.premium_gbp_per_year=1..2",
+            "--backend",
+            "dask",
+            "--scheduler",
+            "not-an-address",
+        ],
+        "not a scheduler address",
+    ),
     (["sweep", "--file", "{root}/sweep_reps.toml"], "reps"),
     (["sweep", "--file", "{root}/sweep_samples.toml"], "samples"),
     (["sweep", "--file", "{root}/sweep_years.toml"], "--years"),
@@ -135,11 +195,30 @@ def test_bad_input_is_one_line_and_exit_2(folders, capsys, args, message):
     assert sorted(p.name for p in folders["root"].iterdir()) == before  # nothing written
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_fails_in_seconds(tmp_path, capsys):
     started = time.perf_counter()
-    assert main(["sweep", "--param", "agency.premium_gbp_per_year=1..2", "--backend", "dask",
-                 "--scheduler", "tcp://127.0.0.1:9", "--reps", "1", "--years", "1", "--quiet",
-                 "--out", str(tmp_path / "sw")]) == 2
+    assert (
+        main(
+            [
+                "sweep",
+                "--param",
+                "agency.premium_gbp_per_year=1..2",
+                "--backend",
+                "dask",
+                "--scheduler",
+                "tcp://127.0.0.1:9",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--quiet",
+                "--out",
+                str(tmp_path / "sw"),
+            ]
+        )
+        == 2
+    )
     assert time.perf_counter() - started < 20
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
 
@@ -154,7 +233,8 @@ def test_a_read_only_folder_is_refused_before_simulating(read_only_dir, capsys):
 
 def test_a_large_run_asks_for_yes_with_an_estimate(tmp_path, capsys, monkeypatch, baseline):
     import sim.experiment.settings as settings
-    monkeypatch.setattr(settings, "seconds_per_year", lambda scenario: 0.5)   # a slow machine
+
+    monkeypatch.setattr(settings, "seconds_per_year", lambda scenario: 0.5)  # a slow machine
     assert main(["run", "--reps", "5000", "--years", "10", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert "add --yes" in err and ("minutes" in err or "hours" in err)
@@ -168,51 +248,82 @@ def test_a_large_run_asks_for_yes_with_an_estimate(tmp_path, capsys, monkeypatch
 def _busy(tmp_path: Path) -> Path:
     """A baseline with a million referrals a year, each assessed about seven times."""
     path = tmp_path / "busy.toml"
-    path.write_text('extends = "baseline"\n[demand]\nreferrals_per_year = 1000000.0\n'
-                    '[case_types.assessment.next]\nassessment = 0.85\ncin = 0.0\ncp = 0.0\nclose = 0.15\n')
+    path.write_text(
+        'extends = "baseline"\n[demand]\nreferrals_per_year = 1000000.0\n'
+        "[case_types.assessment.next]\nassessment = 0.85\ncin = 0.0\ncp = 0.0\nclose = 0.15\n"
+    )
     return path
 
 
-def test_heavy_work_is_estimated_from_the_scenario_before_anything_runs(tmp_path, capsys, monkeypatch):
+def test_heavy_work_is_estimated_from_the_scenario_before_anything_runs(
+    tmp_path, capsys, monkeypatch
+):
     import sim.experiment.settings as settings
 
     def no_timing(scenario):
         raise AssertionError("a heavy scenario is estimated, not timed")
+
     monkeypatch.setattr(settings, "seconds_per_year", no_timing)
     busy = _busy(tmp_path)
     work = settings.estimate_work(load_scenario(busy))
-    assert work.episodes_per_case == pytest.approx(1 / 0.15)          # the fundamental matrix
+    assert work.episodes_per_case == pytest.approx(1 / 0.15)  # the fundamental matrix
     assert work.events_per_year == pytest.approx(936_000 / 0.15 * settings.EVENTS_PER_EPISODE)
     started = time.perf_counter()
-    assert main(["run", str(busy), "--reps", "200", "--years", "10", "--out", str(tmp_path / "r")]) == 2
+    assert (
+        main(["run", str(busy), "--reps", "200", "--years", "10", "--out", str(tmp_path / "r")])
+        == 2
+    )
     err = capsys.readouterr().err
     assert time.perf_counter() - started < 10
     assert len(err.splitlines()) == 1 and "add --yes" in err and "hours" in err, err
     assert "estimated from the scenario's case-flow events" in err and "MB a worker" in err, err
-    assert main(["run", str(busy), "--reps", "1", "--years", "100", "--out", str(tmp_path / "r")]) == 2
+    assert (
+        main(["run", str(busy), "--reps", "1", "--years", "100", "--out", str(tmp_path / "r")]) == 2
+    )
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "above the memory ceiling of 4,096 MB" in err, err
     assert not (tmp_path / "r").exists()
     # the baseline's estimate keeps the old unit: a baseline council-year
-    assert settings.estimate_work(load_scenario("baseline")).seconds_per_year() <= \
-        settings.BASELINE_SECONDS_PER_YEAR
+    assert (
+        settings.estimate_work(load_scenario("baseline")).seconds_per_year()
+        <= settings.BASELINE_SECONDS_PER_YEAR
+    )
 
 
 def test_a_replication_above_the_memory_ceiling_stops_with_one_line(tmp_path, capsys, monkeypatch):
+    import sim.experiment.settings as settings
     from sim.experiment.memory import ENV_CEILING, OverMemory, ceiling_mb, resident_mb
     from sim.experiment.replications import run_replication
-    import sim.experiment.settings as settings
 
     assert resident_mb() > 10
     monkeypatch.setenv(ENV_CEILING, "1")
     assert ceiling_mb() == 1
-    with pytest.raises(OverMemory, match="replication 0 of baseline used .* MB of memory, above the "
-                       "ceiling of 1 MB"):
+    with pytest.raises(
+        OverMemory,
+        match="replication 0 of baseline used .* MB of memory, above the ceiling of 1 MB",
+    ):
         run_replication(load_scenario("baseline"), 0, 1, 1.0, 0.0)
-    monkeypatch.setattr(settings, "ceiling_mb", lambda: 10**6)   # past the estimate: the guard
+    monkeypatch.setattr(settings, "ceiling_mb", lambda: 10**6)  # past the estimate: the guard
     out = tmp_path / "r"
-    assert main(["run", "--reps", "2", "--years", "1", "--warmup-years", "0", "--workers", "2",
-                 "--out", str(out), "--quiet"]) == 1
+    assert (
+        main(
+            [
+                "run",
+                "--reps",
+                "2",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--workers",
+                "2",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "above the ceiling of 1 MB" in err, err
     assert not out.exists() and not list(tmp_path.glob(".*"))
@@ -231,7 +342,9 @@ def test_version_and_help_state_defaults_and_units(capsys):
             if action.dest == "help":
                 continue
             text = action.help or ""
-            assert "default" in text, f"swsim {name} {action.option_strings or action.dest}: {text!r}"
+            assert "default" in text, (
+                f"swsim {name} {action.option_strings or action.dest}: {text!r}"
+            )
     units = {a.dest: a.help for a in commands["run"]._actions}
     assert "years" in units["years"] and "replications" in units["reps"]
 
@@ -241,18 +354,37 @@ def test_failed_sweep_can_be_corrected(tmp_path, capsys):
     out = tmp_path / "sw"
     out.mkdir()
     (out / "sweep.json").write_text('{"scenario": "baseline", "params": []}')
-    assert main(["sweep", "--param", "agency.premium_gbp_per_year=1,2", "--reps", "1", "--years", "1",
-                 "--warmup-years", "0", "--quiet", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                "--param",
+                "agency.premium_gbp_per_year=1,2",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert len(pd.read_parquet(out / "summary.parquet")) == 2
 
 
 def test_internal_errors_are_one_line_with_a_log(tmp_path, monkeypatch):
     """A fault in swsim itself: one line naming a log that holds the traceback, exit 1."""
     env = {"XDG_STATE_HOME": str(tmp_path / "state"), "PATH": "/usr/bin:/bin"}
-    code = ("import sys, sim.cli.commands as c\n"
-            "def broken(args): raise ZeroDivisionError('boom')\n"
-            "c.COMMANDS['scenarios'] = broken\n"
-            "from sim.cli.main import main\nsys.exit(main(['scenarios']))\n")
+    code = (
+        "import sys, sim.cli.commands as c\n"
+        "def broken(args): raise ZeroDivisionError('boom')\n"
+        "c.COMMANDS['scenarios'] = broken\n"
+        "from sim.cli.main import main\nsys.exit(main(['scenarios']))\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "internal error" in proc.stderr
@@ -263,9 +395,14 @@ def test_internal_errors_are_one_line_with_a_log(tmp_path, monkeypatch):
 def test_targets_and_sweep_files_that_are_not_files(tmp_path, capsys):
     os_fifo = tmp_path / "fifo"
     import os
+
     os.mkfifo(os_fifo)
-    for args in (["calibrate", "--targets", str(tmp_path)], ["calibrate", "--targets", str(os_fifo)],
-                 ["sweep", "--file", str(tmp_path)], ["sweep", "--file", str(os_fifo)]):
+    for args in (
+        ["calibrate", "--targets", str(tmp_path)],
+        ["calibrate", "--targets", str(os_fifo)],
+        ["sweep", "--file", str(tmp_path)],
+        ["sweep", "--file", str(os_fifo)],
+    ):
         started = time.perf_counter()
         assert main(args) == 2, args
         assert time.perf_counter() - started < 10  # a FIFO is refused, not read (it would block)
@@ -277,14 +414,35 @@ def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
     """Nobody in post for the run's half year: the waits and changes of worker are undefined, each
     said in a warning; every empty value is in a column that declares when it is undefined."""
     from sim.columns import NONE_ALLOCATED, NONE_CLOSED, SUMMARY, OutputError, check_outputs
+
     path = tmp_path / "empty.toml"
-    path.write_text('extends = "baseline"\n[workforce]\ninitial_fill = 0.0\n[agency]\n'
-                    'backfill_probability = 0.0\n' + "".join(
-                        f"[workforce.levels.{lv}]\nfill_days_mean = 3650.0\n"
-                        for lv in ("asye", "l2", "l3", "l4", "l5")))
+    path.write_text(
+        'extends = "baseline"\n[workforce]\ninitial_fill = 0.0\n[agency]\n'
+        "backfill_probability = 0.0\n"
+        + "".join(
+            f"[workforce.levels.{lv}]\nfill_days_mean = 3650.0\n"
+            for lv in ("asye", "l2", "l3", "l4", "l5")
+        )
+    )
     out = tmp_path / "r"
-    assert main(["run", str(path), "--reps", "2", "--years", "0.5", "--warmup-years", "0",
-                 "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(path),
+                "--reps",
+                "2",
+                "--years",
+                "0.5",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err.splitlines()
     assert err == [
         f"warning: mean_wait_days, wait_days_p90, waited_share: undefined (left empty) in 2 of 2 "
@@ -292,7 +450,8 @@ def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
         "limits, min_level) and the window",
         f"warning: worker_changes_per_case, unallocated_days_per_case: undefined (left empty) in 2 "
         f"of 2 replications of empty: {NONE_CLOSED}; check who may hold the cases (posts, caseload "
-        "limits, min_level) and the window"]
+        "limits, min_level) and the window",
+    ]
     summary = pd.read_parquet(out / "summary.parquet")
     declared = {o.name: o for o in SUMMARY}
     empty = [c for c in summary if summary[c].isna().any()]
@@ -302,8 +461,23 @@ def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
     with pytest.raises(OutputError, match="cases_waiting_mean is not finite"):
         check_outputs({**row, "cases_waiting_mean": float("nan")}, declared, "a row")
     # a run whose every measure is defined says nothing
-    assert main(["run", "--reps", "1", "--years", "1", "--warmup-years", "0", "--out",
-                 str(tmp_path / "b"), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(tmp_path / "b"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().err == ""
 
 
@@ -313,11 +487,29 @@ def test_demand_that_grows_without_bound_is_refused_before_it_runs(tmp_path, cap
     path = tmp_path / "growing.toml"
     path.write_text('extends = "baseline"\nname = "growing"\n[demand]\nannual_trend = 1.0\n')
     started = time.perf_counter()
-    assert main(["run", str(path), "--reps", "1", "--years", "100", "--out", str(tmp_path / "r")]) == 2
+    assert (
+        main(["run", str(path), "--reps", "1", "--years", "100", "--out", str(tmp_path / "r")]) == 2
+    )
     assert time.perf_counter() - started < 30
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "annual_trend" in err and "memory" in err, err
     assert not (tmp_path / "r").exists()
     # the same growth over two years is a normal run's size
-    assert main(["run", str(path), "--reps", "1", "--years", "2", "--warmup-years", "0",
-                 "--out", str(tmp_path / "ok"), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(path),
+                "--reps",
+                "1",
+                "--years",
+                "2",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(tmp_path / "ok"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )

@@ -1,5 +1,6 @@
 """The output schema (issue 27): every column declared once in ``sim.columns``, with a direction and
 a kind of number; the tallies keyed by declared names; the layers' imports pointing down to it."""
+
 from __future__ import annotations
 
 import ast
@@ -12,8 +13,13 @@ import pytest
 from sim import columns as c
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = {"summary": c.SUMMARY, "timeseries": c.TIMESERIES, "teams": c.TEAM_SUMMARY,
-          "intervals": (*c.TABLE_COLUMNS, c.COST_PER_PP_COLUMN), "board": tuple(c.DERIVED.values())}
+TABLES = {
+    "summary": c.SUMMARY,
+    "timeseries": c.TIMESERIES,
+    "teams": c.TEAM_SUMMARY,
+    "intervals": (*c.TABLE_COLUMNS, c.COST_PER_PP_COLUMN),
+    "board": tuple(c.DERIVED.values()),
+}
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -74,17 +80,23 @@ def _imports(path: Path) -> list[str]:
 
 def _offenders(folder: Path, banned: tuple[str, ...]) -> list[str]:
     files = sorted(folder.rglob("*.py")) if folder.is_dir() else [folder]
-    return [f"{path.relative_to(ROOT)}: {name}" for path in files for name in _imports(path)
-            if any(name == b or name.startswith(b + ".") for b in banned)]
+    return [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in files
+        for name in _imports(path)
+        if any(name == b or name.startswith(b + ".") for b in banned)
+    ]
 
 
 def test_present_imports_nothing_from_the_model():
     """The report reads result tables and the declarations (``sim.columns``), never the model."""
     assert not _offenders(ROOT / "sim" / "present", ("sim.model",))
-    assert (ROOT / "sim" / "present" / "board.py").exists()   # the walk covers the report
+    assert (ROOT / "sim" / "present" / "board.py").exists()  # the walk covers the report
 
 
 def test_the_schema_is_on_the_ground_floor():
     """``sim.columns``, like ``sim.scenario``, imports no layer above it."""
-    assert not _offenders(ROOT / "sim" / "columns.py", ("sim.model", "sim.experiment", "sim.present",
-                                                        "sim.cli", "calibration"))
+    assert not _offenders(
+        ROOT / "sim" / "columns.py",
+        ("sim.model", "sim.experiment", "sim.present", "sim.cli", "calibration"),
+    )

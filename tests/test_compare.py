@@ -1,4 +1,5 @@
 """Comparing scenarios: paired differences on common random numbers, files, adaptive replications."""
+
 from __future__ import annotations
 
 import json
@@ -14,22 +15,53 @@ from sim.experiment.stats import T_CLIPPED, mean_interval
 
 def test_compare_writes_and_prints_the_comparison(tmp_path, capsys):
     out = tmp_path / "cmp"
-    assert main(["compare", "baseline", "caseload_cap", "pay_alignment", "--reps", "3", "--years",
-                 "2", "--warmup-years", "1", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "caseload_cap",
+                "pay_alignment",
+                "--reps",
+                "3",
+                "--years",
+                "2",
+                "--warmup-years",
+                "1",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "difference ± half-width (95% CI)" in printed and "baseline+caseload_cap" in printed
     table = pd.read_parquet(out / "comparison.parquet")
-    assert set(table.columns) >= {"scenario", "metric", "mean", "ci_low", "ci_high", "diff",
-                                  "diff_low", "diff_high", "n"}
-    assert list(dict.fromkeys(table["scenario"])) == ["baseline", "baseline+caseload_cap",
-                                                       "baseline+pay_alignment"]
+    assert set(table.columns) >= {
+        "scenario",
+        "metric",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff",
+        "diff_low",
+        "diff_high",
+        "n",
+    }
+    assert list(dict.fromkeys(table["scenario"])) == [
+        "baseline",
+        "baseline+caseload_cap",
+        "baseline+pay_alignment",
+    ]
     base = table[table["scenario"] == "baseline"]
     assert (base["diff"].dropna() == 0).all()
     # the paired difference is the mean of per-replication differences
     summaries = pd.read_parquet(out / "summaries.parquet")
     b = summaries[summaries["scenario"] == "baseline"]["total_cost_gbp"].to_numpy()
     v = summaries[summaries["scenario"] == "baseline+pay_alignment"]["total_cost_gbp"].to_numpy()
-    row = table[(table["scenario"] == "baseline+pay_alignment") & (table["metric"] == "total_cost_gbp")].iloc[0]
+    row = table[
+        (table["scenario"] == "baseline+pay_alignment") & (table["metric"] == "total_cost_gbp")
+    ].iloc[0]
     assert row["diff"] == np.mean(v - b)
     assert "cost_per_pp_turnover_avoided" in set(table["metric"])
     assert (out / "scenarios" / "baseline+caseload_cap.toml").exists()
@@ -53,8 +85,17 @@ def test_common_random_numbers_narrow_the_paired_interval(baseline):
 def test_target_halfwidth_adds_replications_until_met(baseline):
     variant = baseline.with_policy("pay_alignment")
     target = 0.004
-    result = compare([baseline, variant], reps=3, seed=5, years=2.0, warmup_years=1.0,
-                     target_metric="turnover_rate", target_halfwidth=target, max_reps=60, batch=3)
+    result = compare(
+        [baseline, variant],
+        reps=3,
+        seed=5,
+        years=2.0,
+        warmup_years=1.0,
+        target_metric="turnover_rate",
+        target_halfwidth=target,
+        max_reps=60,
+        batch=3,
+    )
     assert result.reps > 3
     assert result.halfwidth("turnover_rate") <= target
     # replications are the same ones a single run would give (rep r uses seed stream r)
@@ -64,9 +105,29 @@ def test_target_halfwidth_adds_replications_until_met(baseline):
 
 def test_target_stops_at_max_reps(tmp_path):
     out = tmp_path / "cmp"
-    assert main(["compare", "baseline", "academy", "--reps", "2", "--years", "1",
-                 "--warmup-years", "0", "--target-halfwidth", "1e-9", "--max-reps", "4",
-                 "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "academy",
+                "--reps",
+                "2",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--target-halfwidth",
+                "1e-9",
+                "--max-reps",
+                "4",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     meta = json.loads((out / "manifest.json").read_text())
     assert meta["settings"]["reps"] == 4
     [p] = meta["precision"]
@@ -74,14 +135,19 @@ def test_target_stops_at_max_reps(tmp_path):
 
 
 def test_comparison_table_from_summaries():
-    base = pd.DataFrame({"rep": [0, 1, 2], "turnover_rate": [0.15, 0.16, 0.14],
-                         "total_cost_gbp": [1.0, 2.0, 3.0]})
-    var = base.assign(turnover_rate=base["turnover_rate"] - 0.02, total_cost_gbp=base["total_cost_gbp"] + 10)
+    base = pd.DataFrame(
+        {"rep": [0, 1, 2], "turnover_rate": [0.15, 0.16, 0.14], "total_cost_gbp": [1.0, 2.0, 3.0]}
+    )
+    var = base.assign(
+        turnover_rate=base["turnover_rate"] - 0.02, total_cost_gbp=base["total_cost_gbp"] + 10
+    )
     table = Comparison(["a", "b"], [base, var]).table()
     row = table[(table["scenario"] == "b") & (table["metric"] == "turnover_rate")].iloc[0]
     assert abs(row["diff"] + 0.02) < 1e-12 and abs(row["diff_low"] - row["diff_high"]) < 1e-12
     assert row["method"] == T_CLIPPED
-    ratio = table[(table["scenario"] == "b") & (table["metric"] == "cost_per_pp_turnover_avoided")].iloc[0]
+    ratio = table[
+        (table["scenario"] == "b") & (table["metric"] == "cost_per_pp_turnover_avoided")
+    ].iloc[0]
     assert abs(ratio["mean"] - 5.0) < 1e-9  # 10 GBP per 2 points
 
 
@@ -106,8 +172,27 @@ def test_bad_compare_input_exits_2(tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", "baseline", "no_such_policy", "--out", str(out)]) == 2
     assert "no_such_policy" in capsys.readouterr().err
-    assert main(["compare", "baseline", "academy", "--reps", "2", "--years", "1", "--warmup-years",
-                 "0", "--target-halfwidth", "0.01", "--target-metric", "happiness",
-                 "--out", str(out)]) == 2
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "academy",
+                "--reps",
+                "2",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--target-halfwidth",
+                "0.01",
+                "--target-metric",
+                "happiness",
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
     assert "happiness" in capsys.readouterr().err
     assert not out.exists()

@@ -1,17 +1,25 @@
 """Referrals and case careers against the laws they are drawn from."""
+
 from __future__ import annotations
 
 import numpy as np
 
-from sim.model.region import Region
 from sim.model.clock import Clock
-from sim.model.demand import CaseTypeTable, draw_caseload, expected_open_cases, referral_rate_per_day
+from sim.model.demand import (
+    CaseTypeTable,
+    draw_caseload,
+    expected_open_cases,
+    referral_rate_per_day,
+)
+from sim.model.region import Region
 from sim.model.streams import Streams
 
 
 def _caseload(scenario, years, seed=1):
     s = Streams(seed, 0)
-    return draw_caseload(scenario, int(years * 365), s["referrals"], s["case_careers"], s["initial"])
+    return draw_caseload(
+        scenario, int(years * 365), s["referrals"], s["case_careers"], s["initial"]
+    )
 
 
 def test_referrals_follow_trend_and_season(baseline):
@@ -56,9 +64,15 @@ def test_careers_follow_the_case_type_chain(baseline):
 def test_open_cases_match_traffic_equations_when_nobody_waits(baseline):
     """Little's law over the case-type network: with ample staff, open cases by type = flow x duration."""
     roomy = baseline.with_overrides(
-        workforce={"initial_fill": 1.0, "levels": {lv: {"caseload_limit": 60.0, "leave_rate": 0.0}
-                                                  for lv in ["asye", "l2", "l3", "l4", "l5"]}},
-        demand={"seasonal_amplitude": 0.0})
+        workforce={
+            "initial_fill": 1.0,
+            "levels": {
+                lv: {"caseload_limit": 60.0, "leave_rate": 0.0}
+                for lv in ["asye", "l2", "l3", "l4", "l5"]
+            },
+        },
+        demand={"seasonal_amplitude": 0.0},
+    )
     region = Region(roomy, 2, 0, Clock(6.0, 0.0))
     region.run()
     [auth] = region.authorities

@@ -1,6 +1,7 @@
 """Demand that matches each council: ``scenario-from-dfe`` fits the child-in-need duration (and,
 where its bounds bind, the assessment's step-up) so the expected open cases equal the council's
 DfE cases. Every expected figure here is read from the DfE file in the test."""
+
 from __future__ import annotations
 
 import warnings
@@ -8,21 +9,44 @@ import warnings
 import pandas as pd
 import pytest
 
-from calibration.dfe import (CIN_DAYS_BOUNDS, DATA, STEP_UP_BOUNDS, DemandNotMatched, council_inputs,
-                             fit_demand, region_from_dfe, scenario_from_dfe, short_council_name)
+from calibration.dfe import (
+    CIN_DAYS_BOUNDS,
+    DATA,
+    STEP_UP_BOUNDS,
+    DemandNotMatched,
+    council_inputs,
+    fit_demand,
+    region_from_dfe,
+    scenario_from_dfe,
+    short_council_name,
+)
 from sim.cli.main import main
 from sim.model.demand import expected_open_cases
 from sim.scenario import ScenarioError, load_scenario
 
-WM = ["Birmingham", "Coventry", "Dudley", "Herefordshire", "Sandwell", "Shropshire", "Solihull",
-      "Staffordshire", "Stoke-on-Trent", "Telford and Wrekin", "Walsall", "Warwickshire",
-      "Wolverhampton", "Worcestershire"]
+WM = [
+    "Birmingham",
+    "Coventry",
+    "Dudley",
+    "Herefordshire",
+    "Sandwell",
+    "Shropshire",
+    "Solihull",
+    "Staffordshire",
+    "Stoke-on-Trent",
+    "Telford and Wrekin",
+    "Walsall",
+    "Warwickshire",
+    "Wolverhampton",
+    "Worcestershire",
+]
 
 
 def dfe(council: str, year: int) -> pd.Series:
     """The council's row of the DfE workforce file (``cases``: cases held by case holders)."""
-    w = pd.read_csv(DATA / "csww_indicators_2017_2020.csv", na_values=["x", "c", "u", "z"],
-                    low_memory=False)
+    w = pd.read_csv(
+        DATA / "csww_indicators_2017_2020.csv", na_values=["x", "c", "u", "z"], low_memory=False
+    )
     la = w[(w["geographic_level"] == "Local authority") & (w["time_period"] == year)]
     [row] = [r for _, r in la.iterrows() if short_council_name(r["la_name"]) == council]
     return row
@@ -37,13 +61,21 @@ def step_up(scenario) -> float:
     return scenario.case_types["assessment"].next["cin"]
 
 
-@pytest.mark.parametrize("council,year", [("Nottinghamshire", 2017), ("Shropshire", 2020),
-                                          ("Wolverhampton", 2020), ("Dudley", 2020),
-                                          ("Staffordshire", 2020), ("Birmingham", 2020)])
+@pytest.mark.parametrize(
+    "council,year",
+    [
+        ("Nottinghamshire", 2017),
+        ("Shropshire", 2020),
+        ("Wolverhampton", 2020),
+        ("Dudley", 2020),
+        ("Staffordshire", 2020),
+        ("Birmingham", 2020),
+    ],
+)
 def test_expected_open_cases_equal_the_dfe_count(base, council, year):
     row = dfe(council, year)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", DemandNotMatched)    # these councils can be matched
+        warnings.simplefilter("error", DemandNotMatched)  # these councils can be matched
         s = scenario_from_dfe(base, council, year)
     expected = expected_open_cases(s).sum()
     assert expected == pytest.approx(row["cases"], rel=1e-3)
@@ -66,9 +98,14 @@ def test_only_the_assumed_duration_and_step_up_change(base):
     values, _, fit = council_inputs(base, "Shropshire", 2020)
     s = scenario_from_dfe(base, "Shropshire", 2020)
     assert set(fit.values) == {"case_types.cin.mean_days"}
-    for path in ("demand.referrals_per_year", "demand.case_share", "case_types.cp.mean_days",
-                 "case_types.lac.mean_days", "workforce.initial_fill",
-                 "workforce.levels.l3.establishment"):
+    for path in (
+        "demand.referrals_per_year",
+        "demand.case_share",
+        "case_types.cp.mean_days",
+        "case_types.lac.mean_days",
+        "workforce.initial_fill",
+        "workforce.levels.l3.establishment",
+    ):
         section, *rest = path.split(".")
         node = getattr(s, section)
         for key in rest:
@@ -108,10 +145,25 @@ def test_where_both_bounds_bind_a_warning_names_the_council(base, tmp_path, caps
     assert "NOT MATCHED" in s.description
     # the command says so on stderr and still writes the scenario
     path = tmp_path / "long_court.toml"
-    path.write_text('extends = "baseline"\nname = "long_court"\n[case_types.court]\nmean_days = 5000.0\n')
+    path.write_text(
+        'extends = "baseline"\nname = "long_court"\n[case_types.court]\nmean_days = 5000.0\n'
+    )
     out = tmp_path / "w.toml"
-    assert main(["scenario-from-dfe", "Wolverhampton", "--base", str(path), "--fit", "none",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "scenario-from-dfe",
+                "Wolverhampton",
+                "--base",
+                str(path),
+                "--fit",
+                "none",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     err = capsys.readouterr().err
     assert err.startswith("warning: Wolverhampton 2020") and f"{row['cases']:,.0f}" in err
     assert out.exists()
@@ -120,7 +172,9 @@ def test_where_both_bounds_bind_a_warning_names_the_council(base, tmp_path, caps
 def test_too_few_cases_at_the_longest_duration_scale_the_step_up_up(base):
     """The other bound: a count beyond what the longest duration gives raises the step-up."""
     s = scenario_from_dfe(base, "Solihull", 2020)
-    reach = expected_open_cases(s.with_values({"case_types.cin.mean_days": CIN_DAYS_BOUNDS[1]})).sum()
+    reach = expected_open_cases(
+        s.with_values({"case_types.cin.mean_days": CIN_DAYS_BOUNDS[1]})
+    ).sum()
     fit = fit_demand(s, reach * 1.05, council="Solihull", year=2020)
     assert fit.cin_days == CIN_DAYS_BOUNDS[1] and 1.0 < fit.step_up_factor < STEP_UP_BOUNDS[1]
     assert fit.matched and fit.expected == pytest.approx(reach * 1.05, rel=1e-3)
@@ -129,13 +183,16 @@ def test_too_few_cases_at_the_longest_duration_scale_the_step_up_up(base):
     assert "Solihull 2020" in far.warning and f"{reach * 10:,.0f}" in far.warning
 
 
+@pytest.mark.slow
 def test_the_region_matches_every_council_and_collects_warnings(base):
     with warnings.catch_warnings():
         warnings.simplefilter("error", DemandNotMatched)
         region = region_from_dfe(base, "West Midlands", 2020)
     assert [name for name, _ in region.members()] == WM
     for name, council in region.members():
-        assert expected_open_cases(council).sum() == pytest.approx(dfe(name, 2020)["cases"], rel=1e-3), name
+        assert expected_open_cases(council).sum() == pytest.approx(
+            dfe(name, 2020)["cases"], rel=1e-3
+        ), name
         assert CIN_DAYS_BOUNDS[0] <= council.case_types["cin"].mean_days <= CIN_DAYS_BOUNDS[1]
         assert "fitted to" in council.description, name
     assert "in 14 of 14 councils" in region.description
@@ -143,7 +200,9 @@ def test_the_region_matches_every_council_and_collects_warnings(base):
     with pytest.warns(DemandNotMatched) as caught:
         region = region_from_dfe(long_court, "West Midlands", 2020)
     named = {str(w.message).split(" 2020")[0] for w in caught}
-    assert "Wolverhampton" in named and all(short_council_name(n) in region.description for n in named)
+    assert "Wolverhampton" in named and all(
+        short_council_name(n) in region.description for n in named
+    )
 
 
 def test_councils_without_the_data_are_clear_errors(base):
@@ -163,10 +222,15 @@ def test_councils_without_the_data_are_clear_errors(base):
 def test_the_readme_table_is_what_the_fit_gives(base):
     """docs/how-to/new-council.md, "Demand matches each council": each row is the fit as it stands."""
     import pages
+
     readme = pages.text()
-    rows = [line for line in readme.splitlines()
-            if line.startswith("| ") and line.split("|")[1].strip()[-4:] in ("2017", "2020")
-            and "(1.00)" in line]
+    rows = [
+        line
+        for line in readme.splitlines()
+        if line.startswith("| ")
+        and line.split("|")[1].strip()[-4:] in ("2017", "2020")
+        and "(1.00)" in line
+    ]
     assert len(rows) == 15
     for line in rows:
         cells = [c.strip() for c in line.strip("|").split("|")]

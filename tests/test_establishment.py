@@ -1,11 +1,13 @@
 """A funded establishment that follows a yearly series (``workforce.establishment_by_year``):
 posts open vacant and close while vacant, each level and team keeping its share, and the new
 posts fill as a queue of exponential times to fill says they should."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.errors import BadInput
 from sim.model.clock import CENSUS, MONTH_DAYS, OFFSET_ESTABLISHMENT, Clock
@@ -53,12 +55,12 @@ def test_the_establishment_grows_and_shrinks_keeping_each_level_and_teams_share(
         target = int(round(n * at_census(series, float(auth.calendar.date(t)))))
         count = _funded(auth)
         vacant = sum(1 for p in auth.establishment.posts if p.funded and p.holder is None)
-        if count.sum() > target:      # shrinking waits only for posts with a holder
+        if count.sum() > target:  # shrinking waits only for posts with a holder
             assert vacant == 0
         else:
             assert count.sum() == target
             checked += 1
-        if month < 12:   # growing: every level and team within a post of its share of the start's
+        if month < 12:  # growing: every level and team within a post of its share of the start's
             assert np.all(np.abs(count - start * target / n) < 1.0)
         # the vacancies the model counts are the funded posts without a permanent holder
         assert auth.headcount()[2].sum() == vacant
@@ -72,10 +74,15 @@ def test_new_posts_stay_vacant_as_long_as_their_times_to_fill_say(baseline):
     T with probability exp(-(T - t) / F) (exponential time to fill with mean F), so the vacancies
     at T are the sum over the month's openings of their number times that probability."""
     fill = 120.0
-    values = {**START, "workforce.initial_fill": 1.0, "workforce.levels.asye.establishment": 0,
-              "turnover.hazard_scale": 1e-9, "retirement.enabled": False,
-              "agency.backfill_probability": 0.0, "workforce.establishment_by_year":
-              {"2019": 1.0, "2020": 1.3}}
+    values = {
+        **START,
+        "workforce.initial_fill": 1.0,
+        "workforce.levels.asye.establishment": 0,
+        "turnover.hazard_scale": 1e-9,
+        "retirement.enabled": False,
+        "agency.backfill_probability": 0.0,
+        "workforce.establishment_by_year": {"2019": 1.0, "2020": 1.3},
+    }
     for level in ("l2", "l3", "l4", "l5"):
         values[f"workforce.levels.{level}.fill_days_mean"] = fill
         values[f"workforce.levels.{level}.progression_rate"] = 0.0
@@ -90,14 +97,16 @@ def test_new_posts_stay_vacant_as_long_as_their_times_to_fill_say(baseline):
     n = auth.start_posts.sum()
     T = float(clock.n_days)
     times = OFFSET_ESTABLISHMENT + np.arange(12) * MONTH_DAYS
-    targets = [n] + [round(n * at_census(sc.workforce.establishment_by_year,
-                                         float(auth.calendar.date(t)))) for t in times]
+    targets = [n] + [
+        round(n * at_census(sc.workforce.establishment_by_year, float(auth.calendar.date(t))))
+        for t in times
+    ]
     for t, opened in zip(times, np.diff(targets)):
         p = np.exp(-(T - t) / fill)
         expected += opened * p
         variance += opened * p * (1 - p)
     assert sum(1 for p in auth.establishment.posts if p.funded) == targets[-1]
-    assert expected > 10   # the case tested: many posts still vacant, many filled
+    assert expected > 10  # the case tested: many posts still vacant, many filled
     assert abs(np.mean(vacant) - expected) < 4 * np.sqrt(variance / len(vacant))
 
 
@@ -108,9 +117,11 @@ def _dfe_posts_response() -> tuple[float, float]:
     rather than grown, left out): the estimate and its standard error."""
     from calibration.backtest import POSTS, read_workforce
     from calibration.dfe import DATA
+
     obs = read_workforce(DATA / "csww_indicators_2017_2020.csv")
     wide = obs[obs["metric"].isin([POSTS, "vacancy_rate"])].pivot_table(
-        index=["council", "year"], columns="metric", values="observed")
+        index=["council", "year"], columns="metric", values="observed"
+    )
     before = wide.rename(index=lambda y: y + 1, level="year")
     both = wide.join(before.add_suffix("_before")).dropna()
     both = both[(both[POSTS] > 0) & (both[POSTS + "_before"] > 0)]
@@ -130,27 +141,42 @@ def test_a_growing_establishment_raises_the_vacancy_rate_as_dfe_data_show(baseli
     numbers), lies within three standard errors of DfE's estimate."""
     from calibration.backtest import SEPTEMBER, yearly_measures
     from sim.experiment.replications import run_experiment
+
     start = baseline.with_values({**START, "workforce.initial_fill": 0.82})
     rates = {}
     for growth in (1.0, 1.2):
         sc = start.with_values({"workforce.establishment_by_year": {"2019": 1.0, "2020": growth}})
         y = yearly_measures(run_experiment(sc, 12, 3, 1.0, 1.0, 1).timeseries, 2019, SEPTEMBER + 1)
-        rates[growth] = y[(y["year"] == 2020) & (y["metric"] == "vacancy_rate")].sort_values("rep")["value"].to_numpy()
+        rates[growth] = (
+            y[(y["year"] == 2020) & (y["metric"] == "vacancy_rate")]
+            .sort_values("rep")["value"]
+            .to_numpy()
+        )
     model = float((rates[1.2] - rates[1.0]).mean() / np.log(1.2))
     dfe, se = _dfe_posts_response()
-    assert 0.2 < dfe < 0.8 and se < 0.1          # the source is informative
+    assert 0.2 < dfe < 0.8 and se < 0.1  # the source is informative
     assert abs(model - dfe) < 3 * se, (model, dfe, se)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["add", "add unfunded", "fill", "vacate", "remove"]),
-                          st.integers(0, 2), st.integers(0, 1), st.integers(0, 30)),
-                min_size=1, max_size=80))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["add", "add unfunded", "fill", "vacate", "remove"]),
+            st.integers(0, 2),
+            st.integers(0, 1),
+            st.integers(0, 30),
+        ),
+        min_size=1,
+        max_size=80,
+    )
+)
 def test_the_first_vacant_post_is_found_as_a_look_at_every_post_would(operations):
     """Posts added, filled, vacated and removed in any order: the establishment's index of vacant
     funded posts gives the first vacant post of a level (in a team if it has one), as a scan of
     the posts in the order they were added would."""
     from sim.model.roster import Establishment, Post
+
     est = Establishment([Post(level, team=team) for level in range(3) for team in range(2)])
     holder = object()
     for op, level, team, k in operations:

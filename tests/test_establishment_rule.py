@@ -1,6 +1,7 @@
 """Funded posts that follow demand (``workforce.establishment = "follows_demand"``): the rule's
 response estimated from DfE's panel, the estimator checked on a panel of known response, and the
 model's councils responding as DfE's do."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +23,7 @@ def test_the_defaults_are_dfes_estimates():
     estimate = within_slope(data)
     assert estimate.councils > 140 and estimate.n > 400
     assert Review().adjustment_per_year == round(estimate.slope, 3)
-    assert 0 < estimate.slope - 2 * estimate.se_clustered   # councils do respond to their workload
+    assert 0 < estimate.slope - 2 * estimate.se_clustered  # councils do respond to their workload
     pooled = pooled_slope(data)
     assert 0 < pooled.slope < estimate.slope + 2 * estimate.se_clustered
 
@@ -32,13 +33,20 @@ def _synthetic(lam: float, councils: int, years: int, rng: np.random.Generator) 
     standard, their cases a random walk."""
     rows = []
     for i in range(councils):
-        standard = rng.uniform(6, 14)                # the council's own cases per post
+        standard = rng.uniform(6, 14)  # the council's own cases per post
         posts = rng.uniform(50, 800)
         cases = posts * standard * rng.lognormal(0, 0.15)
         for year in range(2010, 2010 + years):
-            rows.append({"geographic_level": "Local authority", "la_name": f"c{i}",
-                         "time_period": str(year), "inpost_fte": str(0.85 * posts),
-                         "vacancy_fte": str(0.15 * posts), "cases": str(cases)})
+            rows.append(
+                {
+                    "geographic_level": "Local authority",
+                    "la_name": f"c{i}",
+                    "time_period": str(year),
+                    "inpost_fte": str(0.85 * posts),
+                    "vacancy_fte": str(0.15 * posts),
+                    "cases": str(cases),
+                }
+            )
             posts *= np.exp(lam * (np.log(cases / standard) - np.log(posts)) + rng.normal(0, 0.03))
             cases *= rng.lognormal(0, 0.1)
     return pd.DataFrame(rows)
@@ -72,7 +80,7 @@ def _funded_by_month(scenario, years: float, seed: int = 3) -> list[int]:
 
 
 def test_posts_follow_a_rise_in_demand_at_yearly_reviews_within_the_budget_limit(baseline):
-    demand = {"2020": 7525.0, "2021": 15050.0}      # referrals double from April 2020
+    demand = {"2020": 7525.0, "2021": 15050.0}  # referrals double from April 2020
     sc = baseline.with_values({**RULE, "demand.referrals_by_year": demand})
     posts = _funded_by_month(sc, 5.0)
     review = sc.workforce.review
@@ -82,24 +90,36 @@ def test_posts_follow_a_rise_in_demand_at_yearly_reviews_within_the_budget_limit
     # every change at a review (April: 7 months after the September start, then yearly), growth only
     assert all((m - 7) % 12 == 0 for m, _ in changes), changes
     assert all(1 < ratio <= 1 + review.max_change_per_year + 1 / start for _, ratio in changes)
-    assert posts[-1] < 2 * start        # partial adjustment: not all the way in four reviews
-    fixed = _funded_by_month(baseline.with_values({**RULE, "workforce.establishment": "fixed",
-                                                    "demand.referrals_by_year": demand}), 3.0)
+    assert posts[-1] < 2 * start  # partial adjustment: not all the way in four reviews
+    fixed = _funded_by_month(
+        baseline.with_values(
+            {**RULE, "workforce.establishment": "fixed", "demand.referrals_by_year": demand}
+        ),
+        3.0,
+    )
     assert set(fixed) == {start}
 
 
 def test_posts_fall_with_demand_closing_vacant_posts(baseline):
-    sc = baseline.with_values({**RULE, "demand.referrals_by_year": {"2020": 7525.0, "2021": 3762.5}})
+    sc = baseline.with_values(
+        {**RULE, "demand.referrals_by_year": {"2020": 7525.0, "2021": 3762.5}}
+    )
     posts = _funded_by_month(sc, 4.0)
     assert posts[-1] < posts[0]
     assert all(b <= a for a, b in zip(posts, posts[1:]))
 
 
 def test_a_given_series_wins_over_the_rule(baseline):
-    sc = baseline.with_values({**RULE, "demand.referrals_by_year": {"2020": 7525.0, "2021": 15050.0},
-                               "workforce.establishment_by_year": {"2020": 1.0, "2030": 1.0}})
-    assert set(_funded_by_month(sc, 3.0)) == {int(sum(lv.establishment for lv in
-                                                      baseline.workforce.levels.ordered()))}
+    sc = baseline.with_values(
+        {
+            **RULE,
+            "demand.referrals_by_year": {"2020": 7525.0, "2021": 15050.0},
+            "workforce.establishment_by_year": {"2020": 1.0, "2030": 1.0},
+        }
+    )
+    assert set(_funded_by_month(sc, 3.0)) == {
+        int(sum(lv.establishment for lv in baseline.workforce.levels.ordered()))
+    }
 
 
 def test_simulated_councils_respond_to_their_workload_as_dfes_do():
@@ -110,11 +130,15 @@ def test_simulated_councils_respond_to_their_workload_as_dfes_do():
     runs = run_experiment(region, 3, 11, 6.0, 1.0, 2)
     ts = runs.timeseries
     census = ts[(ts["authority"] != "region") & (ts["month"] % 12 == 11)]
-    frame = pd.DataFrame({
-        "la_name": census["authority"] + "/" + census["rep"].astype(str),
-        "time_period": (census["month"] // 12).astype(str),
-        "inpost_fte": census["funded_posts"].astype(str), "vacancy_fte": "0",
-        "cases": census["cases_open"].astype(str)})
+    frame = pd.DataFrame(
+        {
+            "la_name": census["authority"] + "/" + census["rep"].astype(str),
+            "time_period": (census["month"] // 12).astype(str),
+            "inpost_fte": census["funded_posts"].astype(str),
+            "vacancy_fte": "0",
+            "cases": census["cases_open"].astype(str),
+        }
+    )
     simulated = within_slope(panel(frame))
     dfe = within_slope(dfe_panel())
     assert abs(simulated.slope - dfe.slope) <= 2 * dfe.se_clustered, (simulated, dfe)

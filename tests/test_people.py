@@ -1,15 +1,16 @@
 """People (issue 12): sickness absence as lost capacity, ages at hire, ages advancing, and
 retirement competing with the leaving hazard. Each test fails if its feature breaks."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from sim.columns import REGION
 from sim.experiment.replications import run_experiment
 from sim.model.allocation import W_LEVEL, W_LIMIT
 from sim.model.clock import DAYS_PER_YEAR, Clock
-from sim.columns import REGION
 from sim.model.people import AgesAtHireTable, absence_rate
 from sim.model.region import Region
 from sim.scenario import Absence, Retirement, ScenarioError
@@ -37,10 +38,13 @@ def _age_at(worker, day: float) -> float:
 
 # -- switched off -------------------------------------------------------------------------------
 
+
 def test_switched_off_absence_is_no_absence(baseline):
     """absence.enabled = false is exactly a base rate of 0: the same model, day by day."""
     off = _summaries(baseline.with_overrides(**OFF))
-    zero = _summaries(baseline.with_overrides(absence={"base_rate": 0.0}, retirement={"enabled": False}))
+    zero = _summaries(
+        baseline.with_overrides(absence={"base_rate": 0.0}, retirement={"enabled": False})
+    )
     pd.testing.assert_frame_equal(off[1], zero[1])
     pd.testing.assert_frame_equal(off[0], zero[0])
     assert (off[1]["absence_rate"] == 0).all()
@@ -52,8 +56,9 @@ def test_switched_off_retirement_is_nobody_retiring(baseline):
     """retirement.enabled = false: nobody retires, whatever their age, and the results are those
     of a retirement that never comes (no hazard, retiring at 100); ages are still reported."""
     off = baseline.with_overrides(**OFF)
-    never = baseline.with_overrides(absence={"enabled": False},
-                                    retirement={"hazard_per_year": 0.0, "latest_age": 100.0})
+    never = baseline.with_overrides(
+        absence={"enabled": False}, retirement={"hazard_per_year": 0.0, "latest_age": 100.0}
+    )
     a, b = _summaries(off, years=3.0), _summaries(never, years=3.0)
     pd.testing.assert_frame_equal(a[1], b[1])
     assert (a[1]["leavers_retirement"] == 0).all() and (a[0]["leavers_retirement"] == 0).all()
@@ -75,10 +80,11 @@ def test_people_draws_leave_everything_else_unchanged(baseline):
 
 # -- sickness absence -----------------------------------------------------------------------------
 
+
 def test_absence_rises_with_pressure_up_to_its_maximum():
     absence = Absence(base_rate=0.04, pressure_ratio_per_case=1.1, max_rate=0.1)
     assert absence_rate(absence, np.zeros(5)) == pytest.approx(0.04)
-    assert absence_rate(absence, np.array([0.0, 2.0])) == pytest.approx(0.04 * (1 + 1.1 ** 2) / 2)
+    assert absence_rate(absence, np.array([0.0, 2.0])) == pytest.approx(0.04 * (1 + 1.1**2) / 2)
     assert absence_rate(absence, np.full(3, 50.0)) == 0.1
     assert absence_rate(absence, np.array([])) == 0.04
 
@@ -92,7 +98,7 @@ def test_absence_takes_capacity_from_every_limit(baseline):
     active = np.flatnonzero(auth.book.active)
     want = auth.rates.caseload_limit[auth.book.wi[W_LEVEL, active]] * (1.0 - auth.absence)
     np.testing.assert_allclose(auth.book.wf[W_LIMIT, active], want)
-    assert (auth.rates.team_limit_factor == 1.0).all()    # the baseline's teams share the limits
+    assert (auth.rates.team_limit_factor == 1.0).all()  # the baseline's teams share the limits
 
 
 def test_more_absence_means_more_waiting(baseline):
@@ -112,16 +118,22 @@ def test_caseload_pressure_raises_absence(baseline):
     """A busier service is off sick more, and more so with a stronger pressure ratio."""
     calm = _summaries(baseline.with_overrides(demand={"referrals_per_year": 5000.0}))[1]
     busy = _summaries(baseline.with_overrides(**BUSY))[1]
-    stronger = _summaries(baseline.with_overrides(**BUSY, absence={"pressure_ratio_per_case": 1.2}))[1]
+    stronger = _summaries(
+        baseline.with_overrides(**BUSY, absence={"pressure_ratio_per_case": 1.2})
+    )[1]
     assert (busy["absence_rate"] > calm["absence_rate"]).all()
     assert (stronger["absence_rate"] > busy["absence_rate"]).all()
     assert (calm["absence_rate"] >= 0.035).all() and (stronger["absence_rate"] <= 0.117).all()
 
 
 def test_region_absence_is_weighted_by_workers_in_post(baseline):
-    councils = {"A": {"absence": {"base_rate": 0.02, **NO_PRESSURE}},
-                "B": {"absence": {"base_rate": 0.06, **NO_PRESSURE},
-                      "workforce": {"levels": {"l3": {"establishment": 150}}}}}
+    councils = {
+        "A": {"absence": {"base_rate": 0.02, **NO_PRESSURE}},
+        "B": {
+            "absence": {"base_rate": 0.06, **NO_PRESSURE},
+            "workforce": {"levels": {"l3": {"establishment": 150}}},
+        },
+    }
     region = _region(baseline.with_overrides(name="r", authority=councils), years=1.0)
     months = region.months()
     by = {name: rows.set_index("month") for name, rows in months.groupby("authority")}
@@ -134,10 +146,11 @@ def test_region_absence_is_weighted_by_workers_in_post(baseline):
 
 # -- ages and retirement -----------------------------------------------------------------------
 
+
 def test_ages_at_hire_follow_their_pipeline():
     table = AgesAtHireTable(Retirement())
     assert table.age("newly_qualified", 0, 0.0) == 20.0
-    assert table.age("newly_qualified", 0, 0.55) == pytest.approx(30.0)   # 55% are in their 20s
+    assert table.age("newly_qualified", 0, 0.55) == pytest.approx(30.0)  # 55% are in their 20s
     assert table.age("experienced", 2, 0.282) == pytest.approx(30.0)
     assert table.age("initial", 2, 0.999999) == pytest.approx(67.0, abs=0.01)
     # a policy's pipeline: newly qualified into ASYE posts, experienced above
@@ -149,21 +162,31 @@ def test_hires_have_their_pipelines_ages(baseline):
     """Over a run, newly qualified hires are younger than experienced ones, as their shares say."""
     region = _region(baseline.with_overrides(**OFF), years=5.0)
     workers = region.authorities[0].workers
-    age = {p: np.array([_age_at(w, max(w.hired_day, 0.0)) for w in workers if w.pipeline == p])
-           for p in ("newly_qualified", "experienced", "initial")}   # the initial staff: at the start
+    age = {
+        p: np.array([_age_at(w, max(w.hired_day, 0.0)) for w in workers if w.pipeline == p])
+        for p in ("newly_qualified", "experienced", "initial")
+    }  # the initial staff: at the start
     mids = np.array([25.0, 35.0, 45.0, 55.0, 63.5])
     assert age["newly_qualified"].size > 30 and age["experienced"].size > 30
-    assert age["newly_qualified"].mean() == pytest.approx(mids @ [0.55, 0.30, 0.11, 0.04, 0.0], abs=3)
-    assert age["experienced"].mean() == pytest.approx(mids @ [0.282, 0.319, 0.23, 0.139, 0.03], abs=3)
+    assert age["newly_qualified"].mean() == pytest.approx(
+        mids @ [0.55, 0.30, 0.11, 0.04, 0.0], abs=3
+    )
+    assert age["experienced"].mean() == pytest.approx(
+        mids @ [0.282, 0.319, 0.23, 0.139, 0.03], abs=3
+    )
     assert age["newly_qualified"].mean() < age["experienced"].mean() - 4
     assert 20 <= age["initial"].min() and age["initial"].max() < 67
 
 
 def test_ages_advance_with_time(baseline):
     """With nobody leaving, the staff aged 60 or over can only grow."""
-    still = baseline.with_overrides(**OFF, workforce={
-        "asye_pass_probability": 1.0,
-        "levels": {lv: {"leave_rate": 0.0} for lv in ("asye", "l2", "l3", "l4", "l5")}})
+    still = baseline.with_overrides(
+        **OFF,
+        workforce={
+            "asye_pass_probability": 1.0,
+            "levels": {lv: {"leave_rate": 0.0} for lv in ("asye", "l2", "l3", "l4", "l5")},
+        },
+    )
     months = _region(still, years=4.0).months()
     near = months["perm_near_retirement"].to_numpy()
     assert (np.diff(near) >= 0).all() and near[-1] > near[0] + 3
@@ -178,7 +201,7 @@ def test_retirees_are_past_the_start_age_and_nobody_works_past_the_latest(baseli
     assert ages.min() >= 60.0 and ages.mean() > 61.0
     assert all(w.destination == "profession" for w in retirees)
     staff = np.flatnonzero(auth.roster.contract == 1)
-    assert auth.ages(staff).max() < 67.0 + 1.0 / 12   # retired at the first month end past 67
+    assert auth.ages(staff).max() < 67.0 + 1.0 / 12  # retired at the first month end past 67
 
 
 def test_retirement_adds_leavers_without_changing_the_others(baseline):
@@ -197,17 +220,28 @@ def test_retirement_adds_leavers_without_changing_the_others(baseline):
     # the initial staff: the same people, and those who left before any retirement left together
     a, b = (_region(s, years=1.0).authorities[0] for s in (off, on))
     first = {w.uid: w for w in a.workers if w.pipeline == "initial"}
-    assert [w.born for w in b.workers if w.pipeline == "initial"] == [w.born for w in first.values()]
+    assert [w.born for w in b.workers if w.pipeline == "initial"] == [
+        w.born for w in first.values()
+    ]
     left_off = {uid for uid, w in first.items() if w.left_day is not None}
-    left_on = {w.uid for w in b.workers if w.pipeline == "initial" and w.left_day is not None and not w.retired}
+    left_on = {
+        w.uid
+        for w in b.workers
+        if w.pipeline == "initial" and w.left_day is not None and not w.retired
+    }
     assert left_on <= left_off and len(left_on) >= 0.8 * len(left_off)
 
 
 def test_a_mover_keeps_their_age(baseline):
-    market = {"labour": "regional", "newly_qualified_per_year": 60.0,
-              "experienced_per_year": {"l2": 25.0, "l3": 25.0}, "agency_pool_start": 20}
-    region = _region(baseline.with_overrides(name="r", authority={"A": {}, "B": {}}, market=market),
-                     years=3.0)
+    market = {
+        "labour": "regional",
+        "newly_qualified_per_year": 60.0,
+        "experienced_per_year": {"l2": 25.0, "l3": 25.0},
+        "agency_pool_start": 20,
+    }
+    region = _region(
+        baseline.with_overrides(name="r", authority={"A": {}, "B": {}}, market=market), years=3.0
+    )
     movers = [w for a in region.authorities for w in a.workers if w.pipeline == "moved"]
     left = {w.born for a in region.authorities for w in a.workers if w.destination == "other_la"}
     assert len(movers) > 5 and all(w.born in left for w in movers)
@@ -217,25 +251,52 @@ def test_summary_age_and_retirement_follow_their_definitions(baseline):
     ts, s = _summaries(baseline, reps=1, years=3.0)
     last = ts.iloc[-1]
     assert s["staff_near_retirement_share"].iloc[0] == pytest.approx(
-        last["perm_near_retirement"] / last["perm_total"])
-    assert s["leavers_retirement"].iloc[0] == pytest.approx(ts["leavers_retirement"].sum() / 3.0, rel=1e-3)
+        last["perm_near_retirement"] / last["perm_total"]
+    )
+    assert s["leavers_retirement"].iloc[0] == pytest.approx(
+        ts["leavers_retirement"].sum() / 3.0, rel=1e-3
+    )
     assert s["absence_rate"].iloc[0] == pytest.approx(ts["absence_rate"].mean())
 
 
 # -- bad input -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("section, values, message", [
-    ("absence", {"base_rate": -0.01}, "absence.base_rate = -0.01: Input should be greater than or equal to 0"),
-    ("absence", {"base_rate": 1.0}, "absence.base_rate = 1.0: Input should be less than 1"),
-    ("absence", {"base_rate": 0.2}, "absence.base_rate = 0.2: must be at most max_rate"),
-    ("absence", {"pressure_ratio_per_case": 0.9}, "absence.pressure_ratio_per_case = 0.9: Input should be greater"),
-    ("retirement", {"start_age": 70.0}, "retirement.start_age = 70.0: must be below latest_age"),
-    ("retirement", {"hazard_per_year": -1.0}, "retirement.hazard_per_year = -1.0"),
-    ("retirement", {"age_group_edges": [20.0, 40.0, 30.0]}, "strictly increasing"),
-    ("retirement", {"age_at_hire": {"initial": [0.5, 0.5]}}, "retirement.age_at_hire.initial .*2 shares; need one per age group: 5"),
-    ("retirement", {"age_at_hire": {"experienced": [0.5, 0.5, 0.1, 0.0, 0.0]}}, "sum to 1.1"),
-    ("retirement", {"age_group_edges": [20.0, 30.0, 40.0, 50.0, 60.0, 70.0]}, "above latest_age"),
-])
+
+@pytest.mark.parametrize(
+    "section, values, message",
+    [
+        (
+            "absence",
+            {"base_rate": -0.01},
+            "absence.base_rate = -0.01: Input should be greater than or equal to 0",
+        ),
+        ("absence", {"base_rate": 1.0}, "absence.base_rate = 1.0: Input should be less than 1"),
+        ("absence", {"base_rate": 0.2}, "absence.base_rate = 0.2: must be at most max_rate"),
+        (
+            "absence",
+            {"pressure_ratio_per_case": 0.9},
+            "absence.pressure_ratio_per_case = 0.9: Input should be greater",
+        ),
+        (
+            "retirement",
+            {"start_age": 70.0},
+            "retirement.start_age = 70.0: must be below latest_age",
+        ),
+        ("retirement", {"hazard_per_year": -1.0}, "retirement.hazard_per_year = -1.0"),
+        ("retirement", {"age_group_edges": [20.0, 40.0, 30.0]}, "strictly increasing"),
+        (
+            "retirement",
+            {"age_at_hire": {"initial": [0.5, 0.5]}},
+            "retirement.age_at_hire.initial .*2 shares; need one per age group: 5",
+        ),
+        ("retirement", {"age_at_hire": {"experienced": [0.5, 0.5, 0.1, 0.0, 0.0]}}, "sum to 1.1"),
+        (
+            "retirement",
+            {"age_group_edges": [20.0, 30.0, 40.0, 50.0, 60.0, 70.0]},
+            "above latest_age",
+        ),
+    ],
+)
 def test_bad_people_input_is_refused_naming_the_field(baseline, section, values, message):
     with pytest.raises(ScenarioError, match=message):
         baseline.with_overrides(**{section: values})

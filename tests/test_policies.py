@@ -1,5 +1,6 @@
 """Each policy moves the metric it should, against the baseline on the same seeds; bad policy
 input is rejected naming the policy and field; third-party policies register by entry point."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,14 +8,26 @@ import pandas as pd
 import pytest
 
 import sim.policy as policy_module
-from sim.policy import Policy, PolicyParams, registry
 from sim.cli.main import main
 from sim.experiment.replications import run_replications
+from sim.policy import Policy, PolicyParams, registry
 from sim.scenario import ScenarioError, load_scenario
 
-SHIPPED = ["academy", "agency_conversion", "agency_rate_cap", "apprenticeships", "caseload_cap",
-           "golden_hello", "international_recruitment", "pay_alignment", "regional_bank",
-           "regional_pay_alignment", "shared_academy", "step_up_return", "support_officers"]
+SHIPPED = [
+    "academy",
+    "agency_conversion",
+    "agency_rate_cap",
+    "apprenticeships",
+    "caseload_cap",
+    "golden_hello",
+    "international_recruitment",
+    "pay_alignment",
+    "regional_bank",
+    "regional_pay_alignment",
+    "shared_academy",
+    "step_up_return",
+    "support_officers",
+]
 SEED = 17
 
 
@@ -52,6 +65,7 @@ def test_cap_below_demand_builds_a_waiting_list(baseline):
     assert (vts["weighted_load_mean"] <= 12 + 1e-9).all()
 
 
+@pytest.mark.slow
 def test_academy_raises_early_career_retention(baseline):
     b, v, bts, vts = paired(baseline, baseline.with_policy("academy"), reps=8, years=8.0)
     assert (v["asye_retention_2y"] - b["asye_retention_2y"]).mean() > 0.03
@@ -77,7 +91,9 @@ def test_support_officers_lower_the_effective_load(baseline):
 
 
 def test_support_officers_pilot_ends(baseline):
-    _, v, _, vts = paired(baseline, baseline.with_policy("support_officers", duration_months=6), reps=1)
+    _, v, _, vts = paired(
+        baseline, baseline.with_policy("support_officers", duration_months=6), reps=1
+    )
     cost = vts["policy_cost_gbp_month"].to_numpy()
     assert (cost[:6] > 0).all() and (cost[7:] == 0).all()
 
@@ -89,14 +105,17 @@ def test_agency_conversion_lowers_agency_share(baseline):
 
 
 def test_international_recruits_arrive_and_fill_vacancies(baseline):
-    b, v, _, vts = paired(baseline, baseline.with_policy("international_recruitment"), reps=3, years=3)
+    b, v, _, vts = paired(
+        baseline, baseline.with_policy("international_recruitment"), reps=3, years=3
+    )
     assert (vts.groupby("rep")["policy_cost_gbp_month"].sum() == 25 * 5000).all()
     assert (v["vacancy_rate"] - b["vacancy_rate"]).mean() < 0
 
 
 def test_apprentices_qualify_into_asye_posts(baseline):
-    b, v, _, vts = paired(baseline, baseline.with_policy("apprenticeships", intake_per_year=10),
-                          reps=3, years=6)
+    b, v, _, vts = paired(
+        baseline, baseline.with_policy("apprenticeships", intake_per_year=10), reps=3, years=6
+    )
     # three years in training: no qualified apprentice before month 36, then about 8 a year
     assert (v["asye_cohort"] >= b["asye_cohort"]).all()
     cost = vts.groupby("month")["policy_cost_gbp_month"].mean()
@@ -104,20 +123,28 @@ def test_apprentices_qualify_into_asye_posts(baseline):
 
 
 def test_step_up_and_return_add_entrants(baseline):
-    b, v, bts, vts = paired(baseline, baseline.with_policy("step_up_return", step_up_per_year=10,
-                                                           return_per_year=5), reps=3, years=4)
+    b, v, bts, vts = paired(
+        baseline,
+        baseline.with_policy("step_up_return", step_up_per_year=10, return_per_year=5),
+        reps=3,
+        years=4,
+    )
     assert vts["hires"].sum() > bts["hires"].sum()
     assert (v["vacancy_rate"] - b["vacancy_rate"]).mean() < 0
 
 
 def test_policy_waits_for_its_start_month(baseline):
-    _, _, bts, vts = paired(baseline, baseline.with_policy("pay_alignment", start_month=12), reps=2,
-                            years=2)
+    _, _, bts, vts = paired(
+        baseline, baseline.with_policy("pay_alignment", start_month=12), reps=2, years=2
+    )
     early_b = bts[bts["month"] < 12].reset_index(drop=True)
     early_v = vts[vts["month"] < 12].reset_index(drop=True)
     pd.testing.assert_frame_equal(early_b, early_v)  # common random numbers, policy not yet on
-    assert not bts[bts["month"] >= 13].reset_index(drop=True).equals(
-        vts[vts["month"] >= 13].reset_index(drop=True))
+    assert (
+        not bts[bts["month"] >= 13]
+        .reset_index(drop=True)
+        .equals(vts[vts["month"] >= 13].reset_index(drop=True))
+    )
 
 
 def test_policies_combine(baseline):
@@ -135,13 +162,22 @@ def _scenario_with(tmp_path, text):
     return path
 
 
-@pytest.mark.parametrize("text,expected", [
-    ('[[policy]]\nname = "caseload_cap"\ncap = 0\n', ["policy[0] (caseload_cap).cap", "greater than or equal to 1"]),
-    ('[[policy]]\nname = "academy"\ncpd_days = 5\n', ["policy[0] (academy).cpd_days", "unknown key"]),
-    ('[[policy]]\nname = "pay_alignment"\nlevels = ["l9"]\n', ["pay_alignment", "l9"]),
-    ('[[policy]]\nname = "caseload_cap"\nstart_month = -1\n', ["policy[0].start_month"]),
-    ('[[policy]]\nname = "four_day_week"\n', ["unknown policy", "caseload_cap", "academy"]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            '[[policy]]\nname = "caseload_cap"\ncap = 0\n',
+            ["policy[0] (caseload_cap).cap", "greater than or equal to 1"],
+        ),
+        (
+            '[[policy]]\nname = "academy"\ncpd_days = 5\n',
+            ["policy[0] (academy).cpd_days", "unknown key"],
+        ),
+        ('[[policy]]\nname = "pay_alignment"\nlevels = ["l9"]\n', ["pay_alignment", "l9"]),
+        ('[[policy]]\nname = "caseload_cap"\nstart_month = -1\n', ["policy[0].start_month"]),
+        ('[[policy]]\nname = "four_day_week"\n', ["unknown policy", "caseload_cap", "academy"]),
+    ],
+)
 def test_bad_policy_input_exits_2_naming_policy_and_field(tmp_path, capsys, text, expected):
     path = _scenario_with(tmp_path, text)
     assert main(["validate", str(path)]) == 2
@@ -154,13 +190,31 @@ def test_bad_policy_input_exits_2_naming_policy_and_field(tmp_path, capsys, text
 
 
 def test_policies_in_a_scenario_file_round_trip(tmp_path):
-    path = _scenario_with(tmp_path, '[[policy]]\nname = "caseload_cap"\ncap = 20\nstart_month = 6\n')
+    path = _scenario_with(
+        tmp_path, '[[policy]]\nname = "caseload_cap"\ncap = 20\nstart_month = 6\n'
+    )
     s = load_scenario(path)
     assert s.policy[0].name == "caseload_cap" and s.policy[0].params["cap"] == 20
     assert s.policy[0].params["when_full"] == "wait"  # defaults filled in
     out = tmp_path / "out"
-    assert main(["run", str(path), "--reps", "1", "--years", "1", "--warmup-years", "0",
-                 "--out", str(out), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(path),
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     again = load_scenario(out / "scenario.toml")
     assert again.policy == s.policy
 
@@ -185,7 +239,11 @@ def test_third_party_policy_registers_by_entry_point(monkeypatch, baseline):
         def load(self):
             return FourDayWeek
 
-    monkeypatch.setattr(policy_module, "entry_points", lambda group: [EntryPoint()] if group == policy_module.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(
+        policy_module,
+        "entry_points",
+        lambda group: [EntryPoint()] if group == policy_module.ENTRY_POINT_GROUP else [],
+    )
     registry.cache_clear()
     try:
         assert "four_day_week" in registry()
@@ -203,7 +261,10 @@ def test_support_officers_end_agency_above_establishment(baseline):
     """Teams that hire agency above establishment when work per worker is high let them go when
     support officers free time: on common random numbers agency spend falls during the pilot."""
     busy = baseline.with_overrides(
-        teams={"all": {"case_types": baseline.type_names, "overflow": "agency", "agency_load": 18.0}})
+        teams={
+            "all": {"case_types": baseline.type_names, "overflow": "agency", "agency_load": 18.0}
+        }
+    )
     pilot = busy.with_policy("support_officers", officers=19, hazard_ratio=1.0)  # time only
     b, v, bts, vts = paired(busy, pilot, reps=4)
     assert (b["agency_above_establishment_mean"] > 10).all()
@@ -216,12 +277,16 @@ def test_the_nottinghamshire_pilot_costs_what_the_paper_says_and_ends_agency_wor
     they are in post the teams carry fewer agency workers above establishment (common random
     numbers), and after they leave the gap closes."""
     from sim.scenario import load_scenario
+
     before, pilot = load_scenario("nottinghamshire"), load_scenario("nottinghamshire_pilot")
     _, _, bts, vts = paired(before, pilot, reps=3, years=1.0, warmup=1.0)
     cost = vts.groupby("rep")["policy_cost_gbp_month"].sum()
     assert cost.to_numpy() == pytest.approx(230328.0, abs=1.0)
-    extra = lambda ts, months: ts[ts["month"].isin(months)].groupby("rep")["agency_above_establishment"].mean()
+    extra = lambda ts, months: (
+        ts[ts["month"].isin(months)].groupby("rep")["agency_above_establishment"].mean()
+    )
     during, after = range(1, 6), range(10, 12)
     assert (extra(vts, during) < extra(bts, during) - 3).all()
-    assert (extra(vts, after) - extra(bts, after)).abs().mean() < \
-        (extra(bts, during) - extra(vts, during)).mean() / 2
+    assert (extra(vts, after) - extra(bts, after)).abs().mean() < (
+        extra(bts, during) - extra(vts, during)
+    ).mean() / 2

@@ -1,14 +1,14 @@
 """With fixed staff and exponential durations the case flow is an M/M/c queue: compare with theory."""
+
 from __future__ import annotations
 
 import numpy as np
-
-from sim.model.allocation import ARRIVAL, FIRST_ALLOC
-from sim.model.region import Region
-from sim.model.clock import DAYS_PER_YEAR, Clock
-from calibration.theory import MMc
-
 from conftest import queue_scenario
+
+from calibration.theory import MMc
+from sim.model.allocation import ARRIVAL, FIRST_ALLOC
+from sim.model.clock import DAYS_PER_YEAR, Clock
+from sim.model.region import Region
 
 # c = 10 case slots at 80% utilisation: the queue relaxes in about 9 mean service times, so
 # 150 years hold over a hundred independent stretches per replication.
@@ -33,8 +33,11 @@ def _run(scenario, rep):
 
 def test_mmc_against_erlang_c_and_littles_law():
     scenario = queue_scenario(WORKERS, LIMIT, MEAN_DAYS, RHO)
-    theory = MMc(arrival_rate=scenario.demand.referrals_per_year / DAYS_PER_YEAR,
-                 service_rate=1.0 / MEAN_DAYS, servers=WORKERS * LIMIT)
+    theory = MMc(
+        arrival_rate=scenario.demand.referrals_per_year / DAYS_PER_YEAR,
+        service_rate=1.0 / MEAN_DAYS,
+        servers=WORKERS * LIMIT,
+    )
     p_waits, mean_waits, rates, means, littles = [], [], [], [], []
     for rep in range(REPS):
         w, lam, in_system, auth = _run(scenario, rep)
@@ -70,7 +73,9 @@ def test_mmc_against_erlang_c_and_littles_law():
 def test_light_load_means_no_wait():
     workers = 10
     scenario = queue_scenario(workers, LIMIT, MEAN_DAYS, 0.3)
-    theory = MMc(scenario.demand.referrals_per_year / DAYS_PER_YEAR, 1.0 / MEAN_DAYS, workers * LIMIT)
+    theory = MMc(
+        scenario.demand.referrals_per_year / DAYS_PER_YEAR, 1.0 / MEAN_DAYS, workers * LIMIT
+    )
     assert theory.p_wait < 1e-6
     w, _, in_system, _ = _run(scenario, 0)
     assert (w > 0).mean() < 0.001

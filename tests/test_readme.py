@@ -2,6 +2,7 @@
 block validates as it stands; every shell block's swsim commands run (with fewer replications and
 years, so the suite stays quick); every Python block runs; the generated tables match the code they
 describe."""
+
 from __future__ import annotations
 
 import os
@@ -11,15 +12,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pages
 import pytest
 
-import pages
 from sim.cli.main import main
 from sim.present.words import column_tables
 
+pytestmark = pytest.mark.slow  # the full tier (see pyproject.toml)
+
 ROOT = Path(__file__).resolve().parents[1]
 README = pages.README.read_text()
-DOCS = pages.text()          # the README and every docs page
+DOCS = pages.text()  # the README and every docs page
 
 
 def blocks(language: str, text: str = DOCS) -> list[str]:
@@ -27,8 +30,11 @@ def blocks(language: str, text: str = DOCS) -> list[str]:
 
 
 def test_ci_runs_the_readme_test_command():
-    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
-                if line and not line.startswith("#")]
+    ci_lines = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     test_command = next(line for line in ci_lines if "pytest" in line)
     assert "pytest" in test_command and test_command in blocks("bash", README)[1]
     first = blocks("bash", README)[0]
@@ -48,9 +54,28 @@ def test_toml_blocks_validate(tmp_path, index, capsys, monkeypatch):
         pytest.skip("a packaging snippet, not a scenario")
     path = tmp_path / "snippet.toml"
     path.write_text(text)
-    if "[params]" in text:       # a sweep file
-        assert main(["sweep", "--file", str(path), "--reps", "1", "--years", "1", "--warmup-years", "0",
-                     "--samples", "2", "--quiet", "--out", str(tmp_path / "sw")]) == 0
+    if "[params]" in text:  # a sweep file
+        assert (
+            main(
+                [
+                    "sweep",
+                    "--file",
+                    str(path),
+                    "--reps",
+                    "1",
+                    "--years",
+                    "1",
+                    "--warmup-years",
+                    "0",
+                    "--samples",
+                    "2",
+                    "--quiet",
+                    "--out",
+                    str(tmp_path / "sw"),
+                ]
+            )
+            == 0
+        )
         return
     assert main(["validate", str(path)]) == 0, capsys.readouterr().err
 
@@ -90,7 +115,11 @@ def test_every_shell_command_runs(tmp_path, monkeypatch, capsys):
     for command in commands:
         args = shlex.split(command)[1:]
         extra = SMALL.get(args[0], [])
-        if args[0] == "sweep" and "--design" in args and args[args.index("--design") + 1] == "sobol":
+        if (
+            args[0] == "sweep"
+            and "--design" in args
+            and args[args.index("--design") + 1] == "sobol"
+        ):
             extra = [e for e in extra if e not in ("--samples", "6")] + ["--samples", "2"]
         code = main(args + extra)
         assert code == 0, f"{command}\n{capsys.readouterr().err}"
@@ -98,8 +127,13 @@ def test_every_shell_command_runs(tmp_path, monkeypatch, capsys):
 
 def test_python_blocks_run(tmp_path):
     for block in blocks("python"):
-        if "class " in block and "Policy" in block:   # the policy template: import it, do not run it
+        if "class " in block and "Policy" in block:  # the policy template: import it, do not run it
             continue
-        proc = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True,
-                              text=True, env={**os.environ, "MPLBACKEND": "Agg"})
+        proc = subprocess.run(
+            [sys.executable, "-c", block],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+        )
         assert proc.returncode == 0, f"{block}\n{proc.stderr[-2000:]}"

@@ -1,6 +1,7 @@
 """The board's regional report (issue 13): the region first, then every council; findings whose
 numbers are the result tables' numbers (``comparison.csv`` and the board's derived ``board.csv``);
 the test of the briefing's "300 fewer children, £12m"; nothing of it without councils."""
+
 from __future__ import annotations
 
 import re
@@ -9,18 +10,23 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from conftest import REGIONAL_MARKET, pay_rise
 
 import sim
 import sim.present.report as report
+from sim.columns import ENTERED_3Y, ENTRY_COST_3Y, NET_MOVES, NO_EFFECTS, NO_EFFECTS_3Y, REGION
 from sim.experiment.results import load_results
 from sim.experiment.stats import paired_difference
-from sim.columns import REGION
-from sim.present.board import (BOARD_FILE, BY_COUNCIL, board_of, board_sentences, board_tables,
-                               children_claim_sentence)
-from sim.columns import ENTERED_3Y, ENTRY_COST_3Y, NET_MOVES, NO_EFFECTS, NO_EFFECTS_3Y
+from sim.present.board import (
+    BOARD_FILE,
+    BY_COUNCIL,
+    board_of,
+    board_sentences,
+    board_tables,
+    children_claim_sentence,
+)
 from sim.present.briefing import FEWER_CHILDREN, YEARS
 from sim.present.page import report_page
-from conftest import REGIONAL_MARKET, pay_rise
 
 matplotlib.use("Agg")
 MARKET = REGIONAL_MARKET
@@ -28,17 +34,24 @@ COUNCILS = ["Ashby", "Bourne", "Crewe"]
 SHORT = {"reps": 3, "years": 1.0, "warmup_years": 0.5, "seed": 5}
 
 
+pytestmark = pytest.mark.slow  # the full tier (see pyproject.toml)
+
 
 @pytest.fixture(scope="module")
 def folder(baseline, tmp_path_factory) -> Path:
     """Three small councils, one paying 10% more, compared with one regional pay scale and a
     regional bank, saved with the report (no browser picture)."""
-    region = baseline.with_overrides(name="trio", authority={"Ashby": {}, "Bourne": pay_rise(0.10),
-                                                             "Crewe": {}}, market=MARKET)
+    region = baseline.with_overrides(
+        name="trio", authority={"Ashby": {}, "Bourne": pay_rise(0.10), "Crewe": {}}, market=MARKET
+    )
     out = tmp_path_factory.mktemp("board") / "out"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(report, "screenshot", lambda page, png: None)
-        sim.save(sim.compare(region, "regional_pay_alignment", "regional_bank:workers=10", **SHORT), out, report=True)
+        sim.save(
+            sim.compare(region, "regional_pay_alignment", "regional_bank:workers=10", **SHORT),
+            out,
+            report=True,
+        )
     return out
 
 
@@ -48,8 +61,13 @@ def results(folder):
 
 
 def _plain(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", "", html).replace("&#39;", "'").replace("&amp;", "&")
-                    .replace("\u2060", "").split())
+    return " ".join(
+        re.sub(r"<[^>]+>", "", html)
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace("\u2060", "")
+        .split()
+    )
 
 
 def _section(folder: Path) -> str:
@@ -66,7 +84,7 @@ def _agrees(shown: str, value: float, scale: float = 1.0) -> bool:
     """A number as shown ('1,234.5', '£12,000', '85.8%') is ``value`` x ``scale`` to its decimals."""
     text = shown.replace(",", "").replace("£", "").rstrip("%")
     decimals = len(text.split(".")[1]) if "." in text else 0
-    step = 10 ** -decimals if decimals else 1000 if "£" in shown else 1
+    step = 10**-decimals if decimals else 1000 if "£" in shown else 1
     return abs(float(text) - value * scale) <= 0.5 * step + 1e-9
 
 
@@ -78,8 +96,14 @@ def test_region_first_then_every_council_in_figures_and_tables(folder, results):
     page = (folder / "report.html").read_text()
     assert page.index('<section id="board">') < page.index('<section id="councils">')
     stems = re.findall(r'<figure id="([^"]+)">', _section(folder))
-    assert stems == ["board_practice", "board_agency", "board_practice_by_council",
-                     "board_agency_by_council", "board_moves", "board_children"]
+    assert stems == [
+        "board_practice",
+        "board_agency",
+        "board_practice_by_council",
+        "board_agency_by_council",
+        "board_moves",
+        "board_children",
+    ]
     for stem in stems:
         assert (folder / "figures" / f"{stem}.png").stat().st_size > 5000
     board = board_of(results)
@@ -90,8 +114,8 @@ def test_region_first_then_every_council_in_figures_and_tables(folder, results):
     ticks = [t.get_text() for t in figures["board_moves"].axes[0].get_yticklabels()]
     assert sorted(ticks) == COUNCILS
     tables = board_tables(board)
-    assert len(tables) == 1 + len(BY_COUNCIL) + 1 + 2   # region, per council, children, each variant
-    for t in tables[1:1 + len(BY_COUNCIL)] + tables[-2:]:
+    assert len(tables) == 1 + len(BY_COUNCIL) + 1 + 2  # region, per council, children, each variant
+    for t in tables[1 : 1 + len(BY_COUNCIL)] + tables[-2:]:
         names = [name for name, _ in t.rows]
         assert [n for n in names if not n.startswith("the region")] == COUNCILS, t.caption
     section = _plain(_section(folder))
@@ -106,25 +130,36 @@ def test_board_table_is_computed_from_each_replication(folder, results):
     summ = lambda name, authority=REGION: results.summary(name, authority).set_index("rep")
 
     def row(name, metric, authority=REGION):
-        return board[(board["scenario"] == name) & (board["metric"] == metric)
-                     & (board["authority"] == authority)].iloc[0]
+        return board[
+            (board["scenario"] == name)
+            & (board["metric"] == metric)
+            & (board["authority"] == authority)
+        ].iloc[0]
+
     off = summ(base)["entered_care_per_year"] - summ(base)["entered_care_extra_per_year"]
     assert row(base, NO_EFFECTS)["mean"] == pytest.approx(off.mean())
-    d = paired_difference(summ(variant)["entered_care_per_year"] * YEARS,
-                          summ(base)["entered_care_per_year"] * YEARS)
+    d = paired_difference(
+        summ(variant)["entered_care_per_year"] * YEARS, summ(base)["entered_care_per_year"] * YEARS
+    )
     r = row(variant, ENTERED_3Y)
     assert (r["diff"], r["diff_low"], r["diff_high"]) == pytest.approx((d.estimate, d.low, d.high))
     # over 3 years is the comparison table's difference a year, times 3
     cmp = pd.read_csv(folder / "comparison.csv")
-    c = cmp[(cmp["scenario"] == variant) & (cmp["metric"] == "entered_care_per_year")
-            & (cmp["authority"] == REGION)].iloc[0]
-    assert r["diff"] == pytest.approx(YEARS * c["diff"]) and r["diff_low"] == pytest.approx(YEARS * c["diff_low"])
+    c = cmp[
+        (cmp["scenario"] == variant)
+        & (cmp["metric"] == "entered_care_per_year")
+        & (cmp["authority"] == REGION)
+    ].iloc[0]
+    assert r["diff"] == pytest.approx(YEARS * c["diff"]) and r["diff_low"] == pytest.approx(
+        YEARS * c["diff_low"]
+    )
     price = results.scenarios[variant].children.care_cost_gbp_per_child_year
     assert row(variant, ENTRY_COST_3Y)["diff"] == pytest.approx(price * r["diff"])
     for council in COUNCILS:
         s = summ(base, council)
         assert row(base, NET_MOVES, council)["mean"] == pytest.approx(
-            (s["moves_in_per_year"] - s["moves_out_per_year"]).mean())
+            (s["moves_in_per_year"] - s["moves_out_per_year"]).mean()
+        )
     assert set(board["authority"]) == {REGION, *COUNCILS}
 
 
@@ -135,33 +170,56 @@ def test_children_claim_quotes_the_tables(folder, results):
     board = pd.read_csv(folder / BOARD_FILE)
     findings = _findings(folder)
     for name in results.names[1:]:
-        sentence = next(f for f in findings if f.startswith("With") and "over 3 years the region has" in f
-                        and f == _plain(children_claim_sentence(board_of(results), name)))
+        sentence = next(
+            f
+            for f in findings
+            if f.startswith("With")
+            and "over 3 years the region has" in f
+            and f == _plain(children_claim_sentence(board_of(results), name))
+        )
         assert f"{FEWER_CHILDREN} fewer" in sentence and "£12m" in sentence
-        for metric, words in [(ENTERED_3Y, "children entering care"), (NO_EFFECTS_3Y, "children"),
-                              (ENTRY_COST_3Y, "spent on their care")]:
-            r = board[(board["scenario"] == name) & (board["metric"] == metric)
-                      & (board["authority"] == REGION)].iloc[0]
+        for metric, words in [
+            (ENTERED_3Y, "children entering care"),
+            (NO_EFFECTS_3Y, "children"),
+            (ENTRY_COST_3Y, "spent on their care"),
+        ]:
+            r = board[
+                (board["scenario"] == name)
+                & (board["metric"] == metric)
+                & (board["authority"] == REGION)
+            ].iloc[0]
             same = f"as many {words} as "
             if r["diff"] == 0 and r["diff_low"] == r["diff_high"] == 0 and same in sentence:
-                sentence = sentence[sentence.index(same) + len(same):]   # no change in any replication
+                sentence = sentence[
+                    sentence.index(same) + len(same) :
+                ]  # no change in any replication
                 continue
-            m = re.search(rf"({NUMBER}) (fewer|more|less) {words} than \S+ \(95% CI ({NUMBER}) to ({NUMBER})\)",
-                          sentence)
+            m = re.search(
+                rf"({NUMBER}) (fewer|more|less) {words} than \S+ \(95% CI ({NUMBER}) to ({NUMBER})\)",
+                sentence,
+            )
             assert m, (metric, sentence)
             size, way, low, high = m.groups()
-            sign = -1 if way in ("fewer", "less") else 1     # fewer: the difference is negative
+            sign = -1 if way in ("fewer", "less") else 1  # fewer: the difference is negative
             assert _agrees(size, sign * r["diff"])
-            bounds = (-r["diff_high"], -r["diff_low"]) if sign < 0 else (r["diff_low"], r["diff_high"])
-            assert _agrees(low, bounds[0]) and _agrees(high, bounds[1]), (metric, m.group(0), bounds)
-            sentence = sentence[m.end():]
+            bounds = (
+                (-r["diff_high"], -r["diff_low"]) if sign < 0 else (r["diff_low"], r["diff_high"])
+            )
+            assert _agrees(low, bounds[0]) and _agrees(high, bounds[1]), (
+                metric,
+                m.group(0),
+                bounds,
+            )
+            sentence = sentence[m.end() :]
 
 
 def test_practice_and_agency_findings_quote_the_comparison_table(folder, results):
     cmp = pd.read_csv(folder / "comparison.csv")
     region = cmp[cmp["authority"] == REGION].set_index(["scenario", "metric"])
     findings = _findings(folder)
-    practice = next(f for f in findings if f.startswith("Share of practice by permanent staff in the region"))
+    practice = next(
+        f for f in findings if f.startswith("Share of practice by permanent staff in the region")
+    )
     agency = next(f for f in findings if f.startswith("Agency workers and agency spend"))
     for name, part in zip(results.names, practice.split(": ", 1)[1].split("; ")):
         m = re.search(rf"({NUMBER}) \(95% CI ({NUMBER}) to ({NUMBER})\)", part)
@@ -176,8 +234,11 @@ def test_practice_and_agency_findings_quote_the_comparison_table(folder, results
     # councils at or above 90%: those whose mean in the table is
     councils = next(f for f in findings if f.startswith("Councils whose mean share"))
     for name, part in zip(results.names, councils.split(": ", 1)[1].split("; ")):
-        t = cmp[(cmp["scenario"] == name) & (cmp["metric"] == "permanent_practice_share")
-                & (cmp["authority"] != REGION)]
+        t = cmp[
+            (cmp["scenario"] == name)
+            & (cmp["metric"] == "permanent_practice_share")
+            & (cmp["authority"] != REGION)
+        ]
         met = sorted(t.loc[t["mean"] >= 0.9, "authority"])
         assert sorted(c for c in COUNCILS if f"{c} " in part.split(": ", 1)[1]) == met, part
 
@@ -202,12 +263,11 @@ def test_moves_findings_name_who_gains_and_loses(folder, results):
 def test_every_finding_and_cell_is_a_number_never_nan(folder):
     text = _plain(_section(folder))
     assert not re.findall(r"(?i)\b(nan|inf)\b", text)
-    assert "trio+" not in text and "regional_pay_alignment" not in text   # plain names only
+    assert "trio+" not in text and "regional_pay_alignment" not in text  # plain names only
 
 
 def test_figure_texts_are_inside_and_readable(results):
     import matplotlib.pyplot as plt
-
     from test_report import _check_figure
 
     problems = []
@@ -237,7 +297,9 @@ def test_a_run_of_a_region_has_levels_but_no_claim_test(results):
     findings = board_sentences(board)
     assert findings and not any("300 fewer" in f for f in findings)
     assert [stem for stem, _, _ in report.board_figures(board)][-1] == "board_moves"
-    assert "change" not in " ".join(c.text for t in board_tables(board) for _, cells in t.rows for c in cells)
+    assert "change" not in " ".join(
+        c.text for t in board_tables(board) for _, cells in t.rows for c in cells
+    )
 
 
 def test_the_region_table_shows_bank_workers_where_a_scenario_has_a_bank(results):

@@ -1,5 +1,6 @@
 """The board's report: self-contained HTML whose every number comes from the result table, honest
 about what the replications cannot tell, in plain words, with figures a board can read."""
+
 from __future__ import annotations
 
 import base64
@@ -13,15 +14,15 @@ import pandas as pd
 import pytest
 
 from sim.cli.main import main
-from sim.present.canvas import drawn_texts
-from sim.experiment.results import load_results
 from sim.columns import OUTCOMES
+from sim.experiment.results import load_results
+from sim.present.canvas import drawn_texts
 from sim.present.labels import field_words, value_words
 
 matplotlib.use("Agg")
 SHORT = ["--reps", "3", "--years", "2", "--warmup-years", "1", "--seed", "8", "--quiet"]
 CAP = "a caseload cap of 18 cases"
-DISPLAY_PX = 1060   # the widest the page shows an image (CSS pixels)
+DISPLAY_PX = 1060  # the widest the page shows an image (CSS pixels)
 MIN_PT = 9.0
 
 
@@ -29,8 +30,25 @@ MIN_PT = 9.0
 def compared(tmp_path_factory) -> Path:
     """A comparison whose precision target (0.01 points) cannot be met in 3 replications."""
     out = tmp_path_factory.mktemp("cmp") / "out"
-    assert main(["compare", "baseline", "caseload_cap:cap=18", "pay_alignment", *SHORT, "--out", str(out),
-                 "--target-halfwidth", "0.0001", "--max-reps", "3", "--report"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "caseload_cap:cap=18",
+                "pay_alignment",
+                *SHORT,
+                "--out",
+                str(out),
+                "--target-halfwidth",
+                "0.0001",
+                "--max-reps",
+                "3",
+                "--report",
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -40,7 +58,9 @@ def _text(page: str) -> str:
 
 
 def _plain(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", "", html).replace("&#39;", "'").replace("&amp;", "&").split())
+    return " ".join(
+        re.sub(r"<[^>]+>", "", html).replace("&#39;", "'").replace("&amp;", "&").split()
+    )
 
 
 def _images(page: str) -> list[bytes]:
@@ -95,7 +115,9 @@ def _table(page: str) -> dict[str, dict[str, list[str]]]:
 
 def _numbers(text: str) -> list[str]:
     """Every number in a text (but the 95 of "95% CI"), unsigned, without thousands separators."""
-    return [n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text.replace("95% CI", ""))]
+    return [
+        n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text.replace("95% CI", ""))
+    ]
 
 
 def _clause(sentence: str, label: str) -> str:
@@ -116,8 +138,16 @@ def test_report_is_self_contained_with_every_figure(compared):
         assert png.startswith(b"\x89PNG") and len(png) > 5000, stem
         assert (compared / "figures" / f"{stem}.png").read_bytes() == png
         assert (compared / "figures" / f"{stem}.svg").stat().st_size > 5000
-    for stem in ["effects", "cost_effectiveness", "turnover", "workforce", "headcount", "caseload",
-                 "cost", "caseload_distribution"]:
+    for stem in [
+        "effects",
+        "cost_effectiveness",
+        "turnover",
+        "workforce",
+        "headcount",
+        "caseload",
+        "cost",
+        "caseload_distribution",
+    ]:
         assert stem in stems
 
 
@@ -139,20 +169,26 @@ def test_findings_numbers_are_the_table_numbers(compared):
     turnover = table["annual turnover"]
     assert _numbers(_clause(baseline, "annual turnover")) == _numbers(turnover["baseline"][0])
     checked = 0
-    for label, name in [(CAP, "baseline+caseload_cap(cap=18)"), ("pay +5% and at least the market rate",
-                                                                  "baseline+pay_alignment")]:
+    for label, name in [
+        (CAP, "baseline+caseload_cap(cap=18)"),
+        ("pay +5% and at least the market rate", "baseline+pay_alignment"),
+    ]:
         sentence = next(f for f in findings if f.startswith(f"With {label},"))
         for metric in ["turnover_rate", "total_cost_gbp"]:
             words = OUTCOMES[metric].label
             said = _numbers(_clause(sentence, words))
-            cell = table[words][label][1]       # the difference column
+            cell = table[words][label][1]  # the difference column
             assert said and set(said) <= set(_numbers(cell)), (said, cell)
             row = data[(data["scenario"] == name) & (data["metric"] == metric)].iloc[0]
             scale = 100 if OUTCOMES[metric].percent else 1
             shown = float(said[0])
             decimals = len(said[0].split(".")[1]) if "." in said[0] else 0
-            step = 10 ** -decimals if scale == 100 else 1000
-            assert abs(shown - abs(row["diff"]) * scale) <= step / 2 + 1e-9, (metric, shown, row["diff"])
+            step = 10**-decimals if scale == 100 else 1000
+            assert abs(shown - abs(row["diff"]) * scale) <= step / 2 + 1e-9, (
+                metric,
+                shown,
+                row["diff"],
+            )
             checked += 1
     assert checked == 4
 
@@ -191,9 +227,12 @@ def test_assumptions_box_has_plain_names_and_units(compared):
     page = (compared / "report.html").read_text()
     box = _plain(re.search(r'<section class="assumptions".*?</section>', page, re.S).group(0))
     scenario = load_results(compared).scenarios["baseline"]
-    for section, key in [("turnover", "pressure_hazard_ratio_per_case"), ("agency", "backfill_delay_days")]:
+    for section, key in [
+        ("turnover", "pressure_hazard_ratio_per_case"),
+        ("agency", "backfill_delay_days"),
+    ]:
         model = getattr(scenario, section)
-        words = field_words(type(model), key)   # its Field title and unit, or its description
+        words = field_words(type(model), key)  # its Field title and unit, or its description
         assert f"{words.name}: {value_words(getattr(model, key), words.unit)}" in box
     assert not re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", box), "a code name in the assumptions box"
     assert not re.findall(r"\b[a-z_]+\.[a-z_]+\b", box), "a dotted path in the assumptions box"
@@ -203,8 +242,12 @@ def test_field_titles_and_units_are_read_when_declared():
     from pydantic import BaseModel, Field
 
     class Declared(BaseModel):
-        limit: float = Field(18.0, title="Caseload limit", json_schema_extra={"unit": "cases"},
-                             description="Most cases a worker holds. Assumption (Dudley 2018).")
+        limit: float = Field(
+            18.0,
+            title="Caseload limit",
+            json_schema_extra={"unit": "cases"},
+            description="Most cases a worker holds. Assumption (Dudley 2018).",
+        )
         bare: float = Field(1.1, description="Leaving hazard ratio per case. Assumption.")
 
     words = field_words(Declared, "limit")
@@ -213,10 +256,29 @@ def test_field_titles_and_units_are_read_when_declared():
     assert field_words(Declared, "bare").name == "Leaving hazard ratio per case"
 
 
+@pytest.mark.slow
 def test_one_replication_says_na_never_nan(tmp_path):
     out = tmp_path / "one"
-    assert main(["compare", "baseline", "caseload_cap:cap=18", "--reps", "1", "--years", "1",
-                 "--warmup-years", "0", "--quiet", "--out", str(out), "--report"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "caseload_cap:cap=18",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--quiet",
+                "--out",
+                str(out),
+                "--report",
+            ]
+        )
+        == 0
+    )
     page = _text((out / "report.html").read_text())
     assert not re.findall(r"(?i)\b(nan|inf|infinity)\b", page)
     assert "n/a (1 replication)" in _plain(page)
@@ -225,8 +287,23 @@ def test_one_replication_says_na_never_nan(tmp_path):
 
 def test_run_report_and_hint(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["run", "baseline", "--reps", "2", "--years", "1", "--warmup-years", "0",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "baseline",
+                "--reps",
+                "2",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert f"swsim report {out}" in capsys.readouterr().out
     assert main(["report", str(out)]) == 0
     page = (out / "report.html").read_text()
@@ -248,7 +325,12 @@ def _check_figure(name: str, fig, dpi: float) -> list[str]:
     shrink = min(1.0, DISPLAY_PX / png_px)
     for t in drawn_texts(fig):
         box = t.get_window_extent(renderer)
-        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > fig.bbox.width + 0.5 or box.y1 > fig.bbox.height + 0.5:
+        if (
+            box.x0 < -0.5
+            or box.y0 < -0.5
+            or box.x1 > fig.bbox.width + 0.5
+            or box.y1 > fig.bbox.height + 0.5
+        ):
             problems.append(f"{name}: {t.get_text()!r} is cut off")
         shown_pt = t.get_fontsize() * dpi / 72 * shrink * 72 / 96
         if shown_pt < MIN_PT:
@@ -264,20 +346,38 @@ def test_every_figure_text_is_inside_and_readable(compared):
     problems = []
     for stem, fig, _ in report_figures(load_results(compared)):
         png = (compared / "figures" / f"{stem}.png").read_bytes()
-        width = int.from_bytes(png[16:20], "big")       # the PNG's width: the dpi it was saved at
+        width = int.from_bytes(png[16:20], "big")  # the PNG's width: the dpi it was saved at
         problems += _check_figure(stem, fig, width / fig.get_figwidth())
         plt.close(fig)
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_tornado_stays_within_the_outcome_range(tmp_path):
     import matplotlib.pyplot as plt
 
     from sim.present.report import sensitivity_figure
 
     out = tmp_path / "sweep"
-    assert main(["sweep", "--param", "policy.caseload_cap.cap=12:30:6", "--reps", "1", "--years", "1",
-                 "--warmup-years", "1", "--quiet", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "sweep",
+                "--param",
+                "policy.caseload_cap.cap=12:30:6",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "1",
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert main(["sensitivity", str(out), "--outcome", "mean_wait_days"]) == 0
     sens = pd.read_csv(out / "sensitivity_mean_wait_days.csv")
     points = pd.read_parquet(out / "summary.parquet").groupby("point")["mean_wait_days"].mean()
@@ -295,7 +395,10 @@ def test_tornado_stays_within_the_outcome_range(tmp_path):
     assert "at its low end" in (out / "report.html").read_text()
 
 
-def test_report_without_a_browser_says_how_to_get_its_picture(compared, tmp_path, monkeypatch, capsys):
+@pytest.mark.slow
+def test_report_without_a_browser_says_how_to_get_its_picture(
+    compared, tmp_path, monkeypatch, capsys
+):
     import sim.present.browser as browser
     from sim.present.report import write_report
 
@@ -327,13 +430,17 @@ def region_compared(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("region") / "out"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(report, "screenshot", lambda page, png: None)
-        sim.save(sim.compare("west_midlands", "caseload_cap:cap=18", **TINY_REGION), out, report=True)
+        sim.save(
+            sim.compare("west_midlands", "caseload_cap:cap=18", **TINY_REGION), out, report=True
+        )
     return out
 
 
 def _council_table(page: str, index: int) -> dict[str, list[str]]:
     """The councils' table ``index`` (1: means; 2: the first variant's differences): {row: cells}."""
-    block = re.search(rf'<table class="councils" id="councils-{index}">(.*?)</table>', page, re.S).group(1)
+    block = re.search(
+        rf'<table class="councils" id="councils-{index}">(.*?)</table>', page, re.S
+    ).group(1)
     rows = {}
     for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", block.split("<tbody>")[1], re.S):
         cells = [_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
@@ -345,6 +452,7 @@ def _section(page: str) -> str:
     return re.search(r'<section id="councils">(.*?)</section>', page, re.S).group(1)
 
 
+@pytest.mark.slow
 def test_region_report_shows_the_region_then_every_council(region_compared):
     results = load_results(region_compared)
     councils = results.authorities[1:]
@@ -352,9 +460,12 @@ def test_region_report_shows_the_region_then_every_council(region_compared):
     page = _text((region_compared / "report.html").read_text())
     assert page.index('id="key-numbers"') < page.index('<section id="councils">')
     section = _section(page)
-    assert re.findall(r'<figure id="([^"]+)">', section) == ["councils_staffing", "councils_caseload"]
-    assert "councils_" not in page.split('<section id="councils">')[0]   # region figures first
-    for index in (1, 2):           # the baseline's means, then the variant's paired differences
+    assert re.findall(r'<figure id="([^"]+)">', section) == [
+        "councils_staffing",
+        "councils_caseload",
+    ]
+    assert "councils_" not in page.split('<section id="councils">')[0]  # region figures first
+    for index in (1, 2):  # the baseline's means, then the variant's paired differences
         table = _council_table(page, index)
         assert list(table)[1:] == councils and list(table)[0].startswith("the region")
         assert all(len(cells) == 6 for cells in table.values())
@@ -362,6 +473,7 @@ def test_region_report_shows_the_region_then_every_council(region_compared):
         assert (region_compared / "figures" / f"{stem}.png").stat().st_size > 5000
 
 
+@pytest.mark.slow
 def test_council_small_multiples_share_axes(region_run):
     import matplotlib.pyplot as plt
 
@@ -376,7 +488,9 @@ def test_council_small_multiples_share_axes(region_run):
         assert [ax.get_title() for ax in panels] == councils
         first = panels[0]
         for ax in panels[1:]:
-            assert first.get_shared_x_axes().joined(first, ax) and first.get_shared_y_axes().joined(first, ax)
+            assert first.get_shared_x_axes().joined(first, ax) and first.get_shared_y_axes().joined(
+                first, ax
+            )
             assert ax.get_ylim() == first.get_ylim() and ax.get_xlim() == first.get_xlim()
         problems += _check_figure(stem, fig, 100)
     staffing = figures[0][1]
@@ -384,13 +498,18 @@ def test_council_small_multiples_share_axes(region_run):
     # each panel plots its own council's rows: Solihull's permanent staff, % of funded posts
     solihull = next(ax for ax in staffing.axes if ax.get_title() == "Solihull")
     m = region_run.monthly(authority="Solihull")
-    share = (100 * m["perm_total"] / (m["perm_total"] + m["vacancies_total"])).groupby(m["month"]).mean()
+    share = (
+        (100 * m["perm_total"] / (m["perm_total"] + m["vacancies_total"]))
+        .groupby(m["month"])
+        .mean()
+    )
     assert list(solihull.lines[0].get_ydata()) == pytest.approx(list(share))
     for _, fig, _ in figures:
         plt.close(fig)
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_region_numbers_come_from_the_region_rows(region_run):
     from sim.present.keytable import key_table
     from sim.present.readings import reading
@@ -403,8 +522,10 @@ def test_region_numbers_come_from_the_region_rows(region_run):
         cell = table[OUTCOMES[metric].label]
         assert cell.startswith(region.shown(region.estimate)), (metric, cell)
         councils = t[(t["metric"] == metric) & (t["authority"] != "region")]["mean"]
-        assert region.estimate != pytest.approx(councils.mean()), metric   # not their average
-        if region.shown(councils.mean()) != region.shown(region.estimate):  # (unless both round alike)
+        assert region.estimate != pytest.approx(councils.mean()), metric  # not their average
+        if region.shown(councils.mean()) != region.shown(
+            region.estimate
+        ):  # (unless both round alike)
             assert not cell.startswith(region.shown(councils.mean())), (metric, cell)
     # the region's own measures are in the key table
     for metric in ["moves_in_per_year", "permanent_practice_share", "agency_unmet_mean"]:
@@ -414,10 +535,15 @@ def test_region_numbers_come_from_the_region_rows(region_run):
 
     fig = fan_figure(region_run, ["vacancy_rate"], "")
     m = region_run.monthly()
-    rate = (100 * m["vacancies_total"] / (m["vacancies_total"] + m["perm_total"])).groupby(m["month"]).median()
+    rate = (
+        (100 * m["vacancies_total"] / (m["vacancies_total"] + m["perm_total"]))
+        .groupby(m["month"])
+        .median()
+    )
     assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx(list(rate))
 
 
+@pytest.mark.slow
 def test_region_findings_name_its_measures_and_the_target(region_run):
     from sim.present.findings import council_sentences, summary_sentences
 
@@ -427,12 +553,14 @@ def test_region_findings_name_its_measures_and_the_target(region_run):
     assert "FutureSocial's target of 90%" in region
     assert OUTCOMES["moves_in_per_year"].label in region
     said = council_sentences(region_run)
-    means = region_run.table[(region_run.table["metric"] == "vacancy_rate")
-                             & (region_run.table["authority"] != "region")].sort_values("mean")
+    means = region_run.table[
+        (region_run.table["metric"] == "vacancy_rate") & (region_run.table["authority"] != "region")
+    ].sort_values("mean")
     low, high = means.iloc[0], means.iloc[-1]
     assert f"in {low['authority']} to " in said[0] and f"in {high['authority']};" in said[0]
 
 
+@pytest.mark.slow
 def test_council_tables_quote_each_councils_rows(region_compared):
     from sim.present.readings import reading
 
@@ -445,11 +573,15 @@ def test_council_tables_quote_each_councils_rows(region_compared):
         assert means[council][3].startswith(r.shown(r.estimate)), (council, means[council])
         d = reading(results.row(variant, "turnover_rate", council), difference=True)
         assert d.shown(d.estimate) in differences[council][0], (council, differences[council])
-    with_cap = next(f for f in re.findall(r"<li>(.*?)</li>", _section(page), re.S)
-                    if f.startswith(f"With {CAP}, council by council"))
+    with_cap = next(
+        f
+        for f in re.findall(r"<li>(.*?)</li>", _section(page), re.S)
+        if f.startswith(f"With {CAP}, council by council")
+    )
     assert "annual turnover" in with_cap and "total cost" in with_cap
 
 
+@pytest.mark.slow
 def test_a_report_without_councils_has_no_council_section(compared, region_run):
     from sim.present.findings import council_sentences
     from sim.present.keytable import council_tables
@@ -466,6 +598,7 @@ def test_a_report_without_councils_has_no_council_section(compared, region_run):
     assert "the region" not in _text(page)
 
 
+@pytest.mark.slow
 def test_policies_and_assumptions_name_the_councils_they_differ_in(region_run):
     from sim.experiment.results import Results
     from sim.present.assumptions import assumptions
@@ -475,11 +608,19 @@ def test_policies_and_assumptions_name_the_councils_they_differ_in(region_run):
     spec = PolicySpec(name="caseload_cap", cap=18, authorities=["Dudley", "Solihull"])
     assert policy_label(spec) == "a caseload cap of 18 cases in Dudley and Solihull"
     region = region_run.scenarios[region_run.baseline]
-    own = {n: {**region.authority[n], "turnover": {"pressure_threshold": 22.0}}
-           for n in ("Dudley", "Solihull")}
+    own = {
+        n: {**region.authority[n], "turnover": {"pressure_threshold": 22.0}}
+        for n in ("Dudley", "Solihull")
+    }
     changed = region.with_overrides(authority={**region.authority, **own})
-    results = Results("run", [changed.name], {changed.name: changed}, region_run.summaries,
-                      region_run.timeseries, region_run.table)
+    results = Results(
+        "run",
+        [changed.name],
+        {changed.name: changed},
+        region_run.summaries,
+        region_run.timeseries,
+        region_run.table,
+    )
     words = field_words(type(changed.turnover), "pressure_threshold").name
     item = next(a for a in assumptions(results)[0].items if a.name == words)
     assert item.value == "20; 22 in Dudley and Solihull"

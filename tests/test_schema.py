@@ -1,6 +1,7 @@
 """The strict scenario schema: a value that would give silently wrong numbers (NaN, infinity, an
 absurd size, a boolean or a string for a number, a bad name) is refused, naming the field; files
 are read safely; ``extends``; parameter draws; values set from code (numpy, whole floats)."""
+
 from __future__ import annotations
 
 import copy
@@ -18,18 +19,29 @@ import numpy as np
 import pandas as pd
 import pytest
 import tomli_w
-from pydantic import BaseModel
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from sim.cli.main import main
 from sim.draws import load_draws
 from sim.experiment.memory import ENV_CEILING
 from sim.experiment.sweep import apply_point
 from sim.policy import registry
-from sim.scenario import (MAX_EPISODES, MAX_FILE_BYTES, MAX_OPEN_CASES, MAX_POLICIES, MAX_POSTS,
-                          Scenario, ScenarioError, builtin_path, expected_episodes, load_scenario,
-                          parse_scenario, scenario_to_toml)
+from sim.scenario import (
+    MAX_EPISODES,
+    MAX_FILE_BYTES,
+    MAX_OPEN_CASES,
+    MAX_POLICIES,
+    MAX_POSTS,
+    Scenario,
+    ScenarioError,
+    builtin_path,
+    expected_episodes,
+    load_scenario,
+    parse_scenario,
+    scenario_to_toml,
+)
 
 BASE: dict[str, Any] = tomllib.loads(builtin_path("baseline").read_text())
 NAN, INF = float("nan"), float("inf")
@@ -133,37 +145,53 @@ def test_bad_value_is_refused_naming_the_field(tmp_path, keys, value, field):
 
 def test_every_number_has_a_stated_range():
     """Each numeric field of the scenario and of every policy has a lower and an upper bound."""
+
     def models(cls):
         yield cls
         for field in cls.model_fields.values():
             for t in (field.annotation, *getattr(field.annotation, "__args__", ())):
                 if isinstance(t, type) and issubclass(t, BaseModel):
                     yield from models(t)
+
     classes = {*models(Scenario), *(p.Params for p in registry().values())}
     unbounded = []
     for cls in classes:
         for name, field in cls.model_fields.items():
             if field.annotation in (int, float, float | None):
-                bounds = {k for m in field.metadata for k in ("gt", "ge", "lt", "le") if getattr(m, k, None) is not None}
+                bounds = {
+                    k
+                    for m in field.metadata
+                    for k in ("gt", "ge", "lt", "le")
+                    if getattr(m, k, None) is not None
+                }
                 if not ({"gt", "ge"} & bounds and {"lt", "le"} & bounds):
                     unbounded.append(f"{cls.__name__}.{name}")
     assert not unbounded
 
 
 def test_one_line_per_problem(tmp_path):
-    data = dict(BASE, policy=[{"name": "caseload_cap", "cap": 0, "when_full": "never",
-                               "agency_trigger_cases": 1.5}])
+    data = dict(
+        BASE,
+        policy=[
+            {"name": "caseload_cap", "cap": 0, "when_full": "never", "agency_trigger_cases": 1.5}
+        ],
+    )
     code, err = _validate(_write(tmp_path, data))
     assert code == 2
     assert err.splitlines() == [
         "error: policy[0] (caseload_cap).cap = 0: Input should be greater than or equal to 1",
         "error: policy[0] (caseload_cap).when_full = 'never': Input should be 'wait' or 'agency'",
-        "error: policy[0] (caseload_cap).agency_trigger_cases = 1.5: Input should be a valid integer"]
+        "error: policy[0] (caseload_cap).agency_trigger_cases = 1.5: Input should be a valid integer",
+    ]
 
 
 def test_every_policy_cost_is_bounded(tmp_path):
-    specs = [{"name": name, key: 1e308} for name, cls in registry().items()
-             for key in cls.Params.model_fields if "gbp" in key]
+    specs = [
+        {"name": name, key: 1e308}
+        for name, cls in registry().items()
+        for key in cls.Params.model_fields
+        if "gbp" in key
+    ]
     assert len(specs) >= 6
     code, err = _validate(_write(tmp_path, dict(BASE, policy=specs)))
     assert code == 2 and len(err.splitlines()) == len(specs), err
@@ -191,7 +219,7 @@ def test_a_loop_with_no_way_to_close_is_refused():
 def test_expected_episodes_come_from_the_fundamental_matrix():
     data = _mutated(["case_types", "assessment", "next"], {"assessment": 0.5, "close": 0.5})
     episodes = expected_episodes(parse_scenario(data).case_types)
-    assert episodes["assessment"] == pytest.approx(2.0)     # geometric: 1 / 0.5
+    assert episodes["assessment"] == pytest.approx(2.0)  # geometric: 1 / 0.5
     assert episodes["lac"] == pytest.approx(1.0)
     # cin: itself, then cp (0.10: 1 + 0.55 cin...) - checked against the linear system it solves
     cin, cp, court = episodes["cin"], episodes["cp"], episodes["court"]
@@ -203,9 +231,11 @@ def test_a_nearly_absorbing_chain_is_refused_naming_the_field(tmp_path):
     data = _mutated(["case_types", "assessment", "next"], {"assessment": 0.999999, "close": 1e-6})
     code, err = _validate(_write(tmp_path, data))
     assert code == 2 and len(err.splitlines()) == 1, err
-    assert err.startswith("error: case_types.assessment.next: ") and "1,000,000 episodes" in err, err
+    assert err.startswith("error: case_types.assessment.next: ") and "1,000,000 episodes" in err, (
+        err
+    )
     assert f"at most {MAX_EPISODES}" in err
-    data["case_types"]["assessment"]["next"] = {"assessment": 0.98, "close": 0.02}   # 50 episodes
+    data["case_types"]["assessment"]["next"] = {"assessment": 0.98, "close": 0.02}  # 50 episodes
     assert _validate(_write(tmp_path, data))[0] == 0
 
 
@@ -217,15 +247,16 @@ def test_too_many_posts_policies_or_open_cases_are_refused(tmp_path):
     code, err = _validate(_write(tmp_path, data))
     assert code == 2 and err.splitlines() == [
         f"error: workforce.levels: 500,000 funded posts at the peak; at most {MAX_POSTS:,} "
-        "(England's councils fund about 38,000: DfE CSWW 2020, 31,852 FTE in post, 6,113 vacant)"]
+        "(England's councils fund about 38,000: DfE CSWW 2020, 31,852 FTE in post, 6,113 vacant)"
+    ]
     for level in data["workforce"]["levels"].values():
-        level["establishment"] = 15_000                     # 75,000 posts ...
+        level["establishment"] = 15_000  # 75,000 posts ...
     assert _validate(_write(tmp_path, data))[0] == 0
-    data["workforce"]["establishment"] = "follows_demand"   # ... that may double by the rule
+    data["workforce"]["establishment"] = "follows_demand"  # ... that may double by the rule
     code, err = _validate(_write(tmp_path, data))
     assert code == 2 and "150,000 funded posts at the peak" in err, err
     data["workforce"]["establishment"] = "fixed"
-    data["workforce"]["establishment_by_year"] = {"2020": 1.0, "2021": 2.0}   # ... doubling
+    data["workforce"]["establishment_by_year"] = {"2020": 1.0, "2021": 2.0}  # ... doubling
     data["start"] = {"year": 2020}
     code, err = _validate(_write(tmp_path, data))
     assert code == 2 and "150,000 funded posts at the peak" in err, err
@@ -234,7 +265,12 @@ def test_too_many_posts_policies_or_open_cases_are_refused(tmp_path):
     code, err = _validate(_write(tmp_path, policies))
     assert code == 2 and len(err.splitlines()) == 1 and err.startswith("error: policy: "), err
     assert f"at most {MAX_POLICIES} items" in err
-    assert _validate(_write(tmp_path, dict(BASE, policy=[{"name": "pay_alignment"}] * MAX_POLICIES)))[0] == 0
+    assert (
+        _validate(_write(tmp_path, dict(BASE, policy=[{"name": "pay_alignment"}] * MAX_POLICIES)))[
+            0
+        ]
+        == 0
+    )
 
     data = _mutated(["demand", "referrals_per_year"], 1_000_000.0)
     data["case_types"]["lac"]["mean_days"] = 20_000.0
@@ -248,13 +284,14 @@ def test_a_region_is_bounded_over_its_councils(tmp_path):
     data = copy.deepcopy(BASE)
     data["workforce"]["establishment"] = "fixed"
     for level in data["workforce"]["levels"].values():
-        level["establishment"] = 12_000                      # 60,000 posts a council
+        level["establishment"] = 12_000  # 60,000 posts a council
     data["authority"] = {"north": {}, "south": {}}
     code, err = _validate(_write(tmp_path, data))
     assert code == 2 and err.splitlines() == [
         f"error: workforce.levels: 120,000 funded posts at the peak (summed over the councils); at "
         f"most {MAX_POSTS:,} (England's councils fund about 38,000: DfE CSWW 2020, 31,852 FTE in "
-        "post, 6,113 vacant)"]
+        "post, 6,113 vacant)"
+    ]
 
 
 def _every_type(data: dict[str, Any], **values) -> dict[str, Any]:
@@ -271,7 +308,7 @@ def test_work_no_one_can_hold_is_refused_naming_each_case_type(tmp_path):
     assert code == 2 and len(err.splitlines()) == len(BASE["case_types"]), err
     for name in BASE["case_types"]:
         assert f"error: case_types.{name}.weight = 10.0: above every caseload limit" in err, err
-    data["allocation"] = {"allow_over_limit": True}           # then someone takes them, over the limit
+    data["allocation"] = {"allow_over_limit": True}  # then someone takes them, over the limit
     assert _validate(_write(tmp_path, data))[0] == 0
 
     data = _every_type(copy.deepcopy(BASE), min_level="l5")
@@ -279,8 +316,11 @@ def test_work_no_one_can_hold_is_refused_naming_each_case_type(tmp_path):
     code, err = _validate(_write(tmp_path, data))
     assert code == 2 and len(err.splitlines()) == len(BASE["case_types"]), err
     for name in BASE["case_types"]:
-        assert f"error: case_types.{name}.min_level = 'l5': no level from l5 up has funded posts" in err
-    data["agency"]["level"] = "l5"                             # agency workers practise at level 5
+        assert (
+            f"error: case_types.{name}.min_level = 'l5': no level from l5 up has funded posts"
+            in err
+        )
+    data["agency"]["level"] = "l5"  # agency workers practise at level 5
     assert _validate(_write(tmp_path, data))[0] == 0
     data = _every_type(copy.deepcopy(BASE), min_level="l5")  # level 5 has posts: fine
     assert _validate(_write(tmp_path, data))[0] == 0
@@ -289,25 +329,38 @@ def test_work_no_one_can_hold_is_refused_naming_each_case_type(tmp_path):
 # -- a property: whatever one value is, validate refuses it cleanly or the run is sane ------------
 def _nodes(node, keys=()):
     yield keys
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
     for key, child in children:
         yield from _nodes(child, (*keys, key))
 
 
 NODES = [k for k in _nodes(BASE) if k]
-WRONG_TYPE = [NAN, INF, -INF, "text", True]          # refused at the very field, or valid
+WRONG_TYPE = [NAN, INF, -INF, "text", True]  # refused at the very field, or valid
 OUT_OF_RANGE = [1e308, -1, 0, 2**64, [], {}, DELETE, "unknown key"]
-LARGE = [100_000, 0.999999]                          # in range: accepted work must stay bounded
-RUN_SECONDS, RUN_MB = 60.0, 2048                     # the budget of an accepted mutation's run
+LARGE = [100_000, 0.999999]  # in range: accepted work must stay bounded
+RUN_SECONDS, RUN_MB = 60.0, 2048  # the budget of an accepted mutation's run
 NOT_UTF8 = "bytes that are not UTF-8"
 SHARES = ["vacancy_rate", "agency_share", "share_l3", "share_over_cap", "asye_retention_2y"]
-MAY_BE_UNDEFINED = ["asye_retention_2y", "mean_wait_days", "worker_changes_per_case",
-                    "unallocated_days_per_case", "agency_cover_rate"]
+MAY_BE_UNDEFINED = [
+    "asye_retention_2y",
+    "mean_wait_days",
+    "worker_changes_per_case",
+    "unallocated_days_per_case",
+    "agency_cover_rate",
+]
 
 
 @settings(max_examples=60, deadline=None)
-@given(keys=st.sampled_from(NODES), mutation=st.sampled_from([*WRONG_TYPE, *OUT_OF_RANGE, *LARGE,
-                                                              NOT_UTF8]))
+@given(
+    keys=st.sampled_from(NODES),
+    mutation=st.sampled_from([*WRONG_TYPE, *OUT_OF_RANGE, *LARGE, NOT_UTF8]),
+)
 def test_any_single_bad_value_is_refused_or_harmless(keys, mutation):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scenario.toml"
@@ -345,8 +398,21 @@ def _runs_within_budget(path: Path, out: Path) -> None:
     ceiling = os.environ.get(ENV_CEILING)
     os.environ[ENV_CEILING] = str(RUN_MB)
     try:
-        code = main(["run", str(path), "--reps", "1", "--years", "1", "--warmup-years", "0",
-                     "--out", str(out), "--quiet"])
+        code = main(
+            [
+                "run",
+                str(path),
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
     finally:
         if ceiling is None:
             os.environ.pop(ENV_CEILING)
@@ -369,9 +435,14 @@ def _runaway(kind: str) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("kind, field", [("nearly absorbing", "case_types.assessment.next"),
-                                         ("every level 100,000 posts", "workforce.levels"),
-                                         ("20,000 policies", "policy")])
+@pytest.mark.parametrize(
+    "kind, field",
+    [
+        ("nearly absorbing", "case_types.assessment.next"),
+        ("every level 100,000 posts", "workforce.levels"),
+        ("20,000 policies", "policy"),
+    ],
+)
 def test_the_runaway_shapes_are_refused_before_they_run(tmp_path, kind, field):
     path = _write(tmp_path, _runaway(kind))
     started = time.perf_counter()
@@ -428,18 +499,29 @@ def test_extends_gives_only_what_differs(tmp_path):
     path.write_text('extends = "baseline"\n[demand]\nreferrals_per_year = 9000.0\n')
     assert main(["validate", str(path)]) == 0
     baseline = load_scenario("baseline")
-    assert load_scenario(path) == baseline.with_overrides(name="busy", demand={"referrals_per_year": 9000.0})
+    assert load_scenario(path) == baseline.with_overrides(
+        name="busy", demand={"referrals_per_year": 9000.0}
+    )
     # a path relative to the file; a [[policy]] list replaces the base's; tables merge
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "capped.toml").write_text(
-        'extends = "../busy.toml"\nname = "capped"\n[[policy]]\nname = "caseload_cap"\n')
+        'extends = "../busy.toml"\nname = "capped"\n[[policy]]\nname = "caseload_cap"\n'
+    )
     (tmp_path / "pay.toml").write_text(
-        'extends = "sub/capped.toml"\n[[policy]]\nname = "pay_alignment"\n[run]\nreps = 3\n')
+        'extends = "sub/capped.toml"\n[[policy]]\nname = "pay_alignment"\n[run]\nreps = 3\n'
+    )
     pay = load_scenario(tmp_path / "pay.toml")
     assert pay.name == "pay" and [p.name for p in pay.policy] == ["pay_alignment"]
-    assert pay.demand.referrals_per_year == 9000.0 and pay.run.reps == 3 and pay.run.years == baseline.run.years
+    assert (
+        pay.demand.referrals_per_year == 9000.0
+        and pay.run.reps == 3
+        and pay.run.years == baseline.run.years
+    )
     assert "extends" not in scenario_to_toml(pay)
-    assert load_scenario(_write(tmp_path, tomllib.loads(scenario_to_toml(pay)), "resolved.toml")) == pay
+    assert (
+        load_scenario(_write(tmp_path, tomllib.loads(scenario_to_toml(pay)), "resolved.toml"))
+        == pay
+    )
 
 
 def test_extends_cycles_and_deep_chains_are_refused(tmp_path):
@@ -462,20 +544,26 @@ def test_extends_cycles_and_deep_chains_are_refused(tmp_path):
 L3 = "workforce.levels.l3.leave_rate"
 
 
-@pytest.mark.parametrize("content,expected", [
-    (f"{L3}\n0.1\n0.2\n-1\n", ["row 4", L3, "-1"]),       # every row is checked, not only the first
-    (f"{L3}\n0.1\nabc\n", ["row 3", "'abc'", "not a finite number"]),
-    (f"{L3}\n0.1\ninf\n", ["row 3", "'inf'"]),
-    (f"{L3}\n0.1\n0.2\n", []),
-    (f"{L3},agency.premium\n0.1,1\n", ["column 'agency.premium'", "not a scenario path"]),
-    (f"{L3},Unnamed: 0\n0.1,1\n", ["column 'Unnamed: 0'"]),
-    (f"{L3},agency.level\n0.1,1\n", ["column 'agency.level'", "not a numeric"]),
-    (f"{L3},workforce.levels.l3.establishment\n0.1,90.5\n", ["row 2", "establishment", "whole number"]),
-    ("".encode("utf-16"), ["UTF-8"]),
-    (f"{L3}\n0.1\n".encode("utf-16"), ["UTF-8"]),
-    ("é\n1\n".encode("latin-1"), ["not UTF-8"]),
-    ("", ["cannot read"]),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        (f"{L3}\n0.1\n0.2\n-1\n", ["row 4", L3, "-1"]),  # every row is checked, not only the first
+        (f"{L3}\n0.1\nabc\n", ["row 3", "'abc'", "not a finite number"]),
+        (f"{L3}\n0.1\ninf\n", ["row 3", "'inf'"]),
+        (f"{L3}\n0.1\n0.2\n", []),
+        (f"{L3},agency.premium\n0.1,1\n", ["column 'agency.premium'", "not a scenario path"]),
+        (f"{L3},Unnamed: 0\n0.1,1\n", ["column 'Unnamed: 0'"]),
+        (f"{L3},agency.level\n0.1,1\n", ["column 'agency.level'", "not a numeric"]),
+        (
+            f"{L3},workforce.levels.l3.establishment\n0.1,90.5\n",
+            ["row 2", "establishment", "whole number"],
+        ),
+        ("".encode("utf-16"), ["UTF-8"]),
+        (f"{L3}\n0.1\n".encode("utf-16"), ["UTF-8"]),
+        ("é\n1\n".encode("latin-1"), ["not UTF-8"]),
+        ("", ["cannot read"]),
+    ],
+)
 def test_bad_parameter_draws_are_refused(tmp_path, content, expected):
     path = tmp_path / "posterior.csv"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -496,35 +584,73 @@ def test_posterior_refused_by_the_commands(tmp_path, capsys):
     bad.write_text(f"{L3}\n0.1\n0.1\nnan\n")
     for argv in (["run", "baseline"], ["compare", "baseline", "caseload_cap"]):
         out = tmp_path / argv[0]
-        assert main([*argv, "--reps", "1", "--years", "1", "--out", str(out), "--quiet",
-                     "--posterior", str(bad)]) == 2
+        assert (
+            main(
+                [
+                    *argv,
+                    "--reps",
+                    "1",
+                    "--years",
+                    "1",
+                    "--out",
+                    str(out),
+                    "--quiet",
+                    "--posterior",
+                    str(bad),
+                ]
+            )
+            == 2
+        )
         assert f"{bad}: row 4" in capsys.readouterr().err
         assert not out.exists()
-    assert main(["run", "baseline", "--posterior", str(tmp_path), "--out", str(tmp_path / "x")]) == 2
+    assert (
+        main(["run", "baseline", "--posterior", str(tmp_path), "--out", str(tmp_path / "x")]) == 2
+    )
     assert "is a directory" in capsys.readouterr().err
 
 
 # -- values set from code ----------------------------------------------------------------------
 def test_values_from_code_keep_working():
     baseline = load_scenario("baseline")
-    s = baseline.with_values({"workforce.levels.l3.establishment": np.float64(19.0),
-                              "demand.case_share": np.float64(0.9), "run.reps": np.int64(3),
-                              "demand.seasonal_peak_day": 300.0})
-    assert s.workforce.levels.l3.establishment == 19 and type(s.workforce.levels.l3.establishment) is int
-    assert type(s.demand.case_share) is float and s.run.reps == 3 and s.demand.seasonal_peak_day == 300
+    s = baseline.with_values(
+        {
+            "workforce.levels.l3.establishment": np.float64(19.0),
+            "demand.case_share": np.float64(0.9),
+            "run.reps": np.int64(3),
+            "demand.seasonal_peak_day": 300.0,
+        }
+    )
+    assert (
+        s.workforce.levels.l3.establishment == 19
+        and type(s.workforce.levels.l3.establishment) is int
+    )
+    assert (
+        type(s.demand.case_share) is float and s.run.reps == 3 and s.demand.seasonal_peak_day == 300
+    )
     with pytest.raises(ScenarioError, match=r"workforce\.levels\.l3\.establishment = 19\.5"):
         baseline.with_values({"workforce.levels.l3.establishment": 19.5})
-    row = pd.DataFrame({"policy.support_officers.officers": [19.0], "workforce.levels.l2.establishment": [61.0],
-                        "policy.caseload_cap.cap": [np.float64(18)]}).iloc[0].to_dict()
+    row = (
+        pd.DataFrame(
+            {
+                "policy.support_officers.officers": [19.0],
+                "workforce.levels.l2.establishment": [61.0],
+                "policy.caseload_cap.cap": [np.float64(18)],
+            }
+        )
+        .iloc[0]
+        .to_dict()
+    )
     point = apply_point(baseline, row)
-    assert point.policy[0].params["officers"] == 19 and point.workforce.levels.l2.establishment == 61
+    assert (
+        point.policy[0].params["officers"] == 19 and point.workforce.levels.l2.establishment == 61
+    )
     with pytest.raises(ScenarioError, match=r"policy\.support_officers\.officers = 2\.5"):
         apply_point(baseline, {"policy.support_officers.officers": 2.5})
 
 
 def test_dfe_errors_print_plain_years():
     from calibration.dfe import scenario_from_dfe
+
     with pytest.raises(ScenarioError) as err:
         scenario_from_dfe(load_scenario("baseline"), "Warwickshire", 2012)
     assert "[2017, 2018, 2019, 2020]" in str(err.value) and "np." not in str(err.value)
-

@@ -1,20 +1,33 @@
 """Statistics a reader can rely on: intervals stay inside a quantity's bounds, one replication gives
 no interval, constant metrics are flagged, undetectable effects are "no measurable effect", and the
 intervals cover the truth at their nominal rate."""
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.cli.main import main
-from sim.experiment.stats import (BCA, CONSTANT, FIELLER, NO_EFFECT, ONE, T_CLIPPED, TURNOVER_RISES,
-                                  cost_per_point, mean_interval, paired_difference,
-                                  replications_needed, summary_table)
-from sim.columns import OUTCOMES
 import sim
+from sim.cli.main import main
+from sim.columns import OUTCOMES
+from sim.experiment.stats import (
+    BCA,
+    CONSTANT,
+    FIELLER,
+    NO_EFFECT,
+    ONE,
+    T_CLIPPED,
+    TURNOVER_RISES,
+    cost_per_point,
+    mean_interval,
+    paired_difference,
+    replications_needed,
+    summary_table,
+)
 
 shares = st.lists(st.floats(0.0, 1.0), min_size=2, max_size=200)
 
@@ -69,8 +82,8 @@ def test_fieller_interval_covers_the_true_ratio():
     rng = np.random.default_rng(1)
     hits = trials = 0
     for _ in range(400):
-        d_turn = rng.normal(-0.01, 0.004, 30)            # 1 point of turnover avoided
-        d_cost = rng.normal(100_000, 40_000, 30)         # for 100,000 a year
+        d_turn = rng.normal(-0.01, 0.004, 30)  # 1 point of turnover avoided
+        d_cost = rng.normal(100_000, 40_000, 30)  # for 100,000 a year
         i = cost_per_point(d_cost, d_turn)
         if i.method == FIELLER:
             trials += 1
@@ -98,6 +111,7 @@ def test_real_tables_stay_in_bounds_with_2_and_200_replications():
     """Every metric's interval lies within its declared range, for 2 and for 200 replications."""
     base = sim.load_scenario("baseline")
     from sim.experiment.replications import run_experiment
+
     small = run_experiment(base, 2, 4, 1.0, 0.0).summary
     rng = np.random.default_rng(0)
     big = small.sample(200, replace=True, random_state=1).reset_index(drop=True)
@@ -111,24 +125,87 @@ def test_real_tables_stay_in_bounds_with_2_and_200_replications():
 
 
 def test_one_replication_prints_na_never_nan(tmp_path, capsys):
-    assert main(["run", "--reps", "1", "--years", "1", "--warmup-years", "0", "--out",
-                 str(tmp_path / "r")]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "n/a (1 replication)" in out and "nan" not in out.lower().replace("n/a", "")
-    assert main(["compare", "baseline", "academy", "--reps", "1", "--years", "1", "--warmup-years",
-                 "0", "--out", str(tmp_path / "c")]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "academy",
+                "--reps",
+                "1",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "nan" not in out.lower() and "inf" not in out.lower()
-    assert main(["run", "--reps", "2", "--years", "1", "--warmup-years", "0", "--out",
-                 str(tmp_path / "r2")]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "--reps",
+                "2",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--out",
+                str(tmp_path / "r2"),
+            ]
+        )
+        == 0
+    )
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("policy_cost_gbp"))
     assert "the same in every replication" in line  # no policy: zero in every replication
 
 
 def test_compare_states_its_precision(tmp_path, capsys):
-    assert main(["compare", "baseline", "pay_alignment", "--reps", "3", "--years", "1",
-                 "--warmup-years", "0", "--target-halfwidth", "0.0001", "--max-reps", "4",
-                 "--out", str(tmp_path / "c")]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                "baseline",
+                "pay_alignment",
+                "--reps",
+                "3",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--target-halfwidth",
+                "0.0001",
+                "--max-reps",
+                "4",
+                "--out",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "not reached" in out and "with 4 replications" in out and "would reach it" in out
     assert "±" in out

@@ -1,6 +1,7 @@
 """Teams in what a reader sees: the console's team table, the report's Teams section and the
 children's sentence of the findings, every number from the result files (teams.csv, summary_ci.csv);
 nothing breaks where a value is undefined or a result set predates the teams."""
+
 from __future__ import annotations
 
 import contextlib
@@ -15,8 +16,8 @@ import pandas as pd
 import pytest
 
 from sim.cli.main import main
-from sim.experiment.results import load_results
 from sim.columns import TEAM_OUTCOMES
+from sim.experiment.results import load_results
 from sim.present.findings import DFE_LAC_3PLUS, summary_sentences
 from sim.present.page import report_page
 from sim.present.tables import print_summary
@@ -62,13 +63,33 @@ def ran(scenario) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def compared(scenario) -> tuple[Path, str]:
     out = scenario.parent / "cmp"
-    printed = _main(["compare", str(scenario), "caseload_cap:cap=18", "--reps", "2", "--years", "1",
-                     "--warmup-years", "1", "--seed", "8", "--yes", "--max-reps", "2", "--out", str(out)])
+    printed = _main(
+        [
+            "compare",
+            str(scenario),
+            "caseload_cap:cap=18",
+            "--reps",
+            "2",
+            "--years",
+            "1",
+            "--warmup-years",
+            "1",
+            "--seed",
+            "8",
+            "--yes",
+            "--max-reps",
+            "2",
+            "--out",
+            str(out),
+        ]
+    )
     return out, printed
 
 
 def _plain(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", "", html).replace("&#39;", "'").replace("&amp;", "&").split())
+    return " ".join(
+        re.sub(r"<[^>]+>", "", html).replace("&#39;", "'").replace("&amp;", "&").split()
+    )
 
 
 def _team_tables(page: str) -> list[dict[str, list[str]]]:
@@ -97,7 +118,7 @@ def _agrees(text: str, value: float, metric: str) -> bool:
         return text.startswith("n/a")
     shown, decimals = _first_number(text)
     scale = 100 if TEAM_OUTCOMES[metric].percent else 1
-    return abs(shown - value * scale) <= 0.5 * 10 ** -decimals + 1e-9
+    return abs(shown - value * scale) <= 0.5 * 10**-decimals + 1e-9
 
 
 # -- the console --------------------------------------------------------------------------------------
@@ -105,7 +126,7 @@ def test_console_prints_each_team_with_its_means(ran):
     out, printed = ran
     teams = pd.read_csv(out / "teams.csv")
     assert set(teams["team"]) == set(TEAMS) and len(teams) == 2 * len(TEAMS)
-    block = printed[printed.index("teams (mean over 2 replications"):]
+    block = printed[printed.index("teams (mean over 2 replications") :]
     means = team_means(load_results(out)).set_index("team")
     for team in TEAMS:
         line = next(l for l in block.splitlines() if l.startswith(team + " "))
@@ -118,18 +139,36 @@ def test_console_prints_each_team_with_its_means(ran):
 
 def test_console_comparison_prints_each_team_and_scenario(compared):
     out, printed = compared
-    block = printed[printed.index("teams (mean over"):]
+    block = printed[printed.index("teams (mean over") :]
     for team in TEAMS:
         rows = [l for l in block.splitlines() if l.startswith(team + " ")]
         assert [r.split()[1] for r in rows] == ["three_teams", "three_teams+caseload_cap(cap=18)"]
 
 
 def test_no_team_table_without_teams(tmp_path, capsys):
-    pool = tmp_path / "pool.toml"     # one pool of workers: the baseline's teams replaced by one
-    pool.write_text('extends = "baseline"\nname = "pool"\n[teams.all]\n'
-                    'case_types = ["assessment", "cin", "cp", "court", "lac"]\n')
-    assert main(["run", str(pool), "--reps", "2", "--years", "1", "--warmup-years", "0", "--yes",
-                 "--out", str(tmp_path / "b")]) == 0
+    pool = tmp_path / "pool.toml"  # one pool of workers: the baseline's teams replaced by one
+    pool.write_text(
+        'extends = "baseline"\nname = "pool"\n[teams.all]\n'
+        'case_types = ["assessment", "cin", "cp", "court", "lac"]\n'
+    )
+    assert (
+        main(
+            [
+                "run",
+                str(pool),
+                "--reps",
+                "2",
+                "--years",
+                "1",
+                "--warmup-years",
+                "0",
+                "--yes",
+                "--out",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 0
+    )
     assert "teams (mean over" not in capsys.readouterr().out
     page = report_page(load_results(tmp_path / "b"), [], [])
     assert 'id="teams"' not in page
@@ -149,7 +188,9 @@ def test_report_team_table_is_the_mean_of_teams_csv(ran):
             assert _agrees(cell, means.loc[team, metric], metric), (team, metric, cell)
     text = _plain(page)
     assert "new referrals, cases moving in from another team" in text
-    assert "front_door" not in _plain(re.search(r'<section id="teams">.*?</section>', page, re.S).group(0))
+    assert "front_door" not in _plain(
+        re.search(r'<section id="teams">.*?</section>', page, re.S).group(0)
+    )
 
 
 def test_report_comparison_gives_variant_means_and_paired_differences(compared):
@@ -160,8 +201,12 @@ def test_report_comparison_gives_variant_means_and_paired_differences(compared):
     rows = results.teams
     for team in TEAMS:
         for k, metric in enumerate(TEAM_METRICS):
-            a = rows[(rows["scenario"] == results.names[0]) & (rows["team"] == team)].set_index("rep")[metric]
-            b = rows[(rows["scenario"] == results.names[1]) & (rows["team"] == team)].set_index("rep")[metric]
+            a = rows[(rows["scenario"] == results.names[0]) & (rows["team"] == team)].set_index(
+                "rep"
+            )[metric]
+            b = rows[(rows["scenario"] == results.names[1]) & (rows["team"] == team)].set_index(
+                "rep"
+            )[metric]
             assert _agrees(base[team_words(team)][k], a.mean(), metric)
             mean, diff = variant[team_words(team)][k].split("; ")
             assert _agrees(mean, b.mean(), metric)
@@ -179,21 +224,31 @@ def test_findings_quote_the_children_numbers_of_the_table(ran):
     results = load_results(out)
     sentence = _children(summary_sentences(results))
     table = pd.read_csv(out / "summary_ci.csv").set_index("metric")
-    lac = re.search(r"([\d.]+)% \(95% CI ([\d.]+)% to ([\d.]+)%\) of looked-after children", sentence)
+    lac = re.search(
+        r"([\d.]+)% \(95% CI ([\d.]+)% to ([\d.]+)%\) of looked-after children", sentence
+    )
     assert lac, sentence
     for shown, column in zip(lac.groups(), ["mean", "ci_low", "ci_high"]):
         decimals = len(shown.split(".")[1])
-        assert abs(float(shown) - 100 * table.loc["lac_3plus_workers_share", column]) <= 0.5 * 10 ** -decimals + 1e-9
+        assert (
+            abs(float(shown) - 100 * table.loc["lac_3plus_workers_share", column])
+            <= 0.5 * 10**-decimals + 1e-9
+        )
     assert f"against {DFE_LAC_3PLUS:.0%} in England in 2024 (DfE)" in sentence
-    for words, metric in [("a mean of", "mean_wait_days"), ("a 90th percentile of", "wait_days_p90")]:
+    for words, metric in [
+        ("a mean of", "mean_wait_days"),
+        ("a 90th percentile of", "wait_days_p90"),
+    ]:
         if table.loc[metric, "method"] in ("no data", "the same in every replication"):
             assert words not in sentence
             continue
-        m = re.search(re.escape(words) + r" ([\d.]+) days \(95% CI ([\d.]+) to ([\d.]+)\)", sentence)
+        m = re.search(
+            re.escape(words) + r" ([\d.]+) days \(95% CI ([\d.]+) to ([\d.]+)\)", sentence
+        )
         assert m, (words, sentence)
         for shown, column in zip(m.groups(), ["mean", "ci_low", "ci_high"]):
             decimals = len(shown.split(".")[1]) if "." in shown else 0
-            assert abs(float(shown) - table.loc[metric, column]) <= 0.5 * 10 ** -decimals + 1e-9
+            assert abs(float(shown) - table.loc[metric, column]) <= 0.5 * 10**-decimals + 1e-9
 
 
 def test_dfe_figure_is_the_calibration_check():
@@ -210,10 +265,21 @@ def test_undefined_values_and_old_result_sets_do_not_break_the_report(ran):
     t.loc[t["metric"].isin(undefined), ["mean", "ci_low", "ci_high", "halfwidth"]] = np.nan
     t.loc[t["metric"].isin(undefined), ["method", "n"]] = ["no data", 0]
     front = results.teams["team"] == "front_door"
-    results.teams.loc[front, ["mean_caseload", "p95_caseload", "share_over_cap", "mean_wait_days",
-                              "wait_days_p90", "waited_share"]] = np.nan
+    results.teams.loc[
+        front,
+        [
+            "mean_caseload",
+            "p95_caseload",
+            "share_over_cap",
+            "mean_wait_days",
+            "wait_days_p90",
+            "waited_share",
+        ],
+    ] = np.nan
     findings = summary_sentences(results)
-    assert "looked-after" not in " ".join(findings) and "90th percentile of" not in " ".join(findings)
+    assert "looked-after" not in " ".join(findings) and "90th percentile of" not in " ".join(
+        findings
+    )
     page = report_page(results, [], [])
     assert not re.findall(r"(?i)\b(nan|inf)\b", _plain(page))
     cells = _team_tables(page)[0][team_words("front_door")]

@@ -1,4 +1,5 @@
 """The ``swsim`` command line."""
+
 from sim.cli.main import main
 
 __all__ = ["main"]

@@ -1,5 +1,6 @@
 """Each ``swsim`` command: its arguments turned into one call of the function that does the work
 (``sim.commands``, ``calibration.commands``, ``sim.experiment``), and what that returns printed."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,13 +8,13 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+from sim.columns import undefined_warnings
 from sim.errors import BadInput
 from sim.experiment.executor import Executor, check_scheduler_address
 from sim.experiment.results import load_results
 from sim.experiment.resultset import Output, record_derived, replace_report
 from sim.experiment.settings import Given
 from sim.experiment.variants import scenario_named
-from sim.columns import undefined_warnings
 from sim.policy import registry
 from sim.scenario import builtin_names, load_scenario
 
@@ -61,13 +62,22 @@ def run(args: argparse.Namespace) -> int:
     from sim.commands.run import run as run_scenario
     from sim.present.tables import print_summary
 
-    results, out = run_scenario(args.scenario, given(args), executor(args), output(args),
-                           posterior=args.posterior, report=args.report, yes=args.yes,
-                           progress=not args.quiet)
+    results, out = run_scenario(
+        args.scenario,
+        given(args),
+        executor(args),
+        output(args),
+        posterior=args.posterior,
+        report=args.report,
+        yes=args.yes,
+        progress=not args.quiet,
+    )
     if not args.quiet:
         s = results.settings
-        print(f"{results.names[0]}: {s['reps']} replications x {s['years']:g} years "
-              f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, {s['wall_seconds']:.1f} s")
+        print(
+            f"{results.names[0]}: {s['reps']} replications x {s['years']:g} years "
+            f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, {s['wall_seconds']:.1f} s"
+        )
         print_summary(results)
     _warn_undefined(results)
     _next_steps(out, args)
@@ -78,16 +88,26 @@ def compare(args: argparse.Namespace) -> int:
     from sim.commands.compare import compare as compare_scenarios
     from sim.present.tables import print_comparison, print_precision
 
-    results, out = compare_scenarios(args.items, given(args), executor(args), output(args),
-                                target_metric=args.target_metric,
-                                target_halfwidth=args.target_halfwidth, max_reps=args.max_reps,
-                                posterior=args.posterior, report=args.report, yes=args.yes,
-                                progress=not args.quiet)
+    results, out = compare_scenarios(
+        args.items,
+        given(args),
+        executor(args),
+        output(args),
+        target_metric=args.target_metric,
+        target_halfwidth=args.target_halfwidth,
+        max_reps=args.max_reps,
+        posterior=args.posterior,
+        report=args.report,
+        yes=args.yes,
+        progress=not args.quiet,
+    )
     if not args.quiet:
         s = results.settings
-        print(f"{len(results.names)} scenarios x {results.reps} replications x {s['years']:g} years "
-              f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, common random numbers, "
-              f"{s['wall_seconds']:.1f} s")
+        print(
+            f"{len(results.names)} scenarios x {results.reps} replications x {s['years']:g} years "
+            f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, common random numbers, "
+            f"{s['wall_seconds']:.1f} s"
+        )
         print_comparison(results)
         print_precision(results)
     _warn_undefined(results)
@@ -145,18 +165,31 @@ def columns(args: argparse.Namespace) -> int:
 def sweep(args: argparse.Namespace) -> int:
     from sim.commands.sweep import sweep as run_sweep
 
-    done = run_sweep(args.scenario, args.param, given(args), executor(args),
-                     output(args), file=args.file, design=args.design,
-                     samples=args.samples, yes=args.yes, progress=not args.quiet)
+    done = run_sweep(
+        args.scenario,
+        args.param,
+        given(args),
+        executor(args),
+        output(args),
+        file=args.file,
+        design=args.design,
+        samples=args.samples,
+        yes=args.yes,
+        progress=not args.quiet,
+    )
     job = done.job
     if done.left is not None:
-        print(f"\ninterrupted: {done.left} chunks still to run; run the same command to resume",
-              flush=True)
+        print(
+            f"\ninterrupted: {done.left} chunks still to run; run the same command to resume",
+            flush=True,
+        )
         return 130
     if not args.quiet:
         resumed = "" if done.before is None else f" (resumed: {done.before} chunks were missing)"
-        print(f"sweep: {len(job.points)} points x {job.reps} replications = {done.runs} runs in "
-              f"{done.seconds:.1f} s{resumed}; results in {job.out}/")
+        print(
+            f"sweep: {len(job.points)} points x {job.reps} replications = {done.runs} runs in "
+            f"{done.seconds:.1f} s{resumed}; results in {job.out}/"
+        )
         print(f"next: swsim sensitivity {job.out} --outcome turnover_rate; swsim report {job.out}")
     return 0
 
@@ -166,8 +199,11 @@ def sensitivity(args: argparse.Namespace) -> int:
 
     table, png = write_sensitivity(args.dir, args.outcome, args.method)
     record_derived(args.dir)
-    cols = [c for c in ["rank", "parameter", "low", "high", "at_low", "at_high", "src", "S1", "ST"]
-            if c in table.columns]
+    cols = [
+        c
+        for c in ["rank", "parameter", "low", "high", "at_low", "at_high", "src", "S1", "ST"]
+        if c in table.columns
+    ]
     print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
     print(f"wrote {args.dir}/sensitivity_{args.outcome}.csv and {png}")
     return 0
@@ -178,9 +214,11 @@ def warmup(args: argparse.Namespace) -> int:
 
     scenario = scenario_named(args.scenario)
     opts, months = warmup_months(scenario, given(args), executor(args), args.tolerance, args.yes)
-    print(f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
-          f"average stays within {args.tolerance:.0%} (or 2 standard errors) of its final level "
-          f"from month:")
+    print(
+        f"{scenario.name}: {opts.reps} replications from the start state; the 12-month moving "
+        f"average stays within {args.tolerance:.0%} (or 2 standard errors) of its final level "
+        f"from month:"
+    )
     for col, month in months.items():
         print(f"  {col:20s} {month:4d}")
     print(f"suggested warm-up: {max(months.values()) / 12:.1f} years")
@@ -192,9 +230,14 @@ def bench(args: argparse.Namespace) -> int:
 
     if not 1 <= args.naive_reps <= 100:
         raise BadInput(f"--naive-reps {args.naive_reps}: must be 1-100")
-    bench_named(args.scenarios, given(args), councils=args.councils,
-                naive_reps=args.naive_reps if args.compare_naive else 0, profile=args.profile,
-                yes=args.yes)   # it prints each scenario's timings as they come
+    bench_named(
+        args.scenarios,
+        given(args),
+        councils=args.councils,
+        naive_reps=args.naive_reps if args.compare_naive else 0,
+        profile=args.profile,
+        yes=args.yes,
+    )  # it prints each scenario's timings as they come
     return 0
 
 
@@ -202,11 +245,23 @@ def scenario_from_dfe(args: argparse.Namespace) -> int:
     from calibration.commands.from_dfe import scenario_from_dfe as build
 
     # the scenario goes to stdout without --out: the fit's lines then go to the standard error
-    say = (lambda line: print(line, flush=True)) if args.out else \
-        (lambda line: print(line, file=sys.stderr, flush=True))
-    text = build(args.base, given(args), executor(args), council=args.council, region=args.region,
-                 year=args.year, fit=args.fit, out=args.out, say=say,
-                 warn=lambda line: print(line, file=sys.stderr))
+    say = (
+        (lambda line: print(line, flush=True))
+        if args.out
+        else (lambda line: print(line, file=sys.stderr, flush=True))
+    )
+    text = build(
+        args.base,
+        given(args),
+        executor(args),
+        council=args.council,
+        region=args.region,
+        year=args.year,
+        fit=args.fit,
+        out=args.out,
+        say=say,
+        warn=lambda line: print(line, file=sys.stderr),
+    )
     print(f"wrote {args.out}" if args.out else text)
     return 0
 
@@ -214,8 +269,15 @@ def scenario_from_dfe(args: argparse.Namespace) -> int:
 def calibrate(args: argparse.Namespace) -> int:
     from calibration.commands.calibrate import calibrate as fit
 
-    for line in fit(args.scenario, given(args), executor(args), output(args), targets=args.targets,
-                    yes=args.yes, say=lambda line: print(line, flush=True)):
+    for line in fit(
+        args.scenario,
+        given(args),
+        executor(args),
+        output(args),
+        targets=args.targets,
+        yes=args.yes,
+        say=lambda line: print(line, flush=True),
+    ):
         print(line)
     return 0
 
@@ -223,10 +285,19 @@ def calibrate(args: argparse.Namespace) -> int:
 def backtest(args: argparse.Namespace) -> int:
     from calibration.commands.backtest import backtest as test
 
-    for line in test(args.scenario, given(args), executor(args), output(args),
-                     workforce=args.workforce, fit_until=args.fit_until, until=args.until,
-                     budget=args.budget, fit_reps=args.fit_reps, posts=args.posts,
-                     say=lambda line: print(line, flush=True)):
+    for line in test(
+        args.scenario,
+        given(args),
+        executor(args),
+        output(args),
+        workforce=args.workforce,
+        fit_until=args.fit_until,
+        until=args.until,
+        budget=args.budget,
+        fit_reps=args.fit_reps,
+        posts=args.posts,
+        say=lambda line: print(line, flush=True),
+    ):
         print(line)
     return 0
 
@@ -236,21 +307,41 @@ def validate_calibration(args: argparse.Namespace) -> int:
 
     if args.fail_under is not None and args.fail_under < 0:
         raise BadInput(f"--fail-under = {args.fail_under}: a number of targets, 0 or more")
-    found = check(args.scenario, given(args), executor(args), output(args), targets=args.targets,
-                  posterior=args.posterior, yes=args.yes)
+    found = check(
+        args.scenario,
+        given(args),
+        executor(args),
+        output(args),
+        targets=args.targets,
+        posterior=args.posterior,
+        yes=args.yes,
+    )
     for line in found.lines:
         print(line)
     if args.fail_under is not None and found.passed < args.fail_under:
-        print(f"swsim: fewer than --fail-under {args.fail_under} targets within range ({found.passed} "
-              f"of {found.targets})", file=sys.stderr)
+        print(
+            f"swsim: fewer than --fail-under {args.fail_under} targets within range ({found.passed} "
+            f"of {found.targets})",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
 
 COMMANDS = {
-    "run": run, "compare": compare, "validate": validate, "report": report,
-    "scenarios": scenarios, "policies": policies, "columns": columns, "sweep": sweep,
-    "sensitivity": sensitivity, "warmup": warmup, "bench": bench,
-    "scenario-from-dfe": scenario_from_dfe, "calibrate": calibrate,
-    "validate-calibration": validate_calibration, "backtest": backtest,
+    "run": run,
+    "compare": compare,
+    "validate": validate,
+    "report": report,
+    "scenarios": scenarios,
+    "policies": policies,
+    "columns": columns,
+    "sweep": sweep,
+    "sensitivity": sensitivity,
+    "warmup": warmup,
+    "bench": bench,
+    "scenario-from-dfe": scenario_from_dfe,
+    "calibrate": calibrate,
+    "validate-calibration": validate_calibration,
+    "backtest": backtest,
 }

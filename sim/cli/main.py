@@ -4,6 +4,7 @@
 1 an internal error (one line, and the traceback in a log file), a lost worker or a replication
 above the memory ceiling; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM, cleaned up as Ctrl-C).
 """
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         earlier = signal.signal(signal.SIGTERM, _terminate)
-    except ValueError:   # not the main thread: signals stay as they are
+    except ValueError:  # not the main thread: signals stay as they are
         earlier = None
     try:
         return _main(argv)
@@ -54,14 +55,21 @@ def _main(argv: list[str]) -> int:
             return int(exc.code or 0)
         args.argv = ["swsim", *argv]
         from sim.cli.commands import COMMANDS
+
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("\ninterrupted: nothing more was written; earlier results are unchanged",
-              file=sys.stderr, flush=True)
+        print(
+            "\ninterrupted: nothing more was written; earlier results are unchanged",
+            file=sys.stderr,
+            flush=True,
+        )
         return EXIT_INTERRUPTED
     except Terminated:
-        print("\nterminated (SIGTERM): nothing more was written; earlier results are unchanged",
-              file=sys.stderr, flush=True)
+        print(
+            "\nterminated (SIGTERM): nothing more was written; earlier results are unchanged",
+            file=sys.stderr,
+            flush=True,
+        )
         return EXIT_TERMINATED
     except Exception as err:  # noqa: BLE001 - every error becomes one line and an exit code
         return _failed(err, argv)
@@ -81,19 +89,27 @@ def _failed(err: Exception, argv: list[str]) -> int:
     if isinstance(err, OSError) and err.errno is not None:
         where = f" ({err.filename})" if err.filename else ""
         log = _log(err, argv)
-        print(f"error: {err.strerror}{where}; nothing more was written, earlier results are "
-              f"unchanged (details: {log})", file=sys.stderr)
+        print(
+            f"error: {err.strerror}{where}; nothing more was written, earlier results are "
+            f"unchanged (details: {log})",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
     log = _log(err, argv)
-    print(f"internal error: {type(err).__name__}: {err}\nThis is a fault in swsim, not in your input; "
-          f"the traceback is in {log}", file=sys.stderr)
+    print(
+        f"internal error: {type(err).__name__}: {err}\nThis is a fault in swsim, not in your input; "
+        f"the traceback is in {log}",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL
 
 
 def _log(err: Exception, argv: list[str]) -> str:
     """Write the traceback to a log file; its path (or the traceback itself if nothing is writable)."""
-    text = (f"swsim {shlex.join(argv)}\n{datetime.now().isoformat(timespec='seconds')}\n\n"
-            + "".join(traceback.format_exception(err)))
+    text = (
+        f"swsim {shlex.join(argv)}\n{datetime.now().isoformat(timespec='seconds')}\n\n"
+        + "".join(traceback.format_exception(err))
+    )
     state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     for folder in (state / "swsim" / "logs", Path(tempfile.gettempdir()) / "swsim-logs"):
         try:

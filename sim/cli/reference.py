@@ -10,6 +10,7 @@ A page holds a marker where generated text goes::
 and ``render`` fills it (the MkDocs hook ``docs/hooks.py`` does so at every build). ``python -m
 sim.cli.reference NAME`` prints one part: commands, columns, policies or scenario-fields.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,12 +33,16 @@ def _cell(text: str) -> str:
 
 # ---------------------------------------------------------------- commands
 
+
 def _option_row(action: argparse.Action) -> str:
     if action.option_strings:
         name = ", ".join(f"`{o}`" for o in action.option_strings)
         if action.nargs != 0:
-            meta = action.metavar or ("{" + ",".join(map(str, action.choices)) + "}" if action.choices
-                                      else action.dest.upper())
+            meta = action.metavar or (
+                "{" + ",".join(map(str, action.choices)) + "}"
+                if action.choices
+                else action.dest.upper()
+            )
             name += f" `{meta}`"
     else:
         name = f"`{action.metavar or action.dest.upper()}`"
@@ -58,13 +63,30 @@ def commands_markdown() -> str:
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {c.dest: c.help for c in sub._choices_actions}
-    out = [_cell(parser.description), "", _cell(parser.epilog), "",
-           "| command | what it does |", "|---|---|"]
-    out += [f"| [`swsim {name}`](#swsim-{name}) | {_cell(helps.get(name, ''))} |" for name in sub.choices]
+    out = [
+        _cell(parser.description),
+        "",
+        _cell(parser.epilog),
+        "",
+        "| command | what it does |",
+        "|---|---|",
+    ]
+    out += [
+        f"| [`swsim {name}`](#swsim-{name}) | {_cell(helps.get(name, ''))} |"
+        for name in sub.choices
+    ]
     out.append("")
     for name, command in sub.choices.items():
-        out += [f"### swsim {name}", "", _cell(command.description or helps.get(name, "")).rstrip(".") + ".",
-                "", "```text", command.format_usage().strip().removeprefix("usage: "), "```", ""]
+        out += [
+            f"### swsim {name}",
+            "",
+            _cell(command.description or helps.get(name, "")).rstrip(".") + ".",
+            "",
+            "```text",
+            command.format_usage().strip().removeprefix("usage: "),
+            "```",
+            "",
+        ]
         rows = [_option_row(a) for a in command._actions if not isinstance(a, argparse._HelpAction)]
         if rows:
             out += ["| argument or option | meaning (default) |", "|---|---|", *rows, ""]
@@ -72,6 +94,7 @@ def commands_markdown() -> str:
 
 
 # ---------------------------------------------------------------- scenario fields
+
 
 def _type_words(annotation: Any) -> str:
     """A field's type in a reader's words: number, integer, text, yes/no, a table of ..., a list of ..."""
@@ -90,7 +113,9 @@ def _type_words(annotation: Any) -> str:
         return f"list of {_type_words(args[0])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "table"
-    return {float: "number", int: "integer", str: "text", bool: "true or false"}.get(annotation, "value")
+    return {float: "number", int: "integer", str: "text", bool: "true or false"}.get(
+        annotation, "value"
+    )
 
 
 def _bounds(info: FieldInfo) -> str:
@@ -100,18 +125,22 @@ def _bounds(info: FieldInfo) -> str:
         for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
             value = getattr(meta, attr, None)
             if value is not None:
-                words.append(f"{sign} {value:g}" if isinstance(value, (int, float)) else f"{sign} {value}")
+                words.append(
+                    f"{sign} {value:g}" if isinstance(value, (int, float)) else f"{sign} {value}"
+                )
         for attr, sign in (("min_length", "at least"), ("max_length", "at most")):
             value = getattr(meta, attr, None)
             if value is not None:
                 unit = "character" if text else "entry"
-                words.append(f"{sign} {value} {unit if value == 1 else unit + 's' if text else 'entries'}")
+                words.append(
+                    f"{sign} {value} {unit if value == 1 else unit + 's' if text else 'entries'}"
+                )
         if getattr(meta, "pattern", None):
             words.append("a name: letters, digits, spaces and _ . + - # ( ) , =")
     annotation = info.annotation
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     value_type = args[1] if origin is dict else args[0] if origin is list and args else None
-    if typing.get_origin(value_type) is typing.Annotated:    # the bounds of each value
+    if typing.get_origin(value_type) is typing.Annotated:  # the bounds of each value
         inner = FieldInfo.from_annotation(value_type)
         if inner.metadata and _bounds(inner):
             words.append("each " + _bounds(inner))
@@ -150,7 +179,7 @@ def _models(annotation: Any) -> tuple[type[BaseModel] | None, str]:
         return annotation, ""
     held = [a for a in args if a is not type(None)]
     if origin in (typing.Union, types.UnionType) and len(held) == 1:
-        return _models(held[0])   # an optional table
+        return _models(held[0])  # an optional table
     if origin is dict and isinstance(args[1], type) and issubclass(args[1], BaseModel):
         return args[1], ".<name>"
     if origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
@@ -190,7 +219,10 @@ def scenario_fields_markdown() -> str:
         alike = _alike(model)
         if alike is not None:
             keys = ", ".join(f"`{k}`" for k in model.model_fields)
-            out += [f"One table for each of {keys}, with the fields of `{path}.<{'level' if 'level' in path else 'key'}>`.", ""]
+            out += [
+                f"One table for each of {keys}, with the fields of `{path}.<{'level' if 'level' in path else 'key'}>`.",
+                "",
+            ]
             sections.insert(0, (f"{path}.<{'level' if 'level' in path else 'key'}>", alike))
             continue
         out += ["| field | type | default | bounds | description |", "|---|---|---|---|---|"]
@@ -203,8 +235,10 @@ def scenario_fields_markdown() -> str:
             description = info.description or (_first_sentence(inner) if inner is not None else "")
             if inner is not None:
                 description += f" See [`{name + tail}`](#{_anchor(name + tail)})."
-            out.append(f"| `{key}` | {_cell(_type_words(info.annotation))} | {_cell(_default(info))} | "
-                       f"{_cell(_bounds(info))} | {_cell(description.strip())} |")
+            out.append(
+                f"| `{key}` | {_cell(_type_words(info.annotation))} | {_cell(_default(info))} | "
+                f"{_cell(_bounds(info))} | {_cell(description.strip())} |"
+            )
         out.append("")
         sections[0:0] = children
     return "\n".join(out).rstrip() + "\n"
@@ -217,15 +251,18 @@ def _anchor(path: str) -> str:
 
 # ---------------------------------------------------------------- pages
 
+
 def generated(name: str) -> str:
     """The generated text of one part."""
     if name == "commands":
         return commands_markdown()
     if name == "columns":
         from sim.present.words import column_tables
+
         return column_tables(markdown=True)
     if name == "policies":
         from sim.present.words import policy_table
+
         return policy_table()
     if name == "scenario-fields":
         return scenario_fields_markdown()
@@ -234,8 +271,13 @@ def generated(name: str) -> str:
 
 def render(markdown: str) -> str:
     """A page with every generated part filled in between its markers."""
-    return MARKER.sub(lambda m: f"<!-- generated: {m.group(1)} -->\n{generated(m.group(1)).strip()}\n"
-                      "<!-- end generated -->", markdown)
+    return MARKER.sub(
+        lambda m: (
+            f"<!-- generated: {m.group(1)} -->\n{generated(m.group(1)).strip()}\n"
+            "<!-- end generated -->"
+        ),
+        markdown,
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """``swsim sweep``: a design over scenario or policy parameters, run in chunks (resumable), with
 its settings from the command line, else a sweep file, else sweep's defaults."""
+
 from __future__ import annotations
 
 import sys
@@ -11,8 +12,15 @@ from pathlib import Path
 from sim.errors import BadInput
 from sim.experiment.executor import Executor
 from sim.experiment.resultset import Output, verify, write_manifest
-from sim.experiment.settings import (DEFAULTS, SWEEP_DESIGN, SWEEP_GRID_LEVELS, SWEEP_SAMPLES, Given,
-                                     check_size, settle)
+from sim.experiment.settings import (
+    DEFAULTS,
+    SWEEP_DESIGN,
+    SWEEP_GRID_LEVELS,
+    SWEEP_SAMPLES,
+    Given,
+    check_size,
+    settle,
+)
 from sim.experiment.sweep import Sweep, check_design, parse_param, run_sweep
 from sim.experiment.variants import scenario_named, short_name
 from sim.scenario import read_text_file, scenario_to_toml
@@ -23,8 +31,16 @@ SWEEP_FILE_BYTES = 1_000_000
 class SweepFile:
     """The keys a sweep file may hold."""
 
-    KEYS = {"scenario": str, "design": str, "samples": int, "reps": int, "years": (int, float),
-            "warmup_years": (int, float), "seed": int, "params": dict}
+    KEYS = {
+        "scenario": str,
+        "design": str,
+        "samples": int,
+        "reps": int,
+        "years": (int, float),
+        "warmup_years": (int, float),
+        "seed": int,
+        "params": dict,
+    }
 
     @classmethod
     def read(cls, path: Path) -> dict:
@@ -33,15 +49,22 @@ class SweepFile:
             spec = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, RecursionError) as err:
             raise BadInput(f"--file {path}: not a readable TOML sweep file ({err})") from None
-        problems = [f"--file {path}: unknown key {k!r}; allowed: {', '.join(cls.KEYS)}"
-                    for k in spec if k not in cls.KEYS]
+        problems = [
+            f"--file {path}: unknown key {k!r}; allowed: {', '.join(cls.KEYS)}"
+            for k in spec
+            if k not in cls.KEYS
+        ]
         for key, kind in cls.KEYS.items():
             if key in spec and (not isinstance(spec[key], kind) or isinstance(spec[key], bool)):
                 problems.append(f"--file {path}: {key} = {spec[key]!r} has the wrong type")
-        for name, value in (spec.get("params") or {}).items() if isinstance(spec.get("params"), dict) else []:
+        for name, value in (
+            (spec.get("params") or {}).items() if isinstance(spec.get("params"), dict) else []
+        ):
             if not isinstance(value, str):
-                problems.append(f"--file {path}: params.{name} = {value!r}: give a text spec like "
-                                "\"0..0.1\", \"16:26:2\" or \"18,21\"")
+                problems.append(
+                    f"--file {path}: params.{name} = {value!r}: give a text spec like "
+                    '"0..0.1", "16:26:2" or "18,21"'
+                )
         if problems:
             raise BadInput(problems)
         return spec
@@ -59,9 +82,19 @@ class Swept:
     left: int | None = None
 
 
-def sweep(scenario: str | None, params: list[str], asked: Given, pool: Executor,
-          output: Output = Output(), *, file: Path | None = None, design: str | None = None,
-          samples: int | None = None, yes: bool = False, progress: bool = False) -> Swept:
+def sweep(
+    scenario: str | None,
+    params: list[str],
+    asked: Given,
+    pool: Executor,
+    output: Output = Output(),
+    *,
+    file: Path | None = None,
+    design: str | None = None,
+    samples: int | None = None,
+    yes: bool = False,
+    progress: bool = False,
+) -> Swept:
     """Run the design (``design``, ``samples``) over ``params`` ("NAME=SPEC", after the file's) on
     ``scenario`` (else the file's, else baseline) with the settings ``asked`` (else the file's, else
     sweep's defaults); resume a sweep already in the folder; write its manifest."""
@@ -72,15 +105,27 @@ def sweep(scenario: str | None, params: list[str], asked: Given, pool: Executor,
     parsed = [parse_param(t) for t in texts]
     base = scenario_named(scenario or spec.get("scenario", "baseline"))
     kind = design if design is not None else spec.get("design", SWEEP_DESIGN)
-    samples = samples if samples is not None else spec.get(
-        "samples", SWEEP_GRID_LEVELS if kind == "grid" else SWEEP_SAMPLES)
+    samples = (
+        samples
+        if samples is not None
+        else spec.get("samples", SWEEP_GRID_LEVELS if kind == "grid" else SWEEP_SAMPLES)
+    )
     points = check_design(parsed, kind, samples)
     from_file = Given(**{k: spec.get(k) for k in ("reps", "years", "warmup_years", "seed")})
     _, opts = settle(base, asked, from_file.over(DEFAULTS["sweep"]))
     check_size(opts, base, points * opts.reps, opts.workers, monthly=False, yes=yes)
     out = output.out or Path("results") / "sweep" / _label(base.name, kind, parsed)
-    job = Sweep(out=out, base=base, params=parsed, kind=kind, samples=samples, reps=opts.reps,
-                seed=opts.seed, years=opts.years, warmup_years=opts.warmup_years)
+    job = Sweep(
+        out=out,
+        base=base,
+        params=parsed,
+        kind=kind,
+        samples=samples,
+        reps=opts.reps,
+        seed=opts.seed,
+        years=opts.years,
+        warmup_years=opts.warmup_years,
+    )
     started = time.perf_counter()
     before = len(job.missing_chunks()) if (job.out / "sweep.json").exists() else None
     try:
@@ -88,9 +133,14 @@ def sweep(scenario: str | None, params: list[str], asked: Given, pool: Executor,
             table = run_sweep(job, workers=pool, progress=progress)
     except KeyboardInterrupt:
         return Swept(job, left=len(job.missing_chunks()))
-    if before != 0 or not _manifest_holds(job.out):   # a no-op re-run leaves it alone
-        write_manifest(job.out, {"kind": "sweep", "scenarios": [base.name]}, list(sys.argv if output.command is None else output.command),
-                       {**job.settings(), "workers": opts.workers}, {base.name: scenario_to_toml(base)})
+    if before != 0 or not _manifest_holds(job.out):  # a no-op re-run leaves it alone
+        write_manifest(
+            job.out,
+            {"kind": "sweep", "scenarios": [base.name]},
+            list(sys.argv if output.command is None else output.command),
+            {**job.settings(), "workers": opts.workers},
+            {base.name: scenario_to_toml(base)},
+        )
     return Swept(job, len(table), before, time.perf_counter() - started)
 
 

@@ -6,6 +6,7 @@ replication first so that numba's compilation (or loading its cache) is not time
 resident memory is read after the first timed replication and after the last: a model whose
 memory is flat as replications grow gives the same figure twice.
 """
+
 from __future__ import annotations
 
 import resource
@@ -17,15 +18,14 @@ from multiprocessing import get_context
 import numpy as np
 import simpy
 
+from sim.errors import BadInput
 from sim.experiment.executor import stop_pool
 from sim.experiment.reference import run_reference
-from sim.model._jit import JIT
 from sim.experiment.replications import run_replication
-from sim.errors import BadInput
 from sim.experiment.settings import BENCH_SCENARIOS, DEFAULTS, Given, check_size, settle
 from sim.experiment.variants import scenario_named
+from sim.model._jit import JIT
 from sim.scenario import MAX_AUTHORITIES, Scenario, parse_scenario
-
 
 
 class CountingEnvironment(simpy.Environment):
@@ -58,15 +58,23 @@ class ProfilingEnvironment(CountingEnvironment):
 
 
 OTHER_EVENTS = "other SimPy events"
-OUTSIDE = "outside the event loop"   # building the region; final checks, tables and summaries
-PARTS = {   # the model's processes in words (others are shown by their generator's name)
-    "_case_flow": "case flow (the compiled kernel)", "_record": "month-end record",
-    "leavers": "leavers", "promotions": "promotions", "conversions": "agency conversions",
-    "asye_year": "the ASYE year", "absence_watch": "sickness absence",
-    "pressure_watch": "caseload pressure", "backfill": "agency backfill",
-    "assignment": "agency assignments", "recruit": "recruitment (outside market)",
-    "_weekly": "market: weekly matching", "_monthly": "market: monthly arrivals and pay",
-    "_run_policy": "policies", OUTSIDE: "building, final checks, tables, summaries",
+OUTSIDE = "outside the event loop"  # building the region; final checks, tables and summaries
+PARTS = {  # the model's processes in words (others are shown by their generator's name)
+    "_case_flow": "case flow (the compiled kernel)",
+    "_record": "month-end record",
+    "leavers": "leavers",
+    "promotions": "promotions",
+    "conversions": "agency conversions",
+    "asye_year": "the ASYE year",
+    "absence_watch": "sickness absence",
+    "pressure_watch": "caseload pressure",
+    "backfill": "agency backfill",
+    "assignment": "agency assignments",
+    "recruit": "recruitment (outside market)",
+    "_weekly": "market: weekly matching",
+    "_monthly": "market: monthly arrivals and pay",
+    "_run_policy": "policies",
+    OUTSIDE: "building, final checks, tables, summaries",
 }
 
 
@@ -92,12 +100,12 @@ class Timing:
     events_per_replication: float
     events_per_second: float
     first_call_seconds: float
-    peak_mb_first: float           # peak resident memory after the first timed replication
-    peak_mb_last: float            # ... and after the last
+    peak_mb_first: float  # peak resident memory after the first timed replication
+    peak_mb_last: float  # ... and after the last
     naive_reps: int = 0
     naive_seconds_per_replication: float = float("nan")
     naive_events_per_replication: float = float("nan")
-    profile: dict[str, float] | None = None   # mean seconds per replication by part (--profile)
+    profile: dict[str, float] | None = None  # mean seconds per replication by part (--profile)
 
     @property
     def speedup(self) -> float:
@@ -115,27 +123,39 @@ def scaled_region(scenario: Scenario, councils: int) -> Scenario:
         raise BadInput(f"--councils {councils}: must be 1-{MAX_AUTHORITIES}")
     names = list(scenario.authority)
     chosen = [(names[i % len(names)], i // len(names)) for i in range(councils)]
-    posts = {name: sum(lv.establishment for lv in member.workforce.levels.ordered())
-             for name, member in scenario.members()}
+    posts = {
+        name: sum(lv.establishment for lv in member.workforce.levels.ordered())
+        for name, member in scenario.members()
+    }
     ratio = sum(posts[name] for name, _ in chosen) / sum(posts.values())
     data = scenario.model_dump(mode="python")
     data["name"] = f"{scenario.name}_{councils}"
-    data["authority"] = {(name if copy == 0 else f"{name} {copy + 1}"): scenario.authority[name]
-                         for name, copy in chosen}
+    data["authority"] = {
+        (name if copy == 0 else f"{name} {copy + 1}"): scenario.authority[name]
+        for name, copy in chosen
+    }
     market = data["market"]
     market["newly_qualified_per_year"] *= ratio
-    market["experienced_per_year"] = {k: v * ratio for k, v in market["experienced_per_year"].items()}
+    market["experienced_per_year"] = {
+        k: v * ratio for k, v in market["experienced_per_year"].items()
+    }
     market["agency_inflow_per_year"] *= ratio
     market["agency_pool_start"] = int(round(market["agency_pool_start"] * ratio))
     return parse_scenario(data)
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0   # KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
-def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_reps: int = 0,
-                  profile: bool = False) -> Timing:
+def time_scenario(
+    scenario: Scenario,
+    years: float,
+    reps: int,
+    seed: int,
+    naive_reps: int = 0,
+    profile: bool = False,
+) -> Timing:
     """Time ``reps`` replications of ``scenario`` in this process (and ``naive_reps`` of the
     reference model); ``profile``: also where each replication's time goes, by model process."""
     started = time.perf_counter()
@@ -146,30 +166,52 @@ def time_scenario(scenario: Scenario, years: float, reps: int, seed: int, naive_
     for rep in range(reps):
         t0 = time.perf_counter()
         env = ProfilingEnvironment() if profile else CountingEnvironment()
-        result = run_replication(scenario, rep=rep, seed=seed, years=years, warmup_years=0.0, env=env)
+        result = run_replication(
+            scenario, rep=rep, seed=seed, years=years, warmup_years=0.0, env=env
+        )
         times.append(time.perf_counter() - t0)
         events += env.processed + result.case_events
         peaks.append(_peak_mb())
         if profile:
             for name, seconds in env.seconds.items():
                 parts[name] = parts.get(name, 0.0) + seconds / reps
-            parts[OUTSIDE] = parts.get(OUTSIDE, 0.0) + (times[-1] - sum(env.seconds.values())) / reps
+            parts[OUTSIDE] = (
+                parts.get(OUTSIDE, 0.0) + (times[-1] - sum(env.seconds.values())) / reps
+            )
     naive_times, naive_events = [], 0
     for rep in range(naive_reps):
         t0 = time.perf_counter()
         out = run_reference(scenario, years, np.random.default_rng([seed, rep]))
         naive_times.append(time.perf_counter() - t0)
         naive_events += out["events"]
-    return Timing(scenario.name, len(list(scenario.members())) if scenario.is_region else 1, years, reps,
-                  float(np.median(times)), min(times), events / reps, events / sum(times), compile_s,
-                  peaks[0], peaks[-1], naive_reps,
-                  float(np.median(naive_times)) if naive_times else float("nan"),
-                  naive_events / naive_reps if naive_reps else float("nan"),
-                  dict(sorted(parts.items(), key=lambda kv: -kv[1])) if profile else None)
+    return Timing(
+        scenario.name,
+        len(list(scenario.members())) if scenario.is_region else 1,
+        years,
+        reps,
+        float(np.median(times)),
+        min(times),
+        events / reps,
+        events / sum(times),
+        compile_s,
+        peaks[0],
+        peaks[-1],
+        naive_reps,
+        float(np.median(naive_times)) if naive_times else float("nan"),
+        naive_events / naive_reps if naive_reps else float("nan"),
+        dict(sorted(parts.items(), key=lambda kv: -kv[1])) if profile else None,
+    )
 
 
-def bench_named(names: list[str], asked: Given, *, councils: str | None = None, naive_reps: int = 0,
-                profile: bool = False, yes: bool = False) -> list[Timing]:
+def bench_named(
+    names: list[str],
+    asked: Given,
+    *,
+    councils: str | None = None,
+    naive_reps: int = 0,
+    profile: bool = False,
+    yes: bool = False,
+) -> list[Timing]:
     """``bench`` of the scenarios ``names`` (default: ``BENCH_SCENARIOS``), each at the sizes
     ``councils`` (e.g. "1,4,14,28") if given, with the settings ``asked`` (else bench's defaults)."""
     scenarios = [scenario_named(name) for name in names or BENCH_SCENARIOS]
@@ -177,49 +219,78 @@ def bench_named(names: list[str], asked: Given, *, councils: str | None = None, 
         try:
             sizes = [int(n) for n in councils.split(",")]
         except ValueError:
-            raise BadInput(f"--councils {councils!r}: give council counts, e.g. 1,4,14,28") from None
+            raise BadInput(
+                f"--councils {councils!r}: give council counts, e.g. 1,4,14,28"
+            ) from None
         scenarios = [scaled_region(s, n) for s in scenarios for n in sizes]
-    _, opts = settle(scenarios[0], asked, DEFAULTS["bench"])   # the same for all
+    _, opts = settle(scenarios[0], asked, DEFAULTS["bench"])  # the same for all
     for scenario in scenarios:
         check_size(opts, scenario, opts.reps, 1, monthly=False, yes=yes)
-    return bench(scenarios, years=opts.years, reps=opts.reps, seed=opts.seed, naive_reps=naive_reps,
-                 profile=profile)
+    return bench(
+        scenarios,
+        years=opts.years,
+        reps=opts.reps,
+        seed=opts.seed,
+        naive_reps=naive_reps,
+        profile=profile,
+    )
 
 
-def bench(scenarios: list[Scenario], years: float = DEFAULTS["bench"].years,
-          reps: int = DEFAULTS["bench"].reps, seed: int = DEFAULTS["bench"].seed,
-          naive_reps: int = 0, profile: bool = False) -> list[Timing]:
+def bench(
+    scenarios: list[Scenario],
+    years: float = DEFAULTS["bench"].years,
+    reps: int = DEFAULTS["bench"].reps,
+    seed: int = DEFAULTS["bench"].seed,
+    naive_reps: int = 0,
+    profile: bool = False,
+) -> list[Timing]:
     """Time each scenario in a fresh process of its own, print and return the timings
     (``profile``: with where each replication's time goes)."""
-    print(f"{reps} replications of {years:g} years per scenario, no warm-up, one core each "
-          f"(numba {'on' if JIT else 'off'})" + (f"; the per-case reference model: {naive_reps} "
-                                                   "replications" if naive_reps else ""))
+    print(
+        f"{reps} replications of {years:g} years per scenario, no warm-up, one core each "
+        f"(numba {'on' if JIT else 'off'})"
+        + (f"; the per-case reference model: {naive_reps} replications" if naive_reps else "")
+    )
     out = []
     for scenario in scenarios:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
         try:
-            t = pool.submit(time_scenario, scenario, years, reps, seed, naive_reps, profile).result()
+            t = pool.submit(
+                time_scenario, scenario, years, reps, seed, naive_reps, profile
+            ).result()
         finally:
-            stop_pool(pool)   # at once, also when interrupted
+            stop_pool(pool)  # at once, also when interrupted
         out.append(t)
         print(f"scenario {t.scenario} ({t.councils} council{'s' if t.councils > 1 else ''}):")
-        print(f"  seconds per replication: median {t.seconds_per_replication:.3f}, "
-              f"min {t.seconds_per_replication_min:.3f}")
-        print(f"  events per replication:  {t.events_per_replication:,.0f} (SimPy events + case-flow events)")
+        print(
+            f"  seconds per replication: median {t.seconds_per_replication:.3f}, "
+            f"min {t.seconds_per_replication_min:.3f}"
+        )
+        print(
+            f"  events per replication:  {t.events_per_replication:,.0f} (SimPy events + case-flow events)"
+        )
         print(f"  events per second:       {t.events_per_second:,.0f}")
-        print(f"  peak memory:             {t.peak_mb_first:,.0f} MB after the first replication, "
-              f"{t.peak_mb_last:,.0f} MB after the last")
+        print(
+            f"  peak memory:             {t.peak_mb_first:,.0f} MB after the first replication, "
+            f"{t.peak_mb_last:,.0f} MB after the last"
+        )
         print(f"  first call (compile or load cache): {t.first_call_seconds:.2f} s")
         if naive_reps:
-            print(f"  per-case reference model: {t.naive_seconds_per_replication:.3f} s per "
-                  f"replication ({t.naive_events_per_replication:,.0f} SimPy events): "
-                  + (f"swsim is {t.speedup:.1f} times faster" if t.speedup >= 1 else
-                     f"the reference model is {1 / t.speedup:.1f} times faster (too short a run "
-                     "to amortise swsim's set-up)"))
+            print(
+                f"  per-case reference model: {t.naive_seconds_per_replication:.3f} s per "
+                f"replication ({t.naive_events_per_replication:,.0f} SimPy events): "
+                + (
+                    f"swsim is {t.speedup:.1f} times faster"
+                    if t.speedup >= 1
+                    else f"the reference model is {1 / t.speedup:.1f} times faster (too short a run "
+                    "to amortise swsim's set-up)"
+                )
+            )
         if t.profile:
             total = sum(t.profile.values())
             print("  where a replication's time goes (mean seconds; the timers add a little):")
             for name, seconds in t.profile.items():
-                print(f"    {PARTS.get(name, name):<44} {seconds:7.3f} s  {100 * seconds / total:5.1f}%")
+                print(
+                    f"    {PARTS.get(name, name):<44} {seconds:7.3f} s  {100 * seconds / total:5.1f}%"
+                )
     return out
-

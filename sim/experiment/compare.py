@@ -4,6 +4,7 @@ Every scenario's replication ``r`` uses the same random streams, so the differen
 variant and the baseline in replication ``r`` cancels the noise they share (referrals, case careers,
 and life events the policy does not change). Intervals come from ``stats``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,11 +12,26 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.columns import (
+    COST_PER_PP,
+    OUTCOMES,
+    REGION,
+    TOTAL_COST,
+    TURNOVER_RATE,
+    authorities_of,
+    rows_of,
+)
 from sim.experiment.executor import Executor
 from sim.experiment.replications import Runs, run_replications
-from sim.columns import COST_PER_PP, OUTCOMES, REGION, TOTAL_COST, TURNOVER_RATE, authorities_of, rows_of
-from sim.experiment.stats import (Interval, bounds_of, cost_per_point, interval_row, mean_interval,
-                                  paired_difference, replications_needed)
+from sim.experiment.stats import (
+    Interval,
+    bounds_of,
+    cost_per_point,
+    interval_row,
+    mean_interval,
+    paired_difference,
+    replications_needed,
+)
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -39,8 +55,11 @@ class Comparison:
 
     def difference(self, index: int, metric: str, authority: str = REGION) -> Interval:
         """The paired difference of scenario ``index`` from the baseline in ``metric``."""
-        return paired_difference(self.summary(index, authority)[metric],
-                                 self.summary(0, authority)[metric], bounds_of(metric))
+        return paired_difference(
+            self.summary(index, authority)[metric],
+            self.summary(0, authority)[metric],
+            bounds_of(metric),
+        )
 
     def table(self) -> pd.DataFrame:
         """One row per scenario, authority (the region, then each council) and metric: mean and
@@ -54,15 +73,25 @@ class Comparison:
                 summ = self.summary(i, authority)
                 for metric in metrics:
                     estimate = mean_interval(summ[metric], bounds_of(metric))
-                    diff = None if i == 0 else paired_difference(summ[metric], base[metric],
-                                                                 bounds_of(metric))
-                    rows.append({"authority": authority,
-                                 **interval_row(metric, estimate, diff, scenario=name)})
+                    diff = (
+                        None
+                        if i == 0
+                        else paired_difference(summ[metric], base[metric], bounds_of(metric))
+                    )
+                    rows.append(
+                        {
+                            "authority": authority,
+                            **interval_row(metric, estimate, diff, scenario=name),
+                        }
+                    )
                 if i > 0:
-                    ratio = cost_per_point(summ[TOTAL_COST] - base[TOTAL_COST],
-                                           summ[TURNOVER_RATE] - base[TURNOVER_RATE])
-                    rows.append({"authority": authority,
-                                 **interval_row(COST_PER_PP, ratio, scenario=name)})
+                    ratio = cost_per_point(
+                        summ[TOTAL_COST] - base[TOTAL_COST],
+                        summ[TURNOVER_RATE] - base[TURNOVER_RATE],
+                    )
+                    rows.append(
+                        {"authority": authority, **interval_row(COST_PER_PP, ratio, scenario=name)}
+                    )
         return pd.DataFrame(rows)
 
     def halfwidth(self, metric: str) -> float:
@@ -70,7 +99,9 @@ class Comparison:
         variants, else of the baseline's mean (nan while there is no interval)."""
         if len(self.summaries) == 1:
             return mean_interval(self.summary(0)[metric], bounds_of(metric)).halfwidth
-        return float(np.max([self.difference(i, metric).halfwidth for i in range(1, len(self.names))]))
+        return float(
+            np.max([self.difference(i, metric).halfwidth for i in range(1, len(self.names))])
+        )
 
     def precision(self, metric: str, target: float) -> list[dict]:
         """Per variant (or the baseline alone): the half-width of ``metric`` against the target and
@@ -78,41 +109,71 @@ class Comparison:
         if len(self.summaries) == 1:
             intervals = [(self.names[0], mean_interval(self.summary(0)[metric], bounds_of(metric)))]
         else:
-            intervals = [(name, self.difference(i, metric)) for i, name in enumerate(self.names) if i]
-        return [{"scenario": name, "metric": metric, "halfwidth": i.halfwidth, "target": target,
-                 "reached": bool(i.has_interval and i.halfwidth <= target),
-                 "replications": i.n, "replications_needed": replications_needed(i, target)}
-                for name, i in intervals]
+            intervals = [
+                (name, self.difference(i, metric)) for i, name in enumerate(self.names) if i
+            ]
+        return [
+            {
+                "scenario": name,
+                "metric": metric,
+                "halfwidth": i.halfwidth,
+                "target": target,
+                "reached": bool(i.has_interval and i.halfwidth <= target),
+                "replications": i.n,
+                "replications_needed": replications_needed(i, target),
+            }
+            for name, i in intervals
+        ]
 
 
-def compare(scenarios: list[Scenario], reps: int, seed: int, years: float, warmup_years: float,
-            workers: int | Executor = 1, progress: bool = False, target_metric: str | None = None,
-            target_halfwidth: float | None = None, max_reps: int = 1000,
-            batch: int | None = None, draws: pd.DataFrame | None = None) -> Comparison:
+def compare(
+    scenarios: list[Scenario],
+    reps: int,
+    seed: int,
+    years: float,
+    warmup_years: float,
+    workers: int | Executor = 1,
+    progress: bool = False,
+    target_metric: str | None = None,
+    target_halfwidth: float | None = None,
+    max_reps: int = 1000,
+    batch: int | None = None,
+    draws: pd.DataFrame | None = None,
+) -> Comparison:
     """Run every scenario on the same seeds; with a target, add replications in batches until the
     half-width of ``target_metric`` is at most ``target_halfwidth`` (or ``max_reps`` is reached)."""
     if target_metric is not None and target_metric not in OUTCOMES:
-        raise ScenarioError([f"--target-metric {target_metric!r}: not a summary metric; "
-                             f"known: {', '.join(OUTCOMES)}"])
+        raise ScenarioError(
+            [
+                f"--target-metric {target_metric!r}: not a summary metric; "
+                f"known: {', '.join(OUTCOMES)}"
+            ]
+        )
     names = _unique([s.name for s in scenarios])
     done = 0
     parts: list[list[Runs]] = [[] for _ in scenarios]
     todo = reps
     while True:
-        results = run_replications(scenarios, range(done, done + todo), seed, years, warmup_years,
-                                   workers, progress, draws)
+        results = run_replications(
+            scenarios, range(done, done + todo), seed, years, warmup_years, workers, progress, draws
+        )
         for runs, new in zip(parts, results):
             runs.append(new)
         done += todo
-        stack = lambda field: [pd.concat([getattr(r, field) for r in runs], ignore_index=True)
-                               for runs in parts]
+        stack = lambda field: [
+            pd.concat([getattr(r, field) for r in runs], ignore_index=True) for runs in parts
+        ]
         comparison = Comparison(names, stack("summary"), stack("timeseries"), stack("teams"))
         if target_metric is None or target_halfwidth is None or done >= max_reps:
             return comparison
         if comparison.summary(0)[target_metric].notna().sum() == 0:
-            raise ScenarioError([f"--target-metric {target_metric}: undefined in every replication "
-                                 f"({OUTCOMES[target_metric].undefined_when}); choose another metric "
-                                 "or longer runs"])
+            raise ScenarioError(
+                [
+                    f"--target-metric {target_metric}: undefined in every replication "
+                    f"({OUTCOMES[target_metric].undefined_when}); choose another metric "
+                    "or longer runs"
+                ]
+            )
         width = comparison.halfwidth(target_metric)
         if np.isfinite(width) and width <= target_halfwidth:
             return comparison

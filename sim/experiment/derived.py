@@ -9,12 +9,24 @@ random numbers), so that ``sim.present`` only words them:
 - each team's mean over replications of a team column (``sim.columns.TEAM_SUMMARY``) and, for a
   variant, its paired difference from the baseline (``team_interval``).
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from sim.columns import (BRIEFING_YEARS, CARE_COST_3Y, DERIVED, ENTERED_3Y, ENTRY_COST_3Y, NET_MOVES,
-                         NO_EFFECTS, NO_EFFECTS_3Y, NO_EFFECTS_COST_3Y, REGION, TEAM_OUTCOMES)
+from sim.columns import (
+    BRIEFING_YEARS,
+    CARE_COST_3Y,
+    DERIVED,
+    ENTERED_3Y,
+    ENTRY_COST_3Y,
+    NET_MOVES,
+    NO_EFFECTS,
+    NO_EFFECTS_3Y,
+    NO_EFFECTS_COST_3Y,
+    REGION,
+    TEAM_OUTCOMES,
+)
 from sim.experiment.results import Results
 from sim.experiment.stats import Interval, interval_row, mean_interval, paired_difference
 
@@ -30,11 +42,16 @@ def derived_values(results: Results, name: str, authority: str) -> pd.DataFrame:
     price = results.scenarios[name].children.care_cost_gbp_per_child_year
     off = s["entered_care_per_year"] - s["entered_care_extra_per_year"]
     years = BRIEFING_YEARS
-    return pd.DataFrame({NO_EFFECTS: off, ENTERED_3Y: s["entered_care_per_year"] * years,
-                         NO_EFFECTS_3Y: off * years,
-                         ENTRY_COST_3Y: s["entered_care_per_year"] * years * price,
-                         NO_EFFECTS_COST_3Y: off * years * price,
-                         CARE_COST_3Y: s["care_cost_gbp"] * years})
+    return pd.DataFrame(
+        {
+            NO_EFFECTS: off,
+            ENTERED_3Y: s["entered_care_per_year"] * years,
+            NO_EFFECTS_3Y: off * years,
+            ENTRY_COST_3Y: s["entered_care_per_year"] * years * price,
+            NO_EFFECTS_COST_3Y: off * years * price,
+            CARE_COST_3Y: s["care_cost_gbp"] * years,
+        }
+    )
 
 
 def board_table(results: Results) -> pd.DataFrame:
@@ -49,10 +66,19 @@ def board_table(results: Results) -> pd.DataFrame:
             both = values.index.intersection(base.index)
             for metric in values.columns:
                 bounds = DERIVED[metric].bounded
-                diff = None if i == 0 else paired_difference(values.loc[both, metric],
-                                                             base.loc[both, metric], bounds)
-                rows.append({"authority": authority, **interval_row(
-                    metric, mean_interval(values[metric], bounds), diff, scenario=name)})
+                diff = (
+                    None
+                    if i == 0
+                    else paired_difference(values.loc[both, metric], base.loc[both, metric], bounds)
+                )
+                rows.append(
+                    {
+                        "authority": authority,
+                        **interval_row(
+                            metric, mean_interval(values[metric], bounds), diff, scenario=name
+                        ),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -64,8 +90,9 @@ def team_values(results: Results, name: str, authority: str, team: str, metric: 
     return rows.set_index("rep")[metric].astype(float).sort_index()
 
 
-def team_interval(results: Results, name: str, authority: str, team: str, metric: str,
-                  difference: bool = False) -> Interval:
+def team_interval(
+    results: Results, name: str, authority: str, team: str, metric: str, difference: bool = False
+) -> Interval:
     """A team's mean of ``metric`` over replications with its interval, or (``difference``) the
     paired difference of scenario ``name`` from the baseline, replication by replication."""
     x = team_values(results, name, authority, team, metric)

@@ -6,6 +6,7 @@ stream), so the backend and the number of workers never change a result. Local w
 (Linux's parent-death signal, and a watchdog thread elsewhere), so an out-of-memory kill of the
 command leaves no orphan processes behind.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -15,9 +16,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from sim.errors import BadInput
 
@@ -61,6 +63,7 @@ def _die_with_parent(parent: int) -> None:
         while os.getppid() == parent:
             time.sleep(1.0)
         os._exit(1)
+
     threading.Thread(target=watchdog, daemon=True).start()
 
 
@@ -91,24 +94,31 @@ class Executor:
         if self._client is not None:
             return self._client
         from dask.distributed import Client, LocalCluster
+
         try:
             if self.scheduler:
                 self._client = Client(self.scheduler, timeout=f"{DASK_CONNECT_SECONDS}s")
             else:
-                self._cluster = LocalCluster(n_workers=effective_workers(self.workers, self.workers),
-                                             threads_per_worker=1, processes=True,
-                                             dashboard_address=":0")  # None does not disable it (dask #8136)
+                self._cluster = LocalCluster(
+                    n_workers=effective_workers(self.workers, self.workers),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                )  # None does not disable it (dask #8136)
                 self._client = Client(self._cluster)
         except (OSError, TimeoutError) as err:
             self.close()
             if self.scheduler:
-                raise BadInput(f"--scheduler {self.scheduler}: cannot reach the Dask scheduler within "
-                               f"{DASK_CONNECT_SECONDS} s ({err})") from None
+                raise BadInput(
+                    f"--scheduler {self.scheduler}: cannot reach the Dask scheduler within "
+                    f"{DASK_CONNECT_SECONDS} s ({err})"
+                ) from None
             raise ExecutorError(f"could not start a local Dask cluster: {err}") from None
         return self._client
 
     def _dask(self, fn, tasks) -> Iterator[Any]:
         from dask.distributed import as_completed
+
         client = self._connect()
         futures = client.map(fn, tasks, pure=False)
         try:
@@ -126,14 +136,16 @@ class Executor:
             self._cluster.close()
         self._client = self._cluster = None
 
-    def __enter__(self) -> "Executor":
+    def __enter__(self) -> Executor:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
 
-def execute(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: "int | Executor" = 1) -> Iterator[Any]:
+def execute(
+    fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int | Executor = 1
+) -> Iterator[Any]:
     """``fn(task)`` for every task, yielded as each finishes: on ``workers`` (an Executor, or a
     number of local processes)."""
     return (workers if isinstance(workers, Executor) else Executor(workers)).map(fn, tasks)
@@ -141,19 +153,24 @@ def execute(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: "int | Exec
 
 def _local(fn, tasks, n: int) -> Iterator[Any]:
     try:
-        pool = ProcessPoolExecutor(max_workers=n, initializer=_die_with_parent,
-                                   initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(
+            max_workers=n, initializer=_die_with_parent, initargs=(os.getpid(),)
+        )
         pending = {pool.submit(fn, t) for t in tasks}
     except OSError as err:
-        raise ExecutorError(f"could not start {n} worker processes: {err}; try fewer --workers") from None
+        raise ExecutorError(
+            f"could not start {n} worker processes: {err}; try fewer --workers"
+        ) from None
     try:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
     except BrokenProcessPool:
-        raise WorkerLost("a worker process died before finishing (killed, or out of memory?); "
-                         "nothing more was written (a sweep keeps its finished chunks)") from None
+        raise WorkerLost(
+            "a worker process died before finishing (killed, or out of memory?); "
+            "nothing more was written (a sweep keeps its finished chunks)"
+        ) from None
     finally:
         stop_pool(pool)
 
@@ -172,8 +189,10 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
 def check_scheduler_address(address: str) -> str | None:
     """A problem with a Dask scheduler address, or None."""
     if not SCHEDULER_ADDRESS.match(address):
-        return (f"--scheduler {address!r}: not a scheduler address; expected e.g. "
-                "tcp://10.0.0.5:8786 or localhost:8786")
+        return (
+            f"--scheduler {address!r}: not a scheduler address; expected e.g. "
+            "tcp://10.0.0.5:8786 or localhost:8786"
+        )
     return None
 
 
@@ -182,6 +201,7 @@ def progress_bar(total: int, label: str, enabled: bool, unit: str = "rep"):
     if not enabled or not sys.stderr.isatty() or total <= 0:
         return None
     from tqdm import tqdm
+
     return tqdm(total=total, desc=label, unit=unit, file=sys.stderr)
 
 

@@ -5,12 +5,13 @@ The process's resident memory is read every simulated month (and once the replic
 above the ceiling the replication raises ``OverMemory``. The ceiling is ``MEMORY_CEILING_MB`` per
 process, or ``SWSIM_MEMORY_CEILING_MB`` from the environment.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
-MEMORY_CEILING_MB = 4096      # resident memory of a process running replications
+MEMORY_CEILING_MB = 4096  # resident memory of a process running replications
 ENV_CEILING = "SWSIM_MEMORY_CEILING_MB"
 
 
@@ -43,7 +44,10 @@ def memory_guard(where: str) -> Callable[[], None]:
     def check() -> None:
         used = resident_mb()
         if used > limit:
-            raise OverMemory(f"{where} used {used:,.0f} MB of memory, above the ceiling of "
-                             f"{limit:,} MB a process (docs/reference/commands.md; {ENV_CEILING} sets "
-                             "it); stopped: nothing more was written, earlier results are unchanged")
+            raise OverMemory(
+                f"{where} used {used:,.0f} MB of memory, above the ceiling of "
+                f"{limit:,} MB a process (docs/reference/commands.md; {ENV_CEILING} sets "
+                "it); stopped: nothing more was written, earlier results are unchanged"
+            )
+
     return check

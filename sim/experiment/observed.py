@@ -9,6 +9,7 @@ outside the figure's band: the published range widened by its own half-width eit
 ``SE_FACTOR`` standard errors of the mean over the replications (the calibration guard's rule,
 ``calibration.guard``). Pure functions of a scenario and its monthly rows; the report words them.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,16 +18,34 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.columns import MEAN_CASELOAD, RATES, REGION
 from sim.experiment.stats import bounds_of, interval_row, mean_interval
 from sim.experiment.steady import DRIFT_POINTS, ENDS_YEARS, drift, drifting, yearly_rates
-from sim.columns import MEAN_CASELOAD, RATES, REGION
 from sim.scenario import Scenario
 
 MEASURES = (*RATES, MEAN_CASELOAD)
 SE_FACTOR = 3.0
 WITHIN, OUTSIDE, NOT_PUBLISHED, NO_YEAR = "within", "outside", "not published", "no whole year"
-COLUMNS = ["authority", "metric", "mean", "ci_low", "ci_high", "halfwidth", "method", "n", "se",
-           "year", "source", "note", "observed", "low", "high", "band_low", "band_high", "status"]
+COLUMNS = [
+    "authority",
+    "metric",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "halfwidth",
+    "method",
+    "n",
+    "se",
+    "year",
+    "source",
+    "note",
+    "observed",
+    "low",
+    "high",
+    "band_low",
+    "band_high",
+    "status",
+]
 
 
 def widened(low: float, high: float, se: float) -> tuple[float, float]:
@@ -50,10 +69,27 @@ def first_year(timeseries: pd.DataFrame) -> pd.DataFrame:
             x = part[metric].to_numpy(dtype=float)
             x = x[np.isfinite(x)]
             se = float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else 0.0
-            rows.append({"authority": authority,
-                         **interval_row(metric, mean_interval(x, bounds_of(metric))), "se": se})
-    return pd.DataFrame(rows, columns=["authority", "metric", "mean", "ci_low", "ci_high",
-                                       "halfwidth", "method", "n", "se"])
+            rows.append(
+                {
+                    "authority": authority,
+                    **interval_row(metric, mean_interval(x, bounds_of(metric))),
+                    "se": se,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "authority",
+            "metric",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "halfwidth",
+            "method",
+            "n",
+            "se",
+        ],
+    )
 
 
 def _keys(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
@@ -78,9 +114,11 @@ def against_observed(scenario: Scenario, timeseries: pd.DataFrame) -> pd.DataFra
             if (key, metric) in first.index:
                 row.update(first.loc[(key, metric)].to_dict())
             value = getattr(seen, metric) if seen is not None else None
-            row.update(year=seen.year if seen is not None else None,
-                       source=seen.source if seen is not None else "",
-                       note=seen.note if seen is not None else "")
+            row.update(
+                year=seen.year if seen is not None else None,
+                source=seen.source if seen is not None else "",
+                note=seen.note if seen is not None else "",
+            )
             if value is None:
                 row["status"] = NOT_PUBLISHED
             else:
@@ -89,7 +127,7 @@ def against_observed(scenario: Scenario, timeseries: pd.DataFrame) -> pd.DataFra
                     row["status"] = NO_YEAR
                 else:
                     low, high = widened(value.low, value.high, row["se"])
-                    floor, ceiling = bounds_of(metric)     # a share's band stays within 0% to 100%
+                    floor, ceiling = bounds_of(metric)  # a share's band stays within 0% to 100%
                     row["band_low"], row["band_high"] = max(low, floor), min(high, ceiling)
                     inside = row["band_low"] <= row["mean"] <= row["band_high"]
                     row["status"] = WITHIN if inside else OUTSIDE
@@ -101,9 +139,9 @@ def against_observed(scenario: Scenario, timeseries: pd.DataFrame) -> pd.DataFra
 class BaselineCheck:
     """A scenario's first year against what was published, and its drift over the run."""
 
-    table: pd.DataFrame          # ``against_observed``
-    drift: pd.DataFrame          # ``steady.drift`` of the authorities in ``table`` (empty: too short)
-    years: int                   # whole reporting years in the run
+    table: pd.DataFrame  # ``against_observed``
+    drift: pd.DataFrame  # ``steady.drift`` of the authorities in ``table`` (empty: too short)
+    years: int  # whole reporting years in the run
 
     @property
     def published(self) -> bool:
@@ -133,7 +171,8 @@ def baseline_check(scenario: Scenario, timeseries: pd.DataFrame) -> BaselineChec
     names = {key: name for name, key, _ in _keys(scenario)}
     moved = drift(timeseries)
     moved = moved[moved["authority"].isin(list(names))].assign(
-        authority=lambda f: f["authority"].map(names))
+        authority=lambda f: f["authority"].map(names)
+    )
     rates = yearly_rates(timeseries)
     years = int(rates["year"].max() + 1) if not rates.empty else 0
     return BaselineCheck(table, moved.reset_index(drop=True), years)

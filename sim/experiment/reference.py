@@ -8,6 +8,7 @@ episode, then steps to its next type or closes. Staff are fixed at the scenario'
 no levels, teams, turnover, agency or policies. It is not part of the model and no result comes
 from it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,15 +22,19 @@ from sim.scenario import CLOSE, Scenario
 def capacity(scenario: Scenario) -> float:
     """Weighted cases the staff can hold: each level's filled posts times its caseload limit."""
     fill = scenario.workforce.initial_fill
-    return float(sum(round(fill * lv.establishment) * lv.caseload_limit
-                     for lv in scenario.workforce.levels.ordered()))
+    return float(
+        sum(
+            round(fill * lv.establishment) * lv.caseload_limit
+            for lv in scenario.workforce.levels.ordered()
+        )
+    )
 
 
 def _duration(case_type, rng: np.random.Generator) -> float:
     if case_type.distribution == "fixed":
         return case_type.mean_days
     if case_type.distribution == "lognormal":
-        sigma2 = np.log1p(case_type.cv ** 2)
+        sigma2 = np.log1p(case_type.cv**2)
         return float(rng.lognormal(np.log(case_type.mean_days) - sigma2 / 2, np.sqrt(sigma2)))
     return float(rng.exponential(case_type.mean_days))
 
@@ -50,14 +55,15 @@ def run_reference(scenario: Scenario, years: float, rng: np.random.Generator) ->
     return {**counts, "events": processed}
 
 
-def _referrals(env: simpy.Environment, scenario: Scenario, rng: np.random.Generator,
-               counts: dict[str, int]):
+def _referrals(
+    env: simpy.Environment, scenario: Scenario, rng: np.random.Generator, counts: dict[str, int]
+):
     """One council's referrals, day by day, each case a process of its own."""
     room = simpy.Container(env, capacity=capacity(scenario), init=capacity(scenario))
     types = scenario.case_types
     first = list(scenario.demand.initial_type)
     first_p = np.array([scenario.demand.initial_type[t] for t in first])
-    calendar = Clock(1.0, 0.0).calendar(scenario.start.year)   # reporting from day 0
+    calendar = Clock(1.0, 0.0).calendar(scenario.start.year)  # reporting from day 0
 
     def case(kind: str):
         while kind != CLOSE:
@@ -71,7 +77,10 @@ def _referrals(env: simpy.Environment, scenario: Scenario, rng: np.random.Genera
 
     day = 0
     while True:
-        n = rng.poisson(float(referral_rate_per_day(scenario.demand, day + 0.5, calendar)) * scenario.demand.case_share)
+        n = rng.poisson(
+            float(referral_rate_per_day(scenario.demand, day + 0.5, calendar))
+            * scenario.demand.case_share
+        )
         for kind in rng.choice(len(first), size=n, p=first_p):
             env.process(case(first[kind]))
         counts["referred"] += n

@@ -5,18 +5,19 @@ authority, purpose) under ``s`` (``sim.model.streams``), so results do not depen
 worker processes or the backend, and two scenarios run with the same seed share their random
 numbers process by process.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import pandas as pd
 import simpy
 
+from sim.columns import MONTHLY, OUTCOMES, TEAM_OUTCOMES, check_outputs
 from sim.experiment.executor import Executor, consume, execute, progress_bar
 from sim.experiment.memory import memory_guard
 from sim.model.clock import Clock
-from sim.columns import MONTHLY, OUTCOMES, TEAM_OUTCOMES, check_outputs
 from sim.model.region import Region
 from sim.scenario import Scenario
 
@@ -43,8 +44,14 @@ class Runs:
     teams: pd.DataFrame
 
 
-def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
-                    warmup_years: float, env: simpy.Environment | None = None) -> Replication:
+def run_replication(
+    scenario: Scenario,
+    rep: int,
+    seed: int,
+    years: float,
+    warmup_years: float,
+    env: simpy.Environment | None = None,
+) -> Replication:
     """Simulate one replication and return its monthly table and summary row (both checked
     against their declarations); ``OverMemory`` if its process goes above the memory ceiling."""
     where = f"replication {rep} of {scenario.name}"
@@ -61,8 +68,12 @@ def run_replication(scenario: Scenario, rep: int, seed: int, years: float,
         check_outputs(row, TEAM_OUTCOMES, f"{where} ({row['authority']}, team {row['team']})")
     events = region.case_events
     region.release()
-    return Replication(window, [{"rep": rep, **row} for row in summaries],
-                       [{"rep": rep, **row} for row in teams], events)
+    return Replication(
+        window,
+        [{"rep": rep, **row} for row in summaries],
+        [{"rep": rep, **row} for row in teams],
+        events,
+    )
 
 
 def draw_for_rep(draws: pd.DataFrame | None, rep: int) -> dict[str, float] | None:
@@ -80,31 +91,53 @@ def _run_one(args) -> tuple[int, int, Replication]:
     return index, rep, run_replication(scenario, rep, seed, years, warmup)
 
 
-def run_replications(scenarios: Sequence[Scenario], reps: Sequence[int], seed: int, years: float,
-                     warmup_years: float, workers: int | Executor = 1, progress: bool = False,
-                     draws: pd.DataFrame | None = None) -> list[Runs]:
+def run_replications(
+    scenarios: Sequence[Scenario],
+    reps: Sequence[int],
+    seed: int,
+    years: float,
+    warmup_years: float,
+    workers: int | Executor = 1,
+    progress: bool = False,
+    draws: pd.DataFrame | None = None,
+) -> list[Runs]:
     """Run replications ``reps`` of each scenario on ``workers`` (local processes, or an
     ``Executor``: local processes or a Dask cluster).
 
     Returns the runs of each scenario, in order, rows sorted by replication. Replication
     ``r`` of every scenario uses the same streams and the same parameter draw (``draws``, e.g. a
     calibration posterior): comparisons are paired (common random numbers)."""
-    jobs = [(i, sc, rep, seed, years, warmup_years, draw_for_rep(draws, rep))   # only its own draw
-            for i, sc in enumerate(scenarios) for rep in reps]
+    jobs = [
+        (i, sc, rep, seed, years, warmup_years, draw_for_rep(draws, rep))  # only its own draw
+        for i, sc in enumerate(scenarios)
+        for rep in reps
+    ]
     label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     bar = progress_bar(len(jobs), label, progress)
     results: dict[tuple[int, int], Replication] = {}
     for index, rep, one in consume(execute(_run_one, jobs, workers), bar):
         results[index, rep] = one
-    return [Runs(pd.concat([results[i, r].timeseries for r in reps], ignore_index=True),
-                 pd.DataFrame([row for r in reps for row in results[i, r].summary]),
-                 pd.DataFrame([row for r in reps for row in results[i, r].teams]))
-            for i in range(len(scenarios))]
+    return [
+        Runs(
+            pd.concat([results[i, r].timeseries for r in reps], ignore_index=True),
+            pd.DataFrame([row for r in reps for row in results[i, r].summary]),
+            pd.DataFrame([row for r in reps for row in results[i, r].teams]),
+        )
+        for i in range(len(scenarios))
+    ]
 
 
-def run_experiment(scenario: Scenario, reps: int, seed: int, years: float, warmup_years: float,
-                   workers: int | Executor = 1, progress: bool = False,
-                   draws: pd.DataFrame | None = None) -> Runs:
+def run_experiment(
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    years: float,
+    warmup_years: float,
+    workers: int | Executor = 1,
+    progress: bool = False,
+    draws: pd.DataFrame | None = None,
+) -> Runs:
     """Run replications 0..reps-1 of one scenario."""
-    return run_replications([scenario], range(reps), seed, years, warmup_years, workers, progress,
-                            draws)[0]
+    return run_replications(
+        [scenario], range(reps), seed, years, warmup_years, workers, progress, draws
+    )[0]

@@ -11,6 +11,7 @@ scenarios) is refused unless ``overwrite``; a folder that holds anything else is
 Every set has ``manifest.json``: the swsim version and git commit, the command line, the run
 settings, a hash of each resolved scenario, and every file with its size and SHA-256.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -18,26 +19,33 @@ import errno
 import hashlib
 import json
 import os
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sim.errors import BadInput
 
 MANIFEST = "manifest.json"
-LEGACY_MARKERS = ("run.json", "sweep.json")   # result folders of swsim before manifests
+LEGACY_MARKERS = ("run.json", "sweep.json")  # result folders of swsim before manifests
 STAGING = ".swsim-staging-"
 DISCARD = ".swsim-discard-"
 ROLE_DATA, ROLE_REPORT = "data", "report"
-REPORT_FILES = ("report.html", "report.png", "figures", "board.csv", "baseline_check.csv",
-                "baseline_drift.csv")
+REPORT_FILES = (
+    "report.html",
+    "report.png",
+    "figures",
+    "board.csv",
+    "baseline_check.csv",
+    "baseline_drift.csv",
+)
 
 
 def atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
@@ -98,10 +106,15 @@ def git_commit() -> tuple[str | None, bool | None]:
     if not (root / ".git").exists():
         return None, None
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, timeout=5)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5)
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None, None
     if head.returncode != 0:
@@ -156,9 +169,15 @@ def _valid_entry(entry) -> bool:
     if not isinstance(entry, dict):
         return False
     rel = entry.get("path")
-    return (isinstance(rel, str) and bool(rel) and not Path(rel).is_absolute()
-            and ".." not in Path(rel).parts and isinstance(entry.get("bytes"), int)
-            and isinstance(entry.get("sha256"), str) and len(entry["sha256"]) == 64)
+    return (
+        isinstance(rel, str)
+        and bool(rel)
+        and not Path(rel).is_absolute()
+        and ".." not in Path(rel).parts
+        and isinstance(entry.get("bytes"), int)
+        and isinstance(entry.get("sha256"), str)
+        and len(entry["sha256"]) == 64
+    )
 
 
 def is_result_set(directory: Path) -> bool:
@@ -172,8 +191,10 @@ def verify(directory: Path, roles: tuple[str, ...] = (ROLE_DATA,)) -> dict:
         raise BadInput(f"{directory}: no such result folder")
     manifest = read_manifest(directory)
     if manifest is None:
-        raise BadInput(f"{directory}: no {MANIFEST} here (not a result folder of this swsim "
-                       "version); run the command again to write one")
+        raise BadInput(
+            f"{directory}: no {MANIFEST} here (not a result folder of this swsim "
+            "version); run the command again to write one"
+        )
     problems = []
     for entry in manifest["files"]:
         if entry.get("role", ROLE_DATA) not in roles:
@@ -196,13 +217,19 @@ def list_files(root: Path, role: str | None = None) -> list[dict]:
         rel = path.relative_to(root).as_posix()
         if rel == MANIFEST or (role is not None and report_role(rel) != role):
             continue
-        out.append({"path": rel, "bytes": path.stat().st_size, "sha256": sha256(path),
-                    "role": report_role(rel)})
+        out.append(
+            {
+                "path": rel,
+                "bytes": path.stat().st_size,
+                "sha256": sha256(path),
+                "role": report_role(rel),
+            }
+        )
     return out
 
 
 def report_role(rel: str) -> str:
-    """"report" for what is drawn from the data (the report, sensitivity tables and plots),
+    """ "report" for what is drawn from the data (the report, sensitivity tables and plots),
     regenerated at will; "data" for the results themselves, which the manifest guards."""
     top = rel.split("/")[0]
     return ROLE_REPORT if top in REPORT_FILES or top.startswith("sensitivity_") else ROLE_DATA
@@ -217,10 +244,15 @@ class Output:
     overwrite: bool = False
     command: tuple[str, ...] | None = None
 
-    def result_set(self, default: Path, kind: str, identity: dict) -> "ResultSet":
+    def result_set(self, default: Path, kind: str, identity: dict) -> ResultSet:
         """The result set at ``out`` (else ``default``), not yet prepared."""
-        return ResultSet(self.out or default, kind, identity, self.overwrite,
-                         None if self.command is None else list(self.command))
+        return ResultSet(
+            self.out or default,
+            kind,
+            identity,
+            self.overwrite,
+            None if self.command is None else list(self.command),
+        )
 
 
 class ResultSet:
@@ -230,8 +262,14 @@ class ResultSet:
     thing replaces it (keeping the earlier set as ``DIR.previous``), anything else is refused
     unless ``overwrite``."""
 
-    def __init__(self, out: Path, kind: str, identity: dict, overwrite: bool = False,
-                 command: list[str] | None = None):
+    def __init__(
+        self,
+        out: Path,
+        kind: str,
+        identity: dict,
+        overwrite: bool = False,
+        command: list[str] | None = None,
+    ):
         self.out = Path(out)
         self.kind = kind
         self.identity = {"kind": kind, **identity}
@@ -240,7 +278,7 @@ class ResultSet:
         self.staging: Path | None = None
 
     # -- before any work ----------------------------------------------------------------------
-    def prepare(self) -> "ResultSet":
+    def prepare(self) -> ResultSet:
         """Check the output folder can take this result set and create the staging folder; all
         problems are BadInput raised before any simulation runs."""
         out = self.out
@@ -250,8 +288,9 @@ class ResultSet:
         clean_stale(out)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING}{os.getpid()}-",
-                                                 dir=out.parent))
+            self.staging = Path(
+                tempfile.mkdtemp(prefix=f".{out.name}{STAGING}{os.getpid()}-", dir=out.parent)
+            )
             os.chmod(self.staging, 0o777 & ~_umask())
         except OSError as err:
             raise BadInput(f"--out {out}: cannot write there ({err.strerror})") from None
@@ -260,15 +299,21 @@ class ResultSet:
     def _check_replaceable(self) -> None:
         out = self.out
         if not is_result_set(out):
-            raise BadInput(f"--out {out}: the folder holds other files, not swsim results; "
-                           "choose an empty or new folder")
+            raise BadInput(
+                f"--out {out}: the folder holds other files, not swsim results; "
+                "choose an empty or new folder"
+            )
         manifest = read_manifest(out)
         if manifest is not None and manifest.get("identity") == self.identity:
             return
         if not self.overwrite:
-            held = describe_identity(manifest.get("identity")) if manifest else "an earlier result set"
-            raise BadInput(f"--out {out}: holds a different result set ({held}); use another --out "
-                           "or add --overwrite to replace it")
+            held = (
+                describe_identity(manifest.get("identity")) if manifest else "an earlier result set"
+            )
+            raise BadInput(
+                f"--out {out}: holds a different result set ({held}); use another --out "
+                "or add --overwrite to replace it"
+            )
 
     # -- writing ------------------------------------------------------------------------------
     def path(self, name: str) -> Path:
@@ -292,8 +337,9 @@ class ResultSet:
                 frame.to_csv(path, index=False)
 
     # -- the swap -----------------------------------------------------------------------------
-    def commit(self, settings: dict, scenarios: dict[str, str] | None = None,
-               extra: dict | None = None) -> Path:
+    def commit(
+        self, settings: dict, scenarios: dict[str, str] | None = None, extra: dict | None = None
+    ) -> Path:
         """Write the manifest and swap the staging folder in as the output folder."""
         write_manifest(self.staging, self.identity, self.command, settings, scenarios, extra)
         _fsync_tree(self.staging)
@@ -305,7 +351,7 @@ class ResultSet:
         if not out.exists():
             os.rename(staging, out)
         elif _exchange(staging, out):
-            self._retire(staging)      # the staging path now holds the earlier set
+            self._retire(staging)  # the staging path now holds the earlier set
         else:
             held = staging.with_name(staging.name.replace(STAGING, DISCARD))
             os.rename(out, held)
@@ -322,7 +368,9 @@ class ResultSet:
         if previous.is_dir() and is_result_set(previous):
             shutil.rmtree(previous)
         elif previous.exists():
-            shutil.rmtree(earlier, ignore_errors=True)  # never touch a DIR.previous we did not write
+            shutil.rmtree(
+                earlier, ignore_errors=True
+            )  # never touch a DIR.previous we did not write
             return
         os.rename(earlier, previous)
 
@@ -331,7 +379,7 @@ class ResultSet:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
 
-    def __enter__(self) -> "ResultSet":
+    def __enter__(self) -> ResultSet:
         if self.staging is None:
             self.prepare()
         return self
@@ -351,18 +399,28 @@ def check_folder(out: Path) -> None:
             raise BadInput(f"--out {out}: {parent} is a file, not a folder")
 
 
-def write_manifest(directory: Path, identity: dict, command: list[str], settings: dict,
-                   scenarios: dict[str, str] | None = None, extra: dict | None = None) -> dict:
+def write_manifest(
+    directory: Path,
+    identity: dict,
+    command: list[str],
+    settings: dict,
+    scenarios: dict[str, str] | None = None,
+    extra: dict | None = None,
+) -> dict:
     """Write ``directory/manifest.json`` listing every file in it (atomically)."""
     from sim import __version__
 
     commit, dirty = git_commit()
     manifest = {
         "swsim": {"version": __version__, "git_commit": commit, "git_dirty": dirty},
-        "kind": identity["kind"], "identity": identity, "command": command,
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "kind": identity["kind"],
+        "identity": identity,
+        "command": command,
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": settings,
-        "scenarios": {name: {"sha256": text_hash(text)} for name, text in (scenarios or {}).items()},
+        "scenarios": {
+            name: {"sha256": text_hash(text)} for name, text in (scenarios or {}).items()
+        },
         **(extra or {}),
         "files": list_files(directory),
     }
@@ -384,7 +442,7 @@ def clean_stale(out: Path) -> None:
         return
     for marker in (STAGING, DISCARD):
         for path in parent.glob(f".{out.name}{marker}*"):
-            pid = path.name[len(f".{out.name}{marker}"):].split("-", 1)[0]
+            pid = path.name[len(f".{out.name}{marker}") :].split("-", 1)[0]
             if pid.isdigit() and not _alive(int(pid)):
                 shutil.rmtree(path, ignore_errors=True)
 
@@ -403,8 +461,9 @@ def replace_report(directory: Path, write: Callable[[Path], None]) -> None:
     directory = Path(directory)
     verify(directory)
     clean_stale(directory)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}{STAGING}{os.getpid()}-",
-                                    dir=directory.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{directory.name}{STAGING}{os.getpid()}-", dir=directory.parent)
+    )
     try:
         write(staging)
         for name in REPORT_FILES:
@@ -429,6 +488,7 @@ def record_derived(directory: Path) -> None:
     manifest = read_manifest(directory)
     if manifest is None:
         return
-    manifest["files"] = [f for f in manifest["files"] if f.get("role") != ROLE_REPORT] + \
-        list_files(directory, ROLE_REPORT)
+    manifest["files"] = [f for f in manifest["files"] if f.get("role") != ROLE_REPORT] + list_files(
+        directory, ROLE_REPORT
+    )
     write_text(directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")

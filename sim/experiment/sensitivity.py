@@ -2,6 +2,7 @@
 and for any design a regression-based ranking (standardised regression coefficients on the
 design points' mean outcomes) with, for a tornado plot, the outcome at each parameter's low and high
 end read from the sweep's own points (never extrapolated, so always a value the model produced)."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sim.columns import REGION, rows_of
-
-from sim.scenario import ScenarioError
 from sim.experiment.sweep import Param, salib_problem
+from sim.scenario import ScenarioError
 
 
 def load_sweep(out: Path, authority: str = REGION) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
@@ -43,16 +43,20 @@ def _read(path: Path, read):
 
 def point_means(points: pd.DataFrame, table: pd.DataFrame, outcome: str) -> np.ndarray:
     if outcome not in table.columns:
-        known = ", ".join(c for c in table.columns if c not in points.columns and c not in ("point", "rep"))
+        known = ", ".join(
+            c for c in table.columns if c not in points.columns and c not in ("point", "rep")
+        )
         raise ScenarioError([f"--outcome {outcome!r}: not a result column; known: {known}"])
     means = table.groupby("point")[outcome].mean()
     return means.reindex(range(len(points))).to_numpy(dtype=float)
 
 
-END = 0.2   # the low (high) end of a parameter: the lowest (highest) fifth of its range
+END = 0.2  # the low (high) end of a parameter: the lowest (highest) fifth of its range
 
 
-def end_means(x: np.ndarray, y: np.ndarray, low: float, high: float) -> tuple[float, float, int, int]:
+def end_means(
+    x: np.ndarray, y: np.ndarray, low: float, high: float
+) -> tuple[float, float, int, int]:
     """Mean outcome of the design points in the lowest and the highest fifth of [low, high] (at
     least the points at the lowest and highest value), and how many points each mean has."""
     ok = np.isfinite(y)
@@ -75,7 +79,9 @@ def analyse(out: Path, outcome: str, method: str = "auto") -> pd.DataFrame:
     y = point_means(points, table, outcome)
     ok = np.isfinite(y)
     if ok.sum() < len(points.columns) + 2:
-        raise ScenarioError([f"{out}: too few finished design points ({int(ok.sum())}) for a sensitivity analysis"])
+        raise ScenarioError(
+            [f"{out}: too few finished design points ({int(ok.sum())}) for a sensitivity analysis"]
+        )
     X = points.to_numpy(dtype=float)
     params = [Param.from_json(p) for p in settings["params"]]
     sd_x = X[ok].std(axis=0)
@@ -90,18 +96,39 @@ def analyse(out: Path, outcome: str, method: str = "auto") -> pd.DataFrame:
     for j, p in enumerate(params):
         lo, hi = p.bounds()
         at_low, at_high, n_low, n_high = end_means(X[:, j], y, lo, hi)
-        rows.append({"parameter": p.name, "low": lo, "high": hi, "at_low": at_low, "at_high": at_high,
-                     "n_low": n_low, "n_high": n_high, "src": coef[j + 1] / sd_y, "r2": r2})
+        rows.append(
+            {
+                "parameter": p.name,
+                "low": lo,
+                "high": hi,
+                "at_low": at_low,
+                "at_high": at_high,
+                "n_low": n_low,
+                "n_high": n_high,
+                "src": coef[j + 1] / sd_y,
+                "r2": r2,
+            }
+        )
     result = pd.DataFrame(rows)
     if method == "sobol" or (method == "auto" and settings["design"] == "sobol"):
         if settings["design"] != "sobol":
             raise ScenarioError(["--method sobol needs a sweep run with --design sobol"])
         if not ok.all():
-            raise ScenarioError([f"{out}: the Sobol design is not finished; resume the sweep first"])
+            raise ScenarioError(
+                [f"{out}: the Sobol design is not finished; resume the sweep first"]
+            )
         from SALib.analyze import sobol
-        si = sobol.analyze(salib_problem(params), y, calc_second_order=False,
-                           seed=settings["seed"], print_to_console=False)
-        result = result.assign(S1=si["S1"], S1_conf=si["S1_conf"], ST=si["ST"], ST_conf=si["ST_conf"])
+
+        si = sobol.analyze(
+            salib_problem(params),
+            y,
+            calc_second_order=False,
+            seed=settings["seed"],
+            print_to_console=False,
+        )
+        result = result.assign(
+            S1=si["S1"], S1_conf=si["S1_conf"], ST=si["ST"], ST_conf=si["ST_conf"]
+        )
         result = result.sort_values("ST", ascending=False)
     else:
         result = result.reindex(result["src"].abs().sort_values(ascending=False).index)

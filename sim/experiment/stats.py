@@ -10,6 +10,7 @@ differences on common random numbers, cost per point of turnover avoided, and pr
 - Cost per point of turnover avoided: Fieller's interval for a ratio of paired means, only when the
   turnover difference is distinguishable from zero (otherwise "no measurable effect").
 """
+
 from __future__ import annotations
 
 import math
@@ -19,14 +20,26 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.columns import (BCA, CONSTANT, FIELLER, NO_DATA, NO_EFFECT, ONE, OUTCOMES, SMALL_SAMPLE, T_CLIPPED,
-                         TURNOVER_RISES, UNBOUNDED, authorities_of, rows_of)
+from sim.columns import (
+    BCA,
+    CONSTANT,
+    FIELLER,
+    NO_DATA,
+    NO_EFFECT,
+    ONE,
+    OUTCOMES,
+    SMALL_SAMPLE,
+    T_CLIPPED,
+    TURNOVER_RISES,
+    UNBOUNDED,
+    authorities_of,
+    rows_of,
+)
 
 LEVEL = 0.95
 RESAMPLES = 2000
-BOOTSTRAP_SEED = 0          # fixed: the same replications always give the same interval
-BATCH = 500                 # resamples (and jackknife samples) per vectorised call
-
+BOOTSTRAP_SEED = 0  # fixed: the same replications always give the same interval
+BATCH = 500  # resamples (and jackknife samples) per vectorised call
 
 
 @dataclass(frozen=True)
@@ -61,8 +74,9 @@ def _finite(x) -> np.ndarray:
     return x[np.isfinite(x)]
 
 
-def mean_interval(x, bounds: tuple[float, float] = (-math.inf, math.inf),
-                  level: float = LEVEL) -> Interval:
+def mean_interval(
+    x, bounds: tuple[float, float] = (-math.inf, math.inf), level: float = LEVEL
+) -> Interval:
     """The mean of the finite values and its confidence interval, kept within ``bounds``."""
     x = _finite(x)
     n = len(x)
@@ -75,11 +89,23 @@ def mean_interval(x, bounds: tuple[float, float] = (-math.inf, math.inf),
         return Interval(mean, mean, mean, n, CONSTANT)
     if n < SMALL_SAMPLE:
         half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-        return Interval(mean, float(max(mean - half, bounds[0])), float(min(mean + half, bounds[1])), n,
-                        T_CLIPPED)
-    res = stats.bootstrap((x,), np.mean, method="BCa", n_resamples=RESAMPLES, confidence_level=level,
-                          rng=np.random.default_rng(BOOTSTRAP_SEED), vectorized=True,
-                          batch=BATCH)  # the jackknife in batches: memory ~ BATCH x n, not n^2
+        return Interval(
+            mean,
+            float(max(mean - half, bounds[0])),
+            float(min(mean + half, bounds[1])),
+            n,
+            T_CLIPPED,
+        )
+    res = stats.bootstrap(
+        (x,),
+        np.mean,
+        method="BCa",
+        n_resamples=RESAMPLES,
+        confidence_level=level,
+        rng=np.random.default_rng(BOOTSTRAP_SEED),
+        vectorized=True,
+        batch=BATCH,
+    )  # the jackknife in batches: memory ~ BATCH x n, not n^2
     low, high = res.confidence_interval
     if not (math.isfinite(low) and math.isfinite(high)):  # degenerate acceleration: percentiles
         low, high = np.percentile(res.bootstrap_distribution, [50 * (1 - level), 50 * (1 + level)])
@@ -92,8 +118,9 @@ def difference_bounds(bounds: tuple[float, float]) -> tuple[float, float]:
     return -width, width
 
 
-def paired_difference(variant, base, bounds: tuple[float, float] = (-math.inf, math.inf),
-                      level: float = LEVEL) -> Interval:
+def paired_difference(
+    variant, base, bounds: tuple[float, float] = (-math.inf, math.inf), level: float = LEVEL
+) -> Interval:
     """Mean of the per-replication differences variant - base (common random numbers)."""
     d = np.asarray(variant, dtype=float) - np.asarray(base, dtype=float)
     return mean_interval(d, difference_bounds(bounds), level)
@@ -136,15 +163,28 @@ def replications_needed(interval: Interval, target_halfwidth: float) -> int:
 # -- tables (their columns: ``sim.columns.TABLE_COLUMNS``) -------------------------------------
 
 
-def interval_row(metric: str, estimate: Interval, difference: Interval | None = None,
-                 scenario: str | None = None) -> dict:
+def interval_row(
+    metric: str, estimate: Interval, difference: Interval | None = None, scenario: str | None = None
+) -> dict:
     """One row of a summary or comparison table (columns as in ``sim.columns.TABLE_COLUMNS``)."""
     row: dict = {} if scenario is None else {"scenario": scenario}
-    row.update(metric=metric, mean=estimate.estimate, ci_low=estimate.low, ci_high=estimate.high,
-               halfwidth=estimate.halfwidth, method=estimate.method, n=estimate.n)
+    row.update(
+        metric=metric,
+        mean=estimate.estimate,
+        ci_low=estimate.low,
+        ci_high=estimate.high,
+        halfwidth=estimate.halfwidth,
+        method=estimate.method,
+        n=estimate.n,
+    )
     if difference is not None:
-        row.update(diff=difference.estimate, diff_low=difference.low, diff_high=difference.high,
-                   diff_halfwidth=difference.halfwidth, diff_method=difference.method)
+        row.update(
+            diff=difference.estimate,
+            diff_low=difference.low,
+            diff_high=difference.high,
+            diff_halfwidth=difference.halfwidth,
+            diff_method=difference.method,
+        )
     return row
 
 
@@ -159,6 +199,9 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for authority in authorities_of(summary):
         part = rows_of(summary, authority)
-        rows += [{"authority": authority, **interval_row(m, mean_interval(part[m], bounds_of(m)))}
-                 for m in part.columns if m != "rep"]
+        rows += [
+            {"authority": authority, **interval_row(m, mean_interval(part[m], bounds_of(m)))}
+            for m in part.columns
+            if m != "rep"
+        ]
     return pd.DataFrame(rows)

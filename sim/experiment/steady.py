@@ -4,6 +4,7 @@ A "no change" baseline that drifts (its rates move over the run with nothing cha
 that has not settled, and every difference from it inherits the drift. The check compares each
 authority's mean rates over the first two reporting years with those over the last two.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +12,8 @@ import pandas as pd
 
 from sim.columns import AGENCY_SHARE, MEAN_CASELOAD, RATES, TURNOVER_RATE, VACANCY_RATE
 
-DRIFT_POINTS = 0.03     # a rate that moves more than 3 points between the ends of a run drifts
-ENDS_YEARS = 2          # years averaged at each end
+DRIFT_POINTS = 0.03  # a rate that moves more than 3 points between the ends of a run drifts
+ENDS_YEARS = 2  # years averaged at each end
 
 
 def yearly_rates(timeseries: pd.DataFrame) -> pd.DataFrame:
@@ -28,11 +29,17 @@ def yearly_rates(timeseries: pd.DataFrame) -> pd.DataFrame:
     counts = ts.groupby(["authority", "rep", "year"])["month"].transform("size")
     ts = ts[counts == 12]
     perm, vac, agency = ts["perm_total"], ts["vacancies_total"], ts["agency_total"]
-    ts = ts.assign(**{VACANCY_RATE: (vac / (vac + perm)).where(vac + perm > 0, 0.0),
-                      AGENCY_SHARE: (agency / (agency + perm)).where(agency + perm > 0, 0.0)})
+    ts = ts.assign(
+        **{
+            VACANCY_RATE: (vac / (vac + perm)).where(vac + perm > 0, 0.0),
+            AGENCY_SHARE: (agency / (agency + perm)).where(agency + perm > 0, 0.0),
+        }
+    )
     grouped = ts.groupby(["authority", "rep", "year"], sort=False)
     out = grouped[[VACANCY_RATE, AGENCY_SHARE, "perm_total", "leavers"]].mean()
-    out[TURNOVER_RATE] = (grouped["leavers"].sum() / out["perm_total"]).where(out["perm_total"] > 0, 0.0)
+    out[TURNOVER_RATE] = (grouped["leavers"].sum() / out["perm_total"]).where(
+        out["perm_total"] > 0, 0.0
+    )
     columns = list(RATES)
     if "caseload_mean" in ts:
         out[MEAN_CASELOAD] = grouped["caseload_mean"].mean()
@@ -57,11 +64,18 @@ def drift(timeseries: pd.DataFrame, years: int = ENDS_YEARS) -> pd.DataFrame:
     mean_last = last.groupby(level="authority", sort=False).mean()
     n = change.size()
     se = (change.std(ddof=1).fillna(0.0)).div(np.sqrt(n), axis=0)
-    rows = [{"authority": name, "rate": rate, "first": float(mean_first.at[name, rate]),
-             "last": float(mean_last.at[name, rate]),
-             "change": float(mean_last.at[name, rate] - mean_first.at[name, rate]),
-             "se": float(se.at[name, rate])}
-            for name in mean_first.index for rate in RATES]
+    rows = [
+        {
+            "authority": name,
+            "rate": rate,
+            "first": float(mean_first.at[name, rate]),
+            "last": float(mean_last.at[name, rate]),
+            "change": float(mean_last.at[name, rate] - mean_first.at[name, rate]),
+            "se": float(se.at[name, rate]),
+        }
+        for name in mean_first.index
+        for rate in RATES
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -7,6 +7,7 @@ skips the chunks already on disk, so an interrupted sweep resumes without losing
 run, and the final table is the same as an uninterrupted run's: replication ``r`` of every point
 uses the seed stream ``r`` whatever process, machine or backend runs it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -21,18 +22,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.errors import BadInput
 from sim.experiment.executor import Executor, consume, execute, progress_bar
 from sim.experiment.replications import run_replication
-from sim.errors import BadInput
 from sim.experiment.resultset import atomic_write, check_folder, is_result_set, write_text
 from sim.policy import registry
-from sim.scenario import (Scenario, ScenarioError, field_type, parse_scenario, programmatic_value,
-                          scenario_to_toml)
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    field_type,
+    parse_scenario,
+    programmatic_value,
+    scenario_to_toml,
+)
 
 CHUNK = 8
 POLICY_PREFIX = "policy."
-MAX_VALUES = 10_000     # values of one parameter in a grid
-MAX_POINTS = 100_000    # design points of a sweep
+MAX_VALUES = 10_000  # values of one parameter in a grid
+MAX_POINTS = 100_000  # design points of a sweep
 DESIGNS = ("grid", "lhs", "sobol")
 
 
@@ -41,8 +48,8 @@ class Param:
     """A swept parameter: a dotted name and either a list of values or a range."""
 
     name: str
-    values: tuple[float, ...] | None = None   # explicit values (grid)
-    low: float | None = None                  # a range, for lhs/sobol (and grid with --levels)
+    values: tuple[float, ...] | None = None  # explicit values (grid)
+    low: float | None = None  # a range, for lhs/sobol (and grid with --levels)
     high: float | None = None
 
     def grid(self, levels: int) -> list[float]:
@@ -51,14 +58,22 @@ class Param:
         return list(np.linspace(self.low, self.high, levels))
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "values": list(self.values) if self.values is not None else None,
-                "low": self.low, "high": self.high}
+        return {
+            "name": self.name,
+            "values": list(self.values) if self.values is not None else None,
+            "low": self.low,
+            "high": self.high,
+        }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Param":
+    def from_json(cls, data: dict[str, Any]) -> Param:
         values = data.get("values")
-        return cls(data["name"], tuple(values) if values is not None else None, data.get("low"),
-                   data.get("high"))
+        return cls(
+            data["name"],
+            tuple(values) if values is not None else None,
+            data.get("low"),
+            data.get("high"),
+        )
 
     def bounds(self) -> tuple[float, float]:
         if self.values is not None:
@@ -72,29 +87,44 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 def parse_param(text: str) -> Param:
     """``NAME=a:b:step`` (grid a to b inclusive), ``NAME=a..b`` (a range), ``NAME=v1,v2,...``."""
     if "=" not in text:
-        raise ScenarioError([f"--param {text!r}: expected NAME=SPEC with SPEC a:b:step, a..b or v1,v2,..."])
+        raise ScenarioError(
+            [f"--param {text!r}: expected NAME=SPEC with SPEC a:b:step, a..b or v1,v2,..."]
+        )
     name, spec = (part.strip() for part in text.split("=", 1))
     where = f"--param {name}"
     if not re.fullmatch(r"[A-Za-z_][\w]*(\.[\w]+)+", name):
-        raise ScenarioError([f"{where}: the name must be a dotted parameter path, e.g. "
-                             "turnover.pressure_hazard_ratio_per_case or policy.caseload_cap.cap"])
+        raise ScenarioError(
+            [
+                f"{where}: the name must be a dotted parameter path, e.g. "
+                "turnover.pressure_hazard_ratio_per_case or policy.caseload_cap.cap"
+            ]
+        )
     if name.startswith(POLICY_PREFIX) and name.count(".") != 2:
-        raise ScenarioError([f"{where}: a policy parameter is policy.<policy>.<parameter>, e.g. "
-                             "policy.caseload_cap.cap"])
+        raise ScenarioError(
+            [
+                f"{where}: a policy parameter is policy.<policy>.<parameter>, e.g. "
+                "policy.caseload_cap.cap"
+            ]
+        )
 
     def numbers(*texts: str) -> list[float]:
         values = [float(x) for x in texts]
         if not all(np.isfinite(values)):
             raise ScenarioError([f"{where}={spec}: every number must be finite"])
         return values
+
     if m := re.fullmatch(rf"({_NUMBER}):({_NUMBER}):({_NUMBER})", spec):
         a, b, step = numbers(*m.groups())
         if step <= 0 or b < a:
             raise ScenarioError([f"{where}={spec}: need a <= b and step > 0 in a:b:step"])
         n = int(np.floor((b - a) / step + 1e-9)) + 1
         if n > MAX_VALUES:
-            raise ScenarioError([f"{where}={spec}: {n:,} values; at most {MAX_VALUES:,} (use a larger "
-                                 "step, or a range a..b with --design lhs)"])
+            raise ScenarioError(
+                [
+                    f"{where}={spec}: {n:,} values; at most {MAX_VALUES:,} (use a larger "
+                    "step, or a range a..b with --design lhs)"
+                ]
+            )
         return Param(name, values=tuple(round(a + i * step, 12) for i in range(n)))
     if m := re.fullmatch(rf"({_NUMBER})\.\.({_NUMBER})", spec):
         a, b = numbers(*m.groups())
@@ -104,7 +134,9 @@ def parse_param(text: str) -> Param:
     parts = spec.split(",")
     if all(re.fullmatch(_NUMBER, p.strip()) for p in parts) and len(parts) <= MAX_VALUES:
         return Param(name, values=tuple(numbers(*parts)))
-    raise ScenarioError([f"{where}={spec}: SPEC must be a:b:step, a..b or a list v1,v2,... of numbers"])
+    raise ScenarioError(
+        [f"{where}={spec}: SPEC must be a:b:step, a..b or a list v1,v2,... of numbers"]
+    )
 
 
 def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
@@ -118,7 +150,8 @@ def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
             _, policy, param = key.split(".", 2)
             params = registry()[policy].Params if policy in registry() else None
             by_policy.setdefault(policy, {})[param] = programmatic_value(
-                key, value, field_type(params, [param]))
+                key, value, field_type(params, [param])
+            )
     if not by_policy:
         return scenario
     data = scenario.model_dump(mode="python")
@@ -136,8 +169,12 @@ def apply_point(base: Scenario, values: dict[str, float]) -> Scenario:
 def design_size(params: list[Param], kind: str, samples: int) -> int:
     """How many points a design has, computed before it is drawn."""
     if kind == "grid":
-        return int(np.prod([len(p.grid(samples)) if p.values is not None else samples for p in params],
-                           dtype=float))
+        return int(
+            np.prod(
+                [len(p.grid(samples)) if p.values is not None else samples for p in params],
+                dtype=float,
+            )
+        )
     return samples if kind == "lhs" else samples * (len(params) + 2)
 
 
@@ -148,14 +185,23 @@ def check_design(params: list[Param], kind: str, samples: int) -> int:
     if kind != "grid":
         lists = [p.name for p in params if p.values is not None]
         if lists:
-            raise ScenarioError([f"--design {kind}: samples ranges; give {name}=a..b (a list of "
-                                 "values is for --design grid)" for name in lists])
+            raise ScenarioError(
+                [
+                    f"--design {kind}: samples ranges; give {name}=a..b (a list of "
+                    "values is for --design grid)"
+                    for name in lists
+                ]
+            )
     if not 1 <= samples <= MAX_POINTS:
         raise ScenarioError([f"--samples = {samples}: must be between 1 and {MAX_POINTS:,}"])
     size = design_size(params, kind, samples)
     if size > MAX_POINTS:
-        raise ScenarioError([f"the {kind} design has {size:,.0f} points; at most {MAX_POINTS:,} (fewer "
-                             "values, fewer --samples or fewer parameters)"])
+        raise ScenarioError(
+            [
+                f"the {kind} design has {size:,.0f} points; at most {MAX_POINTS:,} (fewer "
+                "values, fewer --samples or fewer parameters)"
+            ]
+        )
     return int(size)
 
 
@@ -169,10 +215,12 @@ def design(params: list[Param], kind: str, samples: int, seed: int) -> pd.DataFr
     highs = np.array([p.bounds()[1] for p in params])
     if kind == "lhs":
         from scipy.stats import qmc
+
         unit = qmc.LatinHypercube(d=len(params), seed=seed).random(samples)
         return pd.DataFrame(lows + unit * (highs - lows), columns=names)
     if kind == "sobol":
         from SALib.sample import sobol as sobol_sample
+
         problem = salib_problem(params)
         points = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
         return pd.DataFrame(points, columns=names)
@@ -180,8 +228,11 @@ def design(params: list[Param], kind: str, samples: int, seed: int) -> pd.DataFr
 
 
 def salib_problem(params: list[Param]) -> dict[str, Any]:
-    return {"num_vars": len(params), "names": [p.name for p in params],
-            "bounds": [list(p.bounds()) for p in params]}
+    return {
+        "num_vars": len(params),
+        "names": [p.name for p in params],
+        "bounds": [list(p.bounds()) for p in params],
+    }
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -205,9 +256,17 @@ class Sweep:
         return design(self.params, self.kind, self.samples, self.seed)
 
     def settings(self) -> dict[str, Any]:
-        return {"scenario": self.base.name, "params": [p.to_json() for p in self.params],
-                "design": self.kind, "samples": self.samples, "reps": self.reps, "seed": self.seed,
-                "years": self.years, "warmup_years": self.warmup_years, "chunk": CHUNK}
+        return {
+            "scenario": self.base.name,
+            "params": [p.to_json() for p in self.params],
+            "design": self.kind,
+            "samples": self.samples,
+            "reps": self.reps,
+            "seed": self.seed,
+            "years": self.years,
+            "warmup_years": self.warmup_years,
+            "chunk": CHUNK,
+        }
 
     @property
     def n_jobs(self) -> int:
@@ -224,7 +283,9 @@ class Sweep:
         try:
             self._prepare()
         except OSError as err:
-            raise BadInput(f"--out {self.out}: cannot write there ({err.strerror or err})") from None
+            raise BadInput(
+                f"--out {self.out}: cannot write there ({err.strerror or err})"
+            ) from None
 
     def _prepare(self) -> None:
         meta = self.out / "sweep.json"
@@ -232,13 +293,19 @@ class Sweep:
         check_folder(self.out)
         if self.out.is_dir() and any(self.out.iterdir()) and not meta.exists():
             held = "another swsim result set" if is_result_set(self.out) else "other files"
-            raise BadInput(f"--out {self.out}: the folder holds {held}, not a sweep; choose an "
-                           "empty or new folder")
+            raise BadInput(
+                f"--out {self.out}: the folder holds {held}, not a sweep; choose an "
+                "empty or new folder"
+            )
         held = _read_json(meta) if meta.exists() else None
-        if held is not None and held == settings and (self.out / "scenario.toml").is_file() \
-                and (self.out / "scenario.toml").read_text() == scenario_to_toml(self.base):
+        if (
+            held is not None
+            and held == settings
+            and (self.out / "scenario.toml").is_file()
+            and (self.out / "scenario.toml").read_text() == scenario_to_toml(self.base)
+        ):
             self._clean_temporaries()
-            if self.missing_chunks():   # a resume writes chunks: can it?
+            if self.missing_chunks():  # a resume writes chunks: can it?
                 (self.out / "results").mkdir(exist_ok=True)
                 tempfile.TemporaryFile(dir=self.out / "results").close()
             return
@@ -248,9 +315,13 @@ class Sweep:
         for _, row in points.iterrows():
             apply_point(self.base, row.to_dict())
         if meta.exists() and list((self.out / "results").glob("chunk-*.parquet")):
-            raise ScenarioError([f"{self.out}: holds a different sweep with finished runs "
-                                 f"({_differences(held, settings)}); use another --out, or the "
-                                 "same scenario and settings to resume it"])
+            raise ScenarioError(
+                [
+                    f"{self.out}: holds a different sweep with finished runs "
+                    f"({_differences(held, settings)}); use another --out, or the "
+                    "same scenario and settings to resume it"
+                ]
+            )
         write_text(self.out / "scenario.toml", scenario_to_toml(self.base))
         atomic_write(self.out / "design.parquet", lambda p: points.to_parquet(p, index=False))
         write_text(meta, json.dumps(settings, indent=2) + "\n")
@@ -272,8 +343,11 @@ class Sweep:
         files = sorted((self.out / "results").glob("chunk-*.parquet"))
         if not files:
             return pd.DataFrame()
-        return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True).sort_values(
-            ["point", "rep"]).reset_index(drop=True)
+        return (
+            pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+            .sort_values(["point", "rep"])
+            .reset_index(drop=True)
+        )
 
 
 def _differences(held: Any, settings: dict[str, Any]) -> str:
@@ -285,10 +359,13 @@ def _differences(held: Any, settings: dict[str, Any]) -> str:
     names = lambda s: [p.get("name") for p in s.get("params") or [] if isinstance(p, dict)]
     if names(held) != names(settings):
         new = [n for n in names(settings) if n not in names(held)]
-        return (f"it sweeps {', '.join(map(str, names(held))) or 'nothing'}"
-                + (f", not {', '.join(new)}" if new else ""))
+        return f"it sweeps {', '.join(map(str, names(held))) or 'nothing'}" + (
+            f", not {', '.join(new)}" if new else ""
+        )
     keys = [k for k in settings if held.get(k) != settings[k]]
-    return "it differs in " + ", ".join("the parameters' values" if k == "params" else k for k in keys)
+    return "it differs in " + ", ".join(
+        "the parameters' values" if k == "params" else k for k in keys
+    )
 
 
 def _read_json(path: Path) -> Any:
@@ -298,8 +375,14 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def run_chunk(base: Scenario, points: dict[int, dict], jobs: list[tuple[int, int]], seed: int,
-              years: float, warmup_years: float) -> pd.DataFrame:
+def run_chunk(
+    base: Scenario,
+    points: dict[int, dict],
+    jobs: list[tuple[int, int]],
+    seed: int,
+    years: float,
+    warmup_years: float,
+) -> pd.DataFrame:
     """Simulate the jobs of one chunk: one row per (point, replication) with the parameter values
     (``points``: the values of the chunk's design points, by point number)."""
     rows = []
@@ -329,6 +412,6 @@ def run_sweep(sweep: Sweep, workers: int | Executor = 1, progress: bool = False)
     for k, frame in consume(execute(_chunk_task, tasks, workers), bar):
         atomic_write(sweep.chunk_path(k), lambda p, frame=frame: frame.to_parquet(p, index=False))
     table = sweep.table()
-    if todo or not (sweep.out / "summary.parquet").exists():   # nothing new: the file stands
+    if todo or not (sweep.out / "summary.parquet").exists():  # nothing new: the file stands
         atomic_write(sweep.out / "summary.parquet", lambda p: table.to_parquet(p, index=False))
     return table

@@ -1,6 +1,7 @@
 """Scenarios by name: a scenario file, a built-in scenario, or a policy (with parameters) added to
 a baseline, as ``swsim compare baseline caseload_cap:cap=18`` and ``sim.compare`` take them.
 Unknown names get "did you mean ...?" and the list of valid ones."""
+
 from __future__ import annotations
 
 import difflib
@@ -30,10 +31,15 @@ def scenario_named(item: str, what: str = "scenario") -> Scenario:
     if names_a_scenario(item):
         return load_scenario(item)
     policies = list(registry())
-    hint = ("it is a policy: compare adds a policy to a baseline, e.g. swsim compare baseline "
-            f"{item}; " if item in policies else suggest(item, builtin_names() + policies))
-    raise BadInput(f"{what} {item!r}: not a scenario file or built-in scenario; {hint}built-in "
-                   f"scenarios: {', '.join(builtin_names())}; policies: {', '.join(policies)}")
+    hint = (
+        f"it is a policy: compare adds a policy to a baseline, e.g. swsim compare baseline {item}; "
+        if item in policies
+        else suggest(item, builtin_names() + policies)
+    )
+    raise BadInput(
+        f"{what} {item!r}: not a scenario file or built-in scenario; {hint}built-in "
+        f"scenarios: {', '.join(builtin_names())}; policies: {', '.join(policies)}"
+    )
 
 
 def parse_value(text: str):
@@ -44,7 +50,7 @@ def parse_value(text: str):
         return text
 
 
-ADOPTERS = "authorities"   # not a parameter: the councils of a region that adopt the policy
+ADOPTERS = "authorities"  # not a parameter: the councils of a region that adopt the policy
 
 
 def policy_item(item: str) -> tuple[str, dict] | None:
@@ -58,13 +64,17 @@ def policy_item(item: str) -> tuple[str, dict] | None:
     for part in filter(None, rest.split(":")):
         key, eq, value = part.partition("=")
         if not eq or not key:
-            raise BadInput(f"{item!r}: parameters are POLICY:PARAM=VALUE[:PARAM=VALUE], got {part!r}")
+            raise BadInput(
+                f"{item!r}: parameters are POLICY:PARAM=VALUE[:PARAM=VALUE], got {part!r}"
+            )
         declared = [*registry()[name].Params.model_fields, ADOPTERS]
         if key not in declared:
-            raise BadInput(f"{item!r}: {name} has no parameter {key!r}; {suggest(key, declared)}"
-                           f"its parameters: {', '.join(declared)}")
+            raise BadInput(
+                f"{item!r}: {name} has no parameter {key!r}; {suggest(key, declared)}"
+                f"its parameters: {', '.join(declared)}"
+            )
         params[key] = parse_value(value)
-    if isinstance(params.get(ADOPTERS), str):   # one council: authorities=Dudley
+    if isinstance(params.get(ADOPTERS), str):  # one council: authorities=Dudley
         params[ADOPTERS] = [params[ADOPTERS]]
     if ADOPTERS in params and (not params[ADOPTERS] or "" in params[ADOPTERS]):
         raise BadInput(f"{item!r}: authorities names at least one council (leave it out for all)")
@@ -81,9 +91,11 @@ def variant(base: Scenario, item: str | Scenario) -> Scenario:
         if names_a_scenario(item):
             return load_scenario(item).with_overrides(run=base.run.model_dump())
         known = builtin_names() + list(registry())
-        raise BadInput(f"variant {item!r}: not a policy, a built-in scenario or a scenario file; "
-                       f"{suggest(item.partition(':')[0], known)}policies: {', '.join(registry())}; "
-                       f"built-in scenarios: {', '.join(builtin_names())} (swsim policies lists them)")
+        raise BadInput(
+            f"variant {item!r}: not a policy, a built-in scenario or a scenario file; "
+            f"{suggest(item.partition(':')[0], known)}policies: {', '.join(registry())}; "
+            f"built-in scenarios: {', '.join(builtin_names())} (swsim policies lists them)"
+        )
     name, params = policy
     scenario = base.with_policy(name, **params)
     if params:
@@ -103,4 +115,4 @@ def short_name(text: str, limit: int = 100) -> str:
     """``text`` cut to ``limit`` characters, with a hash of the whole so different texts stay apart."""
     if len(text) <= limit:
         return text
-    return f"{text[:limit - 9]}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return f"{text[: limit - 9]}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"

@@ -11,19 +11,28 @@ a hash of every source file compiled code comes from (``KERNEL_SOURCES``): a cha
 compiles afresh (this checkout's folders of other keys are removed). Arrays are not bounds-checked
 (``NUMBA_BOUNDSCHECK=1`` checks them, slowly).
 """
+
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import os
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 # The modules of ``sim.model`` that hold compiled functions or the constants and compiled helpers
 # they use (tests/test_kernel.py checks that the list is complete).
-KERNEL_SOURCES = ("_jit.py", "allocation.py", "children.py", "roster.py", "turnover.py", "workforce.py")
+KERNEL_SOURCES = (
+    "_jit.py",
+    "allocation.py",
+    "children.py",
+    "roster.py",
+    "turnover.py",
+    "workforce.py",
+)
 CACHE_PREFIX = "swsim-kernel-"
 
 
@@ -87,7 +96,7 @@ try:  # pragma: no cover - depends on the environment
             numba.config.CACHE_DIR = before
 
     def _compile(fn: Callable[..., Any], **options: Any) -> Callable[..., Any]:
-        if CACHE is None:   # nowhere to keep a cache keyed by the sources: compile every run
+        if CACHE is None:  # nowhere to keep a cache keyed by the sources: compile every run
             return numba.njit(nogil=True, **options)(fn)
         with _caching_in(CACHE):
             return numba.njit(cache=True, nogil=True, **options)(fn)

@@ -15,6 +15,7 @@ Rules:
 - When a worker leaves (or must shed cases after a change of limit) their cases rejoin the
   waiting list; each allocation to a different worker than the last counts a change of worker.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -27,20 +28,43 @@ from sim.model.demand import Caseload, CaseTypeTable
 
 # Fields of the per-case integer table ``cs`` (one row per case; ``CaseBook.cases`` is its
 # transpose, one row per field).
-ARRIVAL, FIRST_EP, N_EP, CUR, WORKER, LAST_UID, STARTED, END_DAY, WAIT_START, FIRST_ALLOC, \
-    CHANGES, CLOSED, NEXT_IN_BUCKET, QGEN, TYPE, PREV_HELD, NEXT_HELD, UNALLOCATED, \
-    SW_0, SW_1, SW_2, HELD_TO_0, HELD_TO_1, HELD_TO_2 = range(24)
+(
+    ARRIVAL,
+    FIRST_EP,
+    N_EP,
+    CUR,
+    WORKER,
+    LAST_UID,
+    STARTED,
+    END_DAY,
+    WAIT_START,
+    FIRST_ALLOC,
+    CHANGES,
+    CLOSED,
+    NEXT_IN_BUCKET,
+    QGEN,
+    TYPE,
+    PREV_HELD,
+    NEXT_HELD,
+    UNALLOCATED,
+    SW_0,
+    SW_1,
+    SW_2,
+    HELD_TO_0,
+    HELD_TO_1,
+    HELD_TO_2,
+) = range(24)
 N_CASE_ROWS = 24
 # The last three different social workers of each case, most recent first (uids in SW_0..SW_2) and
 # the last day each held it (HELD_NOW while they still do): enough to tell whether a child had
 # three or more social workers in any 12 months (DfE's measure).
 RECENT_WORKERS = (SW_0, SW_1, SW_2)
 HELD_TO = (HELD_TO_0, HELD_TO_1, HELD_TO_2)
-HELD_NOW = 2 ** 31 - 1
+HELD_NOW = 2**31 - 1
 # The case table and the waiting queues hold days, case rows and worker uids: 32-bit integers
 # suffice (a century is 36,500 days) and halve the largest arrays of a replication.
 CASE_INT = np.int32
-TWELVE_MONTHS = 365   # days in DfE's "last 12 months" (of a child's social workers)
+TWELVE_MONTHS = 365  # days in DfE's "last 12 months" (of a child's social workers)
 # Rows of the worker tables: integers ``wi`` and floats ``wf``. W_NEWEST: the head of the worker's
 # list of held cases; W_TEAM_POS: their place in their team's roster (``roster[team]``, the slots
 # of the team's active workers, the first ``roster_size[team]`` of the row, in no order).
@@ -50,8 +74,19 @@ W_LIMIT, W_LOAD = range(2)
 # transition into the care type), those of them the staffing effects added, and children in care
 # now; C_ROOM counts the changes that may give a worker room for another case (a load falls, a
 # limit, level or team changes, a worker starts).
-C_NEXT_ARRIVAL, C_OPEN, C_WAITING, C_CLOSED, C_EVENTS, C_OVER_LIMIT, \
-    C_CARE_ENTRIES, C_CARE_EXTRA, C_IN_CARE, C_ROOM, C_LAST_DAY = range(11)
+(
+    C_NEXT_ARRIVAL,
+    C_OPEN,
+    C_WAITING,
+    C_CLOSED,
+    C_EVENTS,
+    C_OVER_LIMIT,
+    C_CARE_ENTRIES,
+    C_CARE_EXTRA,
+    C_IN_CARE,
+    C_ROOM,
+    C_LAST_DAY,
+) = range(11)
 N_COUNTERS = 11
 # Rows of ``qht``, one column per case type's waiting queue: its head and tail in the ring buffer,
 # and the value of C_ROOM when it last found no worker with room (it need not look again until
@@ -61,8 +96,8 @@ Q_HEAD, Q_TAIL, Q_STUCK = range(3)
 # from care (its first row in ``ep`` and its episodes), the day it first entered care, and why.
 CARE_EP, CARE_N, CARE_DAY, CARE_CAUSE = range(N_CASE_ROWS, N_CASE_ROWS + 4)
 N_CASE_ROWS = CARE_CAUSE + 1
-NEVER_IN_CARE, IN_CARE_AT_START = -1, -2           # CARE_DAY before any entry in the run
-DRAWN, STEPPED_UP, BROUGHT_FORWARD = range(3)      # CARE_CAUSE: its drawn career; a staffing
+NEVER_IN_CARE, IN_CARE_AT_START = -1, -2  # CARE_DAY before any entry in the run
+DRAWN, STEPPED_UP, BROUGHT_FORWARD = range(3)  # CARE_CAUSE: its drawn career; a staffing
 #   step-up of a child whose drawn career never reaches care; one whose career would have later
 # The month-end counts the case flow keeps: ``by_type``, rows K_OPEN and K_WAITING, one column per
 # case type: open cases, and those waiting for a worker; ``three_plus_until``, by type and day: the
@@ -74,7 +109,7 @@ K_OPEN, K_WAITING = range(2)
 # and those the staffing effects added, cumulative to the end of each day.
 D_OPEN, D_WAITING, D_CARE_ENTRIES, D_CARE_EXTRA = range(4)
 EPS = 1e-9
-MAX_WAIT_DAYS = 730   # waits are counted per team by whole days up to this; longer ones at this
+MAX_WAIT_DAYS = 730  # waits are counted per team by whole days up to this; longer ones at this
 SHORT_QUEUE = 3  # queues up to this long are allocated by a linear scan, longer ones by a heap
 
 
@@ -127,14 +162,15 @@ def _find_worker(wi, wf, roster, roster_size, min_level, team, weight, allow_ove
     """The eligible worker of ``team`` with the lowest load (then the lowest slot) who has room
     for a case of ``weight``; if none has and ``allow_over``, the eligible one with the lowest
     load; else -1."""
-    best, best_load = -1, np.inf      # with room
-    least, least_load = -1, np.inf    # any
+    best, best_load = -1, np.inf  # with room
+    least, least_load = -1, np.inf  # any
     for i in range(roster_size[team]):
         w = roster[team, i]
         if wi[W_LEVEL, w] >= min_level:
             load = wf[W_LOAD, w]
-            if load + weight <= wf[W_LIMIT, w] + EPS \
-                    and (load < best_load or (load == best_load and w < best)):
+            if load + weight <= wf[W_LIMIT, w] + EPS and (
+                load < best_load or (load == best_load and w < best)
+            ):
                 best, best_load = w, load
             if allow_over and (load < least_load or (load == least_load and w < least)):
                 least, least_load = w, load
@@ -157,7 +193,7 @@ def _count_wait(cs, wait_hist, team, c, day):
 def _remember_worker(cs, three_plus_until, c, uid):
     """Put ``uid`` first in the case's recent workers (dropping the oldest if it is new)."""
     if cs[c, SW_0] != uid:
-        if cs[c, SW_1] != uid:   # new, or third: the others move down one
+        if cs[c, SW_1] != uid:  # new, or third: the others move down one
             t = cs[c, TYPE]
             if cs[c, SW_2] >= 0:
                 _mark_three_plus(three_plus_until, t, cs[c, HELD_TO_2], -1)
@@ -239,16 +275,18 @@ def _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day):
     into_care = not closing and care_flag[ep[cs[c, FIRST_EP] + cs[c, CUR], 0]] == 1
     if not into_care and cs[c, CARE_DAY] == NEVER_IN_CARE and cs[c, CARE_EP] >= 0:
         waited = cs[c, UNALLOCATED]
-        if cs[c, WORKER] < 0:   # waiting for a new worker now
+        if cs[c, WORKER] < 0:  # waiting for a new worker now
             waited += day - cs[c, WAIT_START]
-        if step_up_hazard(waited, cs[c, CHANGES], care_hazard[0, old_t],
-                          care_hazard[1, old_t]) > care_threshold[c]:
-            destined = False    # would its drawn career have reached care later?
+        if (
+            step_up_hazard(waited, cs[c, CHANGES], care_hazard[0, old_t], care_hazard[1, old_t])
+            > care_threshold[c]
+        ):
+            destined = False  # would its drawn career have reached care later?
             for k in range(cs[c, CUR], cs[c, N_EP]):
                 if care_flag[ep[cs[c, FIRST_EP] + k, 0]] == 1:
                     destined = True
                     break
-            cs[c, FIRST_EP] = cs[c, CARE_EP] - cs[c, CUR]   # episode CUR is the first from care
+            cs[c, FIRST_EP] = cs[c, CARE_EP] - cs[c, CUR]  # episode CUR is the first from care
             cs[c, N_EP] = cs[c, CUR] + cs[c, CARE_N]
             cs[c, CARE_CAUSE] = BROUGHT_FORWARD if destined else STEPPED_UP
             if not destined:
@@ -265,8 +303,27 @@ def _care_step(cs, ep, care_flag, care_hazard, care_threshold, ctr, c, day):
 
 
 @inline
-def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head, ctr,
-                 c, day, care_flag, care_hazard, care_threshold, by_type, three_plus_until):
+def _end_episode(
+    cs,
+    ep,
+    wi,
+    wf,
+    t_weight,
+    t_min_level,
+    works,
+    qbuf,
+    qgen,
+    qht,
+    bucket_head,
+    ctr,
+    c,
+    day,
+    care_flag,
+    care_hazard,
+    care_threshold,
+    by_type,
+    three_plus_until,
+):
     n_cases = cs.shape[0]
     w = cs[c, WORKER]
     old_t = cs[c, TYPE]
@@ -288,8 +345,11 @@ def _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, 
     new_t = ep[cs[c, FIRST_EP] + cs[c, CUR], 0]
     if w >= 0:
         new_load = wf[W_LOAD, w] - t_weight[old_t] + t_weight[new_t]
-        if wi[W_LEVEL, w] >= t_min_level[new_t] and works[wi[W_TEAM, w], new_t] == 1 \
-                and new_load <= wf[W_LIMIT, w] + EPS:
+        if (
+            wi[W_LEVEL, w] >= t_min_level[new_t]
+            and works[wi[W_TEAM, w], new_t] == 1
+            and new_load <= wf[W_LIMIT, w] + EPS
+        ):
             if t_weight[new_t] < t_weight[old_t]:
                 ctr[C_ROOM] += 1
             wf[W_LOAD, w] = new_load
@@ -333,8 +393,9 @@ def _candidates(wi, wf, roster, roster_size, min_level, team, weight, with_room,
     n = 0
     for i in range(roster_size[team]):
         w = roster[team, i]
-        if wi[W_LEVEL, w] >= min_level \
-                and (not with_room or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS):
+        if wi[W_LEVEL, w] >= min_level and (
+            not with_room or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS
+        ):
             hk[n] = wf[W_LOAD, w]
             hs[n] = w
             n += 1
@@ -359,14 +420,36 @@ def _head(cs, qbuf, qgen, qht, t, n_cases):
 def step_day(day, book, hk, hs):
     """Advance the case flow of ``book`` (a ``Book``) by one day: episode ends, arrivals,
     allocation (``hk``, ``hs``: room for a heap of its workers)."""
-    cs, ep, wi, wf, roster, roster_size = book.cs, book.ep, book.wi, book.wf, book.roster, \
-        book.roster_size
-    t_weight, t_min_level, t_order, t_team, works = book.weight, book.min_level, \
-        book.priority_order, book.team, book.works
-    team_over, qbuf, qgen, qht, bucket_head, ctr = book.team_over, book.qbuf, book.qgen, book.qht, \
-        book.bucket_head, book.ctr
-    daily, wait_hist, care_flag, care_hazard, care_threshold = book.daily, book.wait_hist, \
-        book.care_flag, book.care_hazard, book.care_threshold
+    cs, ep, wi, wf, roster, roster_size = (
+        book.cs,
+        book.ep,
+        book.wi,
+        book.wf,
+        book.roster,
+        book.roster_size,
+    )
+    t_weight, t_min_level, t_order, t_team, works = (
+        book.weight,
+        book.min_level,
+        book.priority_order,
+        book.team,
+        book.works,
+    )
+    team_over, qbuf, qgen, qht, bucket_head, ctr = (
+        book.team_over,
+        book.qbuf,
+        book.qgen,
+        book.qht,
+        book.bucket_head,
+        book.ctr,
+    )
+    daily, wait_hist, care_flag, care_hazard, care_threshold = (
+        book.daily,
+        book.wait_hist,
+        book.care_flag,
+        book.care_hazard,
+        book.care_threshold,
+    )
     by_type, three_plus_until = book.by_type, book.three_plus_until
     n_cases = cs.shape[0]
     # 1. episodes ending today
@@ -374,9 +457,27 @@ def step_day(day, book, hk, hs):
     while c >= 0:
         nxt = cs[c, NEXT_IN_BUCKET]
         if cs[c, STARTED] == 1 and cs[c, END_DAY] == day and cs[c, CLOSED] < 0:
-            _end_episode(cs, ep, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, bucket_head,
-                         ctr, c, day, care_flag, care_hazard, care_threshold, by_type,
-                         three_plus_until)
+            _end_episode(
+                cs,
+                ep,
+                wi,
+                wf,
+                t_weight,
+                t_min_level,
+                works,
+                qbuf,
+                qgen,
+                qht,
+                bucket_head,
+                ctr,
+                c,
+                day,
+                care_flag,
+                care_hazard,
+                care_threshold,
+                by_type,
+                three_plus_until,
+            )
             ctr[C_EVENTS] += 1
         c = nxt
     # 2. new cases
@@ -396,7 +497,7 @@ def step_day(day, book, hk, hs):
     for k in range(t_order.shape[0]):
         t = t_order[k]
         if qht[Q_STUCK, t] == ctr[C_ROOM]:
-            continue   # nobody has had room for this type since it last looked
+            continue  # nobody has had room for this type since it last looked
         c = _head(cs, qbuf, qgen, qht, t, n_cases)
         if c < 0:
             continue
@@ -405,15 +506,18 @@ def step_day(day, book, hk, hs):
         allow_over = team_over[team] == 1
         if qht[1, t] - qht[0, t] <= SHORT_QUEUE:  # a few cases: scan the workers for each
             while c >= 0:
-                w = _find_worker(wi, wf, roster, roster_size, t_min_level[t], team, weight, allow_over)
+                w = _find_worker(
+                    wi, wf, roster, roster_size, t_min_level[t], team, weight, allow_over
+                )
                 if w < 0:
                     qht[Q_STUCK, t] = ctr[C_ROOM]
                     break
                 qht[0, t] += 1
                 ctr[C_WAITING] -= 1
                 _count_wait(cs, wait_hist, team, c, day)
-                _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, by_type, three_plus_until, c, w,
-                        day)
+                _assign(
+                    cs, wi, wf, t_weight, ep, bucket_head, ctr, by_type, three_plus_until, c, w, day
+                )
                 ctr[C_EVENTS] += 1
                 c = _head(cs, qbuf, qgen, qht, t, n_cases)
             continue
@@ -423,7 +527,9 @@ def step_day(day, book, hk, hs):
         over = False
         while c >= 0:
             if n == 0 and allow_over and not over:
-                n = _candidates(wi, wf, roster, roster_size, t_min_level[t], team, weight, False, hk, hs)
+                n = _candidates(
+                    wi, wf, roster, roster_size, t_min_level[t], team, weight, False, hk, hs
+                )
                 over = True
             if n == 0:
                 qht[Q_STUCK, t] = ctr[C_ROOM]
@@ -432,12 +538,13 @@ def step_day(day, book, hk, hs):
             qht[0, t] += 1
             ctr[C_WAITING] -= 1
             _count_wait(cs, wait_hist, team, c, day)
-            _assign(cs, wi, wf, t_weight, ep, bucket_head, ctr, by_type, three_plus_until, c, w,
-                    day)
+            _assign(
+                cs, wi, wf, t_weight, ep, bucket_head, ctr, by_type, three_plus_until, c, w, day
+            )
             ctr[C_EVENTS] += 1
             if over or wf[W_LOAD, w] + weight <= wf[W_LIMIT, w] + EPS:
                 hk[0] = wf[W_LOAD, w]
-            else:   # no room left: out of the heap
+            else:  # no room left: out of the heap
                 n -= 1
                 hk[0] = hk[n]
                 hs[0] = hs[n]
@@ -468,8 +575,24 @@ def step_books(first, last, books):
 
 
 @njit
-def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
-                  qgen, qht, ctr, by_type, three_plus_until):
+def release_cases(
+    w,
+    keep_load,
+    release_all,
+    day,
+    cs,
+    wi,
+    wf,
+    t_weight,
+    t_min_level,
+    works,
+    qbuf,
+    qgen,
+    qht,
+    ctr,
+    by_type,
+    three_plus_until,
+):
     """Send cases of worker ``w`` back to the waiting list, newest first: all of them if
     ``release_all``, else those the worker's level or team may not hold and then as many as needed
     to bring the load down to ``keep_load``. Returns the number released."""
@@ -478,8 +601,12 @@ def release_cases(w, keep_load, release_all, day, cs, wi, wf, t_weight, t_min_le
     c = wi[W_NEWEST, w]
     while c >= 0:
         nxt = cs[c, NEXT_HELD]
-        if release_all or wf[W_LOAD, w] > keep_load + EPS or t_min_level[cs[c, TYPE]] > wi[W_LEVEL, w] \
-                or works[wi[W_TEAM, w], cs[c, TYPE]] == 0:
+        if (
+            release_all
+            or wf[W_LOAD, w] > keep_load + EPS
+            or t_min_level[cs[c, TYPE]] > wi[W_LEVEL, w]
+            or works[wi[W_TEAM, w], cs[c, TYPE]] == 0
+        ):
             _unassign(cs, wi, wf, t_weight, ctr, c, day)
             cs[c, WAIT_START] = day
             ctr[C_WAITING] += 1
@@ -503,7 +630,7 @@ def _join_roster(wi, roster, roster_size, w):
 def _leave_roster(wi, roster, roster_size, w):
     team = wi[W_TEAM, w]
     last = roster_size[team] - 1
-    moved = roster[team, last]     # the last of the roster takes the leaver's place
+    moved = roster[team, last]  # the last of the roster takes the leaver's place
     roster[team, wi[W_TEAM_POS, w]] = moved
     wi[W_TEAM_POS, moved] = wi[W_TEAM_POS, w]
     wi[W_TEAM_POS, w] = -1
@@ -529,22 +656,71 @@ def open_worker(w, uid, level, limit, team, wi, wf, roster, roster_size, ctr):
 
 
 @njit
-def close_worker(w, day, cs, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, ctr, by_type,
-                 three_plus_until, roster, roster_size):
+def close_worker(
+    w,
+    day,
+    cs,
+    wi,
+    wf,
+    t_weight,
+    t_min_level,
+    works,
+    qbuf,
+    qgen,
+    qht,
+    ctr,
+    by_type,
+    three_plus_until,
+    roster,
+    roster_size,
+):
     """Worker slot ``w`` closes: its cases go back to wait, it leaves its team's roster. Returns
     the cases released, or -1 (nothing done) if the slot is on no roster."""
     if wi[W_TEAM_POS, w] < 0:
         return -1
-    released = release_cases(w, np.inf, True, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
-                             qgen, qht, ctr, by_type, three_plus_until)
+    released = release_cases(
+        w,
+        np.inf,
+        True,
+        day,
+        cs,
+        wi,
+        wf,
+        t_weight,
+        t_min_level,
+        works,
+        qbuf,
+        qgen,
+        qht,
+        ctr,
+        by_type,
+        three_plus_until,
+    )
     _leave_roster(wi, roster, roster_size, w)
     wi[W_ACTIVE, w] = 0
     return released
 
 
 @njit
-def move_worker(w, team, day, cs, wi, wf, t_weight, t_min_level, works, qbuf, qgen, qht, ctr,
-                by_type, three_plus_until, roster, roster_size):
+def move_worker(
+    w,
+    team,
+    day,
+    cs,
+    wi,
+    wf,
+    t_weight,
+    t_min_level,
+    works,
+    qbuf,
+    qgen,
+    qht,
+    ctr,
+    by_type,
+    three_plus_until,
+    roster,
+    roster_size,
+):
     """Worker slot ``w`` moves to ``team``, handing back the cases that team does not hold; -1 if
     the slot is on no roster."""
     if wi[W_TEAM, w] == team:
@@ -556,8 +732,24 @@ def move_worker(w, team, day, cs, wi, wf, t_weight, t_min_level, works, qbuf, qg
     _join_roster(wi, roster, roster_size, w)
     ctr[C_ROOM] += 1
     if wi[W_COUNT, w] > 0:
-        return release_cases(w, np.inf, False, day, cs, wi, wf, t_weight, t_min_level, works, qbuf,
-                             qgen, qht, ctr, by_type, three_plus_until)
+        return release_cases(
+            w,
+            np.inf,
+            False,
+            day,
+            cs,
+            wi,
+            wf,
+            t_weight,
+            t_min_level,
+            works,
+            qbuf,
+            qgen,
+            qht,
+            ctr,
+            by_type,
+            three_plus_until,
+        )
     return 0
 
 
@@ -657,13 +849,29 @@ class Book(NamedTuple):
 # Each field of ``Book``: its dtype and number of dimensions (numba compiles the kernel for these;
 # another dtype would compile another kernel, or overflow).
 BOOK_LAYOUT: dict[str, tuple[type, int]] = {
-    "cs": (CASE_INT, 2), "ep": (CASE_INT, 2), "wi": (np.int64, 2), "wf": (np.float64, 2),
-    "roster": (np.int64, 2), "roster_size": (np.int64, 1), "weight": (np.float64, 1),
-    "min_level": (np.int64, 1), "priority_order": (np.int64, 1), "team": (np.int64, 1),
-    "works": (np.int64, 2), "team_over": (np.int64, 1), "qbuf": (CASE_INT, 2),
-    "qgen": (CASE_INT, 2), "qht": (np.int64, 2), "bucket_head": (np.int64, 1), "ctr": (np.int64, 1),
-    "daily": (np.int64, 2), "wait_hist": (np.int64, 2), "care_flag": (np.int64, 1),
-    "care_hazard": (np.float64, 2), "care_threshold": (np.float64, 1), "by_type": (np.int64, 2),
+    "cs": (CASE_INT, 2),
+    "ep": (CASE_INT, 2),
+    "wi": (np.int64, 2),
+    "wf": (np.float64, 2),
+    "roster": (np.int64, 2),
+    "roster_size": (np.int64, 1),
+    "weight": (np.float64, 1),
+    "min_level": (np.int64, 1),
+    "priority_order": (np.int64, 1),
+    "team": (np.int64, 1),
+    "works": (np.int64, 2),
+    "team_over": (np.int64, 1),
+    "qbuf": (CASE_INT, 2),
+    "qgen": (CASE_INT, 2),
+    "qht": (np.int64, 2),
+    "bucket_head": (np.int64, 1),
+    "ctr": (np.int64, 1),
+    "daily": (np.int64, 2),
+    "wait_hist": (np.int64, 2),
+    "care_flag": (np.int64, 1),
+    "care_hazard": (np.float64, 2),
+    "care_threshold": (np.float64, 1),
+    "by_type": (np.int64, 2),
     "three_plus_until": (np.int32, 2),
 }
 
@@ -677,30 +885,41 @@ def check_book(book: Book) -> None:
     of ``BOOK_LAYOUT``'s dtypes and dimensions (an array given in another's place shows where they
     differ; ``CaseFlow.record`` gives each by name)."""
     if not isinstance(book, Book):
-        raise BookLayoutError(f"expected a Book with fields {Book._fields}, "
-                              f"got {type(book).__name__}")
+        raise BookLayoutError(
+            f"expected a Book with fields {Book._fields}, got {type(book).__name__}"
+        )
     for name, (dtype, ndim) in BOOK_LAYOUT.items():
         a = getattr(book, name)
-        if not isinstance(a, np.ndarray) or a.dtype != dtype or a.ndim != ndim \
-                or not a.flags.c_contiguous:
-            got = type(a).__name__ if not isinstance(a, np.ndarray) else \
-                f"{a.dtype}, {a.ndim} dimensions" + ("" if a.flags.c_contiguous else ", not contiguous")
-            raise BookLayoutError(f"case book field {name}: expected a contiguous "
-                                  f"{np.dtype(dtype)} array of {ndim} dimensions, got {got}")
+        if (
+            not isinstance(a, np.ndarray)
+            or a.dtype != dtype
+            or a.ndim != ndim
+            or not a.flags.c_contiguous
+        ):
+            got = (
+                type(a).__name__
+                if not isinstance(a, np.ndarray)
+                else f"{a.dtype}, {a.ndim} dimensions"
+                + ("" if a.flags.c_contiguous else ", not contiguous")
+            )
+            raise BookLayoutError(
+                f"case book field {name}: expected a contiguous "
+                f"{np.dtype(dtype)} array of {ndim} dimensions, got {got}"
+            )
 
 
 class CaseFlow:
     """The case books of a region's councils (or of one), advanced together by one compiled call per
     batch of days (each council's days in turn: the same results as stepping them one by one)."""
 
-    TABLE = ("weight", "min_level", "priority_order", "team", "works")   # read-only, of the types
+    TABLE = ("weight", "min_level", "priority_order", "team", "works")  # read-only, of the types
 
-    def __init__(self, books: list["CaseBook"]):
+    def __init__(self, books: list[CaseBook]):
         records = [self.record(b) for b in books]
-        self.books = typed_list(records)   # one argument, whatever the number of councils
+        self.books = typed_list(records)  # one argument, whatever the number of councils
 
     @classmethod
-    def record(cls, book: "CaseBook") -> Book:
+    def record(cls, book: CaseBook) -> Book:
         """``book``'s arrays as the kernel's ``Book`` (checked; the table's made contiguous, the
         book's own used as they are: the kernel writes to them)."""
         fields = {}
@@ -722,9 +941,16 @@ class CaseFlow:
 class CaseBook:
     """The case-flow state of one authority: case, worker and queue arrays plus the kernel calls."""
 
-    def __init__(self, caseload: Caseload, table: CaseTypeTable, n_days: int, max_workers: int,
-                 team_over: np.ndarray, care: CareRule | None = None,
-                 care_draws: CareDraws | None = None):
+    def __init__(
+        self,
+        caseload: Caseload,
+        table: CaseTypeTable,
+        n_days: int,
+        max_workers: int,
+        team_over: np.ndarray,
+        care: CareRule | None = None,
+        care_draws: CareDraws | None = None,
+    ):
         n = caseload.n_cases
         self.n_days = n_days
         self.table = table
@@ -749,7 +975,7 @@ class CaseBook:
         self.bucket_head = np.full(n_days, -1, dtype=np.int64)
         self.ctr = np.zeros(N_COUNTERS, dtype=np.int64)
         self.ctr[C_LAST_DAY] = -1
-        self.team_over = np.asarray(team_over, dtype=np.int64)   # per team: allocate over the limit
+        self.team_over = np.asarray(team_over, dtype=np.int64)  # per team: allocate over the limit
         self.daily = np.zeros((4, n_days), dtype=np.int64)
         # waits for a worker that ended, by the team allocating and whole days waited
         self.wait_hist = np.zeros((len(table.team_names), MAX_WAIT_DAYS + 1), dtype=np.int64)
@@ -768,30 +994,56 @@ class CaseBook:
         self.care_hazard = np.ascontiguousarray(care.hazard, dtype=np.float64)
         self.care_threshold = np.asarray(draws.threshold, dtype=np.float64)
         rows = len(self.ep)
-        self.ep = np.concatenate((self.ep, np.column_stack(
-            (draws.episode_type, draws.episode_days)).astype(CASE_INT).reshape(-1, 2)))
+        self.ep = np.concatenate(
+            (
+                self.ep,
+                np.column_stack((draws.episode_type, draws.episode_days))
+                .astype(CASE_INT)
+                .reshape(-1, 2),
+            )
+        )
         self.cases[CARE_EP] = np.where(draws.first_episode >= 0, draws.first_episode + rows, -1)
         self.cases[CARE_N] = draws.n_episodes
-        starts_in_care = care.is_care[caseload.episode_type[caseload.first_episode]] == 1 \
-            if caseload.n_cases else np.zeros(0, bool)
-        self.cases[CARE_DAY] = np.where(caseload.initial & starts_in_care, IN_CARE_AT_START,
-                                        NEVER_IN_CARE)
+        starts_in_care = (
+            care.is_care[caseload.episode_type[caseload.first_episode]] == 1
+            if caseload.n_cases
+            else np.zeros(0, bool)
+        )
+        self.cases[CARE_DAY] = np.where(
+            caseload.initial & starts_in_care, IN_CARE_AT_START, NEVER_IN_CARE
+        )
         self.cases[CARE_CAUSE] = DRAWN
 
     # -- kernel calls --------------------------------------------------------------------
     def release(self, slot: int, day: int, keep_load: float | None = None) -> int:
         """Return a worker's cases to the waiting list: all of them, or (given ``keep_load``) those
         they may not hold at their level and enough to bring their load down to ``keep_load``."""
-        return int(release_cases(slot, np.inf if keep_load is None else keep_load,
-                                 keep_load is None, day, self.cs, self.wi, self.wf,
-                                 self.table.weight, self.table.min_level, self.table.works,
-                                 self.qbuf, self.qgen, self.qht, self.ctr, self.by_type,
-                                 self.three_plus_until))
+        return int(
+            release_cases(
+                slot,
+                np.inf if keep_load is None else keep_load,
+                keep_load is None,
+                day,
+                self.cs,
+                self.wi,
+                self.wf,
+                self.table.weight,
+                self.table.min_level,
+                self.table.works,
+                self.qbuf,
+                self.qgen,
+                self.qht,
+                self.ctr,
+                self.by_type,
+                self.three_plus_until,
+            )
+        )
 
     # -- worker slots ----------------------------------------------------------------------
     def open_slot(self, slot: int, uid: int, level: int, limit: float, team: int = 0) -> None:
-        if not open_worker(slot, uid, level, limit, team, self.wi, self.wf, self.roster,
-                           self.roster_size, self.ctr):
+        if not open_worker(
+            slot, uid, level, limit, team, self.wi, self.wf, self.roster, self.roster_size, self.ctr
+        ):
             raise RuntimeError(f"worker slot {slot} is already open")
 
     def set_level(self, slot: int, level: int, limit: float, day: int) -> None:
@@ -818,16 +1070,50 @@ class CaseBook:
     def set_team(self, slot: int, team: int, day: int) -> None:
         """Move a worker to another team, handing back the cases that team does not hold."""
         t = self.table
-        if move_worker(slot, team, day, self.cs, self.wi, self.wf, t.weight, t.min_level, t.works,
-                       self.qbuf, self.qgen, self.qht, self.ctr, self.by_type,
-                       self.three_plus_until, self.roster, self.roster_size) < 0:
+        if (
+            move_worker(
+                slot,
+                team,
+                day,
+                self.cs,
+                self.wi,
+                self.wf,
+                t.weight,
+                t.min_level,
+                t.works,
+                self.qbuf,
+                self.qgen,
+                self.qht,
+                self.ctr,
+                self.by_type,
+                self.three_plus_until,
+                self.roster,
+                self.roster_size,
+            )
+            < 0
+        ):
             raise RuntimeError(f"worker slot {slot} is on no roster")
 
     def close_slot(self, slot: int, day: int) -> int:
         t = self.table
-        released = close_worker(slot, day, self.cs, self.wi, self.wf, t.weight, t.min_level, t.works,
-                                self.qbuf, self.qgen, self.qht, self.ctr, self.by_type,
-                                self.three_plus_until, self.roster, self.roster_size)
+        released = close_worker(
+            slot,
+            day,
+            self.cs,
+            self.wi,
+            self.wf,
+            t.weight,
+            t.min_level,
+            t.works,
+            self.qbuf,
+            self.qgen,
+            self.qht,
+            self.ctr,
+            self.by_type,
+            self.three_plus_until,
+            self.roster,
+            self.roster_size,
+        )
         if released < 0:
             raise RuntimeError(f"worker slot {slot} is on no roster")
         return int(released)
@@ -838,15 +1124,24 @@ class CaseBook:
         (with 3+ social workers in 12 months, children); cases waiting for a worker, by team
         (from the counts the case flow keeps)."""
         if day < self.ctr[C_LAST_DAY]:
-            raise ValueError(f"month-end counts asked for day {day}, after day {self.ctr[C_LAST_DAY]} ran")
-        return month_end_counts(self.three_plus_until, day, self.by_type, self.reported_kinds,
-                                self.table.team, len(self.table.team_names))
+            raise ValueError(
+                f"month-end counts asked for day {day}, after day {self.ctr[C_LAST_DAY]} ran"
+            )
+        return month_end_counts(
+            self.three_plus_until,
+            day,
+            self.by_type,
+            self.reported_kinds,
+            self.table.team,
+            len(self.table.team_names),
+        )
 
     def waiting_work(self) -> np.ndarray:
         """Weighted cases waiting for a worker, by the team that allocates them."""
         t = self.table
-        return np.bincount(t.team, weights=self.by_type[K_WAITING] * t.weight,
-                           minlength=len(t.team_names))
+        return np.bincount(
+            t.team, weights=self.by_type[K_WAITING] * t.weight, minlength=len(t.team_names)
+        )
 
     def mean_caseload(self) -> float:
         """Mean cases per case holder now (0 when nobody holds a case)."""
@@ -896,11 +1191,14 @@ class CaseBook:
 
     def check_counts(self) -> None:
         """Cheap check (every month): open cases = waiting + held by workers."""
-        if self.ctr[C_OPEN] != self.ctr[C_WAITING] + self.wi[W_COUNT].sum() \
-                or self.ctr[C_NEXT_ARRIVAL] != self.ctr[C_OPEN] + self.ctr[C_CLOSED]:
+        if (
+            self.ctr[C_OPEN] != self.ctr[C_WAITING] + self.wi[W_COUNT].sum()
+            or self.ctr[C_NEXT_ARRIVAL] != self.ctr[C_OPEN] + self.ctr[C_CLOSED]
+        ):
             raise ConservationError(
                 f"cases referred {self.ctr[C_NEXT_ARRIVAL]} != closed {self.ctr[C_CLOSED]} + "
-                f"allocated {self.wi[W_COUNT].sum()} + waiting {self.ctr[C_WAITING]}")
+                f"allocated {self.wi[W_COUNT].sum()} + waiting {self.ctr[C_WAITING]}"
+            )
 
     def check_conservation(self) -> None:
         """Full check (end of run): cases referred = closed + allocated + waiting, case by case;
@@ -911,25 +1209,37 @@ class CaseBook:
         allocated = int((cs[WORKER] >= 0).sum())
         waiting = arrived - closed - allocated
         problems = []
-        if closed != self.ctr[C_CLOSED] or waiting != self.ctr[C_WAITING] \
-                or allocated + waiting != self.ctr[C_OPEN]:
-            problems.append(f"cases referred {arrived} != closed {self.ctr[C_CLOSED]} + allocated "
-                            f"{allocated} + waiting {self.ctr[C_WAITING]}")
+        if (
+            closed != self.ctr[C_CLOSED]
+            or waiting != self.ctr[C_WAITING]
+            or allocated + waiting != self.ctr[C_OPEN]
+        ):
+            problems.append(
+                f"cases referred {arrived} != closed {self.ctr[C_CLOSED]} + allocated "
+                f"{allocated} + waiting {self.ctr[C_WAITING]}"
+            )
         if allocated != int(self.wi[W_COUNT].sum()):
-            problems.append(f"allocated cases {allocated} != cases held by workers {self.wi[W_COUNT].sum()}")
+            problems.append(
+                f"allocated cases {allocated} != cases held by workers {self.wi[W_COUNT].sum()}"
+            )
         held = cs[WORKER][cs[WORKER] >= 0]
         if held.size and not self.active[held].all():
             problems.append("a case is held by a worker who has left")
-        if held.size and not self.table.works[self.wi[W_TEAM][held], cs[TYPE][cs[WORKER] >= 0]].all():
+        if (
+            held.size
+            and not self.table.works[self.wi[W_TEAM][held], cs[TYPE][cs[WORKER] >= 0]].all()
+        ):
             problems.append("a case is held by a worker whose team does not work its type")
-        weights = np.bincount(held, weights=self.table.weight[cs[TYPE][cs[WORKER] >= 0]],
-                              minlength=self.wf.shape[1])
+        weights = np.bincount(
+            held, weights=self.table.weight[cs[TYPE][cs[WORKER] >= 0]], minlength=self.wf.shape[1]
+        )
         if not np.allclose(weights, self.wf[W_LOAD], atol=1e-6):
             problems.append("worker loads do not match the cases they hold")
         in_care = int(((cs[CLOSED] < 0) & (self.care_flag[cs[TYPE]] == 1)).sum()) if arrived else 0
         if in_care != self.ctr[C_IN_CARE]:
-            problems.append(f"children in care {self.ctr[C_IN_CARE]} != open cases of the care type "
-                            f"{in_care}")
+            problems.append(
+                f"children in care {self.ctr[C_IN_CARE]} != open cases of the care type {in_care}"
+            )
         if not self.team_over.any() and self.ctr[C_OVER_LIMIT] > 0:
             problems.append(f"{self.ctr[C_OVER_LIMIT]} allocations took a worker over their limit")
         bound = self.active & (self.team_over[self.wi[W_TEAM]] == 0)
@@ -938,16 +1248,23 @@ class CaseBook:
         day = int(self.ctr[C_LAST_DAY])
         t = self.table
         kept = (*self.open_counts(day), self.waiting_work())
-        counted = open_case_counts(self.cs, arrived, day, t.looked_after, t.in_need, t.team, t.weight,
-                                   len(t.team_names))
-        if not (np.array_equal(kept[0], counted[0]) and np.array_equal(kept[1], counted[1])
-                and np.allclose(kept[2], counted[2])):
-            problems.append(f"the month-end counts {kept} differ from a count case by case {counted}")
+        counted = open_case_counts(
+            self.cs, arrived, day, t.looked_after, t.in_need, t.team, t.weight, len(t.team_names)
+        )
+        if not (
+            np.array_equal(kept[0], counted[0])
+            and np.array_equal(kept[1], counted[1])
+            and np.allclose(kept[2], counted[2])
+        ):
+            problems.append(
+                f"the month-end counts {kept} differ from a count case by case {counted}"
+            )
         for team in range(len(self.roster_size)):
-            on_roster = self.roster[team, :self.roster_size[team]]
+            on_roster = self.roster[team, : self.roster_size[team]]
             listed = np.sort(on_roster)
-            if not np.array_equal(listed, np.flatnonzero(self.active & (self.wi[W_TEAM] == team))) \
-                    or not np.array_equal(self.wi[W_TEAM_POS, on_roster], np.arange(on_roster.size)):
+            if not np.array_equal(
+                listed, np.flatnonzero(self.active & (self.wi[W_TEAM] == team))
+            ) or not np.array_equal(self.wi[W_TEAM_POS, on_roster], np.arange(on_roster.size)):
                 problems.append(f"team {team}'s roster is not its active workers")
         if problems:
             raise ConservationError("; ".join(problems))

@@ -11,32 +11,65 @@ Its process modules (``turnover``, ``recruitment``, ``workforce``, ``people``) a
 ``HiringCouncil``, ``StaffingCouncil``, ``AbsentCouncil``, ``MemberCouncil``) and never import
 this module; the policies' view of it (``context.AuthorityContext``) is made by whoever builds it.
 """
+
 from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
-from sim.columns import (AGENCY_ENDS, AGENCY_STARTS, CONVERSIONS, EXTERNAL_HIRES, HIRES, LEAVERS,
-                         LEAVERS_RETIREMENT, MOVES_IN, POLICY_COST, leavers_to)
+from sim.columns import (
+    AGENCY_ENDS,
+    AGENCY_STARTS,
+    CONVERSIONS,
+    EXTERNAL_HIRES,
+    HIRES,
+    LEAVERS,
+    LEAVERS_RETIREMENT,
+    MOVES_IN,
+    POLICY_COST,
+    leavers_to,
+)
 from sim.model.allocation import CaseBook
 from sim.model.children import CareRule, draw_care
-from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_ABSENCE, OFFSET_CONVERSIONS,
-                             OFFSET_ESTABLISHMENT, OFFSET_LEAVERS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
-                             OFFSET_PROMOTIONS, Clock)
+from sim.model.clock import (
+    DAYS_PER_YEAR,
+    MONTH_DAYS,
+    OFFSET_ABSENCE,
+    OFFSET_CONVERSIONS,
+    OFFSET_ESTABLISHMENT,
+    OFFSET_LEAVERS,
+    OFFSET_POLICY_START,
+    OFFSET_POLICY_TICK,
+    OFFSET_PROMOTIONS,
+    Clock,
+)
 from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
-from sim.model.recruitment import (agency_beyond_vacancies, assignment, backfill, conversions,
-                                  overflow_agency, recruit)
+from sim.model.recruitment import (
+    agency_beyond_vacancies,
+    assignment,
+    backfill,
+    conversions,
+    overflow_agency,
+    recruit,
+)
 from sim.model.roster import AGENCY, BANK, PERMANENT, Establishment, Post, Roster, SocialWorker
 from sim.model.series import factor
 from sim.model.streams import Streams
 from sim.model.turnover import leavers, pressure_watch
-from sim.model.workforce import ASYE, asye_year, follow_establishment, promotions, review_establishment
+from sim.model.workforce import (
+    ASYE,
+    asye_year,
+    follow_establishment,
+    promotions,
+    review_establishment,
+)
 from sim.policy import Context, Policy, get_policy
 from sim.scenario import LEVELS, Scenario
 
@@ -69,9 +102,16 @@ def split_posts(n: int, shares: np.ndarray) -> list[int]:
 class Authority:
     """One local authority: posts, social workers, cases, and the processes that move them."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, streams: Streams,
-                 clock: Clock, context: Callable[["Authority"], Context],
-                 regional_policies: Sequence[Policy] = (), name: str = ""):
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        streams: Streams,
+        clock: Clock,
+        context: Callable[[Authority], Context],
+        regional_policies: Sequence[Policy] = (),
+        name: str = "",
+    ):
         """``context``: makes what the policies see of the council (``AuthorityContext``);
         ``regional_policies``: the region's own policies this council adopts (made once by
         the region, after the council's own in the order of hooks)."""
@@ -82,15 +122,17 @@ class Authority:
         self.clock = clock
         self.levels = scenario.workforce.levels.ordered()
         self.agency_level = LEVELS.index(scenario.agency.level)
-        self.policies = [self._make_policy(spec, [s.name for s in scenario.policy[:i]].count(spec.name))
-                         for i, spec in enumerate(scenario.policy)
-                         if get_policy(spec.name).scope == "council"] + list(regional_policies)
+        self.policies = [
+            self._make_policy(spec, [s.name for s in scenario.policy[:i]].count(spec.name))
+            for i, spec in enumerate(scenario.policy)
+            if get_policy(spec.name).scope == "council"
+        ] + list(regional_policies)
         self.active_policies: list = []
         self.context = context(self)  # what the policies see
         # share of working days lost to sickness absence this month (see people.absence_watch)
         self.absence = scenario.absence.base_rate if scenario.absence.enabled else 0.0
-        self.scenario_rates = Rates.from_scenario(scenario)   # before the market, policies, absence
-        self.funded_by_level = self.scenario_rates.establishment.copy()   # follows open/close_post
+        self.scenario_rates = Rates.from_scenario(scenario)  # before the market, policies, absence
+        self.funded_by_level = self.scenario_rates.establishment.copy()  # follows open/close_post
         self.rates = self.scenario_rates.copy()
         self.rates.capacity_factor *= 1.0 - self.absence
         self.ages_at_hire = AgesAtHireTable(scenario.retirement)
@@ -98,8 +140,14 @@ class Authority:
         self.calendar = clock.calendar(scenario.start.year)
         # with ``start.hold_staff`` nobody joins, leaves or moves before reporting starts
         self.hold_until = clock.report_start_day if scenario.start.hold_staff else 0.0
-        caseload = draw_caseload(scenario, clock.n_days, streams["referrals"],
-                                 streams["case_careers"], streams["initial"], self.calendar)
+        caseload = draw_caseload(
+            scenario,
+            clock.n_days,
+            streams["referrals"],
+            streams["case_careers"],
+            streams["initial"],
+            self.calendar,
+        )
         establishment = sum(lv.establishment for lv in self.levels)
         growth = scenario.posts_growth()
         self.max_workers = 2 * math.ceil(establishment * growth) + 64
@@ -107,17 +155,31 @@ class Authority:
         # every (level, team) pair, and the caseload limit of each under the rates now
         self.level_team = np.divmod(np.arange(len(LEVELS) * len(self.teams)), len(self.teams))
         self.limit_table = self.rates.limits(*self.level_team)
-        over = [int(t.overflow == "over_limit" or scenario.allocation.allow_over_limit)
-                for _, t in self.teams]
+        over = [
+            int(t.overflow == "over_limit" or scenario.allocation.allow_over_limit)
+            for _, t in self.teams
+        ]
         care = CareRule.from_scenario(scenario, table)
-        self.book = CaseBook(caseload, table, clock.n_days, self.max_workers, np.array(over), care,
-                             draw_care(scenario, table, care, caseload, streams["care_step_up"]))
-        self.roster = Roster(self.book)   # every worker, one row each (what the kernel reads)
+        self.book = CaseBook(
+            caseload,
+            table,
+            clock.n_days,
+            self.max_workers,
+            np.array(over),
+            care,
+            draw_care(scenario, table, care, caseload, streams["care_step_up"]),
+        )
+        self.roster = Roster(self.book)  # every worker, one row each (what the kernel reads)
         weights = team_post_weights(scenario, table)
         self.establishment = Establishment(
-            [Post(level, team=team) for level, lv in enumerate(self.levels)
-             for team, n in enumerate(split_posts(lv.establishment, weights[level])) for _ in range(n)])
-        self.start_posts = np.zeros((len(self.levels), len(self.teams)))   # by level and team
+            [
+                Post(level, team=team)
+                for level, lv in enumerate(self.levels)
+                for team, n in enumerate(split_posts(lv.establishment, weights[level]))
+                for _ in range(n)
+            ]
+        )
+        self.start_posts = np.zeros((len(self.levels), len(self.teams)))  # by level and team
         for i, post in enumerate(self.establishment.posts):
             post.index = i
             self.start_posts[post.level, post.team] += 1
@@ -129,19 +191,24 @@ class Authority:
         # ... and its k-th holder's age at hire and retirement draw, from a stream of their own
         self.people_draws = streams["people"].random((rows, POST_CYCLES, N_PEOPLE_DRAWS))
         self.post_rows_used = len(self.establishment.posts)
-        self.tally: Counter[str] = Counter()   # events this month, reset by the recorder
-        self.flow: Counter[str] = Counter()   # people who joined and left the region through here
-        self.market: "LabourMarket | None" = None   # set by the region's market (see market.start)
+        self.tally: Counter[str] = Counter()  # events this month, reset by the recorder
+        self.flow: Counter[str] = Counter()  # people who joined and left the region through here
+        self.market: LabourMarket | None = None  # set by the region's market (see market.start)
         self.market_index = 0
         self.outside = scenario.market.labour == "outside"
-        self.supplement = 0.0                      # market supplement, share of salary
-        self.incentive = 0.0                       # recruitment incentive, GBP a year (see offer)
-        self.market_salary: np.ndarray | None = None   # the region's mean pay (regional market)
-        self.others_salary: np.ndarray | None = None   # the other councils' mean pay (regional market)
+        self.supplement = 0.0  # market supplement, share of salary
+        self.incentive = 0.0  # recruitment incentive, GBP a year (see offer)
+        self.market_salary: np.ndarray | None = None  # the region's mean pay (regional market)
+        self.others_salary: np.ndarray | None = (
+            None  # the other councils' mean pay (regional market)
+        )
         self._staff_at_start()
         env.process(pressure_watch(self))
-        for proc in (leavers(self, OFFSET_LEAVERS, MONTH_DAYS), promotions(self, OFFSET_PROMOTIONS),
-                     conversions(self, OFFSET_CONVERSIONS)):
+        for proc in (
+            leavers(self, OFFSET_LEAVERS, MONTH_DAYS),
+            promotions(self, OFFSET_PROMOTIONS),
+            conversions(self, OFFSET_CONVERSIONS),
+        ):
             self.start_staffing(proc)
         if scenario.absence.enabled:
             env.process(absence_watch(self, OFFSET_ABSENCE))
@@ -149,9 +216,12 @@ class Authority:
             self.start_staffing(overflow_agency(self, OFFSET_CONVERSIONS + 0.01))
         if scenario.agency.beyond_vacancies > 0:
             self.start_staffing(agency_beyond_vacancies(self, OFFSET_CONVERSIONS + 0.02))
-        if scenario.workforce.establishment_by_year:   # from the start of reporting
-            env.process(_after(env, clock.report_start_day,
-                               follow_establishment(self, OFFSET_ESTABLISHMENT)))
+        if scenario.workforce.establishment_by_year:  # from the start of reporting
+            env.process(
+                _after(
+                    env, clock.report_start_day, follow_establishment(self, OFFSET_ESTABLISHMENT)
+                )
+            )
         elif scenario.workforce.establishment == "follows_demand":
             env.process(review_establishment(self, OFFSET_ESTABLISHMENT))
         for policy in self.policies:
@@ -168,13 +238,15 @@ class Authority:
         """The scenario's external series' multiplier of ``affects`` this reporting year."""
         return factor(self.scenario.series, affects, self.calendar, self.env.now)
 
-
     def _make_policy(self, spec, occurrence: int):
         """The policy of ``spec``, with its own stream (keyed by its name and how many policies of
         that name come before it, so adding another policy never shifts its draws)."""
         cls = get_policy(spec.name)
-        return cls(cls.Params(**spec.params), spec.start_month,
-                   self.streams.for_policy(spec.name, occurrence))
+        return cls(
+            cls.Params(**spec.params),
+            spec.start_month,
+            self.streams.for_policy(spec.name, occurrence),
+        )
 
     def _run_policy(self, policy):
         """Start a policy at its month (after warm-up), then tick it monthly and book its cost."""
@@ -250,7 +322,7 @@ class Authority:
         their tenure."""
         rng = self.streams["initial"]
         fill = self.scenario.workforce.initial_fill
-        origin = self.hold_until   # their tenure is the stationary law when reporting starts
+        origin = self.hold_until  # their tenure is the stationary law when reporting starts
         ag = self.scenario.agency
         cover = ag.backfill_probability if ag.initial_cover is None else ag.initial_cover
         for level, lv in enumerate(self.levels):
@@ -272,10 +344,12 @@ class Authority:
         self.keep_agency_beyond(self._join_on_assignment)
 
     # -- primitives ----------------------------------------------------------------------------
-    def _new_worker(self, level: int, contract: str, pipeline: str, hired_day: float,
-                    post: Post) -> SocialWorker:
-        return self.roster.open(level, contract, pipeline, hired_day, post,
-                                self.rates.limit(level, post.team))
+    def _new_worker(
+        self, level: int, contract: str, pipeline: str, hired_day: float, post: Post
+    ) -> SocialWorker:
+        return self.roster.open(
+            level, contract, pipeline, hired_day, post, self.rates.limit(level, post.team)
+        )
 
     def staff_slots(self) -> np.ndarray:
         """The slots of the permanent staff, in the order they joined it (read-only)."""
@@ -294,13 +368,15 @@ class Authority:
     def day(self) -> int:
         return min(int(self.env.now), self.clock.n_days - 1)
 
-    def hire(self, post: Post, pipeline: str, hired_day: float | None = None,
-             joins: bool = True) -> SocialWorker:
+    def hire(
+        self, post: Post, pipeline: str, hired_day: float | None = None, joins: bool = True
+    ) -> SocialWorker:
         """A permanent worker starts in ``post``; an agency worker covering it is let go.
         ``joins``: they come from outside the region (not from its market's pools)."""
         self.flow["joined"] += joins
-        worker = self._new_worker(post.level, PERMANENT, pipeline,
-                                  self.env.now if hired_day is None else hired_day, post)
+        worker = self._new_worker(
+            post.level, PERMANENT, pipeline, self.env.now if hired_day is None else hired_day, post
+        )
         post.holder = worker
         self._draw_resilience(worker, post)
         self._draw_age(worker, post)
@@ -342,7 +418,7 @@ class Authority:
         post = self.establishment.first_vacant(level) or self.add_unfunded_post(level)
         return self.hire(post, pipeline, joins=joins)
 
-    def take_applicant(self, person: "Applicant") -> None:
+    def take_applicant(self, person: Applicant) -> None:
         """An applicant from the regional market takes a vacancy at their level; a mover from
         another council keeps their time in level (a new tenure here)."""
         worker = self.hire_into_level(person.level, person.pipeline, joins=False)
@@ -351,8 +427,14 @@ class Authority:
             worker.born = person.born
             self.tally[MOVES_IN] += 1
 
-    def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
-              pay_driven: bool = False, to_region: bool = False) -> None:
+    def leave(
+        self,
+        worker: SocialWorker,
+        destination: str,
+        retired: bool = False,
+        pay_driven: bool = False,
+        to_region: bool = False,
+    ) -> None:
         """A permanent worker leaves (``retired``: they retire, leaving social work;
         ``pay_driven``: they go to another council only because it pays more; ``to_region``: to
         work for the region itself, outside the market's pools); their cases go back for
@@ -363,7 +445,11 @@ class Authority:
         self.tally[LEAVERS] += 1
         self.tally[leavers_to(destination)] += 1
         self.tally[LEAVERS_RETIREMENT] += retired
-        if to_region or self.outside or not self.market.leaver(self, worker, destination, pay_driven):
+        if (
+            to_region
+            or self.outside
+            or not self.market.leaver(self, worker, destination, pay_driven)
+        ):
             self.flow["left"] += 1
         self._vacate(worker.post)
         worker.post = None
@@ -414,8 +500,11 @@ class Authority:
 
     def wants_cover(self, post: Post) -> bool:
         """Whether ``post`` is still vacant, uncovered and part of the establishment."""
-        return post.holder is None and post.agency is None and \
-            (post.funded or post in self.establishment.posts)
+        return (
+            post.holder is None
+            and post.agency is None
+            and (post.funded or post in self.establishment.posts)
+        )
 
     def start_assignment(self, post: Post) -> SocialWorker:
         """An agency worker starts covering ``post`` until their assignment ends."""
@@ -430,7 +519,9 @@ class Authority:
         self.tally[AGENCY_STARTS] += 1
         return worker
 
-    def start_cover(self, post: Post, level: int, on_end: Callable[[SocialWorker], None]) -> SocialWorker:
+    def start_cover(
+        self, post: Post, level: int, on_end: Callable[[SocialWorker], None]
+    ) -> SocialWorker:
         """A bank worker (employed by the region, outside the council's people) starts covering a
         vacant post, practising at ``level``; ``on_end`` is told when the cover ends."""
         self.flow["joined"] += 1
@@ -484,9 +575,9 @@ class Authority:
         """Let go the agency worker carried above establishment in ``post`` (or withdraw the
         request for one); their cases go back for reallocation."""
         if post.agency is not None:
-            self.end_agency(post.agency)     # removes the post
+            self.end_agency(post.agency)  # removes the post
         elif post in self.establishment.posts:
-            self.establishment.remove(post)   # the region's pool skips a withdrawn request
+            self.establishment.remove(post)  # the region's pool skips a withdrawn request
 
     def team_work(self) -> tuple[np.ndarray, np.ndarray]:
         """Each team's weighted cases (held, and waiting for a worker of the team) and workers."""
@@ -595,16 +686,23 @@ class Authority:
         if not full:
             self.book.check_counts()
             if len(self.workers) != self.n_active + self.roster.n_left:
-                raise RuntimeError(f"workers hired {len(self.workers)} != active {self.n_active} "
-                                   f"+ left {self.roster.n_left}")
+                raise RuntimeError(
+                    f"workers hired {len(self.workers)} != active {self.n_active} "
+                    f"+ left {self.roster.n_left}"
+                )
             return
         self.book.check_conservation()
         left = sum(1 for w in self.workers if w.left_day is not None)
         if len(self.workers) != self.n_active + left or left != self.roster.n_left:
-            raise RuntimeError(f"workers hired {len(self.workers)} != active {self.n_active} + left {left}")
+            raise RuntimeError(
+                f"workers hired {len(self.workers)} != active {self.n_active} + left {left}"
+            )
         est = self.establishment
-        if any(est.first_vacant(level, team) is not est.first_vacant_by_scan(level, team)
-               for level in range(len(LEVELS)) for team in (None, *range(len(self.teams)))):
+        if any(
+            est.first_vacant(level, team) is not est.first_vacant_by_scan(level, team)
+            for level in range(len(LEVELS))
+            for team in (None, *range(len(self.teams)))
+        ):
             raise RuntimeError("the index of vacant posts disagrees with the posts")
         holders = [p.holder for p in self.establishment.posts if p.holder is not None]
         if len(holders) != len(self.permanent()) or len({id(h) for h in holders}) != len(holders):

@@ -18,6 +18,7 @@ stream (for the baseline: an episode in care, then the case closes).
 With the effects off (or both chances zero) nothing here changes the case flow: entries into care
 are only counted.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,9 @@ DAYS_PER_WEEK = 7.0
 
 
 @njit
-def step_up_hazard(unallocated_days: float, changes: float, per_day: float, per_change: float) -> float:
+def step_up_hazard(
+    unallocated_days: float, changes: float, per_day: float, per_change: float
+) -> float:
     """The cumulative step-up hazard of a case (see the module's formula); the kernel uses it."""
     return per_day * unallocated_days + per_change * changes
 
@@ -44,8 +47,9 @@ def hazard_rates(per_week: float, per_change: float) -> tuple[float, float]:
     return -math.log1p(-per_week) / DAYS_PER_WEEK, -math.log1p(-per_change)
 
 
-def step_up_probability(unallocated_days: float, changes: float, per_week: float,
-                        per_change: float) -> float:
+def step_up_probability(
+    unallocated_days: float, changes: float, per_week: float, per_change: float
+) -> float:
     """The chance that a child who has spent ``unallocated_days`` without a worker and had
     ``changes`` changes of worker steps up into care at its first source episode end:
     1 - (1 - per_week)^(days / 7) x (1 - per_change)^changes."""
@@ -57,13 +61,13 @@ def step_up_probability(unallocated_days: float, changes: float, per_week: float
 class CareRule:
     """A scenario's children's-outcome rule as arrays by case type number."""
 
-    care: int                   # the care type's number; -1: the scenario has none
-    is_care: np.ndarray         # int64 per type: 1 for the care type
-    hazard: np.ndarray          # float64 (2, types): per day without a worker, per change of
+    care: int  # the care type's number; -1: the scenario has none
+    is_care: np.ndarray  # int64 per type: 1 for the care type
+    hazard: np.ndarray  # float64 (2, types): per day without a worker, per change of
     #                             worker; zero for types that do not step up, or with effects off
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, table: CaseTypeTable) -> "CareRule":
+    def from_scenario(cls, scenario: Scenario, table: CaseTypeTable) -> CareRule:
         n = len(table.names)
         name = scenario.care_type()
         care = table.names.index(name) if name is not None else -1
@@ -75,11 +79,13 @@ class CareRule:
             if rules.effects:
                 for source in scenario.care_sources():
                     hazard[:, table.names.index(source)] = hazard_rates(
-                        rules.care_step_up_per_unallocated_week, rules.care_step_up_per_change_of_worker)
+                        rules.care_step_up_per_unallocated_week,
+                        rules.care_step_up_per_change_of_worker,
+                    )
         return cls(care, is_care, hazard)
 
     @classmethod
-    def none(cls, n_types: int) -> "CareRule":
+    def none(cls, n_types: int) -> CareRule:
         """No care type: nothing counted, nothing stepped up."""
         return cls(-1, np.zeros(n_types, dtype=np.int64), np.zeros((2, n_types)))
 
@@ -93,21 +99,31 @@ class CareRule:
 class CareDraws:
     """Per case, drawn up front: the threshold of its step-up hazard and its career from care."""
 
-    threshold: np.ndarray       # float64; inf: never steps up
-    first_episode: np.ndarray   # int64 offset into episode_type/episode_days; -1: none drawn
-    n_episodes: np.ndarray      # int64
-    episode_type: np.ndarray    # int64
-    episode_days: np.ndarray    # int64
+    threshold: np.ndarray  # float64; inf: never steps up
+    first_episode: np.ndarray  # int64 offset into episode_type/episode_days; -1: none drawn
+    n_episodes: np.ndarray  # int64
+    episode_type: np.ndarray  # int64
+    episode_days: np.ndarray  # int64
 
     @classmethod
-    def none(cls, n_cases: int) -> "CareDraws":
+    def none(cls, n_cases: int) -> CareDraws:
         empty = np.empty(0, dtype=np.int64)
-        return cls(np.full(n_cases, np.inf), np.full(n_cases, -1, dtype=np.int64),
-                   np.zeros(n_cases, dtype=np.int64), empty, empty)
+        return cls(
+            np.full(n_cases, np.inf),
+            np.full(n_cases, -1, dtype=np.int64),
+            np.zeros(n_cases, dtype=np.int64),
+            empty,
+            empty,
+        )
 
 
-def draw_care(scenario: Scenario, table: CaseTypeTable, rule: CareRule, caseload: Caseload,
-              rng: np.random.Generator) -> CareDraws:
+def draw_care(
+    scenario: Scenario,
+    table: CaseTypeTable,
+    rule: CareRule,
+    caseload: Caseload,
+    rng: np.random.Generator,
+) -> CareDraws:
     """Each case's threshold and career from care (``rng``: the ``care_step_up`` stream). New
     referrals draw first, so their numbers do not depend on the size of the opening caseload."""
     if not rule.steps_up:
@@ -120,11 +136,14 @@ def draw_care(scenario: Scenario, table: CaseTypeTable, rule: CareRule, caseload
             empty = np.empty(0, dtype=np.int64)
             return np.empty(0), empty, empty, empty, empty
         threshold = -np.log1p(-rng.random(n))
-        return (threshold, *draw_careers(scenario, table, np.full(n, rule.care, dtype=np.int64), rng))
+        return (
+            threshold,
+            *draw_careers(scenario, table, np.full(n, rule.care, dtype=np.int64), rng),
+        )
 
     t_new, f_new, n_ep_new, types_new, days_new = draw(n_new)
     t_init, f_init, n_ep_init, types_init, days_init = draw(n_init)
-    return CareDraws(   # in case order: the opening caseload first, as in ``Caseload``
+    return CareDraws(  # in case order: the opening caseload first, as in ``Caseload``
         threshold=np.concatenate((t_init, t_new)),
         first_episode=np.concatenate((f_init, f_new + len(types_init))).astype(np.int64),
         n_episodes=np.concatenate((n_ep_init, n_ep_new)).astype(np.int64),

@@ -1,8 +1,10 @@
 """What a policy may read and do: ``AuthorityContext`` in one council (``sim.policy.Context``),
 ``RegionContext`` in the region (``sim.policy.RegionContext``)."""
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Generator
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 class AuthorityContext:
     """The authority as a policy sees it: a few readings and a few actions, nothing else."""
 
-    def __init__(self, auth: "Authority"):
+    def __init__(self, auth: Authority):
         self._auth = auth
 
     @property
@@ -39,8 +41,11 @@ class AuthorityContext:
 
     @property
     def extra_agency(self) -> int:
-        return sum(1 for w in self._auth.roster.temps.values()
-                   if w.contract == AGENCY and w.post is not None and not w.post.funded)
+        return sum(
+            1
+            for w in self._auth.roster.temps.values()
+            if w.contract == AGENCY and w.post is not None and not w.post.funded
+        )
 
     @property
     def agency_caseload_limit(self) -> float:
@@ -50,12 +55,21 @@ class AuthorityContext:
         return self._auth.headcount()
 
     def uncovered_vacancies(self) -> int:
-        return sum(1 for p in self._auth.establishment.posts
-                   if p.funded and p.holder is None and p.agency is None)
+        return sum(
+            1
+            for p in self._auth.establishment.posts
+            if p.funded and p.holder is None and p.agency is None
+        )
 
     def vacancies_covered_by_agency(self) -> int:
-        return sum(1 for p in self._auth.establishment.posts
-                   if p.funded and p.holder is None and p.agency is not None and p.agency.contract == AGENCY)
+        return sum(
+            1
+            for p in self._auth.establishment.posts
+            if p.funded
+            and p.holder is None
+            and p.agency is not None
+            and p.agency.contract == AGENCY
+        )
 
     def this_month(self, count: str) -> float:
         return float(self._auth.tally[count])
@@ -73,14 +87,17 @@ class AuthorityContext:
         auth = self._auth
         auth.find_agency(auth.add_unfunded_post(auth.agency_level))
 
-    def cover_vacancy(self, level: int, on_end: Callable[["SocialWorker"], None],
-                      replace_agency: bool = False) -> "SocialWorker | None":
+    def cover_vacancy(
+        self, level: int, on_end: Callable[[SocialWorker], None], replace_agency: bool = False
+    ) -> SocialWorker | None:
         auth = self._auth
         funded = [p for p in auth.establishment.posts if p.funded and p.holder is None]
         if replace_agency:
-            post = next((p for p in funded if p.agency is not None and p.agency.contract == AGENCY), None)
+            post = next(
+                (p for p in funded if p.agency is not None and p.agency.contract == AGENCY), None
+            )
             if post is not None:
-                auth.end_agency(post.agency)   # the agency worker returns to the pool
+                auth.end_agency(post.agency)  # the agency worker returns to the pool
         else:
             post = next((p for p in funded if p.agency is None), None)
         return None if post is None else auth.start_cover(post, level, on_end)
@@ -92,11 +109,14 @@ class AuthorityContext:
         slots = slots[roster.level[slots] == level]
         if not slots.size:
             return False
-        auth.leave(roster.worker_at(int(slots[min(int(u * slots.size), slots.size - 1)])), "other_la",
-                   to_region=True)
+        auth.leave(
+            roster.worker_at(int(slots[min(int(u * slots.size), slots.size - 1)])),
+            "other_la",
+            to_region=True,
+        )
         return True
 
-    def end_cover(self, worker: "SocialWorker") -> None:
+    def end_cover(self, worker: SocialWorker) -> None:
         self._auth.end_cover(worker)
 
     def offer_incentive(self, gbp_per_year: float) -> None:
@@ -117,10 +137,11 @@ class RegionContext:
     """The region as its policies see it: its councils (each through its own context), its
     labour market's pools, and the clock."""
 
-    def __init__(self, market: "LabourMarket", names: list[str]):
+    def __init__(self, market: LabourMarket, names: list[str]):
         self._market = market
         self.councils: dict[str, AuthorityContext] = {
-            name: auth.context for name, auth in zip(names, market.authorities)}
+            name: auth.context for name, auth in zip(names, market.authorities)
+        }
 
     @property
     def now(self) -> float:
@@ -131,8 +152,11 @@ class RegionContext:
         return self._market.regional
 
     def post_shares(self, names, level: int | None = None) -> dict[str, float]:
-        posts = {n: float(c.rates.establishment.sum() if level is None else c.rates.establishment[level])
-                 for n, c in self.councils.items() if n in names}
+        posts = {
+            n: float(c.rates.establishment.sum() if level is None else c.rates.establishment[level])
+            for n, c in self.councils.items()
+            if n in names
+        }
         total = sum(posts.values())
         return {n: p / total if total else 1.0 / len(posts) for n, p in posts.items()}
 
@@ -151,4 +175,4 @@ class RegionContext:
 
     def refresh_rates(self) -> None:
         self._market.refresh_rates()
-        self._market.update_pay()   # refreshes every council's rates
+        self._market.update_pay()  # refreshes every council's rates

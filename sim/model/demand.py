@@ -5,6 +5,7 @@ variables with the day's integrated rate, which is exact at the model's one-day 
 case's career (its sequence of case types and episode durations) is drawn at once from the case
 type chain, so every scenario with the same seed sees the same families in the same order.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,28 +20,31 @@ from sim.scenario import CLOSE, LEVELS, MAX_EPISODES, CaseType, Demand, Scenario
 # whose chain expects more is refused)
 
 
-def referrals_per_year(demand: Demand, day: np.ndarray | float,
-                       calendar: Calendar | None = None) -> np.ndarray:
+def referrals_per_year(
+    demand: Demand, day: np.ndarray | float, calendar: Calendar | None = None
+) -> np.ndarray:
     """The yearly referral rate at ``day``: the year's value of ``referrals_by_year`` on the
     run's ``calendar`` (``referrals_per_year`` before reporting starts if ``demand.warmup`` is
     'start'), else ``referrals_per_year`` grown by the trend."""
     t = np.asarray(day, dtype=float)
     if demand.referrals_by_year and calendar is not None:
         rate = by_year(demand.referrals_by_year, calendar.reporting_year(t), demand.annual_trend)
-        if demand.warmup == "start":   # the warm-up at the start's rate
+        if demand.warmup == "start":  # the warm-up at the start's rate
             rate = np.where(t < calendar.report_start_day, demand.referrals_per_year, rate)
         return rate
     return demand.referrals_per_year * (1.0 + demand.annual_trend) ** (t / DAYS_PER_YEAR)
 
 
-def referral_rate_per_day(demand: Demand, day: np.ndarray | float,
-                          calendar: Calendar | None = None) -> np.ndarray:
+def referral_rate_per_day(
+    demand: Demand, day: np.ndarray | float, calendar: Calendar | None = None
+) -> np.ndarray:
     """Expected referrals per day at ``day``: the yearly rate with seasonality (peaking on
     ``seasonal_peak_day`` of the calendar year with a ``calendar``, else of the run's year)."""
     t = np.asarray(day, dtype=float)
     of_year = t if calendar is None else (calendar.date(t) % 1.0) * DAYS_PER_YEAR
     season = 1.0 + demand.seasonal_amplitude * np.cos(
-        2.0 * np.pi * (of_year - demand.seasonal_peak_day) / DAYS_PER_YEAR)
+        2.0 * np.pi * (of_year - demand.seasonal_peak_day) / DAYS_PER_YEAR
+    )
     return referrals_per_year(demand, t, calendar) / DAYS_PER_YEAR * season
 
 
@@ -49,19 +53,19 @@ class CaseTypeTable:
     """The case types as arrays indexed by type number (the order of the scenario)."""
 
     names: tuple[str, ...]
-    weight: np.ndarray      # float64
-    min_level: np.ndarray   # int64, index into LEVELS
+    weight: np.ndarray  # float64
+    min_level: np.ndarray  # int64, index into LEVELS
     priority_order: np.ndarray  # int64, type numbers in allocation order
-    next_cum: np.ndarray    # (types, types + 1) cumulative probabilities; last column = close
+    next_cum: np.ndarray  # (types, types + 1) cumulative probabilities; last column = close
     mean_days: np.ndarray
-    team: np.ndarray        # int64: the team that allocates each type
-    works: np.ndarray       # int64 (teams, types): 1 if a worker of the team may hold the type
+    team: np.ndarray  # int64: the team that allocates each type
+    works: np.ndarray  # int64 (teams, types): 1 if a worker of the team may hold the type
     team_names: tuple[str, ...]
     looked_after: np.ndarray  # bool: types of children looked after (reporting)
-    in_need: np.ndarray       # bool: types of children in need (reporting)
+    in_need: np.ndarray  # bool: types of children in need (reporting)
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario) -> "CaseTypeTable":
+    def from_scenario(cls, scenario: Scenario) -> CaseTypeTable:
         names = tuple(scenario.type_names)
         cts = [scenario.case_types[n] for n in names]
         n = len(names)
@@ -85,7 +89,9 @@ class CaseTypeTable:
             priority_order=np.array(order, dtype=np.int64),
             next_cum=np.cumsum(probs, axis=1),
             mean_days=np.array([ct.mean_days for ct in cts], dtype=float),
-            team=team, works=works, team_names=tuple(name for name, _ in teams),
+            team=team,
+            works=works,
+            team_names=tuple(name for name, _ in teams),
             looked_after=np.array([n in scenario.looked_after_types() for n in names], dtype=bool),
             in_need=np.array([n in scenario.in_need_types() for n in names], dtype=bool),
         )
@@ -102,7 +108,7 @@ def draw_durations(ct: CaseType, n: int, rng: np.random.Generator) -> np.ndarray
     if ct.distribution == "exponential":
         x = rng.exponential(ct.mean_days, n)
     elif ct.distribution == "lognormal":
-        sigma2 = np.log1p(ct.cv ** 2)
+        sigma2 = np.log1p(ct.cv**2)
         x = rng.lognormal(np.log(ct.mean_days) - sigma2 / 2.0, np.sqrt(sigma2), n)
     else:
         x = np.full(n, ct.mean_days)
@@ -114,9 +120,9 @@ class Caseload:
     """All cases of one run: arrival, and their careers as flat episode arrays."""
 
     arrival_day: np.ndarray  # int64, sorted; cases open at the start have day 0 and initial=True
-    initial: np.ndarray      # bool
+    initial: np.ndarray  # bool
     first_episode: np.ndarray  # int64 offset into episode arrays
-    n_episodes: np.ndarray   # int64
+    n_episodes: np.ndarray  # int64
     episode_type: np.ndarray  # int64
     episode_days: np.ndarray  # int64
     referrals_per_day: np.ndarray  # int64, length n_days
@@ -126,8 +132,9 @@ class Caseload:
         return len(self.arrival_day)
 
 
-def draw_careers(scenario: Scenario, table: CaseTypeTable, first_type: np.ndarray,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def draw_careers(
+    scenario: Scenario, table: CaseTypeTable, first_type: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Careers of cases starting with ``first_type``: (first_episode, n_episodes, type, days)."""
     n = len(first_type)
     n_types = len(table.names)
@@ -155,7 +162,7 @@ def draw_careers(scenario: Scenario, table: CaseTypeTable, first_type: np.ndarra
     # episodes case by case: the k-th episode of case i at first[i] + k
     n_ep = np.zeros(n, dtype=np.int64)
     for idx in rows:
-        n_ep[idx] += 1            # each step's cases are distinct
+        n_ep[idx] += 1  # each step's cases are distinct
     first = np.concatenate(([0], np.cumsum(n_ep)[:-1])).astype(np.int64)
     ep_type = np.empty(int(n_ep.sum()), dtype=np.int64)
     ep_days = np.empty(int(n_ep.sum()), dtype=np.int64)
@@ -165,8 +172,9 @@ def draw_careers(scenario: Scenario, table: CaseTypeTable, first_type: np.ndarra
     return first, n_ep, ep_type, ep_days
 
 
-def expected_open_cases(scenario: Scenario, table: CaseTypeTable | None = None,
-                        referrals_per_year: float | None = None) -> np.ndarray:
+def expected_open_cases(
+    scenario: Scenario, table: CaseTypeTable | None = None, referrals_per_year: float | None = None
+) -> np.ndarray:
     """Steady-state mean open cases by type, from the traffic equations and Little's law.
 
     Waiting time is not included: this is the allocated caseload when allocation is immediate.
@@ -195,19 +203,26 @@ def team_post_weights(scenario: Scenario, table: CaseTypeTable | None = None) ->
     levels = scenario.workforce.levels.ordered()
     posts = np.array([lv.establishment for lv in levels], dtype=float)
     n_teams = len(teams)
-    lowest = np.array([table.min_level[table.team == k].min() if (table.team == k).any() else 0
-                       for k in range(n_teams)])
-    eligible = (np.arange(len(posts))[:, None] >= lowest[None, :]).astype(float)   # levels x teams
-    reach = (posts[:, None] * eligible).sum(axis=0)                                 # posts it may use
+    lowest = np.array(
+        [
+            table.min_level[table.team == k].min() if (table.team == k).any() else 0
+            for k in range(n_teams)
+        ]
+    )
+    eligible = (np.arange(len(posts))[:, None] >= lowest[None, :]).astype(float)  # levels x teams
+    reach = (posts[:, None] * eligible).sum(axis=0)  # posts it may use
     if all(t.share is not None for _, t in teams):
         wanted = np.array([t.share for _, t in teams], dtype=float) * posts.sum()
     else:
         limit = np.array([lv.caseload_limit for lv in levels], dtype=float)
         factor = np.array([t.caseload_limit_factor for _, t in teams])
         per_post = (posts * limit) @ eligible / np.where(reach > 0, reach, 1.0) * factor
-        work = np.bincount(table.team, weights=expected_open_cases(scenario, table) * table.weight,
-                           minlength=n_teams)
-        load = work / np.where(per_post > 0, per_post, 1.0)                        # R, in posts
+        work = np.bincount(
+            table.team,
+            weights=expected_open_cases(scenario, table) * table.weight,
+            minlength=n_teams,
+        )
+        load = work / np.where(per_post > 0, per_post, 1.0)  # R, in posts
         spare = posts.sum() - load.sum()
         root = np.sqrt(load)
         wanted = load + spare * root / root.sum() if spare > 0 else load * posts.sum() / load.sum()
@@ -216,9 +231,14 @@ def team_post_weights(scenario: Scenario, table: CaseTypeTable | None = None) ->
     return np.where(total > 0, asked / np.where(total > 0, total, 1.0), 1.0 / n_teams)
 
 
-def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Generator,
-                  career_rng: np.random.Generator, initial_rng: np.random.Generator,
-                  calendar: Calendar | None = None) -> Caseload:
+def draw_caseload(
+    scenario: Scenario,
+    n_days: int,
+    referral_rng: np.random.Generator,
+    career_rng: np.random.Generator,
+    initial_rng: np.random.Generator,
+    calendar: Calendar | None = None,
+) -> Caseload:
     """The open caseload at the start (steady-state mix) and every referral of the run
     (``calendar``: the run's dates, for a yearly referral series)."""
     d = scenario.demand
@@ -234,8 +254,9 @@ def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Gener
     first_new = np.minimum(first_new, len(shares) - 1).astype(np.int64)
     # Open caseload at the start: Poisson(expected open cases) per type. For exponential
     # durations the remaining time of an open episode has the same law as a fresh one.
-    stock = initial_rng.poisson(expected_open_cases(
-        scenario, table, float(referrals_per_year(d, 0.0, calendar))))
+    stock = initial_rng.poisson(
+        expected_open_cases(scenario, table, float(referrals_per_year(d, 0.0, calendar)))
+    )
     first_init = np.repeat(np.arange(len(table.names)), stock).astype(np.int64)
     # Careers of new cases come from their own stream whatever the size of the opening stock.
     f_new, n_new, t_new, d_new = draw_careers(scenario, table, first_new, career_rng)
@@ -248,6 +269,9 @@ def draw_caseload(scenario: Scenario, n_days: int, referral_rng: np.random.Gener
     return Caseload(
         arrival_day=np.concatenate((np.zeros(n_init, np.int64), arrival)),
         initial=np.concatenate((np.ones(n_init, bool), np.zeros(len(arrival), bool))),
-        first_episode=first, n_episodes=n_ep, episode_type=ep_type, episode_days=ep_days,
+        first_episode=first,
+        n_episodes=n_ep,
+        episode_type=ep_type,
+        episode_days=ep_days,
         referrals_per_day=referrals.astype(np.int64),
     )

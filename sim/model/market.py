@@ -27,11 +27,13 @@ Every person is accounted for (see ``check``): people in the region = everyone w
 minus everyone who left, and every move out of one council is a move into another, an applicant
 still looking, or a departure from the region.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generator, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import simpy
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from sim.model.streams import Streams
 
 WEEK_DAYS = 7.0
-MARKET_OFFSET = 0.45   # weekly matching, after the day's case flow and before monthly events
+MARKET_OFFSET = 0.45  # weekly matching, after the day's case flow and before monthly events
 
 
 class MemberCouncil(Protocol):
@@ -58,11 +60,11 @@ class MemberCouncil(Protocol):
     rates: Rates
     establishment: Establishment
     tally: Counter[str]
-    market: "LabourMarket | None"          # set by ``LabourMarket.start``
+    market: LabourMarket | None  # set by ``LabourMarket.start``
     market_index: int
-    supplement: float                      # market supplement, share of salary
-    market_salary: np.ndarray | None       # the region's mean pay
-    others_salary: np.ndarray | None       # the other councils' mean pay
+    supplement: float  # market supplement, share of salary
+    market_salary: np.ndarray | None  # the region's mean pay
+    others_salary: np.ndarray | None  # the other councils' mean pay
     n_active: int
 
     @property
@@ -74,7 +76,7 @@ class MemberCouncil(Protocol):
     def refresh_rates(self) -> None: ...
     def wants_cover(self, post: Post) -> bool: ...
     def start_assignment(self, post: Post) -> SocialWorker: ...
-    def take_applicant(self, person: "Applicant") -> None: ...
+    def take_applicant(self, person: Applicant) -> None: ...
 
 
 @dataclass
@@ -82,15 +84,15 @@ class MarketRates:
     """The region's market rates in force: the scenario's, as the region's policies adjust them
     (``Policy.adjust_market``)."""
 
-    agency_inflow_per_year: float   # agency workers joining the pool from outside the region
-    agency_exit_rate: float         # a year, of an agency worker without an assignment
-    agency_supply: float = 1.0      # share of the agency supply that stays: the regional pool's
+    agency_inflow_per_year: float  # agency workers joining the pool from outside the region
+    agency_exit_rate: float  # a year, of an agency worker without an assignment
+    agency_supply: float = 1.0  # share of the agency supply that stays: the regional pool's
     # inflow is multiplied and its idle workers' exit rate divided by it, and a leaver into agency
     # work joins it with this chance (else works in another region); with an outside market, each
     # council's chance that a vacancy finds agency cover is multiplied by it
 
     @classmethod
-    def from_market(cls, market: Market) -> "MarketRates":
+    def from_market(cls, market: Market) -> MarketRates:
         return cls(market.agency_inflow_per_year, market.agency_exit_rate)
 
 
@@ -99,30 +101,30 @@ class Applicant:
     """Someone looking for a permanent post at ``level`` in the region."""
 
     level: int
-    pipeline: str              # newly_qualified, experienced or moved
-    since: float               # day they started looking
-    patience: float            # days they will look before leaving the region
-    origin: int = -1           # the council a mover left (-1: from outside the councils)
-    level_since: float = 0.0   # a mover keeps their time in level (for promotion)
-    born: float = 0.0          # ... and their age (day of birth)
+    pipeline: str  # newly_qualified, experienced or moved
+    since: float  # day they started looking
+    patience: float  # days they will look before leaving the region
+    origin: int = -1  # the council a mover left (-1: from outside the councils)
+    level_since: float = 0.0  # a mover keeps their time in level (for promotion)
+    born: float = 0.0  # ... and their age (day of birth)
 
 
 class LabourMarket:
     """The regional pools and the rules that fill vacancies and agency assignments."""
 
-    def __init__(self, market: Market, authorities: list["MemberCouncil"], streams: "Streams"):
+    def __init__(self, market: Market, authorities: list[MemberCouncil], streams: Streams):
         self.market = market
         self.authorities = authorities
         self.streams = streams
         self.applicants: list[Applicant] = []
         self.agency_idle = 0
-        self.requests: list[tuple["MemberCouncil", Post]] = []   # agency cover wanted, not yet found
-        self.ledger: Counter[str] = Counter()   # joined, left the region; moves out and in
+        self.requests: list[tuple[MemberCouncil, Post]] = []  # agency cover wanted, not yet found
+        self.ledger: Counter[str] = Counter()  # joined, left the region; moves out and in
         posts = np.array([a.rates.establishment.sum() for a in authorities], float)
-        self.weights = posts / posts.sum()      # councils weighted by funded posts
+        self.weights = posts / posts.sum()  # councils weighted by funded posts
         self.supplement = np.zeros(len(authorities))
         self.rates = MarketRates.from_market(market)
-        self.policies: list = []    # the region's policies in force (they adjust ``rates``)
+        self.policies: list = []  # the region's policies in force (they adjust ``rates``)
 
     def refresh_rates(self) -> None:
         """Recompute the market rates from the scenario and the region's policies in force."""
@@ -145,15 +147,33 @@ class LabourMarket:
             return
         self.agency_idle = self.market.agency_pool_start
         self.ledger["joined"] += self.agency_idle
-        first = self.authorities[0]   # the councils share the clock: hold as they do
+        first = self.authorities[0]  # the councils share the clock: hold as they do
         first.start_staffing(self._weekly(env))
         first.start_staffing(self._monthly(env))
 
-    def _new(self, level: int, pipeline: str, now: float, origin: int = -1,
-             level_since: float | None = None, born: float = 0.0) -> None:
-        patience = self.streams["applicants"].exponential(self.market.applicant_patience_months * MONTH_DAYS)
-        self.applicants.append(Applicant(level, pipeline, now, patience, origin,
-                                         now if level_since is None else level_since, born))
+    def _new(
+        self,
+        level: int,
+        pipeline: str,
+        now: float,
+        origin: int = -1,
+        level_since: float | None = None,
+        born: float = 0.0,
+    ) -> None:
+        patience = self.streams["applicants"].exponential(
+            self.market.applicant_patience_months * MONTH_DAYS
+        )
+        self.applicants.append(
+            Applicant(
+                level,
+                pipeline,
+                now,
+                patience,
+                origin,
+                now if level_since is None else level_since,
+                born,
+            )
+        )
         if origin < 0:
             self.ledger["joined"] += 1
 
@@ -162,16 +182,21 @@ class LabourMarket:
         supplements move with vacancy rates."""
         m = self.market
         arrivals, pool = self.streams["applicants"], self.streams["agency_pool"]
-        month = int(round(env.now / MONTH_DAYS))   # of the run: the newly qualified's season
+        month = int(round(env.now / MONTH_DAYS))  # of the run: the newly qualified's season
         yield env.timeout(OFFSET_MARKET)
         while True:
             now = env.now
             more = self.authorities[0].series_factor("applicants")
-            for _ in range(arrivals.poisson(m.newly_qualified_per_year * more
-                                            * m.newly_qualified_month_shares[month % 12])):
+            for _ in range(
+                arrivals.poisson(
+                    m.newly_qualified_per_year * more * m.newly_qualified_month_shares[month % 12]
+                )
+            ):
                 self._new(ASYE, "newly_qualified", now)
-            for name in EXPERIENCED:   # a fixed order, whatever the order in the file
-                for _ in range(arrivals.poisson(m.experienced_per_year.get(name, 0.0) * more / 12.0)):
+            for name in EXPERIENCED:  # a fixed order, whatever the order in the file
+                for _ in range(
+                    arrivals.poisson(m.experienced_per_year.get(name, 0.0) * more / 12.0)
+                ):
                     self._new(LEVELS.index(name), "experienced", now)
             r = self.rates
             arrived = int(pool.poisson(r.agency_inflow_per_year * r.agency_supply / 12.0))
@@ -183,7 +208,7 @@ class LabourMarket:
             if m.supplement:
                 self._supplements()
             else:
-                self.update_pay()   # policies may have changed a council's pay
+                self.update_pay()  # policies may have changed a council's pay
             month += 1
             yield env.timeout(MONTH_DAYS)
 
@@ -194,9 +219,12 @@ class LabourMarket:
             perm, _, vac = auth.headcount()
             rate = vac.sum() / max(vac.sum() + perm.sum(), 1.0)
             up = rate > m.supplement_vacancy_threshold
-            most = auth.rates.supplement_max     # a policy may forbid supplements
-            self.supplement[i] = min(most, self.supplement[i] + step) if up \
+            most = auth.rates.supplement_max  # a policy may forbid supplements
+            self.supplement[i] = (
+                min(most, self.supplement[i] + step)
+                if up
                 else min(most, max(0.0, self.supplement[i] - step))
+            )
         self.update_pay()
 
     def update_pay(self) -> None:
@@ -210,13 +238,15 @@ class LabourMarket:
             auth.refresh_rates()
         if not self.regional:
             return
-        salary = np.array([a.offer for a in self.authorities])                  # council x level
+        salary = np.array([a.offer for a in self.authorities])  # council x level
         posts = np.array([a.rates.establishment for a in self.authorities], float)
         total, count = (posts * salary).sum(axis=0), posts.sum(axis=0)
-        plain = salary.mean(axis=0)                  # a level without posts anywhere
+        plain = salary.mean(axis=0)  # a level without posts anywhere
         mean = np.where(count > 0, total / np.maximum(count, 1.0), plain)
         others_count = count - posts
-        others = np.where(others_count > 0, (total - posts * salary) / np.maximum(others_count, 1.0), mean)
+        others = np.where(
+            others_count > 0, (total - posts * salary) / np.maximum(others_count, 1.0), mean
+        )
         for i, auth in enumerate(self.authorities):
             auth.market_salary = mean
             auth.others_salary = others[i]
@@ -252,7 +282,7 @@ class LabourMarket:
         m = self.market
         auths = self.authorities
         rng = self.streams["choices"]
-        vacancies = np.array([a.headcount()[2] for a in auths])            # council x level
+        vacancies = np.array([a.headcount()[2] for a in auths])  # council x level
         salary = np.array([a.offer for a in auths])
         pay = 10.0 * (salary / auths[0].market_salary - 1.0)
         load = np.array([a.mean_caseload() for a in auths])
@@ -271,8 +301,13 @@ class LabourMarket:
                     self.ledger["left"] += 1
                     self.ledger["movers_left"] += person.origin >= 0
                 continue
-            u = np.where(open_, np.log(np.maximum(vacancies[:, person.level], 1.0)) + fixed
-                         + m.choice_pay_coef * pay[:, person.level], -np.inf)
+            u = np.where(
+                open_,
+                np.log(np.maximum(vacancies[:, person.level], 1.0))
+                + fixed
+                + m.choice_pay_coef * pay[:, person.level],
+                -np.inf,
+            )
             cum = np.cumsum(np.exp(u - u.max()))
             i = int(np.searchsorted(cum, rng.random() * cum[-1], side="right"))
             vacancies[i, person.level] -= 1
@@ -282,12 +317,12 @@ class LabourMarket:
         self.applicants = staying
 
     # -- what councils ask of the market ---------------------------------------------------------
-    def request_agency(self, auth: "MemberCouncil", post: Post) -> None:
+    def request_agency(self, auth: MemberCouncil, post: Post) -> None:
         """A council wants agency cover for ``post``: from the pool now, or when one is free."""
-        if self.agency_idle > 0 and not self.requests:   # else the earlier requests come first
+        if self.agency_idle > 0 and not self.requests:  # else the earlier requests come first
             self.agency_idle -= 1
             auth.start_assignment(post)
-        elif not post.funded:   # an assignment above establishment: not found, not kept waiting
+        elif not post.funded:  # an assignment above establishment: not found, not kept waiting
             auth.establishment.remove(post)
         elif not post.requested:
             post.requested = True
@@ -306,27 +341,44 @@ class LabourMarket:
         """An assignment ended: the worker is available again."""
         self.agency_idle += 1
 
-    def leaver(self, auth: "MemberCouncil", worker, destination: str, pay_driven: bool = False) -> bool:
+    def leaver(
+        self, auth: MemberCouncil, worker, destination: str, pay_driven: bool = False
+    ) -> bool:
         """A permanent leaver's next step; False if they leave the region. A leaver to another
         council who looks in the region is a move out (``pay_driven``: one only for pay)."""
-        if destination == "agency":   # into the region's pool, unless its supply is cut
+        if destination == "agency":  # into the region's pool, unless its supply is cut
             supply = self.rates.agency_supply
             if supply < 1.0 and self.streams["agency_leavers"].random() >= supply:
                 return False
             self.agency_idle += 1
             return True
-        if destination == "other_la" and len(self.authorities) > 1 \
-                and self.streams["movers"].random() < self.market.movers_in_region:
+        if (
+            destination == "other_la"
+            and len(self.authorities) > 1
+            and self.streams["movers"].random() < self.market.movers_in_region
+        ):
             self.ledger["moves_out"] += 1
             auth.tally[MOVES_OUT] += 1
             auth.tally[MOVES_PAY_DRIVEN] += pay_driven
-            self._new(worker.level, "moved", auth.env.now, auth.market_index, worker.level_since,
-                      worker.born)
+            self._new(
+                worker.level,
+                "moved",
+                auth.env.now,
+                auth.market_index,
+                worker.level_since,
+                worker.born,
+            )
             return True
         return False
 
-    def destination_weights(self, auth: "MemberCouncil", level: np.ndarray, pressure: np.ndarray,
-                            base: np.ndarray, pay: bool = True) -> np.ndarray:
+    def destination_weights(
+        self,
+        auth: MemberCouncil,
+        level: np.ndarray,
+        pressure: np.ndarray,
+        base: np.ndarray,
+        pay: bool = True,
+    ) -> np.ndarray:
         """Leavers' destination weights (profession, other_la, agency order of ``base``), one row
         per leaver: the DfE shares tilted by pay elsewhere (unless not ``pay``) and by caseload
         pressure."""
@@ -339,7 +391,7 @@ class LabourMarket:
         return base * tilt
 
     # -- accounting --------------------------------------------------------------------------
-    def unmet(self, auths: list["MemberCouncil"]) -> int:
+    def unmet(self, auths: list[MemberCouncil]) -> int:
         """Requests of ``auths`` for agency cover still wanted and not yet found."""
         return sum(1 for a, post in self.requests if a in auths and a.wants_cover(post))
 
@@ -353,9 +405,16 @@ class LabourMarket:
         joined = self.ledger["joined"] + joined_councils
         left = self.ledger["left"] + left_councils
         if self.people() != joined - left:
-            raise RuntimeError(f"region: {self.people()} people, but {joined} joined and {left} left")
+            raise RuntimeError(
+                f"region: {self.people()} people, but {joined} joined and {left} left"
+            )
         looking = sum(1 for p in self.applicants if p.origin >= 0)
-        if self.ledger["moves_out"] != self.ledger["moves_in"] + looking + self.ledger["movers_left"]:
-            raise RuntimeError(f"region: {self.ledger['moves_out']} moved out of a council, but "
-                               f"{self.ledger['moves_in']} moved in, {looking} are looking and "
-                               f"{self.ledger['movers_left']} left the region")
+        if (
+            self.ledger["moves_out"]
+            != self.ledger["moves_in"] + looking + self.ledger["movers_left"]
+        ):
+            raise RuntimeError(
+                f"region: {self.ledger['moves_out']} moved out of a council, but "
+                f"{self.ledger['moves_in']} moved in, {looking} are looking and "
+                f"{self.ledger['movers_left']} left the region"
+            )

@@ -16,6 +16,7 @@
   grows by its inverse (``Rates.capacity_factor``): fewer cases fit, and the same cases press
   harder on those at work.
 """
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -29,7 +30,7 @@ from sim.model.roster import Roster
 from sim.model.workforce import ASYE
 from sim.scenario import Absence, AgesAtHire, Retirement, Scenario
 
-AGE, RETIRE = range(2)      # which of a post's ``people`` draws (see Authority.people_draws)
+AGE, RETIRE = range(2)  # which of a post's ``people`` draws (see Authority.people_draws)
 N_PEOPLE_DRAWS = 2
 
 
@@ -38,14 +39,20 @@ class AgesAtHireTable:
 
     def __init__(self, retirement: Retirement):
         self.edges = np.asarray(retirement.age_group_edges, dtype=float)
-        self.cum = {name: np.concatenate(([0.0], np.cumsum(getattr(retirement.age_at_hire, name))))
-                    for name in AgesAtHire.model_fields}
+        self.cum = {
+            name: np.concatenate(([0.0], np.cumsum(getattr(retirement.age_at_hire, name))))
+            for name in AgesAtHire.model_fields
+        }
 
     def age(self, pipeline: str, level: int, u: float) -> float:
         """The age (years) at hire of someone joining by ``pipeline`` at ``level`` whose draw is
         ``u``; a pipeline without its own shares (a policy's) is newly qualified into ASYE posts
         and experienced above."""
-        name = pipeline if pipeline in self.cum else ("newly_qualified" if level == ASYE else "experienced")
+        name = (
+            pipeline
+            if pipeline in self.cum
+            else ("newly_qualified" if level == ASYE else "experienced")
+        )
         return float(np.interp(u, self.cum[name], self.edges))
 
 

@@ -5,10 +5,12 @@ after an exponential delay with the level's mean: newly qualified for ASYE posts
 external hires above) and, with the backfill probability, a search for an agency worker, who
 covers the post until their assignment ends, the post is filled, or they convert to permanent.
 """
+
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import simpy
@@ -37,8 +39,8 @@ class HiringCouncil(Protocol):
     establishment: Establishment
     teams: list[tuple[str, Team]]
     agency_level: int
-    outside: bool                          # the labour market is outside the region
-    market: "LabourMarket | None"
+    outside: bool  # the labour market is outside the region
+    market: LabourMarket | None
 
     def post_draw(self, post: Post, which: int) -> float: ...
     def hire(self, post: Post, pipeline: str) -> SocialWorker: ...
@@ -111,7 +113,10 @@ def overflow_agency(auth: HiringCouncil, offset: float):
                     post = auth.add_unfunded_post(auth.agency_level, team=k)
                     post.overflow = True
                     auth.find_agency(post)
-            elif extra and work[k] / max(workers[k] - 1, 1) < team.agency_load - team.agency_release_margin:
+            elif (
+                extra
+                and work[k] / max(workers[k] - 1, 1) < team.agency_load - team.agency_release_margin
+            ):
                 auth.release_overflow(extra[-1])
         yield auth.env.timeout(MONTH_DAYS)
 
@@ -131,9 +136,14 @@ def conversions(auth: HiringCouncil, offset: float):
     yield auth.env.timeout(offset)
     while True:
         p = -np.expm1(-auth.rates.conversion_rate / 12.0)
-        temps = [w for w in auth.roster.agency_workers()
-                 if w.post is not None and w.post.level > ASYE and not w.post.overflow
-                 and not w.post.beyond]
+        temps = [
+            w
+            for w in auth.roster.agency_workers()
+            if w.post is not None
+            and w.post.level > ASYE
+            and not w.post.overflow
+            and not w.post.beyond
+        ]
         if temps:
             for worker, u in zip(temps, rng.random(len(temps))):
                 if u < p:

@@ -7,9 +7,10 @@ kernel advances through the days on which no other event happens); then the day'
 in the order of the clock's offsets. Each month end records one row per council and one for the
 region (``recorder.snapshot``), and checks that no person or case was created or lost.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -18,8 +19,14 @@ import simpy
 from sim.columns import REGION, TIMESERIES
 from sim.model.allocation import CaseFlow
 from sim.model.authority import Authority
-from sim.model.clock import (DAYS_PER_YEAR, MONTH_DAYS, OFFSET_POLICY_START, OFFSET_POLICY_TICK,
-                             OFFSET_RECORD, Clock)
+from sim.model.clock import (
+    DAYS_PER_YEAR,
+    MONTH_DAYS,
+    OFFSET_POLICY_START,
+    OFFSET_POLICY_TICK,
+    OFFSET_RECORD,
+    Clock,
+)
 from sim.model.context import AuthorityContext, RegionContext
 from sim.model.market import LabourMarket
 from sim.model.recorder import MonthEnd, snapshot, team_snapshot
@@ -28,35 +35,50 @@ from sim.model.summary import CaseColumns, columns, subset, summarise, summarise
 from sim.policy import Policy, get_policy
 from sim.scenario import Scenario
 
-MARKET_STREAMS = "region:market"   # the streams key of the labour market's draws
+MARKET_STREAMS = "region:market"  # the streams key of the labour market's draws
 COLUMNS = [o.name for o in TIMESERIES if o.name != "rep"]
 
 
 class Region:
     """The authorities of a scenario in one environment, for one replication."""
 
-    def __init__(self, scenario: Scenario, root_seed: int, rep: int, clock: Clock,
-                 env: simpy.Environment | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        root_seed: int,
+        rep: int,
+        clock: Clock,
+        env: simpy.Environment | None = None,
+    ):
         self.env = env or simpy.Environment()
         self.scenario = scenario
         self.clock = clock
         self.rep = rep
         self.names = [name for name, _ in scenario.members()]
-        self.team_names = self.names if scenario.is_region else [REGION]   # authority of team rows
+        self.team_names = self.names if scenario.is_region else [REGION]  # authority of team rows
         keys = self.names if scenario.is_region else [SINGLE_AUTHORITY]
         market_streams = Streams(root_seed, rep, MARKET_STREAMS)
         self.policies = self._region_policies(market_streams)
-        self.authorities = [Authority(self.env, member, Streams(root_seed, rep, key), clock,
-                                      AuthorityContext, [p for p in self.policies if name in p.adopters], name)
-                            for key, (name, member) in zip(keys, scenario.members())]
+        self.authorities = [
+            Authority(
+                self.env,
+                member,
+                Streams(root_seed, rep, key),
+                clock,
+                AuthorityContext,
+                [p for p in self.policies if name in p.adopters],
+                name,
+            )
+            for key, (name, member) in zip(keys, scenario.members())
+        ]
         self.market = LabourMarket(scenario.market, self.authorities, market_streams)
         self.market.start(self.env)
-        self.context = RegionContext(self.market, self.names)   # what the region's policies see
+        self.context = RegionContext(self.market, self.names)  # what the region's policies see
         for policy in self.policies:
             self.env.process(self._run_policy(policy))
-        self._check: Callable[[], None] | None = None   # see ``run``
+        self._check: Callable[[], None] | None = None  # see ``run``
         self.rows: list[dict] = []
-        self.team_rows: list[dict] = []    # month-end rows of each council's teams
+        self.team_rows: list[dict] = []  # month-end rows of each council's teams
         self.waits_before = [np.zeros_like(a.book.wait_hist) for a in self.authorities]
         self.env.process(self._case_flow())
         self.env.process(self._record(OFFSET_RECORD))
@@ -71,9 +93,14 @@ class Region:
             if cls.scope != "region":
                 continue
             occurrence = [s.name for s in specs[:i]].count(spec.name)
-            out.append(cls(cls.Params(**spec.params), spec.start_month,
-                           streams.for_policy(spec.name, occurrence),
-                           frozenset(spec.authorities or self.names)))
+            out.append(
+                cls(
+                    cls.Params(**spec.params),
+                    spec.start_month,
+                    streams.for_policy(spec.name, occurrence),
+                    frozenset(spec.authorities or self.names),
+                )
+            )
         return out
 
     # -- processes -------------------------------------------------------------------------------
@@ -91,6 +118,7 @@ class Region:
         while True:
             policy.monthly_region(self.context)
             yield self.env.timeout(MONTH_DAYS)
+
     def _case_flow(self):
         """Daily: episode ends, referrals and allocation in every council (the compiled kernel),
         one call for all councils over the days up to the next event of any other process."""
@@ -116,16 +144,21 @@ class Region:
             month_end = MonthEnd(month)
             if several:
                 for name, auth in zip(self.names, self.authorities):
-                    self.rows.append({"authority": name, **snapshot([auth], month, self.market, month_end)})
-            self.rows.append({"authority": REGION, **snapshot(self.authorities, month, self.market,
-                                                              month_end)})
+                    self.rows.append(
+                        {"authority": name, **snapshot([auth], month, self.market, month_end)}
+                    )
+            self.rows.append(
+                {"authority": REGION, **snapshot(self.authorities, month, self.market, month_end)}
+            )
             reported = month - self.clock.warmup_months
             if self._check is not None:
                 self._check()
             for name, auth in zip(self.team_names, self.authorities):
-                self.team_rows += [{"authority": name, "month": reported, **row}
-                                   for row in team_snapshot(auth, month_end)]
-            if reported == -1:   # the warm-up's last month: waits from here on are reported
+                self.team_rows += [
+                    {"authority": name, "month": reported, **row}
+                    for row in team_snapshot(auth, month_end)
+                ]
+            if reported == -1:  # the warm-up's last month: waits from here on are reported
                 self.waits_before = [a.book.wait_hist.copy() for a in self.authorities]
             for auth in self.authorities:
                 auth.tally.clear()
@@ -146,8 +179,10 @@ class Region:
         """Raise if a person or a case was created or lost, in a council or in the region."""
         for auth in self.authorities:
             auth.check_conservation(full)
-        self.market.check(sum(a.flow["joined"] for a in self.authorities),
-                          sum(a.flow["left"] for a in self.authorities))
+        self.market.check(
+            sum(a.flow["joined"] for a in self.authorities),
+            sum(a.flow["left"] for a in self.authorities),
+        )
 
     # -- results -----------------------------------------------------------------------------------
     def months(self) -> pd.DataFrame:
@@ -166,13 +201,25 @@ class Region:
         if len(self.authorities) > 1:
             for name, auth in zip(self.names, self.authorities):
                 rows = subset(table, authority == name)
-                out.append({"authority": name, **summarise(rows, auth.book.cases, auth.book.initial,
-                                                           auth.workers, start, end)})
+                out.append(
+                    {
+                        "authority": name,
+                        **summarise(
+                            rows, auth.book.cases, auth.book.initial, auth.workers, start, end
+                        ),
+                    }
+                )
         cases = CaseColumns([a.book.cases for a in self.authorities])
         initial = np.concatenate([a.book.initial for a in self.authorities])
         workers = [w for a in self.authorities for w in a.workers]
-        out.append({"authority": REGION, **summarise(subset(table, authority == REGION), cases,
-                                                     initial, workers, start, end)})
+        out.append(
+            {
+                "authority": REGION,
+                **summarise(
+                    subset(table, authority == REGION), cases, initial, workers, start, end
+                ),
+            }
+        )
         return out
 
     def team_summaries(self) -> list[dict[str, float | str]]:
@@ -183,11 +230,20 @@ class Region:
         out: list[dict[str, float | str]] = []
         for name, auth, before in zip(self.team_names, self.authorities, self.waits_before):
             names = list(auth.book.table.team_names)
-            posts = [sum(1 for p in auth.establishment.posts if p.funded and p.team == k)
-                     for k in range(len(names))]
-            out += [{"authority": name, **row} for row in summarise_teams(
-                subset(rows, rows["authority"] == name), auth.book.wait_hist - before,
-                posts, names, years)]
+            posts = [
+                sum(1 for p in auth.establishment.posts if p.funded and p.team == k)
+                for k in range(len(names))
+            ]
+            out += [
+                {"authority": name, **row}
+                for row in summarise_teams(
+                    subset(rows, rows["authority"] == name),
+                    auth.book.wait_hist - before,
+                    posts,
+                    names,
+                    years,
+                )
+            ]
         return out
 
     def release(self) -> None:

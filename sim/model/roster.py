@@ -9,11 +9,13 @@ them from the book, and only ``Roster.open``, ``Roster.close`` and the book's ow
 
 Adding a worker attribute: docs/howto-worker-attribute.md.
 """
+
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -22,10 +24,14 @@ from sim.model.allocation import W_LEVEL, W_TEAM, W_UID, CaseBook
 from sim.model.clock import DAYS_PER_YEAR
 from sim.scenario import LEVELS
 
-PERMANENT, AGENCY, BANK = "permanent", "agency", "bank"   # BANK: employed by the region, deployed
-CONTRACTS = ("", PERMANENT, AGENCY, BANK)                  # Roster.contract: a code, 0 for a free slot
+PERMANENT, AGENCY, BANK = "permanent", "agency", "bank"  # BANK: employed by the region, deployed
+CONTRACTS = ("", PERMANENT, AGENCY, BANK)  # Roster.contract: a code, 0 for a free slot
 CONTRACT_CODE = {name: code for code, name in enumerate(CONTRACTS) if name}
-PERMANENT_CODE, AGENCY_CODE, BANK_CODE = CONTRACT_CODE[PERMANENT], CONTRACT_CODE[AGENCY], CONTRACT_CODE[BANK]
+PERMANENT_CODE, AGENCY_CODE, BANK_CODE = (
+    CONTRACT_CODE[PERMANENT],
+    CONTRACT_CODE[AGENCY],
+    CONTRACT_CODE[BANK],
+)
 
 
 @njit
@@ -71,12 +77,12 @@ class Column:
     def __init__(self, column: str, read: Callable[[Any], Any], writable: bool = True):
         self.column, self.read, self.writable = column, read, writable
         self.name = column
-        self.index = -1                  # its place in a worker's record (see RECORD)
+        self.index = -1  # its place in a worker's record (see RECORD)
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, worker: "SocialWorker | None", owner: type | None = None) -> Any:
+    def __get__(self, worker: SocialWorker | None, owner: type | None = None) -> Any:
         if worker is None:
             return self
         record = worker.record
@@ -84,7 +90,7 @@ class Column:
             return self.read(getattr(worker.roster, self.column)[worker.slot])
         return record[self.index]
 
-    def __set__(self, worker: "SocialWorker", value: Any) -> None:
+    def __set__(self, worker: SocialWorker, value: Any) -> None:
         if not self.writable:
             raise AttributeError(f"a worker's {self.name} changes through the roster")
         if worker.record is not None:
@@ -96,27 +102,43 @@ class SocialWorker:
     """A permanent, agency or bank social worker: a view of their row in the roster while they
     hold a slot, the record of who they were once they have left."""
 
-    __slots__ = ("roster", "uid", "slot", "post", "record", "left_day", "destination", "retired", "on_end")
+    __slots__ = (
+        "roster",
+        "uid",
+        "slot",
+        "post",
+        "record",
+        "left_day",
+        "destination",
+        "retired",
+        "on_end",
+    )
 
-    level = Column("level", int, writable=False)   # index into LEVELS: the level they practise at
-    contract = Column("contract", CONTRACTS.__getitem__, writable=False)   # PERMANENT, AGENCY or BANK
+    level = Column("level", int, writable=False)  # index into LEVELS: the level they practise at
+    contract = Column(
+        "contract", CONTRACTS.__getitem__, writable=False
+    )  # PERMANENT, AGENCY or BANK
     hired_day = Column("hired", float)
-    pipeline = Column("pipeline", str)      # initial, newly_qualified, experienced, agency, conversion, ...
-    level_since = Column("level_since", float)   # day they started practising at their level
+    pipeline = Column(
+        "pipeline", str
+    )  # initial, newly_qualified, experienced, agency, conversion, ...
+    level_since = Column("level_since", float)  # day they started practising at their level
     start_level = Column("start_level", int)
     asye_passed = Column("asye_passed", bool)
-    born = Column("born", float)            # day of birth (permanent staff; see people.py)
+    born = Column("born", float)  # day of birth (permanent staff; see people.py)
 
-    def __init__(self, roster: "Roster", uid: int, slot: int, post: "Post | None") -> None:
+    def __init__(self, roster: Roster, uid: int, slot: int, post: Post | None) -> None:
         self.roster = roster
         self.uid = uid
-        self.slot = slot                     # column in the roster's (and the case book's) arrays
+        self.slot = slot  # column in the roster's (and the case book's) arrays
         self.post = post
-        self.record: tuple[Any, ...] | None = None   # their row (RECORD), copied when they left
+        self.record: tuple[Any, ...] | None = None  # their row (RECORD), copied when they left
         self.left_day: float | None = None
         self.destination: str | None = None
         self.retired = False
-        self.on_end: "Callable[[SocialWorker], None] | None" = None   # a bank cover's owner, told when it ends
+        self.on_end: Callable[[SocialWorker], None] | None = (
+            None  # a bank cover's owner, told when it ends
+        )
 
     @property
     def level_name(self) -> str:
@@ -134,7 +156,7 @@ def _numbered(cls: type) -> tuple[Column, ...]:
     return columns
 
 
-RECORD = _numbered(SocialWorker)   # what a worker's record keeps of their row when they leave
+RECORD = _numbered(SocialWorker)  # what a worker's record keeps of their row when they leave
 
 
 @dataclass(eq=False)
@@ -143,17 +165,17 @@ class Post:
 
     level: int
     funded: bool = True
-    team: int = 0                        # index into the authority's teams
-    index: int = -1                      # row in the authority's per-post random draws (-1: none)
-    cycle: int = 0                       # how many times the post has fallen vacant
-    holder: SocialWorker | None = None   # the permanent worker in post
-    agency: SocialWorker | None = None   # an agency (or bank) worker covering the vacancy
+    team: int = 0  # index into the authority's teams
+    index: int = -1  # row in the authority's per-post random draws (-1: none)
+    cycle: int = 0  # how many times the post has fallen vacant
+    holder: SocialWorker | None = None  # the permanent worker in post
+    agency: SocialWorker | None = None  # an agency (or bank) worker covering the vacancy
     recruiting: bool = False
     backfilling: bool = False
-    requested: bool = False              # waiting for cover from the region's agency pool
-    overflow: bool = False               # carried above establishment while caseloads are high
-    beyond: bool = False                 # kept above establishment for agency work beyond vacancies
-    seq: int = -1                        # its place in the establishment's order (-1: not in it)
+    requested: bool = False  # waiting for cover from the region's agency pool
+    overflow: bool = False  # carried above establishment while caseloads are high
+    beyond: bool = False  # kept above establishment for agency work beyond vacancies
+    seq: int = -1  # its place in the establishment's order (-1: not in it)
 
     @property
     def vacant(self) -> bool:
@@ -221,7 +243,6 @@ class Establishment:
         return (in_team or vacant or [None])[0]
 
 
-
 class Roster:
     """Every worker of one council, one row each by slot: the arrays the case-flow kernel and the
     monthly steps read, ``SocialWorker`` views of the rows, and who is in post (permanent staff
@@ -236,32 +257,33 @@ class Roster:
         self.level = book.wi[W_LEVEL]
         self.team = book.wi[W_TEAM]
         self.uid = book.wi[W_UID]
-        self.contract = np.zeros(n, dtype=np.int8)    # CONTRACT_CODE; 0: a free slot
+        self.contract = np.zeros(n, dtype=np.int8)  # CONTRACT_CODE; 0: a free slot
         self.post_level = np.zeros(n, dtype=np.int64)  # the level of the post held or covered
-        self.funded = np.zeros(n, dtype=bool)          # ... and whether it is funded
-        self.hired = np.zeros(n)            # day hired (for tenure)
-        self.level_since = np.zeros(n)      # day they started practising at their level
+        self.funded = np.zeros(n, dtype=bool)  # ... and whether it is funded
+        self.hired = np.zeros(n)  # day hired (for tenure)
+        self.level_since = np.zeros(n)  # day they started practising at their level
         self.asye_passed = np.zeros(n, dtype=bool)
         self.start_level = np.zeros(n, dtype=np.int64)
         self.pipeline = np.empty(n, dtype=object)
-        self.born = np.zeros(n)             # day of birth (negative: before the run)
-        self.cum_hazard = np.zeros(n)       # cumulative leaving hazard since hire
-        self.resilience = np.zeros(n)       # they leave when the cumulative hazard passes it
+        self.born = np.zeros(n)  # day of birth (negative: before the run)
+        self.cum_hazard = np.zeros(n)  # cumulative leaving hazard since hire
+        self.resilience = np.zeros(n)  # they leave when the cumulative hazard passes it
         self.destination_draw = np.zeros(n)  # the uniform draw that picks their destination
-        self.cum_retire = np.zeros(n)       # cumulative retirement hazard since hire
-        self.retire_draw = np.zeros(n)      # they retire when it passes this (unit exponential)
-        self.pressure = np.zeros(n)         # sustained caseload pressure (see turnover.sustain)
-        self.order = np.zeros(n, dtype=np.int64)   # when they joined the permanent staff
+        self.cum_retire = np.zeros(n)  # cumulative retirement hazard since hire
+        self.retire_draw = np.zeros(n)  # they retire when it passes this (unit exponential)
+        self.pressure = np.zeros(n)  # sustained caseload pressure (see turnover.sustain)
+        self.order = np.zeros(n, dtype=np.int64)  # when they joined the permanent staff
         self.free_slots = list(range(n - 1, -1, -1))
-        self.workers: list[SocialWorker] = []   # everyone ever employed, in order of hire
-        self.staff: dict[int, SocialWorker] = {}   # permanent workers in post, by uid
-        self.temps: dict[int, SocialWorker] = {}   # agency and bank workers on assignment, by uid
+        self.workers: list[SocialWorker] = []  # everyone ever employed, in order of hire
+        self.staff: dict[int, SocialWorker] = {}  # permanent workers in post, by uid
+        self.temps: dict[int, SocialWorker] = {}  # agency and bank workers on assignment, by uid
         self.n_left = 0
         self._joined = 0
-        self._staff_slots: np.ndarray | None = None   # staff_slots() until the staff change
+        self._staff_slots: np.ndarray | None = None  # staff_slots() until the staff change
 
-    def open(self, level: int, contract: str, pipeline: str, hired_day: float, post: "Post",
-             limit: float) -> SocialWorker:
+    def open(
+        self, level: int, contract: str, pipeline: str, hired_day: float, post: Post, limit: float
+    ) -> SocialWorker:
         """A new worker's row, in post (or covering ``post``) with caseload limit ``limit``."""
         if not self.free_slots:
             raise RuntimeError("no free worker slot: raise Authority.max_workers")
@@ -293,7 +315,7 @@ class Roster:
         self._joined += 1
         self._staff_slots = None
 
-    def place(self, worker: SocialWorker, post: "Post") -> None:
+    def place(self, worker: SocialWorker, post: Post) -> None:
         """``worker`` holds (or covers) ``post``."""
         worker.post = post
         self.post_level[worker.slot] = post.level

@@ -1,9 +1,10 @@
 """Yearly series on a run's calendar: a council's referrals by year, its establishment at each
 census, and named external series (a labour-market index, ...) that scale one of the model's
 rates in each DfE reporting year."""
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -30,7 +31,9 @@ def at_census(series: Mapping[str, float], date: float) -> float:
     return float(np.interp(date, [k + CENSUS for k, _ in known], [v for _, v in known]))
 
 
-def factor(series: Mapping[str, Series], affects: str, calendar: Calendar | None, day: float) -> float:
+def factor(
+    series: Mapping[str, Series], affects: str, calendar: Calendar | None, day: float
+) -> float:
     """The product of the series that scale ``affects``, in the reporting year of ``day``
     (1 without a calendar or such series)."""
     if calendar is None or not series:

@@ -6,6 +6,7 @@ process or machine runs it, two scenarios run with the same seed see the same re
 careers, leaving draws and so on (common random numbers), and adding an authority, a policy or a
 new purpose never shifts the draws of another.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -13,23 +14,23 @@ import zlib
 import numpy as np
 
 PURPOSES: tuple[str, ...] = (
-    "referrals",     # arrival counts per day
+    "referrals",  # arrival counts per day
     "case_careers",  # case types, step-ups and episode durations
-    "initial",       # the open caseload and staff at the start of a run
-    "agency",        # agency assignment ends, conversion
-    "progression",   # promotions
-    "asye",          # ASYE outcomes (apart from promotions, so policies that change those keep CRN)
-    "posts",         # per post and vacancy: time to fill, agency cover, the next holder's resilience
-    "people",        # per post and vacancy: the next holder's age at hire and retirement draw
+    "initial",  # the open caseload and staff at the start of a run
+    "agency",  # agency assignment ends, conversion
+    "progression",  # promotions
+    "asye",  # ASYE outcomes (apart from promotions, so policies that change those keep CRN)
+    "posts",  # per post and vacancy: time to fill, agency cover, the next holder's resilience
+    "people",  # per post and vacancy: the next holder's age at hire and retirement draw
     # the region's labour market (streams of the region, not of one authority)
-    "applicants",    # arrivals of applicants and their patience
-    "choices",       # the order in which applicants choose, and their choices
-    "movers",        # which leavers to another LA look within the region
-    "agency_pool",   # agency workers joining and leaving the regional pool
+    "applicants",  # arrivals of applicants and their patience
+    "choices",  # the order in which applicants choose, and their choices
+    "movers",  # which leavers to another LA look within the region
+    "agency_pool",  # agency workers joining and leaving the regional pool
     "agency_leavers",  # which leavers into agency work stay in the region's pool (a policy's cut)
     "care_step_up",  # per case: its threshold for stepping up into care and its career from care
 )
-SINGLE_AUTHORITY = "authority"   # the key of the one authority of a single-authority scenario
+SINGLE_AUTHORITY = "authority"  # the key of the one authority of a single-authority scenario
 
 
 def _key(name: str) -> int:
@@ -59,4 +60,3 @@ class Streams:
     def for_policy(self, name: str, occurrence: int = 0) -> np.random.Generator:
         """A policy's own generator, keyed by its name and place in the scenario's policy list."""
         return stream(self.root_seed, self.rep, self.authority, f"policy:{name}:{occurrence}")
-

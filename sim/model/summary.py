@@ -3,9 +3,11 @@ and each team's (``sim.columns.TEAM_SUMMARY``), from the recorder's month-end ro
 (``sim.columns.TIMESERIES``) and the case table. The columns are declared in ``sim.columns``; each
 is computed here, under its declared name.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,13 +21,13 @@ from sim.scenario import DESTINATIONS, LEVELS
 
 NAN = float("nan")
 TWO_YEARS = 2 * DAYS_PER_YEAR
-MARCH = 2                            # month ends in March (the run starts on 1 January)
+MARCH = 2  # month ends in March (the run starts on 1 January)
 
 
 THREE_PLUS = ("lac_3plus_workers_share", "cin_3plus_workers_share")
 
 
-Columns = Mapping[str, np.ndarray]   # a table as its columns (summaries use numpy, not pandas)
+Columns = Mapping[str, np.ndarray]  # a table as its columns (summaries use numpy, not pandas)
 
 
 def columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -73,9 +75,17 @@ class CaseColumns:
         return np.concatenate([t[field] for t in self.tables])
 
 
-@np.errstate(divide="ignore", invalid="ignore")   # a month without staff: 0/0, left out as pandas did
-def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.ndarray,
-              workers: Iterable[Any], start_day: float, end_day: float) -> dict[str, float]:
+@np.errstate(
+    divide="ignore", invalid="ignore"
+)  # a month without staff: 0/0, left out as pandas did
+def summarise(
+    months: Columns,
+    cases: np.ndarray | CaseColumns,
+    initial: np.ndarray,
+    workers: Iterable[Any],
+    start_day: float,
+    end_day: float,
+) -> dict[str, float]:
     """One replication's outcomes (``SUMMARY``) over the reporting window [start_day, end_day).
 
     ``months``: the recorder's rows for the window (columns); ``cases``: the case table (rows as in
@@ -92,15 +102,24 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
     closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
     waits = first_alloc[allocated] - cases[ARRIVAL][allocated]
     march = is_march(months, start_day)
-    asye = [w for w in workers if w.start_level == ASYE and w.contract == PERMANENT
-            and w.pipeline not in ("initial", "moved") and start_day <= w.hired_day < end_day - TWO_YEARS]
+    asye = [
+        w
+        for w in workers
+        if w.start_level == ASYE
+        and w.contract == PERMANENT
+        and w.pipeline not in ("initial", "moved")
+        and start_day <= w.hired_day < end_day - TWO_YEARS
+    ]
     stayed = [w for w in asye if w.left_day is None or w.left_day - w.hired_day >= TWO_YEARS]
     out: dict[str, float] = {
         TURNOVER_RATE: float(months["leavers"].sum() / mean(perm) / years),
         VACANCY_RATE: mean(vac / (vac + perm)),
         AGENCY_SHARE: mean(agency / (agency + perm)),
-        "agency_cover_rate": float((agency - months["agency_above_establishment"]).sum() / vac.sum())
-        if vac.sum() > 0 else float("nan"),
+        "agency_cover_rate": float(
+            (agency - months["agency_above_establishment"]).sum() / vac.sum()
+        )
+        if vac.sum() > 0
+        else float("nan"),
         "starter_rate": float(months["hires"].sum() / mean(perm) / years),
         "share_l3": mean(months["perm_l3"] / perm),
         MEAN_CASELOAD: mean(months["caseload_mean"]),
@@ -110,8 +129,12 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
         "mean_wait_days": float(waits.mean()) if waits.size else float("nan"),
         "wait_days_p90": float(np.percentile(waits, 90)) if waits.size else float("nan"),
         "waited_share": float((waits >= 1).mean()) if waits.size else float("nan"),
-        "worker_changes_per_case": float(cases[CHANGES][closed].mean()) if closed.any() else float("nan"),
-        "unallocated_days_per_case": float(cases[UNALLOCATED][closed].mean()) if closed.any() else float("nan"),
+        "worker_changes_per_case": float(cases[CHANGES][closed].mean())
+        if closed.any()
+        else float("nan"),
+        "unallocated_days_per_case": float(cases[UNALLOCATED][closed].mean())
+        if closed.any()
+        else float("nan"),
         **{name: _mean_or_nan(months[name][march]) for name in THREE_PLUS},
         "asye_retention_2y": len(stayed) / len(asye) if asye else float("nan"),
         "asye_cohort": float(len(asye)),
@@ -122,14 +145,17 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
     out.update(
         leavers_retirement=float(months["leavers_retirement"].sum() / years),
         staff_near_retirement_share=float(last["perm_near_retirement"] / last["perm_total"])
-        if last["perm_total"] > 0 else float("nan"),
+        if last["perm_total"] > 0
+        else float("nan"),
         absence_rate=mean(months["absence_rate"]),
         moves_in_per_year=float(months["moves_in"].sum() / years),
         moves_out_per_year=float(months["moves_out"].sum() / years),
         moves_pay_driven_per_year=float(months["moves_pay_driven"].sum() / years),
         agency_mean=mean(agency),
         bank_mean=mean(months["bank_total"]),
-        permanent_practice_share=mean((perm + months["bank_total"]) / (agency + perm + months["bank_total"])),
+        permanent_practice_share=mean(
+            (perm + months["bank_total"]) / (agency + perm + months["bank_total"])
+        ),
         agency_above_establishment_mean=mean(months["agency_above_establishment"]),
         agency_unmet_mean=mean(months["agency_unmet"]),
         referrals_per_year=float(months["referrals"].sum() / years),
@@ -141,7 +167,7 @@ def summarise(months: Columns, cases: "np.ndarray | CaseColumns", initial: np.nd
         entered_care_per_year=float(months["entered_care"].sum() / years),
         entered_care_extra_per_year=float(months["entered_care_extra"].sum() / years),
         children_in_care_mean=mean(months["children_in_care"]),
-        care_cost_gbp=mean(months["care_cost_gbp_month"]) * 12,   # mean children x cost
+        care_cost_gbp=mean(months["care_cost_gbp_month"]) * 12,  # mean children x cost
     )
     for name in LEVELS:
         out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
@@ -157,12 +183,17 @@ def wait_statistics(hist: np.ndarray) -> dict[str, float]:
         return {"waits": 0.0, "mean_wait_days": NAN, "wait_days_p90": NAN, "waited_share": NAN}
     days = np.arange(hist.size)
     p90 = int(np.searchsorted(np.cumsum(hist), 0.9 * n, side="left"))
-    return {"waits": float(n), "mean_wait_days": float(hist @ days / n), "wait_days_p90": float(p90),
-            "waited_share": float(hist[1:].sum() / n)}
+    return {
+        "waits": float(n),
+        "mean_wait_days": float(hist @ days / n),
+        "wait_days_p90": float(p90),
+        "waited_share": float(hist[1:].sum() / n),
+    }
 
 
-def summarise_teams(team_months: Columns, waits: np.ndarray, posts: list[int],
-                    names: list[str], years: float) -> list[dict[str, float | str]]:
+def summarise_teams(
+    team_months: Columns, waits: np.ndarray, posts: list[int], names: list[str], years: float
+) -> list[dict[str, float | str]]:
     """Each team's outcomes (``TEAM_SUMMARY`` without the authority) over the window, from its
     month-end rows (``team``, ``staff``, ``case_holders``, ``caseload_mean``, ``caseload_p95``,
     ``share_over_cap``, ``cases_waiting``) and the histogram of waits that ended in the window
@@ -172,13 +203,17 @@ def summarise_teams(team_months: Columns, waits: np.ndarray, posts: list[int],
         rows = team_months["team"] == name
         held = rows & (team_months["case_holders"] > 0)
         stats = wait_statistics(waits[k])
-        out.append({
-            "team": name, "posts": float(posts[k]),
-            "staff_mean": mean(team_months["staff"][rows]),
-            MEAN_CASELOAD: _mean_or_nan(team_months["caseload_mean"][held]),
-            "p95_caseload": _mean_or_nan(team_months["caseload_p95"][held]),
-            "share_over_cap": _mean_or_nan(team_months["share_over_cap"][held]),
-            "cases_waiting_mean": mean(team_months["cases_waiting"][rows]),
-            **stats, "waits": stats["waits"] / years,
-        })
+        out.append(
+            {
+                "team": name,
+                "posts": float(posts[k]),
+                "staff_mean": mean(team_months["staff"][rows]),
+                MEAN_CASELOAD: _mean_or_nan(team_months["caseload_mean"][held]),
+                "p95_caseload": _mean_or_nan(team_months["caseload_p95"][held]),
+                "share_over_cap": _mean_or_nan(team_months["share_over_cap"][held]),
+                "cases_waiting_mean": mean(team_months["cases_waiting"][rows]),
+                **stats,
+                "waits": stats["waits"] / years,
+            }
+        )
     return out

@@ -11,6 +11,7 @@ paid at market) and the HRs are the scenario's named hazard ratios. Retirement c
 (``people.py``): a worker past ``retirement.start_age`` also retires when their cumulative
 retirement hazard passes a draw of its own, and everyone retires at ``retirement.latest_age``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,15 +43,20 @@ class LeavingCouncil(Protocol):
     roster: Roster
     book: CaseBook
     rates: Rates
-    outside: bool                          # the labour market is outside the region
-    market: "LabourMarket | None"
+    outside: bool  # the labour market is outside the region
+    market: LabourMarket | None
     active_policies: list[Policy]
     context: Context
 
     def series_factor(self, affects: str) -> float: ...
 
-    def leave(self, worker: SocialWorker, destination: str, retired: bool = False,
-              pay_driven: bool = False) -> None: ...
+    def leave(
+        self,
+        worker: SocialWorker,
+        destination: str,
+        retired: bool = False,
+        pay_driven: bool = False,
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,34 +64,54 @@ class LeavingHazard:
     """A scenario's leaving-hazard law (the formula above) with its tables looked up once."""
 
     scale: float
-    leave_rate: np.ndarray        # by level
-    bands: np.ndarray             # tenure band edges, years
-    tenure_ratio: np.ndarray      # by band
-    pressure_ratio: float         # hazard ratio per case of sustained pressure
-    pay_ratio: float              # hazard ratio per 10% pay gap
-    pay_gap: np.ndarray           # by level, at the scenario's salaries
+    leave_rate: np.ndarray  # by level
+    bands: np.ndarray  # tenure band edges, years
+    tenure_ratio: np.ndarray  # by band
+    pressure_ratio: float  # hazard ratio per case of sustained pressure
+    pay_ratio: float  # hazard ratio per 10% pay gap
+    pay_gap: np.ndarray  # by level, at the scenario's salaries
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario) -> "LeavingHazard":
+    def from_scenario(cls, scenario: Scenario) -> LeavingHazard:
         t = scenario.turnover
         levels = scenario.workforce.levels.ordered()
-        return cls(t.hazard_scale, np.array([lv.leave_rate for lv in levels]),
-                   np.asarray(t.tenure_bands_years), np.asarray(t.tenure_hazard_ratios),
-                   t.pressure_hazard_ratio_per_case, t.pay_gap_hazard_ratio_per_10pct,
-                   np.array([lv.market_salary / lv.salary_gbp - 1.0 for lv in levels]))
+        return cls(
+            t.hazard_scale,
+            np.array([lv.leave_rate for lv in levels]),
+            np.asarray(t.tenure_bands_years),
+            np.asarray(t.tenure_hazard_ratios),
+            t.pressure_hazard_ratio_per_case,
+            t.pay_gap_hazard_ratio_per_10pct,
+            np.array([lv.market_salary / lv.salary_gbp - 1.0 for lv in levels]),
+        )
 
-    def __call__(self, level: np.ndarray, tenure_years: np.ndarray, pressure: np.ndarray,
-                 pay_gap: np.ndarray | None = None) -> np.ndarray:
+    def __call__(
+        self,
+        level: np.ndarray,
+        tenure_years: np.ndarray,
+        pressure: np.ndarray,
+        pay_gap: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Annual leaving hazard of each worker (vectorised over workers); ``pay_gap`` by worker
         (default: the scenario's, by their level)."""
         tenure = self.tenure_ratio[np.searchsorted(self.bands, tenure_years, side="right")]
         gap = self.pay_gap[level] if pay_gap is None else np.asarray(pay_gap)
-        return (self.scale * self.leave_rate[level] * tenure * np.power(self.pressure_ratio, pressure)
-                * np.power(self.pay_ratio, 10.0 * gap))
+        return (
+            self.scale
+            * self.leave_rate[level]
+            * tenure
+            * np.power(self.pressure_ratio, pressure)
+            * np.power(self.pay_ratio, 10.0 * gap)
+        )
 
 
-def leaving_hazard(scenario: Scenario, level: np.ndarray, tenure_years: np.ndarray,
-                   pressure: np.ndarray, pay_gap: np.ndarray | None = None) -> np.ndarray:
+def leaving_hazard(
+    scenario: Scenario,
+    level: np.ndarray,
+    tenure_years: np.ndarray,
+    pressure: np.ndarray,
+    pay_gap: np.ndarray | None = None,
+) -> np.ndarray:
     """Annual leaving hazard of each worker (vectorised over workers)."""
     return LeavingHazard.from_scenario(scenario)(level, tenure_years, pressure, pay_gap)
 
@@ -108,7 +134,13 @@ def pressure_watch(auth: LeavingCouncil):
     alpha = min(1.0, 1.0 / t.pressure_window_weeks)
     yield auth.env.timeout(WEEK_DAYS - 0.5)
     while True:
-        sustain(auth.roster.pressure, auth.book.load, auth.rates.capacity_factor, t.pressure_threshold, alpha)
+        sustain(
+            auth.roster.pressure,
+            auth.book.load,
+            auth.rates.capacity_factor,
+            t.pressure_threshold,
+            alpha,
+        )
         yield auth.env.timeout(WEEK_DAYS)
 
 
@@ -138,7 +170,9 @@ def leavers(auth: LeavingCouncil, offset: float, month_days: float):
             h = hazard(level, tenure, pressure, rates.pay_gap[level])
             h = h * rates.hazard_factor[level] * auth.series_factor("leaving_hazard")
             if auth.active_policies:
-                view = Staff(level, roster.start_level[slots], roster.pipeline[slots].astype(str), tenure)
+                view = Staff(
+                    level, roster.start_level[slots], roster.pipeline[slots].astype(str), tenure
+                )
                 for policy in auth.active_policies:
                     h = policy.leaving_hazard(auth.context, view, h)
             roster.cum_hazard[slots] += h / 12.0
@@ -147,15 +181,20 @@ def leavers(auth: LeavingCouncil, offset: float, month_days: float):
             if retirement.enabled:
                 age = roster.ages(slots, now)
                 roster.cum_retire[slots] += retirement_hazard(retirement, age) / 12.0
-                retiring = (roster.cum_retire[slots] >= roster.retire_draw[slots]) | \
-                    (age >= retirement.latest_age)
+                retiring = (roster.cum_retire[slots] >= roster.retire_draw[slots]) | (
+                    age >= retirement.latest_age
+                )
             going = np.flatnonzero(leaving | retiring)
-            if going.size and not auth.outside:   # the regional market tilts where they go
+            if going.size and not auth.outside:  # the regional market tilts where they go
                 shares = auth.market.destination_weights(auth, level[going], pressure[going], base)
                 cums = np.cumsum(shares, axis=1)
                 # the same leavers' choice with the pay tilt removed: who moves only for pay
-                equal_pay = np.cumsum(auth.market.destination_weights(
-                    auth, level[going], pressure[going], base, pay=False), axis=1)
+                equal_pay = np.cumsum(
+                    auth.market.destination_weights(
+                        auth, level[going], pressure[going], base, pay=False
+                    ),
+                    axis=1,
+                )
             for k, i in enumerate(going):
                 slot = slots[i]
                 if retiring[i]:
@@ -163,7 +202,9 @@ def leavers(auth: LeavingCouncil, offset: float, month_days: float):
                     continue
                 u = roster.destination_draw[slot]
                 cum = dest_cum if auth.outside else cums[k]
-                d = dest_names[min(int(np.searchsorted(cum, u * cum[-1], side="right")), len(dest_names) - 1)]
+                d = dest_names[
+                    min(int(np.searchsorted(cum, u * cum[-1], side="right")), len(dest_names) - 1)
+                ]
                 pay_driven = False
                 if d == "other_la" and not auth.outside:
                     d0 = int(np.searchsorted(equal_pay[k], u * equal_pay[k][-1], side="right"))

@@ -1,5 +1,6 @@
 """Progression (ASYE year, promotion) and the funded establishment over time (see ``roster`` for
 the workers and their posts)."""
+
 from __future__ import annotations
 
 import math
@@ -30,12 +31,12 @@ class StaffingCouncil(Protocol):
     scenario: Scenario
     streams: Streams
     clock: Clock
-    calendar: "Calendar | None"            # dates of the run's days (``Clock.calendar``)
+    calendar: Calendar | None  # dates of the run's days (``Clock.calendar``)
     rates: Rates
     roster: Roster
     book: CaseBook
     establishment: Establishment
-    start_posts: np.ndarray                # funded posts at the start, by level and team
+    start_posts: np.ndarray  # funded posts at the start, by level and team
     funded_by_level: np.ndarray
     tally: Counter[str]
 
@@ -80,8 +81,12 @@ def promotions(auth: StaffingCouncil, offset: float):
         slots = roster.staff_slots()
         level = roster.level[slots]
         in_level = roster.post_level[slots] == level
-        eligible = in_level & (level > ASYE) & (level < len(levels) - 1) & \
-            (now - roster.level_since[slots] >= min_days[level])
+        eligible = (
+            in_level
+            & (level > ASYE)
+            & (level < len(levels) - 1)
+            & (now - roster.level_since[slots] >= min_days[level])
+        )
         waiting = slots[~in_level & roster.asye_passed[slots]]
         candidates = slots[eligible]
         # ASYE workers who passed but found no level-2 post move as soon as one is free
@@ -92,7 +97,7 @@ def promotions(auth: StaffingCouncil, offset: float):
                 break
             auth.move(worker, target)
         if candidates.size:
-            draws = rng.random(candidates.size)   # one each, promoted or not
+            draws = rng.random(candidates.size)  # one each, promoted or not
             for slot in candidates[draws < p_month[level[eligible]]]:
                 worker = roster.worker_at(slot)
                 target = auth.establishment.first_vacant(worker.level + 1, worker.post.team)
@@ -111,7 +116,9 @@ def follow_establishment(auth: StaffingCouncil, offset: float):
     start = auth.start_posts.sum()
     yield auth.env.timeout(offset)
     while True:
-        auth.set_establishment(int(round(start * at_census(series, float(auth.calendar.date(auth.env.now))))))
+        auth.set_establishment(
+            int(round(start * at_census(series, float(auth.calendar.date(auth.env.now)))))
+        )
         yield auth.env.timeout(MONTH_DAYS)
 
 
@@ -137,9 +144,13 @@ def review_establishment(auth: StaffingCouncil, offset: float):
         if since > 0 and (since - first) % 12 == 0 and since >= first:
             posts = float(auth.funded_by_level.sum())
             need = max(sum(recent) / len(recent), 1.0) / cases_per_post
-            step = float(np.clip(review.adjustment_per_year * math.log(need / posts),
-                                 math.log1p(-min(review.max_change_per_year, 0.999)),
-                                 math.log1p(review.max_change_per_year)))
+            step = float(
+                np.clip(
+                    review.adjustment_per_year * math.log(need / posts),
+                    math.log1p(-min(review.max_change_per_year, 0.999)),
+                    math.log1p(review.max_change_per_year),
+                )
+            )
             target = min(max(round(posts * math.exp(step)), 1), ceiling)
         if since > 0 and target != auth.funded_by_level.sum():
             auth.set_establishment(int(target))

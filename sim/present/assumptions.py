@@ -1,6 +1,7 @@
 """The assumptions that drive a result: scenario and policy parameters documented as assumptions
 (no estimate behind them), in plain words with their values and units (and, for a region, the
 councils whose values differ)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,26 +12,27 @@ from sim.experiment.results import Results
 from sim.policy import registry
 from sim.present.labels import and_list, field_words, policy_label, value_words
 
-SECTIONS = ("turnover", "agency", "children")   # the sections whose assumptions move policy effects
+SECTIONS = ("turnover", "agency", "children")  # the sections whose assumptions move policy effects
 FIRST = ("pressure_hazard_ratio_per_case", "pressure_threshold", "pay_gap_hazard_ratio_per_10pct")
-MARK = "ssumption"                  # "Assumption" or "assumption" in a field's description
+MARK = "ssumption"  # "Assumption" or "assumption" in a field's description
 
 
 @dataclass(frozen=True)
 class Assumption:
-    name: str        # plain name, e.g. "Leaving hazard ratio per weighted case of sustained excess load"
-    value: str       # with its unit
-    note: str        # where it comes from
+    name: str  # plain name, e.g. "Leaving hazard ratio per weighted case of sustained excess load"
+    value: str  # with its unit
+    note: str  # where it comes from
 
 
 @dataclass(frozen=True)
 class AssumptionGroup:
-    title: str       # "The model" or a policy in plain words
+    title: str  # "The model" or a policy in plain words
     items: list[Assumption]
 
 
-def _assumed(model: BaseModel, order: tuple[str, ...] = (),
-             councils: dict[str, BaseModel] | None = None) -> list[Assumption]:
+def _assumed(
+    model: BaseModel, order: tuple[str, ...] = (), councils: dict[str, BaseModel] | None = None
+) -> list[Assumption]:
     """``model``'s assumed fields; where a council's value differs (``councils``: the same section
     of each council), its value and council follow the shared one."""
     keys = [k for k, f in type(model).model_fields.items() if MARK in (f.description or "")]
@@ -39,8 +41,11 @@ def _assumed(model: BaseModel, order: tuple[str, ...] = (),
     for key in keys:
         words = field_words(type(model), key)
         value = value_words(getattr(model, key), words.unit)
-        out.append(Assumption(words.name, value + _by_council(key, value, words.unit, councils or {}),
-                              words.note))
+        out.append(
+            Assumption(
+                words.name, value + _by_council(key, value, words.unit, councils or {}), words.note
+            )
+        )
     return out
 
 
@@ -59,8 +64,13 @@ def assumptions(results: Results) -> list[AssumptionGroup]:
     for a region any council's own value), then each policy's, for the policies in the scenarios."""
     base = results.scenarios[results.baseline]
     members = dict(base.members()) if base.is_region else {}
-    model = [a for section in SECTIONS for a in _assumed(
-        getattr(base, section), FIRST, {n: getattr(m, section) for n, m in members.items()})]
+    model = [
+        a
+        for section in SECTIONS
+        for a in _assumed(
+            getattr(base, section), FIRST, {n: getattr(m, section) for n, m in members.items()}
+        )
+    ]
     groups = [AssumptionGroup("The model", model)]
     known, seen = registry(), []
     for scenario in results.scenarios.values():

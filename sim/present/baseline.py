@@ -3,6 +3,7 @@ each council's simulated first year against its published (DfE) figures for the 
 plain warnings for the findings where a council misses a figure by more than its band or its
 no-change path drifts. The numbers are ``sim.experiment.observed``'s (the model's first year, the
 scenario's ``observed`` figures); this module only words them."""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.experiment.observed import (MEASURES, NO_YEAR, NOT_PUBLISHED, OUTSIDE, SE_FACTOR,
-                                     BaselineCheck, baseline_check)
+from sim.experiment.observed import (
+    MEASURES,
+    NO_YEAR,
+    NOT_PUBLISHED,
+    OUTSIDE,
+    SE_FACTOR,
+    BaselineCheck,
+    baseline_check,
+)
 from sim.experiment.results import Results
 from sim.experiment.steady import DRIFT_POINTS, ENDS_YEARS
 from sim.present.formats import number, outcome, short_unit
@@ -22,7 +30,7 @@ from sim.present.region import councils
 
 NOT_SHOWN = "not published"
 TABLE_ID = "baseline-dfe"
-CHECK_FILE, DRIFT_FILE = "baseline_check.csv", "baseline_drift.csv"   # beside the page
+CHECK_FILE, DRIFT_FILE = "baseline_check.csv", "baseline_drift.csv"  # beside the page
 
 
 def check_of(results: Results) -> BaselineCheck | None:
@@ -48,7 +56,9 @@ def _source(check: BaselineCheck) -> str:
     row = named.iloc[0]
     year = row["year"]
     source = str(row["source"])
-    has_year = year is None or (isinstance(year, float) and math.isnan(year)) or str(int(year)) in source
+    has_year = (
+        year is None or (isinstance(year, float) and math.isnan(year)) or str(int(year)) in source
+    )
     return source if has_year else f"{source} {int(year)}"
 
 
@@ -63,8 +73,10 @@ def _drift_words(check: BaselineCheck, council: str) -> str:
     moved = check.drifting[check.drifting["authority"] == council]
     if moved.empty:
         return "steady"
-    return "; ".join(f"{outcome(r.rate).label} drifts {_shown(r.first, r.rate)} to "
-                     f"{_shown(r.last, r.rate)}" for r in moved.itertuples())
+    return "; ".join(
+        f"{outcome(r.rate).label} drifts {_shown(r.first, r.rate)} to {_shown(r.last, r.rate)}"
+        for r in moved.itertuples()
+    )
 
 
 @dataclass(frozen=True)
@@ -73,40 +85,42 @@ class ObservedCell:
 
     simulated: str
     dfe: str
-    miss: bool          # the simulated mean outside the band
+    miss: bool  # the simulated mean outside the band
 
 
 @dataclass(frozen=True)
 class ObservedRow:
     council: str
     cells: list[ObservedCell]
-    drift: str          # the no-change path over the run, in words
+    drift: str  # the no-change path over the run, in words
     drifts: bool
 
 
 @dataclass(frozen=True)
 class ObservedTable:
     caption: str
-    source: str                         # 'DfE CSWW 2020'
-    columns: list[tuple[str, str]]      # (measure label, unit)
+    source: str  # 'DfE CSWW 2020'
+    columns: list[tuple[str, str]]  # (measure label, unit)
     rows: list[ObservedRow]
-    notes: list[str]                    # how to read it, each a sentence
+    notes: list[str]  # how to read it, each a sentence
 
 
 def _notes(check: BaselineCheck, source: str) -> list[str]:
     ranges = sorted({str(n) for n in check.table["note"] if n})
-    return [f"In each cell, first the council's simulated first reporting year (mean over "
-            f"replications with its {CI}; turnover, vacancy rate, agency share and mean caseload as "
-            f"the summaries define them), then its {source} figure for the start year with the band "
-            f"the simulated mean should fall in: the published range"
-            + (f" ({'; '.join(ranges)})" if ranges else "")
-            + f" widened by its half-width either side and by {SE_FACTOR:g} standard errors of the "
-            "simulated mean (the calibration guard's band).",
-            f"Bold: a mean outside its band, or a rate that moves more than {DRIFT_POINTS * 100:g} "
-            f"percentage points between the first {ENDS_YEARS} and the last {ENDS_YEARS} years of "
-            "the run with nothing changed, by more than 2 standard errors.",
-            f"Every number of the table is in {CHECK_FILE} (and the drift in {DRIFT_FILE}) beside "
-            "this page."]
+    return [
+        f"In each cell, first the council's simulated first reporting year (mean over "
+        f"replications with its {CI}; turnover, vacancy rate, agency share and mean caseload as "
+        f"the summaries define them), then its {source} figure for the start year with the band "
+        f"the simulated mean should fall in: the published range"
+        + (f" ({'; '.join(ranges)})" if ranges else "")
+        + f" widened by its half-width either side and by {SE_FACTOR:g} standard errors of the "
+        "simulated mean (the calibration guard's band).",
+        f"Bold: a mean outside its band, or a rate that moves more than {DRIFT_POINTS * 100:g} "
+        f"percentage points between the first {ENDS_YEARS} and the last {ENDS_YEARS} years of "
+        "the run with nothing changed, by more than 2 standard errors.",
+        f"Every number of the table is in {CHECK_FILE} (and the drift in {DRIFT_FILE}) beside "
+        "this page.",
+    ]
 
 
 def observed_table(results: Results, check: BaselineCheck | None = None) -> ObservedTable | None:
@@ -135,13 +149,23 @@ def observed_table(results: Results, check: BaselineCheck | None = None) -> Obse
                 if row["status"] != NO_YEAR:
                     dfe += f" (band {_band(row)})"
             cells.append(ObservedCell(simulated, dfe, row["status"] == OUTSIDE))
-        rows.append(ObservedRow(council, cells, _drift_words(check, council),
-                                check.can_drift and council in set(check.drifting["authority"])))
+        rows.append(
+            ObservedRow(
+                council,
+                cells,
+                _drift_words(check, council),
+                check.can_drift and council in set(check.drifting["authority"]),
+            )
+        )
     labels = scenario_labels(results.scenarios, results.names)
     where = f" in {labels[results.baseline]}" if len(results.names) > 1 else ""
-    return ObservedTable(f"Before the policies: each council's first simulated year{where} against "
-                         f"{source}", source, [(outcome(m).label, short_unit(m)) for m in MEASURES],
-                         rows, _notes(check, source))
+    return ObservedTable(
+        f"Before the policies: each council's first simulated year{where} against {source}",
+        source,
+        [(outcome(m).label, short_unit(m)) for m in MEASURES],
+        rows,
+        _notes(check, source),
+    )
 
 
 def _miss_sentence(check: BaselineCheck, council: str, source: str, reps: int) -> str:
@@ -149,21 +173,30 @@ def _miss_sentence(check: BaselineCheck, council: str, source: str, reps: int) -
     parts = []
     for _, row in rows.iterrows():
         metric = row["metric"]
-        parts.append(f"{outcome(metric).label} {_shown(row['mean'], metric)} against "
-                     f"{_shown(row['observed'], metric)} (band {_band(row)})")
-    return (f"{council}'s first simulated year misses its {source} figures by more than their "
-            f"band: " + "; ".join(parts) + f" (means over {reps} replications): differences from "
-            "this baseline start from a council that does not look like its DfE figures.")
+        parts.append(
+            f"{outcome(metric).label} {_shown(row['mean'], metric)} against "
+            f"{_shown(row['observed'], metric)} (band {_band(row)})"
+        )
+    return (
+        f"{council}'s first simulated year misses its {source} figures by more than their "
+        f"band: " + "; ".join(parts) + f" (means over {reps} replications): differences from "
+        "this baseline start from a council that does not look like its DfE figures."
+    )
 
 
 def _drift_sentence(check: BaselineCheck, council: str) -> str:
     rows = check.drifting[check.drifting["authority"] == council]
-    parts = [f"{outcome(r.rate).label} from {_shown(r.first, r.rate)} to {_shown(r.last, r.rate)} "
-             f"({number(r.change, r.rate, 1, difference=True)} percentage points)"
-             for r in rows.itertuples()]
-    return (f"{council}'s " + " and its ".join(parts).replace(" from ", " drifts from ", 1)
-            + f" over the run with nothing changed (from the mean of its first {ENDS_YEARS} years to "
-            f"that of its last {ENDS_YEARS}): differences from this baseline inherit the drift.")
+    parts = [
+        f"{outcome(r.rate).label} from {_shown(r.first, r.rate)} to {_shown(r.last, r.rate)} "
+        f"({number(r.change, r.rate, 1, difference=True)} percentage points)"
+        for r in rows.itertuples()
+    ]
+    return (
+        f"{council}'s "
+        + " and its ".join(parts).replace(" from ", " drifts from ", 1)
+        + f" over the run with nothing changed (from the mean of its first {ENDS_YEARS} years to "
+        f"that of its last {ENDS_YEARS}): differences from this baseline inherit the drift."
+    )
 
 
 def baseline_sentences(results: Results, check: BaselineCheck | None = None) -> list[str]:
@@ -179,41 +212,78 @@ def baseline_sentences(results: Results, check: BaselineCheck | None = None) -> 
     labels = scenario_labels(results.scenarios, results.names)
     base = labels[results.baseline]
     if not check.published:
-        out = [f"No council of {base} carries a published figure for its start year (a scenario "
-               "written by swsim scenario-from-dfe does): its first year is not checked against DfE."]
+        out = [
+            f"No council of {base} carries a published figure for its start year (a scenario "
+            "written by swsim scenario-from-dfe does): its first year is not checked against DfE."
+        ]
     else:
-        out = [_miss_sentence(check, c, source, results.reps)
-               for c in councils(results) if c in set(check.misses["authority"])]
+        out = [
+            _miss_sentence(check, c, source, results.reps)
+            for c in councils(results)
+            if c in set(check.misses["authority"])
+        ]
     drifting = set(check.drifting["authority"]) if check.can_drift else set()
     out += [_drift_sentence(check, c) for c in councils(results) if c in drifting]
     flagged = drifting | (set(check.misses["authority"]) if check.published else set())
     if check.published and flagged:
-        others = [c for c in councils(results) if c not in flagged and not (
-            check.table[check.table["authority"] == c]["status"] == NOT_PUBLISHED).all()]
+        others = [
+            c
+            for c in councils(results)
+            if c not in flagged
+            and not (check.table[check.table["authority"] == c]["status"] == NOT_PUBLISHED).all()
+        ]
         if others:
             one = len(others) == 1
-            out.append((f"The other council with {source} figures ({others[0]}) is within its band"
-                        if one else f"The other {len(others)} councils with {source} figures are "
-                        f"within their bands") + (" and steady over the run." if check.can_drift else "."))
+            out.append(
+                (
+                    f"The other council with {source} figures ({others[0]}) is within its band"
+                    if one
+                    else f"The other {len(others)} councils with {source} figures are "
+                    f"within their bands"
+                )
+                + (" and steady over the run." if check.can_drift else ".")
+            )
     if not check.can_drift:
-        out.append(f"The run has {check.years} whole year{'' if check.years == 1 else 's'} of "
-                   f"reporting: too short to show whether {base} drifts with nothing changed (the "
-                   f"check compares the first {ENDS_YEARS} years with the last {ENDS_YEARS}); run "
-                   f"{2 * ENDS_YEARS} years or more to check that it is steady.")
-    compared = check.published and (check.table["status"] == NO_YEAR).sum() < (
-        check.table["status"] != NOT_PUBLISHED).sum()
+        out.append(
+            f"The run has {check.years} whole year{'' if check.years == 1 else 's'} of "
+            f"reporting: too short to show whether {base} drifts with nothing changed (the "
+            f"check compares the first {ENDS_YEARS} years with the last {ENDS_YEARS}); run "
+            f"{2 * ENDS_YEARS} years or more to check that it is steady."
+        )
+    compared = (
+        check.published
+        and (check.table["status"] == NO_YEAR).sum()
+        < (check.table["status"] != NOT_PUBLISHED).sum()
+    )
     if check.published and not compared:
-        out.insert(0, f"The run has no whole year of reporting: no council's first year can be set "
-                      f"against its {source} figures; run a year or more.")
+        out.insert(
+            0,
+            f"The run has no whole year of reporting: no council's first year can be set "
+            f"against its {source} figures; run a year or more.",
+        )
     elif check.published and check.misses.empty and not drifting:
-        unpublished = sorted({c for c in councils(results)
-                              if (check.table[check.table["authority"] == c]["status"]
-                                  == NOT_PUBLISHED).all()})
-        which = ("every council" if not unpublished else
-                 f"every council with {source} figures ({n - len(unpublished)} of {n})")
-        steady = (f", and its no-change path is steady over the run (no rate moves more than "
-                  f"{DRIFT_POINTS * 100:g} percentage points between the first {ENDS_YEARS} and the "
-                  f"last {ENDS_YEARS} years)" if check.can_drift else "")
-        out.insert(0, f"In {base}, the first simulated year of {which} is within the band of its "
-                      f"{source} figures (turnover, vacancy rate, agency share, caseload){steady}.")
+        unpublished = sorted(
+            {
+                c
+                for c in councils(results)
+                if (check.table[check.table["authority"] == c]["status"] == NOT_PUBLISHED).all()
+            }
+        )
+        which = (
+            "every council"
+            if not unpublished
+            else f"every council with {source} figures ({n - len(unpublished)} of {n})"
+        )
+        steady = (
+            f", and its no-change path is steady over the run (no rate moves more than "
+            f"{DRIFT_POINTS * 100:g} percentage points between the first {ENDS_YEARS} and the "
+            f"last {ENDS_YEARS} years)"
+            if check.can_drift
+            else ""
+        )
+        out.insert(
+            0,
+            f"In {base}, the first simulated year of {which} is within the band of its "
+            f"{source} figures (turnover, vacancy rate, agency share, caseload){steady}.",
+        )
     return out

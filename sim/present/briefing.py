@@ -3,6 +3,7 @@ tests: its numbers are quoted once, here, with the briefing's words.
 
 The quantities the report derives from each replication's summary to test it are declared with
 every other column (``sim.columns.DERIVED``) and computed in ``sim.experiment.derived``."""
+
 from __future__ import annotations
 
 from sim.columns import BRIEFING_YEARS

@@ -1,16 +1,26 @@
 """A picture of a report's first screen, taken in headless Chromium through Playwright when both
 are installed (best effort: otherwise one line says how to get them)."""
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1280, "height": 800}
-HOW = ("report.png (the report's first screen) needs Playwright and Chromium: "
-       "pip install playwright; apt-get install chromium")
+HOW = (
+    "report.png (the report's first screen) needs Playwright and Chromium: "
+    "pip install playwright; apt-get install chromium"
+)
 
 
 def chromium() -> str | None:

@@ -6,17 +6,18 @@ shown at its own size, never scaled down. A font of s points then shows at s * D
 (a CSS point is 96 / 72 pixels): ``MIN_PT`` (9) shows as 9.4 pt. ``drawn_texts`` lists the texts a
 figure draws, for checking that each lies inside it and is large enough (tests/test_report.py).
 """
+
 from __future__ import annotations
 
 import textwrap
 
-DISPLAY_PX = 1060                 # widest an image is shown on the page (CSS pixels)
-DPI = 100                         # pixels per inch of the saved PNG
-MAX_WIDTH_IN = DISPLAY_PX / DPI   # widest figure shown without scaling (inches)
-MIN_PT = 9.0                      # smallest text on the page (points, as displayed)
-TEXT_PT = 10.0                    # axis labels, ticks, legends
-TITLE_PT = 11.5                   # figure titles
-CHAR_EM = 0.6                     # mean character width of DejaVu Sans, in ems (for wrapping)
+DISPLAY_PX = 1060  # widest an image is shown on the page (CSS pixels)
+DPI = 100  # pixels per inch of the saved PNG
+MAX_WIDTH_IN = DISPLAY_PX / DPI  # widest figure shown without scaling (inches)
+MIN_PT = 9.0  # smallest text on the page (points, as displayed)
+TEXT_PT = 10.0  # axis labels, ticks, legends
+TITLE_PT = 11.5  # figure titles
+CHAR_EM = 0.6  # mean character width of DejaVu Sans, in ems (for wrapping)
 
 
 def wrap(text: str, width_in: float, font_pt: float = TEXT_PT) -> str:
@@ -25,13 +26,21 @@ def wrap(text: str, width_in: float, font_pt: float = TEXT_PT) -> str:
     return "\n".join("\n".join(textwrap.wrap(line, chars)) for line in text.split("\n"))
 
 
-def new_figure(rows: int = 1, cols: int = 1, height_in: float = 4.0,
-               width_in: float = MAX_WIDTH_IN, **kw):
+def new_figure(
+    rows: int = 1, cols: int = 1, height_in: float = 4.0, width_in: float = MAX_WIDTH_IN, **kw
+):
     """A figure of the page's width (constrained layout, so nothing is cut) and its axes grid."""
     import matplotlib.pyplot as plt
 
-    return plt.subplots(rows, cols, figsize=(width_in, height_in), dpi=DPI, layout="constrained",
-                        squeeze=False, **kw)
+    return plt.subplots(
+        rows,
+        cols,
+        figsize=(width_in, height_in),
+        dpi=DPI,
+        layout="constrained",
+        squeeze=False,
+        **kw,
+    )
 
 
 def title(fig, text: str, font_pt: float = TITLE_PT) -> None:

@@ -5,6 +5,7 @@ Decimals follow the precision of the estimate: the half-width of its interval is
 significant figure (within ``MIN_DECIMALS`` and ``MAX_DECIMALS``), so digits are never more precise
 than the replications allow, and never so few that an interval collapses to one value.
 """
+
 from __future__ import annotations
 
 import math
@@ -12,9 +13,9 @@ import math
 from sim.columns import Column, column
 
 MIN_DECIMALS, MAX_DECIMALS = 1, 3
-MONEY_ROUNDING = -3        # money is shown to the nearest £1,000 at most (10 ** 3)
-MONEY_LARGE = 10_000       # ... and to the nearest £1,000 from £10,000 when there is no interval
-NO_BREAK = "\u2060"         # word joiner: a line never breaks between a sign and its £
+MONEY_ROUNDING = -3  # money is shown to the nearest £1,000 at most (10 ** 3)
+MONEY_LARGE = 10_000  # ... and to the nearest £1,000 from £10,000 when there is no interval
+NO_BREAK = "\u2060"  # word joiner: a line never breaks between a sign and its £
 
 
 def outcome(metric: str) -> Column:
@@ -54,8 +55,9 @@ def money(x: float, digits: int = 0, signed: bool = False) -> str:
     return f"{sign}{NO_BREAK if sign else ''}£{abs(rounded):,.0f}"
 
 
-def number(x: float, metric: str, digits: int, difference: bool = False,
-           signed: bool | None = None) -> str:
+def number(
+    x: float, metric: str, digits: int, difference: bool = False, signed: bool | None = None
+) -> str:
     """One value of ``metric``: '16.0%' for a share, '£13,157,000', '18.10'. A ``difference`` of a
     share is in percentage points (no % sign), signed unless ``signed`` is False."""
     if x is None or not math.isfinite(x):
@@ -89,7 +91,11 @@ def unit_heading(metric: str) -> str:
     """The unit of a table's metric: '% (share of funded posts); differences in percentage points'."""
     o = outcome(metric)
     if o.percent:
-        unit = f"% of {o.unit.removeprefix('share of ')}" if o.unit.startswith("share of ") else f"% ({o.unit})"
+        unit = (
+            f"% of {o.unit.removeprefix('share of ')}"
+            if o.unit.startswith("share of ")
+            else f"% ({o.unit})"
+        )
         return f"{unit}; differences in percentage points"
     return o.unit.replace("GBP", "£")
 

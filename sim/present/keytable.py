@@ -3,6 +3,7 @@ scenario, the region's mean with its 95% interval, the paired difference from th
 half-width, the interval method, and (with a precision target) whether the target half-width was
 reached. The councils' table: each council's mean of a few metrics, and for a comparison each
 variant's paired difference per council."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,9 +13,16 @@ from sim.experiment.results import Results
 from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import outcome, short_unit, unit_heading
 from sim.present.labels import scenario_labels
-from sim.present.readings import CI, INTERVAL, SINGLE, Reading, halfwidth_texts, method_words, reading
-from sim.present.region import (COUNCIL_METRICS, PERMANENT_SHARE, councils,
-                                key_metrics, region_words)
+from sim.present.readings import (
+    CI,
+    INTERVAL,
+    SINGLE,
+    Reading,
+    halfwidth_texts,
+    method_words,
+    reading,
+)
+from sim.present.region import COUNCIL_METRICS, PERMANENT_SHARE, councils, key_metrics, region_words
 
 
 @dataclass
@@ -50,8 +58,10 @@ def difference_cell(r: Reading) -> str:
     """'-0.60 ± 0.06 (-0.66 to -0.54)'; 'no measurable effect: +0.04 ± 0.42 (...)'."""
     if r.status != INTERVAL:
         return estimate_cell(r, r.n)
-    text = (f"{r.shown(r.estimate)} ± {r.shown(r.halfwidth, signed=False)} "
-            f"({r.shown(r.low)} to {r.shown(r.high)})")
+    text = (
+        f"{r.shown(r.estimate)} ± {r.shown(r.halfwidth, signed=False)} "
+        f"({r.shown(r.low)} to {r.shown(r.high)})"
+    )
     return text if r.measurable else f"no measurable effect: {text}"
 
 
@@ -60,8 +70,10 @@ def target_cell(p: dict) -> str:
     hw, target = halfwidth_texts(p)
     if p["reached"]:
         return f"reached: ± {hw} (target ± {target}) with {p['replications']} replications"
-    return (f"not reached: ± {hw} (target ± {target}) with {p['replications']} replications; about "
-            f"{p['replications_needed']:,} would reach it ({p['replications_needed'] - p['replications']:,} more)")
+    return (
+        f"not reached: ± {hw} (target ± {target}) with {p['replications']} replications; about "
+        f"{p['replications_needed']:,} would reach it ({p['replications_needed'] - p['replications']:,} more)"
+    )
 
 
 def key_table(results: Results) -> list[Group]:
@@ -72,20 +84,30 @@ def key_table(results: Results) -> list[Group]:
     groups = []
     for metric in key_metrics(results) + ([COST_PER_PP] if compare else []):
         o = outcome(metric)
-        unit = unit_heading(metric) + (f"; FutureSocial's target: {PERMANENT_TARGET:.0%}"
-                                       if metric == PERMANENT_SHARE else "")
+        unit = unit_heading(metric) + (
+            f"; FutureSocial's target: {PERMANENT_TARGET:.0%}" if metric == PERMANENT_SHARE else ""
+        )
         group = Group(o.label, unit, o.definition)
         for name in results.names:
             if metric == COST_PER_PP and name == results.baseline:
                 continue
             mean = reading(results.row(name, metric))
             if metric == COST_PER_PP:  # a comparison quantity: in the difference column
-                row = Row(labels[name], "", estimate_cell(mean, results.reps), measurable=mean.status == INTERVAL)
+                row = Row(
+                    labels[name],
+                    "",
+                    estimate_cell(mean, results.reps),
+                    measurable=mean.status == INTERVAL,
+                )
                 r = mean
             elif compare and name != results.baseline:
                 r = reading(results.row(name, metric), difference=True)
-                row = Row(labels[name], estimate_cell(mean, results.reps), difference_cell(r),
-                          measurable=r.measurable)
+                row = Row(
+                    labels[name],
+                    estimate_cell(mean, results.reps),
+                    difference_cell(r),
+                    measurable=r.measurable,
+                )
             else:
                 r = mean
                 row = Row(labels[name], estimate_cell(mean, results.reps))
@@ -113,10 +135,10 @@ class CouncilTable:
     in the board's section, per scenario; or a row per scenario)."""
 
     caption: str
-    columns: list[tuple[str, str]]           # (metric label, unit)
-    rows: list[tuple[str, list[Cell]]]       # (council, its cells)
-    corner: str = "council"                  # the heading of the rows' names
-    region_first: bool = True                # the first row is the region's (shaded)
+    columns: list[tuple[str, str]]  # (metric label, unit)
+    rows: list[tuple[str, list[Cell]]]  # (council, its cells)
+    corner: str = "council"  # the heading of the rows' names
+    region_first: bool = True  # the first row is the region's (shaded)
 
 
 def interval_cell(r: Reading) -> Cell:
@@ -149,10 +171,17 @@ def council_tables(results: Results) -> list[CouncilTable]:
     base = results.baseline
     heads = lambda diff: [(outcome(m).label, short_unit(m, diff)) for m in COUNCIL_METRICS]
     where = f" in {labels[base]}" if compare else ""
-    out = [CouncilTable(f"Each council's mean{where} ({CI})", heads(False),
-                        _council_rows(results, base, False))]
+    out = [
+        CouncilTable(
+            f"Each council's mean{where} ({CI})", heads(False), _council_rows(results, base, False)
+        )
+    ]
     for name in results.names[1:] if compare else []:
-        out.append(CouncilTable(f"With {labels[name]}: each council's paired difference from "
-                                f"{labels[base]} ({CI})", heads(True),
-                                _council_rows(results, name, True)))
+        out.append(
+            CouncilTable(
+                f"With {labels[name]}: each council's paired difference from {labels[base]} ({CI})",
+                heads(True),
+                _council_rows(results, name, True),
+            )
+        )
     return out

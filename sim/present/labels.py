@@ -1,5 +1,6 @@
 """Plain names for what a reader sees: parameters (from their pydantic declarations), policies and
 scenarios (from the policies' labels), never dotted paths or code names."""
+
 from __future__ import annotations
 
 import re
@@ -15,11 +16,18 @@ from sim.scenario import PolicySpec, Scenario
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)%'\]])\.\s+(?=[A-Z(])")
 # the unit a key's name states, for fields that declare none (longest suffix first)
-KEY_UNITS = (("_gbp_per_year", "GBP a year"), ("_days_per_year", "days a year"), ("_gbp", "GBP"),
-             ("_months_mean", "months"),
-             ("_per_year", "a year"), ("_days", "days"), ("_weeks", "weeks"), ("_months", "months"),
-             ("_years", "years"))
-_CITED = re.compile(r"\s*\(([^()]*(?:\d{4}|:)[^()]*)\)$")   # "(Dudley 2018: 21)" at the end
+KEY_UNITS = (
+    ("_gbp_per_year", "GBP a year"),
+    ("_days_per_year", "days a year"),
+    ("_gbp", "GBP"),
+    ("_months_mean", "months"),
+    ("_per_year", "a year"),
+    ("_days", "days"),
+    ("_weeks", "weeks"),
+    ("_months", "months"),
+    ("_years", "years"),
+)
+_CITED = re.compile(r"\s*\(([^()]*(?:\d{4}|:)[^()]*)\)$")  # "(Dudley 2018: 21)" at the end
 
 
 @dataclass(frozen=True)
@@ -46,11 +54,11 @@ def _name_and_note(sentence: str) -> tuple[str, str]:
     depth = 0
     for i, ch in enumerate(sentence):
         depth += (ch == "(") - (ch == ")")
-        if ch == ":" and depth == 0 and sentence[i + 1:i + 2] == " ":
-            return sentence[:i], sentence[i + 2:]
+        if ch == ":" and depth == 0 and sentence[i + 1 : i + 2] == " ":
+            return sentence[:i], sentence[i + 2 :]
     m = _CITED.search(sentence)
     if m:
-        return sentence[:m.start()], m.group(1)
+        return sentence[: m.start()], m.group(1)
     return sentence, ""
 
 
@@ -107,8 +115,9 @@ def path_words(path: str) -> FieldWords:
         cls = registry()[parts[1]]
         words = field_words(cls.Params, parts[2]) if parts[2] in cls.Params.model_fields else None
         if words is not None:
-            return FieldWords(f"{cls.name.replace('_', ' ')}: {_lower_first(words.name)}", words.unit,
-                              words.note)
+            return FieldWords(
+                f"{cls.name.replace('_', ' ')}: {_lower_first(words.name)}", words.unit, words.note
+            )
     model: type[BaseModel] | None = Scenario
     keyed, where = False, []
     for i, key in enumerate(parts):
@@ -175,7 +184,9 @@ def scenario_labels(scenarios: dict[str, Scenario], names: list[str]) -> dict[st
     seen: dict[str, int] = {}
     for name, label in out.items():
         seen[label] = seen.get(label, 0) + 1
-    return {name: (f"{label} ({name})" if seen[label] > 1 else label) for name, label in out.items()}
+    return {
+        name: (f"{label} ({name})" if seen[label] > 1 else label) for name, label in out.items()
+    }
 
 
 def and_list(items: list[str]) -> str:

@@ -1,6 +1,7 @@
 """The HTML pages, rendered from the Jinja2 templates in ``templates/``: the report of a run or a
 comparison, and the report of a sweep. Text is escaped by the templates; every value comes from the
 findings, tables and figures handed in."""
+
 from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -11,17 +12,21 @@ from sim.present.assumptions import assumptions
 from sim.present.baseline import TABLE_ID, baseline_sentences, check_of, observed_table
 from sim.present.board import Board, board_of, board_sentences, board_tables
 from sim.present.canvas import DISPLAY_PX
-from sim.present.formats import count
 from sim.present.findings import caveats, council_sentences, summary_sentences
+from sim.present.formats import count
 from sim.present.keytable import council_tables, key_table, methods_used
 from sim.present.labels import scenario_labels
 from sim.present.readings import CI
 from sim.present.region import councils
 from sim.present.teams import WAITS, team_tables
 
-ENV = Environment(loader=PackageLoader("sim.present", "templates"),
-                  autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
-                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+ENV = Environment(
+    loader=PackageLoader("sim.present", "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def run_info(settings: dict, reps: int, paired: bool) -> str:
@@ -39,8 +44,13 @@ def run_info(settings: dict, reps: int, paired: bool) -> str:
     return text + (", common random numbers" if paired else "")
 
 
-def report_page(results: Results, figure_items: list[dict], council_items: list[dict] = (),
-                board: Board | None = None, board_items: list[dict] = ()) -> str:
+def report_page(
+    results: Results,
+    figure_items: list[dict],
+    council_items: list[dict] = (),
+    board: Board | None = None,
+    board_items: list[dict] = (),
+) -> str:
     """The report of a run or comparison: for a region of councils, whether to believe the baseline
     (its councils' first year against DfE, its drift: ``baseline``); findings, caveats,
     assumptions, figures, key numbers (all of the region); then, for a region of councils, the
@@ -51,30 +61,53 @@ def report_page(results: Results, figure_items: list[dict], council_items: list[
     board = board or board_of(results)
     labels = scenario_labels(results.scenarios, results.names)
     compare = results.kind == "compare" and len(results.names) > 1
-    title = (f"{labels[results.baseline]} compared with {'; '.join(labels[n] for n in results.names[1:])}"
-             if compare else labels[results.baseline])
+    title = (
+        f"{labels[results.baseline]} compared with {'; '.join(labels[n] for n in results.names[1:])}"
+        if compare
+        else labels[results.baseline]
+    )
     table = key_table(results)
     target = bool(results.precision)
-    check = check_of(results)      # the baseline against DfE, for a region of councils
+    check = check_of(results)  # the baseline against DfE, for a region of councils
     warnings = baseline_sentences(results, check) if check else []
     return ENV.get_template("report.html.j2").render(
-        title=title, info=run_info(results.settings, results.reps, compare), page_px=DISPLAY_PX,
-        findings=summary_sentences(results), caveats=caveats(results),
-        assumptions=assumptions(results), figure_items=figure_items, table=table,
-        compare=compare, target=target, columns=3 + compare + target, baseline=labels[results.baseline],
-        methods=methods_used(table) or ["none (no interval could be computed)"], ci=CI,
-        level=f"{LEVEL:.0%}", councils=councils(results), council_findings=council_sentences(results),
-        council_items=list(council_items), council_tables=council_tables(results),
-        team_sections=team_tables(results), team_waits=WAITS,
-        board_findings=board_sentences(board) if board else [], board_items=list(board_items),
-        board_tables=board_tables(board) if board else [], baseline_sentences=warnings,
-        baseline_ok=bool(check) and check.published and check.misses.empty and check.can_drift
+        title=title,
+        info=run_info(results.settings, results.reps, compare),
+        page_px=DISPLAY_PX,
+        findings=summary_sentences(results),
+        caveats=caveats(results),
+        assumptions=assumptions(results),
+        figure_items=figure_items,
+        table=table,
+        compare=compare,
+        target=target,
+        columns=3 + compare + target,
+        baseline=labels[results.baseline],
+        methods=methods_used(table) or ["none (no interval could be computed)"],
+        ci=CI,
+        level=f"{LEVEL:.0%}",
+        councils=councils(results),
+        council_findings=council_sentences(results),
+        council_items=list(council_items),
+        council_tables=council_tables(results),
+        team_sections=team_tables(results),
+        team_waits=WAITS,
+        board_findings=board_sentences(board) if board else [],
+        board_items=list(board_items),
+        board_tables=board_tables(board) if board else [],
+        baseline_sentences=warnings,
+        baseline_ok=bool(check)
+        and check.published
+        and check.misses.empty
+        and check.can_drift
         and check.drifting.empty,
         observed=observed_table(results, check) if check and check.published else None,
-        observed_id=TABLE_ID)
+        observed_id=TABLE_ID,
+    )
 
 
 def sweep_page(title: str, info: str, findings: list[str], figure_items: list[dict]) -> str:
     """The report of a sweep: what moves each key outcome, and the design points."""
-    return ENV.get_template("sweep.html.j2").render(title=title, info=info, findings=findings,
-                                                    figure_items=figure_items, page_px=DISPLAY_PX)
+    return ENV.get_template("sweep.html.j2").render(
+        title=title, info=info, findings=findings, figure_items=figure_items, page_px=DISPLAY_PX
+    )

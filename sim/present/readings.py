@@ -3,6 +3,7 @@ has none (one replication, the same value in every replication, undefined), and 
 whether it is measurable (its interval excludes zero). The table and the findings both read rows
 here, so a number in a sentence is the number in the table.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,17 +11,37 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.columns import (
+    BCA,
+    CONSTANT,
+    COST_PER_PP,
+    FIELLER,
+    NO_DATA,
+    NO_EFFECT,
+    ONE,
+    REGION,
+    T_CLIPPED,
+    TURNOVER_RISES,
+    UNBOUNDED,
+)
 from sim.experiment.results import Results
-from sim.columns import (BCA, CONSTANT, COST_PER_PP, FIELLER, NO_DATA, NO_EFFECT, ONE, REGION, T_CLIPPED,
-                         TURNOVER_RISES, UNBOUNDED)
 from sim.experiment.stats import LEVEL
 from sim.present.formats import MAX_DECIMALS, decimals, is_money, number, outcome, scale, with_unit
 
 INTERVAL, SINGLE, SAME, UNDEFINED, NO_MEASURABLE, RISES = (
-    "interval", "one replication", "constant", "undefined", "no measurable effect", "turnover rises")
-CI = f"{LEVEL:.0%} CI"     # "95% CI": the level of every interval in the tables
-METHOD_WORDS = {T_CLIPPED: "t interval, clipped to the possible range",
-                BCA: "BCa bootstrap", FIELLER: "Fieller's interval for a ratio"}
+    "interval",
+    "one replication",
+    "constant",
+    "undefined",
+    "no measurable effect",
+    "turnover rises",
+)
+CI = f"{LEVEL:.0%} CI"  # "95% CI": the level of every interval in the tables
+METHOD_WORDS = {
+    T_CLIPPED: "t interval, clipped to the possible range",
+    BCA: "BCa bootstrap",
+    FIELLER: "Fieller's interval for a ratio",
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +99,9 @@ class Reading:
         if s == SINGLE:
             return ONE
         if s == SAME:
-            return f"{CONSTANT}: {with_unit(self.shown(self.estimate), self.metric, self.difference)}"
+            return (
+                f"{CONSTANT}: {with_unit(self.shown(self.estimate), self.metric, self.difference)}"
+            )
         if s == UNDEFINED:
             reason = outcome(self.metric).undefined_when
             return f"undefined: {reason}" if reason else "undefined: no replication gave a value"
@@ -92,10 +115,24 @@ class Reading:
 def reading(row: pd.Series, difference: bool = False) -> Reading:
     """The mean (or, with ``difference``, the paired difference) of a row of ``Results.table``."""
     if difference:
-        return Reading(row["metric"], float(row["diff"]), float(row["diff_low"]),
-                       float(row["diff_high"]), row["diff_method"], int(row["n"]), True)
-    return Reading(row["metric"], float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]),
-                   row["method"], int(row["n"]), False)
+        return Reading(
+            row["metric"],
+            float(row["diff"]),
+            float(row["diff_low"]),
+            float(row["diff_high"]),
+            row["diff_method"],
+            int(row["n"]),
+            True,
+        )
+    return Reading(
+        row["metric"],
+        float(row["mean"]),
+        float(row["ci_low"]),
+        float(row["ci_high"]),
+        row["method"],
+        int(row["n"]),
+        False,
+    )
 
 
 def method_words(method: str) -> str:
@@ -107,8 +144,10 @@ def halfwidth_texts(p: dict) -> tuple[str, str]:
     difference, to one more decimal than the target needs."""
     metric = p["metric"]
     digits = decimals(metric, p["target"]) + 1
-    return (number(p["halfwidth"], metric, digits, difference=True, signed=False),
-            number(p["target"], metric, digits, difference=True, signed=False))
+    return (
+        number(p["halfwidth"], metric, digits, difference=True, signed=False),
+        number(p["target"], metric, digits, difference=True, signed=False),
+    )
 
 
 def value_text(x: float, metric: str) -> str:

@@ -1,12 +1,13 @@
 """What a report shows of a region of councils: which metrics the board asks for at the region's
 level and for each council, the councils of a result, and each council's mean of a metric as the
 tables print it. Results without councils are a region of one: no councils, no extra metrics."""
+
 from __future__ import annotations
 
 import math
 
-from sim.experiment.results import Results
 from sim.columns import KEY_METRICS, MEAN_CASELOAD, RATES, REGION, TOTAL_COST
+from sim.experiment.results import Results
 from sim.present.briefing import PERMANENT_TARGET
 from sim.present.formats import with_unit
 from sim.present.readings import INTERVAL, SAME, SINGLE, reading
@@ -60,5 +61,8 @@ def council_range(results: Results, name: str, metric: str, unit: bool = False) 
 def at_target(results: Results, name: str) -> list[tuple[str, str]]:
     """(council, its mean as the tables print it) for the councils whose mean share of practice
     by permanent staff reaches FutureSocial's target, highest first."""
-    return [(c, text) for c, x, text in council_means(results, name, PERMANENT_SHARE)[::-1]
-            if x >= PERMANENT_TARGET]
+    return [
+        (c, text)
+        for c, x, text in council_means(results, name, PERMANENT_SHARE)[::-1]
+        if x >= PERMANENT_TARGET
+    ]

@@ -8,6 +8,7 @@ figures, their first year against them ``baseline_check.csv`` and the baseline's
 
 Entry points: ``write_report``, ``write_overview``, ``write_sweep_report``, ``write_sensitivity``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,21 +19,32 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.columns import CASELOAD_BANDS, OUTCOMES, TOTAL_COST, TURNOVER_RATE, band_column
 from sim.experiment.results import Results
 from sim.experiment.resultset import atomic_write, write_text
-from sim.columns import CASELOAD_BANDS, OUTCOMES, TOTAL_COST, TURNOVER_RATE, band_column
 from sim.present.baseline import CHECK_FILE, DRIFT_FILE, check_of
 from sim.present.board import BOARD_FILE, FTE_WORDS, Board, board_of
 from sim.present.briefing import AGENCY_WORKERS, PERMANENT_TARGET, YEARS
 from sim.present.browser import screenshot
 from sim.present.canvas import DPI
-from sim.present.figures import (children_figure, cost_plane_figure, caseload_figure,
-                                 council_caseload_figure, council_lines_figure,
-                                 council_staffing_figure, fan_figure, forest_figure, level_scale,
-                                 moves_figure, parameter_name, points_figure, tornado_figure)
+from sim.present.figures import (
+    caseload_figure,
+    children_figure,
+    cost_plane_figure,
+    council_caseload_figure,
+    council_lines_figure,
+    council_staffing_figure,
+    fan_figure,
+    forest_figure,
+    level_scale,
+    moves_figure,
+    parameter_name,
+    points_figure,
+    tornado_figure,
+)
 from sim.present.findings import sweep_sentence
-from sim.present.labels import capitalised, scenario_labels
 from sim.present.formats import count
+from sim.present.labels import capitalised, scenario_labels
 from sim.present.page import report_page, run_info, sweep_page
 from sim.present.readings import CI, mean_text
 from sim.present.region import PERMANENT_SHARE, councils, region_words
@@ -44,8 +56,10 @@ ENDS = "mean of the design points in the lowest and highest fifth of each parame
 
 def _agg():
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     return plt
 
 
@@ -55,32 +69,75 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
 
     def means(metric: str) -> str:
         return "; ".join(f"{labels[n]} {mean_text(results, n, metric)}" for n in results.names)
+
     base = labels[results.baseline]
-    out = [("turnover", fan_figure(results, ["turnover"], f"Annual turnover: {means(TURNOVER_RATE)}"),
-            "Leavers in the last 12 months as a share of permanent staff."),
-           ("workforce", fan_figure(results, ["agency_share", "vacancy_rate"],
-                                    f"Agency share: {means('agency_share')}. Vacancy rate: {means('vacancy_rate')}"),
-            "Agency workers over all staff; vacancies over funded posts (DfE definitions), month ends."),
-           ("headcount", fan_figure(results, [f"perm_{lv}" for lv in LEVELS], "Permanent staff in post by level (FTE)"),
-            "Permanent social workers in post by level (FTE)."),
-           ("caseload", fan_figure(results, ["caseload_mean", "caseload_p95"],
-                                   f"Mean caseload: {means('mean_caseload')}. 95th percentile: "
-                                   f"{means('p95_caseload')}"),
-            "Cases held per case holder at month ends: mean and 95th percentile."),
-           ("cost", fan_figure(results, ["cost"], f"Total cost a year: {means(TOTAL_COST)}"),
-            "Permanent staff, agency, recruitment and policy costs per month.")]
+    out = [
+        (
+            "turnover",
+            fan_figure(results, ["turnover"], f"Annual turnover: {means(TURNOVER_RATE)}"),
+            "Leavers in the last 12 months as a share of permanent staff.",
+        ),
+        (
+            "workforce",
+            fan_figure(
+                results,
+                ["agency_share", "vacancy_rate"],
+                f"Agency share: {means('agency_share')}. Vacancy rate: {means('vacancy_rate')}",
+            ),
+            "Agency workers over all staff; vacancies over funded posts (DfE definitions), month ends.",
+        ),
+        (
+            "headcount",
+            fan_figure(
+                results, [f"perm_{lv}" for lv in LEVELS], "Permanent staff in post by level (FTE)"
+            ),
+            "Permanent social workers in post by level (FTE).",
+        ),
+        (
+            "caseload",
+            fan_figure(
+                results,
+                ["caseload_mean", "caseload_p95"],
+                f"Mean caseload: {means('mean_caseload')}. 95th percentile: "
+                f"{means('p95_caseload')}",
+            ),
+            "Cases held per case holder at month ends: mean and 95th percentile.",
+        ),
+        (
+            "cost",
+            fan_figure(results, ["cost"], f"Total cost a year: {means(TOTAL_COST)}"),
+            "Permanent staff, agency, recruitment and policy costs per month.",
+        ),
+    ]
     if band_column(*CASELOAD_BANDS[0]) in results.timeseries.columns:
-        out.append(("caseload_distribution", caseload_figure(results),
-                    "How many cases case holders hold, over every month end and replication."))
+        out.append(
+            (
+                "caseload_distribution",
+                caseload_figure(results),
+                "How many cases case holders hold, over every month end and replication.",
+            )
+        )
     if councils(results):
         where = capitalised(region_words(results))
         out = [(stem, fig, f"{caption} {where}.") for stem, fig, caption in out]
     if results.kind == "compare" and len(results.names) > 1:
-        out.insert(0, ("cost_effectiveness", cost_plane_figure(results),
-                       f"Extra cost against turnover avoided, paired with {base} (common random numbers)."))
-        out.insert(0, ("effects", forest_figure(results),
-                       f"Each scenario's paired difference from {base}: mean and {CI} over replications; "
-                       "a filled marker where the interval excludes zero."))
+        out.insert(
+            0,
+            (
+                "cost_effectiveness",
+                cost_plane_figure(results),
+                f"Extra cost against turnover avoided, paired with {base} (common random numbers).",
+            ),
+        )
+        out.insert(
+            0,
+            (
+                "effects",
+                forest_figure(results),
+                f"Each scenario's paired difference from {base}: mean and {CI} over replications; "
+                "a filled marker where the interval excludes zero.",
+            ),
+        )
     return out
 
 
@@ -91,14 +148,22 @@ def council_figures(results: Results) -> list[tuple[str, object, str]]:
         return []
     colours = "; colours: the scenarios, as in the other figures" if len(results.names) > 1 else ""
     same = "One panel per council, all on the same axes"
-    return [("councils_staffing", council_staffing_figure(results),
-             f"{same}: permanent staff, agency workers and vacancies as a share of the council's "
-             "funded posts (permanent staff plus vacancies, so permanent staff and vacancies add up "
-             "to 100%), so that large and small councils compare; lines: mean over replications by "
-             f"month end{colours}."),
-            ("councils_caseload", council_caseload_figure(results),
-             f"{same}: mean cases per case holder at month ends, mean over replications; dashed: the "
-             f"region's{colours}.")]
+    return [
+        (
+            "councils_staffing",
+            council_staffing_figure(results),
+            f"{same}: permanent staff, agency workers and vacancies as a share of the council's "
+            "funded posts (permanent staff plus vacancies, so permanent staff and vacancies add up "
+            "to 100%), so that large and small councils compare; lines: mean over replications by "
+            f"month end{colours}.",
+        ),
+        (
+            "councils_caseload",
+            council_caseload_figure(results),
+            f"{same}: mean cases per case holder at month ends, mean over replications; dashed: the "
+            f"region's{colours}.",
+        ),
+    ]
 
 
 def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
@@ -113,42 +178,77 @@ def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
 
     def means(metric: str) -> str:
         return "; ".join(f"{labels[n]} {mean_text(results, n, metric)}" for n in results.names)
+
     target = f"FutureSocial's target of {PERMANENT_TARGET:.0%}"
     agency = f"FutureSocial 2017: c{AGENCY_WORKERS} agency workers (headcount)"
     where = capitalised(region_words(results))
     same = "One panel per council, all on the same axes; lines: mean over replications by month end"
     colours = "; colours: the scenarios" if len(results.names) > 1 else ""
-    out = [("board_practice",
-            fan_figure(results, ["permanent_practice"], f"Share of practice by permanent staff: "
-                       f"{means(PERMANENT_SHARE)}", {"permanent_practice": (100 * PERMANENT_TARGET, target)}),
-            f"Permanent staff / (permanent staff + agency workers) at month ends. {where}."),
-           ("board_agency",
-            fan_figure(results, ["agency_total", "agency_cost"], f"Agency workers: {means('agency_mean')} "
-                       f"FTE. Agency spend: {means('agency_cost_gbp')} a year",
-                       {"agency_total": (AGENCY_WORKERS, agency)}),
+    out = [
+        (
+            "board_practice",
+            fan_figure(
+                results,
+                ["permanent_practice"],
+                f"Share of practice by permanent staff: {means(PERMANENT_SHARE)}",
+                {"permanent_practice": (100 * PERMANENT_TARGET, target)},
+            ),
+            f"Permanent staff / (permanent staff + agency workers) at month ends. {where}.",
+        ),
+        (
+            "board_agency",
+            fan_figure(
+                results,
+                ["agency_total", "agency_cost"],
+                f"Agency workers: {means('agency_mean')} "
+                f"FTE. Agency spend: {means('agency_cost_gbp')} a year",
+                {"agency_total": (AGENCY_WORKERS, agency)},
+            ),
             f"Agency workers on assignment at month ends (FTE: {FTE_WORDS}) and agency spend per "
-            f"month. {where}."),
-           ("board_practice_by_council",
-            council_lines_figure(results, lambda m: 100 * m["perm_total"] / (m["perm_total"] + m["agency_total"]),
-                                 "share of practice by permanent staff",
-                                 f"Each council's share of practice by permanent staff (mean over "
-                                 f"{results.reps} replications by month) against {target}",
-                                 (100 * PERMANENT_TARGET, target), percent=True),
-            f"{same}{colours}; dotted: {target}."),
-           ("board_agency_by_council",
-            council_lines_figure(results, lambda m: m["agency_total"], "agency workers (FTE)",
-                                 f"Each council's agency workers on assignment (FTE, mean over "
-                                 f"{results.reps} replications by month)"),
-            f"{same}{colours}."),
-           ("board_moves", moves_figure(board),
+            f"month. {where}.",
+        ),
+        (
+            "board_practice_by_council",
+            council_lines_figure(
+                results,
+                lambda m: 100 * m["perm_total"] / (m["perm_total"] + m["agency_total"]),
+                "share of practice by permanent staff",
+                f"Each council's share of practice by permanent staff (mean over "
+                f"{results.reps} replications by month) against {target}",
+                (100 * PERMANENT_TARGET, target),
+                percent=True,
+            ),
+            f"{same}{colours}; dotted: {target}.",
+        ),
+        (
+            "board_agency_by_council",
+            council_lines_figure(
+                results,
+                lambda m: m["agency_total"],
+                "agency workers (FTE)",
+                f"Each council's agency workers on assignment (FTE, mean over "
+                f"{results.reps} replications by month)",
+            ),
+            f"{same}{colours}.",
+        ),
+        (
+            "board_moves",
+            moves_figure(board),
             "Moves in from another council of the region minus moves out to another council, a "
-            f"year{colours}.")]
+            f"year{colours}.",
+        ),
+    ]
     if board.variants:
-        out.append(("board_children", children_figure(board),
-                    f"Each scenario's paired difference from {labels[base]} in children entering care, "
-                    f"a year x {YEARS}: with the staffing effects on (the model's assumptions) and "
-                    f"off (the children entering care because of staffing taken out); a filled "
-                    f"marker where the interval excludes zero."))
+        out.append(
+            (
+                "board_children",
+                children_figure(board),
+                f"Each scenario's paired difference from {labels[base]} in children entering care, "
+                f"a year x {YEARS}: with the staffing effects on (the model's assumptions) and "
+                f"off (the children entering care because of staffing taken out); a filled "
+                f"marker where the interval excludes zero.",
+            )
+        )
     return out
 
 
@@ -161,8 +261,14 @@ def save_figure(folder: Path, stem: str, fig, caption: str) -> dict:
     atomic_write(folder / "figures" / f"{stem}.png", lambda p: p.write_bytes(png))
     atomic_write(folder / "figures" / f"{stem}.svg", lambda p: fig.savefig(p, format="svg"))
     alt = " ".join(fig.get_suptitle().split()) or stem
-    item = {"stem": stem, "alt": alt, "caption": caption, "png": base64.b64encode(png).decode(),
-            "width": round(fig.get_figwidth() * DPI), "height": round(fig.get_figheight() * DPI)}
+    item = {
+        "stem": stem,
+        "alt": alt,
+        "caption": caption,
+        "png": base64.b64encode(png).decode(),
+        "width": round(fig.get_figwidth() * DPI),
+        "height": round(fig.get_figheight() * DPI),
+    }
     plt.close(fig)
     return item
 
@@ -179,11 +285,16 @@ def write_report(folder: Path, results: Results) -> Path:
     is available, FOLDER/report.png; return the page."""
     _agg()
     folder = Path(folder)
-    items = [save_figure(folder, stem, fig, caption) for stem, fig, caption in report_figures(results)]
-    council_items = [save_figure(folder, stem, fig, caption)
-                     for stem, fig, caption in council_figures(results)]
+    items = [
+        save_figure(folder, stem, fig, caption) for stem, fig, caption in report_figures(results)
+    ]
+    council_items = [
+        save_figure(folder, stem, fig, caption) for stem, fig, caption in council_figures(results)
+    ]
     board = board_of(results)
-    board_items = [save_figure(folder, stem, fig, caption) for stem, fig, caption in board_figures(board)]
+    board_items = [
+        save_figure(folder, stem, fig, caption) for stem, fig, caption in board_figures(board)
+    ]
     if board is not None:
         atomic_write(folder / BOARD_FILE, lambda p: board.table.to_csv(p, index=False))
     check = check_of(results)
@@ -199,8 +310,11 @@ def write_report(folder: Path, results: Results) -> Path:
 def write_overview(path: Path, results: Results) -> None:
     """The run at a glance: the report's fan charts of turnover, agency, vacancies and caseloads."""
     plt = _agg()
-    fig = fan_figure(results, ["turnover", "agency_share", "vacancy_rate", "caseload_p95"],
-                     f"{results.baseline}: the workforce over time")
+    fig = fan_figure(
+        results,
+        ["turnover", "agency_share", "vacancy_rate", "caseload_p95"],
+        f"{results.baseline}: the workforce over time",
+    )
     fig.savefig(path, format="png", dpi=DPI)
     plt.close(fig)
 
@@ -211,8 +325,13 @@ def sensitivity_figure(sens: pd.DataFrame, outcome: str):
     scale, label, percent = level_scale(outcome) if outcome in OUTCOMES else (1.0, outcome, False)
     top = parameter_name(sens.iloc[0]["parameter"])
     scaled = sens.assign(at_low=sens["at_low"] * scale, at_high=sens["at_high"] * scale)
-    return tornado_figure(scaled, float(sens["mean_outcome"].iloc[0]) * scale, label,
-                          f"{label}: {top} moves it most ({ENDS})", percent)
+    return tornado_figure(
+        scaled,
+        float(sens["mean_outcome"].iloc[0]) * scale,
+        label,
+        f"{label}: {top} moves it most ({ENDS})",
+        percent,
+    )
 
 
 def write_sensitivity(out: Path, outcome: str, method: str = "auto") -> tuple[pd.DataFrame, Path]:
@@ -242,17 +361,33 @@ def write_sweep_report(directory: Path, folder: Path) -> Path:
         sens = analyse(d, outcome, "regression")
         y = point_means(points, table, outcome)
         top = sens.iloc[0]
-        findings.append(sweep_sentence(outcome, y[np.isfinite(y)], len(table), top,
-                                       parameter_name(top["parameter"])))
-        items.append(save_figure(folder, f"tornado_{outcome}", sensitivity_figure(sens, outcome),
-                                 f"The outcome at each parameter's low and high end: the {ENDS}."))
+        findings.append(
+            sweep_sentence(
+                outcome, y[np.isfinite(y)], len(table), top, parameter_name(top["parameter"])
+            )
+        )
+        items.append(
+            save_figure(
+                folder,
+                f"tornado_{outcome}",
+                sensitivity_figure(sens, outcome),
+                f"The outcome at each parameter's low and high end: the {ENDS}.",
+            )
+        )
         scale, label, percent = level_scale(outcome)
-        fig = points_figure(points, y * scale, label, f"{label} at each design point (mean over "
-                            f"{count(settings['reps'], 'replication')})", percent)
+        fig = points_figure(
+            points,
+            y * scale,
+            label,
+            f"{label} at each design point (mean over {count(settings['reps'], 'replication')})",
+            percent,
+        )
         items.append(save_figure(folder, f"points_{outcome}", fig, "Each dot is one design point."))
     names = ", ".join(parameter_name(c) for c in points.columns)
-    info = (f"{settings['design']} design over {names}; {count(len(points), 'point')} x "
-            f"{run_info(settings, settings['reps'], paired=False)}")
+    info = (
+        f"{settings['design']} design over {names}; {count(len(points), 'point')} x "
+        f"{run_info(settings, settings['reps'], paired=False)}"
+    )
     page = folder / "report.html"
     write_text(page, sweep_page(settings["scenario"], info, findings, items))
     _picture(page)

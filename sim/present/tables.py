@@ -2,6 +2,7 @@
 paired differences with their half-widths, and whether a precision target was reached (all of the
 region; each council's numbers are in the report and the result tables); then, where the scenario
 describes teams, each team's means over replications."""
+
 from __future__ import annotations
 
 from sim.columns import COST_PER_PP, rows_of
@@ -19,8 +20,11 @@ def markdown_table(frame, digits: int = 4) -> str:
     cols = list(frame.columns)
     lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
     for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(f"{v:.{digits}g}" if isinstance(v, float) else str(v)
-                                       for v in row) + " |")
+        lines.append(
+            "| "
+            + " | ".join(f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in row)
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -42,7 +46,9 @@ def print_comparison(results: Results, metrics: list[str] | None = None) -> None
     """Key metrics: each scenario's mean and interval, and the paired difference from the
     baseline ± its half-width; then the cost per point of turnover avoided (the region's)."""
     width = max(34, *(len(n) for n in results.names))
-    print(f"{'metric':26s} {'scenario':{width}s} {'mean (' + CI + ')':44s} difference ± half-width ({CI})")
+    print(
+        f"{'metric':26s} {'scenario':{width}s} {'mean (' + CI + ')':44s} difference ± half-width ({CI})"
+    )
     table = rows_of(results.table)
     for metric in [*(metrics or key_metrics(results)), COST_PER_PP]:
         label = metric
@@ -55,7 +61,11 @@ def print_comparison(results: Results, metrics: list[str] | None = None) -> None
                 mean, diff = "", estimate_cell(reading(row), results.reps)
             else:
                 mean = estimate_cell(reading(row), results.reps)
-                diff = "" if name == results.baseline else difference_cell(reading(row, difference=True))
+                diff = (
+                    ""
+                    if name == results.baseline
+                    else difference_cell(reading(row, difference=True))
+                )
             _out(f"{label:26s} {name:{width}s} {mean:44s} {diff}")
             label = ""
     _methods(results)
@@ -80,8 +90,10 @@ def _councils(results: Results) -> None:
     """Where each council's numbers are, for a region of councils."""
     names = councils(results)
     if names:
-        print(f"above: the region, its {len(names)} councils together; for each council, see the "
-              "report (swsim report) or the authority column of the tables")
+        print(
+            f"above: the region, its {len(names)} councils together; for each council, see the "
+            "report (swsim report) or the authority column of the tables"
+        )
 
 
 def _teams(results: Results) -> None:

@@ -4,6 +4,7 @@ of its posts, caseloads and waits for a worker, with a 95% interval (and, for a 
 variant's paired difference from the baseline, replication by replication). An authority without
 teams is one team called 'all': it has no team table.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,30 +12,47 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.columns import REGION, TEAM_OUTCOMES
 from sim.experiment.derived import team_interval
 from sim.experiment.results import Results
-from sim.columns import REGION, TEAM_OUTCOMES
 from sim.present.formats import MIN_DECIMALS, number
 from sim.present.keytable import Cell
 from sim.present.labels import scenario_labels
 from sim.present.readings import INTERVAL, SAME, SINGLE, Reading
 
-NO_TEAMS = "all"        # the one team of an authority without teams
-TEAM_METRICS = ["posts", "mean_caseload", "p95_caseload", "share_over_cap", "mean_wait_days",
-                "wait_days_p90", "waited_share"]
+NO_TEAMS = "all"  # the one team of an authority without teams
+TEAM_METRICS = [
+    "posts",
+    "mean_caseload",
+    "p95_caseload",
+    "share_over_cap",
+    "mean_wait_days",
+    "wait_days_p90",
+    "waited_share",
+]
 COMPARE_METRICS = ["mean_caseload", "share_over_cap", "mean_wait_days", "wait_days_p90"]
-HEADINGS = {"posts": "posts", "mean_caseload": "mean caseload", "p95_caseload": "p95 caseload",
-            "share_over_cap": "over cap", "mean_wait_days": "mean wait", "wait_days_p90": "p90 wait",
-            "waited_share": "waited"}
+HEADINGS = {
+    "posts": "posts",
+    "mean_caseload": "mean caseload",
+    "p95_caseload": "p95 caseload",
+    "share_over_cap": "over cap",
+    "mean_wait_days": "mean wait",
+    "wait_days_p90": "p90 wait",
+    "waited_share": "waited",
+}
 NOT_DEFINED = "n/a"
-WAITS = ("A team's waits are every wait for one of its workers that ended in the window: new "
-         "referrals, cases moving in from another team when their type changes, and cases whose "
-         "worker left or handed them back. They are counted in whole days (0: a worker took the "
-         "case the day it came), so they differ from the summary's wait for allocation, which "
-         "counts only a referral's first allocation.")
-UNDEFINED_WORDS = (f"{NOT_DEFINED}: undefined in every replication (caseloads: "
-                   f"{TEAM_OUTCOMES['mean_caseload'].undefined_when}; waits: "
-                   f"{TEAM_OUTCOMES['mean_wait_days'].undefined_when}).")
+WAITS = (
+    "A team's waits are every wait for one of its workers that ended in the window: new "
+    "referrals, cases moving in from another team when their type changes, and cases whose "
+    "worker left or handed them back. They are counted in whole days (0: a worker took the "
+    "case the day it came), so they differ from the summary's wait for allocation, which "
+    "counts only a referral's first allocation."
+)
+UNDEFINED_WORDS = (
+    f"{NOT_DEFINED}: undefined in every replication (caseloads: "
+    f"{TEAM_OUTCOMES['mean_caseload'].undefined_when}; waits: "
+    f"{TEAM_OUTCOMES['mean_wait_days'].undefined_when})."
+)
 
 
 def has_teams(rows: pd.DataFrame) -> bool:
@@ -45,7 +63,9 @@ def team_authorities(results: Results) -> list[str]:
     """The authorities (in the results' order) that describe their teams in any scenario."""
     if results.teams.empty:
         return []
-    return [a for a in results.authorities if has_teams(results.teams[results.teams["authority"] == a])]
+    return [
+        a for a in results.authorities if has_teams(results.teams[results.teams["authority"] == a])
+    ]
 
 
 def teams_of(results: Results, authority: str, name: str | None = None) -> list[str]:
@@ -54,8 +74,9 @@ def teams_of(results: Results, authority: str, name: str | None = None) -> list[
     return list(dict.fromkeys(rows.loc[rows["authority"] == authority, "team"]))
 
 
-def team_reading(results: Results, name: str, authority: str, team: str, metric: str,
-                 difference: bool = False) -> Reading:
+def team_reading(
+    results: Results, name: str, authority: str, team: str, metric: str, difference: bool = False
+) -> Reading:
     """A team's mean of ``metric`` over replications with its interval, or (``difference``) the
     paired difference of scenario ``name`` from the baseline (``derived.team_interval``)."""
     iv = team_interval(results, name, authority, team, metric, difference)
@@ -117,21 +138,24 @@ class TeamTable:
     """One table of an authority's teams: a row per team, a column per metric."""
 
     caption: str
-    columns: list[tuple[str, str]]         # (metric label, unit)
+    columns: list[tuple[str, str]]  # (metric label, unit)
     rows: list[tuple[str, list[Cell]]]  # (team, its cells)
 
 
 def _columns(cap: float, variant: bool) -> list[tuple[str, str]]:
     """(label, unit) of each column; a variant's cells hold its mean, then the paired difference."""
+
     def unit(m: str) -> str:
         if not variant or unit_of(m) == unit_of(m, True):
             return unit_of(m)
         return f"{unit_of(m)}; difference in {unit_of(m, True)}"
+
     return [(label(m, cap), unit(m)) for m in TEAM_METRICS]
 
 
-def _variant_cell(results: Results, name: str, authority: str, team: str, metric: str,
-                  paired: bool) -> Cell:
+def _variant_cell(
+    results: Results, name: str, authority: str, team: str, metric: str, paired: bool
+) -> Cell:
     """A variant's mean; then its paired difference from the baseline (95% CI) where the baseline
     has the team."""
     mean = value_cell(team_reading(results, name, authority, team, metric))
@@ -153,18 +177,42 @@ def team_tables(results: Results) -> list[tuple[str, list[TeamTable]]]:
         cap = results.scenarios[base].reporting.caseload_cap
         tables = []
         in_base = f" in {labels[base]}" if compare else ""
-        tables.append(TeamTable(
-            f"Each team{where}: mean over replications{in_base} (95% CI)", _columns(cap, False),
-            [(team_words(team), [Cell(interval_cell(team_reading(results, base, authority, team, m)))
-                                 for m in TEAM_METRICS]) for team in teams_of(results, authority, base)]))
+        tables.append(
+            TeamTable(
+                f"Each team{where}: mean over replications{in_base} (95% CI)",
+                _columns(cap, False),
+                [
+                    (
+                        team_words(team),
+                        [
+                            Cell(interval_cell(team_reading(results, base, authority, team, m)))
+                            for m in TEAM_METRICS
+                        ],
+                    )
+                    for team in teams_of(results, authority, base)
+                ],
+            )
+        )
         for name in results.names[1:] if compare else []:
             base_teams = set(teams_of(results, authority, base))
-            rows = [(team_words(team), [_variant_cell(results, name, authority, team, m,
-                                                      team in base_teams) for m in TEAM_METRICS])
-                    for team in teams_of(results, authority, name)]
-            tables.append(TeamTable(
-                f"With {labels[name]}, each team{where}: mean over replications; paired difference "
-                f"from {labels[base]} (95% CI)", _columns(cap, True), rows))
+            rows = [
+                (
+                    team_words(team),
+                    [
+                        _variant_cell(results, name, authority, team, m, team in base_teams)
+                        for m in TEAM_METRICS
+                    ],
+                )
+                for team in teams_of(results, authority, name)
+            ]
+            tables.append(
+                TeamTable(
+                    f"With {labels[name]}, each team{where}: mean over replications; paired difference "
+                    f"from {labels[base]} (95% CI)",
+                    _columns(cap, True),
+                    rows,
+                )
+            )
         title = "The region's teams" if authority == REGION else f"{authority}'s teams"
         out.append((title, tables))
     return out
@@ -179,9 +227,15 @@ def _console_rows(results: Results, metrics: list[str], names: list[str]) -> lis
             for name in names:
                 if team not in teams_of(results, authority, name):
                     continue
-                cells = [value_cell(team_reading(results, name, authority, team, m)) for m in metrics]
-                rows.append(([authority] if several else []) + [team]
-                            + ([name] if len(names) > 1 else []) + cells)
+                cells = [
+                    value_cell(team_reading(results, name, authority, team, m)) for m in metrics
+                ]
+                rows.append(
+                    ([authority] if several else [])
+                    + [team]
+                    + ([name] if len(names) > 1 else [])
+                    + cells
+                )
     return rows
 
 
@@ -197,12 +251,20 @@ def console_lines(results: Results, max_rows: int = 60) -> list[str]:
     rows = _console_rows(results, metrics, names)
     several = len(team_authorities(results)) > 1
     n = results.reps
-    title = (f"teams (mean over {n} replication{'' if n == 1 else 's'}; intervals and the definitions "
-             "in the report and teams.csv)")
+    title = (
+        f"teams (mean over {n} replication{'' if n == 1 else 's'}; intervals and the definitions "
+        "in the report and teams.csv)"
+    )
     if len(rows) > max_rows:
-        return [f"teams: {len(rows)} rows (teams x scenarios); see the report (swsim report) or teams.csv"]
-    head = (["authority"] if several else []) + ["team"] + (["scenario"] if len(names) > 1 else []) \
+        return [
+            f"teams: {len(rows)} rows (teams x scenarios); see the report (swsim report) or teams.csv"
+        ]
+    head = (
+        (["authority"] if several else [])
+        + ["team"]
+        + (["scenario"] if len(names) > 1 else [])
         + [heading(m, cap) for m in metrics]
+    )
     texts = [head] + rows
     label_cols = len(head) - len(metrics)
     widths = [max(len(r[i]) for r in texts) for i in range(len(head))]
@@ -211,8 +273,10 @@ def console_lines(results: Results, max_rows: int = 60) -> list[str]:
         left = [f"{c:{w}s}" for c, w in zip(r[:label_cols], widths)]
         right = [f"{c:>{w}s}" for c, w in zip(r[label_cols:], widths[label_cols:])]
         lines.append("  ".join(left + right).rstrip())
-    lines.append("waits: every wait for a worker of the team (new referrals, moves from another team, "
-                 "after a worker left), counted in whole days")
+    lines.append(
+        "waits: every wait for a worker of the team (new referrals, moves from another team, "
+        "after a worker left), counted in whole days"
+    )
     return lines
 
 

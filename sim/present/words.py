@@ -1,19 +1,40 @@
 """Words for readers: the column catalogue and the policy table, generated from the declarations
 (the docs' reference pages embed both: sim/cli/reference.py)."""
+
 from __future__ import annotations
 
-from sim.columns import COST_PER_PP_COLUMN, DERIVED, SUMMARY, TABLE_COLUMNS, TEAM_SUMMARY, TIMESERIES
+from sim.columns import (
+    COST_PER_PP_COLUMN,
+    DERIVED,
+    SUMMARY,
+    TABLE_COLUMNS,
+    TEAM_SUMMARY,
+    TIMESERIES,
+)
 from sim.policy import registry
 from sim.present.labels import field_words, value_words
 
-FILES = (("summary.parquet / summary.csv / summaries.parquet: one row per replication and authority (the region, then each council)", SUMMARY),
-         ("timeseries.parquet: one row per replication, authority and month", TIMESERIES),
-         ("teams.csv: one row per replication, authority and team (a comparison's also has a "
-          "scenario column)", TEAM_SUMMARY),
-         ("summary_ci.csv / comparison.parquet / comparison.csv: intervals over replications",
-          (*TABLE_COLUMNS, COST_PER_PP_COLUMN)),
-         ("board.csv (a region of councils, beside report.html): the board's derived quantities, "
-          "the `metric` of rows with the interval tables' columns", tuple(DERIVED.values())))
+FILES = (
+    (
+        "summary.parquet / summary.csv / summaries.parquet: one row per replication and authority (the region, then each council)",
+        SUMMARY,
+    ),
+    ("timeseries.parquet: one row per replication, authority and month", TIMESERIES),
+    (
+        "teams.csv: one row per replication, authority and team (a comparison's also has a "
+        "scenario column)",
+        TEAM_SUMMARY,
+    ),
+    (
+        "summary_ci.csv / comparison.parquet / comparison.csv: intervals over replications",
+        (*TABLE_COLUMNS, COST_PER_PP_COLUMN),
+    ),
+    (
+        "board.csv (a region of councils, beside report.html): the board's derived quantities, "
+        "the `metric` of rows with the interval tables' columns",
+        tuple(DERIVED.values()),
+    ),
+)
 
 
 def column_tables(markdown: bool = False) -> str:
@@ -46,10 +67,17 @@ def policy_parameters(cls) -> list[str]:
 def policy_table() -> str:
     """The installed policies as a Markdown table: name, label in reports (with the default
     parameters), what it does, parameters with defaults, and source."""
-    lines = ["| policy | in reports | what it does (defaults) | parameters (defaults) | source |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| policy | in reports | what it does (defaults) | parameters (defaults) | source |",
+        "|---|---|---|---|---|",
+    ]
     for name, cls in registry().items():
-        cells = [f"`{name}`", cls.label_for(), cls.describe(), "<br>".join(policy_parameters(cls)),
-                 cls.source or "not given"]
+        cells = [
+            f"`{name}`",
+            cls.label_for(),
+            cls.describe(),
+            "<br>".join(policy_parameters(cls)),
+            cls.source or "not given",
+        ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
