@@ -132,6 +132,7 @@ def test_west_midlands_carries_each_councils_dfe_figures_from_the_data_file():
             assert value.low < value.value < value.high, (name, metric)
 
 
+@pytest.mark.slow
 def test_the_model_ignores_the_observed_figures(trio):
     """The same seed gives the same numbers whatever the scenario says was observed."""
     bare = trio.with_overrides(authority={c: {} for c in COUNCILS})

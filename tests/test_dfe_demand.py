@@ -219,6 +219,7 @@ def test_councils_without_the_data_are_clear_errors(base):
         fit_demand(base, 0.0)
 
 
+@pytest.mark.slow
 def test_the_readme_table_is_what_the_fit_gives(base):
     """docs/how-to/new-council.md, "Demand matches each council": each row is the fit as it stands."""
     import pages

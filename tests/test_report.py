@@ -338,6 +338,7 @@ def _check_figure(name: str, fig, dpi: float) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_every_figure_text_is_inside_and_readable(compared):
     import matplotlib.pyplot as plt
 

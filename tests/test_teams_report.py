@@ -175,6 +175,7 @@ def test_no_team_table_without_teams(tmp_path, capsys):
 
 
 # -- the report ---------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_report_team_table_is_the_mean_of_teams_csv(ran):
     out, _ = ran
     _main(["report", str(out)])
