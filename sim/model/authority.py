@@ -35,7 +35,7 @@ from sim.columns import (
     leavers_to,
 )
 from sim.model.allocation import CaseBook
-from sim.model.children import CareRule, draw_care
+from sim.model.caseflow import CaseFlow
 from sim.model.clock import (
     DAYS_PER_YEAR,
     MONTH_DAYS,
@@ -48,7 +48,7 @@ from sim.model.clock import (
     OFFSET_PROMOTIONS,
     Clock,
 )
-from sim.model.demand import CaseTypeTable, draw_caseload, team_post_weights
+from sim.model.demand import team_post_weights
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable, absence_watch
 from sim.model.rates import Rates
 from sim.model.recruitment import (
@@ -136,41 +136,16 @@ class Authority:
         self.rates = self.scenario_rates.copy()
         self.rates.capacity_factor *= 1.0 - self.absence
         self.ages_at_hire = AgesAtHireTable(scenario.retirement)
-        table = CaseTypeTable.from_scenario(scenario)
         self.calendar = clock.calendar(scenario.start.year)
         # with ``start.hold_staff`` nobody joins, leaves or moves before reporting starts
         self.hold_until = clock.report_start_day if scenario.start.hold_staff else 0.0
-        caseload = draw_caseload(
-            scenario,
-            clock.n_days,
-            streams["referrals"],
-            streams["case_careers"],
-            streams["initial"],
-            self.calendar,
-        )
         establishment = sum(lv.establishment for lv in self.levels)
         growth = scenario.posts_growth()
         self.max_workers = 2 * math.ceil(establishment * growth) + 64
-        self.teams = scenario.team_list()
-        # every (level, team) pair, and the caseload limit of each under the rates now
-        self.level_team = np.divmod(np.arange(len(LEVELS) * len(self.teams)), len(self.teams))
-        self.limit_table = self.rates.limits(*self.level_team)
-        over = [
-            int(t.overflow == "over_limit" or scenario.allocation.allow_over_limit)
-            for _, t in self.teams
-        ]
-        care = CareRule.from_scenario(scenario, table)
-        self.book = CaseBook(
-            caseload,
-            table,
-            clock.n_days,
-            self.max_workers,
-            np.array(over),
-            care,
-            draw_care(scenario, table, care, caseload, streams["care_step_up"]),
-        )
+        self.cases = CaseFlow(scenario, streams, clock, self.calendar, self.rates, self.max_workers)
+        self.teams = self.cases.teams
         self.roster = Roster(self.book)  # every worker, one row each (what the kernel reads)
-        weights = team_post_weights(scenario, table)
+        weights = team_post_weights(scenario, self.cases.table)
         self.establishment = Establishment(
             [
                 Post(level, team=team)
@@ -266,7 +241,6 @@ class Authority:
     def refresh_rates(self) -> None:
         """Recompute the rates from the scenario, the funded posts now, the market, the active
         policies and this month's sickness absence; apply new limits."""
-        old = self.limit_table
         rates = self.scenario_rates.copy()
         rates.salary = rates.salary * (1.0 + self.supplement)
         if self.market_salary is not None:
@@ -276,23 +250,7 @@ class Authority:
             policy.adjust(rates)
         rates.capacity_factor *= 1.0 - self.absence
         self.rates = rates
-        self.limit_table = rates.limits(*self.level_team)
-        if not np.array_equal(self.limit_table, old):
-            self._apply_limits()
-
-    def _apply_limits(self) -> None:
-        """Give every worker in post the limit of their level and team; those now over it hand
-        cases back to wait (permanent staff first, then agency and bank workers, in the order
-        they joined)."""
-        book = self.book
-        slots = np.flatnonzero(book.active)
-        limits = self.rates.limits(self.roster.level[slots], self.roster.team[slots])
-        over = book.set_limits(slots, limits)
-        if over:
-            roster = self.roster
-            for worker in [*roster.staff.values(), *roster.temps.values()]:
-                if worker.slot in over:
-                    book.release(worker.slot, self.day, keep_load=over[worker.slot])
+        self.cases.set_limits(rates, self.roster, self.day)
 
     def set_absence(self, share: float) -> None:
         """This month's share of working days lost to sickness absence (capacity lost with it)."""
@@ -305,9 +263,19 @@ class Authority:
         """What the council offers a recruit a year by level: salary and any incentive."""
         return self.rates.salary + self.incentive
 
+    @property
+    def book(self) -> CaseBook | None:
+        """The case book (``CaseFlow.book``)."""
+        return self.cases.book
+
     def mean_caseload(self) -> float:
         """Mean cases per case holder now (0 when nobody holds a case)."""
-        return self.book.mean_caseload()
+        return self.cases.mean_caseload()
+
+    def release(self) -> None:
+        """Let go of the case arrays and the posts' draws (a finished replication's)."""
+        self.cases.book = self.roster.book = None
+        self.post_draws = self.people_draws = None
 
     def _staff_at_start(self) -> None:
         """Fill posts to ``initial_fill`` with permanent staff of varied tenure; cover some vacancies.
@@ -581,13 +549,7 @@ class Authority:
 
     def team_work(self) -> tuple[np.ndarray, np.ndarray]:
         """Each team's weighted cases (held, and waiting for a worker of the team) and workers."""
-        book = self.book
-        n = len(self.teams)
-        team = self.roster.team
-        active = book.active
-        work = np.bincount(team[active], weights=book.load[active], minlength=n)
-        work += book.waiting_work()
-        return work, np.bincount(team[active], minlength=n)
+        return self.cases.team_work(self.roster.team)
 
     def add_unfunded_post(self, level: int, team: int = 0) -> Post:
         post = Post(level, funded=False, team=team)
