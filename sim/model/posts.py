@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 import simpy
@@ -32,6 +32,7 @@ from sim.model.allocation import CaseBook
 from sim.model.caseflow import CaseFlow
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS, Calendar, Clock
 from sim.model.demand import team_post_weights
+from sim.model.market import Applicant, LabourMarket, MemberCouncil
 from sim.model.people import AGE, N_PEOPLE_DRAWS, RETIRE, AgesAtHireTable
 from sim.model.rates import Rates
 from sim.model.recruitment import assignment, backfill, recruit
@@ -40,9 +41,6 @@ from sim.model.streams import Streams
 from sim.model.workforce import ASYE, asye_year
 from sim.policy import Context, Policy
 from sim.scenario import LEVELS, Scenario, Team
-
-if TYPE_CHECKING:
-    from sim.model.market import Applicant, LabourMarket
 
 POST_CYCLES = 48  # vacancy spells per post drawn up front; later ones draw from the posts stream
 FILL, COVER, COVER_DELAY, RESILIENCE, DESTINATION = range(5)
@@ -60,17 +58,14 @@ def split_posts(n: int, shares: np.ndarray) -> list[int]:
     return counts.tolist()
 
 
-class PostsCouncil(Protocol):
-    """What the posts need of their council (``Authority`` is one): the rates in force, the
-    labour market, the policies told of leavers and vacancies, and when staff may change."""
+class PostsCouncil(MemberCouncil, Protocol):
+    """What the posts need of their council (``Authority`` is one): a member of the region's
+    market (which their leavers and agency requests go to, with its rates in force and when
+    staff may change), whose policies are told of leavers and vacancies."""
 
-    rates: Rates
     hold_until: float  # nobody joins, leaves or moves before this day
-    market: LabourMarket | None
     active_policies: list[Policy]
     context: Context
-
-    def start_staffing(self, process: Generator) -> None: ...
 
 
 class Posts:
