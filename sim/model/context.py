@@ -81,11 +81,11 @@ class AuthorityContext:
         return self._auth.env.timeout(days)
 
     def hire(self, level: int, pipeline: str) -> None:
-        self._auth.hire_into_level(level, pipeline)
+        self._auth.posts.hire_into_level(level, pipeline)
 
     def hire_extra_agency(self) -> None:
-        auth = self._auth
-        auth.find_agency(auth.add_unfunded_post(auth.agency_level))
+        posts = self._auth.posts
+        posts.find_agency(posts.add_unfunded_post(posts.agency_level))
 
     def cover_vacancy(
         self, level: int, on_end: Callable[[SocialWorker], None], replace_agency: bool = False
@@ -97,10 +97,10 @@ class AuthorityContext:
                 (p for p in funded if p.agency is not None and p.agency.contract == AGENCY), None
             )
             if post is not None:
-                auth.end_agency(post.agency)  # the agency worker returns to the pool
+                auth.posts.end_agency(post.agency)  # the agency worker returns to the pool
         else:
             post = next((p for p in funded if p.agency is None), None)
-        return None if post is None else auth.start_cover(post, level, on_end)
+        return None if post is None else auth.posts.start_cover(post, level, on_end)
 
     def release_staff(self, level: int, u: float) -> bool:
         auth = self._auth
@@ -117,7 +117,7 @@ class AuthorityContext:
         return True
 
     def end_cover(self, worker: SocialWorker) -> None:
-        self._auth.end_cover(worker)
+        self._auth.posts.end_cover(worker)
 
     def offer_incentive(self, gbp_per_year: float) -> None:
         auth = self._auth

@@ -29,7 +29,8 @@ FILL, COVER, COVER_DELAY = 0, 1, 2  # which of a post's draws (see Authority.pos
 
 
 class HiringCouncil(Protocol):
-    """A council as recruitment, agency cover and conversion see it (``Authority`` is one)."""
+    """A council as recruitment, agency cover and conversion see it: its posts (``posts.Posts``
+    is one)."""
 
     env: simpy.Environment
     scenario: Scenario

@@ -253,8 +253,7 @@ class Region:
         hold several replications' arrays at once)."""
         self._step = None
         for auth in self.authorities:
-            auth.book = auth.roster.book = None
-            auth.post_draws = auth.people_draws = None
+            auth.release()
 
     @property
     def case_events(self) -> int:

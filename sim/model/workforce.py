@@ -24,8 +24,8 @@ ASYE, L2 = 0, 1
 
 
 class StaffingCouncil(Protocol):
-    """A council as progression and the establishment's monthly steps see it (``Authority`` is
-    one)."""
+    """A council as progression and the establishment's monthly steps see it: its posts
+    (``posts.Posts`` is one)."""
 
     env: simpy.Environment
     scenario: Scenario
