@@ -75,7 +75,7 @@ def _funded_by_month(scenario, years: float, seed: int = 3) -> list[int]:
     out = []
     for month in range(int(years * 12)):
         region.env.run(until=OFFSET_ESTABLISHMENT + month * MONTH_DAYS + 0.001)
-        out.append(int(auth.funded_by_level.sum()))
+        out.append(int(auth.posts.funded_by_level.sum()))
     return out
 
 

@@ -272,16 +272,6 @@ class Authority:
         self.posts.take_applicant(person)
 
     # -- views -------------------------------------------------------------------------------
-    @property
-    def funded_by_level(self) -> np.ndarray:
-        """Funded posts by level (``Posts.funded_by_level``)."""
-        return self.posts.funded_by_level
-
-    @property
-    def agency_level(self) -> int:
-        """The level agency workers practise at."""
-        return self.posts.agency_level
-
     def check_conservation(self, full: bool = True) -> None:
         """Raise if workers hired != active + left, cases were lost, or posts and roster
         disagree (``Posts.check_conservation``)."""

@@ -49,7 +49,7 @@ class AuthorityContext:
 
     @property
     def agency_caseload_limit(self) -> float:
-        return self._auth.rates.limit(self._auth.agency_level)
+        return self._auth.rates.limit(self._auth.posts.agency_level)
 
     def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self._auth.headcount()
