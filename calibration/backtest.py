@@ -33,7 +33,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calibration.dfe import MISSING_SYMBOLS, ROUNDS_TO_ZERO, dfe_values, short_council_name
+from calibration.dfe import (
+    MISSING_SYMBOLS,
+    ROUNDS_TO_ZERO,
+    dfe_values,
+    establishment_of,
+    short_council_name,
+)
 from calibration.fit import Settings
 from calibration.region_fit import (
     APPEAL_RANGE,
@@ -420,15 +426,24 @@ def council_targets(levels: pd.DataFrame, year: int) -> pd.DataFrame:
 def observed_start(scenario: Scenario, observed: pd.DataFrame, year: int) -> Scenario:
     """The region starting at ``year``'s census from each council's observed vacancy and agency
     rates (posts filled: 1 - vacancy rate; vacancies covered: agency workers over vacancies, at
-    most all), the warm-up burning in only the case mix. A council whose rate is missing that
-    year keeps the scenario's."""
+    most all) and funded posts (the scenario's, which are those of its start year, times the
+    council's observed posts that year over those in its start year: a region built from one
+    census starts a backtest from another with that census's posts), the warm-up burning in
+    only the case mix. A council whose rate or posts are missing that year keeps the scenario's."""
     at = observed[observed["year"] == year].set_index(["council", "metric"])["observed"]
+    built = observed[observed["year"] == scenario.start.year].set_index(["council", "metric"])
     values: dict[str, float | int | bool] = {"start.year": year, "start.hold_staff": True}
     for name, member in scenario.members():
+        prefix = f"authority.{name}." if scenario.is_region else ""
+        now, then = at.get((name, POSTS), np.nan), built["observed"].get((name, POSTS), np.nan)
+        if np.isfinite(now) and np.isfinite(then) and now > 0 and then > 0:
+            posts = sum(lv.establishment for lv in member.workforce.levels.ordered())
+            values.update(
+                {prefix + k: v for k, v in establishment_of(member, posts * now / then).items()}
+            )
         vacancy, agency = at.get((name, VACANCY_RATE), np.nan), at.get((name, AGENCY_SHARE), np.nan)
         beyond = at.get((name, BEYOND), np.nan)
         beyond = member.agency.beyond_vacancies if not np.isfinite(beyond) else float(beyond)
-        prefix = f"authority.{name}." if scenario.is_region else ""
         if np.isfinite(vacancy):
             values[prefix + "workforce.initial_fill"] = round(1.0 - float(vacancy), 4)
         if np.isfinite(vacancy) and np.isfinite(agency) and vacancy > 0 and agency < 1:

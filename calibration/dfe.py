@@ -241,6 +241,16 @@ def region_from_dfe(base: Scenario, region: str, year: int) -> Scenario:
     )
 
 
+def establishment_of(scenario: Scenario, posts: float) -> dict[str, int]:
+    """``posts`` funded posts shared among the levels as ``scenario``'s are (dotted paths
+    ``workforce.levels.<level>.establishment``; the rounding goes to the largest level)."""
+    shares = np.array([lv.establishment for lv in scenario.workforce.levels.ordered()], float)
+    shares /= shares.sum()
+    per_level = np.floor(shares * posts).astype(int)
+    per_level[np.argmax(shares)] += int(round(posts)) - per_level.sum()
+    return {f"workforce.levels.{n}.establishment": int(k) for n, k in zip(LEVELS, per_level)}
+
+
 def council_inputs(
     base: Scenario, council: str, year: int
 ) -> tuple[dict[str, float | int], str, DemandFit]:
@@ -254,10 +264,6 @@ def council_inputs(
     holders = _number(w, "case_holders_fte", "workforce")
     # Case-holding posts: case holders (employed and agency) scaled from filled to funded posts.
     posts = holders * (inpost + vacant) / (inpost + agency)
-    shares = np.array([lv.establishment for lv in base.workforce.levels.ordered()], float)
-    shares /= shares.sum()
-    per_level = np.floor(shares * posts).astype(int)
-    per_level[np.argmax(shares)] += int(round(posts)) - per_level.sum()
     r = _row(_read("cin_referrals_2013_2025.csv"), council, year, "children in need (referrals)")
     referrals = _number(r, "referral_count", "referrals")
     nfa = _number(r, "no_further_action_percent", "referrals") / 100.0
@@ -272,8 +278,7 @@ def council_inputs(
     if cover is not None and not (isinstance(cover, float) and math.isnan(cover)):
         beyond = max(0.0, agency - float(cover)) / (inpost + vacant)
         values["agency.beyond_vacancies"] = round(min(beyond, 1.0), 4)
-    for name, n in zip(LEVELS, per_level):
-        values[f"workforce.levels.{name}.establishment"] = int(n)
+    values.update(establishment_of(base, posts))
     cp = _row(_read("cp_plans_by_duration_2013_2025.csv"), council, year, "child protection plans")
     under3 = _number(cp, "3_months_or_less_percent", "child protection plans") / 100.0
     if "cp" in base.case_types and 0 < under3 < 1:

@@ -24,6 +24,7 @@ from calibration.backtest import (
     expected_levels,
     forward_posts,
     naive_forecast,
+    observed_start,
     persistence,
     read_workforce,
     scores,
@@ -95,6 +96,35 @@ def test_the_councils_funded_posts_are_an_input_of_the_forward_runs(baseline):
     )
     assert series["Walsall"]["2020"] < 1.0  # Walsall's posts fell in 2020
     assert POSTS not in set(persistence(obs, 2020)["metric"])
+
+
+def test_a_backtest_starts_from_the_fit_years_posts_not_the_built_in_years(baseline):
+    """A region built from the 2020 census and backtested from 2019 starts each council at its
+    2019 funded posts (its posts times DfE's 2019 posts over its 2020 posts)."""
+    obs = read_workforce(FILE, WEST_MIDLANDS, [2019, 2020])
+    posts = obs[obs["metric"] == POSTS].set_index(["council", "year"])["observed"]
+    region = baseline.with_overrides(
+        name="two", start={"year": 2020}, authority={"Stoke-on-Trent": {}, "Walsall": {}}
+    )
+    built = {
+        n: sum(lv.establishment for lv in m.workforce.levels.ordered()) for n, m in region.members()
+    }
+    start = observed_start(region, obs, 2019)
+    assert start.start.year == 2019
+    for name, member in start.members():
+        now = sum(lv.establishment for lv in member.workforce.levels.ordered())
+        expected = built[name] * posts[name, 2019] / posts[name, 2020]
+        assert abs(now - expected) <= 0.5, name
+    stoke = dict(start.members())["Stoke-on-Trent"]
+    assert (
+        sum(lv.establishment for lv in stoke.workforce.levels.ordered()) < built["Stoke-on-Trent"]
+    )
+    # the levels keep their shares
+    shares = [
+        lv.establishment for lv in dict(region.members())["Walsall"].workforce.levels.ordered()
+    ]
+    now = [lv.establishment for lv in dict(start.members())["Walsall"].workforce.levels.ordered()]
+    assert np.corrcoef(shares, now)[0, 1] > 0.99
 
 
 def test_the_forward_runs_can_fund_posts_by_the_rule_instead(baseline):
