@@ -1054,16 +1054,12 @@ def column(metric: str) -> Column:
 
 def authorities_of(frame: pd.DataFrame) -> list[str]:
     """The authorities a results frame describes: the region first, then its councils."""
-    if "authority" not in frame:
-        return [REGION]
     names = list(dict.fromkeys(frame["authority"]))
     return [REGION] + [n for n in names if n != REGION]
 
 
 def rows_of(frame: pd.DataFrame, authority: str = REGION) -> pd.DataFrame:
     """The rows of one authority (the region's by default), without the ``authority`` column."""
-    if "authority" not in frame:
-        return frame.reset_index(drop=True)
     return frame[frame["authority"] == authority].drop(columns="authority").reset_index(drop=True)
 
 

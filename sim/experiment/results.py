@@ -78,7 +78,7 @@ class Results:
     def row(self, name: str, metric: str, authority: str = REGION) -> pd.Series:
         """The interval table's row for a scenario, metric and authority (the region by default)."""
         t = self.table
-        t = t[t["authority"] == authority] if "authority" in t else t
+        t = t[t["authority"] == authority]
         rows = (
             t[(t["metric"] == metric) & (t["scenario"] == name)]
             if "scenario" in t
@@ -175,12 +175,6 @@ def commit(results: Results, rs: ResultSet) -> Path:
     return rs.commit({**results.settings, "names": results.names}, results.scenario_texts(), extra)
 
 
-def _read_teams(d: Path) -> pd.DataFrame:
-    """The team rows of a result set (none in sets written before teams were reported)."""
-    path = d / "teams.csv"
-    return pd.read_csv(path) if path.exists() else pd.DataFrame()
-
-
 def load_results(directory: Path) -> Results:
     """The results in a folder written by ``swsim run`` or ``swsim compare`` (manifest checked)."""
     d = Path(directory)
@@ -200,7 +194,7 @@ def load_results(directory: Path) -> Results:
                 pd.read_parquet(d / "timeseries.parquet").assign(scenario=name),
                 pd.read_csv(d / "summary_ci.csv"),
                 settings,
-                teams=_read_teams(d).assign(scenario=name),
+                teams=pd.read_csv(d / "teams.csv").assign(scenario=name),
             )
         if kind == COMPARE:
             scenarios = {n: load_scenario(d / "scenarios" / f"{n}.toml") for n in names}
@@ -213,7 +207,7 @@ def load_results(directory: Path) -> Results:
                 pd.read_parquet(d / "comparison.parquet"),
                 settings,
                 manifest.get("precision"),
-                _read_teams(d),
+                pd.read_csv(d / "teams.csv"),
             )
     except (ScenarioError, OSError, ValueError) as err:
         problems = err.problems if isinstance(err, (ScenarioError, BadInput)) else [str(err)]

@@ -137,10 +137,7 @@ def children_parts(results: Results, name: str) -> list[str]:
     90th percentile); each only where it has a value that varies."""
 
     def quoted(metric: str) -> Reading | None:
-        try:
-            r = reading(results.row(name, metric))
-        except IndexError:  # a result set written before the metric was reported
-            return None
+        r = reading(results.row(name, metric))
         return r if r.status in (INTERVAL, SINGLE) else None
 
     parts = []
