@@ -35,13 +35,30 @@ class CaseloadCap(Policy):
     name = "caseload_cap"
     label = "a caseload cap of {cap:g} cases"
     description = (
-        "No worker holds more than {cap:g} weighted cases; when nobody has room: "
-        '"{when_full}" (wait: cases queue for a worker; agency: once '
-        "{agency_trigger_cases} cases wait at a month end, extra agency workers are hired "
-        "above establishment, at most {max_extra_agency} at once)"
+        "No worker holds more than {cap:g} weighted cases; when nobody has room, cases wait "
+        "('wait') or extra agency workers are hired above establishment ('agency')"
     )
     source = "Dudley workforce strategy 2018; Monmouthshire cabinet report 2017"
     Params = CaseloadCapParams
+
+    @classmethod
+    def describe(cls, params=None) -> str:
+        """What the cap does in the mode chosen: cases wait, or agency workers are hired."""
+        p = (
+            cls.Params.model_validate(dict(params or {}))
+            if not isinstance(params, cls.Params)
+            else params
+        )
+        if p.when_full == "wait":
+            return (
+                f"No worker holds more than {p.cap:g} weighted cases; when nobody has room, "
+                "cases wait for a worker (no one is hired to hold the cap)"
+            )
+        return (
+            f"No worker holds more than {p.cap:g} weighted cases; when nobody has room, extra "
+            f"agency workers are hired above establishment once {p.agency_trigger_cases} cases "
+            f"wait at a month end (at most {p.max_extra_agency} at once)"
+        )
 
     def adjust(self, rates) -> None:
         rates.limit_cap = min(rates.limit_cap, self.params.cap)

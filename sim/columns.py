@@ -127,11 +127,52 @@ NONE_CLOSED = "no case closed in the window"
 NO_MARCH = "the window holds no 31 March with such children open"
 NO_CHILDREN = "no such child was open at the month end"
 NO_HOLDERS = "the team held no case at any month end of the window"
-NO_WAITS = "no wait for a worker of the team ended in the window"
+NO_WAITS = "no wait for a worker ended in the window"
 
 # The names other modules use by name: the DfE rates, the caseload and the cost
 TURNOVER_RATE, VACANCY_RATE, AGENCY_SHARE = "turnover_rate", "vacancy_rate", "agency_share"
 MEAN_CASELOAD, TOTAL_COST = "mean_caseload", "total_cost_gbp"
+WHOLE_SYSTEM_COST, CARE_COST = "whole_system_cost_gbp", "care_cost_gbp"
+MEAN_WAIT, FIRST_WAIT = "mean_wait_days", "first_wait_days"
+
+# Every wait a child has for a worker, in one measure: the summary's (a council, the region) and
+# each team's rows share these declarations, and the region's figures are its teams' together.
+WAITS: tuple[Column, ...] = (
+    Column(
+        "waits",
+        "waits for a worker",
+        "waits a year",
+        "Waits for a worker that ended in the window, a year: new referrals waiting for a first "
+        "worker, cases whose worker left or shed them, and cases moving between teams (a team's "
+        "row: the waits for a worker of the team; a council's or the region's: all of its "
+        "teams').",
+    ),
+    Column(
+        MEAN_WAIT,
+        "wait for a worker",
+        "days",
+        f"Mean of those waits (days; a wait over {MAX_WAIT_DAYS} days counts as {MAX_WAIT_DAYS}).",
+        better="lower",
+        undefined_when=NO_WAITS,
+        key=True,
+    ),
+    Column(
+        "wait_days_p90",
+        "wait for a worker, 90th percentile",
+        "days",
+        "90th percentile of those waits (whole days; the mean hides the long waits).",
+        better="lower",
+        undefined_when=NO_WAITS,
+    ),
+    _share(
+        "waited_share",
+        "share of waits of a day or more",
+        "share of allocations",
+        "Share of those allocations that came after a wait of at least a day.",
+        better="lower",
+        undefined_when=NO_WAITS,
+    ),
+)
 RATES = (TURNOVER_RATE, VACANCY_RATE, AGENCY_SHARE)  # DfE's workforce rates
 
 SUMMARY: tuple[Column, ...] = (
@@ -217,29 +258,22 @@ SUMMARY: tuple[Column, ...] = (
         "support officers or CPD days change it), averaged over month ends.",
         better="lower",
     ),
+    *WAITS,
     Column(
-        "mean_wait_days",
-        "wait for allocation",
+        FIRST_WAIT,
+        "wait for a first worker (new referrals)",
         "days",
-        "Days from referral to first allocation, for cases first allocated in the window.",
-        better="lower",
-        undefined_when=NONE_ALLOCATED,
-        key=True,
-    ),
-    Column(
-        "wait_days_p90",
-        "wait for allocation, 90th percentile",
-        "days",
-        "90th percentile of the days from referral to first allocation, for cases first "
-        "allocated in the window (the mean hides the long waits).",
+        "Days from referral to first allocation, for cases first allocated in the window: "
+        f"the first of the waits in `{MEAN_WAIT}`, which also counts the waits after a "
+        "worker leaves or sheds a case and after a move between teams.",
         better="lower",
         undefined_when=NONE_ALLOCATED,
     ),
-    _share(
-        "waited_share",
-        "share of cases that waited",
-        "share of cases allocated",
-        "Share of cases first allocated in the window that waited at least a day for it.",
+    Column(
+        "first_wait_days_p90",
+        "wait for a first worker (new referrals), 90th percentile",
+        "days",
+        f"90th percentile of the waits in `{FIRST_WAIT}`.",
         better="lower",
         undefined_when=NONE_ALLOCATED,
     ),
@@ -406,9 +440,10 @@ SUMMARY: tuple[Column, ...] = (
     ),
     Column(
         TOTAL_COST,
-        "total cost",
+        "workforce cost",
         "GBP a year",
-        "Permanent staff (salary + on-costs), agency, recruitment and policy cost per year.",
+        "Permanent staff (salary + on-costs), agency, recruitment and policy cost per year: the "
+        f"cost to the workforce budget (`{WHOLE_SYSTEM_COST}` adds the cost of care).",
         better="lower",
         key=True,
     ),
@@ -466,6 +501,15 @@ SUMMARY: tuple[Column, ...] = (
         "Children in care (month-end mean) x `children.care_cost_gbp_per_child_year` "
         "(FutureSocial 2017: £40,000 a year); not part of `total_cost_gbp` (the workforce).",
         better="lower",
+    ),
+    Column(
+        WHOLE_SYSTEM_COST,
+        "whole-system cost",
+        "GBP a year",
+        f"`{TOTAL_COST}` (staff, agency, recruitment, policy) + `{CARE_COST}`: what a change "
+        "costs the council once the children it sends into care or keeps out are counted.",
+        better="lower",
+        key=True,
     ),
     *(
         Column(
@@ -810,38 +854,7 @@ TEAM_SUMMARY: tuple[Column, ...] = (
         "Mean month-end number of cases waiting for a worker of the team.",
         better="lower",
     ),
-    Column(
-        "waits",
-        "waits for a worker",
-        "waits a year",
-        "Waits for a worker of the team that "
-        "ended in the window, a year: new referrals, cases moving in from another team and "
-        "cases whose worker left or shed them.",
-    ),
-    Column(
-        "mean_wait_days",
-        "wait for a worker",
-        "days",
-        f"Mean of those waits (days; a wait over {MAX_WAIT_DAYS} days counts as {MAX_WAIT_DAYS}).",
-        better="lower",
-        undefined_when=NO_WAITS,
-    ),
-    Column(
-        "wait_days_p90",
-        "wait for a worker, 90th percentile",
-        "days",
-        "90th percentile of those waits (whole days).",
-        better="lower",
-        undefined_when=NO_WAITS,
-    ),
-    _share(
-        "waited_share",
-        "share that waited",
-        "share of allocations",
-        "Share of those allocations that came after a wait of at least a day.",
-        better="lower",
-        undefined_when=NO_WAITS,
-    ),
+    *WAITS,
 )
 
 
@@ -925,9 +938,8 @@ COST_PER_PP_COLUMN = Column(
     COST_PER_PP,
     "cost per point of turnover avoided",
     "GBP a year per percentage point",
-    "Extra total cost a year per "
-    "percentage point of annual turnover avoided (paired; Fieller's "
-    "interval).",
+    f"Extra whole-system cost a year (`{WHOLE_SYSTEM_COST}`: the workforce and the children in "
+    "care) per percentage point of annual turnover avoided (paired; Fieller's interval).",
     low=-INF,
     better="lower",
 )

@@ -245,17 +245,21 @@ def test_a_run_without_a_whole_year_claims_nothing(trio):
 
 
 def test_the_page_shows_the_warning_near_the_top_and_the_table_in_the_region(trio, tmp_path):
-    """A real (short) run: the check before the findings, the table at the top of the board's
-    section, Bourne's far-off figure warned."""
+    """A real (short) run: Bourne's far-off figure warned at the top, the rest of the check before
+    the findings, the table at the top of the board's section."""
     results = sim.run(trio, reps=2, years=1.0, warmup_years=0.5)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(report, "screenshot", lambda page, png: None)
         page = report.write_report(tmp_path, results).read_text()
+    warned = page.index('id="warnings"')
     top = page.index('id="baseline-check"')
-    assert top < page.index('<ul class="findings">') < page.index('id="board"')
+    assert warned < top < page.index('<ul class="findings">') < page.index('id="board"')
     assert page.index('id="board"') < page.index('id="baseline-dfe"') < page.index("board-findings")
-    block = re.sub(r"<[^>]+>", "", page[top : page.index("</div>", top)]).replace("&#39;", "'")
-    assert "Bourne's first simulated year misses its DfE CSWW 2020 figures" in block
+    plain = lambda a, b: re.sub(r"<[^>]+>", "", page[a:b]).replace("&#39;", "'")
+    warnings = plain(warned, page.index("</div>", warned))
+    block = plain(top, page.index("</div>", top))
+    assert "Bourne's first simulated year misses its DfE CSWW 2020 figures" in warnings
+    assert "Bourne's first" not in block  # said once, at the top
     assert "too short to show whether trio drifts" in block
     table = page[
         page.index('id="baseline-dfe"') : page.index("</table>", page.index('id="baseline-dfe"'))

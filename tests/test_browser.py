@@ -113,3 +113,28 @@ def test_report_keeps_a_picture_of_its_first_screen(report):
         f["path"]: f["role"] for f in json.loads((report / "manifest.json").read_text())["files"]
     }
     assert listed["report.png"] == "report"
+
+
+FIRST_SCREEN = """() => {
+  const box = sel => { const el = document.querySelector(sel); if (!el) return null;
+    const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+  return {table: box('#decision table'), warnings: box('#warnings'), height: window.innerHeight};
+}"""
+
+
+def test_the_first_screen_holds_the_decision_table_and_the_warnings(report):
+    """At 1280 x 800 (the picture report.png keeps), the decision table and the warnings are
+    whole on the first screen, before anything else a board member would have to scroll to."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": 800})
+            page.goto((report / "report.html").as_uri(), wait_until="load")
+            screen = page.evaluate(FIRST_SCREEN)
+        finally:
+            browser.close()
+    assert screen["table"] is not None and screen["warnings"] is not None, screen
+    assert screen["table"]["bottom"] <= screen["height"], screen
+    assert screen["warnings"]["bottom"] <= screen["height"], screen

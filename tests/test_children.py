@@ -51,6 +51,7 @@ NEW_SUMMARY = {
     "entered_care_extra_per_year",
     "children_in_care_mean",
     "care_cost_gbp",
+    "whole_system_cost_gbp",  # the workforce's cost and the cost of care
 }
 NEW_MONTHLY = {"entered_care", "entered_care_extra", "children_in_care", "care_cost_gbp_month"}
 

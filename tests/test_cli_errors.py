@@ -411,7 +411,7 @@ def test_targets_and_sweep_files_that_are_not_files(tmp_path, capsys):
 
 
 def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
-    """Nobody in post for the run's half year: the waits and changes of worker are undefined, each
+    """Nobody in post for the run's half year: first waits and changes of worker are undefined, each
     said in a warning; every empty value is in a column that declares when it is undefined."""
     from sim.columns import NONE_ALLOCATED, NONE_CLOSED, SUMMARY, OutputError, check_outputs
 
@@ -445,7 +445,7 @@ def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
     )
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        f"warning: mean_wait_days, wait_days_p90, waited_share: undefined (left empty) in 2 of 2 "
+        f"warning: first_wait_days, first_wait_days_p90: undefined (left empty) in 2 of 2 "
         f"replications of empty: {NONE_ALLOCATED}; check who may hold the cases (posts, caseload "
         "limits, min_level) and the window",
         f"warning: worker_changes_per_case, unallocated_days_per_case: undefined (left empty) in 2 "
@@ -455,7 +455,7 @@ def test_work_no_one_does_is_warned_of_never_a_silent_nan(tmp_path, capsys):
     summary = pd.read_parquet(out / "summary.parquet")
     declared = {o.name: o for o in SUMMARY}
     empty = [c for c in summary if summary[c].isna().any()]
-    assert {"mean_wait_days", "worker_changes_per_case"} <= set(empty)
+    assert {"first_wait_days", "worker_changes_per_case"} <= set(empty)
     assert all(declared[c].undefined_when for c in empty), empty
     row = summary.drop(columns="rep").iloc[0].to_dict()
     with pytest.raises(OutputError, match="cases_waiting_mean is not finite"):

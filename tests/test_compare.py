@@ -136,10 +136,16 @@ def test_target_stops_at_max_reps(tmp_path):
 
 def test_comparison_table_from_summaries():
     base = pd.DataFrame(
-        {"rep": [0, 1, 2], "turnover_rate": [0.15, 0.16, 0.14], "total_cost_gbp": [1.0, 2.0, 3.0]}
+        {
+            "authority": "region",
+            "rep": [0, 1, 2],
+            "turnover_rate": [0.15, 0.16, 0.14],
+            "whole_system_cost_gbp": [1.0, 2.0, 3.0],
+        }
     )
     var = base.assign(
-        turnover_rate=base["turnover_rate"] - 0.02, total_cost_gbp=base["total_cost_gbp"] + 10
+        turnover_rate=base["turnover_rate"] - 0.02,
+        whole_system_cost_gbp=base["whole_system_cost_gbp"] + 10,
     )
     table = Comparison(["a", "b"], [base, var]).table()
     row = table[(table["scenario"] == "b") & (table["metric"] == "turnover_rate")].iloc[0]

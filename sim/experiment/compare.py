@@ -16,8 +16,8 @@ from sim.columns import (
     COST_PER_PP,
     OUTCOMES,
     REGION,
-    TOTAL_COST,
     TURNOVER_RATE,
+    WHOLE_SYSTEM_COST,
     authorities_of,
     rows_of,
 )
@@ -86,7 +86,7 @@ class Comparison:
                     )
                 if i > 0:
                     ratio = cost_per_point(
-                        summ[TOTAL_COST] - base[TOTAL_COST],
+                        summ[WHOLE_SYSTEM_COST] - base[WHOLE_SYSTEM_COST],
                         summ[TURNOVER_RATE] - base[TURNOVER_RATE],
                     )
                     rows.append(

@@ -198,14 +198,15 @@ class Region:
         table = columns(months)
         authority = table["authority"]
         out: list[dict[str, float | str]] = []
+        waits = [self.window_waits(k).sum(axis=0) for k in range(len(self.authorities))]
         if len(self.authorities) > 1:
-            for name, auth in zip(self.names, self.authorities):
+            for name, auth, mine in zip(self.names, self.authorities, waits):
                 rows = subset(table, authority == name)
                 out.append(
                     {
                         "authority": name,
                         **summarise(
-                            rows, auth.book.cases, auth.book.initial, auth.workers, start, end
+                            rows, auth.book.cases, auth.book.initial, auth.workers, start, end, mine
                         ),
                     }
                 )
@@ -216,11 +217,23 @@ class Region:
             {
                 "authority": REGION,
                 **summarise(
-                    subset(table, authority == REGION), cases, initial, workers, start, end
+                    subset(table, authority == REGION),
+                    cases,
+                    initial,
+                    workers,
+                    start,
+                    end,
+                    np.sum(waits, axis=0),
                 ),
             }
         )
         return out
+
+    def window_waits(self, k: int) -> np.ndarray:
+        """Council ``k``'s waits for a worker that ended in the reporting window, by team and whole
+        day."""
+        auth = self.authorities[k]
+        return auth.book.wait_hist - self.waits_before[k]
 
     def team_summaries(self) -> list[dict[str, float | str]]:
         """Each council's teams' outcomes over the reporting window (``sim.columns.TEAM_SUMMARY``)."""
@@ -228,7 +241,7 @@ class Region:
         rows = subset(columns(frame), frame["month"].to_numpy() >= 0)
         years = (self.clock.n_days - self.clock.report_start_day) / DAYS_PER_YEAR
         out: list[dict[str, float | str]] = []
-        for name, auth, before in zip(self.team_names, self.authorities, self.waits_before):
+        for i, (name, auth) in enumerate(zip(self.team_names, self.authorities)):
             names = list(auth.book.table.team_names)
             posts = [
                 sum(1 for p in auth.establishment.posts if p.funded and p.team == k)
@@ -238,7 +251,7 @@ class Region:
                 {"authority": name, **row}
                 for row in summarise_teams(
                     subset(rows, rows["authority"] == name),
-                    auth.book.wait_hist - before,
+                    self.window_waits(i),
                     posts,
                     names,
                     years,

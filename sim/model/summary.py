@@ -12,7 +12,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.columns import AGENCY_SHARE, MEAN_CASELOAD, TURNOVER_RATE, VACANCY_RATE
+from sim.columns import (
+    AGENCY_SHARE,
+    CARE_COST,
+    FIRST_WAIT,
+    MEAN_CASELOAD,
+    TOTAL_COST,
+    TURNOVER_RATE,
+    VACANCY_RATE,
+    WHOLE_SYSTEM_COST,
+)
 from sim.model.allocation import ARRIVAL, CHANGES, CLOSED, FIRST_ALLOC, UNALLOCATED
 from sim.model.clock import DAYS_PER_YEAR, MONTH_DAYS
 from sim.model.roster import PERMANENT
@@ -85,12 +94,15 @@ def summarise(
     workers: Iterable[Any],
     start_day: float,
     end_day: float,
+    waits: np.ndarray,
 ) -> dict[str, float]:
     """One replication's outcomes (``SUMMARY``) over the reporting window [start_day, end_day).
 
     ``months``: the recorder's rows for the window (columns); ``cases``: the case table (rows as in
-    ``allocation``; or ``CaseColumns`` of several); ``initial``: which cases were open at the start; ``workers``: every worker.
-    Counts and money are per year.
+    ``allocation``; or ``CaseColumns`` of several); ``initial``: which cases were open at the
+    start; ``workers``: every worker; ``waits``: the histogram by whole days of the waits for a
+    worker that ended in the window (``WAITS``: every team's, summed). Counts and money are per
+    year.
     """
     years = (end_day - start_day) / DAYS_PER_YEAR
     perm = months["perm_total"]
@@ -100,7 +112,8 @@ def summarise(
     first_alloc = cases[FIRST_ALLOC]
     allocated = referred & (first_alloc >= start_day) & (first_alloc < end_day)
     closed = referred & (cases[CLOSED] >= start_day) & (cases[CLOSED] < end_day)
-    waits = first_alloc[allocated] - cases[ARRIVAL][allocated]
+    first_waits = first_alloc[allocated] - cases[ARRIVAL][allocated]
+    wait = wait_statistics(waits)
     march = is_march(months, start_day)
     asye = [
         w
@@ -126,9 +139,10 @@ def summarise(
         "p95_caseload": mean(months["caseload_p95"]),
         "share_over_cap": mean(months["share_over_cap"]),
         "effective_load_mean": mean(months["effective_load_mean"]),
-        "mean_wait_days": float(waits.mean()) if waits.size else float("nan"),
-        "wait_days_p90": float(np.percentile(waits, 90)) if waits.size else float("nan"),
-        "waited_share": float((waits >= 1).mean()) if waits.size else float("nan"),
+        **wait,
+        "waits": wait["waits"] / years,
+        FIRST_WAIT: float(first_waits.mean()) if first_waits.size else NAN,
+        "first_wait_days_p90": float(np.percentile(first_waits, 90)) if first_waits.size else NAN,
         "worker_changes_per_case": float(cases[CHANGES][closed].mean())
         if closed.any()
         else float("nan"),
@@ -169,6 +183,7 @@ def summarise(
         children_in_care_mean=mean(months["children_in_care"]),
         care_cost_gbp=mean(months["care_cost_gbp_month"]) * 12,  # mean children x cost
     )
+    out[WHOLE_SYSTEM_COST] = out[TOTAL_COST] + out[CARE_COST]
     for name in LEVELS:
         out[f"headcount_end_{name}"] = float(last[f"perm_{name}"])
     out["headcount_end_agency"] = float(last["agency_total"])

@@ -199,6 +199,21 @@ def _drift_sentence(check: BaselineCheck, council: str) -> str:
     )
 
 
+def flagged_sentences(results: Results, check: BaselineCheck) -> list[str]:
+    """One sentence for each council whose first simulated year misses a published figure by
+    more than its band, then one for each whose no-change path drifts."""
+    out = []
+    if check.published:
+        missed = set(check.misses["authority"])
+        out += [
+            _miss_sentence(check, c, _source(check), results.reps)
+            for c in councils(results)
+            if c in missed
+        ]
+    drifting = set(check.drifting["authority"]) if check.can_drift else set()
+    return out + [_drift_sentence(check, c) for c in councils(results) if c in drifting]
+
+
 def baseline_sentences(results: Results, check: BaselineCheck | None = None) -> list[str]:
     """Plain warnings on the baseline (a comparison's no-change scenario): each council whose
     first simulated year misses a published figure by more than its band, each council whose
@@ -217,13 +232,9 @@ def baseline_sentences(results: Results, check: BaselineCheck | None = None) -> 
             "written by swsim scenario-from-dfe does): its first year is not checked against DfE."
         ]
     else:
-        out = [
-            _miss_sentence(check, c, source, results.reps)
-            for c in councils(results)
-            if c in set(check.misses["authority"])
-        ]
+        out = []
+    out += flagged_sentences(results, check)
     drifting = set(check.drifting["authority"]) if check.can_drift else set()
-    out += [_drift_sentence(check, c) for c in councils(results) if c in drifting]
     flagged = drifting | (set(check.misses["authority"]) if check.published else set())
     if check.published and flagged:
         others = [

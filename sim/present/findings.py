@@ -133,8 +133,8 @@ def _value_words(results: Results, r: Reading) -> str:
 
 def children_parts(results: Results, name: str) -> list[str]:
     """Children's experience: the share of looked-after children with three or more social workers
-    in the year to 31 March beside DfE's England figure, and the wait for a first worker (mean and
-    90th percentile); each only where it has a value that varies."""
+    in the year to 31 March beside DfE's England figure, and the wait for a worker (every wait:
+    mean and 90th percentile); each only where it has a value that varies."""
 
     def quoted(metric: str) -> Reading | None:
         r = reading(results.row(name, metric))
@@ -153,7 +153,10 @@ def children_parts(results: Results, name: str) -> list[str]:
         if (r := quoted(m))
     ]
     if waits:
-        parts.append("new referrals waited for a first worker " + " with ".join(waits))
+        parts.append(
+            "children waited for a worker (new referrals, and cases whose worker left or that "
+            "moved team) " + " with ".join(waits)
+        )
     return parts
 
 

@@ -92,7 +92,7 @@ def value_words(value: Any, unit: str = "") -> str:
     return LEVEL_WORDS.get(str(value), str(value)) + (f" {unit}" if unit else "")
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
@@ -116,7 +116,7 @@ def path_words(path: str) -> FieldWords:
         words = field_words(cls.Params, parts[2]) if parts[2] in cls.Params.model_fields else None
         if words is not None:
             return FieldWords(
-                f"{cls.name.replace('_', ' ')}: {_lower_first(words.name)}", words.unit, words.note
+                f"{cls.name.replace('_', ' ')}: {lower_first(words.name)}", words.unit, words.note
             )
     model: type[BaseModel] | None = Scenario
     keyed, where = False, []
@@ -153,7 +153,7 @@ def policy_label(spec: PolicySpec) -> str:
         value = spec.params.get(key, info["default"])
         if key not in shown and value != info["default"]:
             words = field_words(cls.Params, key)
-            extras.append(f"{_lower_first(words.name)}: {value_words(value, words.unit)}")
+            extras.append(f"{lower_first(words.name)}: {value_words(value, words.unit)}")
     if extras:
         text += f" ({'; '.join(extras)})"
     if spec.authorities:

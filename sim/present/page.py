@@ -12,6 +12,7 @@ from sim.present.assumptions import assumptions
 from sim.present.baseline import TABLE_ID, baseline_sentences, check_of, observed_table
 from sim.present.board import Board, board_of, board_sentences, board_tables
 from sim.present.canvas import DISPLAY_PX
+from sim.present.decision import BETTER, WORSE, decision_table, warnings
 from sim.present.findings import caveats, council_sentences, summary_sentences
 from sim.present.formats import count
 from sim.present.keytable import council_tables, key_table, methods_used
@@ -61,19 +62,34 @@ def report_page(
     board = board or board_of(results)
     labels = scenario_labels(results.scenarios, results.names)
     compare = results.kind == "compare" and len(results.names) > 1
-    title = (
-        f"{labels[results.baseline]} compared with {'; '.join(labels[n] for n in results.names[1:])}"
-        if compare
-        else labels[results.baseline]
-    )
+    variants = results.names[1:]
+    title = labels[results.baseline]
+    if compare:
+        title += (
+            f" compared with {labels[variants[0]]}"
+            if len(variants) == 1
+            else f" compared with {len(variants)} alternatives"
+        )
     table = key_table(results)
     target = bool(results.precision)
     check = check_of(results)  # the baseline against DfE, for a region of councils
-    warnings = baseline_sentences(results, check) if check else []
+    alerts = warnings(results, check)
+    baseline_ok = (
+        bool(check)
+        and check.published
+        and check.misses.empty
+        and check.can_drift
+        and check.drifting.empty
+    )
+    on_baseline = baseline_sentences(results, check) if check else []
     return ENV.get_template("report.html.j2").render(
         title=title,
         info=run_info(results.settings, results.reps, compare),
         page_px=DISPLAY_PX,
+        decision=decision_table(results) if compare else None,
+        better=BETTER,
+        worse=WORSE,
+        warnings=alerts,
         findings=summary_sentences(results),
         caveats=caveats(results),
         assumptions=assumptions(results),
@@ -95,12 +111,9 @@ def report_page(
         board_findings=board_sentences(board) if board else [],
         board_items=list(board_items),
         board_tables=board_tables(board) if board else [],
-        baseline_sentences=warnings,
-        baseline_ok=bool(check)
-        and check.published
-        and check.misses.empty
-        and check.can_drift
-        and check.drifting.empty,
+        # the baseline's misses and drift are among the warnings at the top; here the rest
+        baseline_sentences=[s for s in on_baseline if s not in alerts],
+        baseline_ok=baseline_ok,
         observed=observed_table(results, check) if check and check.published else None,
         observed_id=TABLE_ID,
     )

@@ -45,8 +45,8 @@ WAITS = (
     "A team's waits are every wait for one of its workers that ended in the window: new "
     "referrals, cases moving in from another team when their type changes, and cases whose "
     "worker left or handed them back. They are counted in whole days (0: a worker took the "
-    "case the day it came), so they differ from the summary's wait for allocation, which "
-    "counts only a referral's first allocation."
+    "case the day it came): the measure of the key numbers' wait for a worker, so the teams' "
+    "waits together are the council's."
 )
 UNDEFINED_WORDS = (
     f"{NOT_DEFINED}: undefined in every replication (caseloads: "
