@@ -4,7 +4,8 @@ board's figures and the small multiples of its councils), for a region of counci
 table of derived quantities ``board.csv`` (see ``board``) and, where its councils carry published
 figures, their first year against them ``baseline_check.csv`` and the baseline's drift
 ``baseline_drift.csv`` (see ``baseline``), and ``report.png``, the page's first screen (see
-``browser``); a run's ``overview.png``; a sweep's report, sensitivity table and tornado plot.
+``browser``); a run's ``overview.png`` (and its SVG); a sweep's report, sensitivity table and
+tornado plot. PNGs are saved at 200 dpi (``figures.save``).
 
 Entry points: ``write_report``, ``write_overview``, ``write_sweep_report``, ``write_sensitivity``.
 """
@@ -12,7 +13,6 @@ Entry points: ``write_report``, ``write_overview``, ``write_sweep_report``, ``wr
 from __future__ import annotations
 
 import base64
-import io
 import sys
 from pathlib import Path
 
@@ -38,16 +38,18 @@ from sim.present.figures import (
     forest_figure,
     level_scale,
     moves_figure,
+    overview_figure,
     parameter_name,
     points_figure,
+    save,
     tornado_figure,
 )
 from sim.present.findings import sweep_sentence
 from sim.present.formats import count
 from sim.present.labels import capitalised, scenario_labels
 from sim.present.page import report_page, run_info, sweep_page
-from sim.present.readings import CI, mean_text
-from sim.present.region import PERMANENT_SHARE, councils, region_words
+from sim.present.readings import CI
+from sim.present.region import councils, region_words
 from sim.scenario import LEVELS
 
 SWEEP_OUTCOMES = [TURNOVER_RATE, TOTAL_COST, "mean_wait_days"]
@@ -66,24 +68,16 @@ def _agg():
 def report_figures(results: Results) -> list[tuple[str, object, str]]:
     """(file stem, figure, caption) of every figure of the report."""
     labels = scenario_labels(results.scenarios, results.names)
-
-    def means(metric: str) -> str:
-        return "; ".join(f"{labels[n]} {mean_text(results, n, metric)}" for n in results.names)
-
     base = labels[results.baseline]
     out = [
         (
             "turnover",
-            fan_figure(results, ["turnover"], f"Annual turnover: {means(TURNOVER_RATE)}"),
+            fan_figure(results, ["turnover"], "Annual turnover"),
             "Leavers in the last 12 months as a share of permanent staff.",
         ),
         (
             "workforce",
-            fan_figure(
-                results,
-                ["agency_share", "vacancy_rate"],
-                f"Agency share: {means('agency_share')}. Vacancy rate: {means('vacancy_rate')}",
-            ),
+            fan_figure(results, ["agency_share", "vacancy_rate"], "Agency share and vacancy rate"),
             "Agency workers over all staff; vacancies over funded posts (DfE definitions), month ends.",
         ),
         (
@@ -98,15 +92,14 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
             fan_figure(
                 results,
                 ["caseload_mean", "caseload_p95"],
-                f"Mean caseload: {means('mean_caseload')}. 95th percentile: "
-                f"{means('p95_caseload')}",
+                "Cases per case holder: mean and 95th percentile",
             ),
             "Cases held per case holder at month ends: mean and 95th percentile.",
         ),
         (
             "cost",
-            fan_figure(results, ["cost"], f"Total cost a year: {means(TOTAL_COST)}"),
-            "Permanent staff, agency, recruitment and policy costs per month.",
+            fan_figure(results, ["cost"], "Total cost a year"),
+            "Permanent staff, agency, recruitment and policy costs, each month's times 12.",
         ),
     ]
     if band_column(*CASELOAD_BANDS[0]) in results.timeseries.columns:
@@ -175,10 +168,6 @@ def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
     results = board.results
     labels = board.labels
     base = results.baseline
-
-    def means(metric: str) -> str:
-        return "; ".join(f"{labels[n]} {mean_text(results, n, metric)}" for n in results.names)
-
     target = f"FutureSocial's target of {PERMANENT_TARGET:.0%}"
     agency = f"FutureSocial 2017: c{AGENCY_WORKERS} agency workers (headcount)"
     where = capitalised(region_words(results))
@@ -190,7 +179,7 @@ def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
             fan_figure(
                 results,
                 ["permanent_practice"],
-                f"Share of practice by permanent staff: {means(PERMANENT_SHARE)}",
+                "Share of practice by permanent staff",
                 {"permanent_practice": (100 * PERMANENT_TARGET, target)},
             ),
             f"Permanent staff / (permanent staff + agency workers) at month ends. {where}.",
@@ -200,12 +189,11 @@ def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
             fan_figure(
                 results,
                 ["agency_total", "agency_cost"],
-                f"Agency workers: {means('agency_mean')} "
-                f"FTE. Agency spend: {means('agency_cost_gbp')} a year",
+                "Agency workers (FTE) and agency spend a year",
                 {"agency_total": (AGENCY_WORKERS, agency)},
             ),
-            f"Agency workers on assignment at month ends (FTE: {FTE_WORDS}) and agency spend per "
-            f"month. {where}.",
+            f"Agency workers on assignment at month ends (FTE: {FTE_WORDS}) and agency spend, each "
+            f"month's times 12. {where}.",
         ),
         (
             "board_practice_by_council",
@@ -213,8 +201,7 @@ def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
                 results,
                 lambda m: 100 * m["perm_total"] / (m["perm_total"] + m["agency_total"]),
                 "share of practice by permanent staff",
-                f"Each council's share of practice by permanent staff (mean over "
-                f"{results.reps} replications by month) against {target}",
+                "Each council's share of practice by permanent staff",
                 (100 * PERMANENT_TARGET, target),
                 percent=True,
             ),
@@ -226,8 +213,7 @@ def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
                 results,
                 lambda m: m["agency_total"],
                 "agency workers (FTE)",
-                f"Each council's agency workers on assignment (FTE, mean over "
-                f"{results.reps} replications by month)",
+                "Each council's agency workers on assignment (FTE)",
             ),
             f"{same}{colours}.",
         ),
@@ -255,11 +241,7 @@ def board_figures(board: Board | None) -> list[tuple[str, object, str]]:
 def save_figure(folder: Path, stem: str, fig, caption: str) -> dict:
     """Write FOLDER/figures/STEM.png and .svg; the figure as the page embeds it."""
     plt = _agg()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
-    png = buf.getvalue()
-    atomic_write(folder / "figures" / f"{stem}.png", lambda p: p.write_bytes(png))
-    atomic_write(folder / "figures" / f"{stem}.svg", lambda p: fig.savefig(p, format="svg"))
+    png = save(fig, folder / "figures" / f"{stem}.png")
     alt = " ".join(fig.get_suptitle().split()) or stem
     item = {
         "stem": stem,
@@ -310,12 +292,8 @@ def write_report(folder: Path, results: Results) -> Path:
 def write_overview(path: Path, results: Results) -> None:
     """The run at a glance: the report's fan charts of turnover, agency, vacancies and caseloads."""
     plt = _agg()
-    fig = fan_figure(
-        results,
-        ["turnover", "agency_share", "vacancy_rate", "caseload_p95"],
-        f"{results.baseline}: the workforce over time",
-    )
-    fig.savefig(path, format="png", dpi=DPI)
+    fig = overview_figure(results)
+    save(fig, path)
     plt.close(fig)
 
 
@@ -343,7 +321,7 @@ def write_sensitivity(out: Path, outcome: str, method: str = "auto") -> tuple[pd
     atomic_write(Path(out) / f"sensitivity_{outcome}.csv", lambda p: table.to_csv(p, index=False))
     fig = sensitivity_figure(table, outcome)
     png = Path(out) / f"sensitivity_{outcome}.png"
-    atomic_write(png, lambda p: fig.savefig(p, format="png", dpi=DPI))
+    save(fig, png)
     plt.close(fig)
     return table, png
 
