@@ -17,6 +17,7 @@ effect on the targets the fitted parameters can mimic (R^2 of their Jacobian col
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -196,9 +197,18 @@ def apply(base: Scenario, parameters, u) -> Scenario:
 class Objective:
     """Simulated moments of the fitted targets as a function of unit coordinates (with a log)."""
 
-    def __init__(self, base: Scenario, parameters, rows: pd.DataFrame, settings: Settings):
-        """``rows``: the targets to fit (``Targets.fitted``)."""
+    def __init__(
+        self,
+        base: Scenario,
+        parameters,
+        rows: pd.DataFrame,
+        settings: Settings,
+        progress: Callable[[int, float], None] | None = None,
+    ):
+        """``rows``: the targets to fit (``Targets.fitted``); ``progress`` is told each logged
+        evaluation's number (from 1) and distance."""
         self.base, self.parameters, self.settings = base, tuple(parameters), settings
+        self.progress = progress
         self.rows = rows
         if self.rows.empty:
             raise ValueError("the targets file has no rows with role 'target' to fit")
@@ -221,6 +231,8 @@ class Objective:
             entry.update({f"sim_{m}": v for m, v in zip(self.rows["id"], sim)})
             entry["loss"] = float(np.sum(z**2))
             self.log.append(entry)
+            if self.progress is not None:
+                self.progress(len(self.log), entry["loss"])
         return z
 
     def __call__(self, u) -> float:
@@ -253,10 +265,12 @@ def calibrate(
     settings: Settings | None = None,
     parameters=FITTED,
     assumed=ASSUMED,
+    progress: Callable[[int, float], None] | None = None,
 ) -> Fit:
-    """Fit ``parameters`` to the targets; report their uncertainty and identifiability."""
+    """Fit ``parameters`` to the targets; report their uncertainty and identifiability
+    (``progress`` is told each evaluation's number and distance)."""
     s = settings or Settings()
-    objective = Objective(base, parameters, targets.fitted, s)
+    objective = Objective(base, parameters, targets.fitted, s, progress)
     u0 = np.array([p.unit(base) for p in parameters])
     simplex = [u0] + [
         np.clip(u0 + 0.2 * np.eye(len(u0))[j] * (1 if u0[j] < 0.8 else -1), 0, 1)

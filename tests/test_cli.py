@@ -82,7 +82,7 @@ def test_run_writes_results(tmp_path, capsys):
         main(["run", "--reps", "2", "--years", "2", "--warmup-years", "1", "--out", str(out)]) == 0
     )
     printed = capsys.readouterr().out
-    assert "95% CI" in printed and "turnover_rate" in printed
+    assert "95% CI" in printed and "annual turnover (%)" in printed
     for name in [
         "timeseries.parquet",
         "summary.parquet",

@@ -35,7 +35,7 @@ def test_compare_writes_and_prints_the_comparison(tmp_path, capsys):
         == 0
     )
     printed = capsys.readouterr().out
-    assert "difference ± half-width (95% CI)" in printed and "baseline+caseload_cap" in printed
+    assert "the paired difference from A" in printed and "B  a caseload cap of" in printed
     table = pd.read_parquet(out / "comparison.parquet")
     assert set(table.columns) >= {
         "scenario",

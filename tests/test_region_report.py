@@ -81,14 +81,18 @@ def _findings(folder: Path) -> list[str]:
 
 
 def _agrees(shown: str, value: float, scale: float = 1.0) -> bool:
-    """A number as shown ('1,234.5', '£12,000', '85.8%') is ``value`` x ``scale`` to its decimals."""
-    text = shown.replace(",", "").replace("£", "").rstrip("%")
+    """A number as shown ('1,234.5', '£12.0k', '£4.15m', '85.8%') is ``value`` x ``scale`` to its
+    decimals."""
+    text = shown.replace(",", "").replace("£", "").replace("\u2060", "").rstrip("%")
+    unit = next((u for u in ("bn", "k", "m") if text.endswith(u)), "")
+    text = text.removesuffix(unit) if unit else text
+    per = {"bn": 1e9, "k": 1e3, "m": 1e6, "": 1.0}[unit]
     decimals = len(text.split(".")[1]) if "." in text else 0
-    step = 10**-decimals if decimals else 1000 if "£" in shown else 1
-    return abs(float(text) - value * scale) <= 0.5 * step + 1e-9
+    step = 10**-decimals
+    return abs(float(text) * per - value * scale) <= 0.5 * step * per + 1e-9
 
 
-NUMBER = r"-?£?[\d,]+(?:\.\d+)?%?"
+NUMBER = r"-?\u2060?£?[\d,]+(?:\.\d+)?(?:bn|k|m)?%?"
 
 
 # -- every council appears --------------------------------------------------------------------------

@@ -116,7 +116,8 @@ def _table(page: str) -> dict[str, dict[str, list[str]]]:
 def _numbers(text: str) -> list[str]:
     """Every number in a text (but the 95 of "95% CI"), unsigned, without thousands separators."""
     return [
-        n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text.replace("95% CI", ""))
+        n.replace(",", "")
+        for n in re.findall(r"\d[\d,]*(?:\.\d+)?(?:bn|k|m)?", text.replace("95% CI", ""))
     ]
 
 
@@ -181,9 +182,11 @@ def test_findings_numbers_are_the_table_numbers(compared):
             assert said and set(said) <= set(_numbers(cell)), (said, cell)
             row = data[(data["scenario"] == name) & (data["metric"] == metric)].iloc[0]
             scale = 100 if OUTCOMES[metric].percent else 1
-            shown = float(said[0])
-            decimals = len(said[0].split(".")[1]) if "." in said[0] else 0
-            step = 10**-decimals if scale == 100 else 1000
+            unit = next((u for u in ("bn", "k", "m") if said[0].endswith(u)), "")
+            per = {"bn": 1e9, "k": 1e3, "m": 1e6, "": 1.0}[unit]
+            text = said[0].removesuffix(unit) if unit else said[0]
+            decimals = len(text.split(".")[1]) if "." in text else 0
+            shown, step = float(text) * per, 10**-decimals * per
             assert abs(shown - abs(row["diff"]) * scale) <= step / 2 + 1e-9, (
                 metric,
                 shown,

@@ -129,8 +129,9 @@ def test_console_prints_each_team_with_its_means(ran):
     block = printed[printed.index("teams (mean over 2 replications") :]
     means = team_means(load_results(out)).set_index("team")
     for team in TEAMS:
-        line = next(l for l in block.splitlines() if l.startswith(team + " "))
-        cells = line.split()[1:]
+        words = team.replace("_", " ")  # as the report names it
+        line = next(l for l in block.splitlines() if l.startswith(words + " "))
+        cells = line.removeprefix(words).split()
         assert len(cells) == len(TEAM_METRICS), line
         for metric, cell in zip(TEAM_METRICS, cells):
             assert _agrees(cell, means.loc[team, metric], metric), (team, metric, cell)
@@ -140,9 +141,11 @@ def test_console_prints_each_team_with_its_means(ran):
 def test_console_comparison_prints_each_team_and_scenario(compared):
     out, printed = compared
     block = printed[printed.index("teams (mean over") :]
+    assert "A  three_teams" in printed and "B  a caseload cap of 18 cases" in printed  # the legend
     for team in TEAMS:
-        rows = [l for l in block.splitlines() if l.startswith(team + " ")]
-        assert [r.split()[1] for r in rows] == ["three_teams", "three_teams+caseload_cap(cap=18)"]
+        words = team.replace("_", " ")
+        rows = [l for l in block.splitlines() if l.startswith(words + " (")]
+        assert [r.split(")")[0].split("(")[-1] for r in rows] == ["A", "B"], rows
 
 
 def test_no_team_table_without_teams(tmp_path, capsys):
@@ -288,4 +291,4 @@ def test_undefined_values_do_not_break_the_report(ran):
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         print_summary(results)
-    assert re.search(r"^front_door +\d+( +n/a){6}$", printed.getvalue(), re.M)
+    assert re.search(r"^front door +\d+( +n/a){6}$", printed.getvalue(), re.M)

@@ -33,7 +33,7 @@ def calibrate(
 ) -> list[str]:
     """Fit ``scenario`` to ``targets`` (default: calibration/targets.csv) with the settings
     ``asked`` (else calibrate's defaults) on ``pool``; write the result set; the lines to print.
-    A region's rounds are told to ``say`` as they end."""
+    Each evaluation (a region's round) is told to ``say`` as it ends."""
     base = scenario_named(scenario) if isinstance(scenario, str) else scenario
     if base.is_region:
         return _region(base, asked, pool, output, targets, yes, say)
@@ -55,7 +55,14 @@ def calibrate(
             workers=pool,
             budget=asked.budget,
         )
-        fit = fit_targets(base, wanted, settings)
+        fit = fit_targets(
+            base,
+            wanted,
+            settings,
+            progress=lambda k, loss: say(
+                f"evaluation {k}/{asked.budget} (at most): distance {loss:.1f}"
+            ),
+        )
         rs.write_table("posterior.csv", fit.posterior)
         rs.write_table("evaluations.csv", fit.evaluations)
         rs.write_table("identifiability.csv", fit.identifiability)

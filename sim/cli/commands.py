@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
 from sim.columns import undefined_warnings
 from sim.errors import BadInput
-from sim.experiment.executor import Executor, check_scheduler_address
+from sim.experiment.executor import Executor, check_scheduler_address, elapsed
 from sim.experiment.results import load_results
 from sim.experiment.resultset import Output, record_derived, replace_report
 from sim.experiment.settings import Given
@@ -23,6 +25,14 @@ from sim.scenario import builtin_names, load_scenario
 def given(args: argparse.Namespace) -> Given:
     """The run settings asked for on the command line (None: not asked)."""
     return Given(**{f.name: getattr(args, f.name, None) for f in fields(Given)})
+
+
+def say_wrapped(line: str) -> None:
+    """Print a line for the terminal, wrapped at its width (``sim.present.terminal``)."""
+    from sim.present.terminal import wrapped
+
+    for part in wrapped(line):
+        print(part)
 
 
 def _next_steps(out: Path, args: argparse.Namespace) -> None:
@@ -40,6 +50,15 @@ def _warn_undefined(results) -> None:
     allocated or closed (never a silent empty value)."""
     for line in undefined_warnings(results.summaries):
         print(f"warning: {line}", file=sys.stderr)
+
+
+def progress_lines(command: str) -> Callable[[str], None]:
+    """Progress of a long command as lines on the standard error (the results go to the standard
+    output), each with the time since it began: 'calibrate: round 2/8: distance 3.1 (1m 10s)'."""
+    start = time.monotonic()
+    return lambda line: print(
+        f"{command}: {line} ({elapsed(time.monotonic() - start)})", file=sys.stderr, flush=True
+    )
 
 
 def executor(args: argparse.Namespace) -> Executor:
@@ -74,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         s = results.settings
-        print(
+        say_wrapped(
             f"{results.names[0]}: {s['reps']} replications x {s['years']:g} years "
             f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, {s['wall_seconds']:.1f} s"
         )
@@ -103,7 +122,7 @@ def compare(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         s = results.settings
-        print(
+        say_wrapped(
             f"{len(results.names)} scenarios x {results.reps} replications x {s['years']:g} years "
             f"(+{s['warmup_years']:g} warm-up), seed {s['seed']}, common random numbers, "
             f"{s['wall_seconds']:.1f} s"
@@ -276,7 +295,7 @@ def calibrate(args: argparse.Namespace) -> int:
         output(args),
         targets=args.targets,
         yes=args.yes,
-        say=lambda line: print(line, flush=True),
+        say=progress_lines("calibrate"),
     ):
         print(line)
     return 0
@@ -296,7 +315,7 @@ def backtest(args: argparse.Namespace) -> int:
         budget=args.budget,
         fit_reps=args.fit_reps,
         posts=args.posts,
-        say=lambda line: print(line, flush=True),
+        say=progress_lines("backtest"),
     ):
         print(line)
     return 0

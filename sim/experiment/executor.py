@@ -196,10 +196,51 @@ def check_scheduler_address(address: str) -> str | None:
     return None
 
 
+UNIT_WORDS = {"rep": "replications", "chunk": "chunks"}
+PROGRESS_LINES = 10  # lines of progress over a batch without a terminal
+
+
+def elapsed(seconds: float) -> str:
+    """'45 s', '1m 10s', '2h 05m': a duration for a progress line."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    return f"{s // 3600}h {s % 3600 // 60:02d}m"
+
+
+class ProgressLines:
+    """Progress as plain lines on the standard error (for a log, not a terminal): one each time
+    another tenth of the batch is done, and at its end: 'compare (2 scenarios): 4/6 replications
+    done (12 s)'."""
+
+    def __init__(self, total: int, label: str, unit: str = "rep", file=None) -> None:
+        self.total, self.label, self.done = total, label, 0
+        self.unit = UNIT_WORDS.get(unit, unit)
+        self.step = max(1, -(-total // PROGRESS_LINES))
+        self.file = sys.stderr if file is None else file
+        self.start = time.monotonic()
+
+    def update(self, n: int = 1) -> None:
+        before, self.done = self.done, self.done + n
+        if self.done // self.step > before // self.step or self.done == self.total:
+            print(self.line(time.monotonic() - self.start), file=self.file, flush=True)
+
+    def line(self, seconds: float) -> str:
+        return f"{self.label}: {self.done}/{self.total} {self.unit} done ({elapsed(seconds)})"
+
+    def close(self) -> None:
+        pass
+
+
 def progress_bar(total: int, label: str, enabled: bool, unit: str = "rep"):
-    """A tqdm bar on a terminal, else None."""
-    if not enabled or not sys.stderr.isatty() or total <= 0:
+    """A tqdm bar on a terminal, plain lines on the standard error without one (a log, a
+    background job), else None."""
+    if not enabled or total <= 0:
         return None
+    if not sys.stderr.isatty():
+        return ProgressLines(total, label, unit)
     from tqdm import tqdm
 
     return tqdm(total=total, desc=label, unit=unit, file=sys.stderr)

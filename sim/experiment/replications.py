@@ -112,7 +112,7 @@ def run_replications(
         for i, sc in enumerate(scenarios)
         for rep in reps
     ]
-    label = scenarios[0].name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
+    label = scenarios[0].name if len(scenarios) == 1 else f"compare ({len(scenarios)} scenarios)"
     bar = progress_bar(len(jobs), label, progress)
     results: dict[tuple[int, int], Replication] = {}
     for index, rep, one in consume(execute(_run_one, jobs, workers), bar):

@@ -22,7 +22,7 @@ from sim.experiment.observed import (
 )
 from sim.experiment.results import Results
 from sim.experiment.steady import DRIFT_POINTS, ENDS_YEARS
-from sim.present.formats import number, outcome, short_unit
+from sim.present.formats import board, outcome, short_unit
 from sim.present.keytable import estimate_cell
 from sim.present.labels import scenario_labels
 from sim.present.readings import CI, reading
@@ -44,8 +44,8 @@ def check_of(results: Results) -> BaselineCheck | None:
 
 
 def _shown(x: float, metric: str) -> str:
-    """A figure without an interval: a share to 1 decimal in %, cases to 1 decimal."""
-    return number(x, metric, 1)
+    """A figure without an interval, in the board's digits (``formats.board``)."""
+    return board(x, metric)
 
 
 def _source(check: BaselineCheck) -> str:
@@ -188,7 +188,7 @@ def _drift_sentence(check: BaselineCheck, council: str) -> str:
     rows = check.drifting[check.drifting["authority"] == council]
     parts = [
         f"{outcome(r.rate).label} from {_shown(r.first, r.rate)} to {_shown(r.last, r.rate)} "
-        f"({number(r.change, r.rate, 1, difference=True)} percentage points)"
+        f"({board(r.change, r.rate, difference=True)} percentage points)"
         for r in rows.itertuples()
     ]
     return (

@@ -18,8 +18,10 @@ from sim.present.readings import (
     INTERVAL,
     SINGLE,
     Reading,
+    aligned,
     halfwidth_texts,
     method_words,
+    metric_readings,
     reading,
 )
 from sim.present.region import COUNCIL_METRICS, PERMANENT_SHARE, councils, key_metrics, region_words
@@ -88,10 +90,12 @@ def key_table(results: Results) -> list[Group]:
             f"; FutureSocial's target: {PERMANENT_TARGET:.0%}" if metric == PERMANENT_SHARE else ""
         )
         group = Group(o.label, unit, o.definition)
-        for name in results.names:
-            if metric == COST_PER_PP and name == results.baseline:
-                continue
-            mean = reading(results.row(name, metric))
+        shown = [n for n in results.names if metric != COST_PER_PP or n != results.baseline]
+        means, diffs = metric_readings(results, metric, shown), {}
+        if compare and metric != COST_PER_PP:
+            diffs = metric_readings(results, metric, shown[1:], difference=True)
+        for name in shown:
+            mean = means[name]
             if metric == COST_PER_PP:  # a comparison quantity: in the difference column
                 row = Row(
                     labels[name],
@@ -101,7 +105,7 @@ def key_table(results: Results) -> list[Group]:
                 )
                 r = mean
             elif compare and name != results.baseline:
-                r = reading(results.row(name, metric), difference=True)
+                r = diffs[name]
                 row = Row(
                     labels[name],
                     estimate_cell(mean, results.reps),
@@ -151,12 +155,17 @@ def interval_cell(r: Reading) -> Cell:
 
 def _council_rows(results: Results, name: str, difference: bool) -> list[tuple[str, list[Cell]]]:
     rows = []
-    for authority in [REGION, *councils(results)]:
+    authorities = [REGION, *councils(results)]
+    columns = [
+        aligned([reading(results.row(name, m, a), difference) for a in authorities])
+        for m in COUNCIL_METRICS
+    ]
+    for i, authority in enumerate(authorities):
         label = region_words(results) if authority == REGION else authority
-        cells = []
-        for metric in COUNCIL_METRICS:
-            r = reading(results.row(name, metric, authority), difference)
-            cells.append(interval_cell(r) if difference else Cell(estimate_cell(r, results.reps)))
+        cells = [
+            interval_cell(c[i]) if difference else Cell(estimate_cell(c[i], results.reps))
+            for c in columns
+        ]
         rows.append((label, cells))
     return rows
 

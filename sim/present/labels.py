@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from sim.columns import LEVEL_WORDS
 from sim.policy import Policy, registry
+from sim.present.formats import money
 from sim.scenario import PolicySpec, Scenario
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)%'\]])\.\s+(?=[A-Z(])")
@@ -86,7 +87,7 @@ def value_words(value: Any, unit: str = "") -> str:
         return ", ".join(f"{k.replace('_', ' ')} {value_words(v)}" for k, v in value.items())
     if isinstance(value, (int, float)):
         if unit.startswith(("GBP", "£")):
-            return f"£{value:,.0f}" + unit.removeprefix("GBP").removeprefix("£")
+            return money(value) + unit.removeprefix("GBP").removeprefix("£")
         text = f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
         return f"{text} {unit}".strip()
     return LEVEL_WORDS.get(str(value), str(value)) + (f" {unit}" if unit else "")

@@ -7,7 +7,7 @@ here, so a number in a sentence is the number in the table.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -26,7 +26,16 @@ from sim.columns import (
 )
 from sim.experiment.results import Results
 from sim.experiment.stats import LEVEL
-from sim.present.formats import MAX_DECIMALS, decimals, is_money, number, outcome, scale, with_unit
+from sim.present.formats import (
+    MAX_DECIMALS,
+    board_digits,
+    decimals,
+    is_money,
+    is_zero,
+    number,
+    outcome,
+    with_unit,
+)
 
 INTERVAL, SINGLE, SAME, UNDEFINED, NO_MEASURABLE, RISES = (
     "interval",
@@ -55,6 +64,7 @@ class Reading:
     method: str
     n: int
     difference: bool = False
+    places: int | None = None  # decimals shared by a table's cells of the metric (``aligned``)
 
     @property
     def status(self) -> str:
@@ -78,20 +88,35 @@ class Reading:
         return self.status == INTERVAL and (self.low > 0 or self.high < 0)
 
     @property
+    def size(self) -> float:
+        """The largest magnitude among the estimate and its interval (sets money's £k or £m)."""
+        ends = [abs(x) for x in (self.estimate, self.low, self.high) if math.isfinite(x)]
+        return max(ends, default=math.nan)
+
+    @property
     def digits(self) -> int:
-        """Decimals: by the half-width, and more where a measurable difference's interval would
-        otherwise seem to touch zero."""
-        digits = decimals(self.metric, self.halfwidth, self.estimate)
+        """Decimals: those set for its table (``places``), else the board's (``formats``); and
+        more where a measurable difference's interval would otherwise seem to touch zero."""
+        digits = board_digits(self.metric) if self.places is None else self.places
         if self.measurable:
-            near = min(abs(self.low), abs(self.high)) * scale(self.metric)
+            near = min(abs(self.low), abs(self.high))
             most = 0 if is_money(self.metric) else MAX_DECIMALS
-            while digits < most and round(near, digits) == 0:
+            digits = max(digits, -12) if is_money(self.metric) else digits
+            while digits < most and is_zero(self._text(near, digits, False)):
                 digits += 1
         return digits
 
+    @property
+    def table_digits(self) -> int:
+        """Decimals for a table: the board's, or more where they would collapse the interval."""
+        return decimals(self.metric, self.halfwidth)
+
+    def _text(self, x: float, digits: int, signed: bool | None) -> str:
+        return number(x, self.metric, digits, self.difference, signed, self.size)
+
     def shown(self, x: float, signed: bool | None = None) -> str:
         """A number of this reading as the page prints it (differences signed unless not ``signed``)."""
-        return number(x, self.metric, self.digits, self.difference, signed)
+        return self._text(x, self.digits, signed)
 
     def why(self) -> str:
         """Why there is no interval (or no effect), in words."""
@@ -133,6 +158,28 @@ def reading(row: pd.Series, difference: bool = False) -> Reading:
         int(row["n"]),
         False,
     )
+
+
+def aligned(readings: list[Reading]) -> list[Reading]:
+    """The readings of one metric in one table, all with the same decimals: the most any of them
+    needs for its interval not to collapse (so 18.6 never stands beside 18.42)."""
+    places = max(
+        (replace(r, places=r.table_digits).digits for r in readings if r.status == INTERVAL),
+        default=None,
+    )
+    return [r if places is None else replace(r, places=places) for r in readings]
+
+
+def metric_readings(
+    results: Results,
+    metric: str,
+    names: list[str],
+    difference: bool = False,
+    authority: str = REGION,
+) -> dict[str, Reading]:
+    """Each scenario's reading of ``metric`` for one column of a table, aligned (``aligned``)."""
+    rows = [reading(results.row(n, metric, authority), difference) for n in names]
+    return dict(zip(names, aligned(rows)))
 
 
 def method_words(method: str) -> str:

@@ -15,10 +15,11 @@ import pandas as pd
 from sim.columns import REGION, TEAM_OUTCOMES
 from sim.experiment.derived import team_interval
 from sim.experiment.results import Results
-from sim.present.formats import MIN_DECIMALS, number
+from sim.present.formats import board_digits, number
 from sim.present.keytable import Cell
 from sim.present.labels import scenario_labels
-from sim.present.readings import INTERVAL, SAME, SINGLE, Reading
+from sim.present.readings import INTERVAL, SAME, SINGLE, Reading, aligned
+from sim.present.terminal import grid, letters
 
 NO_TEAMS = "all"  # the one team of an authority without teams
 TEAM_METRICS = [
@@ -91,7 +92,7 @@ def value_cell(r: Reading) -> str:
     if r.status == INTERVAL:
         return r.shown(r.estimate)
     whole = r.metric == "posts" and float(r.estimate).is_integer()
-    return number(r.estimate, r.metric, 0 if whole else MIN_DECIMALS, r.difference)
+    return number(r.estimate, r.metric, 0 if whole else board_digits(r.metric), r.difference)
 
 
 def interval_cell(r: Reading) -> str:
@@ -219,37 +220,37 @@ def team_tables(results: Results) -> list[tuple[str, list[TeamTable]]]:
 
 
 # -- the console --------------------------------------------------------------------------------------
-def _console_rows(results: Results, metrics: list[str], names: list[str]) -> list[list[str]]:
+def _console_rows(
+    results: Results, metrics: list[str], names: list[str]
+) -> list[tuple[str, list[list[str]]]]:
+    """(the team, with its council if several and its scenario's letter in a comparison; a cell
+    per metric)."""
     rows = []
     several = len(team_authorities(results)) > 1
+    codes = letters(names)
     for authority in team_authorities(results):
         for team in dict.fromkeys(t for n in names for t in teams_of(results, authority, n)):
             for name in names:
                 if team not in teams_of(results, authority, name):
                     continue
-                cells = [
-                    value_cell(team_reading(results, name, authority, team, m)) for m in metrics
-                ]
-                rows.append(
-                    ([authority] if several else [])
-                    + [team]
-                    + ([name] if len(names) > 1 else [])
-                    + cells
-                )
-    return rows
+                readings = [team_reading(results, name, authority, team, m) for m in metrics]
+                where = f"{authority}: " if several else ""
+                which = f" ({codes[name]})" if len(names) > 1 else ""
+                rows.append((where + team_words(team) + which, readings))
+    columns = [aligned([r[i] for _, r in rows]) for i in range(len(metrics))]
+    return [(lb, [[value_cell(c[k])] for c in columns]) for k, (lb, _) in enumerate(rows)]
 
 
 def console_lines(results: Results, max_rows: int = 60) -> list[str]:
     """Each team's means over replications, for the authorities with teams: every column for a
-    run; for a comparison, the key columns for each scenario (a pointer to the report when there
-    are more than ``max_rows`` rows)."""
+    run; for a comparison, the key columns for each scenario (by its letter, as in the table
+    above; a pointer to the report when there are more than ``max_rows`` rows)."""
     if not team_authorities(results):
         return []
     names = results.names if results.kind == "compare" else [results.baseline]
     metrics = COMPARE_METRICS if len(names) > 1 else TEAM_METRICS
     cap = results.scenarios[results.baseline].reporting.caseload_cap
     rows = _console_rows(results, metrics, names)
-    several = len(team_authorities(results)) > 1
     n = results.reps
     title = (
         f"teams (mean over {n} replication{'' if n == 1 else 's'}; intervals and the definitions "
@@ -259,20 +260,10 @@ def console_lines(results: Results, max_rows: int = 60) -> list[str]:
         return [
             f"teams: {len(rows)} rows (teams x scenarios); see the report (swsim report) or teams.csv"
         ]
-    head = (
-        (["authority"] if several else [])
-        + ["team"]
-        + (["scenario"] if len(names) > 1 else [])
-        + [heading(m, cap) for m in metrics]
-    )
-    texts = [head] + rows
-    label_cols = len(head) - len(metrics)
-    widths = [max(len(r[i]) for r in texts) for i in range(len(head))]
-    lines = [title]
-    for r in texts:
-        left = [f"{c:{w}s}" for c, w in zip(r[:label_cols], widths)]
-        right = [f"{c:>{w}s}" for c, w in zip(r[label_cols:], widths[label_cols:])]
-        lines.append("  ".join(left + right).rstrip())
+    heads = ["team" + (" (scenario)" if len(names) > 1 else "")] + [
+        heading(m, cap) for m in metrics
+    ]
+    lines = [title, *grid(rows, heads, right=True)]
     lines.append(
         "waits: every wait for a worker of the team (new referrals, moves from another team, "
         "after a worker left), counted in whole days"
