@@ -128,12 +128,14 @@ NO_MARCH = "the window holds no 31 March with such children open"
 NO_CHILDREN = "no such child was open at the month end"
 NO_HOLDERS = "the team held no case at any month end of the window"
 NO_WAITS = "no wait for a worker ended in the window"
+NO_PERMANENT = "no permanent worker was in post at any month end of the window"
 
 # The names other modules use by name: the DfE rates, the caseload and the cost
 TURNOVER_RATE, VACANCY_RATE, AGENCY_SHARE = "turnover_rate", "vacancy_rate", "agency_share"
 MEAN_CASELOAD, TOTAL_COST = "mean_caseload", "total_cost_gbp"
 WHOLE_SYSTEM_COST, CARE_COST = "whole_system_cost_gbp", "care_cost_gbp"
 MEAN_WAIT, FIRST_WAIT = "mean_wait_days", "first_wait_days"
+PAY_PER_FTE = "pay_per_fte_gbp"
 
 # Every wait a child has for a worker, in one measure: the summary's (a council, the region) and
 # each team's rows share these declarations, and the region's figures are its teams' together.
@@ -446,6 +448,14 @@ SUMMARY: tuple[Column, ...] = (
         f"cost to the workforce budget (`{WHOLE_SYSTEM_COST}` adds the cost of care).",
         better="lower",
         key=True,
+    ),
+    Column(
+        PAY_PER_FTE,
+        "pay per permanent FTE",
+        "GBP a year",
+        "Permanent staff cost a year (salary + on-costs) per permanent FTE in post, averaged over "
+        "month ends: moves with pay (a pay scale, a supplement) and with the mix of levels.",
+        undefined_when=NO_PERMANENT,
     ),
     Column(
         "agency_cost_gbp",

@@ -85,8 +85,9 @@ def test_compare_table_fits_100_columns_with_the_reports_labels(tmp_path, capsys
     assert main(_small("compare", "baseline", "caseload_cap", "pay_alignment", out=tmp_path)) == 0
     printed = capsys.readouterr()
     lines = printed.out.splitlines()
-    assert max(len(line) for line in lines) <= WIDTH, max(lines, key=len)
-    for words in ("annual turnover (%)", "vacancy rate (%)", "total cost (£ a year)"):
+    table = [line for line in lines if str(tmp_path) not in line]  # a path is not wrapped
+    assert max(len(line) for line in table) <= WIDTH, max(table, key=len)
+    for words in ("annual turnover (%)", "vacancy rate (%)", "workforce cost (£ a year)"):
         assert any(line.startswith(words) for line in lines), words
     assert "turnover_rate" not in printed.out and "total_cost_gbp" not in printed.out
     assert "A  baseline" in printed.out and "B  a caseload cap of" in printed.out
@@ -99,5 +100,6 @@ def test_run_prints_progress_lines_without_a_terminal(tmp_path, capsys):
     printed = capsys.readouterr()
     progress = [line for line in printed.err.splitlines() if "replications done" in line]
     assert progress[-1].startswith("baseline: 2/2 replications done ("), printed.err
-    assert max(len(line) for line in printed.out.splitlines()) <= WIDTH
+    table = [line for line in printed.out.splitlines() if str(tmp_path) not in line]
+    assert max(len(line) for line in table) <= WIDTH
     assert "annual turnover (%)" in printed.out

@@ -41,6 +41,8 @@ ROLE_DATA, ROLE_REPORT = "data", "report"
 REPORT_FILES = (
     "report.html",
     "report.png",
+    "brief.html",
+    "brief.pdf",
     "figures",
     "board.csv",
     "baseline_check.csv",

@@ -175,6 +175,7 @@ def summarise(
         referrals_per_year=float(months["referrals"].sum() / years),
         cases_waiting_mean=mean(months["cases_waiting"]),
         total_cost_gbp=float(months["cost_gbp_month"].sum() / years),
+        pay_per_fte_gbp=mean(months["staff_cost_gbp_month"] * 12 / perm),
         agency_cost_gbp=float(months["agency_cost_gbp_month"].sum() / years),
         agency_premium_gbp=float(months["agency_premium_gbp_month"].sum() / years),
         policy_cost_gbp=float(months["policy_cost_gbp_month"].sum() / years),

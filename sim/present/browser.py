@@ -1,5 +1,5 @@
-"""A picture of a report's first screen, taken in headless Chromium through Playwright when both
-are installed (best effort: otherwise one line says how to get them)."""
+"""Headless Chromium through Playwright, when both are installed: a picture of a report's first
+screen, and a page printed to PDF (best effort: otherwise one line says how to get them)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,7 @@ ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
-HOW = (
-    "report.png (the report's first screen) needs Playwright and Chromium: "
-    "pip install playwright; apt-get install chromium"
-)
+HOW = "{name} needs Playwright and Chromium: pip install playwright; apt-get install chromium"
 
 
 def chromium() -> str | None:
@@ -28,24 +25,38 @@ def chromium() -> str | None:
     return CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
 
 
-def screenshot(page: Path, png: Path, viewport: dict = VIEWPORT) -> str | None:
-    """Save the first screen of ``page`` as ``png``; None, or one line saying why not."""
+def _in_chromium(page: Path, out: Path, act, viewport: dict = VIEWPORT) -> str | None:
+    """Open ``page`` in headless Chromium and ``act(tab)``; None, or one line saying why not."""
     executable = chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        return HOW
+        return HOW.format(name=out.name)
     if executable is None:
-        return HOW
+        return HOW.format(name=out.name)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=ARGS)
             try:
                 tab = browser.new_page(viewport=viewport)
                 tab.goto(Path(page).resolve().as_uri(), wait_until="load")
-                tab.screenshot(path=str(png))
+                act(tab)
             finally:
                 browser.close()
-    except Exception as err:  # any browser failure: the report stands without its picture
-        return f"report.png not written: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+    except Exception as err:  # any browser failure: the page stands without its picture
+        return f"{out.name} not written: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
     return None
+
+
+def screenshot(page: Path, png: Path, viewport: dict = VIEWPORT) -> str | None:
+    """Save the first screen of ``page`` as ``png``; None, or one line saying why not."""
+    return _in_chromium(page, Path(png), lambda tab: tab.screenshot(path=str(png)), viewport)
+
+
+def print_pdf(page: Path, pdf: Path) -> str | None:
+    """Print ``page`` to ``pdf`` (A4, backgrounds kept); None, or one line saying why not."""
+    return _in_chromium(
+        page,
+        Path(pdf),
+        lambda tab: tab.pdf(path=str(pdf), format="A4", print_background=True),
+    )

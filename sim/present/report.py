@@ -24,6 +24,7 @@ from sim.experiment.results import Results
 from sim.experiment.resultset import atomic_write, write_text
 from sim.present.baseline import CHECK_FILE, DRIFT_FILE, check_of
 from sim.present.board import BOARD_FILE, FTE_WORDS, Board, board_of
+from sim.present.brief import write_brief
 from sim.present.briefing import AGENCY_WORKERS, PERMANENT_TARGET, YEARS
 from sim.present.browser import screenshot
 from sim.present.canvas import DPI
@@ -98,7 +99,7 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
         ),
         (
             "cost",
-            fan_figure(results, ["cost"], "Total cost a year"),
+            fan_figure(results, ["cost"], "Workforce cost a year"),
             "Permanent staff, agency, recruitment and policy costs, each month's times 12.",
         ),
     ]
@@ -286,6 +287,9 @@ def write_report(folder: Path, results: Results) -> Path:
     page = folder / "report.html"
     write_text(page, report_page(results, items, council_items, board, board_items))
     _picture(page)
+    _, why = write_brief(folder, results, items, board, board_items)
+    if why:
+        print(why, file=sys.stderr)
     return page
 
 
