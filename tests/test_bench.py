@@ -3,6 +3,8 @@ per-case reference model it compares with simulates the same referrals."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -90,3 +92,43 @@ def test_a_region_is_cut_or_doubled_with_its_market_scaled_to_its_posts():
 def test_bench_councils_needs_a_region(capsys):
     assert main(["bench", "baseline", "--councils", "2"]) == 2
     assert "needs a region" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "ref, words",
+    [
+        ("no-such-commit", "not a commit of this checkout"),
+        ("/", "holds no swsim checkout"),
+    ],
+)
+def test_bench_against_refuses_what_is_not_a_version(capsys, ref, words):
+    assert main(["bench", "baseline", "--against", ref, "--reps", "1", "--years", "0.5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0] and ref in err[0]
+    assert main(["bench", "--against", "HEAD", "--rounds", "0"]) == 2
+
+
+@pytest.mark.slow
+def test_bench_against_times_both_versions_alternated(tmp_path, capsys):
+    """Against a copy of this very code in another folder: both are timed in every round and the
+    speed-up is the median of their ratios."""
+    import shutil
+
+    from sim.experiment.against import ROOT, bench_against
+
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "sim", copy / "sim", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "policies", copy / "policies", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    lines: list[str] = []
+    [ratio] = bench_against(["baseline"], str(copy), 1, 0.5, 3, rounds=2, say=lines.append)
+    assert len(ratio.this) == len(ratio.ref) == 2 and min(ratio.this + ratio.ref) > 0
+    assert ratio.speedup == pytest.approx(
+        float(np.median(np.array(ratio.ref) / np.array(ratio.this)))
+    )
+    assert lines[-1].startswith("scenario baseline: ") and "times the speed of" in lines[-1]
+    # the other version ran its own code, not this checkout's
+    from sim.experiment.against import Version
+
+    assert Version("copy", sys.executable, str(copy)).where() == str(copy / "sim")

@@ -249,6 +249,11 @@ def bench(args: argparse.Namespace) -> int:
 
     if not 1 <= args.naive_reps <= 100:
         raise BadInput(f"--naive-reps {args.naive_reps}: must be 1-100")
+    if args.against is not None:
+        from sim.experiment.bench import bench_named_against
+
+        bench_named_against(args.scenarios, given(args), args.against, args.rounds)
+        return 0
     bench_named(
         args.scenarios,
         given(args),

@@ -372,6 +372,20 @@ def build_parser() -> argparse.ArgumentParser:
         "case flow, the month-end record, leavers, the market, ...; default: off)",
     )
     bench.add_argument(
+        "--against",
+        default=None,
+        metavar="REF",
+        help="also time another version and print this one's speed against it, the two "
+        "alternated: a git commit of this checkout, a folder holding a checkout, or the "
+        "Python interpreter of an environment with swsim installed (default: off)",
+    )
+    bench.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="with --against: rounds of the two versions alternated, 1-20 (default: %(default)s)",
+    )
+    bench.add_argument(
         "--councils",
         default=None,
         metavar="N[,N...]",

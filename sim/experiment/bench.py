@@ -236,6 +236,18 @@ def bench_named(
     )
 
 
+def bench_named_against(names: list[str], asked: Given, ref: str, rounds: int) -> list:
+    """``against.bench_against`` of the scenarios ``names`` (default: ``BENCH_SCENARIOS``) with the
+    settings ``asked`` (else bench's defaults)."""
+    from sim.experiment.against import bench_against
+
+    if not 1 <= rounds <= 20:
+        raise BadInput(f"--rounds {rounds}: must be 1-20")
+    names = names or list(BENCH_SCENARIOS)
+    _, opts = settle(scenario_named(names[0]), asked, DEFAULTS["bench"])
+    return bench_against(names, ref, opts.reps, opts.years, opts.seed, rounds)
+
+
 def bench(
     scenarios: list[Scenario],
     years: float = DEFAULTS["bench"].years,
