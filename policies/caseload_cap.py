@@ -42,6 +42,11 @@ class CaseloadCap(Policy):
     Params = CaseloadCapParams
 
     @classmethod
+    def inactive(cls, params: CaseloadCapParams) -> set[str]:
+        """When cases wait, nobody is hired: the agency trigger and maximum do nothing."""
+        return {"agency_trigger_cases", "max_extra_agency"} if params.when_full == "wait" else set()
+
+    @classmethod
     def describe(cls, params=None) -> str:
         """What the cap does in the mode chosen: cases wait, or agency workers are hired."""
         p = (

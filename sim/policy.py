@@ -283,6 +283,11 @@ class Policy:
         return cls._fill(cls.description, params)
 
     @classmethod
+    def inactive(cls, params: PolicyParams) -> set[str]:
+        """The parameters that do nothing with these values (not shown as assumptions)."""
+        return set()
+
+    @classmethod
     def label_fields(cls) -> set[str]:
         """The parameters that ``label`` names."""
         return {field for _, field, _, _ in string.Formatter().parse(cls.label) if field}

@@ -135,3 +135,25 @@ def test_a_run_has_warnings_but_no_decision_table():
     assert 'id="decision"' not in page
     assert math.isfinite(results.summaries[WHOLE_SYSTEM_COST].iloc[0])
     assert load_scenario("baseline").children.effects  # the step-up assumption is on by default
+
+
+def test_the_assumptions_leave_out_what_the_caps_mode_does_not_use(baseline):
+    """A cap whose cases wait hires nobody: its agency trigger and maximum are not assumptions
+    of the result; with agency cover they are."""
+    from sim.present.assumptions import assumptions
+
+    def shown(when_full: str) -> str:
+        cap = baseline.with_policy("caseload_cap", when_full=when_full)
+        results = Results(
+            COMPARE,
+            ["baseline", "cap"],
+            {"baseline": baseline, "cap": cap},
+            pd.DataFrame(),
+            pd.DataFrame(),
+            pd.DataFrame(),
+        )
+        groups = [g for g in assumptions(results) if "caseload cap" in g.title]
+        return " ".join(a.name.lower() for g in groups for a in g.items)
+
+    assert "trigger" not in shown("wait") and "extra agency" not in shown("wait")
+    assert "trigger" in shown("agency") and "extra agency" in shown("agency")

@@ -31,11 +31,19 @@ class AssumptionGroup:
 
 
 def _assumed(
-    model: BaseModel, order: tuple[str, ...] = (), councils: dict[str, BaseModel] | None = None
+    model: BaseModel,
+    order: tuple[str, ...] = (),
+    councils: dict[str, BaseModel] | None = None,
+    inactive: set[str] = frozenset(),
 ) -> list[Assumption]:
-    """``model``'s assumed fields; where a council's value differs (``councils``: the same section
-    of each council), its value and council follow the shared one."""
-    keys = [k for k, f in type(model).model_fields.items() if MARK in (f.description or "")]
+    """``model``'s assumed fields (but the ``inactive`` ones); where a council's value differs
+    (``councils``: the same section of each council), its value and council follow the shared
+    one."""
+    keys = [
+        k
+        for k, f in type(model).model_fields.items()
+        if MARK in (f.description or "") and k not in inactive
+    ]
     keys.sort(key=lambda k: order.index(k) if k in order else len(order))
     out = []
     for key in keys:
@@ -77,8 +85,9 @@ def assumptions(results: Results) -> list[AssumptionGroup]:
         for spec in scenario.policy:
             if spec.name in known and spec not in seen:
                 seen.append(spec)
-                params = known[spec.name].Params.model_validate(spec.params)
-                items = _assumed(params)
+                cls = known[spec.name]
+                params = cls.Params.model_validate(spec.params)
+                items = _assumed(params, inactive=cls.inactive(params))
                 if items:
                     groups.append(AssumptionGroup(policy_label(spec), items))
     return groups

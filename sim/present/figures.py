@@ -25,6 +25,7 @@ from sim.columns import (
     REGION,
     TOTAL_COST,
     TURNOVER_RATE,
+    WHOLE_SYSTEM_COST,
     band_column,
 )
 from sim.experiment.results import Results
@@ -410,7 +411,8 @@ def forest_figure(results: Results):
 
 
 def cost_plane_figure(results: Results):
-    """Extra cost against turnover avoided, each with its paired 95% CI."""
+    """Extra whole-system cost (workforce and care, as the cost per point) against turnover
+    avoided, each with its paired 95% CI."""
     labels = scenario_labels(results.scenarios, results.names)
     colours = scenario_colours(results.names)
     fig, axes = new_figure(1, 1, 5.6, width_in=8.0)
@@ -418,7 +420,7 @@ def cost_plane_figure(results: Results):
     best = None
     for i, name in enumerate(results.names[1:]):
         turn = reading(results.row(name, TURNOVER_RATE), difference=True)
-        cost = reading(results.row(name, TOTAL_COST), difference=True)
+        cost = reading(results.row(name, WHOLE_SYSTEM_COST), difference=True)
         x, y = -100 * turn.estimate, MONEY_SCALE * cost.estimate
         xerr = (
             [[100 * (turn.high - turn.estimate)], [100 * (turn.estimate - turn.low)]]
@@ -458,7 +460,10 @@ def cost_plane_figure(results: Results):
         "turnover avoided (percentage points a year; filled: its interval excludes zero; "
         f"{better_words(TURNOVER_RATE, -1)})"
     )
-    ax.set_ylabel(f"extra cost ({MONEY_UNIT} a year; {better_words(TOTAL_COST).replace('←', '↓')})")
+    ax.set_ylabel(
+        f"extra whole-system cost ({MONEY_UNIT} a year; "
+        f"{better_words(WHOLE_SYSTEM_COST).replace('←', '↓')})"
+    )
     fig.legend(loc="outside lower center", ncols=1, frameon=False)
     if best is None:
         verdict = "no variant measurably avoids turnover"

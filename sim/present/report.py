@@ -120,7 +120,8 @@ def report_figures(results: Results) -> list[tuple[str, object, str]]:
             (
                 "cost_effectiveness",
                 cost_plane_figure(results),
-                f"Extra cost against turnover avoided, paired with {base} (common random numbers).",
+                f"Extra whole-system cost a year (workforce and the children in care) against "
+                f"turnover avoided, paired with {base} (common random numbers).",
             ),
         )
         out.insert(
