@@ -19,6 +19,7 @@ from sim.present.decision import decision_table, warnings
 from sim.present.figures import (
     BANDS,
     BANDS_NOTE,
+    NEUTRAL,
     _council_grid,
     _grid_legend,
     _percent_axis,
@@ -169,6 +170,14 @@ def distribution(results: Results, metric: str, authority: str = REGION) -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
+def _horizontal() -> dict:
+    """``boxplot``'s horizontal option: ``orientation`` from Matplotlib 3.10, ``vert`` before."""
+    from matplotlib import __version__
+
+    major, minor = (int(p) for p in __version__.split(".")[:2])
+    return {"orientation": "horizontal"} if (major, minor) >= (3, 10) else {"vert": False}
+
+
 def distribution_figure(results: Results, frame: pd.DataFrame, metric: str):
     """A box and the replications' points per scenario (one row each), the baseline on top."""
     from sim.present.canvas import new_figure
@@ -183,7 +192,10 @@ def distribution_figure(results: Results, frame: pd.DataFrame, metric: str):
         y = len(names) - 1 - i
         values = frame.loc[frame["scenario"] == name, "value"].dropna().to_numpy()
         if values.size:
-            ax.boxplot(values, positions=[y], vert=False, widths=0.5, showfliers=False)
+            ax.boxplot(
+                values, positions=[y], widths=0.5, showfliers=False,
+                medianprops={"color": NEUTRAL}, **_horizontal(),
+            )  # fmt: skip
             jitter = rng.uniform(-0.15, 0.15, values.size)
             ax.scatter(values, y + jitter, s=14, color=colours[name], alpha=0.8, zorder=3)
     labels = dict(zip(frame["scenario"], frame["label"]))
