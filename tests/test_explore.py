@@ -29,6 +29,7 @@ from sim.experiment.results import load_results
 from sim.experiment.variants import variant
 from sim.present.decision import decision_table
 from sim.present.explore import folders, form, launch, pages
+from sim.present.figures import TOO_SHORT
 
 matplotlib.use("Agg")
 APP = Path(__file__).resolve().parents[1] / "sim" / "present" / "explore" / "app.py"
@@ -105,6 +106,11 @@ def test_time_bands_by_council_give_a_panel_each(region):
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.axison]
     assert titles[:3] == chosen
     assert pages.png_bytes(fig).startswith(b"\x89PNG")
+    # a year's run has one month of a 12-month turnover: each panel says so instead of a dot
+    short = pages.time_bands(region, "turnover", region.names, chosen)
+    assert short.groupby("authority")["median"].count().max() == len(region.names)
+    fig = pages.time_figure(region, short, "turnover")
+    assert [t.get_text() for ax in fig.axes for t in ax.texts] == [TOO_SHORT] * 3
 
 
 def test_distribution_holds_each_replications_value_in_the_figures_unit(results):

@@ -26,6 +26,7 @@ DECISION, OVER_TIME, DISTRIBUTIONS, VARIANT = (
     "Run a variant",
 )
 PAGES = (DECISION, OVER_TIME, DISTRIBUTIONS, VARIANT)
+FIRST_POLICY = "caseload_cap"  # the form opens on the question boards ask first
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
@@ -177,9 +178,10 @@ def variant_page(results: Results, folder: Path, args: argparse.Namespace) -> No
         "Scenario", results.names, format_func=labels.get, key="variant-scenario"
     )
     policies = registry()
+    names = list(policies)
     policy = st.selectbox(
-        "Policy", list(policies), format_func=lambda n: f"{n}: {policies[n].label_for()}",
-        key="variant-policy",
+        "Policy", names, index=names.index(FIRST_POLICY) if FIRST_POLICY in names else 0,
+        format_func=lambda n: f"{n}: {policies[n].label_for()}", key="variant-policy",
     )  # fmt: skip
     st.caption(policies[policy].describe())
     s = results.settings

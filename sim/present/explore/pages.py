@@ -23,6 +23,7 @@ from sim.present.figures import (
     _council_grid,
     _grid_legend,
     _percent_axis,
+    _says,
     _series,
     level_scale,
     monthly_rows,
@@ -113,7 +114,11 @@ def time_figure(results: Results, bands: pd.DataFrame, measure: str):
     labels = scenario_labels(results.scenarios, results.names)
     colours = scenario_colours(results.names)
     for ax, authority in zip(panels, authorities):
-        for name, rows in bands[bands["authority"] == authority].groupby("scenario", sort=False):
+        here = bands[bands["authority"] == authority]
+        if here.groupby("scenario")["median"].count().max() < 2:  # no line to draw
+            _says(ax, m.short, MAX_WIDTH_IN / max(1, min(3, len(authorities))) * 0.8)
+            continue
+        for name, rows in here.groupby("scenario", sort=False):
             x = rows["years"].to_numpy()
             for share, alpha in zip(BANDS[::-1], (0.15, 0.3)):
                 pct = round(100 * share)
