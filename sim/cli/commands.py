@@ -153,6 +153,28 @@ def report(args: argparse.Namespace) -> int:
     return 0
 
 
+def explore(args: argparse.Namespace) -> int:
+    from sim.present.explore import launch
+
+    launch.check_streamlit()
+    folders, skipped = launch.folders_to_open(args.dirs, launch.RESULTS)
+    for s in skipped:
+        print(f"explore: skipped {s.path}: {s.why}", file=sys.stderr)
+    if args.host not in launch.LOCAL_NAMES:
+        print(
+            f"warning: --host {args.host}: the app is open to anyone who can reach this address "
+            "on the network, and runs simulations for them; the default 127.0.0.1 keeps it on "
+            "this machine",
+            file=sys.stderr,
+        )
+    launch.check_port(args.host, args.port)
+    print(
+        f"explore: {len(folders)} result folder(s) at {launch.url(args.host, args.port)} (Ctrl-C stops it)",
+        flush=True,
+    )
+    return launch.serve(launch.command(folders, launch.RESULTS, args.host, args.port))
+
+
 def scenarios(args: argparse.Namespace) -> int:
     for name in builtin_names():
         print(f"{name:20s} {load_scenario(name).description}")
@@ -357,6 +379,7 @@ COMMANDS = {
     "compare": compare,
     "validate": validate,
     "report": report,
+    "explore": explore,
     "scenarios": scenarios,
     "policies": policies,
     "columns": columns,

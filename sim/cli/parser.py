@@ -260,6 +260,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("dir", type=Path, help="a result folder (no default)")
 
+    exp = sub.add_parser(
+        "explore",
+        help="a local web app over result folders: the decision, measures over time, "
+        "distributions, and variants run from a form",
+        description="Start a local web app (Streamlit) over the results of run and compare, "
+        "and print its address; Ctrl-C stops it.",
+    )
+    exp.add_argument(
+        "dirs",
+        nargs="*",
+        type=Path,
+        metavar="DIR",
+        help="result folders of swsim run or compare, each checked against its manifest "
+        "(default: every one under results/)",
+    )
+    exp.add_argument(
+        "--port", type=int, default=8501, help="the app's port, 1-65535 (default: %(default)s)"
+    )
+    exp.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address the app listens on; anything but this machine's own lets others on "
+        "the network open it (default: %(default)s)",
+    )
+
     pol = sub.add_parser("policies", help="list the installed policies and their parameters")
     pol.add_argument("--markdown", action="store_true", help="as a Markdown table (default: off)")
     sub.add_parser("scenarios", help="list the built-in scenarios")

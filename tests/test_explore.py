@@ -1,0 +1,364 @@
+"""``swsim explore`` (issue 30): the pages' data built without a browser, the form's fields from the
+policies' schemas, folders refused before any server starts, the app run by Streamlit's ``AppTest``
+on a small comparison (the decision table, a bad value refused, a run from the form saved as a
+result folder ``load_results`` accepts), and, in the full tier, the server opened in Chromium."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import REGIONAL_MARKET, pay_rise
+
+import sim
+from sim.cli.main import main
+from sim.errors import BadInput
+from sim.experiment.results import load_results
+from sim.experiment.variants import variant
+from sim.present.decision import decision_table
+from sim.present.explore import folders, form, launch, pages
+from sim.present.figures import TOO_SHORT
+
+matplotlib.use("Agg")
+APP = Path(__file__).resolve().parents[1] / "sim" / "present" / "explore" / "app.py"
+TINY = {"reps": 2, "years": 2, "warmup_years": 0.5}
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The baseline against a caseload cap of 21: 2 replications of 2 years."""
+    out = tmp_path_factory.mktemp("explore") / "cmp"
+    sim.save(sim.compare("baseline", "caseload_cap", **TINY), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def results(folder):
+    return load_results(folder)
+
+
+@pytest.fixture(scope="module")
+def region(baseline):
+    """A run of two small councils in one regional market: 2 replications of 1 year."""
+    trio = baseline.with_overrides(
+        name="duo", authority={"Ashby": {}, "Bourne": pay_rise(0.10)}, market=REGIONAL_MARKET
+    )
+    return sim.run(trio, reps=2, years=1, warmup_years=0.5)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((launch.LOCAL_HOST, 0))
+        return s.getsockname()[1]
+
+
+# -- the pages' data -------------------------------------------------------------------------------
+def test_decision_frame_is_the_reports_decision_table(results):
+    frame = pages.decision_frame(results)
+    d = decision_table(results)
+    assert list(frame.index) == ["A", "B"]
+    assert list(frame["scenario"]) == ["baseline", "a caseload cap of 21 cases"]
+    assert len(frame.columns) == 1 + len(d.headings)
+    cell = d.rows[1].cells[0]
+    assert frame.iloc[1, 1] == f"{cell.value} ({cell.interval}): {cell.verdict}"
+    assert frame.columns[1].startswith(d.headings[0])
+    assert pages.warning_lines(results) == sim.present.decision.warnings(results)
+
+
+def test_time_bands_are_quantiles_of_the_replications(results):
+    bands = pages.time_bands(results, "vacancy_rate", results.names, ["region"])
+    assert set(bands["scenario"]) == set(results.names)
+    ts = results.monthly("baseline")
+    month = int(ts["month"].max())
+    at = ts[ts["month"] == month]
+    values = 100 * at["vacancies_total"] / (at["vacancies_total"] + at["perm_total"])
+    row = bands[(bands["scenario"] == "baseline") & (bands["month"] == month)].iloc[0]
+    assert row["median"] == pytest.approx(np.median(values))
+    assert row["low_90"] == pytest.approx(np.quantile(values, 0.05))
+    assert row["high_50"] == pytest.approx(np.quantile(values, 0.75))
+    assert row["replications"] == results.reps
+    ordered = bands[["low_90", "low_50", "median", "high_50", "high_90"]].dropna()
+    assert (ordered.diff(axis=1).iloc[:, 1:] >= -1e-9).all().all()
+
+
+def test_time_bands_by_council_give_a_panel_each(region):
+    chosen = ["region", "Ashby", "Bourne"]
+    bands = pages.time_bands(region, "agency_total", region.names, chosen)
+    assert list(dict.fromkeys(bands["authority"])) == chosen
+    by = bands.groupby("authority")["median"].sum()
+    # the region's rows sum its councils'; with two replications a median is their mean
+    assert by["region"] == pytest.approx(by["Ashby"] + by["Bourne"], rel=1e-9)
+    assert by["Ashby"] != by["Bourne"]
+    fig = pages.time_figure(region, bands, "agency_total")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.axison]
+    assert titles[:3] == chosen
+    assert pages.png_bytes(fig).startswith(b"\x89PNG")
+    # a year's run has one month of a 12-month turnover: each panel says so instead of a dot
+    short = pages.time_bands(region, "turnover", region.names, chosen)
+    assert short.groupby("authority")["median"].count().max() == len(region.names)
+    fig = pages.time_figure(region, short, "turnover")
+    assert [t.get_text() for ax in fig.axes for t in ax.texts] == [TOO_SHORT] * 3
+
+
+def test_distribution_holds_each_replications_value_in_the_figures_unit(results):
+    frame = pages.distribution(results, "turnover_rate")
+    cap = results.summary("baseline+caseload_cap")["turnover_rate"].to_numpy()
+    got = frame.loc[frame["scenario"] == "baseline+caseload_cap", "value"].to_numpy()
+    assert got == pytest.approx(100 * cap)
+    money = pages.distribution(results, "total_cost_gbp")
+    base = results.summary("baseline")["total_cost_gbp"].to_numpy()
+    assert money.loc[money["scenario"] == "baseline", "value"].to_numpy() == pytest.approx(
+        base / 1000
+    )
+    assert "turnover_rate" in pages.summary_measures(results)
+    assert "authority" not in pages.summary_measures(results)
+
+
+def test_downloads_are_a_png_and_the_charts_data(results):
+    frame = pages.distribution(results, "vacancy_rate")
+    png = pages.png_bytes(pages.distribution_figure(results, frame, "vacancy_rate"))
+    assert png.startswith(b"\x89PNG") and len(png) > 5_000
+    back = pd.read_csv(io.BytesIO(pages.csv_bytes(frame)))
+    assert list(back.columns) == list(frame.columns)
+    assert back["value"].to_numpy() == pytest.approx(frame["value"].to_numpy())
+
+
+# -- the form --------------------------------------------------------------------------------------
+def test_form_fields_come_from_the_policy_schema():
+    cap = {f.key: f for f in form.form_fields("caseload_cap")}
+    assert (cap["cap"].kind, cap["cap"].low, cap["cap"].high, cap["cap"].default) == (
+        form.NUMBER, 1, 100, 21.0,
+    )  # fmt: skip
+    assert cap["when_full"].kind == form.CHOICE and cap["when_full"].options == ("wait", "agency")
+    assert cap["agency_trigger_cases"].kind == form.INTEGER
+    pay = {f.key: f for f in form.form_fields("pay_alignment")}
+    assert pay["to_market"].kind == form.FLAG
+    assert pay["levels"].kind == form.CHOICES and "l3" in pay["levels"].options
+    for name in sim.policy.registry():  # every policy has a form
+        assert form.form_fields(name)
+
+
+def test_a_value_outside_the_schema_is_refused_with_the_field_and_the_range():
+    with pytest.raises(BadInput) as err:
+        form.checked("caseload_cap", {"cap": 500.0})
+    assert err.value.problems == [
+        "caseload_cap.cap = 500.0: Input should be less than or equal to 100"
+    ]
+    with pytest.raises(BadInput, match="greater than 0"):
+        form.checked("academy", {"early_career_hazard_ratio": 0.0})
+    with pytest.raises(BadInput, match="replications = 21"):
+        form.check_size(21, 2)
+    with pytest.raises(BadInput, match="years = 11"):
+        form.check_size(2, 11)
+
+
+def test_a_variant_is_spelled_and_named_as_on_the_command_line(baseline):
+    assert form.variant_item("caseload_cap", form.checked("caseload_cap", {"cap": 18.0})) == (
+        "caseload_cap:cap=18"
+    )
+    assert form.variant_item("caseload_cap", form.checked("caseload_cap", {})) == "caseload_cap"
+    item = form.variant_item(
+        "pay_alignment", form.checked("pay_alignment", {"levels": ["l2"], "to_market": False})
+    )
+    assert variant(baseline, item).policy[-1].params == {
+        **sim.policy.registry()["pay_alignment"].Params().model_dump(),
+        "levels": ["l2"],
+        "to_market": False,
+    }
+    named = variant(baseline, "caseload_cap:cap=18").name
+    assert form.variant_out(Path("r"), ["baseline", named]) == Path(
+        "r/explore/baseline-vs-caseload_cap(cap=18)"
+    )
+
+
+# -- folders -------------------------------------------------------------------------------------
+def test_folders_found_checked_and_refused(folder, tmp_path):
+    root = tmp_path / "results"
+    shutil.copytree(folder, root / "compare" / "a")
+    shutil.copytree(folder, root / "compare" / "a.previous")
+    shutil.copytree(folder, root / ".swsim-staging-x")
+    bad = root / "b"
+    shutil.copytree(folder, bad)
+    with open(bad / "comparison.csv", "a") as f:
+        f.write("x\n")
+    sweep = root / "sweep"
+    sweep.mkdir()
+    (sweep / "manifest.json").write_text(json.dumps({"kind": "sweep", "files": []}))
+    assert folders.discover(root) == [root / "b", root / "compare" / "a", sweep]
+    good, skipped = folders.openable(root)
+    assert good == [root / "compare" / "a"]
+    why = {s.path: s.why for s in skipped}
+    assert "comparison.csv: does not match manifest.json" in why[bad]
+    assert "'sweep' result set" in why[sweep]
+    assert folders.folders_shown([], root) == [root / "b", root / "compare" / "a"]
+
+
+def test_a_busy_port_is_refused(folder):
+    with socket.socket() as s:
+        s.bind((launch.LOCAL_HOST, 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(BadInput, match=f"--port {port} on --host 127.0.0.1: in use"):
+            launch.check_port(launch.LOCAL_HOST, port)
+
+
+# -- the command -----------------------------------------------------------------------------------
+@pytest.fixture
+def no_server(monkeypatch):
+    """``launch.serve`` recorded instead of run: the command lines it was given."""
+    started: list[list[str]] = []
+    monkeypatch.setattr(launch, "serve", lambda cmd: started.append(cmd) or 0)
+    return started
+
+
+def test_a_folder_that_is_not_a_result_set_exits_2_with_one_line(
+    tmp_path, folder, capsys, no_server
+):
+    assert main(["explore", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: {tmp_path}: no manifest.json here (not a result folder of this swsim version); "
+        "run the command again to write one"
+    ]
+    changed = tmp_path / "changed"
+    shutil.copytree(folder, changed)
+    (changed / "teams.csv").write_text("nothing\n")
+    (changed / "summaries.parquet").unlink()
+    assert main(["explore", str(folder), str(changed)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"error: {changed}/" in err[0] and "(and 1 more like it)" in err[0]
+    assert no_server == []  # refused before any server started
+
+
+def test_explore_binds_to_this_machine_and_warns_for_any_other_host(folder, capsys, no_server):
+    port = free_port()
+    assert main(["explore", str(folder), "--port", str(port)]) == 0
+    out = capsys.readouterr()
+    assert f"http://127.0.0.1:{port}" in out.out and out.err == ""
+    cmd = no_server[-1]
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
+    assert cmd[cmd.index("--") + 1 :] == [str(folder), "--results", "results"]
+    assert main(["explore", str(folder), "--port", str(port), "--host", "0.0.0.0"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("warning: --host 0.0.0.0: the app is open")
+
+
+# -- the app, without a browser ------------------------------------------------------------------
+@pytest.fixture
+def app(folder, tmp_path, monkeypatch):
+    """The app script over the comparison, its runs saved under ``tmp_path/results``."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(sys, "argv", [str(APP), str(folder), "--results", str(tmp_path)])
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_app_opens_on_the_decision_table_and_its_warnings(app, results):
+    assert app.sidebar.radio(key="page").value == "Decision"
+    table = app.table[0].value
+    assert list(table.index) == ["A", "B"]
+    assert table.loc["B", "scenario"] == "a caseload cap of 21 cases"
+    assert table.equals(pages.decision_frame(results))
+    assert [w.value for w in app.warning] == pages.warning_lines(results)
+
+
+def test_the_app_draws_measures_over_time_with_downloads(app):
+    app.sidebar.radio(key="page").set_value("Over time").run()
+    app.selectbox(key="time-measure").set_value("agency_share").run()
+    app.multiselect(key="time-scenarios").set_value(["baseline+caseload_cap"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Download the chart (PNG)", "Download its data (CSV)"]
+    app.sidebar.radio(key="page").set_value("Distributions").run()
+    app.selectbox(key="dist").set_value("total_cost_gbp").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.get("download_button")) == 2
+
+
+def test_a_bad_parameter_value_is_refused_in_the_form(app, tmp_path):
+    app.sidebar.radio(key="page").set_value("Run a variant").run()
+    app.selectbox(key="variant-policy").set_value("academy").run()
+    app.number_input(key="param-academy-early_career_hazard_ratio").set_value(0.0)
+    app.button(key="FormSubmitter:variant-academy-Run").click().run()
+    assert [e.value for e in app.error] == [
+        "Not run: academy.early_career_hazard_ratio = 0.0: Input should be greater than 0"
+    ]
+    assert not (tmp_path / "explore").exists()
+
+
+def test_a_run_from_the_form_is_saved_as_a_result_folder_and_shown(app, tmp_path):
+    app.sidebar.radio(key="page").set_value("Run a variant").run()
+    app.selectbox(key="variant-policy").set_value("caseload_cap").run()
+    app.number_input(key="param-caseload_cap-cap").set_value(18.0)
+    app.number_input(key="variant-years").set_value(1.0)
+    app.button(key="FormSubmitter:variant-caseload_cap-Run").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    out = tmp_path / "explore" / "baseline-vs-caseload_cap(cap=18)"
+    made = load_results(out)
+    assert made.names == ["baseline", "baseline+caseload_cap(cap=18)"]
+    assert made.reps == 2 and made.settings["years"] == 1.0
+    assert made.scenarios[made.names[1]].policy[-1].params["cap"] == 18
+    assert app.sidebar.selectbox(key="folder").value == str(out)
+    assert str(out) in app.sidebar.selectbox(key="folder").options
+    assert app.table[0].value.loc["B", "scenario"] == "a caseload cap of 18 cases"
+
+
+# -- the server in a browser (full tier) -------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_the_server_shows_the_decision_table_in_chromium(folder, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "explore", str(folder), "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(APP.parents[3])},
+    )
+    try:
+        address = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(server.communicate(timeout=5)) from None
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(address)
+                table = page.locator("table").first
+                table.wait_for(timeout=60_000)
+                text = " ".join(table.inner_text().split())
+                assert "Annual turnover" in text and "a caseload cap of 21 cases" in text
+                assert page.get_by_text("Download the table (CSV)").count() == 1
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=20)
+    assert f"explore: 1 result folder(s) at {address}" in out
