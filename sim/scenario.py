@@ -906,9 +906,10 @@ class Children(_Strict):
         "episode instead of its drawn next step, per week the case has spent without a social "
         "worker (independent chances: 1 - (1 - p)^weeks), in [0, 0.5]. Assumption: no published "
         "estimate (Strolin, McCarthy and Caringi's review of child welfare workforce turnover: "
-        "research on its effects on children is scant); conservative: the baseline's whole "
-        "staffing effect (about 5 children a year) is below FutureSocial 2017's aim of 300 fewer "
-        "children entering care over 3 years across 14 councils (about 7 a year each).",
+        "research on its effects on children is scant). The whole staffing effect a run gives is "
+        "its `entered_care_extra_per_year`, which the report states beside the results; "
+        "FutureSocial 2017 aimed at 300 fewer children entering care over 3 years across 14 "
+        "councils (about 7 a year each).",
     )
     care_step_up_per_change_of_worker: float = Field(
         0.0025,
