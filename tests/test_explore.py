@@ -27,6 +27,8 @@ from sim.cli.main import main
 from sim.errors import BadInput
 from sim.experiment.results import load_results
 from sim.experiment.variants import variant
+from sim.present.board import board_of
+from sim.present.brief import gains_and_losses
 from sim.present.decision import decision_table
 from sim.present.explore import folders, form, launch, pages
 from sim.present.figures import TOO_SHORT
@@ -57,6 +59,20 @@ def region(baseline):
         name="duo", authority={"Ashby": {}, "Bourne": pay_rise(0.10)}, market=REGIONAL_MARKET
     )
     return sim.run(trio, reps=2, years=1, warmup_years=0.5)
+
+
+@pytest.fixture(scope="module")
+def trio(baseline, tmp_path_factory) -> Path:
+    """Three councils, Bourne paying 10% more, against one regional pay scale: 2 replications of
+    1 year, saved."""
+    region = baseline.with_overrides(
+        name="trio",
+        authority={"Ashby": {}, "Bourne": pay_rise(0.10), "Crewe": {}},
+        market=REGIONAL_MARKET,
+    )
+    out = tmp_path_factory.mktemp("explore") / "trio"
+    sim.save(sim.compare(region, "regional_pay_alignment", reps=2, years=1, warmup_years=0.5), out)
+    return out
 
 
 def free_port() -> int:
@@ -134,6 +150,25 @@ def test_downloads_are_a_png_and_the_charts_data(results):
     back = pd.read_csv(io.BytesIO(pages.csv_bytes(frame)))
     assert list(back.columns) == list(frame.columns)
     assert back["value"].to_numpy() == pytest.approx(frame["value"].to_numpy())
+
+
+def test_who_gains_and_who_loses_is_the_briefs_table_council_by_council(trio, results):
+    board = board_of(load_results(trio))
+    [g] = pages.gains(board)
+    assert g == gains_and_losses(board, board.variants[0])
+    frame = pages.gains_frame(g)
+    assert list(frame.index) == ["Ashby", "Bourne", "Crewe"]
+    assert frame.columns[0] == "Pay per permanent FTE (£ a year)"
+    # one pay scale at the councils' mean: Bourne, which paid 10% more, is paid less
+    assert frame.loc["Bourne", frame.columns[0]].startswith("-£")
+    assert frame.loc["Ashby", frame.columns[0]].startswith("+£")
+    text, verdict = g.councils[1].cells[2]
+    assert frame.iloc[1, 2] == text.replace("\u2060", "") + (f": {verdict}" if verdict else "")
+    back = pd.read_csv(
+        io.BytesIO(pages.csv_bytes(frame, index=True)), index_col="council", dtype=str
+    )
+    assert back.equals(frame)
+    assert pages.gains(board_of(results)) == []  # no councils, no table
 
 
 # -- the form --------------------------------------------------------------------------------------
@@ -258,15 +293,21 @@ def test_explore_binds_to_this_machine_and_warns_for_any_other_host(folder, caps
 
 
 # -- the app, without a browser ------------------------------------------------------------------
-@pytest.fixture
-def app(folder, tmp_path, monkeypatch):
-    """The app script over the comparison, its runs saved under ``tmp_path/results``."""
+def open_app(folders: list[Path], results_root: Path, monkeypatch):
+    """The app script run by ``AppTest`` over ``folders``, its runs saved under ``results_root``."""
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setattr(sys, "argv", [str(APP), str(folder), "--results", str(tmp_path)])
+    argv = [str(APP), *map(str, folders), "--results", str(results_root)]
+    monkeypatch.setattr(sys, "argv", argv)
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@pytest.fixture
+def app(folder, tmp_path, monkeypatch):
+    """The app script over the comparison, its runs saved under ``tmp_path``."""
+    return open_app([folder], tmp_path, monkeypatch)
 
 
 def test_the_app_opens_on_the_decision_table_and_its_warnings(app, results):
@@ -289,6 +330,36 @@ def test_the_app_draws_measures_over_time_with_downloads(app):
     app.selectbox(key="dist").set_value("total_cost_gbp").run()
     assert not app.exception, [e.value for e in app.exception]
     assert len(app.get("download_button")) == 2
+
+
+def test_the_app_shows_who_gains_and_who_loses_by_council(trio, folder, tmp_path, monkeypatch):
+    app = open_app([trio, folder], tmp_path, monkeypatch)
+    app.sidebar.radio(key="page").set_value("Who gains and who loses").run()
+    assert not app.exception, [e.value for e in app.exception]
+    board = board_of(load_results(trio))
+    [g] = pages.gains(board)
+    assert [h.value for h in app.subheader] == [g.label]
+    assert app.table[0].value.equals(pages.gains_frame(g))
+    assert g.sentence in [m.value for m in app.markdown]
+    [button] = app.get("download_button")
+    assert button.label == "Download the table (CSV)"
+    app.sidebar.selectbox(key="folder").set_value(str(folder)).run()  # no councils: says so
+    assert not app.table and "compares councils" in app.info[0].value
+
+
+def test_small_multiples_draw_every_council(trio, folder, tmp_path, monkeypatch):
+    regional = load_results(trio)
+    assert pages.panels(regional, ["region"], True) == ["Ashby", "Bourne", "Crewe"]
+    assert pages.panels(regional, ["Crewe"], False) == ["Crewe"]
+    assert pages.panels(load_results(folder), [], True) == ["region"]
+    app = open_app([trio], tmp_path, monkeypatch)
+    app.sidebar.radio(key="page").set_value("Over time").run()
+    app.multiselect(key="time-authorities").set_value([]).run()
+    assert "Pick at least one scenario and one council" in app.info[0].value
+    app.checkbox(key="time-every").check().run()  # every council: none need picking
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.multiselect(key="time-authorities").disabled
+    assert not app.info and len(app.get("download_button")) == 2
 
 
 def test_a_bad_parameter_value_is_refused_in_the_form(app, tmp_path):

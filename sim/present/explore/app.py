@@ -15,17 +15,19 @@ from sim.errors import BadInput
 from sim.experiment.results import Results
 from sim.experiment.resultset import MANIFEST
 from sim.policy import registry
+from sim.present.board import Board, board_of
 from sim.present.explore import form, pages
 from sim.present.explore.folders import check, folders_shown
 from sim.present.labels import scenario_labels
 
-DECISION, OVER_TIME, DISTRIBUTIONS, VARIANT = (
+DECISION, OVER_TIME, DISTRIBUTIONS, GAINS, VARIANT = (
     "Decision",
     "Over time",
     "Distributions",
+    "Who gains and who loses",
     "Run a variant",
 )
-PAGES = (DECISION, OVER_TIME, DISTRIBUTIONS, VARIANT)
+PAGES = (DECISION, OVER_TIME, DISTRIBUTIONS, GAINS, VARIANT)
 FIRST_POLICY = "caseload_cap"  # the form opens on the question boards ask first
 
 
@@ -44,9 +46,24 @@ def _read(path: str, stamp: int) -> Results:
     return check(Path(path))
 
 
+def stamp(folder: Path) -> int:
+    """When the folder's manifest was last written (a cached reading of it is then stale)."""
+    return (folder / MANIFEST).stat().st_mtime_ns
+
+
 def read(folder: Path) -> Results:
     """The folder's results, checked against its manifest; read again when it is rewritten."""
-    return _read(str(folder), (folder / MANIFEST).stat().st_mtime_ns)
+    return _read(str(folder), stamp(folder))
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading the councils' numbers...")
+def _board(path: str, stamp: int) -> Board | None:
+    return board_of(_read(path, stamp))
+
+
+def board(folder: Path) -> Board | None:
+    """The board's numbers of the folder's region (None without councils), read once."""
+    return _board(str(folder), stamp(folder))
 
 
 def downloads(png: bytes, frame: pd.DataFrame, stem: str) -> None:
@@ -122,10 +139,14 @@ def time_page(results: Results, folder: Path) -> None:
         "Scenarios", results.names, default=results.names, format_func=labels.get,
         key="time-scenarios",
     )  # fmt: skip
+    every = len(results.authorities) > 1 and st.checkbox(
+        "Every council (small multiples: a panel each)", key="time-every"
+    )
     authorities = st.multiselect(
         "Region and councils (a panel each)", results.authorities,
-        default=results.authorities[:1], key="time-authorities",
+        default=results.authorities[:1], key="time-authorities", disabled=every,
     )  # fmt: skip
+    authorities = pages.panels(results, authorities, every)
     if not chosen or not authorities:
         st.info("Pick at least one scenario and one council (or the region).")
         return
@@ -140,6 +161,30 @@ def distribution_page(results: Results, folder: Path) -> None:
     authority = authority_choice(results, "dist-authority")
     frame = pages.distribution(results, metric, authority)
     chart(pages.distribution_figure(results, frame, metric), frame, f"{folder.name}-{metric}")
+
+
+def gains_page(folder: Path) -> None:
+    st.header("Who gains and who loses")
+    tables = pages.gains(board(folder))
+    if not tables:
+        st.info(
+            "This page compares councils: open a comparison of a region of councils (a scenario "
+            "with an [authority] section), such as the West Midlands example."
+        )
+        return
+    st.caption(
+        "For each variant, each council's change from the baseline (paired over the "
+        "replications): better or worse where the 95% interval excludes no change."
+    )
+    for i, g in enumerate(tables, start=1):
+        st.subheader(g.label)
+        st.markdown(g.sentence)
+        frame = pages.gains_frame(g)
+        st.table(frame)
+        st.download_button(
+            "Download the table (CSV)", pages.csv_bytes(frame, index=True),
+            f"{folder.name}-gains-{i}.csv", "text/csv", key=f"csv-gains-{i}",
+        )  # fmt: skip
 
 
 def field_input(policy: str, f: form.FormField):
@@ -238,6 +283,8 @@ def main(argv: list[str]) -> None:
         time_page(results, folder)
     elif page == DISTRIBUTIONS:
         distribution_page(results, folder)
+    elif page == GAINS:
+        gains_page(folder)
     else:
         variant_page(results, folder, args)
 
