@@ -373,21 +373,37 @@ def test_a_bad_parameter_value_is_refused_in_the_form(app, tmp_path):
     assert not (tmp_path / "explore").exists()
 
 
-def test_a_run_from_the_form_is_saved_as_a_result_folder_and_shown(app, tmp_path):
+def test_a_variant_already_in_the_folder_is_refused(results):
+    scenarios = form.with_variant(results, "baseline", "caseload_cap:cap=18")
+    assert [s.name for s in scenarios] == [*results.names, "baseline+caseload_cap(cap=18)"]
+    assert scenarios[:2] == [results.scenarios[n] for n in results.names]
+    with pytest.raises(BadInput, match="baseline\\+caseload_cap, already in this folder"):
+        form.with_variant(results, "baseline", "caseload_cap")  # the default cap: 21, as B
+
+
+def test_a_cap_of_18_from_the_form_is_run_beside_the_21(app, tmp_path, results):
+    """The folder's baseline and cap of 21 run again with the 18 in one comparison: the same
+    seed and replications give the folder's own numbers for A and B (common random numbers)."""
     app.sidebar.radio(key="page").set_value("Run a variant").run()
     app.selectbox(key="variant-policy").set_value("caseload_cap").run()
     app.number_input(key="param-caseload_cap-cap").set_value(18.0)
-    app.number_input(key="variant-years").set_value(1.0)
     app.button(key="FormSubmitter:variant-caseload_cap-Run").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    out = tmp_path / "explore" / "baseline-vs-caseload_cap(cap=18)"
+    out = tmp_path / "explore" / "baseline-vs-caseload_cap-caseload_cap(cap=18)"
     made = load_results(out)
-    assert made.names == ["baseline", "baseline+caseload_cap(cap=18)"]
-    assert made.reps == 2 and made.settings["years"] == 1.0
-    assert made.scenarios[made.names[1]].policy[-1].params["cap"] == 18
+    assert made.names == [*results.names, "baseline+caseload_cap(cap=18)"]
+    assert made.reps == 2 and made.settings["seed"] == results.settings["seed"]
+    assert made.scenarios[made.names[2]].policy[-1].params["cap"] == 18
+    for name in results.names:
+        pd.testing.assert_frame_equal(made.summary(name), results.summary(name))
     assert app.sidebar.selectbox(key="folder").value == str(out)
     assert str(out) in app.sidebar.selectbox(key="folder").options
-    assert app.table[0].value.loc["B", "scenario"] == "a caseload cap of 18 cases"
+    table = app.table[0].value
+    assert list(table.index) == ["A", "B", "C"]
+    assert list(table["scenario"]) == [
+        "baseline", "a caseload cap of 21 cases", "a caseload cap of 18 cases",
+    ]  # fmt: skip
+    assert table.equals(pages.decision_frame(made))
 
 
 # -- the server in a browser (full tier) -------------------------------------------------------------

@@ -214,9 +214,10 @@ def field_input(policy: str, f: form.FormField):
 def variant_page(results: Results, folder: Path, args: argparse.Namespace) -> None:
     st.header("Run a variant")
     st.caption(
-        f"Add a policy to a scenario of this folder and compare the two on common random "
-        f"numbers (at most {form.MAX_REPS} replications of {form.MAX_YEARS:g} years; the "
-        f"folder's warm-up and seed). The result is saved under {args.results}/explore/."
+        f"Add a policy to a scenario of this folder and run it beside the folder's scenarios, "
+        f"all in one comparison on common random numbers (at most {form.MAX_REPS} replications "
+        f"of {form.MAX_YEARS:g} years; the folder's warm-up and seed). The result is saved "
+        f"under {args.results}/explore/."
     )
     labels = scenario_labels(results.scenarios, results.names)
     scenario = st.selectbox(
@@ -246,13 +247,14 @@ def variant_page(results: Results, folder: Path, args: argparse.Namespace) -> No
     try:
         params = form.checked(policy, values)
         form.check_size(int(reps), float(years))
+        scenarios = form.with_variant(results, scenario, form.variant_item(policy, params))
     except BadInput as err:
         st.error("Not run: " + "; ".join(err.problems))
         return
-    with st.status(f"Running {form.variant_item(policy, params)}...", expanded=True) as status:
+    with st.status(f"Running {scenarios[-1].name}...", expanded=True) as status:
         out = form.run_variant(
-            results, scenario, policy, params, reps=int(reps), years=float(years),
-            results_root=args.results, workers=args.workers, progress=status.write,
+            results, scenarios, reps=int(reps), years=float(years), results_root=args.results,
+            workers=args.workers, progress=status.write,
         )  # fmt: skip
         status.update(label=f"Saved {out}", state="complete")
     st.session_state["pending"] = str(out)
