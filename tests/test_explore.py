@@ -30,7 +30,7 @@ from sim.experiment.variants import variant
 from sim.present.board import board_of
 from sim.present.brief import gains_and_losses
 from sim.present.decision import decision_table
-from sim.present.explore import folders, form, launch, pages
+from sim.present.explore import folders, form, launch, pages, sweeps
 from sim.present.figures import TOO_SHORT
 
 matplotlib.use("Agg")
@@ -72,6 +72,23 @@ def trio(baseline, tmp_path_factory) -> Path:
     )
     out = tmp_path_factory.mktemp("explore") / "trio"
     sim.save(sim.compare(region, "regional_pay_alignment", reps=2, years=1, warmup_years=0.5), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A grid of two caps by two pay uplifts, 2 replications of 1 year each, with the sensitivity
+    of turnover written beside it."""
+    out = tmp_path_factory.mktemp("explore") / "sweep"
+    grid = [
+        "--param",
+        "policy.caseload_cap.cap=16,26",
+        "--param",
+        "policy.pay_alignment.uplift=0,0.05",
+    ]
+    small = ["--reps", "2", "--years", "1", "--warmup-years", "0.5", "--seed", "3", "--quiet"]
+    assert main(["sweep", *grid, *small, "--out", str(out)]) == 0
+    assert main(["sensitivity", str(out), "--outcome", "turnover_rate"]) == 0
     return out
 
 
@@ -171,6 +188,36 @@ def test_who_gains_and_who_loses_is_the_briefs_table_council_by_council(trio, re
     assert pages.gains(board_of(results)) == []  # no councils, no table
 
 
+def test_a_sweeps_response_and_indices_are_its_own_numbers(sweep, tmp_path):
+    swept = folders.check(sweep)
+    assert isinstance(swept, sweeps.Sweep) and len(swept.points) == 4
+    assert "turnover_rate" in sweeps.outcomes(swept) and "authority" not in sweeps.outcomes(swept)
+    frame = sweeps.response(swept, "turnover_rate")
+    table = pd.read_parquet(sweep / "summary.parquet")
+    means = 100 * table[table["authority"] == "region"].groupby("point")["turnover_rate"].mean()
+    assert frame["mean"].to_numpy() == pytest.approx(means.to_numpy())
+    assert list(frame.columns) == [
+        "point", "policy.caseload_cap.cap", "policy.pay_alignment.uplift", "mean", "replications",
+    ]  # fmt: skip
+    assert sorted(frame["policy.caseload_cap.cap"]) == [16, 16, 26, 26]
+    assert (frame["replications"] == 2).all()
+    fig = sweeps.response_figure(swept, frame, "turnover_rate")
+    assert pages.png_bytes(fig).startswith(b"\x89PNG")
+    written = pd.read_csv(sweep / "sensitivity_turnover_rate.csv")
+    assert sweeps.indices(sweep, "turnover_rate").equals(written)
+    assert sweeps.indices(sweep, "total_cost_gbp") is None
+    assert sweeps.written_indices(sweep) == ["turnover_rate"]
+    shown = sweeps.indices_shown(written)
+    assert list(shown["parameter"]) == list(written["parameter"])
+    assert "S1" not in shown and {"rank", "src", "at_low", "at_high"} <= set(shown.columns)
+    changed = tmp_path / "changed"
+    shutil.copytree(sweep, changed)
+    chunk = next((changed / "results").glob("chunk-*.parquet"))
+    chunk.write_bytes(chunk.read_bytes() + b"x")
+    with pytest.raises(BadInput, match="does not match manifest.json"):
+        folders.check(changed)
+
+
 # -- the form --------------------------------------------------------------------------------------
 def test_form_fields_come_from_the_policy_schema():
     cap = {f.key: f for f in form.form_fields("caseload_cap")}
@@ -229,16 +276,20 @@ def test_folders_found_checked_and_refused(folder, tmp_path):
     shutil.copytree(folder, bad)
     with open(bad / "comparison.csv", "a") as f:
         f.write("x\n")
-    sweep = root / "sweep"
+    sweep = root / "sweep"  # a sweep's manifest, but no sweep
     sweep.mkdir()
     (sweep / "manifest.json").write_text(json.dumps({"kind": "sweep", "files": []}))
-    assert folders.discover(root) == [root / "b", root / "compare" / "a", sweep]
+    other = root / "other"
+    other.mkdir()
+    (other / "manifest.json").write_text(json.dumps({"kind": "calibration", "files": []}))
+    assert folders.discover(root) == [root / "b", root / "compare" / "a", other, sweep]
     good, skipped = folders.openable(root)
     assert good == [root / "compare" / "a"]
     why = {s.path: s.why for s in skipped}
     assert "comparison.csv: does not match manifest.json" in why[bad]
-    assert "'sweep' result set" in why[sweep]
-    assert folders.folders_shown([], root) == [root / "b", root / "compare" / "a"]
+    assert "not a sweep folder (no sweep.json)" in why[sweep]
+    assert "'calibration' result set" in why[other]
+    assert folders.folders_shown([], root) == [root / "b", root / "compare" / "a", sweep]
 
 
 def test_a_busy_port_is_refused(folder):
@@ -360,6 +411,20 @@ def test_small_multiples_draw_every_council(trio, folder, tmp_path, monkeypatch)
     assert not app.exception, [e.value for e in app.exception]
     assert app.multiselect(key="time-authorities").disabled
     assert not app.info and len(app.get("download_button")) == 2
+
+
+def test_the_app_shows_a_sweeps_response_and_its_indices(sweep, tmp_path, monkeypatch):
+    app = open_app([sweep], tmp_path, monkeypatch)
+    assert not app.sidebar.radio  # one page for a sweep
+    assert app.header[0].value == "A sweep: what moves the outcome"
+    app.selectbox(key="sweep-outcome").set_value("turnover_rate").run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = sweeps.indices_shown(pd.read_csv(sweep / "sensitivity_turnover_rate.csv"))
+    assert app.table[0].value.reset_index(drop=True).equals(shown)
+    assert len(app.get("download_button")) == 4  # the response and the tornado, PNG and CSV
+    app.selectbox(key="sweep-outcome").set_value("total_cost_gbp").run()
+    assert not app.table and len(app.get("download_button")) == 2
+    assert f"swsim sensitivity {sweep} --outcome total_cost_gbp" in app.info[0].value
 
 
 def test_a_bad_parameter_value_is_refused_in_the_form(app, tmp_path):

@@ -16,8 +16,10 @@ from sim.experiment.results import Results
 from sim.experiment.resultset import MANIFEST
 from sim.policy import registry
 from sim.present.board import Board, board_of
-from sim.present.explore import form, pages
+from sim.present.explore import form, pages, sweeps
 from sim.present.explore.folders import check, folders_shown
+from sim.present.explore.sweeps import Sweep
+from sim.present.figures import parameter_name
 from sim.present.labels import scenario_labels
 
 DECISION, OVER_TIME, DISTRIBUTIONS, GAINS, VARIANT = (
@@ -42,7 +44,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 
 @st.cache_resource(max_entries=32, show_spinner="Reading the result folder...")
-def _read(path: str, stamp: int) -> Results:
+def _read(path: str, stamp: int) -> Results | Sweep:
     return check(Path(path))
 
 
@@ -51,8 +53,9 @@ def stamp(folder: Path) -> int:
     return (folder / MANIFEST).stat().st_mtime_ns
 
 
-def read(folder: Path) -> Results:
-    """The folder's results, checked against its manifest; read again when it is rewritten."""
+def read(folder: Path) -> Results | Sweep:
+    """The folder's results (a sweep's as a ``Sweep``), checked against its manifest; read again
+    when it is rewritten."""
     return _read(str(folder), stamp(folder))
 
 
@@ -84,16 +87,20 @@ def chart(fig, frame: pd.DataFrame, stem: str) -> None:
     downloads(png, frame, stem)
 
 
-def sidebar(folders: list[Path]) -> tuple[Path, str]:
-    """The folder and the page the sidebar picks (a run from the form picks its own folder)."""
+def sidebar_folder(folders: list[Path]) -> Path:
+    """The folder the sidebar picks (a run from the form picks its own folder and its decision)."""
     state = st.session_state
     if "pending" in state:  # set before the widgets exist: a run's folder and its decision
         state["folder"], state["page"] = state.pop("pending"), DECISION
     with st.sidebar:
         st.title("swsim explore")
-        choice = st.selectbox("Result folder", [str(f) for f in folders], key="folder")
-        page = st.radio("Page", PAGES, key="page")
-    return Path(choice), page
+        return Path(st.selectbox("Result folder", [str(f) for f in folders], key="folder"))
+
+
+def sidebar_page() -> str:
+    """The page of a run or comparison the sidebar picks."""
+    with st.sidebar:
+        return st.radio("Page", PAGES, key="page")
 
 
 def authority_choice(results: Results, key: str) -> str:
@@ -187,6 +194,48 @@ def gains_page(folder: Path) -> None:
         )  # fmt: skip
 
 
+def sweep_page(sweep: Sweep) -> None:
+    s = sweep.settings
+    names = ", ".join(parameter_name(p) for p in sweep.points.columns)
+    st.header("A sweep: what moves the outcome")
+    st.caption(
+        f"{sweep.folder}: {s.get('design')} design of {len(sweep.points)} points over {names}; "
+        f"{s.get('reps')} replications of {s.get('years', 0):g} years after "
+        f"{s.get('warmup_years', 0):g} years' warm-up at each point, seed {s.get('seed')}."
+    )
+    measures = sweeps.outcomes(sweep)
+    outcome = st.selectbox("Outcome", list(measures), format_func=measures.get, key="sweep-outcome")
+    st.subheader("Its response to each parameter")
+    frame = sweeps.response(sweep, outcome)
+    stem = f"{sweep.folder.name}-{outcome}"
+    chart(sweeps.response_figure(sweep, frame, outcome), frame, stem)
+    st.subheader("Sensitivity indices")
+    try:
+        table = sweeps.indices(sweep.folder, outcome)
+    except BadInput as err:
+        st.warning("; ".join(err.problems))
+        return
+    if table is None:
+        written = sweeps.written_indices(sweep.folder)
+        st.info(
+            f"No indices of this outcome yet: swsim sensitivity {sweep.folder} --outcome {outcome} "
+            "writes them"
+            + (
+                f" (written for: {', '.join(measures.get(w, w) for w in written)})."
+                if written
+                else "."
+            )
+        )
+        return
+    st.caption(
+        "Ranked by how much each parameter moves the outcome: the outcome at its low and high "
+        "end, the standardised regression coefficient (src) and, for a Sobol design, the "
+        "first-order and total Sobol indices (S1, ST)."
+    )
+    st.table(sweeps.indices_shown(table))
+    chart(sweeps.indices_figure(table, outcome), table, f"{stem}-sensitivity")
+
+
 def field_input(policy: str, f: form.FormField):
     """The input of one parameter, with its declared bounds and default."""
     key = f"param-{policy}-{f.key}"
@@ -271,7 +320,7 @@ def main(argv: list[str]) -> None:
     if not folders:
         st.error(f"No result folder to show: none given and none under {args.results}/.")
         return
-    folder, page = sidebar(folders)
+    folder = sidebar_folder(folders)
     if st.session_state.get("made") == str(folder):
         st.success(f"Your run is saved in {folder} (every folder is in the sidebar).")
     try:
@@ -279,6 +328,10 @@ def main(argv: list[str]) -> None:
     except BadInput as err:
         st.error("; ".join(err.problems))
         return
+    if isinstance(results, Sweep):
+        sweep_page(results)
+        return
+    page = sidebar_page()
     if page == DECISION:
         decision_page(results, folder)
     elif page == OVER_TIME:
