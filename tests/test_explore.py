@@ -1,10 +1,13 @@
-"""``swsim explore`` (issue 30): the pages' data built without a browser, the form's fields from the
-policies' schemas, folders refused before any server starts, the app run by Streamlit's ``AppTest``
-on a small comparison (the decision table, a bad value refused, a run from the form saved as a
-result folder ``load_results`` accepts), and, in the full tier, the server opened in Chromium."""
+"""``swsim explore`` (issue 30): the pages' data built without a browser (the decision table, bands
+over time, distributions, who gains and who loses by council, a sweep's response and indices), the
+form's fields from the policies' schemas, folders refused before any server starts, the app run by
+Streamlit's ``AppTest`` (a bad value refused, a cap of 18 run beside the folder's 21 and saved as a
+result folder ``load_results`` accepts), and, in the full tier, the server opened in Chromium on a
+comparison and on a region (a council's chart and its CSV)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -472,22 +476,21 @@ def test_a_cap_of_18_from_the_form_is_run_beside_the_21(app, tmp_path, results):
 
 
 # -- the server in a browser (full tier) -------------------------------------------------------------
-@pytest.mark.slow
-@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
-def test_the_server_shows_the_decision_table_in_chromium(folder, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+@contextlib.contextmanager
+def served(folders: list[Path], cwd: Path) -> Iterator[str]:
+    """``swsim explore`` over ``folders`` on a free port, run in ``cwd``; its address once it
+    answers. Stopped on leaving; its output is checked to name the address."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "explore", str(folder), "--port", str(port)],
-        cwd=tmp_path,
+        [sys.executable, "-m", "sim.cli", "explore", *map(str, folders), "--port", str(port)],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(APP.parents[3])},
     )
+    address = f"http://127.0.0.1:{port}"
     try:
-        address = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -498,19 +501,64 @@ def test_the_server_shows_the_decision_table_in_chromium(folder, tmp_path):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(server.communicate(timeout=5)) from None
                 time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(address)
-                table = page.locator("table").first
-                table.wait_for(timeout=60_000)
-                text = " ".join(table.inner_text().split())
-                assert "Annual turnover" in text and "a caseload cap of 21 cases" in text
-                assert page.get_by_text("Download the table (CSV)").count() == 1
-            finally:
-                browser.close()
+        yield address
     finally:
         server.terminate()
-        out, err = server.communicate(timeout=20)
-    assert f"explore: 1 result folder(s) at {address}" in out
+        out, _ = server.communicate(timeout=20)
+    assert f"explore: {len(folders)} result folder(s) at {address}" in out
+
+
+@contextlib.contextmanager
+def browser_page() -> Iterator:
+    """A page of headless Chromium (Playwright), the size of a laptop's screen."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_the_server_shows_the_decision_table_in_chromium(folder, tmp_path):
+    with served([folder], tmp_path) as address, browser_page() as page:
+        page.goto(address)
+        table = page.locator("table").first
+        table.wait_for(timeout=60_000)
+        text = " ".join(table.inner_text().split())
+        assert "Annual turnover" in text and "a caseload cap of 21 cases" in text
+        assert page.get_by_text("Download the table (CSV)").count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_a_council_chosen_in_chromium_gets_its_chart_and_its_data(trio, tmp_path):
+    """On the regional comparison: the over-time page, Bourne added to the panels, its chart
+    drawn, and the chart's CSV downloaded holding Bourne's rows."""
+    with served([trio], tmp_path) as address, browser_page() as page:
+        page.goto(address)
+        page.locator("table").first.wait_for(timeout=60_000)  # the decision page first
+        page.get_by_test_id("stSidebar").get_by_text("Over time", exact=True).click()
+        chart = page.get_by_test_id("stImage").locator("img")
+        chart.wait_for(timeout=60_000)  # the region's chart
+        region_only = chart.get_attribute("src")
+        councils = page.get_by_test_id("stMultiSelect").filter(has_text="Region and councils")
+        councils.locator("input").fill("Bourne")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        councils.get_by_text("Bourne", exact=True).wait_for(timeout=30_000)
+        page.wait_for_function(  # a new chart, of the region and Bourne, drawn
+            "old => [...document.querySelectorAll('[data-testid=stImage] img')]"
+            ".some(i => i.src !== old && i.complete && i.naturalWidth > 600)",
+            arg=region_only,
+            timeout=60_000,
+        )
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="Download its data (CSV)").click()
+        data = pd.read_csv(download.value.path())
+        assert list(dict.fromkeys(data["authority"])) == ["region", "Bourne"]
+        assert set(data["scenario"]) == {"trio", "trio+regional_pay_alignment"}
+        assert page.get_by_role("button", name="Download the chart (PNG)").count() == 1
