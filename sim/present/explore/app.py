@@ -20,6 +20,7 @@ from sim.present.explore import form, pages, sweeps
 from sim.present.explore.folders import check, folders_shown
 from sim.present.explore.sweeps import Sweep
 from sim.present.figures import parameter_name
+from sim.present.formats import count
 from sim.present.labels import scenario_labels
 
 DECISION, OVER_TIME, DISTRIBUTIONS, GAINS, VARIANT = (
@@ -200,7 +201,7 @@ def sweep_page(sweep: Sweep) -> None:
     st.header("A sweep: what moves the outcome")
     st.caption(
         f"{sweep.folder}: {s.get('design')} design of {len(sweep.points)} points over {names}; "
-        f"{s.get('reps')} replications of {s.get('years', 0):g} years after "
+        f"{count(s.get('reps', 0), 'replication')} of {s.get('years', 0):g} years after "
         f"{s.get('warmup_years', 0):g} years' warm-up at each point, seed {s.get('seed')}."
     )
     measures = sweeps.outcomes(sweep)

@@ -16,6 +16,7 @@ from sim.errors import BadInput
 from sim.experiment.resultset import verify
 from sim.experiment.sensitivity import load_sweep, point_means
 from sim.present.figures import level_scale, parameter_name, points_figure
+from sim.present.formats import count
 from sim.present.report import sensitivity_figure
 
 SENSITIVITY = "sensitivity_{}.csv"  # written by ``swsim sensitivity DIR --outcome OUTCOME``
@@ -67,10 +68,10 @@ def response(sweep: Sweep, outcome: str) -> pd.DataFrame:
 def response_figure(sweep: Sweep, frame: pd.DataFrame, outcome: str):
     """The outcome at every design point against each swept parameter (a panel each)."""
     _, label, percent = level_scale(outcome)
-    reps = sweep.settings.get("reps")
+    reps = int(sweep.settings.get("reps", 0))
     return points_figure(
         sweep.points, frame["mean"].to_numpy(), label,
-        f"{label} at each design point (mean over {reps} replications)", percent,
+        f"{label} at each design point (mean over {count(reps, 'replication')})", percent,
     )  # fmt: skip
 
 
