@@ -1,10 +1,13 @@
-"""``swsim explore`` (issue 30): the pages' data built without a browser, the form's fields from the
-policies' schemas, folders refused before any server starts, the app run by Streamlit's ``AppTest``
-on a small comparison (the decision table, a bad value refused, a run from the form saved as a
-result folder ``load_results`` accepts), and, in the full tier, the server opened in Chromium."""
+"""``swsim explore`` (issue 30): the pages' data built without a browser (the decision table, bands
+over time, distributions, who gains and who loses by council, a sweep's response and indices), the
+form's fields from the policies' schemas, folders refused before any server starts, the app run by
+Streamlit's ``AppTest`` (a bad value refused, a cap of 18 run beside the folder's 21 and saved as a
+result folder ``load_results`` accepts), and, in the full tier, the server opened in Chromium on a
+comparison and on a region (a council's chart and its CSV)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -27,8 +31,10 @@ from sim.cli.main import main
 from sim.errors import BadInput
 from sim.experiment.results import load_results
 from sim.experiment.variants import variant
+from sim.present.board import board_of
+from sim.present.brief import gains_and_losses
 from sim.present.decision import decision_table
-from sim.present.explore import folders, form, launch, pages
+from sim.present.explore import folders, form, launch, pages, sweeps
 from sim.present.figures import TOO_SHORT
 
 matplotlib.use("Agg")
@@ -57,6 +63,37 @@ def region(baseline):
         name="duo", authority={"Ashby": {}, "Bourne": pay_rise(0.10)}, market=REGIONAL_MARKET
     )
     return sim.run(trio, reps=2, years=1, warmup_years=0.5)
+
+
+@pytest.fixture(scope="module")
+def trio(baseline, tmp_path_factory) -> Path:
+    """Three councils, Bourne paying 10% more, against one regional pay scale: 2 replications of
+    1 year, saved."""
+    region = baseline.with_overrides(
+        name="trio",
+        authority={"Ashby": {}, "Bourne": pay_rise(0.10), "Crewe": {}},
+        market=REGIONAL_MARKET,
+    )
+    out = tmp_path_factory.mktemp("explore") / "trio"
+    sim.save(sim.compare(region, "regional_pay_alignment", reps=2, years=1, warmup_years=0.5), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A grid of two caps by two pay uplifts, 2 replications of 1 year each, with the sensitivity
+    of turnover written beside it."""
+    out = tmp_path_factory.mktemp("explore") / "sweep"
+    grid = [
+        "--param",
+        "policy.caseload_cap.cap=16,26",
+        "--param",
+        "policy.pay_alignment.uplift=0,0.05",
+    ]
+    small = ["--reps", "2", "--years", "1", "--warmup-years", "0.5", "--seed", "3", "--quiet"]
+    assert main(["sweep", *grid, *small, "--out", str(out)]) == 0
+    assert main(["sensitivity", str(out), "--outcome", "turnover_rate"]) == 0
+    return out
 
 
 def free_port() -> int:
@@ -136,6 +173,55 @@ def test_downloads_are_a_png_and_the_charts_data(results):
     assert back["value"].to_numpy() == pytest.approx(frame["value"].to_numpy())
 
 
+def test_who_gains_and_who_loses_is_the_briefs_table_council_by_council(trio, results):
+    board = board_of(load_results(trio))
+    [g] = pages.gains(board)
+    assert g == gains_and_losses(board, board.variants[0])
+    frame = pages.gains_frame(g)
+    assert list(frame.index) == ["Ashby", "Bourne", "Crewe"]
+    assert frame.columns[0] == "Pay per permanent FTE (£ a year)"
+    # one pay scale at the councils' mean: Bourne, which paid 10% more, is paid less
+    assert frame.loc["Bourne", frame.columns[0]].startswith("-£")
+    assert frame.loc["Ashby", frame.columns[0]].startswith("+£")
+    text, verdict = g.councils[1].cells[2]
+    assert frame.iloc[1, 2] == text.replace("\u2060", "") + (f": {verdict}" if verdict else "")
+    back = pd.read_csv(
+        io.BytesIO(pages.csv_bytes(frame, index=True)), index_col="council", dtype=str
+    )
+    assert back.equals(frame)
+    assert pages.gains(board_of(results)) == []  # no councils, no table
+
+
+def test_a_sweeps_response_and_indices_are_its_own_numbers(sweep, tmp_path):
+    swept = folders.check(sweep)
+    assert isinstance(swept, sweeps.Sweep) and len(swept.points) == 4
+    assert "turnover_rate" in sweeps.outcomes(swept) and "authority" not in sweeps.outcomes(swept)
+    frame = sweeps.response(swept, "turnover_rate")
+    table = pd.read_parquet(sweep / "summary.parquet")
+    means = 100 * table[table["authority"] == "region"].groupby("point")["turnover_rate"].mean()
+    assert frame["mean"].to_numpy() == pytest.approx(means.to_numpy())
+    assert list(frame.columns) == [
+        "point", "policy.caseload_cap.cap", "policy.pay_alignment.uplift", "mean", "replications",
+    ]  # fmt: skip
+    assert sorted(frame["policy.caseload_cap.cap"]) == [16, 16, 26, 26]
+    assert (frame["replications"] == 2).all()
+    fig = sweeps.response_figure(swept, frame, "turnover_rate")
+    assert pages.png_bytes(fig).startswith(b"\x89PNG")
+    written = pd.read_csv(sweep / "sensitivity_turnover_rate.csv")
+    assert sweeps.indices(sweep, "turnover_rate").equals(written)
+    assert sweeps.indices(sweep, "total_cost_gbp") is None
+    assert sweeps.written_indices(sweep) == ["turnover_rate"]
+    shown = sweeps.indices_shown(written)
+    assert list(shown["parameter"]) == list(written["parameter"])
+    assert "S1" not in shown and {"rank", "src", "at_low", "at_high"} <= set(shown.columns)
+    changed = tmp_path / "changed"
+    shutil.copytree(sweep, changed)
+    chunk = next((changed / "results").glob("chunk-*.parquet"))
+    chunk.write_bytes(chunk.read_bytes() + b"x")
+    with pytest.raises(BadInput, match="does not match manifest.json"):
+        folders.check(changed)
+
+
 # -- the form --------------------------------------------------------------------------------------
 def test_form_fields_come_from_the_policy_schema():
     cap = {f.key: f for f in form.form_fields("caseload_cap")}
@@ -194,16 +280,20 @@ def test_folders_found_checked_and_refused(folder, tmp_path):
     shutil.copytree(folder, bad)
     with open(bad / "comparison.csv", "a") as f:
         f.write("x\n")
-    sweep = root / "sweep"
+    sweep = root / "sweep"  # a sweep's manifest, but no sweep
     sweep.mkdir()
     (sweep / "manifest.json").write_text(json.dumps({"kind": "sweep", "files": []}))
-    assert folders.discover(root) == [root / "b", root / "compare" / "a", sweep]
+    other = root / "other"
+    other.mkdir()
+    (other / "manifest.json").write_text(json.dumps({"kind": "calibration", "files": []}))
+    assert folders.discover(root) == [root / "b", root / "compare" / "a", other, sweep]
     good, skipped = folders.openable(root)
     assert good == [root / "compare" / "a"]
     why = {s.path: s.why for s in skipped}
     assert "comparison.csv: does not match manifest.json" in why[bad]
-    assert "'sweep' result set" in why[sweep]
-    assert folders.folders_shown([], root) == [root / "b", root / "compare" / "a"]
+    assert "not a sweep folder (no sweep.json)" in why[sweep]
+    assert "'calibration' result set" in why[other]
+    assert folders.folders_shown([], root) == [root / "b", root / "compare" / "a", sweep]
 
 
 def test_a_busy_port_is_refused(folder):
@@ -258,15 +348,21 @@ def test_explore_binds_to_this_machine_and_warns_for_any_other_host(folder, caps
 
 
 # -- the app, without a browser ------------------------------------------------------------------
-@pytest.fixture
-def app(folder, tmp_path, monkeypatch):
-    """The app script over the comparison, its runs saved under ``tmp_path/results``."""
+def open_app(folders: list[Path], results_root: Path, monkeypatch):
+    """The app script run by ``AppTest`` over ``folders``, its runs saved under ``results_root``."""
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setattr(sys, "argv", [str(APP), str(folder), "--results", str(tmp_path)])
+    argv = [str(APP), *map(str, folders), "--results", str(results_root)]
+    monkeypatch.setattr(sys, "argv", argv)
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@pytest.fixture
+def app(folder, tmp_path, monkeypatch):
+    """The app script over the comparison, its runs saved under ``tmp_path``."""
+    return open_app([folder], tmp_path, monkeypatch)
 
 
 def test_the_app_opens_on_the_decision_table_and_its_warnings(app, results):
@@ -291,6 +387,50 @@ def test_the_app_draws_measures_over_time_with_downloads(app):
     assert len(app.get("download_button")) == 2
 
 
+def test_the_app_shows_who_gains_and_who_loses_by_council(trio, folder, tmp_path, monkeypatch):
+    app = open_app([trio, folder], tmp_path, monkeypatch)
+    app.sidebar.radio(key="page").set_value("Who gains and who loses").run()
+    assert not app.exception, [e.value for e in app.exception]
+    board = board_of(load_results(trio))
+    [g] = pages.gains(board)
+    assert [h.value for h in app.subheader] == [g.label]
+    assert app.table[0].value.equals(pages.gains_frame(g))
+    assert g.sentence in [m.value for m in app.markdown]
+    [button] = app.get("download_button")
+    assert button.label == "Download the table (CSV)"
+    app.sidebar.selectbox(key="folder").set_value(str(folder)).run()  # no councils: says so
+    assert not app.table and "compares councils" in app.info[0].value
+
+
+def test_small_multiples_draw_every_council(trio, folder, tmp_path, monkeypatch):
+    regional = load_results(trio)
+    assert pages.panels(regional, ["region"], True) == ["Ashby", "Bourne", "Crewe"]
+    assert pages.panels(regional, ["Crewe"], False) == ["Crewe"]
+    assert pages.panels(load_results(folder), [], True) == ["region"]
+    app = open_app([trio], tmp_path, monkeypatch)
+    app.sidebar.radio(key="page").set_value("Over time").run()
+    app.multiselect(key="time-authorities").set_value([]).run()
+    assert "Pick at least one scenario and one council" in app.info[0].value
+    app.checkbox(key="time-every").check().run()  # every council: none need picking
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.multiselect(key="time-authorities").disabled
+    assert not app.info and len(app.get("download_button")) == 2
+
+
+def test_the_app_shows_a_sweeps_response_and_its_indices(sweep, tmp_path, monkeypatch):
+    app = open_app([sweep], tmp_path, monkeypatch)
+    assert not app.sidebar.radio  # one page for a sweep
+    assert app.header[0].value == "A sweep: what moves the outcome"
+    app.selectbox(key="sweep-outcome").set_value("turnover_rate").run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = sweeps.indices_shown(pd.read_csv(sweep / "sensitivity_turnover_rate.csv"))
+    assert app.table[0].value.reset_index(drop=True).equals(shown)
+    assert len(app.get("download_button")) == 4  # the response and the tornado, PNG and CSV
+    app.selectbox(key="sweep-outcome").set_value("total_cost_gbp").run()
+    assert not app.table and len(app.get("download_button")) == 2
+    assert f"swsim sensitivity {sweep} --outcome total_cost_gbp" in app.info[0].value
+
+
 def test_a_bad_parameter_value_is_refused_in_the_form(app, tmp_path):
     app.sidebar.radio(key="page").set_value("Run a variant").run()
     app.selectbox(key="variant-policy").set_value("academy").run()
@@ -302,40 +442,55 @@ def test_a_bad_parameter_value_is_refused_in_the_form(app, tmp_path):
     assert not (tmp_path / "explore").exists()
 
 
-def test_a_run_from_the_form_is_saved_as_a_result_folder_and_shown(app, tmp_path):
+def test_a_variant_already_in_the_folder_is_refused(results):
+    scenarios = form.with_variant(results, "baseline", "caseload_cap:cap=18")
+    assert [s.name for s in scenarios] == [*results.names, "baseline+caseload_cap(cap=18)"]
+    assert scenarios[:2] == [results.scenarios[n] for n in results.names]
+    with pytest.raises(BadInput, match="baseline\\+caseload_cap, already in this folder"):
+        form.with_variant(results, "baseline", "caseload_cap")  # the default cap: 21, as B
+
+
+def test_a_cap_of_18_from_the_form_is_run_beside_the_21(app, tmp_path, results):
+    """The folder's baseline and cap of 21 run again with the 18 in one comparison: the same
+    seed and replications give the folder's own numbers for A and B (common random numbers)."""
     app.sidebar.radio(key="page").set_value("Run a variant").run()
     app.selectbox(key="variant-policy").set_value("caseload_cap").run()
     app.number_input(key="param-caseload_cap-cap").set_value(18.0)
-    app.number_input(key="variant-years").set_value(1.0)
     app.button(key="FormSubmitter:variant-caseload_cap-Run").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    out = tmp_path / "explore" / "baseline-vs-caseload_cap(cap=18)"
+    out = tmp_path / "explore" / "baseline-vs-caseload_cap-caseload_cap(cap=18)"
     made = load_results(out)
-    assert made.names == ["baseline", "baseline+caseload_cap(cap=18)"]
-    assert made.reps == 2 and made.settings["years"] == 1.0
-    assert made.scenarios[made.names[1]].policy[-1].params["cap"] == 18
+    assert made.names == [*results.names, "baseline+caseload_cap(cap=18)"]
+    assert made.reps == 2 and made.settings["seed"] == results.settings["seed"]
+    assert made.scenarios[made.names[2]].policy[-1].params["cap"] == 18
+    for name in results.names:
+        pd.testing.assert_frame_equal(made.summary(name), results.summary(name))
     assert app.sidebar.selectbox(key="folder").value == str(out)
     assert str(out) in app.sidebar.selectbox(key="folder").options
-    assert app.table[0].value.loc["B", "scenario"] == "a caseload cap of 18 cases"
+    table = app.table[0].value
+    assert list(table.index) == ["A", "B", "C"]
+    assert list(table["scenario"]) == [
+        "baseline", "a caseload cap of 21 cases", "a caseload cap of 18 cases",
+    ]  # fmt: skip
+    assert table.equals(pages.decision_frame(made))
 
 
 # -- the server in a browser (full tier) -------------------------------------------------------------
-@pytest.mark.slow
-@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
-def test_the_server_shows_the_decision_table_in_chromium(folder, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+@contextlib.contextmanager
+def served(folders: list[Path], cwd: Path) -> Iterator[str]:
+    """``swsim explore`` over ``folders`` on a free port, run in ``cwd``; its address once it
+    answers. Stopped on leaving; its output is checked to name the address."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "explore", str(folder), "--port", str(port)],
-        cwd=tmp_path,
+        [sys.executable, "-m", "sim.cli", "explore", *map(str, folders), "--port", str(port)],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(APP.parents[3])},
     )
+    address = f"http://127.0.0.1:{port}"
     try:
-        address = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -346,19 +501,64 @@ def test_the_server_shows_the_decision_table_in_chromium(folder, tmp_path):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(server.communicate(timeout=5)) from None
                 time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(address)
-                table = page.locator("table").first
-                table.wait_for(timeout=60_000)
-                text = " ".join(table.inner_text().split())
-                assert "Annual turnover" in text and "a caseload cap of 21 cases" in text
-                assert page.get_by_text("Download the table (CSV)").count() == 1
-            finally:
-                browser.close()
+        yield address
     finally:
         server.terminate()
-        out, err = server.communicate(timeout=20)
-    assert f"explore: 1 result folder(s) at {address}" in out
+        out, _ = server.communicate(timeout=20)
+    assert f"explore: {len(folders)} result folder(s) at {address}" in out
+
+
+@contextlib.contextmanager
+def browser_page() -> Iterator:
+    """A page of headless Chromium (Playwright), the size of a laptop's screen."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_the_server_shows_the_decision_table_in_chromium(folder, tmp_path):
+    with served([folder], tmp_path) as address, browser_page() as page:
+        page.goto(address)
+        table = page.locator("table").first
+        table.wait_for(timeout=60_000)
+        text = " ".join(table.inner_text().split())
+        assert "Annual turnover" in text and "a caseload cap of 21 cases" in text
+        assert page.get_by_text("Download the table (CSV)").count() == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_a_council_chosen_in_chromium_gets_its_chart_and_its_data(trio, tmp_path):
+    """On the regional comparison: the over-time page, Bourne added to the panels, its chart
+    drawn, and the chart's CSV downloaded holding Bourne's rows."""
+    with served([trio], tmp_path) as address, browser_page() as page:
+        page.goto(address)
+        page.locator("table").first.wait_for(timeout=60_000)  # the decision page first
+        page.get_by_test_id("stSidebar").get_by_text("Over time", exact=True).click()
+        chart = page.get_by_test_id("stImage").locator("img")
+        chart.wait_for(timeout=60_000)  # the region's chart
+        region_only = chart.get_attribute("src")
+        councils = page.get_by_test_id("stMultiSelect").filter(has_text="Region and councils")
+        councils.locator("input").fill("Bourne")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+        councils.get_by_text("Bourne", exact=True).wait_for(timeout=30_000)
+        page.wait_for_function(  # a new chart, of the region and Bourne, drawn
+            "old => [...document.querySelectorAll('[data-testid=stImage] img')]"
+            ".some(i => i.src !== old && i.complete && i.naturalWidth > 600)",
+            arg=region_only,
+            timeout=60_000,
+        )
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="Download its data (CSV)").click()
+        data = pd.read_csv(download.value.path())
+        assert list(dict.fromkeys(data["authority"])) == ["region", "Bourne"]
+        assert set(data["scenario"]) == {"trio", "trio+regional_pay_alignment"}
+        assert page.get_by_role("button", name="Download the chart (PNG)").count() == 1

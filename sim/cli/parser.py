@@ -263,8 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser(
         "explore",
         help="a local web app over result folders: the decision, measures over time, "
-        "distributions, and variants run from a form",
-        description="Start a local web app (Streamlit) over the results of run and compare, "
+        "distributions, who gains and who loses, sweeps, and variants run from a form",
+        description="Start a local web app (Streamlit) over the results of run, compare and sweep, "
         "and print its address; Ctrl-C stops it.",
     )
     exp.add_argument(
@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="DIR",
-        help="result folders of swsim run or compare, each checked against its manifest "
+        help="result folders of swsim run, compare or sweep, each checked against its manifest "
         "(default: every one under results/)",
     )
     exp.add_argument(

@@ -15,17 +15,22 @@ from sim.errors import BadInput
 from sim.experiment.results import Results
 from sim.experiment.resultset import MANIFEST
 from sim.policy import registry
-from sim.present.explore import form, pages
+from sim.present.board import Board, board_of
+from sim.present.explore import form, pages, sweeps
 from sim.present.explore.folders import check, folders_shown
+from sim.present.explore.sweeps import Sweep
+from sim.present.figures import parameter_name
+from sim.present.formats import count
 from sim.present.labels import scenario_labels
 
-DECISION, OVER_TIME, DISTRIBUTIONS, VARIANT = (
+DECISION, OVER_TIME, DISTRIBUTIONS, GAINS, VARIANT = (
     "Decision",
     "Over time",
     "Distributions",
+    "Who gains and who loses",
     "Run a variant",
 )
-PAGES = (DECISION, OVER_TIME, DISTRIBUTIONS, VARIANT)
+PAGES = (DECISION, OVER_TIME, DISTRIBUTIONS, GAINS, VARIANT)
 FIRST_POLICY = "caseload_cap"  # the form opens on the question boards ask first
 
 
@@ -40,13 +45,29 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 
 @st.cache_resource(max_entries=32, show_spinner="Reading the result folder...")
-def _read(path: str, stamp: int) -> Results:
+def _read(path: str, stamp: int) -> Results | Sweep:
     return check(Path(path))
 
 
-def read(folder: Path) -> Results:
-    """The folder's results, checked against its manifest; read again when it is rewritten."""
-    return _read(str(folder), (folder / MANIFEST).stat().st_mtime_ns)
+def stamp(folder: Path) -> int:
+    """When the folder's manifest was last written (a cached reading of it is then stale)."""
+    return (folder / MANIFEST).stat().st_mtime_ns
+
+
+def read(folder: Path) -> Results | Sweep:
+    """The folder's results (a sweep's as a ``Sweep``), checked against its manifest; read again
+    when it is rewritten."""
+    return _read(str(folder), stamp(folder))
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading the councils' numbers...")
+def _board(path: str, stamp: int) -> Board | None:
+    return board_of(_read(path, stamp))
+
+
+def board(folder: Path) -> Board | None:
+    """The board's numbers of the folder's region (None without councils), read once."""
+    return _board(str(folder), stamp(folder))
 
 
 def downloads(png: bytes, frame: pd.DataFrame, stem: str) -> None:
@@ -67,16 +88,20 @@ def chart(fig, frame: pd.DataFrame, stem: str) -> None:
     downloads(png, frame, stem)
 
 
-def sidebar(folders: list[Path]) -> tuple[Path, str]:
-    """The folder and the page the sidebar picks (a run from the form picks its own folder)."""
+def sidebar_folder(folders: list[Path]) -> Path:
+    """The folder the sidebar picks (a run from the form picks its own folder and its decision)."""
     state = st.session_state
     if "pending" in state:  # set before the widgets exist: a run's folder and its decision
         state["folder"], state["page"] = state.pop("pending"), DECISION
     with st.sidebar:
         st.title("swsim explore")
-        choice = st.selectbox("Result folder", [str(f) for f in folders], key="folder")
-        page = st.radio("Page", PAGES, key="page")
-    return Path(choice), page
+        return Path(st.selectbox("Result folder", [str(f) for f in folders], key="folder"))
+
+
+def sidebar_page() -> str:
+    """The page of a run or comparison the sidebar picks."""
+    with st.sidebar:
+        return st.radio("Page", PAGES, key="page")
 
 
 def authority_choice(results: Results, key: str) -> str:
@@ -122,10 +147,14 @@ def time_page(results: Results, folder: Path) -> None:
         "Scenarios", results.names, default=results.names, format_func=labels.get,
         key="time-scenarios",
     )  # fmt: skip
+    every = len(results.authorities) > 1 and st.checkbox(
+        "Every council (small multiples: a panel each)", key="time-every"
+    )
     authorities = st.multiselect(
         "Region and councils (a panel each)", results.authorities,
-        default=results.authorities[:1], key="time-authorities",
+        default=results.authorities[:1], key="time-authorities", disabled=every,
     )  # fmt: skip
+    authorities = pages.panels(results, authorities, every)
     if not chosen or not authorities:
         st.info("Pick at least one scenario and one council (or the region).")
         return
@@ -140,6 +169,72 @@ def distribution_page(results: Results, folder: Path) -> None:
     authority = authority_choice(results, "dist-authority")
     frame = pages.distribution(results, metric, authority)
     chart(pages.distribution_figure(results, frame, metric), frame, f"{folder.name}-{metric}")
+
+
+def gains_page(folder: Path) -> None:
+    st.header("Who gains and who loses")
+    tables = pages.gains(board(folder))
+    if not tables:
+        st.info(
+            "This page compares councils: open a comparison of a region of councils (a scenario "
+            "with an [authority] section), such as the West Midlands example."
+        )
+        return
+    st.caption(
+        "For each variant, each council's change from the baseline (paired over the "
+        "replications): better or worse where the 95% interval excludes no change."
+    )
+    for i, g in enumerate(tables, start=1):
+        st.subheader(g.label)
+        st.markdown(g.sentence)
+        frame = pages.gains_frame(g)
+        st.table(frame)
+        st.download_button(
+            "Download the table (CSV)", pages.csv_bytes(frame, index=True),
+            f"{folder.name}-gains-{i}.csv", "text/csv", key=f"csv-gains-{i}",
+        )  # fmt: skip
+
+
+def sweep_page(sweep: Sweep) -> None:
+    s = sweep.settings
+    names = ", ".join(parameter_name(p) for p in sweep.points.columns)
+    st.header("A sweep: what moves the outcome")
+    st.caption(
+        f"{sweep.folder}: {s.get('design')} design of {len(sweep.points)} points over {names}; "
+        f"{count(s.get('reps', 0), 'replication')} of {s.get('years', 0):g} years after "
+        f"{s.get('warmup_years', 0):g} years' warm-up at each point, seed {s.get('seed')}."
+    )
+    measures = sweeps.outcomes(sweep)
+    outcome = st.selectbox("Outcome", list(measures), format_func=measures.get, key="sweep-outcome")
+    st.subheader("Its response to each parameter")
+    frame = sweeps.response(sweep, outcome)
+    stem = f"{sweep.folder.name}-{outcome}"
+    chart(sweeps.response_figure(sweep, frame, outcome), frame, stem)
+    st.subheader("Sensitivity indices")
+    try:
+        table = sweeps.indices(sweep.folder, outcome)
+    except BadInput as err:
+        st.warning("; ".join(err.problems))
+        return
+    if table is None:
+        written = sweeps.written_indices(sweep.folder)
+        st.info(
+            f"No indices of this outcome yet: swsim sensitivity {sweep.folder} --outcome {outcome} "
+            "writes them"
+            + (
+                f" (written for: {', '.join(measures.get(w, w) for w in written)})."
+                if written
+                else "."
+            )
+        )
+        return
+    st.caption(
+        "Ranked by how much each parameter moves the outcome: the outcome at its low and high "
+        "end, the standardised regression coefficient (src) and, for a Sobol design, the "
+        "first-order and total Sobol indices (S1, ST)."
+    )
+    st.table(sweeps.indices_shown(table))
+    chart(sweeps.indices_figure(table, outcome), table, f"{stem}-sensitivity")
 
 
 def field_input(policy: str, f: form.FormField):
@@ -169,9 +264,10 @@ def field_input(policy: str, f: form.FormField):
 def variant_page(results: Results, folder: Path, args: argparse.Namespace) -> None:
     st.header("Run a variant")
     st.caption(
-        f"Add a policy to a scenario of this folder and compare the two on common random "
-        f"numbers (at most {form.MAX_REPS} replications of {form.MAX_YEARS:g} years; the "
-        f"folder's warm-up and seed). The result is saved under {args.results}/explore/."
+        f"Add a policy to a scenario of this folder and run it beside the folder's scenarios, "
+        f"all in one comparison on common random numbers (at most {form.MAX_REPS} replications "
+        f"of {form.MAX_YEARS:g} years; the folder's warm-up and seed). The result is saved "
+        f"under {args.results}/explore/."
     )
     labels = scenario_labels(results.scenarios, results.names)
     scenario = st.selectbox(
@@ -201,13 +297,14 @@ def variant_page(results: Results, folder: Path, args: argparse.Namespace) -> No
     try:
         params = form.checked(policy, values)
         form.check_size(int(reps), float(years))
+        scenarios = form.with_variant(results, scenario, form.variant_item(policy, params))
     except BadInput as err:
         st.error("Not run: " + "; ".join(err.problems))
         return
-    with st.status(f"Running {form.variant_item(policy, params)}...", expanded=True) as status:
+    with st.status(f"Running {scenarios[-1].name}...", expanded=True) as status:
         out = form.run_variant(
-            results, scenario, policy, params, reps=int(reps), years=float(years),
-            results_root=args.results, workers=args.workers, progress=status.write,
+            results, scenarios, reps=int(reps), years=float(years), results_root=args.results,
+            workers=args.workers, progress=status.write,
         )  # fmt: skip
         status.update(label=f"Saved {out}", state="complete")
     st.session_state["pending"] = str(out)
@@ -224,7 +321,7 @@ def main(argv: list[str]) -> None:
     if not folders:
         st.error(f"No result folder to show: none given and none under {args.results}/.")
         return
-    folder, page = sidebar(folders)
+    folder = sidebar_folder(folders)
     if st.session_state.get("made") == str(folder):
         st.success(f"Your run is saved in {folder} (every folder is in the sidebar).")
     try:
@@ -232,12 +329,18 @@ def main(argv: list[str]) -> None:
     except BadInput as err:
         st.error("; ".join(err.problems))
         return
+    if isinstance(results, Sweep):
+        sweep_page(results)
+        return
+    page = sidebar_page()
     if page == DECISION:
         decision_page(results, folder)
     elif page == OVER_TIME:
         time_page(results, folder)
     elif page == DISTRIBUTIONS:
         distribution_page(results, folder)
+    elif page == GAINS:
+        gains_page(folder)
     else:
         variant_page(results, folder, args)
 

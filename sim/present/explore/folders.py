@@ -9,8 +9,10 @@ from pathlib import Path
 from sim.errors import BadInput
 from sim.experiment.results import COMPARE, RUN, Results, load_results
 from sim.experiment.resultset import MANIFEST, is_result_set, read_manifest
+from sim.present.explore.sweeps import Sweep, read_sweep
 
-KINDS = (RUN, COMPARE)  # what the explorer's pages show (sweeps: not yet)
+SWEEP = "sweep"
+KINDS = (RUN, COMPARE, SWEEP)  # what the explorer's pages show
 EXPLORE = "explore"  # the subfolder of the results folder that runs from the form go to
 PREVIOUS = ".previous"  # an earlier set kept beside a replaced one (``resultset``)
 
@@ -37,18 +39,19 @@ def kind_of(folder: Path) -> str | None:
     return None if manifest is None else manifest.get("kind")
 
 
-def check(folder: Path) -> Results:
-    """The results in ``folder``, or ``BadInput`` with one line saying why they cannot be shown
-    (not a folder, no manifest, files changed since it was written, a kind with no pages yet)."""
+def check(folder: Path) -> Results | Sweep:
+    """The results in ``folder`` (a sweep's as a ``Sweep``), or ``BadInput`` with one line saying
+    why they cannot be shown (not a folder, no manifest, files changed since it was written, a
+    kind with no pages)."""
     folder = Path(folder)
     try:
         kind = kind_of(folder) if folder.is_dir() else None
         if folder.is_dir() and kind is not None and kind not in KINDS:
             raise BadInput(
-                f"{folder}: holds a '{kind}' result set; explore opens the results of swsim run "
-                f"and swsim compare ({MANIFEST} kind 'run' or 'compare')"
+                f"{folder}: holds a '{kind}' result set; explore opens the results of swsim run, "
+                f"compare and sweep ({MANIFEST} kind 'run', 'compare' or 'sweep')"
             )
-        return load_results(folder)
+        return read_sweep(folder) if kind == SWEEP else load_results(folder)
     except BadInput as err:
         raise BadInput(one_line(err)) from None
 
@@ -96,7 +99,7 @@ def shown_kind(folder: Path) -> bool:
 
 
 def folders_shown(given: list[Path], results_root: Path) -> list[Path]:
-    """The folders in the sidebar: those given (else every run or comparison under the results
+    """The folders in the sidebar: those given (else every run, comparison or sweep under the results
     folder), then any run from the form since, each once. Cheap (manifests read, files not
     hashed): each is checked when opened."""
     made = [f for f in discover(explore_root(results_root)) if shown_kind(f)]

@@ -1,7 +1,8 @@
 """The "Run a variant" form: a policy's parameters as form fields (from its pydantic ``Params``:
 plain name, unit, default and bounds), the values checked by the same model before anything runs,
-and a small comparison of a folder's scenario with the policy added, saved as a normal result set
-(``sim.api.compare`` and ``sim.api.save``: the same staging and manifest as the command line)."""
+and a small comparison of the folder's scenarios and one of them with the policy added (an 18 beside
+the 21 already there), saved as a normal result set (``sim.api.compare`` and ``sim.api.save``: the
+same staging and manifest as the command line)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from pydantic import ValidationError
 
 from sim.errors import BadInput
 from sim.experiment.results import COMPARE, Results, default_out
+from sim.experiment.variants import variant
 from sim.policy import PolicyParams, registry
 from sim.present.explore.folders import explore_root
 from sim.present.labels import field_words
-from sim.scenario import format_validation_error
+from sim.scenario import Scenario, format_validation_error
 
 MAX_REPS, MAX_YEARS = 20, 10.0  # a run from the form stays small: a few minutes at most
 NUMBER, INTEGER, CHOICE, FLAG, CHOICES = "number", "integer", "choice", "flag", "choices"
@@ -132,15 +134,24 @@ def check_size(reps: int, years: float) -> None:
 
 
 def variant_out(results_root: Path, names: list[str]) -> Path:
-    """Where a run from the form is written: ``<results>/explore/<baseline>-vs-<variant>``."""
+    """Where a run from the form is written: ``<results>/explore/<baseline>-vs-<variants>``."""
     return explore_root(results_root) / default_out(COMPARE, names).name
+
+
+def with_variant(results: Results, scenario: str, item: str) -> list[Scenario]:
+    """The folder's scenarios (its baseline first), then ``scenario`` with the policy ``item``
+    added; ``BadInput`` if that is already one of them."""
+    new = variant(results.scenarios[scenario], item)
+    if new.name in results.names:
+        raise BadInput(
+            f"{item} added to {scenario} is {new.name}, already in this folder; change a value"
+        )
+    return [*(results.scenarios[n] for n in results.names), new]
 
 
 def run_variant(
     results: Results,
-    scenario: str,
-    policy: str,
-    params: PolicyParams,
+    scenarios: list[Scenario],
     *,
     reps: int,
     years: float,
@@ -148,19 +159,20 @@ def run_variant(
     workers: int = 1,
     progress: Callable[[str], None] = lambda line: None,
 ) -> Path:
-    """Compare ``scenario`` of ``results`` with ``policy`` added (its warm-up and seed as the
-    folder ran it), ``reps`` replications of ``years``; save it under the results folder's
-    ``explore/`` and return the folder."""
+    """Compare ``scenarios`` (``with_variant``: the folder's and the new one) in one comparison on
+    common random numbers with the warm-up and seed the folder ran, ``reps`` replications of
+    ``years``; save it under the results folder's ``explore/`` and return the folder."""
     import sim
 
     check_size(reps, years)
-    base = results.scenarios[scenario]
     settings = results.settings
-    item = variant_item(policy, params)
-    progress(f"running {scenario} and {item}: {reps} replications of {years:g} years")
+    progress(
+        f"running {', '.join(s.name for s in scenarios)}: {reps} replications of {years:g} years "
+        "each, on common random numbers"
+    )
     compared = sim.compare(
-        base,
-        item,
+        scenarios[0],
+        *scenarios[1:],
         reps=reps,
         years=years,
         warmup_years=settings.get("warmup_years"),

@@ -27,7 +27,7 @@ def app_script() -> Path:
 
 def folders_to_open(given: list[Path], results_root: Path) -> tuple[list[Path], list[Skipped]]:
     """The folders given, each checked (``BadInput``, one line, for the first that cannot be
-    shown); with none given, every run or comparison under ``results_root`` that can be, and
+    shown); with none given, every run, comparison or sweep under ``results_root`` that can be, and
     those skipped with why."""
     if given:
         for folder in given:
@@ -36,7 +36,7 @@ def folders_to_open(given: list[Path], results_root: Path) -> tuple[list[Path], 
     good, skipped = openable(results_root)
     if not good:
         raise BadInput(
-            f"DIR: no result set of swsim run or compare under {results_root}/ (and none given); "
+            f"DIR: no result set of swsim run, compare or sweep under {results_root}/ (and none given); "
             "run one first, e.g. swsim compare baseline caseload_cap"
         )
     return good, skipped

@@ -13,6 +13,8 @@ import pandas as pd
 
 from sim.columns import OUTCOMES, REGION
 from sim.experiment.results import Results
+from sim.present.board import Board
+from sim.present.brief import GainsAndLosses, gains_and_losses
 from sim.present.canvas import MAX_WIDTH_IN, wrap
 from sim.present.canvas import title as set_title
 from sim.present.decision import decision_table, warnings
@@ -75,11 +77,42 @@ def warning_lines(results: Results) -> list[str]:
     return warnings(results)
 
 
+# -- who gains and who loses ------------------------------------------------------------------
+def gains(board: Board | None) -> list[GainsAndLosses]:
+    """Who gains and who loses with each variant, council by council (the brief's tables); none
+    for a run or a scenario without councils."""
+    return [] if board is None else [gains_and_losses(board, name) for name in board.variants]
+
+
+def gains_frame(g: GainsAndLosses) -> pd.DataFrame:
+    """One variant's changes as a frame: a row per council, a column per measure (heading and
+    unit); a cell holds the change from the baseline and, if measurable, better or worse."""
+    columns = [f"{h} ({u})" for h, u in g.headings]
+    rows = [
+        [
+            text.replace("\u2060", "") + (f": {verdict}" if verdict else "")
+            for text, verdict in c.cells
+        ]
+        for c in g.councils
+    ]
+    frame = pd.DataFrame(rows, columns=columns, index=[c.name for c in g.councils])
+    frame.index.name = "council"
+    return frame
+
+
 # -- measures over time --------------------------------------------------------------------------
 def time_measures(results: Results) -> dict[str, str]:
     """The measures over time that can be drawn, by key, with their labels."""
     series = _series(monthly_rows(results))
     return {key: series[key].label for key in TIME_MEASURES if key in series}
+
+
+def panels(results: Results, chosen: list[str], every_council: bool) -> list[str]:
+    """The authorities drawn, a panel each: those chosen, or with ``every_council`` each council
+    of the region (the region itself for a scenario without councils)."""
+    if not every_council:
+        return chosen
+    return [a for a in results.authorities if a != REGION] or [REGION]
 
 
 def time_bands(
