@@ -230,10 +230,10 @@ def test_practice_and_agency_findings_quote_the_comparison_table(folder, results
         row = region.loc[(name, "permanent_practice_share")]
         for shown, column in zip(m.groups(), ["mean", "ci_low", "ci_high"]):
             assert _agrees(shown, row[column], 100), (part, column)
-    fte = [float(x.replace(",", "")) for x in re.findall(r"([\d,.]+) FTE \(95% CI", agency)]
+    fte = re.findall(r"([\d,.]+) FTE \(95% CI", agency)
     assert len(fte) == len(results.names)
     for name, shown in zip(results.names, fte):
-        assert _agrees(f"{shown}", region.loc[(name, "agency_mean"), "mean"])
+        assert _agrees(shown, region.loc[(name, "agency_mean"), "mean"])
     assert "c700" in agency and "headcount" in agency and "FTE" in agency
     # councils at or above 90%: those whose mean in the table is
     councils = next(f for f in findings if f.startswith("Councils whose mean share"))

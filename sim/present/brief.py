@@ -128,9 +128,10 @@ def write_brief(
     figure_items: list[dict],
     board: Board | None,
     board_items: list[dict],
+    print_it: bool = True,
 ) -> tuple[Path, str | None]:
-    """Write FOLDER/brief.html and, where a browser is available, FOLDER/brief.pdf; return the
-    page and None, or one line saying why there is no PDF."""
+    """Write FOLDER/brief.html and (``print_it``, where a browser is available) FOLDER/brief.pdf;
+    return the page and None, or one line saying why there is no PDF."""
     page = Path(folder) / BRIEF_HTML
     write_text(page, brief_page(results, figure_items, board, board_items))
-    return page, print_pdf(page, page.with_suffix(".pdf"))
+    return page, print_pdf(page, page.with_suffix(".pdf")) if print_it else None

@@ -17,7 +17,7 @@ ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
-HOW = "{name} needs Playwright and Chromium: pip install playwright; apt-get install chromium"
+HOW = "{name}: needs Playwright and Chromium: pip install playwright; apt-get install chromium"
 
 
 def chromium() -> str | None:
@@ -25,15 +25,23 @@ def chromium() -> str | None:
     return CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
 
 
+def missing(names: str) -> str | None:
+    """None when Playwright and Chromium are installed, else one line saying how to get them for
+    ``names`` (e.g. 'report.png and brief.pdf')."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return HOW.format(name=names)
+    return HOW.format(name=names) if chromium() is None else None
+
+
 def _in_chromium(page: Path, out: Path, act, viewport: dict = VIEWPORT) -> str | None:
     """Open ``page`` in headless Chromium and ``act(tab)``; None, or one line saying why not."""
+    if why := missing(out.name):
+        return why
     executable = chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return HOW.format(name=out.name)
-    if executable is None:
-        return HOW.format(name=out.name)
+    from playwright.sync_api import sync_playwright
+
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=ARGS)

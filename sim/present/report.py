@@ -26,7 +26,7 @@ from sim.present.baseline import CHECK_FILE, DRIFT_FILE, check_of
 from sim.present.board import BOARD_FILE, FTE_WORDS, Board, board_of
 from sim.present.brief import write_brief
 from sim.present.briefing import AGENCY_WORKERS, PERMANENT_TARGET, YEARS
-from sim.present.browser import screenshot
+from sim.present.browser import missing, screenshot
 from sim.present.canvas import DPI
 from sim.present.figures import (
     caseload_figure,
@@ -287,10 +287,13 @@ def write_report(folder: Path, results: Results) -> Path:
         atomic_write(folder / DRIFT_FILE, lambda p: check.drift.to_csv(p, index=False))
     page = folder / "report.html"
     write_text(page, report_page(results, items, council_items, board, board_items))
-    _picture(page)
-    _, why = write_brief(folder, results, items, board, board_items)
-    if why:
-        print(why, file=sys.stderr)
+    # the report's picture and the brief's PDF: one line if the browser is missing
+    why = missing("report.png and brief.pdf")
+    if why is None:
+        _picture(page)
+    _, pdf_why = write_brief(folder, results, items, board, board_items, print_it=why is None)
+    for line in filter(None, [why, pdf_why]):
+        print(line, file=sys.stderr)
     return page
 
 
