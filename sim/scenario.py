@@ -906,8 +906,8 @@ class Children(_Strict):
         "episode instead of its drawn next step, per week the case has spent without a social "
         "worker (independent chances: 1 - (1 - p)^weeks), in [0, 0.5]. Assumption: no published "
         "estimate (Strolin, McCarthy and Caringi's review of child welfare workforce turnover: "
-        "research on its effects on children is scant). The whole staffing effect a run gives is "
-        "its `entered_care_extra_per_year`, which the report states beside the results; "
+        "research on its effects on children is scant). The whole staffing effect a run gives (the "
+        "children entering care because of staffing) is stated in the report beside the results; "
         "FutureSocial 2017 aimed at 300 fewer children entering care over 3 years across 14 "
         "councils (about 7 a year each).",
     )

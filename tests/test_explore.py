@@ -37,6 +37,9 @@ from sim.present.decision import decision_table
 from sim.present.explore import folders, form, launch, pages, sweeps
 from sim.present.figures import TOO_SHORT
 
+# the full tier: the app's pages under Streamlit's AppTest and its server (see pyproject.toml)
+pytestmark = pytest.mark.slow
+
 matplotlib.use("Agg")
 APP = Path(__file__).resolve().parents[1] / "sim" / "present" / "explore" / "app.py"
 TINY = {"reps": 2, "years": 2, "warmup_years": 0.5}

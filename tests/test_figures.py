@@ -19,6 +19,9 @@ from sim.columns import KEY_METRICS, column
 from sim.present.board import board_of
 from sim.present.labels import scenario_labels
 
+# the full tier: every figure of a run and a regional comparison drawn and saved (pyproject.toml)
+pytestmark = pytest.mark.slow
+
 matplotlib.use("Agg")
 PRINT_DPI = 200
 ARROWS = {"lower": "← better", "higher": "better →"}
