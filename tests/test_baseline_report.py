@@ -244,6 +244,7 @@ def test_a_run_without_a_whole_year_claims_nothing(trio):
     )
 
 
+@pytest.mark.slow  # 11 s: a region's run and report (the quick tier keeps under 4 minutes)
 def test_the_page_shows_the_warning_near_the_top_and_the_table_in_the_region(trio, tmp_path):
     """A real (short) run: Bourne's far-off figure warned at the top, the rest of the check before
     the findings, the table at the top of the board's section."""

@@ -288,6 +288,7 @@ def test_one_replication_says_na_never_nan(tmp_path):
     assert "n/a (1 replication)" in _table(page)["annual turnover"][CAP][1]
 
 
+@pytest.mark.slow  # 10 s: a run and its report (the quick tier keeps under 4 minutes)
 def test_run_report_and_hint(tmp_path, capsys):
     out = tmp_path / "run"
     assert (
