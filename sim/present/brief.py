@@ -14,11 +14,11 @@ from sim.experiment.results import Results
 from sim.experiment.resultset import write_text
 from sim.present.board import Board, certain
 from sim.present.browser import print_pdf
-from sim.present.decision import BETTER, WORSE, decision_table, warnings
+from sim.present.decision import BETTER, WORSE, decision_table, verdict, warnings
 from sim.present.formats import count, outcome, short_unit
 from sim.present.labels import and_list, capitalised, scenario_labels
 from sim.present.page import ENV, run_info
-from sim.present.readings import CI
+from sim.present.readings import CI, INTERVAL, SINGLE
 from sim.present.region import PERMANENT_SHARE, councils
 
 MAX_PAGES = 4
@@ -65,16 +65,8 @@ def gains_and_losses(board: Board, name: str) -> GainsAndLosses:
         council = Council(c)
         for metric in GAINS_AND_LOSSES:
             r = board.reading(name, metric, c, difference=True)
-            text = r.shown(r.estimate) if r.status in ("interval", "one replication") else r.why()
-            verdict = ""
-            if certain(r):
-                better = outcome(metric).better
-                verdict = (
-                    ""
-                    if better == "neither"
-                    else (BETTER if (r.estimate < 0) == (better == "lower") else WORSE)
-                )
-            council.cells.append((text, verdict))
+            text = r.shown(r.estimate) if r.status in (INTERVAL, SINGLE) else r.why()
+            council.cells.append((text, verdict(r)))
         rows.append(council)
     parts = []
     for metric, (down, up) in (

@@ -24,6 +24,7 @@ from sim.experiment.alerts import queue_trend, without_effects
 from sim.experiment.results import Results
 from sim.policy import registry
 from sim.present.baseline import BaselineCheck, check_of, flagged_sentences
+from sim.present.board import certain
 from sim.present.formats import outcome, short_unit, with_unit
 from sim.present.labels import and_list, capitalised, lower_first, scenario_labels
 from sim.present.readings import INTERVAL, SAME, SINGLE, Reading, reading
@@ -86,8 +87,7 @@ class Decision:
 
 def verdict(r: Reading) -> str:
     """A change in words from its interval and the outcome's declared direction."""
-    moved = r.measurable or (r.status == SAME and r.estimate != 0)
-    if not moved:
+    if not certain(r):
         return NO_CHANGE if r.status in (INTERVAL, SAME) else ""
     direction = outcome(r.metric).better
     if direction == "neither":
