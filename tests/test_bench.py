@@ -133,3 +133,42 @@ def test_bench_against_times_both_versions_alternated(tmp_path, capsys, monkeypa
     from sim.experiment.against import Version
 
     assert Version("copy", sys.executable, str(copy)).where() == str(copy / "sim")
+
+
+def test_the_targets_are_checked_against_their_declared_bounds():
+    """Each printed target compares the run's figure with the bound declared in ``TARGETS``."""
+    from sim.experiment.targets import (
+        FLAT_SHARE,
+        TARGET_BASE,
+        TARGETS,
+        base_lines,
+        memory_lines,
+        reference_lines,
+    )
+
+    wm = TARGETS["west_midlands"]
+    assert reference_lines("west_midlands", wm.over_reference * 0.99)[0].endswith("NOT met")
+    assert reference_lines("west_midlands", wm.over_reference)[0].endswith(", met")
+    assert reference_lines("a_scenario_without_targets", 1.0) == []
+    below = memory_lines("west_midlands", wm.peak_mb - 10, wm.peak_mb - 10)[0]
+    assert "MB, met" in below and below.endswith(", met") and "NOT" not in below
+    growing = memory_lines("west_midlands", 100.0, 100.0 * (1 + 2 * FLAT_SHARE))[0]
+    assert "MB, met" in growing and growing.endswith("NOT met")
+    assert memory_lines("baseline", 1e6, 1e6) == []  # no memory target for one council
+    assert base_lines("baseline", "HEAD", 9.0) == [
+        f"  target: at least {TARGETS['baseline'].over_base:g} times the speed of {TARGET_BASE} "
+        f"(run --against {TARGET_BASE} to check it)"
+    ]
+    assert base_lines("/some/where/baseline.toml", TARGET_BASE, 2.9)[0].endswith("NOT met")
+    assert base_lines("baseline", TARGET_BASE + "0" * 10, 3.0)[0].endswith(", met")
+
+
+def test_a_profile_divides_into_kinds_of_work_that_add_up():
+    from sim.experiment.bench import KINDS, OUTSIDE, PEOPLES_EVENTS, by_kind
+
+    parts = {"_case_flow": 1.0, OUTSIDE: 0.5, "leavers": 0.25, "backfill": 0.125, "x": 0.0625}
+    kinds = by_kind(parts)
+    assert sum(kinds.values()) == sum(parts.values())
+    assert kinds[KINDS["leavers"]] == 0.25
+    assert kinds[PEOPLES_EVENTS] == 0.125 + 0.0625
+    assert list(kinds) == sorted(kinds, key=lambda k: -kinds[k])

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import BadInput
+from sim.experiment.targets import base_lines
 
 ROOT = Path(__file__).resolve().parents[2]  # this checkout (the folder holding sim/)
 MEDIAN = re.compile(r"seconds per replication: median ([0-9.]+)")
@@ -150,5 +151,7 @@ def bench_against(
                 f"{low:.2f}-{high:.2f}; median seconds per replication {np.median(mine):.3f} "
                 f"against {np.median(theirs):.3f})"
             )
+            for line in base_lines(name, ref, ratio.speedup):
+                say(line)
             out.append(ratio)
     return out

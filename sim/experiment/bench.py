@@ -23,6 +23,7 @@ from sim.experiment.executor import stop_pool
 from sim.experiment.reference import run_reference
 from sim.experiment.replications import run_replication
 from sim.experiment.settings import BENCH_SCENARIOS, DEFAULTS, Given, check_size, settle
+from sim.experiment.targets import memory_lines, reference_lines
 from sim.experiment.variants import scenario_named
 from sim.model._jit import JIT
 from sim.scenario import MAX_AUTHORITIES, Scenario, parse_scenario
@@ -76,6 +77,34 @@ PARTS = {  # the model's processes in words (others are shown by their generator
     "_run_policy": "policies",
     OUTSIDE: "building, final checks, tables, summaries",
 }
+# The parts in three kinds of work (and the building outside the event loop): the compiled case
+# flow; the workforce's monthly steps (each council's, the record's and the market's); people's
+# events (agency spells, recruitment, the ASYE year, the weekly matching of movers and applicants).
+MONTHLY_STEPS = "monthly steps: record, leavers, promotions, absence, market"
+PEOPLES_EVENTS = "people's events: agency, recruitment, ASYE, weekly matching"
+KINDS = {
+    "_case_flow": PARTS["_case_flow"],
+    OUTSIDE: PARTS[OUTSIDE],
+    "_record": MONTHLY_STEPS,
+    "leavers": MONTHLY_STEPS,
+    "promotions": MONTHLY_STEPS,
+    "conversions": MONTHLY_STEPS,
+    "absence_watch": MONTHLY_STEPS,
+    "pressure_watch": MONTHLY_STEPS,
+    "_monthly": MONTHLY_STEPS,
+    "_run_policy": MONTHLY_STEPS,
+    "review_establishment": MONTHLY_STEPS,
+}
+
+
+def by_kind(parts: dict[str, float]) -> dict[str, float]:
+    """A profile's seconds by kind of work (``KINDS``; a policy's own process is a monthly step,
+    anything else a person's event), largest first."""
+    out: dict[str, float] = {}
+    for name, seconds in parts.items():
+        kind = KINDS.get(name, MONTHLY_STEPS if name.startswith("agency_") else PEOPLES_EVENTS)
+        out[kind] = out.get(kind, 0.0) + seconds
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def _resumed(event: simpy.Event) -> str:
@@ -102,6 +131,7 @@ class Timing:
     first_call_seconds: float
     peak_mb_first: float  # peak resident memory after the first timed replication
     peak_mb_last: float  # ... and after the last
+    floor_mb: float  # ... and before it: the process after imports and the compile call
     naive_reps: int = 0
     naive_seconds_per_replication: float = float("nan")
     naive_events_per_replication: float = float("nan")
@@ -161,6 +191,7 @@ def time_scenario(
     started = time.perf_counter()
     run_replication(scenario, rep=0, seed=0, years=0.25, warmup_years=0.0)
     compile_s = time.perf_counter() - started
+    floor_mb = _peak_mb()
     times, events, peaks = [], 0, []
     parts: dict[str, float] = {}
     for rep in range(reps):
@@ -196,6 +227,7 @@ def time_scenario(
         compile_s,
         peaks[0],
         peaks[-1],
+        floor_mb,
         naive_reps,
         float(np.median(naive_times)) if naive_times else float("nan"),
         naive_events / naive_reps if naive_reps else float("nan"),
@@ -286,6 +318,12 @@ def bench(
             f"  peak memory:             {t.peak_mb_first:,.0f} MB after the first replication, "
             f"{t.peak_mb_last:,.0f} MB after the last"
         )
+        print(
+            f"                           {t.floor_mb:,.0f} MB of it before the first: Python, the "
+            "libraries, the compiled kernel"
+        )
+        for line in memory_lines(t.scenario, t.peak_mb_first, t.peak_mb_last):
+            print(line)
         print(f"  first call (compile or load cache): {t.first_call_seconds:.2f} s")
         if naive_reps:
             print(
@@ -298,6 +336,8 @@ def bench(
                     "to amortise swsim's set-up)"
                 )
             )
+            for line in reference_lines(t.scenario, t.speedup):
+                print(line)
         if t.profile:
             total = sum(t.profile.values())
             print("  where a replication's time goes (mean seconds; the timers add a little):")
@@ -305,4 +345,7 @@ def bench(
                 print(
                     f"    {PARTS.get(name, name):<44} {seconds:7.3f} s  {100 * seconds / total:5.1f}%"
                 )
+            print("  by kind of work:")
+            for kind, seconds in by_kind(t.profile).items():
+                print(f"    {kind:<58} {seconds:7.3f} s  {100 * seconds / total:5.1f}%")
     return out
