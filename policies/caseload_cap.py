@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import numpy as np
 from pydantic import Field
 
 from sim.policy import Policy, PolicyParams
@@ -74,6 +75,14 @@ class CaseloadCap(Policy):
             or ctx.waiting_cases < self.params.agency_trigger_cases
         ):
             return
-        wanted = math.ceil(ctx.waiting_cases / ctx.agency_caseload_limit)
-        for _ in range(min(wanted, self.params.max_extra_agency - ctx.extra_agency)):
-            ctx.hire_extra_agency()
+        # into the teams whose cases wait, most waiting work first: a worker of another team
+        # cannot take them
+        room = self.params.max_extra_agency - ctx.extra_agency
+        work = ctx.waiting_work()
+        for team in np.argsort(-work, kind="stable").tolist():
+            if work[team] <= 0 or room <= 0:
+                break
+            wanted = min(math.ceil(work[team] / ctx.agency_caseload_limit(team)), room)
+            for _ in range(wanted):
+                ctx.hire_extra_agency(team)
+            room -= wanted

@@ -93,9 +93,12 @@ class Context(Protocol):
     def extra_agency(self) -> int:
         """Agency workers held above establishment."""
 
-    @property
-    def agency_caseload_limit(self) -> float:
-        """The weighted caseload an agency worker may hold."""
+    def waiting_work(self) -> np.ndarray:
+        """Weighted cases waiting for a worker, by the team that allocates them (the scenario's
+        teams in order)."""
+
+    def agency_caseload_limit(self, team: int = 0) -> float:
+        """The weighted caseload an agency worker may hold in ``team``."""
 
     def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(permanent staff, agency workers, funded vacancies) by level now."""
@@ -118,8 +121,9 @@ class Context(Protocol):
     def hire(self, level: int, pipeline: str) -> None:
         """A permanent worker joins at ``level``: into a vacant funded post, else above establishment."""
 
-    def hire_extra_agency(self) -> None:
-        """An agency worker joins above establishment (at the agency level) for one assignment."""
+    def hire_extra_agency(self, team: int = 0) -> None:
+        """An agency worker joins ``team`` above establishment (at the agency level) for one
+        assignment."""
 
     def cover_vacancy(
         self, level: int, on_end: Callable[[Any], None], replace_agency: bool = False

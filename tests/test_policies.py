@@ -59,6 +59,27 @@ def test_caseload_cap_holds_everyone_at_or_below_the_cap(baseline):
     assert a["agency_share"].mean() > v["agency_share"].mean()
 
 
+def test_a_cap_held_by_agency_hires_them_where_cases_wait_so_the_queue_does_not_grow(baseline):
+    """Extra agency workers join the teams whose cases wait (a worker of another team cannot take
+    them): with them the queue stays level, where without them it grows year on year."""
+    from sim.experiment.alerts import GROWTH_CASES
+
+    _, _, _, vts = paired(baseline, baseline.with_policy("caseload_cap", cap=21))
+    _, _, _, ats = paired(
+        baseline, baseline.with_policy("caseload_cap", cap=21, when_full="agency")
+    )
+
+    def growth_per_year(ts):
+        return np.mean(
+            [12 * np.polyfit(r["month"], r["cases_waiting"], 1)[0] for _, r in ts.groupby("rep")]
+        )
+
+    assert growth_per_year(vts) > GROWTH_CASES  # the cap alone: the queue grows
+    assert abs(growth_per_year(ats)) < GROWTH_CASES  # held by agency: it does not
+    last = ats["month"] >= ats["month"].max() - 11
+    assert ats.loc[last, "cases_waiting"].mean() < 0.25 * vts.loc[last, "cases_waiting"].mean()
+
+
 def test_cap_below_demand_builds_a_waiting_list(baseline):
     b, v, _, vts = paired(baseline, baseline.with_policy("caseload_cap", cap=12), reps=2, years=2)
     assert vts["cases_waiting"].mean() > 100

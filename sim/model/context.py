@@ -47,9 +47,11 @@ class AuthorityContext:
             if w.contract == AGENCY and w.post is not None and not w.post.funded
         )
 
-    @property
-    def agency_caseload_limit(self) -> float:
-        return self._auth.rates.limit(self._auth.posts.agency_level)
+    def waiting_work(self) -> np.ndarray:
+        return self._auth.book.waiting_work()
+
+    def agency_caseload_limit(self, team: int = 0) -> float:
+        return self._auth.rates.limit(self._auth.posts.agency_level, team)
 
     def headcount(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self._auth.headcount()
@@ -83,9 +85,9 @@ class AuthorityContext:
     def hire(self, level: int, pipeline: str) -> None:
         self._auth.posts.hire_into_level(level, pipeline)
 
-    def hire_extra_agency(self) -> None:
+    def hire_extra_agency(self, team: int = 0) -> None:
         posts = self._auth.posts
-        posts.find_agency(posts.add_unfunded_post(posts.agency_level))
+        posts.find_agency(posts.add_unfunded_post(posts.agency_level, team))
 
     def cover_vacancy(
         self, level: int, on_end: Callable[[SocialWorker], None], replace_agency: bool = False
