@@ -41,7 +41,10 @@ from sim.present.figures import TOO_SHORT
 pytestmark = pytest.mark.slow
 
 matplotlib.use("Agg")
-APP = Path(__file__).resolve().parents[1] / "sim" / "present" / "explore" / "app.py"
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "sim" / "present" / "explore" / "app.py"
+# the result sets kept in git (results/README.md), and what each holds
+EXAMPLES = {"example": ("run", 0), "west_midlands-example": ("compare", 14)}  # kind, councils
 TINY = {"reps": 2, "years": 2, "warmup_years": 0.5}
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -350,6 +353,43 @@ def test_explore_binds_to_this_machine_and_warns_for_any_other_host(folder, caps
     assert len(err) == 1 and err[0].startswith("warning: --host 0.0.0.0: the app is open")
 
 
+# -- the examples kept in git --------------------------------------------------------------------
+
+
+def test_the_committed_examples_pass_their_manifest_check():
+    """Each example kept in git is read as ``swsim report`` reads it (every file checked against
+    its manifest), holds what results/README.md says, and was made by the command it gives."""
+    documented = (ROOT / "results" / "README.md").read_text()
+    for name, (kind, councils) in EXAMPLES.items():
+        path = ROOT / "results" / name
+        made = load_results(path)
+        assert made.kind == kind
+        assert len([a for a in made.authorities if a != "region"]) == councils
+        command = " ".join(json.loads((path / "manifest.json").read_text())["command"])
+        assert f"`{command}`" in " ".join(documented.split()), command
+
+
+def test_explore_with_no_folder_opens_the_readme_comparison_and_the_examples(
+    tmp_path, monkeypatch, capsys, no_server
+):
+    """In a clone after the README's first command (its comparison, made small here): ``swsim
+    explore`` with no folder opens that comparison and both examples, none skipped."""
+    results = tmp_path / "results"
+    for name in EXAMPLES:
+        shutil.copytree(ROOT / "results" / name, results / name)
+    monkeypatch.chdir(tmp_path)
+    small = ["--reps", "2", "--years", "1", "--warmup-years", "0", "--workers", "1", "--quiet"]
+    assert main(["compare", "baseline", "caseload_cap", *small]) == 0
+    capsys.readouterr()
+    readme = Path("results/compare/baseline-vs-caseload_cap")
+    expected = [readme, *(Path("results") / name for name in EXAMPLES)]
+    assert main(["explore", "--port", str(free_port())]) == 0
+    assert capsys.readouterr().err == ""  # nothing skipped
+    cmd = no_server[-1]
+    assert cmd[cmd.index("--") + 1 :] == [*map(str, expected), "--results", "results"]
+    assert folders.folders_shown([], Path("results")) == expected
+
+
 # -- the app, without a browser ------------------------------------------------------------------
 def open_app(folders: list[Path], results_root: Path, monkeypatch):
     """The app script run by ``AppTest`` over ``folders``, its runs saved under ``results_root``."""
@@ -418,6 +458,28 @@ def test_small_multiples_draw_every_council(trio, folder, tmp_path, monkeypatch)
     assert not app.exception, [e.value for e in app.exception]
     assert app.multiselect(key="time-authorities").disabled
     assert not app.info and len(app.get("download_button")) == 2
+
+
+def test_the_west_midlands_example_in_the_app(tmp_path, monkeypatch):
+    """The example kept in git: two councils picked get a panel each with their bands, and each of
+    its 14 councils a row of who gains and who loses, the brief's."""
+    example = ROOT / "results" / "west_midlands-example"
+    app = open_app([example], tmp_path, monkeypatch)
+    app.sidebar.radio(key="page").set_value("Over time").run()
+    app.multiselect(key="time-authorities").set_value(["Dudley", "Sandwell"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.info and len(app.get("download_button")) == 2
+    results = load_results(example)
+    measure = app.selectbox(key="time-measure").value
+    bands = pages.time_bands(results, measure, results.names, ["Dudley", "Sandwell"])
+    assert list(dict.fromkeys(bands["authority"])) == ["Dudley", "Sandwell"]
+    drawn = bands.dropna(subset=["median"])  # a 12-month turnover starts at month 12
+    assert len(drawn) > 0 and (drawn["replications"] == 4).all()
+    assert (drawn["low_90"] < drawn["high_90"]).any()
+    app.sidebar.radio(key="page").set_value("Who gains and who loses").run()
+    assert not app.exception, [e.value for e in app.exception]
+    [g] = pages.gains(board_of(results))
+    assert len(app.table[0].value) == 14 and app.table[0].value.equals(pages.gains_frame(g))
 
 
 def test_the_app_shows_a_sweeps_response_and_its_indices(sweep, tmp_path, monkeypatch):
