@@ -2,8 +2,9 @@
 over time, distributions, who gains and who loses by council, a sweep's response and indices), the
 form's fields from the policies' schemas, folders refused before any server starts, the app run by
 Streamlit's ``AppTest`` (a bad value refused, a cap of 18 run beside the folder's 21 and saved as a
-result folder ``load_results`` accepts), and, in the full tier, the server opened in Chromium on a
-comparison and on a region (a council's chart and its CSV)."""
+result folder ``load_results`` accepts), the examples kept in git (checked, and opened by default),
+and the server opened in Chromium on a comparison, on a region (a council's chart and its CSV) and
+through the form (bad values refused, a cap of 18 run into a folder ``swsim report`` accepts)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,15 @@ def folder(tmp_path_factory) -> Path:
     """The baseline against a caseload cap of 21: 2 replications of 2 years."""
     out = tmp_path_factory.mktemp("explore") / "cmp"
     sim.save(sim.compare("baseline", "caseload_cap", **TINY), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def smallest(tmp_path_factory) -> Path:
+    """The baseline against a caseload cap of 21: 1 replication of half a year, no warm-up (a run
+    from the form beside it stays quick)."""
+    out = tmp_path_factory.mktemp("explore") / "smallest"
+    sim.save(sim.compare("baseline", "caseload_cap", reps=1, years=0.5, warmup_years=0), out)
     return out
 
 
@@ -634,3 +644,76 @@ def test_a_council_chosen_in_chromium_gets_its_chart_and_its_data(trio, tmp_path
         assert list(dict.fromkeys(data["authority"])) == ["region", "Bourne"]
         assert set(data["scenario"]) == {"trio", "trio+regional_pay_alignment"}
         assert page.get_by_role("button", name="Download the chart (PNG)").count() == 1
+
+
+def enter(page, field, text: str) -> None:
+    """Type ``text`` into a number field and leave it (Tab), as a user does before pressing Run."""
+    field.locator("input").fill(text)
+    page.keyboard.press("Tab")
+
+
+def idle(page) -> None:
+    """Wait until Streamlit has finished its rerun (no status widget: no script running)."""
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_the_form_in_chromium_refuses_a_bad_value_and_runs_a_cap_of_18(smallest, tmp_path):
+    """On "Run a variant": a cap of 500 is refused in its field with the schema's range and nothing
+    runs; a hazard ratio of 0 (within the input, outside the schema's strict bound) is refused by
+    the form naming the field; a cap of 18, with the fewest replications and years the form
+    allows, runs beside the 21 and writes a folder that ``swsim report`` accepts."""
+    made = tmp_path / "results" / "explore"
+    with served([smallest], tmp_path) as address, browser_page() as page:
+        page.goto(address)
+        page.locator("table").first.wait_for(timeout=60_000)
+        page.get_by_test_id("stSidebar").get_by_text("Run a variant", exact=True).click()
+        fields = page.get_by_test_id("stNumberInput")
+        cap = fields.filter(has_text="Most weighted cases any worker may hold")
+        cap.wait_for(timeout=60_000)
+        run = page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Run")
+        enter(page, cap, "500")
+        run.click()
+        refusal = "Number is outside the allowed range. Please enter a value between 1 and 100."
+        cap.get_by_text(refusal).wait_for(timeout=30_000)  # the schema's range, in the field
+        page.wait_for_timeout(2_000)  # time for a run to start, were one to start
+        idle(page)
+        assert page.get_by_test_id("stAlert").count() == 0 and not made.exists()
+
+        policy = page.get_by_test_id("stSelectbox").filter(has_text="Policy")
+        policy.locator("input").fill("academy")
+        page.keyboard.press("Enter")
+        ratio = fields.filter(has_text="Leaving hazard ratio")
+        ratio.wait_for(timeout=30_000)
+        idle(page)
+        enter(page, ratio, "0")
+        run.click()
+        alert = page.get_by_test_id("stAlert")
+        alert.first.wait_for(timeout=30_000)
+        assert [" ".join(a.inner_text().split()) for a in alert.all()] == [
+            "Not run: academy.early_career_hazard_ratio = 0.0: Input should be greater than 0"
+        ]
+        assert not made.exists()
+
+        policy.locator("input").fill("caseload_cap")
+        page.keyboard.press("Enter")
+        cap.wait_for(timeout=30_000)
+        idle(page)
+        enter(page, cap, "18")
+        enter(page, fields.filter(has_text="Replications"), "1")
+        enter(page, fields.filter(has_text="Years after the warm-up"), "0.1")
+        run.click()
+        page.get_by_text("Your run is saved in").wait_for(timeout=120_000)
+        idle(page)
+        table = " ".join(page.locator("table").first.inner_text().split())
+        assert "a caseload cap of 21 cases" in table and "a caseload cap of 18 cases" in table
+    [out] = made.iterdir()
+    assert out.name == "baseline-vs-caseload_cap-caseload_cap(cap=18)"
+    ran = load_results(out)
+    assert ran.names == ["baseline", "baseline+caseload_cap", "baseline+caseload_cap(cap=18)"]
+    assert (ran.reps, ran.settings["years"]) == (1, 0.1)
+    assert main(["report", str(out)]) == 0
+    assert (out / "report.html").is_file()

@@ -114,8 +114,9 @@ def decision_page(results: Results, folder: Path) -> None:
     s = results.settings
     st.header("The decision")
     st.caption(
-        f"{folder}: {results.kind} of {len(results.names)} scenario(s), {results.reps} "
-        f"replications of {s.get('years', 0):g} years after {s.get('warmup_years', 0):g} years' "
+        f"{folder}: {results.kind} of {len(results.names)} scenario(s), "
+        f"{count(results.reps, 'replication')} of {s.get('years', 0):g} years after "
+        f"{s.get('warmup_years', 0):g} years' "
         f"warm-up, seed {s.get('seed')}. Each cell: the baseline's level, or a variant's change "
         "from it with its 95% interval and whether that is better, worse or no measurable change."
     )
