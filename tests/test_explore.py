@@ -717,3 +717,24 @@ def test_the_form_in_chromium_refuses_a_bad_value_and_runs_a_cap_of_18(smallest,
     assert (ran.reps, ran.settings["years"]) == (1, 0.1)
     assert main(["report", str(out)]) == 0
     assert (out / "report.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_the_screenshot_script_takes_the_west_midlands_page(tmp_path):
+    """docs/img/explore_screenshot.py, which took docs/img/explore.png, still takes it: the West
+    Midlands example's Over time page with two councils, a picture the size of its viewport."""
+    import importlib.util
+
+    from PIL import Image
+
+    path = ROOT / "docs" / "img" / "explore_screenshot.py"
+    spec = importlib.util.spec_from_file_location("explore_screenshot", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert sorted(script.FOLDERS) == sorted(f"results/{name}" for name in EXAMPLES)
+    assert script.main(["--out", str(tmp_path / "shot.png")]) == 0
+    with Image.open(tmp_path / "shot.png") as shot:
+        assert shot.size == (script.VIEWPORT["width"], script.VIEWPORT["height"])
+    with Image.open(ROOT / "docs" / "img" / "explore.png") as kept:
+        assert kept.size == shot.size
