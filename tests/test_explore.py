@@ -37,6 +37,7 @@ from sim.present.brief import gains_and_losses
 from sim.present.decision import decision_table
 from sim.present.explore import folders, form, launch, pages, sweeps
 from sim.present.figures import TOO_SHORT
+from sim.present.readings import value_text
 
 # the full tier: the app's pages under Streamlit's AppTest and its server (see pyproject.toml)
 pytestmark = pytest.mark.slow
@@ -227,9 +228,27 @@ def test_a_sweeps_response_and_indices_are_its_own_numbers(sweep, tmp_path):
     assert sweeps.indices(sweep, "turnover_rate").equals(written)
     assert sweeps.indices(sweep, "total_cost_gbp") is None
     assert sweeps.written_indices(sweep) == ["turnover_rate"]
-    shown = sweeps.indices_shown(written)
+    shown = sweeps.indices_shown(written, "turnover_rate")
     assert list(shown["parameter"]) == list(written["parameter"])
-    assert "S1" not in shown and {"rank", "src", "at_low", "at_high"} <= set(shown.columns)
+    assert list(shown.columns) == [
+        "rank",
+        "parameter",
+        "in words",
+        "low end",
+        "high end",
+        "annual turnover at its low end",
+        "annual turnover at its high end",
+        "standardised regression coefficient (src)",
+    ]  # a regression design: no Sobol indices
+    cap = shown.set_index("parameter").loc["policy.caseload_cap.cap"]
+    row = written.set_index("parameter").loc["policy.caseload_cap.cap"]
+    assert (cap["low end"], cap["high end"]) == ("16", "26")
+    assert cap["annual turnover at its low end"] == f"{100 * row['at_low']:.1f}%"  # the report's
+    assert cap["annual turnover at its low end"] == value_text(row["at_low"], "turnover_rate")
+    data = sweeps.tornado_data(written, "turnover_rate")  # the tornado's CSV: its percentages
+    assert data["at_high"].to_numpy() == pytest.approx(100 * written["at_high"].to_numpy())
+    assert sweeps.outcomes(swept)["turnover_rate"] == "annual turnover (%)"
+    assert sweeps.outcomes(swept)["total_cost_gbp"] == "workforce cost (£ thousand a year)"
     changed = tmp_path / "changed"
     shutil.copytree(sweep, changed)
     chunk = next((changed / "results").glob("chunk-*.parquet"))
@@ -498,7 +517,9 @@ def test_the_app_shows_a_sweeps_response_and_its_indices(sweep, tmp_path, monkey
     assert app.header[0].value == "A sweep: what moves the outcome"
     app.selectbox(key="sweep-outcome").set_value("turnover_rate").run()
     assert not app.exception, [e.value for e in app.exception]
-    shown = sweeps.indices_shown(pd.read_csv(sweep / "sensitivity_turnover_rate.csv"))
+    shown = sweeps.indices_shown(
+        pd.read_csv(sweep / "sensitivity_turnover_rate.csv"), "turnover_rate"
+    )
     assert app.table[0].value.reset_index(drop=True).equals(shown)
     assert len(app.get("download_button")) == 4  # the response and the tornado, PNG and CSV
     app.selectbox(key="sweep-outcome").set_value("total_cost_gbp").run()

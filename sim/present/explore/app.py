@@ -230,12 +230,13 @@ def sweep_page(sweep: Sweep) -> None:
         )
         return
     st.caption(
-        "Ranked by how much each parameter moves the outcome: the outcome at its low and high "
-        "end, the standardised regression coefficient (src) and, for a Sobol design, the "
-        "first-order and total Sobol indices (S1, ST)."
+        "Ranked by how much each parameter moves the outcome: the outcome at the parameter's low "
+        "and high end (averaged over the other parameters), the standardised regression "
+        "coefficient (src) and, for a Sobol design, the first-order and total Sobol indices."
     )
-    st.table(sweeps.indices_shown(table))
-    chart(sweeps.indices_figure(table, outcome), table, f"{stem}-sensitivity")
+    st.table(sweeps.indices_shown(table, outcome))
+    data = sweeps.tornado_data(table, outcome)
+    chart(sweeps.indices_figure(table, outcome), data, f"{stem}-sensitivity")
 
 
 def field_input(policy: str, f: form.FormField):
