@@ -178,6 +178,7 @@ def test_distribution_holds_each_replications_value_in_the_figures_unit(results)
         base / 1000
     )
     assert "turnover_rate" in pages.summary_measures(results)
+    assert pages.summary_measures(results)["total_cost_gbp"] == "workforce cost (£ thousand a year)"
     assert "authority" not in pages.summary_measures(results)
 
 
@@ -207,6 +208,38 @@ def test_who_gains_and_who_loses_is_the_briefs_table_council_by_council(trio, re
     )
     assert back.equals(frame)
     assert pages.gains(board_of(results)) == []  # no councils, no table
+
+
+def test_each_councils_change_is_charted_with_its_interval(trio):
+    """The chart of who gains and who loses: each council's paired change with its 95% interval,
+    in the chart's unit, as the board reads it; the table's better or worse where it is filled."""
+    board = board_of(load_results(trio))
+    assert list(pages.gains_measures()) == ["pay_per_fte_gbp", "net_moves_per_year",
+        "vacancy_rate", "permanent_practice_share"]  # fmt: skip
+    frame = pages.gains_changes(board, "pay_per_fte_gbp")
+    assert list(frame["council"]) == ["Ashby", "Bourne", "Crewe"]
+    assert set(frame["unit"]) == {"£ thousand a year"}
+    [g] = pages.gains(board)
+    table = pages.gains_frame(g)
+    for row in frame.itertuples():
+        r = board.reading(row.variant, "pay_per_fte_gbp", row.council, difference=True)
+        assert row.change == pytest.approx(r.estimate / 1000)
+        assert (row.low_95, row.high_95) == pytest.approx((r.low / 1000, r.high / 1000))
+        assert row.measurable == r.measurable
+        cell = table.loc[row.council, table.columns[0]]
+        assert cell.endswith((": lower", ": higher")) == row.measurable
+    bourne = frame.set_index("council").loc["Bourne"]
+    assert bourne["change"] < 0  # paid 10% more before one pay scale
+    points = pages.gains_changes(board, "vacancy_rate")
+    r = board.reading(board.variants[0], "vacancy_rate", "Crewe", difference=True)
+    assert points.set_index("council").loc["Crewe", "change"] == pytest.approx(100 * r.estimate)
+    fig = pages.gains_figure(board, "pay_per_fte_gbp")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Crewe", "Bourne", "Ashby"]
+    assert "£ thousand a year" in ax.get_xlabel()
+    assert pages.png_bytes(fig).startswith(b"\x89PNG")
+    back = pd.read_csv(io.BytesIO(pages.csv_bytes(frame)))
+    assert back["change"].to_numpy() == pytest.approx(frame["change"].to_numpy())
 
 
 def test_a_sweeps_response_and_indices_are_its_own_numbers(sweep, tmp_path):
@@ -468,8 +501,12 @@ def test_the_app_shows_who_gains_and_who_loses_by_council(trio, folder, tmp_path
     assert [h.value for h in app.subheader] == [g.label]
     assert app.table[0].value.equals(pages.gains_frame(g))
     assert g.sentence in [m.value for m in app.markdown]
-    [button] = app.get("download_button")
-    assert button.label == "Download the table (CSV)"
+    assert [b.label for b in app.get("download_button")] == [
+        "Download the chart (PNG)", "Download its data (CSV)", "Download the table (CSV)",
+    ]  # fmt: skip
+    assert app.selectbox(key="gains-measure").value == "pay_per_fte_gbp"
+    app.selectbox(key="gains-measure").set_value("vacancy_rate").run()
+    assert not app.exception, [e.value for e in app.exception]
     app.sidebar.selectbox(key="folder").set_value(str(folder)).run()  # no councils: says so
     assert not app.table and "compares councils" in app.info[0].value
 

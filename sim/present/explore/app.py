@@ -185,6 +185,15 @@ def gains_page(folder: Path) -> None:
         "For each variant, each council's change from the baseline (paired over the "
         "replications): better or worse where the 95% interval excludes no change."
     )
+    measures = pages.gains_measures()
+    metric = st.selectbox(
+        "Each council's change in", list(measures), format_func=measures.get, key="gains-measure"
+    )
+    chart(
+        pages.gains_figure(board(folder), metric),
+        pages.gains_changes(board(folder), metric),
+        f"{folder.name}-gains-{metric}",
+    )
     for i, g in enumerate(tables, start=1):
         st.subheader(g.label)
         st.markdown(g.sentence)

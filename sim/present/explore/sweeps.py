@@ -15,6 +15,7 @@ from sim.columns import OUTCOMES, column
 from sim.errors import BadInput
 from sim.experiment.resultset import verify
 from sim.experiment.sensitivity import load_sweep, point_means
+from sim.present.explore.pages import measure_label
 from sim.present.figures import level_scale, parameter_name, points_figure
 from sim.present.formats import count
 from sim.present.labels import path_words, value_words
@@ -56,8 +57,7 @@ def outcomes(sweep: Sweep) -> dict[str, str]:
         if col.text or name not in sweep.table:
             continue
         if np.isfinite(pd.to_numeric(sweep.table[name], errors="coerce")).any():
-            _, label, percent = level_scale(name)
-            out[name] = f"{label} (%)" if percent else label
+            out[name] = measure_label(name)
     return out
 
 
