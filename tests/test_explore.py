@@ -2,8 +2,9 @@
 over time, distributions, who gains and who loses by council, a sweep's response and indices), the
 form's fields from the policies' schemas, folders refused before any server starts, the app run by
 Streamlit's ``AppTest`` (a bad value refused, a cap of 18 run beside the folder's 21 and saved as a
-result folder ``load_results`` accepts), and, in the full tier, the server opened in Chromium on a
-comparison and on a region (a council's chart and its CSV)."""
+result folder ``load_results`` accepts), the examples kept in git (checked, and opened by default),
+and the server opened in Chromium on a comparison, on a region (a council's chart and its CSV) and
+through the form (bad values refused, a cap of 18 run into a folder ``swsim report`` accepts)."""
 
 from __future__ import annotations
 
@@ -36,12 +37,16 @@ from sim.present.brief import gains_and_losses
 from sim.present.decision import decision_table
 from sim.present.explore import folders, form, launch, pages, sweeps
 from sim.present.figures import TOO_SHORT
+from sim.present.readings import value_text
 
 # the full tier: the app's pages under Streamlit's AppTest and its server (see pyproject.toml)
 pytestmark = pytest.mark.slow
 
 matplotlib.use("Agg")
-APP = Path(__file__).resolve().parents[1] / "sim" / "present" / "explore" / "app.py"
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "sim" / "present" / "explore" / "app.py"
+# the result sets kept in git (results/README.md), and what each holds
+EXAMPLES = {"example": ("run", 0), "west_midlands-example": ("compare", 14)}  # kind, councils
 TINY = {"reps": 2, "years": 2, "warmup_years": 0.5}
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -51,6 +56,15 @@ def folder(tmp_path_factory) -> Path:
     """The baseline against a caseload cap of 21: 2 replications of 2 years."""
     out = tmp_path_factory.mktemp("explore") / "cmp"
     sim.save(sim.compare("baseline", "caseload_cap", **TINY), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def smallest(tmp_path_factory) -> Path:
+    """The baseline against a caseload cap of 21: 1 replication of half a year, no warm-up (a run
+    from the form beside it stays quick)."""
+    out = tmp_path_factory.mktemp("explore") / "smallest"
+    sim.save(sim.compare("baseline", "caseload_cap", reps=1, years=0.5, warmup_years=0), out)
     return out
 
 
@@ -164,6 +178,7 @@ def test_distribution_holds_each_replications_value_in_the_figures_unit(results)
         base / 1000
     )
     assert "turnover_rate" in pages.summary_measures(results)
+    assert pages.summary_measures(results)["total_cost_gbp"] == "workforce cost (£ thousand a year)"
     assert "authority" not in pages.summary_measures(results)
 
 
@@ -195,6 +210,38 @@ def test_who_gains_and_who_loses_is_the_briefs_table_council_by_council(trio, re
     assert pages.gains(board_of(results)) == []  # no councils, no table
 
 
+def test_each_councils_change_is_charted_with_its_interval(trio):
+    """The chart of who gains and who loses: each council's paired change with its 95% interval,
+    in the chart's unit, as the board reads it; the table's better or worse where it is filled."""
+    board = board_of(load_results(trio))
+    assert list(pages.gains_measures()) == ["pay_per_fte_gbp", "net_moves_per_year",
+        "vacancy_rate", "permanent_practice_share"]  # fmt: skip
+    frame = pages.gains_changes(board, "pay_per_fte_gbp")
+    assert list(frame["council"]) == ["Ashby", "Bourne", "Crewe"]
+    assert set(frame["unit"]) == {"£ thousand a year"}
+    [g] = pages.gains(board)
+    table = pages.gains_frame(g)
+    for row in frame.itertuples():
+        r = board.reading(row.variant, "pay_per_fte_gbp", row.council, difference=True)
+        assert row.change == pytest.approx(r.estimate / 1000)
+        assert (row.low_95, row.high_95) == pytest.approx((r.low / 1000, r.high / 1000))
+        assert row.measurable == r.measurable
+        cell = table.loc[row.council, table.columns[0]]
+        assert cell.endswith((": lower", ": higher")) == row.measurable
+    bourne = frame.set_index("council").loc["Bourne"]
+    assert bourne["change"] < 0  # paid 10% more before one pay scale
+    points = pages.gains_changes(board, "vacancy_rate")
+    r = board.reading(board.variants[0], "vacancy_rate", "Crewe", difference=True)
+    assert points.set_index("council").loc["Crewe", "change"] == pytest.approx(100 * r.estimate)
+    fig = pages.gains_figure(board, "pay_per_fte_gbp")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Crewe", "Bourne", "Ashby"]
+    assert "£ thousand a year" in ax.get_xlabel()
+    assert pages.png_bytes(fig).startswith(b"\x89PNG")
+    back = pd.read_csv(io.BytesIO(pages.csv_bytes(frame)))
+    assert back["change"].to_numpy() == pytest.approx(frame["change"].to_numpy())
+
+
 def test_a_sweeps_response_and_indices_are_its_own_numbers(sweep, tmp_path):
     swept = folders.check(sweep)
     assert isinstance(swept, sweeps.Sweep) and len(swept.points) == 4
@@ -214,9 +261,27 @@ def test_a_sweeps_response_and_indices_are_its_own_numbers(sweep, tmp_path):
     assert sweeps.indices(sweep, "turnover_rate").equals(written)
     assert sweeps.indices(sweep, "total_cost_gbp") is None
     assert sweeps.written_indices(sweep) == ["turnover_rate"]
-    shown = sweeps.indices_shown(written)
+    shown = sweeps.indices_shown(written, "turnover_rate")
     assert list(shown["parameter"]) == list(written["parameter"])
-    assert "S1" not in shown and {"rank", "src", "at_low", "at_high"} <= set(shown.columns)
+    assert list(shown.columns) == [
+        "rank",
+        "parameter",
+        "in words",
+        "low end",
+        "high end",
+        "annual turnover at its low end",
+        "annual turnover at its high end",
+        "standardised regression coefficient (src)",
+    ]  # a regression design: no Sobol indices
+    cap = shown.set_index("parameter").loc["policy.caseload_cap.cap"]
+    row = written.set_index("parameter").loc["policy.caseload_cap.cap"]
+    assert (cap["low end"], cap["high end"]) == ("16", "26")
+    assert cap["annual turnover at its low end"] == f"{100 * row['at_low']:.1f}%"  # the report's
+    assert cap["annual turnover at its low end"] == value_text(row["at_low"], "turnover_rate")
+    data = sweeps.tornado_data(written, "turnover_rate")  # the tornado's CSV: its percentages
+    assert data["at_high"].to_numpy() == pytest.approx(100 * written["at_high"].to_numpy())
+    assert sweeps.outcomes(swept)["turnover_rate"] == "annual turnover (%)"
+    assert sweeps.outcomes(swept)["total_cost_gbp"] == "workforce cost (£ thousand a year)"
     changed = tmp_path / "changed"
     shutil.copytree(sweep, changed)
     chunk = next((changed / "results").glob("chunk-*.parquet"))
@@ -350,6 +415,43 @@ def test_explore_binds_to_this_machine_and_warns_for_any_other_host(folder, caps
     assert len(err) == 1 and err[0].startswith("warning: --host 0.0.0.0: the app is open")
 
 
+# -- the examples kept in git --------------------------------------------------------------------
+
+
+def test_the_committed_examples_pass_their_manifest_check():
+    """Each example kept in git is read as ``swsim report`` reads it (every file checked against
+    its manifest), holds what results/README.md says, and was made by the command it gives."""
+    documented = (ROOT / "results" / "README.md").read_text()
+    for name, (kind, councils) in EXAMPLES.items():
+        path = ROOT / "results" / name
+        made = load_results(path)
+        assert made.kind == kind
+        assert len([a for a in made.authorities if a != "region"]) == councils
+        command = " ".join(json.loads((path / "manifest.json").read_text())["command"])
+        assert f"`{command}`" in " ".join(documented.split()), command
+
+
+def test_explore_with_no_folder_opens_the_readme_comparison_and_the_examples(
+    tmp_path, monkeypatch, capsys, no_server
+):
+    """In a clone after the README's first command (its comparison, made small here): ``swsim
+    explore`` with no folder opens that comparison and both examples, none skipped."""
+    results = tmp_path / "results"
+    for name in EXAMPLES:
+        shutil.copytree(ROOT / "results" / name, results / name)
+    monkeypatch.chdir(tmp_path)
+    small = ["--reps", "2", "--years", "1", "--warmup-years", "0", "--workers", "1", "--quiet"]
+    assert main(["compare", "baseline", "caseload_cap", *small]) == 0
+    capsys.readouterr()
+    readme = Path("results/compare/baseline-vs-caseload_cap")
+    expected = [readme, *(Path("results") / name for name in EXAMPLES)]
+    assert main(["explore", "--port", str(free_port())]) == 0
+    assert capsys.readouterr().err == ""  # nothing skipped
+    cmd = no_server[-1]
+    assert cmd[cmd.index("--") + 1 :] == [*map(str, expected), "--results", "results"]
+    assert folders.folders_shown([], Path("results")) == expected
+
+
 # -- the app, without a browser ------------------------------------------------------------------
 def open_app(folders: list[Path], results_root: Path, monkeypatch):
     """The app script run by ``AppTest`` over ``folders``, its runs saved under ``results_root``."""
@@ -399,8 +501,12 @@ def test_the_app_shows_who_gains_and_who_loses_by_council(trio, folder, tmp_path
     assert [h.value for h in app.subheader] == [g.label]
     assert app.table[0].value.equals(pages.gains_frame(g))
     assert g.sentence in [m.value for m in app.markdown]
-    [button] = app.get("download_button")
-    assert button.label == "Download the table (CSV)"
+    assert [b.label for b in app.get("download_button")] == [
+        "Download the chart (PNG)", "Download its data (CSV)", "Download the table (CSV)",
+    ]  # fmt: skip
+    assert app.selectbox(key="gains-measure").value == "pay_per_fte_gbp"
+    app.selectbox(key="gains-measure").set_value("vacancy_rate").run()
+    assert not app.exception, [e.value for e in app.exception]
     app.sidebar.selectbox(key="folder").set_value(str(folder)).run()  # no councils: says so
     assert not app.table and "compares councils" in app.info[0].value
 
@@ -420,13 +526,37 @@ def test_small_multiples_draw_every_council(trio, folder, tmp_path, monkeypatch)
     assert not app.info and len(app.get("download_button")) == 2
 
 
+def test_the_west_midlands_example_in_the_app(tmp_path, monkeypatch):
+    """The example kept in git: two councils picked get a panel each with their bands, and each of
+    its 14 councils a row of who gains and who loses, the brief's."""
+    example = ROOT / "results" / "west_midlands-example"
+    app = open_app([example], tmp_path, monkeypatch)
+    app.sidebar.radio(key="page").set_value("Over time").run()
+    app.multiselect(key="time-authorities").set_value(["Dudley", "Sandwell"]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.info and len(app.get("download_button")) == 2
+    results = load_results(example)
+    measure = app.selectbox(key="time-measure").value
+    bands = pages.time_bands(results, measure, results.names, ["Dudley", "Sandwell"])
+    assert list(dict.fromkeys(bands["authority"])) == ["Dudley", "Sandwell"]
+    drawn = bands.dropna(subset=["median"])  # a 12-month turnover starts at month 12
+    assert len(drawn) > 0 and (drawn["replications"] == 4).all()
+    assert (drawn["low_90"] < drawn["high_90"]).any()
+    app.sidebar.radio(key="page").set_value("Who gains and who loses").run()
+    assert not app.exception, [e.value for e in app.exception]
+    [g] = pages.gains(board_of(results))
+    assert len(app.table[0].value) == 14 and app.table[0].value.equals(pages.gains_frame(g))
+
+
 def test_the_app_shows_a_sweeps_response_and_its_indices(sweep, tmp_path, monkeypatch):
     app = open_app([sweep], tmp_path, monkeypatch)
     assert not app.sidebar.radio  # one page for a sweep
     assert app.header[0].value == "A sweep: what moves the outcome"
     app.selectbox(key="sweep-outcome").set_value("turnover_rate").run()
     assert not app.exception, [e.value for e in app.exception]
-    shown = sweeps.indices_shown(pd.read_csv(sweep / "sensitivity_turnover_rate.csv"))
+    shown = sweeps.indices_shown(
+        pd.read_csv(sweep / "sensitivity_turnover_rate.csv"), "turnover_rate"
+    )
     assert app.table[0].value.reset_index(drop=True).equals(shown)
     assert len(app.get("download_button")) == 4  # the response and the tornado, PNG and CSV
     app.selectbox(key="sweep-outcome").set_value("total_cost_gbp").run()
@@ -559,16 +689,113 @@ def test_a_council_chosen_in_chromium_gets_its_chart_and_its_data(trio, tmp_path
             arg=region_only,
             timeout=60_000,
         )
+        from playwright.sync_api import Error as PlaywrightError
+
         for _ in range(10):  # the button of a finished rerun: Streamlit idle, then download
-            page.wait_for_function(
-                "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
-            )
-            with page.expect_download(timeout=30_000) as download:
-                page.get_by_role("button", name="Download its data (CSV)").click()
-            data = pd.read_csv(download.value.path())
+            idle(page)
+            try:
+                with page.expect_download(timeout=30_000) as download:
+                    page.get_by_role("button", name="Download its data (CSV)").click()
+                data = pd.read_csv(download.value.path())
+            except PlaywrightError:  # a rerun replaced the file as it downloaded: again
+                data = pd.DataFrame({"authority": []})
             if "Bourne" in set(data["authority"]):
                 break
             page.wait_for_timeout(1_000)
         assert list(dict.fromkeys(data["authority"])) == ["region", "Bourne"]
         assert set(data["scenario"]) == {"trio", "trio+regional_pay_alignment"}
         assert page.get_by_role("button", name="Download the chart (PNG)").count() == 1
+
+
+def enter(page, field, text: str) -> None:
+    """Type ``text`` into a number field and leave it (Tab), as a user does before pressing Run."""
+    field.locator("input").fill(text)
+    page.keyboard.press("Tab")
+
+
+def idle(page) -> None:
+    """Wait until Streamlit has finished its rerun (no status widget: no script running)."""
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_the_form_in_chromium_refuses_a_bad_value_and_runs_a_cap_of_18(smallest, tmp_path):
+    """On "Run a variant": a cap of 500 is refused in its field with the schema's range and nothing
+    runs; a hazard ratio of 0 (within the input, outside the schema's strict bound) is refused by
+    the form naming the field; a cap of 18, with the fewest replications and years the form
+    allows, runs beside the 21 and writes a folder that ``swsim report`` accepts."""
+    made = tmp_path / "results" / "explore"
+    with served([smallest], tmp_path) as address, browser_page() as page:
+        page.goto(address)
+        page.locator("table").first.wait_for(timeout=60_000)
+        page.get_by_test_id("stSidebar").get_by_text("Run a variant", exact=True).click()
+        fields = page.get_by_test_id("stNumberInput")
+        cap = fields.filter(has_text="Most weighted cases any worker may hold")
+        cap.wait_for(timeout=60_000)
+        run = page.get_by_test_id("stFormSubmitButton").get_by_role("button", name="Run")
+        enter(page, cap, "500")
+        run.click()
+        refusal = "Number is outside the allowed range. Please enter a value between 1 and 100."
+        cap.get_by_text(refusal).wait_for(timeout=30_000)  # the schema's range, in the field
+        page.wait_for_timeout(2_000)  # time for a run to start, were one to start
+        idle(page)
+        assert page.get_by_test_id("stAlert").count() == 0 and not made.exists()
+
+        policy = page.get_by_test_id("stSelectbox").filter(has_text="Policy")
+        policy.locator("input").fill("academy")
+        page.keyboard.press("Enter")
+        ratio = fields.filter(has_text="Leaving hazard ratio")
+        ratio.wait_for(timeout=30_000)
+        idle(page)
+        enter(page, ratio, "0")
+        run.click()
+        alert = page.get_by_test_id("stAlert")
+        alert.first.wait_for(timeout=30_000)
+        assert [" ".join(a.inner_text().split()) for a in alert.all()] == [
+            "Not run: academy.early_career_hazard_ratio = 0.0: Input should be greater than 0"
+        ]
+        assert not made.exists()
+
+        policy.locator("input").fill("caseload_cap")
+        page.keyboard.press("Enter")
+        cap.wait_for(timeout=30_000)
+        idle(page)
+        enter(page, cap, "18")
+        enter(page, fields.filter(has_text="Replications"), "1")
+        enter(page, fields.filter(has_text="Years after the warm-up"), "0.1")
+        run.click()
+        page.get_by_text("Your run is saved in").wait_for(timeout=120_000)
+        idle(page)
+        table = " ".join(page.locator("table").first.inner_text().split())
+        assert "a caseload cap of 21 cases" in table and "a caseload cap of 18 cases" in table
+    [out] = made.iterdir()
+    assert out.name == "baseline-vs-caseload_cap-caseload_cap(cap=18)"
+    ran = load_results(out)
+    assert ran.names == ["baseline", "baseline+caseload_cap", "baseline+caseload_cap(cap=18)"]
+    assert (ran.reps, ran.settings["years"]) == (1, 0.1)
+    assert main(["report", str(out)]) == 0
+    assert (out / "report.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.is_file(), reason="Chromium is not installed at /usr/bin/chromium")
+def test_the_screenshot_script_takes_the_west_midlands_page(tmp_path):
+    """docs/img/explore_screenshot.py, which took docs/img/explore.png, still takes it: the West
+    Midlands example's Over time page with two councils, a picture the size of its viewport."""
+    import importlib.util
+
+    from PIL import Image
+
+    path = ROOT / "docs" / "img" / "explore_screenshot.py"
+    spec = importlib.util.spec_from_file_location("explore_screenshot", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert sorted(script.FOLDERS) == sorted(f"results/{name}" for name in EXAMPLES)
+    assert script.main(["--out", str(tmp_path / "shot.png")]) == 0
+    with Image.open(tmp_path / "shot.png") as shot:
+        assert shot.size == (script.VIEWPORT["width"], script.VIEWPORT["height"])
+    with Image.open(ROOT / "docs" / "img" / "explore.png") as kept:
+        assert kept.size == shot.size

@@ -114,8 +114,9 @@ def decision_page(results: Results, folder: Path) -> None:
     s = results.settings
     st.header("The decision")
     st.caption(
-        f"{folder}: {results.kind} of {len(results.names)} scenario(s), {results.reps} "
-        f"replications of {s.get('years', 0):g} years after {s.get('warmup_years', 0):g} years' "
+        f"{folder}: {results.kind} of {len(results.names)} scenario(s), "
+        f"{count(results.reps, 'replication')} of {s.get('years', 0):g} years after "
+        f"{s.get('warmup_years', 0):g} years' "
         f"warm-up, seed {s.get('seed')}. Each cell: the baseline's level, or a variant's change "
         "from it with its 95% interval and whether that is better, worse or no measurable change."
     )
@@ -184,6 +185,15 @@ def gains_page(folder: Path) -> None:
         "For each variant, each council's change from the baseline (paired over the "
         "replications): better or worse where the 95% interval excludes no change."
     )
+    measures = pages.gains_measures()
+    metric = st.selectbox(
+        "Each council's change in", list(measures), format_func=measures.get, key="gains-measure"
+    )
+    chart(
+        pages.gains_figure(board(folder), metric),
+        pages.gains_changes(board(folder), metric),
+        f"{folder.name}-gains-{metric}",
+    )
     for i, g in enumerate(tables, start=1):
         st.subheader(g.label)
         st.markdown(g.sentence)
@@ -229,12 +239,13 @@ def sweep_page(sweep: Sweep) -> None:
         )
         return
     st.caption(
-        "Ranked by how much each parameter moves the outcome: the outcome at its low and high "
-        "end, the standardised regression coefficient (src) and, for a Sobol design, the "
-        "first-order and total Sobol indices (S1, ST)."
+        "Ranked by how much each parameter moves the outcome: the outcome at the parameter's low "
+        "and high end (averaged over the other parameters), the standardised regression "
+        "coefficient (src) and, for a Sobol design, the first-order and total Sobol indices."
     )
-    st.table(sweeps.indices_shown(table))
-    chart(sweeps.indices_figure(table, outcome), table, f"{stem}-sensitivity")
+    st.table(sweeps.indices_shown(table, outcome))
+    data = sweeps.tornado_data(table, outcome)
+    chart(sweeps.indices_figure(table, outcome), data, f"{stem}-sensitivity")
 
 
 def field_input(policy: str, f: form.FormField):

@@ -21,6 +21,7 @@ from sim.experiment.results import COMPARE, Results, default_out
 from sim.experiment.variants import variant
 from sim.policy import PolicyParams, registry
 from sim.present.explore.folders import explore_root
+from sim.present.formats import count
 from sim.present.labels import field_words
 from sim.scenario import Scenario, format_validation_error
 
@@ -167,8 +168,8 @@ def run_variant(
     check_size(reps, years)
     settings = results.settings
     progress(
-        f"running {', '.join(s.name for s in scenarios)}: {reps} replications of {years:g} years "
-        "each, on common random numbers"
+        f"running {', '.join(s.name for s in scenarios)}: {count(reps, 'replication')} of "
+        f"{years:g} years each, on common random numbers"
     )
     compared = sim.compare(
         scenarios[0],

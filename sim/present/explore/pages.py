@@ -14,24 +14,33 @@ import pandas as pd
 from sim.columns import OUTCOMES, REGION
 from sim.experiment.results import Results
 from sim.present.board import Board
-from sim.present.brief import GainsAndLosses, gains_and_losses
-from sim.present.canvas import MAX_WIDTH_IN, wrap
+from sim.present.brief import GAINS_AND_LOSSES, GainsAndLosses, gains_and_losses
+from sim.present.canvas import MAX_WIDTH_IN, new_figure, wrap
 from sim.present.canvas import title as set_title
 from sim.present.decision import decision_table, warnings
 from sim.present.figures import (
     BANDS,
     BANDS_NOTE,
     NEUTRAL,
+    _bar_rows,
     _council_grid,
     _grid_legend,
+    _level_mark,
+    _own,
     _percent_axis,
     _says,
     _series,
+    _shown_scale,
+    _with_better,
+    better_words,
     level_scale,
     monthly_rows,
     scenario_colours,
 )
-from sim.present.labels import scenario_labels
+from sim.present.formats import outcome
+from sim.present.labels import capitalised, scenario_labels
+from sim.present.readings import CI, INTERVAL
+from sim.present.region import councils
 
 SCREEN_DPI = 100  # PNG downloads: the page's size
 BAND_COLUMNS = ("median", "low_50", "high_50", "low_90", "high_90")
@@ -98,6 +107,70 @@ def gains_frame(g: GainsAndLosses) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns, index=[c.name for c in g.councils])
     frame.index.name = "council"
     return frame
+
+
+def gains_measures() -> dict[str, str]:
+    """The measures of who gains and who loses (the brief's table's columns), with their labels."""
+    return {m: capitalised(outcome(m).label) for m in GAINS_AND_LOSSES}
+
+
+def gains_changes(board: Board, metric: str) -> pd.DataFrame:
+    """Each variant's paired change from the baseline in ``metric``, council by council, with its
+    95% interval (none where every replication gives the same change or there is one), in the
+    chart's unit (percentage points, £ thousand a year, people a year): what ``gains_figure``
+    draws."""
+    scale, unit = _shown_scale(metric)
+    rows = []
+    for name in board.variants:
+        for council in councils(board.results):
+            r = board.reading(name, metric, council, difference=True)
+            bounded = r.status == INTERVAL
+            rows.append(
+                {
+                    "variant": name,
+                    "label": board.labels[name],
+                    "council": council,
+                    "change": scale * r.estimate,
+                    "low_95": scale * r.low if bounded else np.nan,
+                    "high_95": scale * r.high if bounded else np.nan,
+                    "measurable": r.measurable,
+                    "unit": unit,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def gains_figure(board: Board, metric: str):
+    """Each council's change in ``metric`` with each variant (a row per council, a marker per
+    variant in its colour): the paired change from the baseline with its 95% interval, filled
+    where the interval excludes zero (as the report's moves between councils)."""
+    results, labels = board.results, board.labels
+    names, variants = councils(results), board.variants
+    colours = scenario_colours(results.names)
+    scale, unit = _shown_scale(metric)
+    k = len(variants)
+    fig, axes = new_figure(1, 1, 0.28 * len(names) * max(1.0, k / 3) + 2.4)
+    ax = axes[0, 0]
+    step = 0.7 / k
+    for i, name in enumerate(variants):
+        for j, council in enumerate(names):
+            r = board.reading(name, metric, council, difference=True)
+            y = len(names) - 1 - j + 0.35 - (i + 0.5) * step
+            _own(_level_mark(ax, r, y, colours[name], scale), name)
+        key = ax.plot(
+            [],
+            [],
+            "o",
+            color=colours[name],
+            label=wrap(labels[name], MAX_WIDTH_IN / min(k, 3) * 0.8),
+        )
+        _own(key, name)
+    _bar_rows(ax, names)
+    label = _with_better(f"change from {labels[results.baseline]}, {unit}", better_words(metric))
+    ax.set_xlabel(wrap(f"{label}; filled: the interval excludes zero", MAX_WIDTH_IN * 0.9))
+    fig.legend(loc="outside lower center", ncols=min(k, 3), frameon=False)
+    set_title(fig, f"{gains_measures()[metric]}: each council's change ({CI})")
+    return fig
 
 
 # -- measures over time --------------------------------------------------------------------------
@@ -177,14 +250,22 @@ def time_figure(results: Results, bands: pd.DataFrame, measure: str):
 
 
 # -- distributions of a summary measure ----------------------------------------------------------
+def measure_label(metric: str) -> str:
+    """A summary measure's label in its figure's unit: 'annual turnover (%)', 'workforce cost
+    (£ thousand a year)', 'cases waiting (cases)' (``figures.level_scale``)."""
+    _, label, percent = level_scale(metric)
+    return f"{label} (%)" if percent else label
+
+
 def summary_measures(results: Results) -> dict[str, str]:
-    """The summary measures with a value in some replication, by name, with their labels."""
+    """The summary measures with a value in some replication, by name, with their labels in the
+    figure's unit."""
     out = {}
     for name, col in OUTCOMES.items():
         if col.text or name not in results.summaries:
             continue
         if np.isfinite(pd.to_numeric(results.summaries[name], errors="coerce")).any():
-            out[name] = f"{col.label} ({col.unit})"
+            out[name] = measure_label(name)
     return out
 
 
@@ -218,8 +299,6 @@ def _horizontal() -> dict:
 
 def distribution_figure(results: Results, frame: pd.DataFrame, metric: str):
     """A box and the replications' points per scenario (one row each), the baseline on top."""
-    from sim.present.canvas import new_figure
-
     _, axis_label, percent = level_scale(metric)
     names = list(dict.fromkeys(frame["scenario"]))
     colours = scenario_colours(results.names)

@@ -11,16 +11,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.columns import OUTCOMES
+from sim.columns import OUTCOMES, column
 from sim.errors import BadInput
 from sim.experiment.resultset import verify
 from sim.experiment.sensitivity import load_sweep, point_means
+from sim.present.explore.pages import measure_label
 from sim.present.figures import level_scale, parameter_name, points_figure
 from sim.present.formats import count
+from sim.present.labels import path_words, value_words
+from sim.present.readings import value_text
 from sim.present.report import sensitivity_figure
 
 SENSITIVITY = "sensitivity_{}.csv"  # written by ``swsim sensitivity DIR --outcome OUTCOME``
-INDEX_COLUMNS = ("rank", "parameter", "low", "high", "at_low", "at_high", "src", "S1", "ST")
+INDEX_HEADINGS = {  # the indices a table may hold beyond the ends, as the page heads them
+    "src": "standardised regression coefficient (src)",
+    "S1": "first-order Sobol index (S1)",
+    "ST": "total Sobol index (ST)",
+}
 
 
 @dataclass(frozen=True)
@@ -43,13 +50,14 @@ def read_sweep(folder: Path) -> Sweep:
 
 
 def outcomes(sweep: Sweep) -> dict[str, str]:
-    """The summary measures with a value at some design point, by name, with their labels."""
+    """The summary measures with a value at some design point, by name, with their labels in the
+    figures' units ('annual turnover (%)', 'workforce cost (£ thousand a year)')."""
     out = {}
     for name, col in OUTCOMES.items():
         if col.text or name not in sweep.table:
             continue
         if np.isfinite(pd.to_numeric(sweep.table[name], errors="coerce")).any():
-            out[name] = f"{col.label} ({col.unit})"
+            out[name] = measure_label(name)
     return out
 
 
@@ -103,14 +111,36 @@ def indices(folder: Path, outcome: str) -> pd.DataFrame | None:
     return table
 
 
-def indices_shown(table: pd.DataFrame) -> pd.DataFrame:
-    """The indices as the page shows them: rank, the parameter in plain words, its range, the
-    outcome at each end, the standardised regression coefficient and, for a Sobol design, S1/ST."""
-    shown = table[[c for c in INDEX_COLUMNS if c in table.columns]].copy()
-    shown.insert(
-        shown.columns.get_loc("parameter") + 1, "in words", shown["parameter"].map(parameter_name)
+def indices_shown(table: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The indices as the page shows them, in the sweep report's words and units: rank, the
+    parameter (as swept and in plain words), its low and high end, the outcome at each (as the
+    report's sentences give it: a percentage, £ a year), the standardised regression coefficient
+    and, for a Sobol design, the first-order and total indices."""
+    label = column(outcome).label
+    words = [path_words(p) for p in table["parameter"]]
+    shown = pd.DataFrame(
+        {
+            "rank": table["rank"],
+            "parameter": table["parameter"],
+            "in words": table["parameter"].map(parameter_name),
+            "low end": [value_words(v, w.unit) for v, w in zip(table["low"], words)],
+            "high end": [value_words(v, w.unit) for v, w in zip(table["high"], words)],
+            f"{label} at its low end": [value_text(x, outcome) for x in table["at_low"]],
+            f"{label} at its high end": [value_text(x, outcome) for x in table["at_high"]],
+        }
     )
+    for name, heading in INDEX_HEADINGS.items():
+        if name in table.columns:
+            shown[heading] = table[name].round(3)
     return shown
+
+
+def tornado_data(table: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The tornado's numbers as it draws them: the outcome at each end and its mean over the
+    sweep in the figure's unit (a share as a percentage, money in £ thousand a year)."""
+    scale, _, _ = level_scale(outcome)
+    scaled = ["at_low", "at_high", "mean_outcome"]
+    return table.assign(**{c: scale * table[c] for c in scaled})
 
 
 def indices_figure(table: pd.DataFrame, outcome: str):
