@@ -19,7 +19,7 @@ class CaseloadCapParams(PolicyParams):
     when_full: Literal["wait", "agency"] = Field(
         "wait",
         description="When nobody has room: cases wait, or agency workers are hired above "
-        "establishment to hold the cap.",
+        "establishment, in the teams whose cases wait, to hold the cap.",
     )
     agency_trigger_cases: int = Field(
         10,
@@ -62,8 +62,9 @@ class CaseloadCap(Policy):
             )
         return (
             f"No worker holds more than {p.cap:g} weighted cases; when nobody has room, extra "
-            f"agency workers are hired above establishment once {p.agency_trigger_cases} cases "
-            f"wait at a month end (at most {p.max_extra_agency} at once)"
+            f"agency workers are hired above establishment in the teams whose cases wait, once "
+            f"{p.agency_trigger_cases} cases wait at a month end (at most {p.max_extra_agency} at "
+            "once)"
         )
 
     def adjust(self, rates) -> None:
