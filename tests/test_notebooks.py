@@ -21,6 +21,9 @@ def test_there_are_three_worked_analyses():
 def test_notebook_runs(path, monkeypatch):
     monkeypatch.setenv("SWSIM_NOTEBOOK_REPS", "4")
     monkeypatch.setenv("SWSIM_NOTEBOOK_YEARS", "2")
+    # the kernel draws inline only without a backend in its environment, and importing streamlit
+    # (test_explore, `swsim explore`, earlier in this process) sets MPLBACKEND=Agg
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}

@@ -16,6 +16,7 @@ import pages
 import pytest
 
 from sim.cli.main import main
+from sim.cli.reference import render
 from sim.present.words import column_tables
 
 pytestmark = pytest.mark.slow  # the full tier (see pyproject.toml)
@@ -92,11 +93,10 @@ SMALL = {  # how each command is made quick; options given last win in argparse
 }
 
 
-def shell_commands() -> list[str]:
-    """Every swsim command in the bash blocks of the README and the docs, in order (continuations
-    joined)."""
+def commands_in(text: str) -> list[str]:
+    """The swsim commands in the bash blocks of a text, in order (continuations joined)."""
     out = []
-    for block in blocks("bash"):
+    for block in blocks("bash", text):
         for line in block.replace("\\\n", " ").splitlines():
             for part in line.split("&&"):
                 part = part.split("#", 1)[0].strip()
@@ -105,7 +105,39 @@ def shell_commands() -> list[str]:
     return out
 
 
-def test_every_shell_command_runs(tmp_path, monkeypatch, capsys):
+def shell_commands() -> list[str]:
+    """Every swsim command in the bash blocks of the README and the docs, in order."""
+    return commands_in(DOCS)
+
+
+# The commands a page at a time (a page's later commands may read what its earlier ones wrote,
+# e.g. `swsim report results/sweep` after the sweep): each page runs as one test in a folder of its
+# own, and goes to a process on its own (tests/conftest.py), so the pages share the cores.
+PAGES = {
+    str(path.relative_to(ROOT)): commands
+    for path in pages.paths()
+    if (commands := commands_in(render(path.read_text())))
+}
+
+
+def test_every_shell_command_is_on_a_page():
+    """The pages' commands are the README's and the docs' commands, each once, in order: a new
+    command (or page) runs in test_every_shell_command_runs."""
+    assert [command for commands in PAGES.values() for command in commands] == shell_commands()
+    assert len(shell_commands()) >= 8 and "README.md" in PAGES
+
+
+def test_each_page_goes_to_a_process_on_its_own(request):
+    """(pytest-xdist, tests/conftest.py; the rest of this file goes to one process.)"""
+    from conftest import work_unit
+
+    test = f"{request.node.nodeid.split('::')[0]}::{test_every_shell_command_runs.__name__}"
+    units = {work_unit(f"{test}[{page}]") for page in PAGES}
+    assert len(units) == len(PAGES) and work_unit(request.node.nodeid) not in units
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_shell_command_runs(page, tmp_path, monkeypatch, capsys):
     """Run in a scratch folder holding links to the repository's data, so relative paths resolve."""
     for name in ("calibration", "sim", "policies", "notebooks"):
         (tmp_path / name).symlink_to(ROOT / name)
@@ -113,9 +145,7 @@ def test_every_shell_command_runs(tmp_path, monkeypatch, capsys):
     # explore: its folders are checked, but no server starts (tests/test_explore.py starts one)
     monkeypatch.setattr("sim.present.explore.launch.check_port", lambda host, port: None)
     monkeypatch.setattr("sim.present.explore.launch.serve", lambda cmd: 0)
-    commands = shell_commands()
-    assert len(commands) >= 8
-    for command in commands:
+    for command in PAGES[page]:
         args = shlex.split(command)[1:]
         extra = SMALL.get(args[0], [])
         if (
@@ -125,7 +155,7 @@ def test_every_shell_command_runs(tmp_path, monkeypatch, capsys):
         ):
             extra = [e for e in extra if e not in ("--samples", "6")] + ["--samples", "2"]
         code = main(args + extra)
-        assert code == 0, f"{command}\n{capsys.readouterr().err}"
+        assert code == 0, f"{page}: {command}\n{capsys.readouterr().err}"
 
 
 def test_python_blocks_run(tmp_path):
