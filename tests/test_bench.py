@@ -128,7 +128,9 @@ def test_bench_against_times_both_versions_alternated(tmp_path, capsys, monkeypa
     assert ratio.speedup == pytest.approx(
         float(np.median(np.array(ratio.ref) / np.array(ratio.this)))
     )
-    assert lines[-1].startswith("scenario baseline: ") and "times the speed of" in lines[-1]
+    assert lines[-2].startswith("scenario baseline: ") and "times the speed of" in lines[-2]
+    # a copy is not the version the targets are set against: the line says how to check them
+    assert lines[-1].startswith("  target: ") and "run --against" in lines[-1]
     # the other version ran its own code, not this checkout's
     from sim.experiment.against import Version
 
