@@ -94,15 +94,18 @@ KINDS = {
     "_monthly": MONTHLY_STEPS,
     "_run_policy": MONTHLY_STEPS,
     "review_establishment": MONTHLY_STEPS,
+    "follow_establishment": MONTHLY_STEPS,
+    "overflow_agency": MONTHLY_STEPS,
+    "agency_beyond_vacancies": MONTHLY_STEPS,
 }
 
 
 def by_kind(parts: dict[str, float]) -> dict[str, float]:
-    """A profile's seconds by kind of work (``KINDS``; a policy's own process is a monthly step,
-    anything else a person's event), largest first."""
+    """A profile's seconds by kind of work (``KINDS``; any other process is a person's event),
+    largest first."""
     out: dict[str, float] = {}
     for name, seconds in parts.items():
-        kind = KINDS.get(name, MONTHLY_STEPS if name.startswith("agency_") else PEOPLES_EVENTS)
+        kind = KINDS.get(name, PEOPLES_EVENTS)
         out[kind] = out.get(kind, 0.0) + seconds
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
