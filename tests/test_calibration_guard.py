@@ -101,7 +101,7 @@ def test_no_change_is_steady_over_ten_years(name):
     scenario = load_scenario(name)
     if scenario.is_region:
         scenario = _held(scenario)
-    runs = run_experiment(scenario, 24, SEED, 10.0, scenario.run.warmup_years, 2)
+    runs = run_experiment(scenario, 16, SEED, 10.0, scenario.run.warmup_years, 2)
     table = drift(runs.timeseries)
     assert len(table) == 3 * table["authority"].nunique() and not table.empty
     moved = drifting(table, DRIFT_POINTS)
