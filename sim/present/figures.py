@@ -9,6 +9,7 @@ why. ``save`` writes a figure as a 200 dpi PNG and an SVG beside it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -705,23 +706,28 @@ def _bar_rows(ax, labels: list[str]) -> None:
     ax.grid(axis="x", alpha=0.3)
 
 
-def moves_figure(board: Board):
-    """Who gains and who loses staff to the other councils: each council's net gain from moves
-    (moves in minus moves out, a year), mean over replications with its 95% CI, a marker per
-    scenario; filled where the interval excludes zero."""
-    results = board.results
-    names = councils(results)
-    labels = board.labels
-    k = len(results.names)
-    colours = scenario_colours(results.names)
-    fig, axes = new_figure(1, 1, 0.28 * len(names) * max(1.0, k / 3) + 2.4)
-    ax = axes[0, 0]
+def council_rows_height(councils: int, scenarios: int) -> float:
+    """The height (inches) of a figure of ``council_marks``."""
+    return 0.28 * councils * max(1.0, scenarios / 3) + 2.4
+
+
+def council_marks(
+    ax,
+    councils: list[str],
+    scenarios: list[str],
+    colours: dict[str, str],
+    labels: dict[str, str],
+    reading: Callable[[str, str], Reading],
+    scale: float = 1.0,
+) -> None:
+    """A row per council (from the top), a mark per scenario in its colour with its interval
+    (``reading(scenario, council)``, times ``scale``), and a legend key per scenario."""
+    k = len(scenarios)
     step = 0.7 / k
-    for i, name in enumerate(results.names):
-        for j, council in enumerate(names):
-            r = board.reading(name, NET_MOVES, council)
-            y = len(names) - 1 - j + 0.35 - (i + 0.5) * step
-            _own(_level_mark(ax, r, y, colours[name]), name)
+    for i, name in enumerate(scenarios):
+        for j, council in enumerate(councils):
+            y = len(councils) - 1 - j + 0.35 - (i + 0.5) * step
+            _own(_level_mark(ax, reading(name, council), y, colours[name], scale), name)
         key = ax.plot(
             [],
             [],
@@ -730,7 +736,27 @@ def moves_figure(board: Board):
             label=wrap(labels[name], MAX_WIDTH_IN / min(k, 3) * 0.8),
         )
         _own(key, name)
-    _bar_rows(ax, names)
+    _bar_rows(ax, councils)
+
+
+def moves_figure(board: Board):
+    """Who gains and who loses staff to the other councils: each council's net gain from moves
+    (moves in minus moves out, a year), mean over replications with its 95% CI, a marker per
+    scenario; filled where the interval excludes zero."""
+    results = board.results
+    names = councils(results)
+    labels = board.labels
+    k = len(results.names)
+    fig, axes = new_figure(1, 1, council_rows_height(len(names), k))
+    ax = axes[0, 0]
+    council_marks(
+        ax,
+        names,
+        results.names,
+        scenario_colours(results.names),
+        labels,
+        lambda name, council: board.reading(name, NET_MOVES, council),
+    )
     ax.set_xlabel(
         "net gain from moves between councils (people a year; negative: a loss; filled: the "
         "interval excludes zero)"

@@ -22,17 +22,16 @@ from sim.present.figures import (
     BANDS,
     BANDS_NOTE,
     NEUTRAL,
-    _bar_rows,
     _council_grid,
     _grid_legend,
-    _level_mark,
-    _own,
     _percent_axis,
     _says,
     _series,
     _shown_scale,
     _with_better,
     better_words,
+    council_marks,
+    council_rows_height,
     level_scale,
     monthly_rows,
     scenario_colours,
@@ -149,23 +148,17 @@ def gains_figure(board: Board, metric: str):
     colours = scenario_colours(results.names)
     scale, unit = _shown_scale(metric)
     k = len(variants)
-    fig, axes = new_figure(1, 1, 0.28 * len(names) * max(1.0, k / 3) + 2.4)
+    fig, axes = new_figure(1, 1, council_rows_height(len(names), k))
     ax = axes[0, 0]
-    step = 0.7 / k
-    for i, name in enumerate(variants):
-        for j, council in enumerate(names):
-            r = board.reading(name, metric, council, difference=True)
-            y = len(names) - 1 - j + 0.35 - (i + 0.5) * step
-            _own(_level_mark(ax, r, y, colours[name], scale), name)
-        key = ax.plot(
-            [],
-            [],
-            "o",
-            color=colours[name],
-            label=wrap(labels[name], MAX_WIDTH_IN / min(k, 3) * 0.8),
-        )
-        _own(key, name)
-    _bar_rows(ax, names)
+    council_marks(
+        ax,
+        names,
+        variants,
+        colours,
+        labels,
+        lambda name, council: board.reading(name, metric, council, difference=True),
+        scale,
+    )
     label = _with_better(f"change from {labels[results.baseline]}, {unit}", better_words(metric))
     ax.set_xlabel(wrap(f"{label}; filled: the interval excludes zero", MAX_WIDTH_IN * 0.9))
     fig.legend(loc="outside lower center", ncols=min(k, 3), frameon=False)
