@@ -44,20 +44,6 @@ def pay_rise(rise: float) -> dict:
 # Long tests whose cases are independent of each other: under `--dist loadfile` (pyproject.toml) each
 # case goes to a process on its own, so the cases share the cores.
 APART = ("tests/test_readme.py::test_every_shell_command_runs[",)  # a docs page's commands
-# Units of work that take a minute or more in the full tier (`.ci/run` prints its 15 slowest),
-# longest first: they start first, so that no long unit begins while the other process has
-# nothing left to do. Otherwise xdist sends the files with the most tests first, and a file of one
-# long test (the region's ten steady years, 3.5 minutes) last.
-LONG_FIRST = (
-    "tests/test_calibration_guard.py",
-    "tests/test_calibration.py",
-    "tests/test_backtest.py",
-    "tests/test_readme.py::test_every_shell_command_runs[docs/tutorials/regional-report.md]",
-    "tests/test_report.py",
-    "tests/test_result_folders.py",
-    "tests/test_region_report.py",
-    "tests/test_notebooks.py",
-)
 
 
 def work_unit(nodeid: str) -> str:
@@ -76,18 +62,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     from xdist.scheduler import LoadFileScheduling
 
     class FileOrCase(LoadFileScheduling):
-        ordered = False
-
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
-
-        def _assign_work_unit(self, node) -> None:
-            if not self.ordered:  # the queue is complete before the first unit is sent
-                for unit in reversed(LONG_FIRST):
-                    if unit in self.workqueue:
-                        self.workqueue.move_to_end(unit, last=False)
-                self.ordered = True
-            super()._assign_work_unit(node)
 
     return FileOrCase(config, log)
 

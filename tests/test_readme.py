@@ -170,14 +170,3 @@ def test_python_blocks_run(tmp_path):
             env={**os.environ, "MPLBACKEND": "Agg"},
         )
         assert proc.returncode == 0, f"{block}\n{proc.stderr[-2000:]}"
-
-
-def test_the_units_started_first_are_units_of_this_suite():
-    """tests/conftest.py's LONG_FIRST names files and page cases that exist (a renamed one would
-    silently lose its place at the front)."""
-    from conftest import LONG_FIRST, work_unit
-
-    test = f"tests/test_readme.py::{test_every_shell_command_runs.__name__}"
-    pages = {work_unit(f"{test}[{page}]") for page in PAGES}
-    for unit in LONG_FIRST:
-        assert unit in pages or ("::" not in unit and (ROOT / unit).is_file()), unit
