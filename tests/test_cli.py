@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -12,6 +13,8 @@ import pytest
 
 from sim.cli.main import main
 from sim.scenario import builtin_path, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
 
 REQUIRED_SUMMARY = [
     "rep",
@@ -252,3 +255,32 @@ def test_console_script_exit_code(tmp_path):
         [sys.executable, "-m", "sim.cli", "run", "--reps", "0"], capture_output=True, text=True
     )
     assert proc.returncode == 2 and "--reps" in proc.stderr
+
+
+def test_a_sigterm_that_lands_in_a_c_callback_still_terminates(tmp_path):
+    """Python drops an exception raised inside a C callback (numba's compiler calls back into
+    Python): a SIGTERM landing there is raised again once the callback has returned."""
+    script = tmp_path / "term.py"
+    script.write_text(
+        "import ctypes, os, signal, sys, time\n"
+        "import sim.cli.commands\n"
+        "from sim.cli.main import main\n"
+        "def command(args):\n"
+        "    callback = ctypes.CFUNCTYPE(None)(lambda: os.kill(os.getpid(), signal.SIGTERM))\n"
+        "    callback()\n"
+        "    time.sleep(30)\n"
+        "    return 0\n"
+        "sim.cli.commands.COMMANDS['policies'] = command\n"
+        "sys.exit(main(['policies']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 143, done.stderr
+    assert "Traceback" not in done.stderr and "terminated" in done.stderr
+    assert len([line for line in done.stderr.splitlines() if line.strip()]) == 1, done.stderr

@@ -25,8 +25,25 @@ class Terminated(BaseException):
     """SIGTERM arrived: unwind as Ctrl-C does (staging folders removed, workers stopped)."""
 
 
+RAISE_AGAIN_S = 0.2  # a termination Python dropped is raised again this long after
+
+
 def _terminate(signum, frame) -> None:
     raise Terminated()
+
+
+def _unraisable(earlier):
+    """``sys.unraisablehook`` that raises a dropped termination again: Python drops an exception
+    raised inside a C callback (numba's compiler calls back into Python), so a SIGTERM that lands
+    there would be lost; SIGALRM raises it again once the callback has returned."""
+
+    def hook(info) -> None:
+        if isinstance(info.exc_value, Terminated):
+            signal.setitimer(signal.ITIMER_REAL, RAISE_AGAIN_S)
+            return
+        earlier(info)
+
+    return hook
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,11 +54,17 @@ def main(argv: list[str] | None = None) -> int:
         earlier = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread: signals stay as they are
         earlier = None
+    if earlier is not None:
+        earlier_alarm = signal.signal(signal.SIGALRM, _terminate)
+        earlier_hook, sys.unraisablehook = sys.unraisablehook, _unraisable(sys.unraisablehook)
     try:
         return _main(argv)
     finally:
         if earlier is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, earlier_alarm)
             signal.signal(signal.SIGTERM, earlier)
+            sys.unraisablehook = earlier_hook
 
 
 def _main(argv: list[str]) -> int:
